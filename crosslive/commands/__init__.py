@@ -1,0 +1,1 @@
+"""CLI commands, one module per area; each is a thin layer over library functions."""

@@ -1,0 +1,48 @@
+"""``crosslive dev``: the whole platform on this machine, no AWS account."""
+
+from __future__ import annotations
+
+import signal
+import threading
+
+import click
+
+from crosslive.dev.platform import EmbeddedPlatform
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="loopback only by default")
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--media/--no-media", default=True, show_default=True, help="origin and edge media nodes + demo")
+def dev(host: str, port: int, media: bool) -> None:
+    """Run DynamoDB (moto), every function, the issuer, media nodes and pages; Ctrl-C stops."""
+    platform = EmbeddedPlatform(host=host, port=port)
+    if media:
+        platform.services.extend(_media_services())
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    click.echo("starting the embedded platform ...")
+    platform.start()
+    try:
+        click.echo(click.style("crosslive is running", bold=True))
+        for name, url in platform.urls().items():
+            click.echo(f"  {name:<22} {url}")
+        click.echo("tokens (Authorization: Bearer ...):")
+        for who, token in platform.demo_tokens().items():
+            click.echo(f"  {who}\n    {token}")
+        click.echo("press Ctrl-C to stop")
+        stop.wait()
+    finally:
+        click.echo("stopping ...")
+        platform.stop()
+        click.echo("stopped")
+
+
+def _media_services() -> list:  # type: ignore[type-arg]
+    """Media nodes and the demo broadcaster, when the media package provides them."""
+    try:
+        from media_nodes.embedded import embedded_media_services
+    except ImportError:
+        return []
+    return list(embedded_media_services())

@@ -1,0 +1,93 @@
+"""``crosslive regions list|check|add``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from pydantic import ValidationError
+
+from crosslive.regions import (
+    REGIONS_DIR,
+    MediaFleet,
+    RegionConfig,
+    check_regions,
+    parse_region_file,
+    region_files,
+    region_to_toml,
+)
+
+
+@click.group()
+def regions() -> None:
+    """Deployment regions (one TOML file each under regions/)."""
+
+
+@regions.command("list")
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=REGIONS_DIR)
+def list_regions(directory: Path) -> None:
+    """Show every region: AWS region, role, origin, markets, media fleet."""
+    rows = []
+    for path in region_files(directory):
+        config, problems = parse_region_file(path)
+        if config is None:
+            rows.append((path.stem, "-", "INVALID", "-", f"{len(problems)} problem(s): run `crosslive regions check`", "-"))
+            continue
+        fleet = f"{config.media.nodes} x {config.media.instance_type}"
+        rows.append((config.name, config.aws_region, config.role, config.origin or "-", ",".join(config.markets), fleet))
+    header = ("name", "aws region", "role", "origin", "markets", "media nodes")
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        click.echo("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+
+
+@regions.command("check")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=REGIONS_DIR)
+def check(files: tuple[Path, ...], directory: Path) -> None:
+    """Report every problem in the region files (all of them when none are named), with lines."""
+    targets = list(files) or region_files(directory)
+    problems = check_regions(targets, all_paths=[*region_files(directory), *targets])
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s) in {len({p.path for p in problems})} file(s)")
+    click.echo(f"{len(targets)} region file(s) OK")
+
+
+@regions.command("add")
+@click.argument("name")
+@click.option("--aws-region", required=True, help="e.g. sa-east-1")
+@click.option("--role", type=click.Choice(["origin", "edge"]), default="edge", show_default=True)
+@click.option("--origin", help="the origin region's name (edges)")
+@click.option("--market", "markets", multiple=True, required=True, help="a market served (repeat)")
+@click.option("--plugin", "plugins", multiple=True, help="a plugin to enable (default: market-<code> for each + market-cn)")
+@click.option("--nodes", type=int, default=1, show_default=True)
+@click.option("--instance-type", default="c7i.large", show_default=True)
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=REGIONS_DIR)
+@click.option("--force", is_flag=True, help="overwrite an existing file")
+def add(name: str, aws_region: str, role: str, origin: str | None, markets: tuple[str, ...], plugins: tuple[str, ...],
+        nodes: int, instance_type: str, directory: Path, force: bool) -> None:
+    """Write regions/NAME.toml from flags, refusing anything `check` would reject."""
+    codes = [m.upper() for m in markets]
+    enabled = list(plugins) or sorted({f"market-{c.lower()}" for c in [*codes, "CN"]})
+    try:
+        config = RegionConfig(name=name, aws_region=aws_region, role=role, origin=origin, markets=codes,  # type: ignore[arg-type]
+                              plugins=enabled, media=MediaFleet(nodes=nodes, instance_type=instance_type))
+    except ValidationError as exc:
+        messages = [f"{'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()]
+        raise click.ClickException("; ".join(messages)) from exc
+    path = directory / f"{name}.toml"
+    if path.exists() and not force:
+        raise click.ClickException(f"{path} exists (use --force to overwrite)")
+    directory.mkdir(parents=True, exist_ok=True)
+    previous = path.read_text(encoding="utf-8") if path.exists() else None
+    path.write_text(region_to_toml(config), encoding="utf-8")
+    problems = check_regions([path], all_paths=[*region_files(directory), path])
+    if problems:  # leave the directory as it was
+        if previous is None:
+            path.unlink()
+        else:
+            path.write_text(previous, encoding="utf-8")
+        raise click.ClickException("\n".join(str(p) for p in problems))
+    click.echo(f"wrote {path}")

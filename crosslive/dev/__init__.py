@@ -1,0 +1,1 @@
+"""The embedded platform: everything on one machine, no AWS account (``crosslive dev``)."""

@@ -1,0 +1,84 @@
+"""One ASGI server for every function, on the same paths as behind API Gateway.
+
+In AWS each function is its own Lambda behind the HTTP API route ``ANY /v1/<name>/{proxy+}``;
+locally ``Gateway`` dispatches ``/v1/<name>/...`` to the same FastAPI app by the same rule, so a
+client cannot tell the difference. The local issuer's routes (``/v1/auth/...``) and the pages
+(``/``, ``/console``, ``/watch``) exist only here.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from typing import Any
+
+from fastapi import FastAPI
+from pydantic import BaseModel, Field
+
+from crosslive.dev.issuer import LocalIssuer
+from functions import FUNCTIONS
+from functions.shared.auth import ROLES
+from functions.shared.errors import install_error_handlers, problem
+
+ASGIApp = Callable[[MutableMapping[str, Any], Callable[..., Awaitable[Any]], Callable[..., Awaitable[Any]]], Awaitable[None]]
+
+
+def load_function_apps(names: Iterable[str] = FUNCTIONS) -> dict[str, FastAPI]:
+    """Import ``functions.<name>.app`` for each function (settings must already be in place)."""
+    return {name: importlib.import_module(f"functions.{name}.app").app for name in names}
+
+
+class TokenRequest(BaseModel):
+    sub: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.@-]+$")
+    role: str = Field(pattern="^(" + "|".join(ROLES) + ")$")
+    market: str | None = Field(default=None, pattern=r"^[A-Za-z]{2}$")
+    name: str | None = Field(default=None, max_length=64)
+
+
+def issuer_app(issuer: LocalIssuer) -> FastAPI:
+    """The local issuer's HTTP face: a JWKS and a token endpoint for development only."""
+    app = FastAPI(title="crosslive local issuer", openapi_url="/v1/auth/openapi.json", docs_url=None, redoc_url=None)
+    install_error_handlers(app)
+
+    @app.get("/v1/auth/.well-known/jwks.json")
+    def jwks() -> dict[str, Any]:
+        return issuer.jwks()
+
+    @app.post("/v1/auth/token", status_code=201)
+    def token(body: TokenRequest) -> dict[str, Any]:
+        return {
+            "token": issuer.issue(body.sub, body.role, market=body.market, name=body.name),
+            "sub": body.sub,
+            "role": body.role,
+            "market": body.market.upper() if body.market else None,
+        }
+
+    return app
+
+
+class Gateway:
+    """Dispatch by the first path segment after ``/v1/``; everything else goes to ``fallback``."""
+
+    def __init__(self, functions: dict[str, FastAPI], extra: dict[str, ASGIApp] | None = None,
+                 fallback: ASGIApp | None = None) -> None:
+        self.routes: dict[str, ASGIApp] = {**functions, **(extra or {})}
+        self.fallback = fallback
+
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            message = await receive()
+            while message["type"] != "lifespan.shutdown":
+                await send({"type": "lifespan.startup.complete"})
+                message = await receive()
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        path: str = scope.get("path", "")
+        parts = path.split("/", 3)
+        if len(parts) >= 3 and parts[1] == "v1" and parts[2] in self.routes:
+            await self.routes[parts[2]](scope, receive, send)
+            return
+        if self.fallback is not None:
+            await self.fallback(scope, receive, send)
+            return
+        if scope["type"] == "http":
+            await problem(404, "not-found", f"no function serves {path}", instance=path)(scope, receive, send)

@@ -1,0 +1,169 @@
+"""Start the whole platform on loopback: DynamoDB (moto), every function, issuer, nodes, pages.
+
+``EmbeddedPlatform`` is what ``crosslive dev`` runs and what the integration tests start. It sets
+the same environment variables the CDK stack sets on each Lambda (``functions.shared.config``),
+creates the tables from the same model definitions CDK synthesizes, and serves every function on
+its API Gateway path.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import uvicorn
+
+from crosslive.dev.dynamodb import EmbeddedDynamoDB
+from crosslive.dev.gateway import Gateway, issuer_app, load_function_apps
+from crosslive.dev.issuer import LocalIssuer
+from functions.shared import config as cfg
+
+
+class Service(Protocol):
+    """Anything the platform starts beside the functions (media nodes, demo broadcaster)."""
+
+    name: str
+
+    def start(self, platform: EmbeddedPlatform) -> None: ...
+    def stop(self) -> None: ...
+    def urls(self) -> dict[str, str]: ...
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class EmbeddedPlatform:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    region_name: str = "local"
+    markets: tuple[str, ...] = ()
+    plugins: tuple[str, ...] | None = None  # None: all installed
+    services: list[Service] = field(default_factory=list)
+    issuer: LocalIssuer = field(default_factory=LocalIssuer)
+    dynamodb: EmbeddedDynamoDB = field(default_factory=EmbeddedDynamoDB)
+    _server: uvicorn.Server | None = None
+    _thread: threading.Thread | None = None
+    _saved_env: dict[str, str | None] = field(default_factory=dict)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def environment(self) -> dict[str, str]:
+        """The variables a deployed Lambda gets, pointed at the embedded services."""
+        return {
+            cfg.ENV_STAGE: "local",
+            cfg.ENV_REGION_NAME: self.region_name,
+            cfg.ENV_ROLE: "origin",
+            cfg.ENV_MARKETS: ",".join(self.markets),
+            cfg.ENV_PLUGINS: "*" if self.plugins is None else ",".join(self.plugins),
+            cfg.ENV_TABLE_PREFIX: "crosslive-local",
+            cfg.ENV_DYNAMODB_ENDPOINT: self.dynamodb.endpoint,
+            cfg.ENV_AUTH_ISSUER: self.issuer.issuer,
+            cfg.ENV_AUTH_AUDIENCE: self.issuer.audience,
+            cfg.ENV_AUTH_JWKS: self.issuer.jwks_json(),
+            cfg.ENV_AWS_REGION: "us-east-1",
+            cfg.ENV_HOME_AWS_REGION: "us-east-1",
+            # moto needs credentials to exist; they are never sent anywhere but loopback.
+            "AWS_ACCESS_KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID", "embedded"),
+            "AWS_SECRET_ACCESS_KEY": os.environ.get("AWS_SECRET_ACCESS_KEY", "embedded"),
+            "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+            "POWERTOOLS_METRICS_NAMESPACE": "crosslive",
+            "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
+        }
+
+    def configure(self) -> None:
+        """Start DynamoDB, export the environment, create tables (no HTTP server yet)."""
+        from functions.shared.db import create_tables
+
+        self.dynamodb.start()
+        env = self.environment()
+        for key, value in env.items():
+            self._saved_env.setdefault(key, os.environ.get(key))
+            os.environ[key] = value
+        cfg.get_settings.cache_clear()
+        create_tables()
+
+    def asgi_app(self) -> Gateway:
+        from crosslive.dev.pages import pages_app
+
+        return Gateway(
+            load_function_apps(),
+            extra={"auth": issuer_app(self.issuer)},
+            fallback=pages_app(self),
+        )
+
+    def start(self, *, serve: bool = True) -> EmbeddedPlatform:
+        self.configure()
+        if serve:
+            if self.port == 0:
+                self.port = free_port(self.host)
+            config = uvicorn.Config(self.asgi_app(), host=self.host, port=self.port, log_level="warning",
+                                    lifespan="on", access_log=False)
+            self._server = uvicorn.Server(config)
+            self._thread = threading.Thread(target=self._server.run, name="gateway", daemon=True)
+            self._thread.start()
+            _wait_for(lambda: self._server is not None and self._server.started, 15, "gateway")
+        for service in self.services:
+            service.start(self)
+        return self
+
+    def stop(self) -> None:
+        for service in reversed(self.services):
+            try:
+                service.stop()
+            except Exception:  # keep stopping the rest
+                pass
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self.dynamodb.stop()
+        for key, value in self._saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        self._saved_env.clear()
+        cfg.get_settings.cache_clear()
+
+    def urls(self) -> dict[str, str]:
+        from functions import FUNCTIONS
+
+        urls = {"pages": f"{self.base_url}/", "dynamodb": self.dynamodb.endpoint}
+        for name in FUNCTIONS:
+            urls[f"{name} API"] = f"{self.base_url}/v1/{name}/docs"
+        for service in self.services:
+            urls.update(service.urls())
+        return urls
+
+    def demo_tokens(self) -> dict[str, str]:
+        return {
+            "merchant (demo-merchant, CN)": self.issuer.issue("demo-merchant", "merchant", market="CN", name="Demo Shop"),
+            "viewer (demo-viewer-id, ID)": self.issuer.issue("demo-viewer-id", "viewer", market="ID", name="Ayu"),
+            "viewer (demo-viewer-de, DE)": self.issuer.issue("demo-viewer-de", "viewer", market="DE", name="Jonas"),
+            "moderator (demo-moderator)": self.issuer.issue("demo-moderator", "moderator", name="Mod"),
+        }
+
+    def __enter__(self) -> EmbeddedPlatform:
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+
+def _wait_for(predicate: Callable[[], bool], seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what} did not start within {seconds} s")
+        time.sleep(0.02)

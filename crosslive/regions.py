@@ -1,0 +1,291 @@
+"""Deployment regions: one declarative TOML file per region under ``regions/``.
+
+A region file says where a stage is deployed, whether it is the origin (where merchants ingest)
+or an edge (pulls rooms from its origin), which markets' viewers it serves, which plugins it
+enables, and its media-node fleet. ``check_region_file`` reports every problem in a file with its
+line, not just the first; ``load_regions`` refuses to return a broken set.
+
+Example::
+
+    aws_region = "eu-central-1"
+    role = "edge"
+    origin = "singapore"
+    markets = ["DE", "FR"]
+    plugins = ["market-de", "market-fr", "market-cn"]
+
+    [media]
+    nodes = 2
+    instance_type = "c7i.large"
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+REGIONS_DIR = REPO_ROOT / "regions"
+_NAME = re.compile(r"^[a-z][a-z0-9-]{1,30}$")
+_INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")
+
+
+@cache
+def aws_regions() -> frozenset[str]:
+    """Commercial AWS regions known to this botocore (no network, no credentials)."""
+    import botocore.session
+
+    session = botocore.session.get_session()
+    return frozenset(session.get_available_regions("ec2")) | frozenset(session.get_available_regions("dynamodb"))
+
+
+class MediaFleet(BaseModel):
+    """The media-node fleet of a region (EC2 instances running ``media_nodes``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    nodes: int = Field(default=1, ge=1, le=100, description="instances in the region")
+    instance_type: str = Field(default="c7i.large", description="EC2 instance type")
+    workers_per_node: int | None = Field(default=None, ge=1, le=64, description="default: one per vCPU")
+    udp_port_min: int = Field(default=40000, ge=1024, le=65535)
+    udp_port_max: int = Field(default=49999, ge=1024, le=65535)
+
+    @field_validator("instance_type")
+    @classmethod
+    def _instance_type(cls, value: str) -> str:
+        if not _INSTANCE_TYPE.match(value):
+            raise ValueError(f"{value!r} is not an EC2 instance type like 'c7i.large'")
+        return value
+
+
+class RegionConfig(BaseModel):
+    """One deployment region, as written in ``regions/<name>.toml``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(description="defaults to the file name without .toml")
+    aws_region: str
+    role: Literal["origin", "edge"]
+    origin: str | None = Field(default=None, description="edges: the name of the origin region")
+    markets: list[str] = Field(min_length=1, description="ISO 3166-1 alpha-2 codes of viewers served")
+    plugins: list[str] = Field(default_factory=list, description="plugin names enabled here")
+    media: MediaFleet = Field(default_factory=MediaFleet)
+    account: str | None = Field(default=None, pattern=r"^\d{12}$")
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not _NAME.match(value):
+            raise ValueError("must be lower-case letters, digits and dashes, 2-31 long")
+        return value
+
+    @field_validator("aws_region")
+    @classmethod
+    def _aws_region(cls, value: str) -> str:
+        if value not in aws_regions():
+            raise ValueError(f"{value!r} is not an AWS region")
+        return value
+
+    @field_validator("markets")
+    @classmethod
+    def _markets(cls, value: list[str]) -> list[str]:
+        bad = [m for m in value if not re.fullmatch(r"[A-Z]{2}", m)]
+        if bad:
+            raise ValueError(f"market codes must be two upper-case letters (ISO 3166-1): {bad}")
+        if len(set(value)) != len(value):
+            raise ValueError("a market is listed twice")
+        return value
+
+    @property
+    def stage_name(self) -> str:
+        return f"crosslive-{self.name}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a region file, with the line it is on (1-based; 0 = whole file)."""
+
+    path: Path
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.field}: {self.message}"
+
+
+class RegionFileError(ValueError):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = problems
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """Map dotted keys (``media.nodes``) and table names to the line that defines them."""
+    lines: dict[str, int] = {}
+    table = ""
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        header = re.match(r"^\[\s*([A-Za-z0-9_.-]+)\s*\]", line)
+        if header:
+            table = header.group(1)
+            lines.setdefault(table, number)
+            continue
+        key = re.match(r"^([A-Za-z0-9_-]+)\s*=", line)
+        if key:
+            lines.setdefault(f"{table}.{key.group(1)}" if table else key.group(1), number)
+    return lines
+
+
+def _line_for(loc: Iterable[Any], key_lines: dict[str, int]) -> tuple[int, str]:
+    parts = [str(p) for p in loc if not isinstance(p, int)]
+    while parts:
+        dotted = ".".join(parts)
+        if dotted in key_lines:
+            return key_lines[dotted], dotted
+        parts.pop()
+    return 0, ".".join(str(p) for p in loc) or "(file)"
+
+
+def parse_region_file(path: Path) -> tuple[RegionConfig | None, list[Problem]]:
+    """Parse and validate one file on its own; returns the config (if valid) and all problems."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [Problem(path, 0, "(file)", f"cannot be read: {exc}")]
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        return None, [Problem(path, int(match.group(1)) if match else 0, "(syntax)", str(exc))]
+    data.setdefault("name", path.stem)
+    key_lines = _key_lines(text)
+    problems: list[Problem] = []
+    config: RegionConfig | None = None
+    try:
+        config = RegionConfig.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            line, field = _line_for(error["loc"], key_lines)
+            message = error["msg"].removeprefix("Value error, ")
+            if error["type"] == "extra_forbidden":
+                message = "unknown key (typo?)"
+            elif error["type"] == "missing":
+                message = "is required"
+            problems.append(Problem(path, line, field, message))
+    if config is not None:
+        if config.role == "edge" and not config.origin:
+            problems.append(Problem(path, key_lines.get("role", 0), "origin", "an edge must name its origin region"))
+        if config.role == "origin" and config.origin:
+            problems.append(Problem(path, key_lines.get("origin", 0), "origin", "an origin pulls from no one"))
+        if config.media.udp_port_min > config.media.udp_port_max:
+            problems.append(Problem(path, key_lines.get("media.udp_port_min", 0), "media", "UDP port range is empty"))
+    return (config if not problems else None), problems
+
+
+def check_regions(
+    paths: Iterable[Path], *, known_plugins: Iterable[str] | None = None, all_paths: Iterable[Path] | None = None
+) -> list[Problem]:
+    """Every problem in ``paths``, including ones that need the other region files.
+
+    ``all_paths`` is the whole set the files belong to (default: ``paths``), so that an edge's
+    origin can be resolved. ``known_plugins`` (default: what is installed) checks plugin names
+    and that every market served has an enabled plugin providing it.
+    """
+    paths = list(paths)
+    everything = {p.resolve() for p in (all_paths if all_paths is not None else paths)} | {
+        p.resolve() for p in paths
+    }
+    configs: dict[Path, RegionConfig] = {}
+    problems: list[Problem] = []
+    for path in sorted(everything):
+        config, found = parse_region_file(path)
+        if path in {p.resolve() for p in paths}:
+            problems.extend(found)
+        if config is not None:
+            configs[path] = config
+    by_name = {c.name: c for c in configs.values()}
+    if known_plugins is None:
+        from plugins.manager import known_plugin_names
+
+        known_plugins = known_plugin_names()
+    known = set(known_plugins)
+    provided_markets = _markets_of_plugins()
+    for path in [p.resolve() for p in paths]:
+        config = configs.get(path)
+        if config is None:
+            continue
+        key_lines = _key_lines(path.read_text(encoding="utf-8"))
+        if config.role == "edge" and config.origin:
+            origin = by_name.get(config.origin)
+            if origin is None:
+                problems.append(Problem(path, key_lines.get("origin", 0), "origin", f"no region named {config.origin!r}"))
+            elif origin.role != "origin":
+                problems.append(Problem(path, key_lines.get("origin", 0), "origin", f"{config.origin!r} is not an origin"))
+        twins = [p.name for p, c in configs.items() if p != path and c.aws_region == config.aws_region]
+        if twins:
+            problems.append(
+                Problem(path, key_lines.get("aws_region", 0), "aws_region", f"also used by {', '.join(twins)}")
+            )
+        unknown = [p for p in config.plugins if p not in known]
+        if unknown:
+            problems.append(
+                Problem(path, key_lines.get("plugins", 0), "plugins", f"not installed: {', '.join(unknown)}")
+            )
+        enabled_markets = {m for name, ms in provided_markets.items() if name in config.plugins for m in ms}
+        unserved = [m for m in config.markets if m not in enabled_markets]
+        if unserved:
+            problems.append(
+                Problem(
+                    path,
+                    key_lines.get("markets", 0),
+                    "markets",
+                    f"no enabled plugin provides {', '.join(unserved)} (enable e.g. "
+                    f"{', '.join('market-' + m.lower() for m in unserved)})",
+                )
+            )
+    return sorted(problems, key=lambda p: (str(p.path), p.line))
+
+
+def _markets_of_plugins() -> dict[str, set[str]]:
+    """Plugin name -> market codes it provides, for built-in and installed market plugins."""
+    from plugins.manager import build_plugin_manager
+
+    pm = build_plugin_manager(None, validate=False)
+    provided: dict[str, set[str]] = {}
+    for name, codes in pm.call_each("market_codes"):
+        provided.setdefault(name, set()).update(codes or [])
+    return provided
+
+
+def region_files(directory: Path = REGIONS_DIR) -> list[Path]:
+    return sorted(directory.glob("*.toml"))
+
+
+def load_regions(directory: Path = REGIONS_DIR) -> list[RegionConfig]:
+    """All region configs, origins first; raises ``RegionFileError`` listing every problem."""
+    paths = region_files(directory)
+    problems = check_regions(paths)
+    if problems:
+        raise RegionFileError(problems)
+    configs = [c for c in (parse_region_file(p)[0] for p in paths) if c is not None]
+    return sorted(configs, key=lambda c: (c.role != "origin", c.name))
+
+
+def region_to_toml(config: RegionConfig) -> str:
+    """Serialize a config the way ``regions add`` writes it (name comes from the file name)."""
+    import tomli_w
+
+    data = config.model_dump(exclude_none=True, exclude={"name"})
+    media = data.pop("media")
+    defaults = MediaFleet().model_dump()
+    data["media"] = {k: v for k, v in media.items() if k in ("nodes", "instance_type") or v != defaults[k]}
+    return f"# Region {config.name}: written by `crosslive regions add`.\n" + tomli_w.dumps(data)

@@ -1,0 +1,12 @@
+"""Lambda functions: each sub-package is one FastAPI app served by Mangum.
+
+Every function publishes its routes under ``/v1/<name>/`` (the same path locally and behind API
+Gateway), its OpenAPI document at ``/v1/<name>/openapi.json`` and a health check at
+``/v1/<name>/health``. ``functions.shared`` holds what all of them use.
+"""
+
+from __future__ import annotations
+
+# The deployed functions, in the order the gateway mounts them. Each has ``functions/<name>/app.py``
+# exposing ``app`` (FastAPI) and ``handler`` (Mangum), and optionally ``models.py`` (its tables).
+FUNCTIONS: tuple[str, ...] = ("rooms", "comments", "moderation", "coupons", "localization", "routing", "insights")

@@ -1,0 +1,1 @@
+"""Comments: post, list and push danmaku across markets."""

@@ -1,0 +1,1 @@
+"""Coupons and flash sales: campaigns, claims, redemption."""

@@ -1,0 +1,1 @@
+"""Live insights: funnel, sentiment, hot questions, alerts."""

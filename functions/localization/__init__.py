@@ -1,0 +1,1 @@
+"""Localization: translation, CLDR formatting, market profiles, local time."""

@@ -1,0 +1,1 @@
+"""Moderation: lexicon, spam, compliance, review queue, bans."""

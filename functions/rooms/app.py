@@ -1,0 +1,111 @@
+"""Rooms API: create, read, list and update live rooms."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query
+from pynamodb.exceptions import PutError, UpdateError
+
+from functions.rooms.access import ROOM_ID_PATTERN, get_room, require_owner
+from functions.rooms.models import Room
+from functions.rooms.schemas import RoomCreate, RoomOut, RoomUpdate
+from functions.shared.app import create_app, lambda_handler
+from functions.shared.auth import Principal, require_role
+from functions.shared.errors import ApiError
+from functions.shared.plugins import get_plugins
+from plugins.manager import UnknownMarketError
+
+router = APIRouter(prefix="/v1/rooms", tags=["rooms"])
+Merchant = Annotated[Principal, Depends(require_role("merchant"))]
+RoomId = Annotated[str, Path(pattern=ROOM_ID_PATTERN)]
+
+
+def _out(room: Room) -> RoomOut:
+    return RoomOut(
+        room_id=room.room_id,
+        merchant_sub=room.merchant_sub,
+        title=room.title,
+        home_market=room.home_market,
+        host_language=room.host_language,
+        markets=list(room.markets),
+        status=room.status,  # type: ignore[arg-type]
+        scheduled_start=room.scheduled_start,
+        created_at=room.created_at,
+        updated_at=room.updated_at,
+    )
+
+
+def _check_markets(markets: list[str], home_market: str | None = None) -> None:
+    plugins = get_plugins()
+    for code in [*markets, *([home_market] if home_market else [])]:
+        try:
+            profile = plugins.market_profile(code)
+        except UnknownMarketError as exc:
+            raise ApiError(422, "unknown-market", f"no enabled plugin provides market {code!r}") from exc
+        if code in markets and profile.home_market_only:
+            raise ApiError(422, "not-a-viewer-market", f"{code} is a merchant home market, not a viewer market")
+    if len(set(markets)) != len(markets):
+        raise ApiError(422, "duplicate-market", "a market is listed twice")
+
+
+@router.post("", status_code=201, response_model=RoomOut, summary="Create a room (merchant)")
+def create_room(body: RoomCreate, principal: Merchant) -> RoomOut:
+    _check_markets(body.markets, body.home_market)
+    now = time.time()
+    room = Room(
+        room_id=secrets.token_urlsafe(9),
+        merchant_sub=principal.sub,
+        title=body.title,
+        home_market=body.home_market,
+        host_language=body.host_language,
+        markets=body.markets,
+        status="scheduled",
+        scheduled_start=body.scheduled_start,
+        created_at=now,
+        updated_at=now,
+    )
+    try:
+        room.save(condition=Room.room_id.does_not_exist())
+    except PutError as exc:  # a 72-bit id collided: refuse rather than overwrite
+        raise ApiError(409, "room-exists", "room id collision, retry") from exc
+    return _out(room)
+
+
+@router.get("/{room_id}", response_model=RoomOut, summary="Read a room (public)")
+def read_room(room_id: RoomId) -> RoomOut:
+    return _out(get_room(room_id))
+
+
+@router.get("", response_model=list[RoomOut], summary="List a merchant's rooms, newest first")
+def list_rooms(merchant: Annotated[str, Query(min_length=1, max_length=128)],
+               limit: Annotated[int, Query(ge=1, le=100)] = 20) -> list[RoomOut]:
+    rooms = Room.by_merchant.query(merchant, scan_index_forward=False, limit=limit)
+    return [_out(r) for r in rooms]
+
+
+@router.patch("/{room_id}", response_model=RoomOut, summary="Update a room (its merchant)")
+def update_room(room_id: RoomId, body: RoomUpdate, principal: Merchant) -> RoomOut:
+    room = get_room(room_id)
+    require_owner(room, principal)
+    if body.markets is not None:
+        _check_markets(body.markets)
+    actions = [Room.updated_at.set(time.time()), Room.version.add(1)]
+    for field in ("title", "markets", "status", "scheduled_start"):
+        value = getattr(body, field)
+        if value is not None:
+            actions.append(getattr(Room, field).set(value))
+    if room.status == "ended" and body.status not in (None, "ended"):
+        raise ApiError(409, "room-ended", "an ended room cannot go live again; create a new room")
+    try:  # optimistic: the update applies to the version we read, or not at all
+        room.update(actions=actions, condition=Room.version == room.version)
+    except UpdateError as exc:
+        raise ApiError(409, "room-changed", "the room changed meanwhile; read it again") from exc
+    return _out(room)
+
+
+app = create_app("rooms", "Live rooms: which merchant, which markets, which state")
+app.include_router(router)
+handler = lambda_handler(app, "rooms")

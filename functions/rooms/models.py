@@ -1,0 +1,35 @@
+"""The rooms table: one item per live room (global: every region reads its rooms)."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+
+from functions.shared.db import TableModel, table_meta
+
+
+class ByMerchant(GlobalSecondaryIndex["Room"]):
+    class Meta:
+        index_name = "by-merchant"
+        projection = AllProjection()
+
+    merchant_sub = UnicodeAttribute(hash_key=True)
+    created_at = NumberAttribute(range_key=True)
+
+
+class Room(TableModel):
+    Meta = table_meta("rooms")
+
+    room_id = UnicodeAttribute(hash_key=True)
+    merchant_sub = UnicodeAttribute()
+    title = UnicodeAttribute()
+    home_market = UnicodeAttribute()
+    host_language = UnicodeAttribute()
+    markets = ListAttribute(of=UnicodeAttribute)
+    status = UnicodeAttribute(default="scheduled")  # scheduled | live | ended
+    scheduled_start = NumberAttribute(null=True)
+    created_at = NumberAttribute()
+    updated_at = NumberAttribute()
+    version = NumberAttribute(default=1)
+
+    by_merchant = ByMerchant()

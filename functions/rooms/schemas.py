@@ -1,0 +1,41 @@
+"""Request and response bodies of the rooms API."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+RoomStatus = Literal["scheduled", "live", "ended"]
+
+
+class RoomCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=200)
+    markets: list[str] = Field(min_length=1, max_length=50, description="viewer markets the room broadcasts to")
+    home_market: str = Field(pattern=r"^[A-Z]{2}$", description="the merchant's home market (its law binds)")
+    host_language: str = Field(min_length=2, max_length=16, description="language comments are translated into")
+    scheduled_start: float | None = Field(default=None, ge=0, description="UNIX time of the planned start")
+
+
+class RoomUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    markets: list[str] | None = Field(default=None, min_length=1, max_length=50)
+    status: RoomStatus | None = None
+    scheduled_start: float | None = Field(default=None, ge=0)
+
+
+class RoomOut(BaseModel):
+    room_id: str
+    merchant_sub: str
+    title: str
+    home_market: str
+    host_language: str
+    markets: list[str]
+    status: RoomStatus
+    scheduled_start: float | None
+    created_at: float
+    updated_at: float

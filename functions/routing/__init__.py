@@ -1,0 +1,1 @@
+"""Smart routing: rank healthy media nodes for a viewer."""

@@ -1,0 +1,1 @@
+"""What every function shares: settings, auth, errors, tables, plugins, observability."""

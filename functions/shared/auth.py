@@ -1,0 +1,171 @@
+"""Bearer-token authentication and role checks for every function and media node.
+
+Tokens are JWTs verified against a JWKS: the Cognito user pool's in AWS (``CROSSLIVE_AUTH_JWKS_URL``,
+defined by the CDK stack), or the embedded platform's local issuer (``CROSSLIVE_AUTH_JWKS``, the
+keys inline). Both issue tokens of the same shape as a Cognito ID token, so one code path
+verifies them: signature, ``iss``, ``aud``, ``exp``/``iat``/``nbf``, ``token_use == "id"``.
+Roles are the user's Cognito groups (``cognito:groups``): viewer, merchant, moderator, admin.
+
+Nothing in a token is trusted before verification, and a route never reads claims itself: it
+asks for a ``Principal`` through ``require_role(...)`` or ``optional_principal``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+import jwt
+from fastapi import Depends, Request
+
+from functions.shared.config import Settings, get_settings
+from functions.shared.errors import ApiError
+
+ROLES = ("viewer", "merchant", "moderator", "admin")
+ALGORITHMS = ["RS256", "ES256"]
+LEEWAY_SECONDS = 30
+MAX_TOKEN_BYTES = 8192
+
+
+@dataclass(frozen=True)
+class Principal:
+    """A verified caller."""
+
+    sub: str
+    roles: frozenset[str]
+    market: str | None = None
+    name: str | None = None
+    token_id: str | None = None
+    issued_at: int = 0
+    claims: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def has(self, *roles: str) -> bool:
+        return "admin" in self.roles or any(r in self.roles for r in roles)
+
+
+class _KeySource:
+    """Signing keys by ``kid``, from an inline JWKS or a (cached) JWKS URL."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._lock = threading.Lock()
+        self._client: jwt.PyJWKClient | None = None
+        self._inline: dict[str, jwt.PyJWK] = {}
+        if settings.auth_jwks:
+            for key in jwt.PyJWKSet.from_dict(json.loads(settings.auth_jwks)).keys:
+                self._inline[str(key.key_id)] = key
+        elif settings.auth_jwks_url:
+            self._client = jwt.PyJWKClient(settings.auth_jwks_url, cache_keys=True, lifespan=3600, timeout=5)
+
+    def key_for(self, token: str) -> Any:
+        try:
+            kid = jwt.get_unverified_header(token).get("kid")
+        except jwt.PyJWTError as exc:
+            raise _unauthorized("malformed token") from exc
+        if self._inline:
+            key = self._inline.get(str(kid))
+            if key is None:
+                raise _unauthorized("token signed by an unknown key")
+            return key.key
+        if self._client is None:
+            raise ApiError(503, "auth-unconfigured", "no token issuer is configured for this deployment")
+        try:
+            with self._lock:
+                return self._client.get_signing_key(str(kid)).key
+        except jwt.PyJWKClientError as exc:
+            raise _unauthorized("token signed by an unknown key") from exc
+
+
+_sources: dict[int, _KeySource] = {}
+
+
+def _source(settings: Settings) -> _KeySource:
+    key = id(settings)
+    if key not in _sources:
+        _sources.clear()  # settings changed (tests): drop keys of the old issuer
+        _sources[key] = _KeySource(settings)
+    return _sources[key]
+
+
+def _unauthorized(detail: str) -> ApiError:
+    return ApiError(401, "unauthorized", detail, headers={"WWW-Authenticate": 'Bearer realm="crosslive"'})
+
+
+def verify_token(token: str, settings: Settings | None = None) -> Principal:
+    """Verify a JWT and return the caller; raises ``ApiError(401)`` on any defect."""
+    settings = settings or get_settings()
+    if not token or len(token) > MAX_TOKEN_BYTES:
+        raise _unauthorized("missing or oversized token")
+    key = _source(settings).key_for(token)
+    try:
+        claims = jwt.decode(
+            token,
+            key=key,
+            algorithms=ALGORITHMS,
+            audience=settings.auth_audience,
+            issuer=settings.auth_issuer,
+            leeway=LEEWAY_SECONDS,
+            options={"require": ["exp", "iat", "sub", "iss", "aud"]},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise _unauthorized("token expired") from exc
+    except jwt.PyJWTError as exc:
+        raise _unauthorized(f"invalid token: {exc}") from exc
+    if claims.get("token_use") != "id":
+        raise _unauthorized("not an ID token")
+    groups = claims.get("cognito:groups") or []
+    if not isinstance(groups, list):
+        raise _unauthorized("malformed groups claim")
+    roles = frozenset(g for g in groups if g in ROLES) or frozenset({"viewer"})
+    market = claims.get("custom:market")
+    return Principal(
+        sub=str(claims["sub"]),
+        roles=roles,
+        market=str(market).upper() if market else None,
+        name=claims.get("name") or claims.get("cognito:username"),
+        token_id=claims.get("jti"),
+        issued_at=int(claims.get("iat", 0)),
+        claims=claims,
+    )
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if not header:
+        return None
+    if scheme.lower() != "bearer" or not token.strip():
+        raise _unauthorized("Authorization header must be 'Bearer <token>'")
+    return token.strip()
+
+
+def optional_principal(request: Request) -> Principal | None:
+    """The caller if a token was sent (it must then be valid), else ``None``."""
+    token = bearer_token(request)
+    return verify_token(token) if token else None
+
+
+def current_principal(request: Request) -> Principal:
+    token = bearer_token(request)
+    if not token:
+        raise _unauthorized("authentication required")
+    return verify_token(token)
+
+
+def require_role(*roles: str):  # type: ignore[no-untyped-def]
+    """FastAPI dependency: a verified caller holding one of ``roles`` (admin always passes)."""
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise ValueError(f"unknown roles {unknown}")
+
+    def dependency(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+        if not principal.has(*roles):
+            raise ApiError(403, "forbidden", f"requires role {' or '.join(roles)}")
+        return principal
+
+    return dependency
+
+
+Authenticated = Annotated[Principal, Depends(current_principal)]
+MaybeAuthenticated = Annotated[Principal | None, Depends(optional_principal)]

@@ -1,0 +1,80 @@
+"""Settings of a function, read once from environment variables.
+
+The variable names are constants here and nowhere else; the CDK stack (``infra/``) and the
+embedded platform (``crosslive/dev``) set them from the same names.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+from pydantic import BaseModel, Field
+
+ENV_STAGE = "CROSSLIVE_STAGE"  # "local" (embedded platform, tests) or a deployed stage name
+ENV_REGION_NAME = "CROSSLIVE_REGION_NAME"  # regions/<name>.toml
+ENV_ROLE = "CROSSLIVE_ROLE"  # origin | edge
+ENV_HOME_AWS_REGION = "CROSSLIVE_HOME_AWS_REGION"  # the origin's AWS region (campaign home)
+ENV_MARKETS = "CROSSLIVE_MARKETS"  # comma-separated markets served by this region
+ENV_PLUGINS = "CROSSLIVE_PLUGINS"  # comma-separated enabled plugins; "*" = all installed
+ENV_TABLE_PREFIX = "CROSSLIVE_TABLE_PREFIX"
+ENV_DYNAMODB_ENDPOINT = "CROSSLIVE_DYNAMODB_ENDPOINT"  # only the embedded platform sets it
+ENV_AUTH_ISSUER = "CROSSLIVE_AUTH_ISSUER"
+ENV_AUTH_AUDIENCE = "CROSSLIVE_AUTH_AUDIENCE"
+ENV_AUTH_JWKS_URL = "CROSSLIVE_AUTH_JWKS_URL"  # Cognito: https://cognito-idp.<r>.amazonaws.com/<pool>/.well-known/jwks.json
+ENV_AUTH_JWKS = "CROSSLIVE_AUTH_JWKS"  # inline JWKS JSON (embedded platform's local issuer)
+ENV_MAX_BODY_BYTES = "CROSSLIVE_MAX_BODY_BYTES"
+ENV_AWS_REGION = "AWS_REGION"
+
+
+class Settings(BaseModel):
+    stage: str = "local"
+    region_name: str = "local"
+    role: str = "origin"
+    aws_region: str = "us-east-1"
+    home_aws_region: str = "us-east-1"
+    markets: tuple[str, ...] = ()
+    plugins: tuple[str, ...] | None = None  # None: every installed plugin
+    table_prefix: str = "crosslive"
+    dynamodb_endpoint: str | None = None
+    auth_issuer: str = "crosslive-local"
+    auth_audience: str = "crosslive"
+    auth_jwks_url: str | None = None
+    auth_jwks: str | None = None
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+
+    @property
+    def is_local(self) -> bool:
+        return self.stage == "local"
+
+
+def _csv(value: str | None) -> tuple[str, ...]:
+    return tuple(part.strip() for part in (value or "").split(",") if part.strip())
+
+
+def settings_from_env(env: dict[str, str] | None = None) -> Settings:
+    env = dict(os.environ) if env is None else env
+    plugins = env.get(ENV_PLUGINS, "*")
+    aws_region = env.get(ENV_AWS_REGION) or env.get("AWS_DEFAULT_REGION") or "us-east-1"
+    return Settings(
+        stage=env.get(ENV_STAGE, "local"),
+        region_name=env.get(ENV_REGION_NAME, "local"),
+        role=env.get(ENV_ROLE, "origin"),
+        aws_region=aws_region,
+        home_aws_region=env.get(ENV_HOME_AWS_REGION, aws_region),
+        markets=_csv(env.get(ENV_MARKETS)),
+        plugins=None if plugins.strip() == "*" else _csv(plugins),
+        table_prefix=env.get(ENV_TABLE_PREFIX, "crosslive"),
+        dynamodb_endpoint=env.get(ENV_DYNAMODB_ENDPOINT) or None,
+        auth_issuer=env.get(ENV_AUTH_ISSUER, "crosslive-local"),
+        auth_audience=env.get(ENV_AUTH_AUDIENCE, "crosslive"),
+        auth_jwks_url=env.get(ENV_AUTH_JWKS_URL) or None,
+        auth_jwks=env.get(ENV_AUTH_JWKS) or None,
+        max_body_bytes=int(env.get(ENV_MAX_BODY_BYTES, 64 * 1024)),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings (parsed once; tests call ``get_settings.cache_clear()``)."""
+    return settings_from_env()

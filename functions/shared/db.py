@@ -1,0 +1,161 @@
+"""DynamoDB tables, defined once as PynamoDB models and read by CDK from the same classes.
+
+A table is a ``TableModel`` subclass with ``Meta = table_meta("<short name>", ...)``. The short
+name plus the deployment's prefix is the physical table name. ``table_spec`` turns a model into
+the key schema, indexes, TTL and stream settings that ``infra/`` synthesizes and that the embedded
+platform creates, so the code and the infrastructure cannot drift.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from pynamodb.indexes import GlobalSecondaryIndex, LocalSecondaryIndex
+from pynamodb.models import Model
+
+from functions.shared.config import Settings, get_settings
+
+TABLE_MODELS: dict[str, type[Model]] = {}
+
+
+def table_meta(
+    short_name: str, *, replicated: bool = True, ttl_attribute: str | None = None, stream: bool = False
+) -> type:
+    """A PynamoDB ``Meta`` for a crosslive table.
+
+    ``replicated``: a global table with a replica in every region (data that must travel);
+    otherwise each region has its own table. ``stream``: new images go to DynamoDB Streams.
+    """
+    settings = get_settings()
+    attrs: dict[str, Any] = {
+        "table_name": f"{settings.table_prefix}-{short_name}",
+        "region": settings.aws_region,
+        "host": settings.dynamodb_endpoint,
+        "billing_mode": "PAY_PER_REQUEST",
+        "crosslive_short_name": short_name,
+        "crosslive_replicated": replicated,
+        "crosslive_ttl_attribute": ttl_attribute,
+        "crosslive_stream": stream,
+    }
+    return type("Meta", (), attrs)
+
+
+class TableModel(Model):
+    """Base of every crosslive table model; subclasses register themselves for CDK and dev."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        short = getattr(getattr(cls, "Meta", None), "crosslive_short_name", None)
+        if short:
+            existing = TABLE_MODELS.get(short)
+            if existing is not None and existing.__qualname__ != cls.__qualname__:
+                raise ValueError(f"table {short!r} defined twice: {existing} and {cls}")
+            TABLE_MODELS[short] = cls
+
+
+def configure_tables(settings: Settings | None = None) -> None:
+    """Point every registered model at the current settings' endpoint, region and prefix."""
+    settings = settings or get_settings()
+    for short, model in TABLE_MODELS.items():
+        model.Meta.table_name = f"{settings.table_prefix}-{short}"
+        model.Meta.region = settings.aws_region
+        model.Meta.host = settings.dynamodb_endpoint
+        model._connection = None  # PynamoDB caches a connection per model class
+
+
+def load_all_models() -> dict[str, type[Model]]:
+    """Import every function's ``models`` module so all tables are registered."""
+    from functions import FUNCTIONS
+
+    importlib.import_module("functions.shared.idempotency")
+    for name in FUNCTIONS:
+        try:
+            importlib.import_module(f"functions.{name}.models")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"functions.{name}.models":
+                raise
+    return dict(TABLE_MODELS)
+
+
+@dataclass(frozen=True)
+class KeySpec:
+    name: str
+    type: str  # "S" | "N" | "B"
+
+
+@dataclass(frozen=True)
+class IndexSpec:
+    name: str
+    hash_key: KeySpec
+    range_key: KeySpec | None
+    projection: str  # "ALL" | "KEYS_ONLY" | "INCLUDE"
+    non_key_attributes: tuple[str, ...] = ()
+    local: bool = False
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    short_name: str
+    hash_key: KeySpec
+    range_key: KeySpec | None
+    indexes: tuple[IndexSpec, ...] = field(default_factory=tuple)
+    ttl_attribute: str | None = None
+    stream: bool = False
+    replicated: bool = True
+
+
+def _key(attr: Any) -> KeySpec:
+    return KeySpec(attr.attr_name, attr.attr_type)
+
+
+def table_spec(model: type[Model]) -> TableSpec:
+    """The infrastructure-relevant description of a model's table."""
+    attrs = model.get_attributes()
+    hash_key = next(a for a in attrs.values() if a.is_hash_key)
+    range_key = next((a for a in attrs.values() if a.is_range_key), None)
+    indexes = []
+    for index in model._indexes.values():
+        keys = index.Meta.attributes
+        idx_hash = next(a for a in keys.values() if a.is_hash_key)
+        idx_range = next((a for a in keys.values() if a.is_range_key), None)
+        projection = index.Meta.projection
+        indexes.append(
+            IndexSpec(
+                name=index.Meta.index_name,
+                hash_key=_key(idx_hash),
+                range_key=_key(idx_range) if idx_range else None,
+                projection=projection.projection_type,
+                non_key_attributes=tuple(getattr(projection, "non_key_attributes", None) or ()),
+                local=isinstance(index, LocalSecondaryIndex),
+            )
+        )
+        assert isinstance(index, GlobalSecondaryIndex | LocalSecondaryIndex)
+    meta = model.Meta
+    return TableSpec(
+        short_name=meta.crosslive_short_name,
+        hash_key=_key(hash_key),
+        range_key=_key(range_key) if range_key else None,
+        indexes=tuple(indexes),
+        ttl_attribute=meta.crosslive_ttl_attribute,
+        stream=meta.crosslive_stream,
+        replicated=meta.crosslive_replicated,
+    )
+
+
+def create_tables(settings: Settings | None = None) -> list[str]:
+    """Create every registered table that does not exist (embedded platform and tests)."""
+    configure_tables(settings)
+    created = []
+    for model in load_all_models().values():
+        if not model.exists():
+            model.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
+            spec = table_spec(model)
+            if spec.ttl_attribute:
+                model._get_connection().connection.client.update_time_to_live(  # type: ignore[attr-defined]
+                    TableName=model.Meta.table_name,
+                    TimeToLiveSpecification={"Enabled": True, "AttributeName": spec.ttl_attribute},
+                )
+            created.append(model.Meta.table_name)
+    return created

@@ -1,0 +1,346 @@
+"""Build the plugin manager for a region and read validated market data through it.
+
+Three sources of plugins, all ordinary pluggy plugins:
+
+1. ``DEFAULT_PLUGINS``: always on (CLDR formatting, the local translator); registered with
+   ``trylast`` hook implementations so anything else answering the same hook wins.
+2. Built-in market plugins (``plugins/markets/<code>/``), named ``market-<code>``.
+3. Third-party plugins from the ``crosslive`` entry-point group, named by their entry point.
+
+A region's ``plugins`` list says which of (2) and (3) are on; ``None`` means all of them (the
+embedded platform and the plugin tools). Every hook result is validated against
+``plugins.types`` when the manager is built, so a plugin returning bad data stops the region from
+starting with the plugin named, rather than failing later at run time.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from importlib.metadata import entry_points
+from typing import Any, TypeVar
+
+import pluggy
+from pydantic import BaseModel, ValidationError
+
+from plugins import hookspecs
+from plugins.types import (
+    CampaignViolation,
+    ComplianceRule,
+    CouponPolicy,
+    DataResidency,
+    FaqAnswer,
+    LanguageGuess,
+    LexiconEntry,
+    MarketProfile,
+    ModerationPolicy,
+    RoutingPreference,
+    ToxicityScore,
+    Translation,
+)
+
+ENTRY_POINT_GROUP = hookspecs.PROJECT_NAME
+hookimpl = pluggy.HookimplMarker(hookspecs.PROJECT_NAME)
+
+# name -> "module" or "module:factory"; a factory is called with no arguments.
+DEFAULT_PLUGINS: dict[str, str] = {
+    "cldr-formatting": "plugins.builtin.formatting",
+    "local-translation": "plugins.builtin.local_translation:plugin",
+}
+# Optional built-ins that a region turns on by name (besides the markets).
+# (The AWS-backed ones, e.g. Amazon Translate and Comprehend toxicity, are added here.)
+OPTIONAL_PLUGINS: dict[str, str] = {}
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class PluginError(Exception):
+    """A plugin is unknown, fails to load, or returned data of the wrong shape."""
+
+    def __init__(self, plugin: str, message: str) -> None:
+        super().__init__(f"plugin {plugin!r}: {message}")
+        self.plugin = plugin
+
+
+class UnknownMarketError(LookupError):
+    """No enabled plugin provides a profile for this market code."""
+
+    def __init__(self, market: str) -> None:
+        super().__init__(f"unknown market {market!r}")
+        self.market = market
+
+
+def _load_target(target: str) -> object:
+    module_name, _, attr = target.partition(":")
+    module = importlib.import_module(module_name)
+    if not attr:
+        return module
+    factory = getattr(module, attr)
+    return factory() if callable(factory) and not isinstance(factory, type) else factory
+
+
+def builtin_market_plugins() -> dict[str, Callable[[], object]]:
+    """Built-in market plugins by name (``market-id`` ...), created lazily from their data."""
+    from plugins.markets import available_markets, market_plugin
+
+    return {f"market-{code.lower()}": (lambda c=code: market_plugin(c)) for code in available_markets()}
+
+
+def known_plugin_names(*, include_entry_points: bool = True) -> list[str]:
+    """Every plugin name a region file may enable on this installation."""
+    names = set(OPTIONAL_PLUGINS) | set(builtin_market_plugins())
+    if include_entry_points:
+        names |= {ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)}
+    return sorted(names)
+
+
+class CrossliveManager(pluggy.PluginManager):
+    """A ``pluggy.PluginManager`` with typed, cached accessors for what functions need."""
+
+    def __init__(self) -> None:
+        super().__init__(hookspecs.PROJECT_NAME)
+        self.add_hookspecs(hookspecs)
+        self._cache: dict[tuple[str, ...], Any] = {}
+
+    # -- generic ----------------------------------------------------------------------------
+
+    def call_each(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call every implementation of a hook separately: ``[(plugin_name, result), ...]``.
+
+        Used to validate and to report which plugin said what (``crosslive plugins list``).
+        """
+        caller = getattr(self.hook, hook_name)
+        results = []
+        for impl in reversed(caller.get_hookimpls()):  # pluggy calls the last-registered first
+            params = inspect.signature(impl.function).parameters
+            args = {k: v for k, v in kwargs.items() if k in params}
+            results.append((impl.plugin_name, impl.function(**args)))
+        return results
+
+    def implementations(self) -> dict[str, list[str]]:
+        """Hook name -> names of the plugins implementing it, in call order."""
+        return {
+            name: [impl.plugin_name for impl in reversed(getattr(self.hook, name).get_hookimpls())]
+            for name in sorted(self.hook.__dict__)
+            if not name.startswith("_")
+        }
+
+    def _cached(self, key: tuple[str, ...], compute: Callable[[], Any]) -> Any:
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+    def _collect(self, hook_name: str, model: type[M], **kwargs: Any) -> list[M]:
+        items: list[M] = []
+        for plugin, result in self.call_each(hook_name, **kwargs):
+            for raw in result or []:
+                items.append(_validate(plugin, hook_name, model, raw))
+        return items
+
+    def _first(self, hook_name: str, model: type[M], **kwargs: Any) -> M | None:
+        for plugin, result in self.call_each(hook_name, **kwargs):
+            if result is not None:
+                return _validate(plugin, hook_name, model, result)
+        return None
+
+    # -- markets ----------------------------------------------------------------------------
+
+    def market_codes(self) -> list[str]:
+        def compute() -> list[str]:
+            codes: set[str] = set()
+            for _plugin, result in self.call_each("market_codes"):
+                codes.update(result or [])
+            return sorted(codes)
+
+        return list(self._cached(("market_codes",), compute))
+
+    def market_profile(self, market: str) -> MarketProfile:
+        """The validated profile of ``market``; ``UnknownMarketError`` if no plugin has it."""
+        code = market.upper()
+        profile = self._cached(
+            ("market_profile", code), lambda: self._first("market_profile", MarketProfile, market=code)
+        )
+        if profile is None:
+            raise UnknownMarketError(market)
+        return profile
+
+    def viewer_markets(self) -> list[MarketProfile]:
+        return [p for p in map(self.market_profile, self.market_codes()) if not p.home_market_only]
+
+    # -- moderation and compliance ----------------------------------------------------------
+
+    def moderation_lexicon(self, market: str) -> list[LexiconEntry]:
+        return self._cached(
+            ("moderation_lexicon", market),
+            lambda: self._collect("moderation_lexicon", LexiconEntry, market=market),
+        )
+
+    def moderation_policy(self, market: str) -> ModerationPolicy:
+        return self._cached(
+            ("moderation_policy", market),
+            lambda: self._first("moderation_policy", ModerationPolicy, market=market) or ModerationPolicy(),
+        )
+
+    def compliance_rules(self, market: str) -> list[ComplianceRule]:
+        return self._cached(
+            ("compliance_rules", market),
+            lambda: self._collect("compliance_rules", ComplianceRule, market=market),
+        )
+
+    def classify_toxicity(self, texts: list[str], language: str) -> list[ToxicityScore] | None:
+        for plugin, result in self.call_each("classify_toxicity", texts=texts, language=language):
+            if result is not None:
+                scores = [_validate(plugin, "classify_toxicity", ToxicityScore, r) for r in result]
+                if len(scores) != len(texts):
+                    raise PluginError(plugin, f"classify_toxicity returned {len(scores)} scores for {len(texts)} texts")
+                return scores
+        return None
+
+    # -- localization -----------------------------------------------------------------------
+
+    def detect_language(self, text: str, candidates: Iterable[str] = ()) -> LanguageGuess | None:
+        return self._first("detect_language", LanguageGuess, text=text, candidates=list(candidates))
+
+    def translate(self, text: str, source: str, target: str) -> Translation | None:
+        return self._first("translate", Translation, text=text, source=source, target=target)
+
+    def phrasebook(self, language: str) -> dict[str, dict[str, str]]:
+        def compute() -> dict[str, dict[str, str]]:
+            merged: dict[str, dict[str, str]] = {}
+            for plugin, result in reversed(self.call_each("phrasebook", language=language)):
+                if not isinstance(result, dict):
+                    raise PluginError(plugin, "phrasebook must return {concept: {language: phrase}}")
+                for concept, phrases in result.items():
+                    merged.setdefault(concept, {}).update(phrases)  # earlier plugins override
+            return merged
+
+        return self._cached(("phrasebook", language), compute)
+
+    def format_price(self, amount_minor: int, currency: str, locale: str) -> str:
+        text = self.hook.format_price(amount_minor=amount_minor, currency=currency, locale=locale)
+        if not isinstance(text, str):
+            raise PluginError("format_price", "no plugin formatted the price")
+        return text
+
+    def format_datetime(self, timestamp: float, time_zone: str, locale: str) -> str:
+        text = self.hook.format_datetime(timestamp=timestamp, time_zone=time_zone, locale=locale)
+        if not isinstance(text, str):
+            raise PluginError("format_datetime", "no plugin formatted the date")
+        return text
+
+    def faq_answers(self, market: str, language: str) -> list[FaqAnswer]:
+        return self._cached(
+            ("faq_answers", market, language),
+            lambda: self._collect("faq_answers", FaqAnswer, market=market, language=language),
+        )
+
+    # -- commerce, residency, routing -------------------------------------------------------
+
+    def coupon_policy(self, market: str) -> CouponPolicy:
+        return self._cached(
+            ("coupon_policy", market),
+            lambda: self._first("coupon_policy", CouponPolicy, market=market) or CouponPolicy(),
+        )
+
+    def check_campaign(self, market: str, campaign: dict[str, Any]) -> list[CampaignViolation]:
+        return self._collect("check_campaign", CampaignViolation, market=market, campaign=campaign)
+
+    def data_residency(self, market: str) -> DataResidency:
+        return self._cached(
+            ("data_residency", market),
+            lambda: self._first("data_residency", DataResidency, market=market)
+            or DataResidency(jurisdiction="none", allowed_regions=["*"]),
+        )
+
+    def routing_preference(self, market: str) -> RoutingPreference | None:
+        return self._cached(
+            ("routing_preference", market),
+            lambda: self._first("routing_preference", RoutingPreference, market=market),
+        )
+
+    # -- validation -------------------------------------------------------------------------
+
+    def validate(self) -> None:
+        """Call every market hook for every market and validate each plugin's answer.
+
+        Raises ``PluginError`` naming the first plugin whose data is malformed. Called when a
+        region starts, so a broken plugin never reaches a viewer.
+        """
+        self._cache.clear()
+        codes = self.market_codes()
+        for code in codes:
+            profile = self.market_profile(code)
+            self.moderation_lexicon(code)
+            self.moderation_policy(code)
+            self.compliance_rules(code)
+            self.coupon_policy(code)
+            self.data_residency(code)
+            self.routing_preference(code)
+            for language in profile.languages:
+                self.faq_answers(code, language)
+                self.phrasebook(language)
+
+
+def _validate(plugin: str, hook_name: str, model: type[M], raw: Any) -> M:
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "result"
+        raise PluginError(plugin, f"{hook_name} returned bad data at {where}: {first['msg']}") from exc
+
+
+def build_plugin_manager(
+    enabled: Iterable[str] | None = None,
+    *,
+    include_entry_points: bool = True,
+    extra: Iterable[tuple[str, object]] = (),
+    validate: bool = True,
+) -> CrossliveManager:
+    """Build a manager with the default plugins plus the ``enabled`` ones (``None``: all).
+
+    ``extra`` registers (name, plugin) pairs directly, for tests and embedding. Unknown names in
+    ``enabled`` are an error: a region file must not silently lose a market.
+    """
+    pm = CrossliveManager()
+    for name, target in DEFAULT_PLUGINS.items():
+        pm.register(_load_target(target), name=name)
+
+    wanted = None if enabled is None else list(dict.fromkeys(enabled))
+    available: dict[str, Callable[[], object]] = {
+        **{name: (lambda t=target: _load_target(t)) for name, target in OPTIONAL_PLUGINS.items()},
+        **builtin_market_plugins(),
+    }
+    if include_entry_points:
+        for ep in entry_points(group=ENTRY_POINT_GROUP):
+            available[ep.name] = ep.load
+    if wanted is None:
+        # "All" means the markets and installed plugins; AWS-backed optional plugins stay opt-in.
+        wanted = [name for name in available if name not in OPTIONAL_PLUGINS]
+    missing = [name for name in wanted if name not in available]
+    if missing:
+        raise PluginError(missing[0], f"is not installed (known: {', '.join(sorted(available))})")
+    for name in wanted:
+        try:
+            plugin = available[name]()
+        except Exception as exc:  # a plugin that cannot even load is named, not swallowed
+            raise PluginError(name, f"failed to load: {exc}") from exc
+        pm.register(plugin, name=name)
+    for name, plugin in extra:
+        pm.register(plugin, name=name)
+    pm.check_pending()
+    for _name, plugin in pm.list_name_plugin():
+        bind = getattr(plugin, "bind", None)
+        if callable(bind) and not isinstance(plugin, type):
+            bind(pm)  # plugins that read other plugins' data (the phrasebook translator)
+    if validate:
+        pm.validate()
+    return pm
+
+
+@lru_cache(maxsize=8)
+def cached_plugin_manager(enabled: tuple[str, ...] | None) -> CrossliveManager:
+    """One manager per enabled-set per process (Lambda containers build it once)."""
+    return build_plugin_manager(enabled)

@@ -1,0 +1,134 @@
+"""Typed shapes of what plugins return, validated by the host.
+
+Plugins return plain data (see ``hookspecs.py``); these pydantic models check it once, when a
+region's plugin manager is built, so a plugin returning bad data stops that region from starting
+with its name in the message instead of misbehaving at run time.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+MarketCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")]
+CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217")]
+LanguageTag = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", description="BCP 47")]
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class QuietHours(_Strict):
+    """Local times between which no notification is sent (may wrap past midnight)."""
+
+    start: str
+    end: str
+
+    @field_validator("start", "end")
+    @classmethod
+    def _hhmm(cls, value: str) -> str:
+        if not _HHMM.match(value):
+            raise ValueError(f"{value!r} is not a 24-hour HH:MM time")
+        return value
+
+
+class MarketProfile(_Strict):
+    code: MarketCode
+    name: str = Field(min_length=1)
+    languages: list[LanguageTag] = Field(min_length=1)
+    locale: str = Field(pattern=r"^[a-z]{2,3}(_[A-Za-z]{4})?(_[A-Z]{2})?$")
+    currency: CurrencyCode
+    time_zone: str = Field(min_length=1)
+    quiet_hours: QuietHours | None = None
+    direction: Literal["ltr", "rtl"] = "ltr"
+    home_market_only: bool = False
+
+
+class LexiconEntry(_Strict):
+    term: str = Field(min_length=1, max_length=200)
+    language: str = Field(min_length=2, max_length=16)
+    category: Literal["profanity", "hate", "sexual", "violence", "scam", "spam", "drugs", "other"]
+    severity: int = Field(ge=1, le=3)
+    action: Literal["mask", "hold", "reject"] | None = None
+    source: str = Field(min_length=1)
+    license: str = Field(min_length=1)
+
+
+class ModerationPolicy(_Strict):
+    max_comments_per_minute: int = Field(default=20, ge=1, le=600)
+    duplicate_window_seconds: int = Field(default=60, ge=0, le=3600)
+    new_account_seconds: int = Field(default=300, ge=0)
+    links: Literal["moderators_only", "hold", "allow"] = "moderators_only"
+    contact_ids: Literal["hold", "reject", "allow"] = "hold"
+
+
+class ComplianceRule(_Strict):
+    id: str = Field(min_length=1)
+    market: MarketCode
+    law: str = Field(min_length=1)
+    kind: Literal["banned_term", "restricted_category", "required_disclosure"]
+    terms: list[str] = Field(default_factory=list)
+    allow_contexts: list[str] = Field(default_factory=list)
+    languages: list[str] = Field(default_factory=list)
+    categories: list[str] = Field(default_factory=list)
+    severity: Literal["block", "warn"] = "block"
+    message: str = Field(min_length=1)
+
+
+class ToxicityScore(_Strict):
+    toxicity: float = Field(ge=0.0, le=1.0)
+    labels: dict[str, float] = Field(default_factory=dict)
+
+
+class LanguageGuess(_Strict):
+    language: str
+    confidence: float = Field(ge=0.0, le=1.0)
+    detector: str
+
+
+class Translation(_Strict):
+    text: str
+    source: str
+    target: str
+    translated: bool
+    engine: str
+
+
+class FaqAnswer(_Strict):
+    id: str = Field(min_length=1)
+    tags: list[str] = Field(default_factory=list)
+    patterns: list[str] = Field(min_length=1)
+    answer: str = Field(min_length=1)
+
+
+class CouponPolicy(_Strict):
+    max_discount_percent: float = Field(default=100, gt=0, le=100)
+    requires_prior_price: bool = False
+    prior_price_days: int = Field(default=30, ge=0, le=365)
+    disclosures: list[str] = Field(default_factory=list)
+    rounding: Literal["half_even", "half_up", "down"] = "half_even"
+
+
+class CampaignViolation(_Strict):
+    rule: str = Field(min_length=1)
+    market: MarketCode
+    message: str = Field(min_length=1)
+
+
+class DataResidency(_Strict):
+    jurisdiction: str = Field(min_length=1)
+    allowed_regions: list[str] = Field(min_length=1)
+    law: str | None = None
+
+    def allows(self, aws_region: str) -> bool:
+        return "*" in self.allowed_regions or aws_region in self.allowed_regions
+
+
+class RoutingPreference(_Strict):
+    preferred_regions: list[str] = Field(min_length=1)
+    fallback_regions: list[str] = Field(default_factory=list)
+    excluded_regions: list[str] = Field(default_factory=list)

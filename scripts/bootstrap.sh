@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Install what the project needs on a fresh machine: the venv with every Python dependency,
+# the pinned CDK CLI from npm, and (with --browser) Debian's Chromium for the browser tests.
+# Idempotent and quick when everything is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_browser=0
+for arg in "$@"; do [[ "$arg" == "--browser" ]] && want_browser=1; done
+
+step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+PY=${PYTHON:-python3}
+stamp=.venv/.crosslive-installed
+if [[ ! -x .venv/bin/python ]]; then
+  step "creating .venv"
+  "$PY" -m venv .venv
+fi
+if [[ ! -f "$stamp" || pyproject.toml -nt "$stamp" ]]; then
+  step "installing Python dependencies (first time ~1-2 min)"
+  .venv/bin/python -m pip install --quiet --upgrade pip
+  .venv/bin/python -m pip install --quiet -e '.[dev]'
+  touch "$stamp"
+fi
+if [[ ! -x node_modules/.bin/cdk ]] || ! grep -q '"version": "2.1148.1"' node_modules/aws-cdk/package.json 2>/dev/null; then
+  step "installing the pinned CDK CLI (npm)"
+  npm install --no-audit --no-fund --loglevel=error
+fi
+if [[ "$want_browser" == 1 ]] && [[ ! -x /usr/bin/chromium ]]; then
+  step "installing Debian's Chromium for the browser tests"
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
