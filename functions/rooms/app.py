@@ -11,6 +11,7 @@ from pynamodb.exceptions import PutError, UpdateError
 
 from functions.rooms.access import ROOM_ID_PATTERN, get_room, require_owner
 from functions.rooms.models import Room
+from functions.rooms.products import router as products_router
 from functions.rooms.schemas import RoomCreate, RoomOut, RoomUpdate
 from functions.shared.app import create_app, lambda_handler
 from functions.shared.auth import Principal, require_role
@@ -108,4 +109,5 @@ def update_room(room_id: RoomId, body: RoomUpdate, principal: Merchant) -> RoomO
 
 app = create_app("rooms", "Live rooms: which merchant, which markets, which state")
 app.include_router(router)
+app.include_router(products_router)  # products and the live stage (functions/rooms/products.py)
 handler = lambda_handler(app, "rooms")

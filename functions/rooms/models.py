@@ -33,3 +33,6 @@ class Room(TableModel):
     version = NumberAttribute(default=1)
 
     by_merchant = ByMerchant()
+
+
+from functions.rooms import product_models  # noqa: E402,F401  registers the products and stage tables

@@ -1,0 +1,295 @@
+"""Products of a room and the live stage: highlighted product cards and the pinned message.
+
+The merchant lists products with a price per viewer market; while live, the host puts up to
+``MAX_HIGHLIGHTS`` of them on screen (as Bambuser's live shopping does) and pins a message.
+Viewers read the stage for their market: each card carries the price formatted for that market
+by the plugins (CLDR via Babel by default) and the title translated into the market's language
+when a translator can. The pages poll ``GET .../stage`` (cheap, one item read) and redraw when
+``version`` changes.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Response
+from pydantic import BaseModel, ConfigDict, Field
+from pynamodb.exceptions import PutError, UpdateError
+
+from functions.rooms.access import ROOM_ID_PATTERN, get_room, require_moderator, require_owner
+from functions.rooms.models import Room
+from functions.rooms.product_models import MAX_HIGHLIGHTS, Product, Stage
+from functions.shared.auth import Principal, require_role
+from functions.shared.errors import ApiError
+from functions.shared.plugins import get_plugins
+
+router = APIRouter(prefix="/v1/rooms", tags=["products"])
+Merchant = Annotated[Principal, Depends(require_role("merchant"))]
+Staff = Annotated[Principal, Depends(require_role("merchant", "moderator"))]
+RoomId = Annotated[str, Path(pattern=ROOM_ID_PATTERN)]
+SKU_PATTERN = r"^[A-Za-z0-9_.-]{1,64}$"
+Sku = Annotated[str, Path(pattern=SKU_PATTERN)]
+MarketQuery = Annotated[str | None, Query(pattern=r"^[A-Z]{2}$", description="viewer market to localize for")]
+MAX_PRICE_MINOR = 10**12
+PriceMarket = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+PriceMinor = Annotated[int, Field(ge=0, le=MAX_PRICE_MINOR)]
+
+
+class ProductIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    title: str = Field(min_length=1, max_length=120)
+    category: str | None = Field(default=None, min_length=1, max_length=40, pattern=r"^[a-z0-9_-]+$")
+    image_url: str | None = Field(default=None, max_length=500, pattern=r"^https://[^\s\"'<>]+$")
+    prices: dict[PriceMarket, PriceMinor] = Field(
+        min_length=1, max_length=50, description="viewer market -> price in that market's minor units")
+
+
+class ProductOut(BaseModel):
+    sku: str
+    title: str
+    category: str | None
+    image_url: str | None
+    prices: dict[str, int]
+    updated_at: float
+
+
+class Card(BaseModel):
+    """A product as one market sees it."""
+
+    sku: str
+    title: str
+    title_original: str
+    title_translated: bool
+    category: str | None
+    image_url: str | None
+    market: str
+    currency: str
+    amount_minor: int | None = Field(description="null when the product is not sold in this market")
+    price: str | None = Field(description="formatted for the market's locale")
+    highlighted_at: float | None = None
+
+
+class HighlightIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    sku: str = Field(pattern=SKU_PATTERN)
+
+
+class PinIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    text: str = Field(min_length=1, max_length=280)
+
+
+class Pinned(BaseModel):
+    text: str
+    at: float
+
+
+class StageOut(BaseModel):
+    room_id: str
+    version: int
+    market: str | None
+    highlights: list[Card] | list[str]
+    pinned: Pinned | None
+    max_highlights: int = MAX_HIGHLIGHTS
+
+
+def _plain(raw: Any) -> dict[str, Any]:
+    """A raw ``MapAttribute`` value as a plain dict (PynamoDB wraps maps it has read)."""
+    return dict(raw.as_dict() if hasattr(raw, "as_dict") else raw or {})
+
+
+def _prices(product: Product) -> dict[str, int]:
+    raw: Any = _plain(product.prices)
+    return {str(k): int(v) for k, v in (raw or {}).items()}
+
+
+def _skus(stage: Stage) -> list[str]:
+    return [str(sku) for sku in (stage.highlights or [])]
+
+
+def _since(stage: Stage) -> dict[str, float]:
+    raw: Any = _plain(stage.highlighted_at)
+    return {str(k): float(v) for k, v in (raw or {}).items()}
+
+
+def _set_highlights(skus: list[str]) -> Any:
+    value: Any = skus
+    return Stage.highlights.set(value)
+
+
+def _product_out(product: Product) -> ProductOut:
+    return ProductOut(sku=product.sku, title=product.title, category=product.category,
+                      image_url=product.image_url, prices=_prices(product), updated_at=product.updated_at)
+
+
+def _check_market(room: Room, market: str) -> None:
+    if market not in room.markets:
+        raise ApiError(422, "market-not-in-room", f"room {room.room_id} does not broadcast to {market}")
+
+
+def _card(room: Room, product: Product, market: str, highlighted_at: float | None = None) -> Card:
+    plugins = get_plugins()
+    profile = plugins.market_profile(market)
+    amount = _prices(product).get(market)
+    price = None if amount is None else plugins.format_price(amount, profile.currency, profile.locale)
+    translation = plugins.translate(product.title, room.host_language, profile.languages[0])
+    translated = bool(translation and translation.translated and translation.engine != "identity")
+    return Card(
+        sku=product.sku, title=translation.text if translation and translation.translated else product.title,
+        title_original=product.title, title_translated=translated, category=product.category,
+        image_url=product.image_url, market=market, currency=profile.currency,
+        amount_minor=amount, price=price, highlighted_at=highlighted_at,
+    )
+
+
+def _stage(room_id: str) -> Stage:
+    try:
+        return Stage.get(room_id)
+    except Stage.DoesNotExist:
+        stage = Stage(room_id=room_id, highlights=[], highlighted_at={}, version=0, updated_at=time.time())
+        try:
+            stage.save(condition=Stage.room_id.does_not_exist())
+        except PutError:  # another request created it first: read theirs
+            return Stage.get(room_id)
+        return stage
+
+
+def _update_stage(stage: Stage, actions: list[Any]) -> None:
+    try:  # optimistic: applies to the version we read, or not at all
+        stage.update(actions=[*actions, Stage.version.add(1), Stage.updated_at.set(time.time())],
+                     condition=Stage.version == stage.version)
+    except UpdateError as exc:
+        raise ApiError(409, "stage-changed", "the stage changed meanwhile; read it again and retry") from exc
+
+
+def _stage_out(room: Room, stage: Stage, market: str | None) -> StageOut:
+    pinned = Pinned(text=stage.pinned, at=stage.pinned_at or 0) if stage.pinned else None
+    skus = _skus(stage)
+    version = int(stage.version)
+    if market is None:
+        return StageOut(room_id=room.room_id, version=version, market=None, highlights=skus, pinned=pinned)
+    _check_market(room, market)
+    products: dict[str, Product] = {}
+    if skus:
+        products = {str(p.sku): p for p in Product.batch_get([(room.room_id, sku) for sku in skus])}
+    since = _since(stage)
+    cards = [_card(room, products[sku], market, since.get(sku)) for sku in skus if sku in products]
+    return StageOut(room_id=room.room_id, version=version, market=market, highlights=cards, pinned=pinned)
+
+
+# -- products ------------------------------------------------------------------------------
+
+
+@router.put("/{room_id}/products/{sku}", response_model=ProductOut,
+            summary="Add or replace a product (the room's merchant)")
+def put_product(room_id: RoomId, sku: Sku, body: ProductIn, principal: Merchant,
+                response: Response) -> ProductOut:
+    room = get_room(room_id)
+    require_owner(room, principal)
+    for market in body.prices:
+        _check_market(room, market)
+    now = time.time()
+    try:
+        existing = Product.get(room_id, sku)
+        created_at = existing.created_at
+        response.status_code = 200
+    except Product.DoesNotExist:
+        created_at = now
+        response.status_code = 201
+    product = Product(room_id=room_id, sku=sku, title=body.title, category=body.category,
+                      image_url=body.image_url, prices=dict(body.prices), created_at=created_at,
+                      updated_at=now)
+    product.save()
+    return _product_out(product)
+
+
+@router.get("/{room_id}/products", summary="A room's products; localized cards with ?market=")
+def list_products(room_id: RoomId, market: MarketQuery = None) -> list[ProductOut] | list[Card]:
+    room = get_room(room_id)
+    products = list(Product.query(room_id))
+    if market is None:
+        return [_product_out(p) for p in products]
+    _check_market(room, market)
+    return [_card(room, p, market) for p in products]
+
+
+@router.delete("/{room_id}/products/{sku}", status_code=204, summary="Remove a product (and its highlight)")
+def delete_product(room_id: RoomId, sku: Sku, principal: Merchant) -> Response:
+    room = get_room(room_id)
+    require_owner(room, principal)
+    try:
+        Product.get(room_id, sku).delete()
+    except Product.DoesNotExist as exc:
+        raise ApiError(404, "product-not-found", f"no product {sku!r} in room {room_id}") from exc
+    stage = _stage(room_id)
+    if sku in _skus(stage):
+        _update_stage(stage, [_set_highlights([s for s in _skus(stage) if s != sku])])
+    return Response(status_code=204)
+
+
+# -- stage: highlights and pinned message ---------------------------------------------------
+
+
+@router.get("/{room_id}/stage", response_model=StageOut, summary="What is on screen now (public)")
+def read_stage(room_id: RoomId, market: MarketQuery = None) -> StageOut:
+    room = get_room(room_id)
+    return _stage_out(room, _stage(room_id), market)
+
+
+@router.post("/{room_id}/stage/highlights", response_model=StageOut,
+             summary="Put a product on screen (max 3)")
+def add_highlight(room_id: RoomId, body: HighlightIn, principal: Merchant) -> StageOut:
+    room = get_room(room_id)
+    require_owner(room, principal)
+    try:
+        Product.get(room_id, body.sku)
+    except Product.DoesNotExist as exc:
+        raise ApiError(404, "product-not-found", f"no product {body.sku!r} in room {room_id}") from exc
+    stage = _stage(room_id)
+    current = _skus(stage)
+    if body.sku not in current:  # idempotent: highlighting twice changes nothing
+        if len(current) >= MAX_HIGHLIGHTS:
+            raise ApiError(409, "too-many-highlights",
+                           f"at most {MAX_HIGHLIGHTS} products on screen; take one down first")
+        since = {k: v for k, v in _since(stage).items() if k in current}
+        _update_stage(stage, [_set_highlights([*current, body.sku]),
+                              Stage.highlighted_at.set({**since, body.sku: time.time()})])
+        stage.refresh()
+    return _stage_out(room, stage, None)
+
+
+@router.delete("/{room_id}/stage/highlights/{sku}", response_model=StageOut,
+               summary="Take a product off screen")
+def remove_highlight(room_id: RoomId, sku: Sku, principal: Merchant) -> StageOut:
+    room = get_room(room_id)
+    require_owner(room, principal)
+    stage = _stage(room_id)
+    if sku in _skus(stage):
+        _update_stage(stage, [_set_highlights([s for s in _skus(stage) if s != sku])])
+        stage.refresh()
+    return _stage_out(room, stage, None)
+
+
+@router.put("/{room_id}/stage/pin", response_model=StageOut, summary="Pin a message (merchant or moderator)")
+def pin_message(room_id: RoomId, body: PinIn, principal: Staff) -> StageOut:
+    room = get_room(room_id)
+    require_moderator(room, principal)
+    stage = _stage(room_id)
+    _update_stage(stage, [Stage.pinned.set(body.text), Stage.pinned_at.set(time.time())])
+    stage.refresh()
+    return _stage_out(room, stage, None)
+
+
+@router.delete("/{room_id}/stage/pin", response_model=StageOut, summary="Unpin the message")
+def unpin_message(room_id: RoomId, principal: Staff) -> StageOut:
+    room = get_room(room_id)
+    require_moderator(room, principal)
+    stage = _stage(room_id)
+    if stage.pinned:
+        _update_stage(stage, [Stage.pinned.remove(), Stage.pinned_at.remove()])
+        stage.refresh()
+    return _stage_out(room, stage, None)
