@@ -1,12 +1,211 @@
-"""Coupons and flash sales: campaigns, claims, redemption."""
+"""Coupons API: campaigns (merchant), claims (viewer), redemption (checkout), viewer activity.
+
+Routes (all under ``/v1/coupons``; see ``docs/coupons.md`` for request/response examples):
+
+* ``POST /rooms/{room}/campaigns`` (room's merchant), ``GET /rooms/{room}/campaigns[/{id}]``
+* ``POST /rooms/{room}/campaigns/{id}/claims`` (viewer, ``Idempotency-Key`` header), ``GET /mine``
+* ``POST /redemptions``, ``GET /redemptions/{id}``, ``POST /redemptions/{id}/cancel`` (checkout:
+  the campaign's merchant or an admin)
+* ``POST /rooms/{room}/visits``, ``POST /rooms/{room}/shares``, ``POST /shares/{id}/opens`` (viewer
+  activity behind the new / lapsed / sharers segments)
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import re
+import time
+from typing import Annotated, Any
 
+from fastapi import APIRouter, Depends, Header, Path, Query, Response
+
+from functions.coupons.activity import check_segment, create_share, open_share, record_visit
+from functions.coupons.campaigns import campaign_out, claim_window, create_campaign, load_campaign, markets_of
+from functions.coupons.claims import claim_coupon
+from functions.coupons.idempotent import KEY_PATTERN, once
+from functions.coupons.models import Campaign, Coupon
+from functions.coupons.redemptions import cancel, load_redemption, redeem, redemption_out
+from functions.coupons.schemas import (
+    CampaignCreate,
+    CampaignOut,
+    ClaimOut,
+    RedeemIn,
+    RedemptionOut,
+    ShareOut,
+    VisitOut,
+)
+from functions.coupons.store import home_store
+from functions.coupons.wallet import coupon_out
+from functions.rooms.access import ROOM_ID_PATTERN, get_room, require_owner
 from functions.shared.app import create_app, lambda_handler
+from functions.shared.auth import Principal, require_role
+from functions.shared.errors import ApiError
 
 router = APIRouter(prefix="/v1/coupons", tags=["coupons"])
+Merchant = Annotated[Principal, Depends(require_role("merchant"))]
+Viewer = Annotated[Principal, Depends(require_role("viewer"))]
+RoomId = Annotated[str, Path(pattern=ROOM_ID_PATTERN)]
+Id = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
+_KEY = re.compile(KEY_PATTERN)
+
+
+@router.post(
+    "/rooms/{room_id}/campaigns",
+    status_code=201,
+    response_model=CampaignOut,
+    summary="Create a coupon campaign (the room's merchant)",
+)
+def post_campaign(room_id: RoomId, body: CampaignCreate, principal: Merchant) -> CampaignOut:
+    room = get_room(room_id)
+    require_owner(room, principal)
+    campaign = create_campaign(body, room, principal.sub)
+    return campaign_out(campaign, remaining=int(campaign.stock))
+
+
+@router.get(
+    "/rooms/{room_id}/campaigns", response_model=list[CampaignOut], summary="A room's campaigns (public)"
+)
+def list_campaigns(
+    room_id: RoomId,
+    market: Annotated[str | None, Query(pattern=r"^[A-Z]{2}$")] = None,
+    limit: Annotated[int, Query(ge=1, le=50)] = 20,
+) -> list[CampaignOut]:
+    get_room(room_id)
+    now = time.time()
+    found = Campaign.by_room.query(room_id, scan_index_forward=False, limit=limit)
+    return [
+        campaign_out(c, now, markets=[market] if market else None)
+        for c in found
+        if market is None or market in c.markets
+    ]
+
+
+@router.get(
+    "/rooms/{room_id}/campaigns/{campaign_id}",
+    response_model=CampaignOut,
+    summary="A campaign with its server-side countdown (public)",
+)
+def get_campaign(
+    room_id: RoomId, campaign_id: Id, market: Annotated[str | None, Query(pattern=r"^[A-Z]{2}$")] = None
+) -> CampaignOut:
+    campaign = load_campaign(campaign_id, room_id)
+    if market is not None and market not in campaign.markets:
+        raise ApiError(422, "market-not-in-campaign", f"this campaign does not run in {market}")
+    return campaign_out(campaign, markets=[market] if market else None)
+
+
+@router.post(
+    "/rooms/{room_id}/campaigns/{campaign_id}/claims",
+    status_code=201,
+    response_model=ClaimOut,
+    summary="Claim a coupon (viewer; send an Idempotency-Key)",
+)
+def post_claim(
+    room_id: RoomId,
+    campaign_id: Id,
+    principal: Viewer,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> dict[str, Any]:
+    if not idempotency_key or not _KEY.match(idempotency_key):
+        raise ApiError(
+            400,
+            "idempotency-key-required",
+            "send an Idempotency-Key header of 8-128 characters [A-Za-z0-9_.:-]",
+        )
+    campaign = load_campaign(campaign_id, room_id)
+
+    def run() -> dict[str, Any]:
+        now = time.time()
+        market = principal.market
+        if not market or market not in campaign.markets:
+            raise ApiError(
+                403,
+                "market-not-eligible",
+                f"this campaign runs in {', '.join(markets_of(campaign))}, not in {market or 'no market'}",
+            )
+        start, end = claim_window(campaign)
+        if now < start:
+            raise ApiError(
+                409,
+                "claims-not-open",
+                "the sale has not started yet",
+                starts_in_seconds=round(start - now, 3),
+            )
+        if now >= end:
+            raise ApiError(409, "claims-closed", "the sale is over")
+        check_segment(campaign, principal.sub, now)
+        coupon = claim_coupon(home_store(), campaign, principal.sub, market, now)
+        return coupon_out(coupon, campaign).model_dump(mode="json")
+
+    return once("claim", {"campaign": campaign_id, "user": principal.sub, "key": idempotency_key}, run)
+
+
+@router.get("/mine", response_model=list[ClaimOut], summary="The caller's coupons, newest first")
+def my_coupons(principal: Viewer, limit: Annotated[int, Query(ge=1, le=100)] = 50) -> list[ClaimOut]:
+    coupons = Coupon.by_holder.query(principal.sub, scan_index_forward=False, limit=limit)
+    return [coupon_out(c, load_campaign(c.campaign_id)) for c in coupons]
+
+
+@router.post(
+    "/redemptions",
+    status_code=201,
+    response_model=RedemptionOut,
+    summary="Redeem a coupon on an order (checkout: merchant or admin)",
+)
+def post_redemption(body: RedeemIn, principal: Merchant, response: Response) -> RedemptionOut:
+    redemption, created = redeem(body, principal)
+    if not created:
+        response.status_code = 200
+    return redemption_out(redemption)
+
+
+@router.get("/redemptions/{redemption_id}", response_model=RedemptionOut, summary="A redemption (checkout)")
+def get_redemption(redemption_id: Id, principal: Merchant) -> RedemptionOut:
+    return redemption_out(load_redemption(redemption_id, principal))
+
+
+@router.post(
+    "/redemptions/{redemption_id}/cancel",
+    response_model=RedemptionOut,
+    summary="The order was cancelled: release the coupon to its holder (checkout)",
+)
+def cancel_redemption(redemption_id: Id, principal: Merchant) -> RedemptionOut:
+    return redemption_out(cancel(redemption_id, principal))
+
+
+@router.post("/rooms/{room_id}/visits", response_model=VisitOut, summary="Record that the caller is watching")
+def post_visit(room_id: RoomId, principal: Viewer) -> VisitOut:
+    room = get_room(room_id)
+    activity = record_visit(room, principal.sub)
+    return VisitOut(
+        room_id=room_id,
+        first_seen=activity.first_seen,
+        last_seen=activity.last_seen,
+        gap_before_last=activity.gap_before_last,
+    )
+
+
+@router.post(
+    "/rooms/{room_id}/shares",
+    status_code=201,
+    response_model=ShareOut,
+    summary="Make a share link of the room (counts once someone else opens it)",
+)
+def post_share(room_id: RoomId, principal: Viewer) -> ShareOut:
+    link = create_share(get_room(room_id), principal.sub)
+    return ShareOut(
+        share_id=link.share_id, room_id=room_id, url_path=f"/watch/{room_id}?share={link.share_id}"
+    )
+
+
+@router.post("/shares/{share_id}/opens", response_model=ShareOut, summary="Someone opened a share link")
+def post_share_open(
+    share_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{16,64}$")], principal: Viewer
+) -> ShareOut:
+    link = open_share(share_id, principal.sub)
+    return ShareOut(
+        share_id=link.share_id, room_id=link.room_id, url_path=f"/watch/{link.room_id}?share={share_id}"
+    )
+
 
 app = create_app("coupons", "Coupons and flash sales: campaigns, claims, redemption")
 app.include_router(router)

@@ -1,0 +1,135 @@
+"""Campaigns: the room's merchant creates them within each market's coupon law."""
+
+from __future__ import annotations
+
+import time
+
+from .coupon_helpers import MERCHANT, campaign_body
+
+
+def _post(client, auth, shop, sub=MERCHANT, **overrides):
+    return client.post(
+        f"/v1/coupons/rooms/{shop['room_id']}/campaigns",
+        json=campaign_body(**overrides),
+        headers=auth("merchant", sub=sub),
+    )
+
+
+def test_merchant_creates_a_campaign_shown_localized_with_countdown(client, auth, shop):
+    now = time.time()
+    response = _post(
+        client, auth, shop, flash={"start": now + 120, "end": now + 600}, stock=40, stock_shards=4
+    )
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["stock_shards"] == 4 and body["remaining"] == 40
+    assert body["countdown"]["state"] == "upcoming"
+    assert 100 < body["countdown"]["starts_in_seconds"] <= 120
+    terms = body["terms"][0]
+    assert terms["market"] == "ID" and "10.000" in terms["discount"] and "Rp" in terms["discount"]
+    # GET returns the server's clock and the seconds remaining
+    read = client.get(f"/v1/coupons/rooms/{shop['room_id']}/campaigns/{body['campaign_id']}").json()
+    assert read["countdown"]["server_time"] >= now
+    assert read["countdown"]["ends_in_seconds"] > read["countdown"]["starts_in_seconds"]
+    listed = client.get(f"/v1/coupons/rooms/{shop['room_id']}/campaigns").json()
+    assert [c["campaign_id"] for c in listed] == [body["campaign_id"]]
+
+
+def test_eu_campaign_needs_the_prior_price_and_shows_it(client, auth, shop):
+    # GIVEN a German campaign without the lowest price of the prior 30 days
+    refused = _post(
+        client,
+        auth,
+        shop,
+        markets=["DE"],
+        currency="EUR",
+        discount={"kind": "percent", "percent": 20},
+        min_spend_minor=0,
+    )
+    # THEN it is refused naming the rule and the market
+    assert refused.status_code == 422
+    problem = refused.json()
+    assert problem["code"] == "campaign-violates-market-rules"
+    assert any(v["rule"] == "prior-price-required" and v["market"] == "DE" for v in problem["violations"])
+    assert "DE" in problem["detail"] and "prior-price-required" in problem["detail"]
+    # WHEN the prior price is stated, the campaign is accepted and shows it with the disclosure
+    ok = _post(
+        client,
+        auth,
+        shop,
+        markets=["DE"],
+        currency="EUR",
+        discount={"kind": "percent", "percent": 20},
+        min_spend_minor=0,
+        prior_price_minor=4999,
+    )
+    assert ok.status_code == 201, ok.text
+    terms = ok.json()["terms"][0]
+    assert "49,99" in terms["prior_price"] and "30" in terms["prior_price"]
+    assert any("PAngV" in d for d in terms["disclosures"])
+
+
+def test_discount_over_market_maximum_is_refused(client, auth, shop):
+    response = _post(client, auth, shop, discount={"kind": "percent", "percent": 95})
+    assert response.status_code == 422
+    assert response.json()["violations"][0] == {
+        "rule": "max-discount-percent",
+        "market": "ID",
+        "message": response.json()["violations"][0]["message"],
+    }
+
+
+def test_currency_must_be_the_markets_currency(client, auth, shop):
+    mismatch = _post(client, auth, shop, currency="USD")
+    assert mismatch.status_code == 422 and mismatch.json()["code"] == "currency-market-mismatch"
+    unknown = _post(client, auth, shop, currency="XQZ")
+    assert unknown.status_code == 422 and unknown.json()["code"] == "unknown-currency"
+    mixed = _post(client, auth, shop, markets=["ID", "DE"], prior_price_minor=9_000_000)
+    assert mixed.status_code == 422 and mixed.json()["market"] == "DE"
+
+
+def test_bad_amounts_and_windows_are_refused(client, auth, shop):
+    now = time.time()
+    cases = [
+        {"discount": {"kind": "fixed", "amount_minor": -5}},
+        {"discount": {"kind": "fixed", "amount_minor": 10**15}},
+        {"discount": {"kind": "fixed", "amount_minor": 1.5}},
+        {"min_spend_minor": -1},
+        {"stock": 0},
+        {"stock": 10**9},
+        {"per_user_limit": 0},
+        {"valid_until": now - 10},
+        {"valid_from": now + 10, "valid_until": now + 5},
+        {"flash": {"start": now + 10, "end": now + 5}},
+        {"markets": []},
+        {"markets": ["ID", "ID"]},
+        {"discount": {"kind": "fixed", "amount_minor": 9_000_000}},  # larger than the minimum spend
+        {"markets": ["US"], "currency": "USD"},  # the room does not broadcast to US
+        {"valid_until": now + 400 * 86_400},
+    ]
+    for overrides in cases:
+        response = _post(client, auth, shop, **overrides)
+        assert response.status_code == 422, (overrides, response.text)
+        assert response.headers["content-type"].startswith("application/problem+json")
+    assert client.get(f"/v1/coupons/rooms/{shop['room_id']}/campaigns").json() == []
+
+
+def test_only_the_rooms_merchant_creates_campaigns(client, auth, shop):
+    other = _post(client, auth, shop, sub="someone-else")
+    assert other.status_code == 403
+    viewer = client.post(
+        f"/v1/coupons/rooms/{shop['room_id']}/campaigns",
+        json=campaign_body(),
+        headers=auth("viewer", sub="v"),
+    )
+    assert viewer.status_code == 403
+    anonymous = client.post(f"/v1/coupons/rooms/{shop['room_id']}/campaigns", json=campaign_body())
+    assert anonymous.status_code == 401
+    missing = client.post(
+        "/v1/coupons/rooms/no-such-room/campaigns",
+        json=campaign_body(),
+        headers=auth("merchant", sub=MERCHANT),
+    )
+    assert missing.status_code == 404
+    assert client.get(f"/v1/coupons/rooms/{shop['room_id']}/campaigns").json() == []
+    assert client.get(f"/v1/coupons/rooms/{shop['room_id']}/campaigns/unknown-campaign").status_code == 404
