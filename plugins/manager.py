@@ -18,7 +18,7 @@ from __future__ import annotations
 import importlib
 import inspect
 from collections.abc import Callable, Iterable
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib.metadata import entry_points
 from typing import Any, TypeVar
 
@@ -48,10 +48,13 @@ hookimpl = pluggy.HookimplMarker(hookspecs.PROJECT_NAME)
 DEFAULT_PLUGINS: dict[str, str] = {
     "cldr-formatting": "plugins.builtin.formatting",
     "local-translation": "plugins.builtin.local_translation:plugin",
+    "local-language-detection": "plugins.builtin.language_detection",
 }
 # Optional built-ins that a region turns on by name (besides the markets).
 # (The AWS-backed ones, e.g. Amazon Translate and Comprehend toxicity, are added here.)
-OPTIONAL_PLUGINS: dict[str, str] = {}
+OPTIONAL_PLUGINS: dict[str, str] = {
+    "aws-translate": "plugins.builtin.aws_translate:plugin",
+}
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -85,7 +88,7 @@ def builtin_market_plugins() -> dict[str, Callable[[], object]]:
     """Built-in market plugins by name (``market-id`` ...), created lazily from their data."""
     from plugins.markets import available_markets, market_plugin
 
-    return {f"market-{code.lower()}": (lambda c=code: market_plugin(c)) for code in available_markets()}
+    return {f"market-{code.lower()}": partial(market_plugin, code) for code in available_markets()}
 
 
 def known_plugin_names(*, include_entry_points: bool = True) -> list[str]:
@@ -194,7 +197,8 @@ class CrossliveManager(pluggy.PluginManager):
             if result is not None:
                 scores = [_validate(plugin, "classify_toxicity", ToxicityScore, r) for r in result]
                 if len(scores) != len(texts):
-                    raise PluginError(plugin, f"classify_toxicity returned {len(scores)} scores for {len(texts)} texts")
+                    count = f"{len(scores)} scores for {len(texts)} texts"
+                    raise PluginError(plugin, f"classify_toxicity returned {count}")
                 return scores
         return None
 
@@ -210,7 +214,7 @@ class CrossliveManager(pluggy.PluginManager):
         def compute() -> dict[str, dict[str, str]]:
             merged: dict[str, dict[str, str]] = {}
             for plugin, result in reversed(self.call_each("phrasebook", language=language)):
-                if not isinstance(result, dict):
+                if not _is_phrasebook(result):
                     raise PluginError(plugin, "phrasebook must return {concept: {language: phrase}}")
                 for concept, phrases in result.items():
                     merged.setdefault(concept, {}).update(phrases)  # earlier plugins override
@@ -283,6 +287,15 @@ class CrossliveManager(pluggy.PluginManager):
                 self.phrasebook(language)
 
 
+def _is_phrasebook(value: Any) -> bool:
+    """``{concept: {language_tag: phrase}}`` with non-empty strings throughout."""
+    return isinstance(value, dict) and all(
+        isinstance(concept, str) and concept and isinstance(phrases, dict) and phrases
+        and all(isinstance(k, str) and isinstance(v, str) and k and v.strip() for k, v in phrases.items())
+        for concept, phrases in value.items()
+    )
+
+
 def _validate(plugin: str, hook_name: str, model: type[M], raw: Any) -> M:
     try:
         return model.model_validate(raw)
@@ -310,7 +323,7 @@ def build_plugin_manager(
 
     wanted = None if enabled is None else list(dict.fromkeys(enabled))
     available: dict[str, Callable[[], object]] = {
-        **{name: (lambda t=target: _load_target(t)) for name, target in OPTIONAL_PLUGINS.items()},
+        **{name: partial(_load_target, target) for name, target in OPTIONAL_PLUGINS.items()},
         **builtin_market_plugins(),
     }
     if include_entry_points:

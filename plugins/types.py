@@ -16,6 +16,31 @@ MarketCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1
 CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217")]
 LanguageTag = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", description="BCP 47")]
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+# Amazon Translate's TranslateText limit, applied to every engine so behaviour does not depend
+# on which one a region runs.
+MAX_TRANSLATE_BYTES = 10_000
+
+
+class TranslationError(Exception):
+    """A translation could not be made (raised by ``translate`` implementations)."""
+
+
+class TextTooLongError(TranslationError):
+    """The text is over the translation size limit (UTF-8 bytes)."""
+
+    def __init__(self, size: int, limit: int = MAX_TRANSLATE_BYTES) -> None:
+        super().__init__(f"text is {size} bytes of UTF-8; translation takes at most {limit}")
+        self.size = size
+        self.limit = limit
+
+
+class TranslationUnavailableError(TranslationError):
+    """The translation engine failed (throttled, unreachable); the caller may retry later."""
+
+    def __init__(self, engine: str, reason: str) -> None:
+        super().__init__(f"{engine} is unavailable: {reason}")
+        self.engine = engine
+        self.reason = reason
 
 
 class _Strict(BaseModel):

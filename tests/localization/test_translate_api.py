@@ -1,0 +1,138 @@
+"""Translation through /v1/localization: phrasebook engine, detection, cache, honest labels, limits."""
+
+from __future__ import annotations
+
+from functions.localization.models import CachedTranslation
+from functions.localization.translation import cache_key
+
+URL = "/v1/localization/translate"
+
+
+def test_comment_translated_by_phrasebook_with_engine_named(client, auth):
+    # GIVEN an Indonesian viewer asking about stock, for a host who reads Chinese
+    body = {"texts": ["Apakah stoknya ada?"], "source": "id", "target": "zh-Hans", "kind": "comment"}
+    # WHEN the comment is translated
+    response = client.post(URL, json=body, headers=auth("viewer", sub="v-tr-1"))
+    # THEN the phrasebook translated it and says so
+    assert response.status_code == 200, response.text
+    item = response.json()["items"][0]
+    assert item["text"] == "有现货吗？"
+    assert item["translated"] is True
+    assert item["engine"] == "phrasebook"
+    assert item["original"] == "Apakah stoknya ada?"
+    assert item["display"] == {
+        "text": "有现货吗？",
+        "lang": "zh-Hans",
+        "dir": "ltr",
+        "isolated": "\u2066有现货吗？\u2069",
+    }
+
+
+def test_unknown_phrase_is_returned_untranslated_and_labelled(client, auth):
+    body = {"texts": ["Kak, warna ungu yang kemarin masih ada?"], "source": "id", "target": "en"}
+    item = client.post(URL, json=body, headers=auth()).json()["items"][0]
+    assert item["translated"] is False
+    assert item["engine"] == "none"
+    assert item["text"] == "Kak, warna ungu yang kemarin masih ada?"
+    assert item["display"]["lang"] == "id"  # the original, shown as what it is
+
+
+def test_source_detected_when_missing(client, auth):
+    body = {"texts": ["Wie lange dauert der Versand?"], "target": "en", "market": "DE"}
+    item = client.post(URL, json=body, headers=auth()).json()["items"][0]
+    assert item["source"] == "de"
+    assert item["detection"]["detector"] in {"lingua", "unicode-script"}
+    assert item["text"] == "How long does shipping take?"
+
+
+def test_translation_is_cached_in_dynamodb(client, auth):
+    # GIVEN a translation made once
+    body = {"texts": ["Ausverkauft."], "source": "de", "target": "th"}
+    first = client.post(URL, json=body, headers=auth()).json()["items"][0]
+    # THEN it is stored under its key and the second answer comes from the cache
+    stored = CachedTranslation.get(cache_key("Ausverkauft.", "de", "th"))
+    assert stored.text == first["text"] == "สินค้าหมดแล้ว"
+    assert stored.engine == "phrasebook"
+    second = client.post(URL, json=body, headers=auth()).json()["items"][0]
+    assert second["cached"] is True and second["text"] == first["text"]
+
+
+def test_arabic_target_is_rtl(client, auth):
+    body = {"texts": ["Free shipping!"], "source": "en", "target": "ar"}
+    item = client.post(URL, json=body, headers=auth()).json()["items"][0]
+    assert item["text"] == "شحن مجاني!"
+    assert item["display"]["dir"] == "rtl"
+    assert item["display"]["isolated"] == "\u2067شحن مجاني!\u2069"
+
+
+def test_translate_requires_authentication(client):
+    response = client.post(URL, json={"texts": ["hi"], "target": "en"})
+    assert response.status_code == 401
+
+
+def test_forged_token_is_refused(client, auth):
+    headers = auth()
+    forged = headers["Authorization"][:-6] + (
+        "AAAAAA" if not headers["Authorization"].endswith("AAAAAA") else "BBBBBB"
+    )
+    response = client.post(URL, json={"texts": ["hi"], "target": "en"}, headers={"Authorization": forged})
+    assert response.status_code == 401
+
+
+def test_product_text_needs_merchant(client, auth):
+    body = {"texts": ["Sold out."], "source": "en", "target": "de", "kind": "product"}
+    assert client.post(URL, json=body, headers=auth("viewer")).status_code == 403
+    ok = client.post(URL, json=body, headers=auth("merchant", sub="merchant-tr"))
+    assert ok.status_code == 200 and ok.json()["items"][0]["text"] == "Ausverkauft."
+
+
+def test_unknown_language_is_a_clear_422(client, auth):
+    response = client.post(URL, json={"texts": ["hi"], "source": "en", "target": "xq"}, headers=auth())
+    assert response.status_code == 422
+    assert response.json()["code"] == "unknown-language"
+    assert "xq" in response.json()["detail"]
+
+
+def test_malformed_language_tag_is_refused(client, auth):
+    response = client.post(URL, json={"texts": ["hi"], "target": "en; drop"}, headers=auth())
+    assert response.status_code == 422 and response.json()["code"] == "validation-failed"
+
+
+def test_unknown_market_for_detection_is_404(client, auth):
+    response = client.post(URL, json={"texts": ["hi"], "target": "en", "market": "XX"}, headers=auth())
+    assert response.status_code == 404 and response.json()["code"] == "unknown-market"
+
+
+def test_text_over_translate_limit_is_refused_and_nothing_cached(client, auth):
+    # GIVEN 10,001 bytes of UTF-8 (3,334 Thai characters of 3 bytes each minus change)
+    text = "ก" * 3334  # 10,002 bytes
+    body = {"texts": [text], "source": "th", "target": "en"}
+    response = client.post(URL, json=body, headers=auth())
+    assert response.status_code == 422
+    assert response.json()["code"] == "text-too-long"
+    assert "10002 bytes" in response.json()["detail"]
+    assert CachedTranslation.count(cache_key(text, "th", "en")) == 0
+
+
+def test_text_at_the_limit_is_accepted(client, auth):
+    text = "a" * 10_000
+    response = client.post(URL, json={"texts": [text], "source": "en", "target": "de"}, headers=auth())
+    assert response.status_code == 200
+    assert response.json()["items"][0]["translated"] is False
+
+
+def test_too_many_texts_refused(client, auth):
+    response = client.post(URL, json={"texts": ["x"] * 51, "target": "en"}, headers=auth())
+    assert response.status_code == 422
+
+
+def test_detect_endpoint(client, auth):
+    response = client.post(
+        "/v1/localization/detect", json={"text": "Cái này bao nhiêu tiền?", "market": "VN"}, headers=auth()
+    )
+    assert response.status_code == 200
+    assert response.json()["language"] == "vi"
+    arabic = client.post(
+        "/v1/localization/detect", json={"text": "كم سعر هذا؟", "market": "AE"}, headers=auth()
+    )
+    assert arabic.json()["language"] == "ar" and arabic.json()["display_dir"] == "rtl"
