@@ -1,0 +1,64 @@
+"""A node's registration and heartbeat in the media-node registry, and lookups of its peers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from functions.routing.models import DEAD_AFTER_SECONDS, EXPIRE_AFTER_SECONDS, MediaNodeRecord
+
+logger = logging.getLogger("crosslive.media.registry")
+
+
+@dataclass(frozen=True)
+class NodeLoad:
+    rooms: list[str]
+    ingest_rooms: list[str]
+    viewers: int
+    cpu_percent: float
+    draining: bool = False
+
+
+def write_heartbeat(record: MediaNodeRecord, load: NodeLoad, now: float | None = None) -> None:
+    now = time.time() if now is None else now
+    record.rooms = sorted(load.rooms)  # type: ignore[assignment,arg-type]
+    record.ingest_rooms = sorted(load.ingest_rooms)  # type: ignore[assignment,arg-type]
+    record.viewers = load.viewers
+    record.cpu_percent = round(load.cpu_percent, 1)
+    record.draining = load.draining
+    record.heartbeat_at = now
+    record.expires_at = int(now + EXPIRE_AFTER_SECONDS)
+    record.save()
+
+
+def live_nodes(now: float | None = None) -> list[MediaNodeRecord]:
+    """Nodes whose last heartbeat is younger than ``DEAD_AFTER_SECONDS`` (a small table: scan)."""
+    now = time.time() if now is None else now
+    return [n for n in MediaNodeRecord.scan() if now - float(n.heartbeat_at) <= DEAD_AFTER_SECONDS]
+
+
+def publisher_nodes(room_id: str, exclude: str, now: float | None = None) -> list[MediaNodeRecord]:
+    """Live nodes holding ``room_id``'s publisher (not ``exclude``): candidates to pull from."""
+    return [n for n in live_nodes(now) if room_id in (n.ingest_rooms or []) and n.node_id != exclude]
+
+
+def deregister(node_id: str) -> None:
+    try:
+        MediaNodeRecord(node_id).delete()
+    except Exception:  # the table may be gone already (platform stopping)
+        logger.debug("deregister failed", exc_info=True)
+
+
+async def heartbeat_loop(record: MediaNodeRecord, load: Callable[[], NodeLoad], interval: float) -> None:
+    """Write ``load()`` every ``interval`` seconds until cancelled; a failed write is retried."""
+    while True:
+        try:
+            await asyncio.to_thread(write_heartbeat, record, load())
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.warning("heartbeat failed", exc_info=True)
+        await asyncio.sleep(interval)

@@ -1,0 +1,112 @@
+"""Checks on WHIP/WHEP offers before any peer connection is made for them.
+
+A malformed, truncated or hostile offer gets a clear 4xx problem here and never reaches aiortc's
+negotiation: ``400 malformed-sdp`` when it does not parse or lacks what WebRTC requires (ICE
+credentials, DTLS fingerprint, RTCP mux), ``422 no-common-codec`` when it parses but offers no
+codec the node forwards (video: VP8 or H.264 packetization-mode 1; audio: Opus).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from functions.shared.errors import ApiError
+from media_nodes.forwarding.aiortc_adapter import parse_sdp
+
+VIDEO_CODECS = ("VP8", "H264")
+AUDIO_CODECS = ("opus",)
+MAX_MEDIA_SECTIONS = 4
+SEND_DIRECTIONS = {"sendonly", "sendrecv"}
+RECV_DIRECTIONS = {"recvonly", "sendrecv"}
+
+
+@dataclass(frozen=True)
+class Offer:
+    sdp: str
+    codecs: dict[str, tuple[str, ...]]  # kind -> codec names offered, in the offer's order
+
+
+def _malformed(detail: str) -> ApiError:
+    return ApiError(400, "malformed-sdp", detail)
+
+
+def _codec_names(media: Any) -> tuple[str, ...]:
+    names = []
+    for codec in media.rtp.codecs:
+        name = codec.mimeType.split("/", 1)[1]
+        if name.upper() == "H264" and str(codec.parameters.get("packetization-mode", "0")) != "1":
+            continue  # aiortc packetizes H.264 in mode 1 (FU-A) only
+        names.append("H264" if name.upper() == "H264" else "VP8" if name.upper() == "VP8" else name.lower())
+    return tuple(names)
+
+
+def parse_offer(body: bytes, content_type: str | None) -> Offer:
+    """The offer of a WHIP/WHEP POST, or a 4xx problem."""
+    if (content_type or "").split(";")[0].strip().lower() != "application/sdp":
+        raise ApiError(415, "unsupported-media-type", "the offer must be sent as application/sdp")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _malformed("the offer is not UTF-8 text") from exc
+    text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+    if not text.startswith("v=0"):
+        raise _malformed("an SDP offer starts with 'v=0'")
+    try:
+        description = parse_sdp(text)
+    except Exception as exc:  # aiortc's parser raises assorted errors on garbage
+        raise _malformed(f"the offer does not parse: {type(exc).__name__}") from exc
+    media = [m for m in description.media if m.kind in ("audio", "video")]
+    if not media:
+        raise _malformed("the offer has no audio or video section")
+    if len(description.media) > MAX_MEDIA_SECTIONS:
+        raise _malformed(f"at most {MAX_MEDIA_SECTIONS} media sections are accepted")
+    codecs: dict[str, tuple[str, ...]] = {}
+    for m in media:
+        if not m.ice.usernameFragment or not m.ice.password:
+            raise _malformed(f"{m.kind} section has no ICE credentials (a=ice-ufrag / a=ice-pwd)")
+        if not m.dtls.fingerprints:
+            raise _malformed(f"{m.kind} section has no DTLS fingerprint")
+        if not m.rtcp_mux:
+            raise _malformed(f"{m.kind} section does not use rtcp-mux")
+        if m.kind in codecs:
+            raise _malformed(f"more than one {m.kind} section")
+        codecs[m.kind] = _codec_names(m)
+    return Offer(sdp=text, codecs=codecs)
+
+
+def check_publish(offer: Offer) -> dict[str, str]:
+    """Codec per kind the publisher will send (first of ours in its order), or 422."""
+    chosen: dict[str, str] = {}
+    for kind, supported in (("video", VIDEO_CODECS), ("audio", AUDIO_CODECS)):
+        if kind not in offer.codecs:
+            continue
+        match = next((c for c in offer.codecs[kind] if c in supported), None)
+        if match is None:
+            raise ApiError(
+                422,
+                "no-common-codec",
+                f"{kind}: offered {list(offer.codecs[kind])}, this node accepts {list(supported)}",
+            )
+        chosen[kind] = match
+    if "video" not in chosen:
+        raise ApiError(422, "no-common-codec", "a WHIP offer must carry video (VP8 or H.264)")
+    return chosen
+
+
+def check_view(offer: Offer, room_codecs: dict[str, str]) -> tuple[str, ...]:
+    """Kinds this viewer will receive (the room's codecs it accepts), or 422."""
+    kinds = []
+    for kind, codec in room_codecs.items():
+        if kind not in offer.codecs:
+            continue
+        if codec not in offer.codecs[kind]:
+            raise ApiError(
+                422,
+                "no-common-codec",
+                f"the room sends {kind} as {codec}; the offer accepts {list(offer.codecs[kind])}",
+            )
+        kinds.append(kind)
+    if not kinds:
+        raise ApiError(422, "no-common-codec", f"the offer receives none of the room's media {room_codecs}")
+    return tuple(kinds)
