@@ -71,7 +71,7 @@ def test_ranking_prefers_region_then_load_then_room_and_honours_measured_rtt() -
     assert [n.node_id for n in rank_nodes(nodes, SEA, now=now)] == ["sg-1", "jp-1"]  # excluded region gone
     # a saturated preferred node loses to an idle fallback one
     nodes[0].cpu_percent = 100
-    assert [n.node_id for n in rank_nodes(nodes, SEA, now=now)][0] == "jp-1"
+    assert rank_nodes(nodes, SEA, now=now)[0].node_id == "jp-1"
     # a measured RTT beats the prior
     nodes[0].cpu_percent = 0
     ranked = rank_nodes(nodes, SEA, rtts={"jp-1": 5.0, "sg-1": 90.0}, now=now)
