@@ -1,12 +1,479 @@
-"""Comments: post, list and push danmaku across markets."""
+"""Comments: post, list and push danmaku across markets.
+
+The write path, in order: authenticate, validate the text, check the room, moderate in-line
+(``functions.moderation.pipeline.moderate_comment``), persist in DynamoDB together with the
+request's idempotency record, answer the client, and only then push (the table's stream does;
+see ``fanout.py``). A comment is never shown to anyone before DynamoDB has it.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import csv
+import hashlib
+import io
+import json
+import logging
+import re
+import time
+from typing import Annotated, Any
 
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+
+from functions.comments import store
+from functions.comments.clusters import Item, cluster
+from functions.comments.faq import FAQ_AUTHOR_SUB, match_faq
+from functions.comments.ids import ID_PATTERN, new_comment_id
+from functions.comments.models import VISIBLE_STATUSES, Comment, room_status_key
+from functions.comments.schemas import (
+    IDEMPOTENCY_KEY_PATTERN,
+    CommentCreate,
+    CommentOut,
+    CommentPage,
+    HostView,
+    HotQuestion,
+)
+from functions.comments.tags import priority_tags
+from functions.comments.translation import detect_language, translate_text
+from functions.comments.validation import clean_text
+from functions.comments.views import comment_out
+from functions.moderation.verdict import CommentContext, Verdict
+from functions.rooms.access import ROOM_ID_PATTERN, get_room, require_moderator, require_owner
+from functions.rooms.models import Room
 from functions.shared.app import create_app, lambda_handler
+from functions.shared.auth import MaybeAuthenticated, Principal, require_role
+from functions.shared.config import get_settings
+from functions.shared.errors import ApiError
+from functions.shared.plugins import get_plugins
 
 router = APIRouter(prefix="/v1/comments", tags=["comments"])
+log = logging.getLogger("crosslive.comments")
+
+RoomId = Annotated[str, Path(pattern=ROOM_ID_PATTERN)]
+CommentId = Annotated[str, Path(pattern=ID_PATTERN)]
+Language = Annotated[str | None, Query(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+Poster = Annotated[Principal, Depends(require_role("viewer", "merchant", "moderator"))]
+Member = Annotated[Principal, Depends(require_role("viewer", "merchant", "moderator"))]
+STATUS_FOR_ACTION = {"publish": "published", "mask": "masked", "hold": "held", "reject": "rejected"}
+REFUSALS = {  # moderation reasons that refuse the request outright (not shadowed)
+    "muted": (403, "author-muted", "you are muted in this room"),
+    "banned": (403, "author-banned", "you are banned"),
+    "flood": (429, "too-many-comments", "slow down: too many comments"),
+    "ip-flood": (429, "too-many-comments", "slow down: too many comments from your network"),
+}
+
+
+def _moderate(text: str, context: CommentContext) -> Verdict:
+    from functions.moderation.pipeline import moderate_comment
+
+    return moderate_comment(text, context)
+
+
+def _is_moderator(room: Room, principal: Principal | None) -> bool:
+    return principal is not None and (principal.sub == room.merchant_sub or principal.has("moderator"))
+
+
+def _kind(room: Room, principal: Principal) -> str:
+    if principal.sub == room.merchant_sub:
+        return "host"
+    if principal.has("moderator"):
+        return "moderator"
+    return "viewer"
+
+
+def _market_languages(market: str | None) -> list[str]:
+    if not market:
+        return []
+    try:
+        return list(get_plugins().market_profile(market).languages)
+    except Exception:
+        return []
+
+
+def _room_languages(room: Room) -> list[str]:
+    languages = [room.host_language]
+    for market in [str(m) for m in room.markets or []]:
+        languages += _market_languages(market)
+    return list(dict.fromkeys(languages))
+
+
+def _body_hash(room_id: str, body: CommentCreate) -> str:
+    canonical = json.dumps([room_id, body.text, body.reply_to, body.language], ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@router.post(
+    "/rooms/{room_id}",
+    status_code=201,
+    response_model=CommentOut,
+    response_model_exclude_none=True,
+    summary="Post a comment (moderated, stored, then pushed)",
+)
+def post_comment(
+    room_id: RoomId,
+    body: CommentCreate,
+    principal: Poster,
+    request: Request,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> CommentOut:
+    """Post a comment to a live room.
+
+    ``Idempotency-Key`` (8-128 of ``[A-Za-z0-9_.:-]``, unique per author) is required: a replay
+    of a stored request is refused with 409 ``duplicate-request`` naming the comment it stored.
+    """
+    if idempotency_key is None:
+        raise ApiError(
+            400, "idempotency-key-required", "send an Idempotency-Key header (a fresh id per comment)"
+        )
+    if not re.match(IDEMPOTENCY_KEY_PATTERN, idempotency_key):
+        raise ApiError(400, "invalid-idempotency-key", "Idempotency-Key must be 8-128 of A-Z a-z 0-9 _ . : -")
+    text = clean_text(body.text)
+    room = get_room(room_id)
+    if room.status == "ended":
+        raise ApiError(409, "room-ended", "this show has ended; comments are closed")
+    if body.reply_to is not None:
+        try:
+            target = store.get_comment(room_id, body.reply_to)
+        except ApiError:
+            target = None
+        if target is None or not store.visible_to(target, principal.sub, _is_moderator(room, principal)):
+            raise ApiError(
+                422, "reply-target-not-found", f"no comment {body.reply_to!r} to reply to in this room"
+            )
+    now = time.time()
+    market = str(principal.market or (room.markets[0] if room.markets else room.home_market))
+    candidates = list(dict.fromkeys(_market_languages(market) + _room_languages(room)))
+    language = body.language or detect_language(text, candidates) or (candidates[0] if candidates else "und")
+    context = CommentContext(
+        room_id=room_id,
+        author_sub=principal.sub,
+        author_roles=principal.roles,
+        market=market,
+        language=language,
+        ip=request.client.host if request.client else None,
+        now=now,
+        room_merchant_sub=room.merchant_sub,
+        room_markets=tuple(str(m) for m in room.markets or []),
+        home_market=room.home_market,
+    )
+    verdict = _moderate(text, context)
+    for reason in verdict.reasons:
+        if verdict.action == "reject" and reason.code in REFUSALS:
+            status_code, code, detail = REFUSALS[reason.code]
+            raise ApiError(status_code, code, reason.detail or detail)
+    if verdict.action == "reject" and not verdict.shadow:
+        raise ApiError(
+            422,
+            "comment-rejected",
+            "; ".join(r.detail for r in verdict.reasons) or "comment rejected",
+            reasons=[{"code": r.code, "detail": r.detail, "category": r.category} for r in verdict.reasons],
+        )
+    status = STATUS_FOR_ACTION[verdict.action]
+    kind = _kind(room, principal)
+    comment = Comment(
+        room_id,
+        new_comment_id(now),
+        author_sub=principal.sub,
+        author_name=principal.name,
+        author_market=market,
+        author_role=next(iter(sorted(principal.roles))),
+        kind=kind,
+        text=verdict.text if verdict.action == "mask" else text,
+        original_text=text,
+        language=language,
+        status=status,
+        room_status=room_status_key(room_id, status),
+        shadow=bool(verdict.shadow and status in ("held", "rejected")),
+        reasons=json.dumps(
+            [{"code": r.code, "detail": r.detail, "category": r.category} for r in verdict.reasons],
+            ensure_ascii=False,
+        ),
+        reply_to=body.reply_to,
+        tags=priority_tags(text),
+        links_allowed=kind in ("host", "moderator"),
+        origin_region=get_settings().region_name,
+        created_at=now,
+        updated_at=now,
+    )
+    try:
+        store.create_comment(
+            comment, request_key=f"{principal.sub}#{idempotency_key}", body_hash=_body_hash(room_id, body)
+        )
+    except store.ReplayedRequest as replay:
+        if replay.record.body_hash != _body_hash(room_id, body):
+            raise ApiError(
+                422, "idempotency-key-reused", "this Idempotency-Key was used for a different comment"
+            ) from replay
+        raise ApiError(
+            409, "duplicate-request", "this request was already stored", comment_id=replay.record.comment_id
+        ) from replay
+    if status in VISIBLE_STATUSES and kind == "viewer":
+        _auto_reply(room, comment, market)
+    return comment_out(comment, viewer_sub=principal.sub)
+
+
+def _auto_reply(room: Room, question: Comment, market: str) -> None:
+    """Answer a FAQ at once, threaded to the question and marked automatic."""
+    try:
+        found = match_faq(question.original_text, market, [question.language, *_market_languages(market)])
+        if found is None:
+            return
+        now = time.time()
+        reply = Comment(
+            room.room_id,
+            new_comment_id(now),
+            author_sub=FAQ_AUTHOR_SUB,
+            author_name="FAQ",
+            author_market=market,
+            author_role="system",
+            kind="auto-faq",
+            text=found.answer,
+            original_text=found.answer,
+            language=found.language,
+            status="published",
+            room_status=room_status_key(room.room_id, "published"),
+            reasons=json.dumps([{"code": "faq", "detail": found.faq_id, "category": None}]),
+            reply_to=question.comment_id,
+            tags=list(found.tags) or priority_tags(found.answer),
+            links_allowed=False,
+            origin_region=get_settings().region_name,
+            created_at=now,
+            updated_at=now,
+        )
+        store.create_comment(reply, request_key=None, body_hash="")
+    except Exception:  # the question is stored and pushed either way
+        log.exception("FAQ auto-reply failed for %s", question.comment_id)
+
+
+@router.get(
+    "/rooms/{room_id}",
+    response_model=CommentPage,
+    summary="List a room's comments, newest first, optionally in the reader's language",
+)
+def list_comments(
+    room_id: RoomId,
+    principal: MaybeAuthenticated,
+    cursor: Annotated[str | None, Query(max_length=26)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    lang: Language = None,
+    order: Annotated[str, Query(pattern="^(newest|oldest)$")] = "newest",
+    status: Annotated[str | None, Query(pattern="^(published|masked|held|rejected|deleted)$")] = None,
+) -> CommentPage:
+    """Shadow mode: held and rejected comments are listed only to their author (and moderators)."""
+    room = get_room(room_id)
+    moderator = _is_moderator(room, principal)
+    items, next_cursor = store.list_page(
+        room_id,
+        viewer_sub=principal.sub if principal else None,
+        moderator=moderator,
+        cursor=cursor,
+        limit=limit,
+        newest_first=order == "newest",
+        status=status,
+    )
+    viewer = principal.sub if principal else None
+    out = []
+    for comment in items:
+        view = comment_out(comment, viewer_sub=viewer, moderator=moderator)
+        if lang:
+            view.translation = translate_text(view.text, comment.language, lang)
+        out.append(view)
+    return CommentPage(items=out, cursor=next_cursor)
+
+
+@router.get(
+    "/rooms/{room_id}/pinned",
+    response_model=list[CommentOut],
+    response_model_exclude_none=True,
+    summary="The room's pinned messages, latest first",
+)
+def list_pinned(room_id: RoomId, lang: Language = None) -> list[CommentOut]:
+    get_room(room_id)
+    out = []
+    for comment in store.pinned(room_id):
+        view = comment_out(comment)
+        if lang:
+            view.translation = translate_text(view.text, comment.language, lang)
+        out.append(view)
+    return out
+
+
+@router.get(
+    "/rooms/{room_id}/comments/{comment_id}",
+    response_model=CommentOut,
+    response_model_exclude_none=True,
+    summary="One comment (as the caller may see it)",
+)
+def read_comment(
+    room_id: RoomId, comment_id: CommentId, principal: MaybeAuthenticated, lang: Language = None
+) -> CommentOut:
+    room = get_room(room_id)
+    moderator = _is_moderator(room, principal)
+    comment = store.get_comment(room_id, comment_id)
+    viewer = principal.sub if principal else None
+    if not store.visible_to(comment, viewer, moderator):
+        raise ApiError(404, "comment-not-found", f"no comment {comment_id!r} in room {room_id!r}")
+    view = comment_out(comment, viewer_sub=viewer, moderator=moderator)
+    if lang:
+        view.translation = translate_text(view.text, comment.language, lang)
+    return view
+
+
+@router.put(
+    "/rooms/{room_id}/comments/{comment_id}/pin",
+    response_model=CommentOut,
+    response_model_exclude_none=True,
+    summary="Pin a comment (room's merchant or a moderator)",
+)
+def pin(room_id: RoomId, comment_id: CommentId, principal: Member) -> CommentOut:
+    room = get_room(room_id)
+    require_moderator(room, principal)
+    return comment_out(store.set_pinned(room_id, comment_id, True), moderator=True)
+
+
+@router.delete(
+    "/rooms/{room_id}/comments/{comment_id}/pin",
+    response_model=CommentOut,
+    response_model_exclude_none=True,
+    summary="Unpin a comment (room's merchant or a moderator)",
+)
+def unpin(room_id: RoomId, comment_id: CommentId, principal: Member) -> CommentOut:
+    room = get_room(room_id)
+    require_moderator(room, principal)
+    return comment_out(store.set_pinned(room_id, comment_id, False), moderator=True)
+
+
+@router.delete(
+    "/rooms/{room_id}/comments/{comment_id}",
+    status_code=204,
+    summary="Delete a comment (its author, the room's merchant or a moderator)",
+)
+def delete_comment(room_id: RoomId, comment_id: CommentId, principal: Member) -> Response:
+    room = get_room(room_id)
+    comment = store.get_comment(room_id, comment_id)
+    if comment.author_sub != principal.sub and not _is_moderator(room, principal):
+        raise ApiError(403, "not-comment-author", "only its author or a moderator may delete a comment")
+    store.set_status(room_id, comment_id, "deleted", principal.sub)
+    return Response(status_code=204)
+
+
+@router.get(
+    "/rooms/{room_id}/host",
+    response_model=HostView,
+    response_model_exclude_none=True,
+    summary="Host view: every market in the host's language, buying questions first, hot questions",
+)
+def host_view(
+    room_id: RoomId,
+    principal: Member,
+    window: Annotated[int, Query(ge=10, le=3600)] = 300,
+    limit: Annotated[int, Query(ge=1, le=500)] = 200,
+) -> HostView:
+    room = get_room(room_id)
+    require_moderator(room, principal)
+    target = room.host_language
+    recent = [c for c in store.recent(room_id, time.time() - window) if c.status in VISIBLE_STATUSES]
+    views: list[CommentOut] = []
+    items: list[Item] = []
+    for comment in recent:
+        view = comment_out(comment, moderator=True)
+        view.reasons = None
+        translation = translate_text(comment.text, comment.language, target)
+        view.translation = translation
+        host_text = translation.text if translation is not None and translation.translated else comment.text
+        if translation is not None and translation.translated:
+            view.tags = [t for t in dict.fromkeys([*view.tags, *priority_tags(host_text)])]
+        views.append(view)
+        if comment.kind == "viewer":
+            items.append(
+                Item(
+                    comment.comment_id, host_text, comment.author_sub, comment.author_market, tuple(view.tags)
+                )
+            )
+    hot = [
+        HotQuestion(
+            label=c.label,
+            count=len(c.comment_ids),
+            authors=len(c.authors),
+            markets=sorted(c.markets),
+            comment_ids=c.comment_ids,
+            tags=sorted(c.tags),
+        )
+        for c in cluster(items)
+    ]
+    views.sort(key=lambda v: (0 if v.tags and v.kind == "viewer" else 1, -v.created_at))
+    return HostView(
+        room_id=room_id, host_language=target, items=views[:limit], hot_questions=hot, window_seconds=window
+    )
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+
+
+def csv_cell(value: Any) -> str:
+    """A CSV cell that a spreadsheet will not execute (OWASP CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+EXPORT_COLUMNS = (
+    "created_at",
+    "comment_id",
+    "reply_to",
+    "kind",
+    "author_sub",
+    "author_name",
+    "author_market",
+    "language",
+    "status",
+    "pinned",
+    "tags",
+    "text",
+    "original_text",
+)
+
+
+@router.get(
+    "/rooms/{room_id}/export.csv",
+    summary="Export the room's chat as CSV (its merchant, after the show)",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}},
+)
+def export_csv(room_id: RoomId, principal: Member) -> Response:
+    room = get_room(room_id)
+    require_owner(room, principal)
+    if room.status != "ended":
+        raise ApiError(409, "room-not-ended", "the chat can be exported once the show has ended")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(EXPORT_COLUMNS)
+    for c in store.all_comments(room_id):
+        created = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(float(c.created_at)))
+        writer.writerow(
+            [
+                csv_cell(v)
+                for v in (
+                    created,
+                    c.comment_id,
+                    c.reply_to,
+                    c.kind,
+                    c.author_sub,
+                    c.author_name,
+                    c.author_market,
+                    c.language,
+                    c.status,
+                    "yes" if c.pinned else "",
+                    " ".join(str(t) for t in c.tags or []),
+                    c.text,
+                    c.original_text,
+                )
+            ]
+        )
+    return Response(
+        content="\ufeff" + buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{room_id}-chat.csv"'},
+    )
+
 
 app = create_app("comments", "Comments: post, list and push danmaku across markets")
 app.include_router(router)

@@ -1,0 +1,41 @@
+"""FAQ auto-replies: a viewer's question answered at once from the market plugins.
+
+``get_plugins().faq_answers(market, language)`` gives templates with patterns (phrases, any
+language the plugin writes them in). A published viewer comment whose normalized text contains
+a pattern gets the template's answer posted as a reply threaded to it, marked ``auto-faq`` so
+every client shows it as automatic. ``{market_name}`` and ``{market}`` in answers are filled in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from functions.comments.tags import normalize
+from functions.shared.plugins import get_plugins
+
+FAQ_AUTHOR_SUB = "crosslive-faq"
+
+
+@dataclass(frozen=True)
+class FaqMatch:
+    faq_id: str
+    answer: str
+    language: str
+    tags: tuple[str, ...]
+
+
+def match_faq(text: str, market: str, languages: list[str]) -> FaqMatch | None:
+    """The first FAQ of ``market`` whose pattern occurs in ``text``, answered in the first of
+    ``languages`` (the comment's language first, then the market's) that has one."""
+    plugins = get_plugins()
+    folded = normalize(text)
+    try:
+        market_name = plugins.market_profile(market).name
+    except Exception:
+        market_name = market
+    for language in dict.fromkeys(languages):
+        for entry in plugins.faq_answers(market, language):
+            if any(p and normalize(p) in folded for p in entry.patterns):
+                answer = entry.answer.replace("{market_name}", market_name).replace("{market}", market)
+                return FaqMatch(entry.id, answer, language, tuple(entry.tags))
+    return None
