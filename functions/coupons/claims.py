@@ -173,6 +173,11 @@ def claim_coupon(
     )
 
 
+# PynamoDB sends a transaction's items as condition checks, deletes, puts, then updates; the
+# cancellation reasons come back in that order.
+_COUPON, _SHARD, _HOLDING = 0, 1, 2
+
+
 def _try_claim(store: CouponStore, campaign: Campaign, coupon: Coupon, holder_sub: str) -> str:
     shard_item = store.shards(shard_key(campaign.campaign_id, int(coupon.shard)))
     holding = store.holdings(holding_key(campaign.campaign_id, holder_sub))
@@ -192,13 +197,13 @@ def _try_claim(store: CouponStore, campaign: Campaign, coupon: Coupon, holder_su
         reasons = [r.code if r is not None else None for r in exc.cancellation_reasons]
         while len(reasons) < 3:
             reasons.append(None)
-        if reasons[1] == "ConditionalCheckFailed":
+        if reasons[_HOLDING] == "ConditionalCheckFailed":
             raise ApiError(
                 409,
                 "per-user-limit-reached",
                 f"you already hold {int(campaign.per_user_limit)} coupon(s) of this campaign",
             ) from exc
-        if reasons[0] == "ConditionalCheckFailed":
+        if reasons[_SHARD] == "ConditionalCheckFailed":
             return "shard-empty"
         if "TransactionConflict" in reasons or exc.cause_response_code in (
             "TransactionConflictException",
@@ -207,7 +212,7 @@ def _try_claim(store: CouponStore, campaign: Campaign, coupon: Coupon, holder_su
             "ProvisionedThroughputExceededException",
         ):
             return "conflict"
-        if reasons[2] == "ConditionalCheckFailed":  # a 128-bit id collided: take a fresh one
+        if reasons[_COUPON] == "ConditionalCheckFailed":  # a 128-bit id collided: take a fresh one
             return "conflict"
         raise
     return "granted"
