@@ -38,3 +38,68 @@ def list_plugins(region_names: tuple[str, ...], directory: Path) -> None:
                 by_plugin.setdefault(name, []).append(hook)
         for name in sorted(by_plugin):
             click.echo(f"  {name}: {', '.join(sorted(by_plugin[name]))}")
+
+
+@plugins.command("new")
+@click.argument("name")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="where to create the package folder",
+)
+@click.option("--market", "code", default="KE", show_default=True, help="ISO 3166-1 code of the new market")
+@click.option("--market-name", default="Kenya", show_default=True)
+@click.option("--currency", default="KES", show_default=True, help="ISO 4217 code")
+@click.option("--locale", default="en_KE", show_default=True, help="CLDR locale")
+@click.option("--languages", default="en,sw", show_default=True, help="BCP 47 tags, comma-separated")
+@click.option("--time-zone", default="Africa/Nairobi", show_default=True)
+@click.option("--aws-region", default="eu-central-1", show_default=True, help="preferred serving region")
+def new_plugin_command(
+    name: str,
+    directory: Path,
+    code: str,
+    market_name: str,
+    currency: str,
+    locale: str,
+    languages: str,
+    time_zone: str,
+    aws_region: str,
+) -> None:
+    """Scaffold an installable market plugin package NAME (pyproject, hooks, data, tests)."""
+    from crosslive.plugin_kit.scaffold import MarketSpec, ScaffoldError, new_plugin
+
+    spec = MarketSpec(
+        code=code.upper(),
+        name=market_name,
+        currency=currency.upper(),
+        locale=locale,
+        languages=tuple(t.strip() for t in languages.split(",") if t.strip()),
+        time_zone=time_zone,
+        aws_region=aws_region,
+    )
+    try:
+        target = new_plugin(name, directory, spec)
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"created {target}")
+    click.echo(f"  pip install -e {target}   # registers the '{name}' entry point in group 'crosslive'")
+    click.echo(f"  crosslive plugins check {name}")
+
+
+@plugins.command("check")
+@click.argument("target")
+def check_plugin_command(target: str) -> None:
+    """Run the conformance suite on an installed plugin (distribution or entry point) or a module."""
+    from crosslive.plugin_kit.conformance import check_target
+
+    try:
+        reports = check_target(target)
+    except LookupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for report in reports:
+        click.echo(report.render())
+    if not all(report.ok for report in reports):
+        raise SystemExit(1)
