@@ -259,6 +259,8 @@ class MediaNode:
             return
         session.closed = True
         self.sessions.pop(session.id, None)
+        if session.kind == "upstream":
+            self.counters.upstream_drops += 1
         for track in session.tracks.values():
             track.stop()
         hub = self.hubs.get(session.room_id)
@@ -273,7 +275,6 @@ class MediaNode:
             token = issue_node_token(self.settings.node_secret, self.settings.node_id, session.room_id)
             with contextlib.suppress(httpx.HTTPError):
                 await self.http.delete(session.upstream_url, headers={"Authorization": f"Bearer {token}"})
-            self.counters.upstream_drops += 1
         if hub is not None and hub.viewers == 0 and not hub.has_source and self.hubs.get(hub.room_id) is hub:
             del self.hubs[hub.room_id]
 

@@ -141,7 +141,7 @@ class FrameAssembler:
         for other in list(self._markers):
             if other == mseq or _newer(mseq, other):
                 del self._markers[other]
-                if other != mseq:
+                if other != mseq and self._boundary is not None:  # not the partial first frame
                     self.lost += 1
         for seq in list(self._packets):
             if seq == mseq or _newer(mseq, seq):
