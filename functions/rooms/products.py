@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from typing import Annotated, Any
 
+from babel.numbers import get_currency_precision
 from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 from pynamodb.exceptions import PutError, UpdateError
@@ -69,6 +70,16 @@ class Card(BaseModel):
     amount_minor: int | None = Field(description="null when the product is not sold in this market")
     price: str | None = Field(description="formatted for the market's locale")
     highlighted_at: float | None = None
+
+
+class MarketCurrency(BaseModel):
+    """How prices are entered and shown in one of the room's markets."""
+
+    market: str
+    currency: str
+    locale: str
+    minor_units: int = Field(description="digits after the decimal point (CLDR): 1.00 is 10**minor_units")
+    example: str = Field(description="one major unit, formatted for the market")
 
 
 class HighlightIn(BaseModel):
@@ -215,6 +226,22 @@ def list_products(room_id: RoomId, market: MarketQuery = None) -> list[ProductOu
         return [_product_out(p) for p in products]
     _check_market(room, market)
     return [_card(room, p, market) for p in products]
+
+
+@router.get("/{room_id}/currencies", response_model=list[MarketCurrency],
+            summary="Currency, minor units and locale of each of the room's markets (public)")
+def room_currencies(room_id: RoomId) -> list[MarketCurrency]:
+    room = get_room(room_id)
+    plugins = get_plugins()
+    out = []
+    for code in room.markets:
+        market = str(code)
+        profile = plugins.market_profile(market)
+        digits = int(get_currency_precision(profile.currency))
+        example = plugins.format_price(10**digits, profile.currency, profile.locale)
+        out.append(MarketCurrency(market=market, currency=profile.currency, locale=profile.locale,
+                                  minor_units=digits, example=example))
+    return out
 
 
 @router.delete("/{room_id}/products/{sku}", status_code=204, summary="Remove a product (and its highlight)")

@@ -158,3 +158,12 @@ def test_stale_stage_write_is_refused(client, stocked, owner):
         _update_stage(stale, [Stage.pinned.set("late")])
     assert refused.value.status == 409
     assert Stage.get(rid).pinned is None
+
+
+def test_room_currencies_give_minor_units_per_market(client, room):
+    found = {c["market"]: c for c in client.get(f"/v1/rooms/{room['room_id']}/currencies").json()}
+    assert set(found) == {"ID", "DE", "AE"}
+    assert found["DE"]["currency"] == "EUR" and found["DE"]["minor_units"] == 2
+    assert found["DE"]["example"] == "1,00\xa0€"
+    assert found["AE"]["currency"] == "AED"
+    assert client.get("/v1/rooms/nope-nope/currencies").status_code == 404

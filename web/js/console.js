@@ -1,0 +1,479 @@
+// The merchant console: /console[?room=<id>]. Set up the room and its products, go live from the
+// camera (WHIP) or show OBS the WHIP URL and token, read every market's comments in the host's
+// language (buying questions first, FAQ auto-replies marked, hot questions on top), put products
+// on screen, pin a message, launch coupons and flash sales, and moderate — all while live.
+// Every comment, name and title is rendered as text, never as HTML.
+
+import { Api, idempotencyKey } from "./api.js";
+import { claims, issueLocal, storeToken, takeToken } from "./auth.js";
+import { loadConfig } from "./config.js";
+import { $, h, toast } from "./dom.js";
+import { formatCountdown } from "./i18n.js";
+import { publish } from "./media.js";
+import { routeIngest } from "./routing.js";
+
+const POLL_HOST_MS = 1500;
+const POLL_STAGE_MS = 2000;
+const POLL_CAMPAIGNS_MS = 2000;
+
+const state = {
+  config: null, api: null, token: null, me: null, markets: new Map(), room: null, roomId: null,
+  currencies: new Map(), products: [], stage: { highlights: [], pinned: null, version: -1, max_highlights: 3 }, campaigns: [],
+  ingest: null, stream: null, hostView: null, held: [], fetchedAt: 0,
+};
+window.crosslive = state; // inspected by the end-to-end tests and handy in devtools
+
+// -- sign-in -----------------------------------------------------------------------------------
+
+function setToken(token) {
+  state.token = token;
+  state.me = token ? claims(token) : null;
+  storeToken("merchant", token);
+  $("#whoami").textContent = state.me ? `${state.me.name || state.me.sub} · ${(state.me["cognito:groups"] || []).join(", ")}` : "";
+  $("#signin").hidden = Boolean(token) || !state.config.local_issuer;
+  $("#console").hidden = !token;
+}
+
+async function signIn(event) {
+  event.preventDefault();
+  const sub = $("#signin-sub").value.trim();
+  const name = $("#signin-name").value.trim() || undefined;
+  try {
+    setToken(await issueLocal(state.config, { sub, role: "merchant", market: "CN", name }));
+    await afterSignIn();
+  } catch (error) {
+    toast(error.message, "error");
+  }
+}
+
+// -- rooms -------------------------------------------------------------------------------------
+
+async function loadRooms(selected) {
+  const rooms = await state.api.get("/v1/rooms", { merchant: state.me.sub, limit: 50 });
+  const select = $("#room-select");
+  select.replaceChildren(h("option", { value: "", text: rooms.length ? "Choose a room…" : "No rooms yet" }),
+    ...rooms.map((r) => h("option", { value: r.room_id, text: `${r.title} (${r.status})` })));
+  if (selected) select.value = selected;
+  return rooms;
+}
+
+async function openRoom(roomId) {
+  if (!roomId) return;
+  state.room = await state.api.get(`/v1/rooms/${roomId}`);
+  state.roomId = roomId;
+  const url = new URL(location.href);
+  url.searchParams.set("room", roomId);
+  history.replaceState(null, "", url.href);
+  $("#room-form").hidden = true;
+  $("#room-select").value = roomId;
+  renderRoom();
+  state.currencies = new Map((await state.api.get(`/v1/rooms/${roomId}/currencies`)).map((c) => [c.market, c]));
+  renderPriceInputs();
+  renderCouponMarkets();
+  state.stage.version = -1;
+  await Promise.all([loadProducts(), pollStage(), pollHost(), pollCampaigns()]);
+  showObs();
+}
+
+function renderRoom() {
+  const room = state.room;
+  $("#room-title").textContent = room.title;
+  const watch = new URL(`/watch?room=${encodeURIComponent(room.room_id)}`, location.href).href;
+  $("#room-info").replaceChildren(
+    `${room.room_id} · ${room.markets.join(", ")} · host language ${room.host_language} · `,
+    h("a", { href: watch, target: "_blank", rel: "noopener", text: "viewer page" }),
+  );
+  $("#host-language").textContent = `→ ${room.host_language}`;
+  const badge = $("#live-badge");
+  badge.textContent = room.status.toUpperCase();
+  badge.className = `badge ${room.status === "live" ? "badge-live" : "badge-off"}`;
+  $("#end-show").disabled = room.status === "ended";
+  $("#go-live").disabled = room.status === "ended";
+}
+
+function renderRoomForm() {
+  const viewer = [...state.markets.values()].filter((m) => !m.home_market_only);
+  $("#room-home").replaceChildren(...[...state.markets.values()].map((m) => h("option", { value: m.code, text: `${m.code} · ${m.name}` })));
+  $("#room-home").value = "CN";
+  $("#room-markets").replaceChildren(...viewer.map((m) => h("label", {},
+    h("input", { type: "checkbox", value: m.code, checked: ["ID", "DE", "AE"].includes(m.code) }), ` ${m.code}`)));
+}
+
+async function createRoom(event) {
+  event.preventDefault();
+  const markets = [...document.querySelectorAll("#room-markets input:checked")].map((i) => i.value);
+  try {
+    const room = await state.api.post("/v1/rooms", {
+      title: $("#room-title-input").value.trim(), markets, home_market: $("#room-home").value,
+      host_language: $("#room-lang").value.trim(),
+    });
+    await loadRooms(room.room_id);
+    await openRoom(room.room_id);
+    toast("Room created", "ok");
+  } catch (error) {
+    toast(error.message, "error");
+  }
+}
+
+async function setStatus(status) {
+  state.room = await state.api.patch(`/v1/rooms/${state.roomId}`, { status });
+  renderRoom();
+}
+
+// -- going live --------------------------------------------------------------------------------
+
+async function ingestNode() {
+  const nodes = await routeIngest(state.api, state.config, state.roomId);
+  if (!nodes.length) throw new Error("no media node accepts ingest right now");
+  return nodes[0];
+}
+
+async function showObs() {
+  try {
+    const node = await ingestNode();
+    $("#obs-url").textContent = node.whip_url;
+    $("#obs-token").textContent = state.token;
+  } catch (error) {
+    $("#obs-url").textContent = `unavailable: ${error.message}`;
+  }
+}
+
+async function goLive() {
+  const button = $("#go-live");
+  button.disabled = true;
+  const status = $("#ingest-status");
+  try {
+    status.textContent = "Opening camera…";
+    state.stream ||= await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 360 }, audio: true });
+    $("#preview").srcObject = state.stream;
+    const node = await ingestNode();
+    status.textContent = `Publishing to ${node.node_id}…`;
+    state.ingest = await publish(node.whip_url, state.token, state.stream);
+    state.ingest.node = node;
+    state.ingest.pc.addEventListener("connectionstatechange", () => {
+      const s = state.ingest?.pc.connectionState;
+      status.textContent = `WHIP ${s} · ${node.node_id}`;
+      document.body.dataset.ingest = s;
+    });
+    if (state.room.status !== "live") await setStatus("live");
+    status.textContent = `WHIP ${state.ingest.pc.connectionState} · ${node.node_id}`;
+    $("#stop-live").hidden = false;
+    button.hidden = true;
+  } catch (error) {
+    status.textContent = `Could not go live: ${error.message}`;
+    button.disabled = false;
+  }
+}
+
+async function stopLive() {
+  if (state.ingest) await state.ingest.close();
+  state.ingest = null;
+  document.body.dataset.ingest = "stopped";
+  $("#ingest-status").textContent = "Stopped";
+  $("#stop-live").hidden = true;
+  $("#go-live").hidden = false;
+  $("#go-live").disabled = false;
+}
+
+// -- comments: host view, hot questions, held queue ----------------------------------------------
+
+async function pollHost() {
+  if (!state.roomId) return;
+  try {
+    state.hostView = await state.api.get(`/v1/comments/rooms/${state.roomId}/host`, { window: 600, limit: 100 });
+    renderHost();
+  } catch { /* next poll */ }
+  try {
+    const page = await state.api.get(`/v1/comments/rooms/${state.roomId}`, { status: "held", limit: 50, lang: state.room.host_language });
+    state.held = page.items;
+    renderHeld();
+  } catch { /* next poll */ }
+}
+
+function commentItem(comment, actions) {
+  const translated = comment.translation?.translated && comment.translation.text !== comment.text;
+  const priority = comment.kind === "viewer" && comment.tags.length > 0;
+  return h("li", {
+    class: `item comment-item${priority ? " priority" : ""}`,
+    dataset: { id: comment.comment_id, kind: comment.kind, market: comment.author_market || "", tags: comment.tags.join(" ") },
+  },
+  h("div", { class: "meta" },
+    h("span", { class: "tag", text: comment.author_market || "—" }),
+    comment.kind === "auto-faq" ? h("span", { class: "tag tag-faq", text: "FAQ auto-reply" }) : null,
+    comment.kind === "host" ? h("span", { class: "tag", text: "host" }) : null,
+    priority ? h("span", { class: "tag tag-priority", text: "priority" }) : null,
+    ...comment.tags.map((t) => h("span", { class: "tag", text: t })),
+    comment.pinned ? h("span", { class: "tag", text: "pinned" }) : null,
+    ` ${comment.author_name || comment.author_sub}`),
+  h("div", { class: "host-text", text: translated ? comment.translation.text : comment.text, dir: "auto" }),
+  translated ? h("div", { class: "meta original", text: `${comment.language}: ${comment.text}`, dir: "auto" }) : null,
+  actions ? h("div", { class: "actions small" }, actions) : null,
+  );
+}
+
+function renderHost() {
+  const view = state.hostView;
+  $("#hot").replaceChildren(...view.hot_questions.map((q) => h("div", { class: "hot" },
+    h("strong", { text: `${q.count}× ` }), q.label,
+    h("div", { class: "meta small", text: `${q.authors} viewers · ${q.markets.join(", ")}${q.tags.length ? " · " + q.tags.join(", ") : ""}` }))));
+  $("#host-comments").replaceChildren(...view.items.map((c) => commentItem(c, [
+    h("button", { type: "button", class: "small", text: c.pinned ? "Unpin" : "Pin", onclick: () => pinComment(c) }),
+    c.kind === "viewer" ? h("button", { type: "button", class: "small", text: "Hide", onclick: () => moderate(c, "rejected") }) : null,
+    c.kind === "viewer" ? h("button", { type: "button", class: "small", text: "Mute 10 min", onclick: () => sanction(c, "mute") }) : null,
+    c.kind === "viewer" ? h("button", { type: "button", class: "small", text: "Ban", onclick: () => sanction(c, "ban") }) : null,
+  ])));
+}
+
+function renderHeld() {
+  $("#held").replaceChildren(...state.held.map((c) => commentItem(c, [
+    h("span", { class: "tag tag-held", text: (c.reasons || []).map((r) => r.code).join(", ") || "held" }),
+    h("button", { type: "button", class: "small", text: "Approve", onclick: () => moderate(c, "published") }),
+    h("button", { type: "button", class: "small", text: "Reject", onclick: () => moderate(c, "rejected") }),
+  ])));
+  if (!state.held.length) $("#held").append(h("li", { class: "muted small", text: "Nothing held." }));
+}
+
+async function pinComment(comment) {
+  try {
+    const path = `/v1/comments/rooms/${state.roomId}/comments/${comment.comment_id}/pin`;
+    if (comment.pinned) await state.api.del(path);
+    else await state.api.put(path);
+    pollHost();
+  } catch (error) { toast(error.message, "error"); }
+}
+
+async function moderate(comment, status) {
+  try {
+    await state.api.post(`/v1/moderation/rooms/${state.roomId}/comments/${comment.comment_id}/decision`,
+      { status });
+    pollHost();
+  } catch (error) { toast(error.message, "error"); }
+}
+
+async function sanction(comment, kind) {
+  try {
+    const body = { user_sub: comment.author_sub, kind, reason: "console" };
+    if (kind === "mute") body.duration_seconds = 600;
+    await state.api.post(`/v1/moderation/rooms/${state.roomId}/sanctions`, body);
+    toast(`${kind} ${comment.author_name || comment.author_sub}`, "ok");
+  } catch (error) { toast(error.message, "error"); }
+}
+
+async function hostSay(event) {
+  event.preventDefault();
+  const input = $("#host-say-text");
+  try {
+    await state.api.post(`/v1/comments/rooms/${state.roomId}`, { text: input.value.trim(), language: state.room.host_language },
+      { headers: { "Idempotency-Key": idempotencyKey() } });
+    input.value = "";
+    pollHost();
+  } catch (error) { toast(error.message, "error"); }
+}
+
+// -- products, highlights, pinned message ---------------------------------------------------
+
+async function loadProducts() {
+  state.products = await state.api.get(`/v1/rooms/${state.roomId}/products`);
+  renderProducts();
+}
+
+async function pollStage() {
+  if (!state.roomId) return;
+  try {
+    const stage = await state.api.get(`/v1/rooms/${state.roomId}/stage`);
+    if (stage.version !== state.stage.version) {
+      state.stage = stage;
+      renderProducts();
+      $("#pinned-now").textContent = stage.pinned ? `Pinned: ${stage.pinned.text}` : "Nothing pinned.";
+    }
+  } catch { /* next poll */ }
+}
+
+// Minor units come from the server (CLDR via Babel), the one definition the API uses for amounts.
+function priceText(amount, market) {
+  const c = state.currencies.get(market);
+  if (!c) return String(amount);
+  return new Intl.NumberFormat(c.locale.replace(/_/g, "-"), {
+    style: "currency", currency: c.currency, minimumFractionDigits: c.minor_units, maximumFractionDigits: c.minor_units,
+  }).format(amount / 10 ** c.minor_units);
+}
+
+function renderProducts() {
+  const on = new Set(state.stage.highlights);
+  $("#highlight-count").textContent = `${on.size}/${state.stage.max_highlights}`;
+  $("#products").replaceChildren(...state.products.map((p) => h("li", {
+    class: `item${on.has(p.sku) ? " on-screen" : ""}`, dataset: { sku: p.sku },
+  },
+  h("strong", { text: p.title }),
+  h("div", { class: "prices" }, ...Object.entries(p.prices).map(([m, a]) => h("span", { text: `${m} ${priceText(a, m)}` }))),
+  h("div", { class: "actions small" },
+    on.has(p.sku)
+      ? h("button", { type: "button", class: "small", text: "Take off screen", onclick: () => unhighlight(p.sku) })
+      : h("button", { type: "button", class: "small primary", text: "Show on screen", disabled: on.size >= state.stage.max_highlights, onclick: () => highlight(p.sku) }),
+    h("button", { type: "button", class: "small", text: "Delete", onclick: () => deleteProduct(p.sku) })),
+  )));
+  if (!state.products.length) $("#products").append(h("li", { class: "muted small", text: "No products yet." }));
+}
+
+function renderPriceInputs() {
+  $("#p-prices").replaceChildren(...state.room.markets.map((code) => {
+    const c = state.currencies.get(code);
+    return h("label", {}, `${code} ${c?.currency || ""} `,
+      h("input", { type: "number", min: "0", step: "any", name: code, "aria-label": `Price in ${code}` }));
+  }));
+}
+
+async function saveProduct(event) {
+  event.preventDefault();
+  const prices = {};
+  for (const input of document.querySelectorAll("#p-prices input")) {
+    if (input.value === "") continue;
+    const digits = state.currencies.get(input.name).minor_units;
+    prices[input.name] = Math.round(Number(input.value) * 10 ** digits);
+  }
+  const body = { title: $("#p-title").value.trim(), prices };
+  if ($("#p-image").value) body.image_url = $("#p-image").value;
+  try {
+    await state.api.put(`/v1/rooms/${state.roomId}/products/${encodeURIComponent($("#p-sku").value.trim())}`, body);
+    $("#product-form").reset();
+    await loadProducts();
+    toast("Product saved", "ok");
+  } catch (error) { toast(error.message, "error"); }
+}
+
+async function highlight(sku) {
+  try {
+    state.stage = await state.api.post(`/v1/rooms/${state.roomId}/stage/highlights`, { sku });
+    renderProducts();
+  } catch (error) { toast(error.message, "error"); }
+}
+
+async function unhighlight(sku) {
+  try {
+    state.stage = await state.api.del(`/v1/rooms/${state.roomId}/stage/highlights/${encodeURIComponent(sku)}`);
+    renderProducts();
+  } catch (error) { toast(error.message, "error"); }
+}
+
+async function deleteProduct(sku) {
+  try {
+    await state.api.del(`/v1/rooms/${state.roomId}/products/${encodeURIComponent(sku)}`);
+    await loadProducts();
+    state.stage.version = -1;
+    pollStage();
+  } catch (error) { toast(error.message, "error"); }
+}
+
+async function pin(event) {
+  event.preventDefault();
+  try {
+    state.stage = await state.api.put(`/v1/rooms/${state.roomId}/stage/pin`, { text: $("#pin-text").value });
+    $("#pinned-now").textContent = `Pinned: ${state.stage.pinned.text}`;
+  } catch (error) { toast(error.message, "error"); }
+}
+
+async function unpin() {
+  try {
+    state.stage = await state.api.del(`/v1/rooms/${state.roomId}/stage/pin`);
+    $("#pinned-now").textContent = "Nothing pinned.";
+  } catch (error) { toast(error.message, "error"); }
+}
+
+// -- coupons and flash sales ---------------------------------------------------------------
+
+function renderCouponMarkets() {
+  $("#c-markets").replaceChildren(...state.room.markets.map((code) => h("label", {},
+    h("input", { type: "checkbox", value: code, checked: true }), ` ${code}`)));
+}
+
+// One campaign per market: each runs in its market's currency, and where the market's law asks
+// for the prior price (EU Omnibus) it is the price of the product currently on screen there.
+async function launchCoupon(event) {
+  event.preventDefault();
+  const now = Date.now() / 1000;
+  const minutes = Number($("#c-minutes").value);
+  const hours = Number($("#c-valid").value);
+  const onScreen = state.products.find((p) => p.sku === state.stage.highlights[0]);
+  const markets = [...document.querySelectorAll("#c-markets input:checked")].map((i) => i.value);
+  const launched = [];
+  for (const market of markets) {
+    const profile = state.markets.get(market);
+    const body = {
+      title: $("#c-title").value.trim(), markets: [market], currency: profile.currency,
+      discount: { kind: "percent", percent: Number($("#c-percent").value) },
+      stock: Number($("#c-stock").value), per_user_limit: 1,
+      valid_from: now, valid_until: now + hours * 3600,
+      flash: { start: now, end: now + minutes * 60 },
+    };
+    const prior = onScreen?.prices?.[market];
+    if (prior) body.prior_price_minor = prior;
+    try {
+      launched.push(await state.api.post(`/v1/coupons/rooms/${state.roomId}/campaigns`, body));
+    } catch (error) {
+      toast(`${market}: ${error.message}`, "error");
+    }
+  }
+  if (launched.length) toast(`Launched in ${launched.map((c) => c.markets.join(",")).join(", ")}`, "ok");
+  pollCampaigns();
+}
+
+async function pollCampaigns() {
+  if (!state.roomId) return;
+  try {
+    state.campaigns = await state.api.get(`/v1/coupons/rooms/${state.roomId}/campaigns`, { limit: 20 });
+    state.fetchedAt = Date.now();
+    renderCampaigns();
+  } catch { /* next poll */ }
+}
+
+function renderCampaigns() {
+  const elapsed = (Date.now() - state.fetchedAt) / 1000;
+  $("#campaigns").replaceChildren(...state.campaigns.slice(0, 8).map((c) => {
+    const ends = c.countdown.ends_in_seconds - elapsed;
+    const starts = c.countdown.starts_in_seconds - elapsed;
+    const when = starts > 0 ? `starts in ${formatCountdown(starts, "en")}` : ends > 0 ? `ends in ${formatCountdown(ends, "en")}` : "ended";
+    return h("li", { class: "item", dataset: { campaign: c.campaign_id } },
+      h("strong", { text: `${c.title} · ${c.markets.join(", ")}` }),
+      h("div", { class: "meta", text: `${c.terms.map((t) => t.discount).join(" / ")} · ${c.remaining}/${c.stock} left · ${when}` }));
+  }));
+}
+
+// -- start -------------------------------------------------------------------------------------
+
+async function afterSignIn() {
+  const markets = await state.api.get("/v1/localization/markets", undefined, { auth: false });
+  for (const profile of markets) state.markets.set(profile.code, profile);
+  renderRoomForm();
+  const wanted = new URL(location.href).searchParams.get("room");
+  await loadRooms(wanted);
+  if (wanted) await openRoom(wanted);
+  else $("#room-form").hidden = false;
+}
+
+async function main() {
+  state.config = await loadConfig();
+  state.api = new Api(state.config.api, () => state.token);
+  setToken(takeToken("merchant"));
+  $("#signin").addEventListener("submit", signIn);
+  $("#room-select").addEventListener("change", (e) => openRoom(e.target.value));
+  $("#room-new").addEventListener("click", () => { $("#room-form").hidden = false; });
+  $("#room-form").addEventListener("submit", createRoom);
+  $("#go-live").addEventListener("click", goLive);
+  $("#stop-live").addEventListener("click", stopLive);
+  $("#end-show").addEventListener("click", async () => { await stopLive(); await setStatus("ended"); });
+  $("#host-say").addEventListener("submit", hostSay);
+  $("#product-form").addEventListener("submit", saveProduct);
+  $("#pin-form").addEventListener("submit", pin);
+  $("#unpin").addEventListener("click", unpin);
+  $("#coupon-form").addEventListener("submit", launchCoupon);
+  if (state.token) await afterSignIn();
+  setInterval(pollHost, POLL_HOST_MS);
+  setInterval(pollStage, POLL_STAGE_MS);
+  setInterval(pollCampaigns, POLL_CAMPAIGNS_MS);
+  setInterval(() => state.campaigns.length && renderCampaigns(), 1000);
+}
+
+main().catch((error) => {
+  toast(error.message || String(error), "error");
+  document.body.dataset.error = "error";
+});

@@ -1,0 +1,381 @@
+// The viewer page: /watch?room=<id> (or /watch/<id>). Market from ?market=, the last choice, the
+// token, or the browser's locale; playback over WHEP from the node the router picks (and another
+// one when it dies); comments in the viewer's language; product cards, pinned message and coupons
+// in the market's currency and format. Every server string is rendered as text, never as HTML.
+
+import { Api, ApiError, idempotencyKey } from "./api.js";
+import { claims, issueLocal, randomId, storeToken, takeToken } from "./auth.js";
+import { loadConfig } from "./config.js";
+import { $, $$, h, toast } from "./dom.js";
+import { bcp47, formatCountdown, pickLanguage, translator } from "./i18n.js";
+import { Player } from "./player.js";
+
+const POLL_STAGE_MS = 1000;
+const POLL_COMMENTS_MS = 1500;
+const POLL_COUPONS_MS = 2000;
+
+const state = {
+  config: null, api: null, roomId: null, room: null, markets: new Map(), market: null, profile: null,
+  language: "en", locale: "en", t: translator("en"), token: null, me: null,
+  stageVersion: -1, stageMarket: null, comments: new Map(), offer: null, claimed: new Map(),
+  clockSkew: 0, player: null,
+};
+window.crosslive = state; // inspected by the end-to-end tests and handy in devtools
+
+function roomFromUrl() {
+  const url = new URL(location.href);
+  const fromQuery = url.searchParams.get("room");
+  if (fromQuery) return fromQuery;
+  const match = url.pathname.match(/^\/watch\/([A-Za-z0-9_-]{3,64})$/);
+  return match ? match[1] : null;
+}
+
+// -- market and language ---------------------------------------------------------------------
+
+function chooseMarket(available) {
+  const url = new URL(location.href);
+  const candidates = [
+    url.searchParams.get("market"),
+    localStorage.getItem("crosslive.market"),
+    state.token ? claims(state.token)["custom:market"] : null,
+  ];
+  for (const code of candidates) if (code && available.has(code.toUpperCase())) return code.toUpperCase();
+  // Browser locale: a region subtag names the market ("ar-AE" -> AE), else the language does.
+  for (const tag of navigator.languages || [navigator.language]) {
+    const parts = String(tag).split("-");
+    const region = parts.find((p, i) => i > 0 && /^[A-Z]{2}$/i.test(p));
+    if (region && available.has(region.toUpperCase())) return region.toUpperCase();
+  }
+  for (const tag of navigator.languages || [navigator.language]) {
+    const lang = String(tag).toLowerCase().split("-")[0];
+    for (const profile of available.values()) if (profile.languages[0].split("-")[0] === lang) return profile.code;
+  }
+  return available.keys().next().value;
+}
+
+function applyMarket(code) {
+  state.market = code;
+  state.profile = state.markets.get(code);
+  state.language = state.profile.languages[0];
+  state.locale = bcp47(state.profile.locale);
+  state.t = translator(state.language);
+  localStorage.setItem("crosslive.market", code);
+  document.documentElement.lang = state.language;
+  document.documentElement.dir = state.profile.direction === "rtl" ? "rtl" : "ltr";
+  for (const el of $$("[data-i18n]")) el.textContent = state.t(el.dataset.i18n);
+  for (const el of $$("[data-i18n-placeholder]")) el.placeholder = state.t(el.dataset.i18nPlaceholder);
+  $("#market").value = code;
+  state.stageVersion = -1; // redraw the cards in the new currency
+  state.comments.clear();
+  $("#comments").replaceChildren();
+  updateBadge();
+}
+
+// -- token -------------------------------------------------------------------------------------
+
+async function ensureToken({ reissue = false } = {}) {
+  const current = state.token ? claims(state.token) : null;
+  const wrongMarket = current && current["custom:market"] !== state.market;
+  if (state.token && !(reissue && wrongMarket)) return;
+  if (!state.config.local_issuer) return;
+  if (state.token && wrongMarket && current.iss === "crosslive-local") {
+    // Local tokens are cheap: the same viewer, now in the chosen market.
+    const token = await issueLocal(state.config, {
+      sub: current.sub, role: "viewer", market: state.market, name: current.name || undefined,
+    });
+    setToken(token);
+  }
+}
+
+function setToken(token) {
+  state.token = token;
+  state.me = token ? claims(token) : null;
+  storeToken("viewer", token);
+  const signedIn = Boolean(token);
+  $("#comment-form").hidden = !signedIn;
+  $("#signin").hidden = signedIn || !state.config.local_issuer;
+  $("#signin-hint").hidden = signedIn || Boolean(state.config.local_issuer);
+  $("#claim").disabled = !signedIn;
+}
+
+async function signInLocal(event) {
+  event.preventDefault();
+  const name = $("#signin-name").value.trim() || "Viewer";
+  try {
+    setToken(await issueLocal(state.config, { sub: randomId("viewer"), role: "viewer", market: state.market, name }));
+  } catch (error) {
+    toast(String(error.message || error), "error");
+  }
+}
+
+// -- player ------------------------------------------------------------------------------------
+
+function updateBadge() {
+  const live = state.room?.status === "live";
+  const badge = $("#live-badge");
+  badge.textContent = live ? state.t("live") : state.t("offline");
+  badge.className = `badge ${live ? "badge-live" : "badge-off"}`;
+}
+
+function startPlayer() {
+  state.player = new Player({
+    api: state.api, config: state.config, roomId: state.roomId, video: $("#video"),
+    market: () => state.market, token: () => state.token,
+    onStatus: (status, node) => {
+      const text = { connecting: state.t("connecting"), reconnecting: state.t("reconnecting"),
+                     playing: "", waiting: state.t("offline") }[status] ?? status;
+      $("#player-status").textContent = text;
+      $("#node-info").textContent = node ? `${state.t("node")}: ${node.node_id}${node.region ? ` (${node.region})` : ""}` : "";
+      document.body.dataset.player = status;
+    },
+  });
+  state.player.start();
+  const video = $("#video");
+  $("#unmute").hidden = false;
+  $("#unmute").addEventListener("click", () => { video.muted = false; $("#unmute").hidden = true; video.play().catch(() => {}); });
+}
+
+// -- stage: product cards and pinned message ----------------------------------------------------
+
+async function pollStage() {
+  try {
+    const stage = await state.api.get(`/v1/rooms/${state.roomId}/stage`, { market: state.market }, { auth: false });
+    if (stage.version !== state.stageVersion || state.stageMarket !== state.market) {
+      state.stageVersion = stage.version;
+      state.stageMarket = state.market;
+      renderStage(stage);
+    }
+  } catch (error) {
+    if (!(error instanceof ApiError)) return;
+  }
+}
+
+function renderStage(stage) {
+  const cards = stage.highlights.map((card) => h("article", { class: "card", dataset: { sku: card.sku } },
+    card.image_url ? h("img", { src: card.image_url, alt: "", loading: "lazy" }) : null,
+    h("div", { class: "card-title", text: card.title, title: card.title_original }),
+    card.price
+      ? h("div", { class: "card-price", text: card.price, dataset: { currency: card.currency } })
+      : h("div", { class: "muted small", text: state.t("not_sold") }),
+    card.price ? h("button", { class: "primary", type: "button", text: state.t("buy"),
+                               onclick: () => buy(card) }) : null,
+  ));
+  $("#cards").replaceChildren(...cards);
+  const pinned = stage.pinned;
+  $("#pinned").hidden = !pinned;
+  $("#pinned-text").textContent = pinned ? pinned.text : "";
+}
+
+function buy(card) {
+  const code = [...state.claimed.values()][0]?.code;
+  toast(`${card.title} — ${card.price}${code ? ` · ${code}` : ""}`, "ok");
+}
+
+// -- comments ----------------------------------------------------------------------------------
+
+async function pollComments() {
+  try {
+    const page = await state.api.get(`/v1/comments/rooms/${state.roomId}`,
+      { lang: state.language, limit: 50, order: "newest" });
+    const fresh = page.items.filter((c) => !state.comments.has(c.comment_id)).reverse();
+    for (const comment of page.items) {
+      const known = state.comments.get(comment.comment_id);
+      if (known && known.status !== comment.status) renderComment(comment, known.el);
+    }
+    for (const comment of fresh) renderComment(comment);
+  } catch { /* next poll */ }
+}
+
+function renderComment(comment, existing) {
+  const translated = comment.translation && comment.translation.translated &&
+    comment.translation.text !== comment.text;
+  const mine = state.me && comment.author_sub === state.me.sub;
+  const el = h("li", {
+    class: `comment ${comment.kind}${mine ? " mine" : ""}`,
+    dataset: { id: comment.comment_id, status: comment.status, lang: comment.language },
+  },
+  h("span", { class: "who", text: comment.kind === "auto-faq" ? state.t("auto_reply") : (comment.author_name || "…") }),
+  h("span", { class: "text", text: translated ? comment.translation.text : comment.text, lang: translated ? state.language : comment.language, dir: "auto" }),
+  translated ? h("span", { class: "original", text: comment.text, lang: comment.language, dir: "auto" }) : null,
+  comment.status === "held" ? h("span", { class: "flag", text: state.t("held") }) : null,
+  comment.status === "rejected" ? h("span", { class: "flag", text: state.t("rejected") }) : null,
+  translated ? h("span", { class: "flag", text: state.t("translated") }) : null,
+  );
+  const list = $("#comments");
+  if (existing) existing.replaceWith(el);
+  else list.append(el);
+  state.comments.set(comment.comment_id, { status: comment.status, el });
+  while (list.children.length > 200) {
+    const first = list.firstElementChild;
+    state.comments.delete(first.dataset.id);
+    first.remove();
+  }
+  if (!existing) list.scrollTop = list.scrollHeight;
+}
+
+async function postComment(event) {
+  event.preventDefault();
+  const input = $("#comment-text");
+  const text = input.value.trim();
+  if (!text || !state.token) return;
+  const button = $("#comment-form button");
+  button.disabled = true;
+  try {
+    const comment = await state.api.post(`/v1/comments/rooms/${state.roomId}`, { text, language: state.language },
+      { headers: { "Idempotency-Key": idempotencyKey() } });
+    input.value = "";
+    if (!state.comments.has(comment.comment_id)) renderComment(comment);
+  } catch (error) {
+    toast(error.message, "error");
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// -- coupons and flash sales -----------------------------------------------------------------
+
+async function pollCoupons() {
+  try {
+    const campaigns = await state.api.get(`/v1/coupons/rooms/${state.roomId}/campaigns`,
+      { market: state.market }, { auth: false });
+    const now = Date.now() / 1000;
+    const open = campaigns.filter((c) => c.countdown.state !== "ended");
+    const campaign = open.find((c) => c.countdown.state === "live") || open[0] || null;
+    if (campaign) state.clockSkew = campaign.countdown.server_time - now;
+    state.offer = campaign ? { ...campaign, fetchedAt: Date.now() } : null;
+    renderOffer();
+  } catch { /* next poll */ }
+}
+
+function offerSeconds(offer) {
+  const elapsed = (Date.now() - offer.fetchedAt) / 1000;
+  return { starts: offer.countdown.starts_in_seconds - elapsed, ends: offer.countdown.ends_in_seconds - elapsed };
+}
+
+function renderOffer() {
+  const offer = state.offer;
+  const box = $("#offer");
+  box.hidden = !offer;
+  if (!offer) return;
+  const terms = offer.terms.find((t) => t.market === state.market) || offer.terms[0];
+  box.dataset.campaign = offer.campaign_id;
+  $("#offer-kind").textContent = offer.flash ? state.t("flash") : state.t("claim");
+  $("#offer-title").textContent = offer.title;
+  $("#offer-discount").textContent = terms ? terms.discount : "";
+  $("#offer-terms").textContent = terms ? [terms.min_spend && `${state.t("min_spend")} ${terms.min_spend}`,
+    terms.prior_price, ...terms.disclosures].filter(Boolean).join(" · ") : "";
+  $("#offer-left").textContent = offer.remaining > 0 ? `${new Intl.NumberFormat(state.locale).format(offer.remaining)} ${state.t("left")}` : state.t("sold_out");
+  const mine = state.claimed.get(offer.campaign_id);
+  $("#claimed").hidden = !mine;
+  if (mine) {
+    $("#claimed-code").textContent = mine.code;
+    $("#claimed-works").textContent = [mine.discount_text, mine.works, mine.valid_until_text].filter(Boolean).join(" · ");
+  }
+  tick();
+}
+
+function tick() {
+  const offer = state.offer;
+  if (!offer) return;
+  const { starts, ends } = offerSeconds(offer);
+  const el = $("#countdown");
+  const claim = $("#claim");
+  const mine = state.claimed.get(offer.campaign_id);
+  if (starts > 0) {
+    el.textContent = `${state.t("starts_in")} ${formatCountdown(starts, state.locale)}`;
+    el.dataset.state = "upcoming";
+  } else if (ends > 0) {
+    el.textContent = `${state.t("ends_in")} ${formatCountdown(ends, state.locale)}`;
+    el.dataset.state = "live";
+  } else {
+    el.textContent = state.t("ended");
+    el.dataset.state = "ended";
+  }
+  claim.hidden = Boolean(mine);
+  claim.disabled = !state.token || starts > 0 || ends <= 0 || offer.remaining <= 0;
+}
+
+async function claimOffer() {
+  const offer = state.offer;
+  if (!offer || !state.token) return;
+  const button = $("#claim");
+  button.disabled = true;
+  // One key per claim attempt: a retry after a lost answer returns the same coupon.
+  offer.claimKey ||= idempotencyKey();
+  try {
+    const coupon = await state.api.post(`/v1/coupons/rooms/${state.roomId}/campaigns/${offer.campaign_id}/claims`,
+      undefined, { headers: { "Idempotency-Key": offer.claimKey } });
+    state.claimed.set(offer.campaign_id, coupon);
+    renderOffer();
+  } catch (error) {
+    toast(error.message, "error");
+    tick();
+  }
+}
+
+async function loadClaimed() {
+  if (!state.token) return;
+  try {
+    for (const coupon of await state.api.get("/v1/coupons/mine")) {
+      if (coupon.room_id === state.roomId) state.claimed.set(coupon.campaign_id, coupon);
+    }
+  } catch { /* not a viewer token */ }
+}
+
+// -- start -------------------------------------------------------------------------------------
+
+function every(ms, fn) {
+  fn();
+  return setInterval(fn, ms);
+}
+
+async function main() {
+  state.config = await loadConfig();
+  state.api = new Api(state.config.api, () => state.token);
+  state.roomId = roomFromUrl();
+  if (!state.roomId) {
+    $("#player-status").textContent = state.t("no_room");
+    return;
+  }
+  state.token = takeToken("viewer");
+  const [room, markets] = await Promise.all([
+    state.api.get(`/v1/rooms/${state.roomId}`, undefined, { auth: false }),
+    state.api.get("/v1/localization/markets", undefined, { auth: false }),
+  ]);
+  state.room = room;
+  for (const profile of markets) if (room.markets.includes(profile.code)) state.markets.set(profile.code, profile);
+  document.title = `${room.title} — crosslive`;
+  $("#room-title").textContent = room.title;
+  const select = $("#market");
+  for (const profile of state.markets.values()) {
+    select.append(h("option", { value: profile.code, text: `${profile.name} · ${profile.currency}` }));
+  }
+  applyMarket(chooseMarket(state.markets));
+  await ensureToken({ reissue: true });
+  setToken(state.token);
+  select.addEventListener("change", async () => {
+    applyMarket(select.value);
+    await ensureToken({ reissue: true });
+    setToken(state.token);
+    state.player?.restart();
+    pollStage(); pollComments(); pollCoupons();
+  });
+  $("#signin").addEventListener("submit", signInLocal);
+  $("#comment-form").addEventListener("submit", postComment);
+  $("#claim").addEventListener("click", claimOffer);
+  pickLanguage([state.language]);
+  await loadClaimed();
+  startPlayer();
+  every(POLL_STAGE_MS, pollStage);
+  every(POLL_COMMENTS_MS, pollComments);
+  every(POLL_COUPONS_MS, pollCoupons);
+  setInterval(tick, 250);
+  setInterval(async () => {
+    try { state.room = await state.api.get(`/v1/rooms/${state.roomId}`, undefined, { auth: false }); updateBadge(); } catch { /* keep */ }
+  }, 5000);
+}
+
+main().catch((error) => {
+  $("#player-status").textContent = error.message || String(error);
+  document.body.dataset.error = error.code || "error";
+});
