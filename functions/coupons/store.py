@@ -21,7 +21,7 @@ from pynamodb.connection import Connection
 from pynamodb.models import Model
 
 from functions.coupons.models import Campaign, Coupon, Holding, Redemption, StockShard
-from functions.shared.config import get_settings
+from functions.shared.config import Settings, get_settings
 
 M = TypeVar("M", bound=Model)
 
@@ -40,7 +40,10 @@ class CouponStore:
 
 
 def _bind(model: type[M], region: str, host: str | None) -> type[M]:
-    """A subclass of ``model`` talking to ``region`` (not registered as a table of its own)."""
+    """A subclass of ``model`` talking to ``region`` (not registered as a table of its own).
+
+    ``_connection`` is reset: PynamoDB caches a connection per class, and a subclass would
+    otherwise inherit its parent's (the local region's)."""
     meta: dict[str, Any] = {
         "table_name": getattr(model.Meta, "table_name"),  # noqa: B009
         "region": region,
@@ -50,7 +53,7 @@ def _bind(model: type[M], region: str, host: str | None) -> type[M]:
     return type(
         f"{model.__name__}In_{region.replace('-', '_')}",
         (model,),
-        {"Meta": type("Meta", (), meta), "__module__": model.__module__},
+        {"Meta": type("Meta", (), meta), "__module__": model.__module__, "_connection": None},
     )
 
 
@@ -67,14 +70,16 @@ def _store(region: str, host: str | None, table_names: tuple[str, ...]) -> Coupo
     )
 
 
-def bound_store(region: str) -> CouponStore:
-    """The coupon models of ``region``'s replica, on the current settings' endpoint."""
-    host = get_settings().dynamodb_endpoint
+def bound_store(region: str, settings: Settings | None = None) -> CouponStore:
+    """The coupon models of ``region``'s replica, on the settings' endpoint."""
+    host = (settings or get_settings()).dynamodb_endpoint
     models: tuple[type[Model], ...] = (Campaign, StockShard, Holding, Coupon, Redemption)
     names = tuple(str(m.Meta.table_name) for m in models)
     return _store(region, host, names)
 
 
-def home_store() -> CouponStore:
-    """Where every coupon write happens: the campaign home region (the origin)."""
-    return bound_store(get_settings().home_aws_region)
+def home_store(settings: Settings | None = None) -> CouponStore:
+    """Where every coupon write happens: the campaign home region (the origin), whichever
+    region's function is asking."""
+    settings = settings or get_settings()
+    return bound_store(settings.home_aws_region, settings)
