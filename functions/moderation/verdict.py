@@ -27,6 +27,11 @@ class CommentContext:
     ip: str | None = None
     account_created_at: float | None = None  # UNIX time the account was first seen
     now: float = 0.0
+    # The room, when the caller has it (the comments function does): the merchant's own comments
+    # are advertising and get the compliance rules of every market the room reaches.
+    room_merchant_sub: str | None = None
+    room_markets: tuple[str, ...] = ()
+    home_market: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,126 @@
+"""The in-line moderation of one comment: ``moderate_comment(text, context) -> Verdict``.
+
+Called by the comment write path before a comment is persisted (see ``verdict.py``). Checks, in
+order of cost, each adding reasons; the strongest action wins (publish < mask < hold < reject):
+
+1. Sanctions: a muted or banned author is rejected ("muted" / "banned"), nothing else runs.
+2. Lexicon of the viewer's market: one Aho-Corasick scan of the normalized comment; severity 1
+   masks, 2 holds, 3 rejects (or the entry's own action).
+3. Links and contact details: links only from moderators and the host; phone numbers and
+   messenger ids per the market's policy.
+4. Shared-state spam checks (``spam.py``): per-user and per-IP rate, repeated text, water army,
+   brand-new accounts flooding. Moderators and the host are exempt.
+5. The host's own comments are advertising: the compliance rules of every market the room
+   reaches plus the merchant's home market (``compliance.py``).
+"""
+
+from __future__ import annotations
+
+import time
+
+from functions.moderation.compliance import check_compliance
+from functions.moderation.contacts import find_contacts, find_links
+from functions.moderation.lexicon import matcher_for
+from functions.moderation.normalize import stream
+from functions.moderation.sanctions import active_sanctions
+from functions.moderation.spam import check_rates
+from functions.moderation.verdict import ACTION_ORDER, CommentContext, Reason, Verdict
+from functions.shared.plugins import get_plugins
+
+PRIVILEGED_ROLES = frozenset({"moderator", "admin", "host"})
+# Reasons the sender is told about; the others are silent (shadow mode: trolls do not escalate).
+TOLD = frozenset({"muted", "banned", "flood", "ip-flood", "compliance"})
+
+
+def is_privileged(context: CommentContext) -> bool:
+    """Moderators, admins and the room's host (its merchant)."""
+    return bool(context.author_roles & PRIVILEGED_ROLES) or (
+        context.room_merchant_sub is not None and context.author_sub == context.room_merchant_sub
+    )
+
+
+def is_merchant_of_room(context: CommentContext) -> bool:
+    return "host" in context.author_roles or (
+        context.room_merchant_sub is not None and context.author_sub == context.room_merchant_sub
+    )
+
+
+def _verdict(text: str, masked: str | None, reasons: list[tuple[str, Reason]]) -> Verdict:
+    if not reasons:
+        return Verdict("publish", text)
+    action = max((a for a, _ in reasons), key=ACTION_ORDER.__getitem__)
+    final = masked if action == "mask" and masked is not None else text
+    why = tuple(r for _, r in reasons)
+    shadow = action in ("hold", "reject") and not any(r.code in TOLD for a, r in reasons if a == action)
+    return Verdict(action, final, why, shadow=shadow)  # type: ignore[arg-type]
+
+
+def moderate_comment(text: str, context: CommentContext) -> Verdict:
+    """Decide what happens to a comment: publish, mask, hold for review or reject, with reasons."""
+    now = context.now or time.time()
+    plugins = get_plugins()
+    market = context.market.upper()
+
+    sanctions = active_sanctions(context.room_id, context.author_sub, now)
+    if sanctions:
+        worst = max(sanctions, key=lambda s: s.kind == "ban")
+        code = "banned" if worst.kind == "ban" else "muted"
+        where = "platform-wide" if worst.scope == "platform" else "in this room"
+        return Verdict(
+            "reject", text, (Reason(code, f"{code} {where}" + (f": {worst.reason}" if worst.reason else "")),)
+        )
+
+    reasons: list[tuple[str, Reason]] = []
+    normalized = stream(text)
+    privileged = is_privileged(context)
+
+    matcher = matcher_for(plugins, market)
+    hits = matcher.scan(normalized)
+    masked = None
+    if hits:
+        for hit in hits:
+            rule = hit.rule
+            reasons.append((rule.action, Reason("lexicon", rule.term, rule.category, rule.severity, market)))
+        masked = matcher.mask(text, [h for h in hits if h.rule.action == "mask"])
+
+    policy = plugins.moderation_policy(market)
+    new_account = (
+        context.account_created_at is not None
+        and now - context.account_created_at < policy.new_account_seconds
+    )
+    if not privileged:
+        links = find_links(text)
+        if links and policy.links != "allow":
+            action = "reject" if new_account else "hold"
+            reasons.append((action, Reason("link", links[0], market=market)))
+        contacts = find_contacts(text)
+        if contacts and policy.contact_ids != "allow":
+            action = "reject" if new_account else policy.contact_ids
+            reasons.append((action, Reason("contact-id", contacts[0], market=market)))
+        for finding in check_rates(
+            room_id=context.room_id,
+            sub=context.author_sub,
+            ip=context.ip,
+            normalized=normalized,
+            policy=policy,
+            now=now,
+            new_account=new_account,
+        ):
+            reasons.append((finding.action, Reason(finding.code, finding.detail, market=market)))
+
+    if is_merchant_of_room(context) and (context.room_markets or context.home_market):
+        for violation in check_compliance(text, context.room_markets, context.home_market, plugins=plugins):
+            action = "reject" if violation.severity == "block" else "publish"
+            reasons.append(
+                (
+                    action,
+                    Reason(
+                        "compliance",
+                        f"{violation.rule}: {violation.message} ({violation.matched})",
+                        "compliance",
+                        None,
+                        violation.market,
+                    ),
+                )
+            )
+    return _verdict(text, masked, reasons)

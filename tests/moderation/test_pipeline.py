@@ -1,0 +1,131 @@
+"""``moderate_comment`` end to end against the embedded platform's DynamoDB and the market plugins."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from functions.moderation import sanctions
+from functions.moderation.pipeline import moderate_comment
+from functions.moderation.verdict import CommentContext
+from functions.shared.plugins import get_plugins
+
+Ctx = Callable[..., CommentContext]
+
+
+def test_clean_comment_is_published_as_written(context: Ctx) -> None:
+    verdict = moderate_comment("Is this scarf available in red?", context("US"))
+    assert (
+        verdict.action == "publish"
+        and verdict.text == "Is this scarf available in red?"
+        and not verdict.reasons
+    )
+
+
+def test_profanity_is_masked_and_the_rest_kept(context: Ctx) -> None:
+    verdict = moderate_comment("love it but f.u.c.k the price", context("US"))
+    assert verdict.action == "mask"
+    assert verdict.text == "love it but ******* the price"
+    assert verdict.reasons[0].code == "lexicon" and verdict.reasons[0].category == "profanity"
+
+
+def test_chinese_traditional_and_separators_are_caught(context: Ctx) -> None:
+    assert moderate_comment("主播是傻@逼", context("CN")).action != "publish"
+    assert moderate_comment("幹你娘", context("CN")).action != "publish"
+    assert moderate_comment("sha bi zhubo", context("CN")).action != "publish"  # pinyin
+
+
+def test_slur_is_rejected_silently(context: Ctx) -> None:
+    verdict = moderate_comment("you n1gger", context("US"))
+    assert verdict.action == "reject" and verdict.shadow
+    assert verdict.reasons[0].category == "hate"
+
+
+def test_viewer_link_is_held_but_a_moderator_may_post_it(context: Ctx) -> None:
+    viewer = moderate_comment("cheaper at www.cheap-scarves.com", context("US"))
+    assert viewer.action == "hold" and any(r.code == "link" for r in viewer.reasons)
+    moderator = moderate_comment(
+        "size guide: www.shop.com/sizes", context("US", author_roles=frozenset({"moderator"}))
+    )
+    assert moderator.action == "publish"
+
+
+def test_contact_ids_follow_the_market_policy(context: Ctx) -> None:
+    held = moderate_comment("order via WhatsApp +62 812 3456 7890 kak", context("ID"))  # ID policy: hold
+    assert held.action == "hold" and any(r.code == "contact-id" for r in held.reasons), held
+    rejected = moderate_comment("加微信 abc12345 便宜", context("CN"))  # CN policy: reject
+    assert rejected.action == "reject" and any(r.code == "contact-id" for r in rejected.reasons), rejected
+
+
+def test_muted_and_banned_authors_are_rejected_with_reason(context: Ctx) -> None:
+    ctx = context("US")
+    now = time.time()
+    sanctions.place(
+        sanctions.room_scope(ctx.room_id), ctx.author_sub, "mute", "mod-1", now, duration_seconds=600
+    )
+    verdict = moderate_comment("hello", ctx)
+    assert verdict.action == "reject" and verdict.reasons[0].code == "muted"
+    sanctions.place(sanctions.PLATFORM, ctx.author_sub, "ban", "admin-1", now)
+    assert moderate_comment("hello", ctx).reasons[0].code == "banned"
+
+
+def test_expired_mute_no_longer_applies(context: Ctx) -> None:
+    ctx = context("US")
+    sanctions.place(
+        sanctions.room_scope(ctx.room_id),
+        ctx.author_sub,
+        "mute",
+        "mod-1",
+        time.time() - 120,
+        duration_seconds=60,
+    )
+    assert moderate_comment("hello again", ctx).action == "publish"
+
+
+def test_flooding_author_is_rejected_after_the_limit(context: Ctx) -> None:
+    ctx = context("ID")
+    limit = get_plugins().moderation_policy("ID").max_comments_per_minute
+    actions = [moderate_comment(f"comment number {i} about size", ctx).action for i in range(limit + 1)]
+    assert actions[:limit] == ["publish"] * limit
+    assert actions[limit] == "reject"
+
+
+def test_same_text_again_is_a_duplicate(context: Ctx) -> None:
+    ctx = context("US")
+    assert moderate_comment("best scarf deal in town today", ctx).action == "publish"
+    again = moderate_comment("best scarf deal in town today", ctx)
+    assert again.action == "reject" and again.reasons[0].code == "duplicate" and again.shadow
+
+
+def test_water_army_same_text_from_many_accounts_is_held(context: Ctx) -> None:
+    text = "this seller is a scam do not buy here"
+    verdicts = [moderate_comment(text, context("US")) for _ in range(4)]
+    assert [v.action for v in verdicts[:2]] == ["publish", "publish"]
+    assert verdicts[2].action == "hold" and verdicts[2].reasons[-1].code == "water-army"
+
+
+def test_new_accounts_have_a_lower_limit(context: Ctx) -> None:
+    now = time.time()
+    ctx = context("US", account_created_at=now - 10, now=now)
+    limit = max(2, get_plugins().moderation_policy("US").max_comments_per_minute // 4)
+    actions = [moderate_comment(f"hi there number {i}", ctx).action for i in range(limit + 1)]
+    assert actions[:limit] == ["publish"] * limit and actions[limit] == "reject", (limit, actions)
+
+
+def test_hosts_comments_get_compliance_of_every_market_viewers_do_not(context: Ctx) -> None:
+    host = context(
+        "US",
+        author_sub="merchant-9",
+        room_merchant_sub="merchant-9",
+        room_markets=("ID", "DE"),
+        home_market="CN",
+    )
+    verdict = moderate_comment("全网最低价，100%治愈失眠", host)
+    assert verdict.action == "reject" and any(
+        r.code == "compliance" and r.market == "CN" for r in verdict.reasons
+    )
+    viewer = moderate_comment(
+        "这个颜色最好看",
+        context("CN", room_merchant_sub="merchant-9", room_markets=("ID",), home_market="CN"),
+    )
+    assert viewer.action == "publish"
