@@ -1,0 +1,87 @@
+"""Request and response bodies of the moderation API."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SUB_PATTERN = r"^[A-Za-z0-9_.:@-]{1,128}$"
+MAX_SCRIPT_CHARS = 20_000
+MAX_SANCTION_SECONDS = 365 * 86_400
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ComplianceCheckIn(_In):
+    text: str = Field(
+        min_length=1, max_length=MAX_SCRIPT_CHARS, description="script, title, description or pin"
+    )
+    categories: list[str] = Field(
+        default_factory=list, max_length=20, description="declared product categories"
+    )
+
+
+class ViolationOut(BaseModel):
+    rule: str
+    market: str
+    law: str
+    severity: Literal["block", "warn"]
+    message: str
+    matched: str
+
+
+class ComplianceCheckOut(BaseModel):
+    ok: bool  # no blocking violation
+    markets: list[str]
+    violations: list[ViolationOut]
+
+
+class SanctionIn(_In):
+    kind: Literal["mute", "ban"]
+    duration_seconds: int | None = Field(
+        default=None, ge=60, le=MAX_SANCTION_SECONDS, description="None: until lifted"
+    )
+    reason: str = Field(default="", max_length=500)
+
+
+class SanctionOut(BaseModel):
+    scope: str
+    sub: str
+    kind: str
+    reason: str
+    by_sub: str
+    created_at: float
+    expires_at: float | None
+
+
+class ReviewIn(_In):
+    reason: str = Field(default="", max_length=500)
+
+
+class HeldCommentOut(BaseModel):
+    comment_id: str
+    author_sub: str
+    text: str
+    original_text: str
+    reasons: str
+    created_at: float
+
+
+class ReviewOut(BaseModel):
+    comment_id: str
+    status: str
+
+
+class AuditOut(BaseModel):
+    scope: str
+    entry_id: str
+    at: float
+    actor_sub: str
+    action: str
+    target_sub: str | None
+    comment_id: str | None
+    reason: str
+    detail: str
