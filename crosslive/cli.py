@@ -16,9 +16,12 @@ COMMANDS: dict[str, str] = {
     "regions": "crosslive.commands.regions:regions",
     "plugins": "crosslive.commands.plugins:plugins",
     "bench": "crosslive.cli:bench",
+    "broadcast": "crosslive.commands.broadcast:broadcast",
 }
 BENCHMARKS: dict[str, str] = {
+    "media": "bench.media:command",
     "coldstart": "bench.coldstart:command",
+    "coupons": "bench.coupons:command",
 }
 
 
