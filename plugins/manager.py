@@ -54,6 +54,7 @@ DEFAULT_PLUGINS: dict[str, str] = {
 # (The AWS-backed ones, e.g. Amazon Translate and Comprehend toxicity, are added here.)
 OPTIONAL_PLUGINS: dict[str, str] = {
     "aws-translate": "plugins.builtin.aws_translate:plugin",
+    "comprehend-toxicity": "plugins.builtin.comprehend_toxicity:plugin",
 }
 
 M = TypeVar("M", bound=BaseModel)
