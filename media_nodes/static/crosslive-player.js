@@ -1,0 +1,253 @@
+/*
+ * crosslive-player.js: watch a crosslive room in the browser, and keep watching when a node dies.
+ *
+ *   <video id="v" autoplay playsinline muted></video>
+ *   <script src="/static/crosslive-player.js"></script>
+ *   <script>
+ *     const player = new CrosslivePlayer({
+ *       apiBase: "https://api.example.com",      // serves /v1/routing/...
+ *       roomId: "r-123", token: viewerIdToken,     // the viewer's ID token (market claim)
+ *       video: document.getElementById("v"),
+ *       onStatus: (s) => console.log(s.state, s.node && s.node.node_id),
+ *     });
+ *     player.start();
+ *   </script>
+ *
+ * How it works: ask the routing function for ranked nodes (GET /v1/routing/rooms/{room}/nodes),
+ * measure the RTT to the top few (GET <node>/ping), ask again with those RTTs, then WHEP to the
+ * best node (POST offer, 201 + answer, ICE candidates included). While playing it watches the
+ * connection and the decoded-frame counter; if the connection fails or frames stop for
+ * `stallMs`, it leaves that node (DELETE), asks routing again with `exclude=<node>` and connects
+ * to the next one. Dead nodes leave the ranking within 10 s server-side, so a retry loop with
+ * a short backoff always converges on a live node.
+ */
+(function (root) {
+  "use strict";
+
+  function sleep(ms) {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
+  async function fetchNodes(apiBase, roomId, token, opts) {
+    opts = opts || {};
+    const params = new URLSearchParams();
+    if (opts.market) params.set("market", opts.market);
+    const rtts = opts.rtts || {};
+    const rttText = Object.keys(rtts).map((id) => id + ":" + Math.round(rtts[id])).join(",");
+    if (rttText) params.set("rtt", rttText);
+    (opts.exclude || []).forEach((id) => params.append("exclude", id));
+    const url = apiBase.replace(/\/$/, "") + "/v1/routing/rooms/" + encodeURIComponent(roomId) + "/nodes?" + params;
+    const response = await fetch(url, { headers: { Authorization: "Bearer " + token } });
+    if (!response.ok) {
+      const problem = await response.json().catch(() => ({}));
+      const error = new Error(problem.detail || "routing failed: HTTP " + response.status);
+      error.status = response.status;
+      error.code = problem.code;
+      throw error;
+    }
+    return (await response.json()).nodes;
+  }
+
+  async function measureRtts(nodes, timeoutMs) {
+    const rtts = {};
+    await Promise.all(
+      nodes.map(async (node) => {
+        const controller = new AbortController();
+        const timer = setTimeout(() => controller.abort(), timeoutMs || 1500);
+        try {
+          const started = performance.now();
+          await fetch(node.probe_url, { cache: "no-store", signal: controller.signal });
+          rtts[node.node_id] = performance.now() - started;
+        } catch (e) {
+          /* unreachable: no RTT, routing keeps its prior */
+        } finally {
+          clearTimeout(timer);
+        }
+      })
+    );
+    return rtts;
+  }
+
+  function waitIceGathering(pc, timeoutMs) {
+    if (pc.iceGatheringState === "complete") return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        if (pc.iceGatheringState === "complete") {
+          pc.removeEventListener("icegatheringstatechange", done);
+          resolve();
+        }
+      };
+      pc.addEventListener("icegatheringstatechange", done);
+      setTimeout(resolve, timeoutMs || 2000);
+    });
+  }
+
+  async function whepConnect(whepUrl, token, video) {
+    const pc = new RTCPeerConnection({ iceServers: [] });
+    pc.addTransceiver("video", { direction: "recvonly" });
+    pc.addTransceiver("audio", { direction: "recvonly" });
+    const stream = new MediaStream();
+    pc.ontrack = (event) => {
+      stream.addTrack(event.track);
+      if (video && video.srcObject !== stream) video.srcObject = stream;
+    };
+    await pc.setLocalDescription(await pc.createOffer());
+    await waitIceGathering(pc, 2000); // no trickle: send every candidate in the offer
+    const response = await fetch(whepUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/sdp", Authorization: "Bearer " + token },
+      body: pc.localDescription.sdp,
+    });
+    if (response.status !== 201) {
+      pc.close();
+      const problem = await response.json().catch(() => ({}));
+      const error = new Error(problem.detail || "WHEP failed: HTTP " + response.status);
+      error.status = response.status;
+      error.code = problem.code;
+      throw error;
+    }
+    const location = response.headers.get("Location");
+    const resource = location ? new URL(location, whepUrl).toString() : null;
+    await pc.setRemoteDescription({ type: "answer", sdp: await response.text() });
+    return {
+      pc,
+      resource,
+      async close() {
+        pc.close();
+        if (resource) {
+          try {
+            await fetch(resource, { method: "DELETE", headers: { Authorization: "Bearer " + token } });
+          } catch (e) {
+            /* the node may be gone: that is why we are leaving */
+          }
+        }
+      },
+    };
+  }
+
+  async function framesDecoded(pc) {
+    let frames = 0;
+    const stats = await pc.getStats();
+    stats.forEach((report) => {
+      if (report.type === "inbound-rtp" && report.kind === "video") frames += report.framesDecoded || 0;
+    });
+    return frames;
+  }
+
+  class CrosslivePlayer {
+    constructor(options) {
+      this.apiBase = options.apiBase || "";
+      this.roomId = options.roomId;
+      this.token = options.token;
+      this.video = options.video;
+      this.market = options.market;
+      this.stallMs = options.stallMs || 4000;
+      this.probe = options.probe !== false;
+      this.onStatus = options.onStatus || function () {};
+      this.excluded = [];
+      this.session = null;
+      this.node = null;
+      this.running = false;
+      this.failovers = 0;
+    }
+
+    status(state, extra) {
+      this.onStatus(Object.assign({ state, node: this.node, failovers: this.failovers }, extra || {}));
+    }
+
+    async start() {
+      this.running = true;
+      let backoff = 250;
+      while (this.running) {
+        try {
+          await this.connectBest();
+          backoff = 250;
+          const reason = await this.watch();
+          if (!this.running) break;
+          this.failovers += 1;
+          this.status("rerouting", { reason });
+          if (this.node) this.excluded.push(this.node.node_id);
+          await this.leave();
+        } catch (error) {
+          if (error.status === 401 || error.status === 403) {
+            this.status("forbidden", { error: error.message });
+            this.running = false;
+            break;
+          }
+          this.status("retrying", { error: error.message });
+          await sleep(backoff);
+          backoff = Math.min(backoff * 2, 5000);
+          if (this.excluded.length > 8) this.excluded = this.excluded.slice(-4); // nodes may come back
+        }
+      }
+    }
+
+    async connectBest() {
+      this.status("routing");
+      const opts = { market: this.market, exclude: this.excluded };
+      let nodes = await fetchNodes(this.apiBase, this.roomId, this.token, opts);
+      if (this.probe && nodes.length > 1) {
+        opts.rtts = await measureRtts(nodes.slice(0, 4), 1500);
+        nodes = await fetchNodes(this.apiBase, this.roomId, this.token, opts);
+      }
+      if (!nodes.length) throw new Error("no healthy media node for this market");
+      let lastError = null;
+      for (const node of nodes) {
+        try {
+          this.node = node;
+          this.status("connecting");
+          this.session = await whepConnect(node.whep_url, this.token, this.video);
+          this.status("connected");
+          return;
+        } catch (error) {
+          lastError = error;
+          if (error.status === 401 || error.status === 403) throw error;
+          this.excluded.push(node.node_id);
+        }
+      }
+      throw lastError || new Error("no node accepted the viewer");
+    }
+
+    /* Resolves with a reason when this node should be left. */
+    async watch() {
+      const pc = this.session.pc;
+      let lastFrames = -1;
+      let lastProgress = performance.now();
+      while (this.running) {
+        await sleep(500);
+        if (pc.connectionState === "failed" || pc.connectionState === "closed") return "connection-" + pc.connectionState;
+        let frames = lastFrames;
+        try {
+          frames = await framesDecoded(pc);
+        } catch (e) {
+          return "stats-failed";
+        }
+        if (frames > lastFrames) {
+          if (lastFrames <= 0 && frames > 0) this.status("playing");
+          lastFrames = frames;
+          lastProgress = performance.now();
+        } else if (performance.now() - lastProgress > this.stallMs) {
+          return "stalled";
+        }
+      }
+      return "stopped";
+    }
+
+    async leave() {
+      const session = this.session;
+      this.session = null;
+      if (session) await session.close();
+    }
+
+    async stop() {
+      this.running = false;
+      await this.leave();
+      this.status("stopped");
+    }
+  }
+
+  const api = { CrosslivePlayer, fetchNodes, measureRtts, whepConnect };
+  if (typeof module !== "undefined" && module.exports) module.exports = api;
+  root.CrosslivePlayer = CrosslivePlayer;
+  root.crosslive = Object.assign(root.crosslive || {}, api);
+})(typeof globalThis !== "undefined" ? globalThis : this);

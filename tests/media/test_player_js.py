@@ -1,0 +1,31 @@
+"""The browser player's re-routing logic, run in Node against fake routing and WHEP endpoints."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_player_reroutes_to_the_next_node_when_its_node_stalls() -> None:
+    out = subprocess.run(
+        ["node", str(Path(__file__).with_name("player_harness.js")), str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    states = [s[0] for s in result["states"]]
+    # GIVEN the player started on the best node (edge-a) and played
+    assert result["calls"]["whep"][0] == "a.test" and "playing" in states
+    # WHEN edge-a stopped delivering frames THEN it left edge-a, asked routing to exclude it and
+    # resumed playing on edge-b
+    assert ["rerouting", "edge-a", "stalled"] in result["states"]
+    assert any("edge-a" in call["exclude"] for call in result["calls"]["routing"])
+    assert result["calls"]["whep"][-1] == "b.test" and result["node"] == "edge-b"
+    assert states[states.index("rerouting") :].count("playing") >= 1
+    assert any("a.test" in url for url in result["calls"]["deleted"])
+    assert result["failovers"] == 1
