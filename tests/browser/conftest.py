@@ -49,7 +49,7 @@ def media_services() -> list[Any]:
     return list(embedded_media_services())
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def live_platform() -> Iterator[EmbeddedPlatform]:
     """The whole platform on a loopback port, with the media nodes when they exist."""
     plugins = tuple(sorted(builtin_market_plugins()))
@@ -64,18 +64,18 @@ def live_platform() -> Iterator[EmbeddedPlatform]:
             configure_tables()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def base_url(live_platform: EmbeddedPlatform) -> str:
     return live_platform.base_url
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def api(base_url: str) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=base_url, timeout=15) as client:
         yield client
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def issue(live_platform: EmbeddedPlatform) -> Callable[..., str]:
     def make(sub: str, role: str, market: str | None = None, name: str | None = None) -> str:
         return live_platform.issuer.issue(sub, role, market=market, name=name)

@@ -18,7 +18,9 @@ export class Api {
   url(path, query) {
     const url = new URL(this.base + path, location.href);
     for (const [key, value] of Object.entries(query || {})) {
-      if (value !== undefined && value !== null && value !== "") url.searchParams.set(key, value);
+      if (value === undefined || value === null || value === "") continue;
+      if (Array.isArray(value)) value.forEach((v) => url.searchParams.append(key, v));
+      else url.searchParams.set(key, value);
     }
     return url.href;
   }

@@ -123,7 +123,7 @@ async function setStatus(status) {
 // -- going live --------------------------------------------------------------------------------
 
 async function ingestNode() {
-  const nodes = await routeIngest(state.api, state.config, state.roomId);
+  const nodes = await routeIngest(state.api, state.config, state.roomId, state.room.markets[0]);
   if (!nodes.length) throw new Error("no media node accepts ingest right now");
   return nodes[0];
 }
@@ -384,6 +384,21 @@ async function unpin() {
 function renderCouponMarkets() {
   $("#c-markets").replaceChildren(...state.room.markets.map((code) => h("label", {},
     h("input", { type: "checkbox", value: code, checked: true }), ` ${code}`)));
+  $("#c-amounts").replaceChildren(...state.room.markets.map((code) => h("label", {},
+    `${code} ${state.currencies.get(code)?.currency || ""} `,
+    h("input", { type: "number", min: "0", step: "any", name: code, "aria-label": `Amount in ${code}` }))));
+  renderCouponKind();
+}
+
+function renderCouponKind() {
+  const fixed = $("#c-kind").value === "fixed";
+  $("#c-percent").disabled = fixed;
+  $("#c-amounts-label").textContent = fixed ? "Amount off per market" : "Cap per market (optional)";
+}
+
+function minorAmount(market, value) {
+  if (value === "" || value === undefined) return null;
+  return Math.round(Number(value) * 10 ** state.currencies.get(market).minor_units);
 }
 
 // One campaign per market: each runs in its market's currency, and where the market's law asks
@@ -397,10 +412,17 @@ async function launchCoupon(event) {
   const markets = [...document.querySelectorAll("#c-markets input:checked")].map((i) => i.value);
   const launched = [];
   for (const market of markets) {
-    const profile = state.markets.get(market);
+    const amount = minorAmount(market, document.querySelector(`#c-amounts input[name=${market}]`).value);
+    let discount = { kind: "percent", percent: Number($("#c-percent").value) };
+    if ($("#c-kind").value === "fixed") {
+      if (!amount) { toast(`${market}: enter the amount off`, "error"); continue; }
+      discount = { kind: "fixed", amount_minor: amount };
+    } else if (amount) {
+      discount.max_discount_minor = amount;
+    }
     const body = {
-      title: $("#c-title").value.trim(), markets: [market], currency: profile.currency,
-      discount: { kind: "percent", percent: Number($("#c-percent").value) },
+      title: $("#c-title").value.trim(), markets: [market], currency: state.currencies.get(market).currency,
+      discount,
       stock: Number($("#c-stock").value), per_user_limit: 1,
       valid_from: now, valid_until: now + hours * 3600,
       flash: { start: now, end: now + minutes * 60 },
@@ -466,6 +488,7 @@ async function main() {
   $("#pin-form").addEventListener("submit", pin);
   $("#unpin").addEventListener("click", unpin);
   $("#coupon-form").addEventListener("submit", launchCoupon);
+  $("#c-kind").addEventListener("change", renderCouponKind);
   if (state.token) await afterSignIn();
   setInterval(pollHost, POLL_HOST_MS);
   setInterval(pollStage, POLL_STAGE_MS);

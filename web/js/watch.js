@@ -127,11 +127,11 @@ function startPlayer() {
       $("#player-status").textContent = text;
       $("#node-info").textContent = node ? `${state.t("node")}: ${node.node_id}${node.region ? ` (${node.region})` : ""}` : "";
       document.body.dataset.player = status;
+      $("#unmute").hidden = status !== "playing" || !$("#video").muted;
     },
   });
   state.player.start();
   const video = $("#video");
-  $("#unmute").hidden = false;
   $("#unmute").addEventListener("click", () => { video.muted = false; $("#unmute").hidden = true; video.play().catch(() => {}); });
 }
 
@@ -262,14 +262,14 @@ function renderOffer() {
   $("#offer-kind").textContent = offer.flash ? state.t("flash") : state.t("claim");
   $("#offer-title").textContent = offer.title;
   $("#offer-discount").textContent = terms ? terms.discount : "";
-  $("#offer-terms").textContent = terms ? [terms.min_spend && `${state.t("min_spend")} ${terms.min_spend}`,
+  $("#offer-terms").textContent = terms ? [offer.min_spend_minor > 0 && `${state.t("min_spend")} ${terms.min_spend}`,
     terms.prior_price, ...terms.disclosures].filter(Boolean).join(" · ") : "";
   $("#offer-left").textContent = offer.remaining > 0 ? `${new Intl.NumberFormat(state.locale).format(offer.remaining)} ${state.t("left")}` : state.t("sold_out");
   const mine = state.claimed.get(offer.campaign_id);
   $("#claimed").hidden = !mine;
   if (mine) {
     $("#claimed-code").textContent = mine.code;
-    $("#claimed-works").textContent = [mine.discount_text, mine.works, mine.valid_until_text].filter(Boolean).join(" · ");
+    $("#claimed-works").textContent = mine.works || [mine.discount_text, mine.valid_until_text].filter(Boolean).join(" · ");
   }
   tick();
 }
