@@ -16,14 +16,13 @@ starting with the plugin named, rather than failing later at run time.
 from __future__ import annotations
 
 import importlib
-import inspect
 from collections.abc import Callable, Iterable
 from functools import lru_cache, partial
 from importlib.metadata import entry_points
 from typing import Any, TypeVar
 
 import pluggy
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from plugins import hookspecs
 from plugins.types import (
@@ -110,6 +109,16 @@ class CrossliveManager(pluggy.PluginManager):
 
     # -- generic ----------------------------------------------------------------------------
 
+    def register(self, plugin: object, name: str | None = None) -> str | None:
+        """Register like pluggy, and forget cached answers (the new plugin may change them)."""
+        self._cache.clear()
+        return super().register(plugin, name)
+
+    def unregister(self, plugin: object | None = None, name: str | None = None) -> Any:
+        """Unregister like pluggy, and forget cached answers."""
+        self._cache.clear()
+        return super().unregister(plugin, name)
+
     def call_each(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
         """Call every implementation of a hook separately: ``[(plugin_name, result), ...]``.
 
@@ -118,7 +127,7 @@ class CrossliveManager(pluggy.PluginManager):
         caller = getattr(self.hook, hook_name)
         results = []
         for impl in reversed(caller.get_hookimpls()):  # pluggy calls the last-registered first
-            params = inspect.signature(impl.function).parameters
+            params = (*impl.argnames, *impl.kwargnames)
             args = {k: v for k, v in kwargs.items() if k in params}
             results.append((impl.plugin_name, impl.function(**args)))
         return results
@@ -139,8 +148,14 @@ class CrossliveManager(pluggy.PluginManager):
     def _collect(self, hook_name: str, model: type[M], **kwargs: Any) -> list[M]:
         items: list[M] = []
         for plugin, result in self.call_each(hook_name, **kwargs):
-            for raw in result or []:
-                items.append(_validate(plugin, hook_name, model, raw))
+            if not result:
+                continue
+            try:  # one call into pydantic-core for the whole list (lexicons run to thousands)
+                items.extend(_list_adapter(model).validate_python(result))
+            except ValidationError:
+                if not isinstance(result, list):
+                    raise PluginError(plugin, f"{hook_name} must return a list") from None
+                items.extend(_validate(plugin, hook_name, model, raw) for raw in result)  # names the item
         return items
 
     def _first(self, hook_name: str, model: type[M], **kwargs: Any) -> M | None:
@@ -286,6 +301,11 @@ class CrossliveManager(pluggy.PluginManager):
             for language in profile.languages:
                 self.faq_answers(code, language)
                 self.phrasebook(language)
+
+
+@lru_cache(maxsize=32)
+def _list_adapter(model: type[M]) -> TypeAdapter[list[M]]:
+    return TypeAdapter(list[model])  # type: ignore[valid-type]
 
 
 def _is_phrasebook(value: Any) -> bool:

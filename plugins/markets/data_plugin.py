@@ -18,13 +18,42 @@ from __future__ import annotations
 
 import csv
 import tomllib
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
 import pluggy
 
 hookimpl = pluggy.HookimplMarker("crosslive")
+
+
+@lru_cache(maxsize=256)
+def _read_toml(path: Path, mtime_ns: int) -> dict[str, Any]:
+    """Parsed TOML, cached per file version: managers are rebuilt often (tests, tools), and the
+    hooks of every plugin instance re-read their files. Callers must not mutate the result."""
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+@lru_cache(maxsize=64)
+def _read_lexicon(path: Path, mtime_ns: int, meta_items: tuple[tuple[str, Any], ...]) -> list[dict[str, Any]]:
+    """Rows of a ``lexicon.csv`` as lexicon entries, cached per file version."""
+    meta = dict(meta_items)
+    entries = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(line for line in fh if not line.startswith("#")):
+            entries.append(
+                {
+                    "term": row["term"],
+                    "language": row["language"],
+                    "category": row["category"],
+                    "severity": int(row["severity"]),
+                    "action": row.get("action") or None,
+                    "source": row.get("source") or meta.get("source", "unknown"),
+                    "license": row.get("license") or meta.get("license", "unknown"),
+                }
+            )
+    return entries
 
 
 class DataMarketPlugin:
@@ -44,8 +73,7 @@ class DataMarketPlugin:
         path = self.directory / name
         if not path.is_file():
             return {}
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        return _read_toml(path, path.stat().st_mtime_ns)
 
     @cached_property
     def _market(self) -> dict[str, Any]:
@@ -63,22 +91,9 @@ class DataMarketPlugin:
         path = self.directory / "lexicon.csv"
         if not path.is_file():
             return []
-        meta = self._market.get("lexicon", {})
-        entries = []
-        with path.open(encoding="utf-8", newline="") as fh:
-            for row in csv.DictReader(line for line in fh if not line.startswith("#")):
-                entries.append(
-                    {
-                        "term": row["term"],
-                        "language": row["language"],
-                        "category": row["category"],
-                        "severity": int(row["severity"]),
-                        "action": row.get("action") or None,
-                        "source": row.get("source") or meta.get("source", "unknown"),
-                        "license": row.get("license") or meta.get("license", "unknown"),
-                    }
-                )
-        return entries
+        meta = tuple(sorted(self._market.get("lexicon", {}).items()))
+        return _read_lexicon(path, path.stat().st_mtime_ns, meta)
+
 
     # -- hooks ------------------------------------------------------------------------------
 

@@ -1,0 +1,275 @@
+"""One test per hook in plugins/hookspecs.py (``test_hook_<name>``), through the plugin manager.
+
+Each registers a small plugin for the test (as a platform team would) and checks that the hook's
+contract holds: firstresult hooks are overridden by a registered plugin, collected hooks add up,
+and results are validated against ``plugins/types.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pluggy
+import pytest
+
+from plugins.manager import PluginError
+
+hookimpl = pluggy.HookimplMarker("crosslive")
+
+
+class Kenya:
+    """A third-party market plugin written in code (no data files)."""
+
+    @hookimpl
+    def market_codes(self) -> list[str]:
+        return ["KE"]
+
+    @hookimpl
+    def market_profile(self, market: str) -> dict[str, Any] | None:
+        if market != "KE":
+            return None
+        return {
+            "code": "KE",
+            "name": "Kenya",
+            "languages": ["en", "sw"],
+            "locale": "en_KE",
+            "currency": "KES",
+            "time_zone": "Africa/Nairobi",
+            "quiet_hours": {"start": "22:00", "end": "07:00"},
+        }
+
+
+def test_hook_market_codes(manager_with):
+    base = manager_with().market_codes()
+    codes = manager_with(("kenya", Kenya())).market_codes()
+    assert "KE" not in base
+    assert sorted(codes) == sorted([*base, "KE"])
+
+
+def test_hook_market_profile(manager_with):
+    class LateNightJakarta:
+        @hookimpl
+        def market_profile(self, market: str) -> dict[str, Any] | None:
+            if market != "ID":
+                return None
+            return {
+                "code": "ID",
+                "name": "Indonesia",
+                "languages": ["id"],
+                "locale": "id_ID",
+                "currency": "IDR",
+                "time_zone": "Asia/Jakarta",
+                "quiet_hours": {"start": "01:00", "end": "06:00"},
+            }
+
+    pm = manager_with(("late-night", LateNightJakarta()))
+    profile = pm.market_profile("ID")
+    assert profile.quiet_hours is not None and profile.quiet_hours.start == "01:00"  # the plugin wins
+    assert manager_with().market_profile("ID").quiet_hours.start == "22:00"  # built-in otherwise
+
+
+def test_hook_moderation_lexicon(manager_with):
+    class ExtraTerms:
+        @hookimpl
+        def moderation_lexicon(self, market: str) -> list[dict[str, Any]]:
+            if market != "ID":
+                return []
+            return [
+                {
+                    "term": "rekber palsu",
+                    "language": "id",
+                    "category": "scam",
+                    "severity": 3,
+                    "source": "test",
+                    "license": "CC0-1.0",
+                }
+            ]
+
+    base = manager_with().moderation_lexicon("ID")
+    combined = manager_with(("extra-terms", ExtraTerms())).moderation_lexicon("ID")
+    assert len(combined) == len(base) + 1  # collected, not replaced
+    assert any(e.term == "rekber palsu" and e.severity == 3 for e in combined)
+
+
+def test_hook_moderation_policy(manager_with):
+    class Strict:
+        @hookimpl
+        def moderation_policy(self, market: str) -> dict[str, Any] | None:
+            return {"max_comments_per_minute": 5, "links": "hold"} if market == "DE" else None
+
+    pm = manager_with(("strict", Strict()))
+    assert pm.moderation_policy("DE").max_comments_per_minute == 5
+    assert pm.moderation_policy("FR").max_comments_per_minute == 20
+
+
+def test_hook_compliance_rules(manager_with):
+    class Rule:
+        @hookimpl
+        def compliance_rules(self, market: str) -> list[dict[str, Any]]:
+            if market != "FR":
+                return []
+            return [
+                {
+                    "id": "FR-TEST-1",
+                    "market": "FR",
+                    "law": "test",
+                    "kind": "banned_term",
+                    "terms": ["miracle"],
+                    "message": "no miracles",
+                }
+            ]
+
+    before = manager_with().compliance_rules("FR")
+    after = manager_with(("rule", Rule())).compliance_rules("FR")
+    assert [r.id for r in after if r.id not in {b.id for b in before}] == ["FR-TEST-1"]
+
+
+def test_hook_classify_toxicity(manager_with):
+    class Scorer:
+        @hookimpl
+        def classify_toxicity(self, texts: list[str], language: str) -> list[dict[str, Any]] | None:
+            return [{"toxicity": 0.9 if "idiot" in t else 0.0} for t in texts] if language == "en" else None
+
+    pm = manager_with(("scorer", Scorer()))
+    scores = pm.classify_toxicity(["you idiot", "nice scarf"], "en")
+    assert scores is not None and [s.toxicity for s in scores] == [0.9, 0.0]
+
+    class Short:
+        @hookimpl
+        def classify_toxicity(self, texts: list[str], language: str) -> list[dict[str, Any]]:
+            return [{"toxicity": 0.1}]
+
+    with pytest.raises(PluginError, match=r"'short'.*1 scores for 2 texts"):
+        manager_with(("short", Short())).classify_toxicity(["a", "b"], "en")
+
+
+def test_hook_detect_language(manager_with):
+    pm = manager_with()
+    guess = pm.detect_language("Berapa lama pengiriman ke Jakarta?", ["id", "en"])
+    assert guess is not None and guess.language == "id"
+
+    class AlwaysEnglish:
+        @hookimpl
+        def detect_language(self, text: str, candidates: list[str]) -> dict[str, Any]:
+            return {"language": "en", "confidence": 0.5, "detector": "always"}
+
+    override = manager_with(("always", AlwaysEnglish())).detect_language("Berapa lama?", ["id"])
+    assert override is not None and override.detector == "always"
+
+
+def test_hook_translate(manager_with):
+    pm = manager_with()
+    result = pm.translate("Is it in stock?", "en", "th")
+    assert result is not None and result.text == "มีของพร้อมส่งไหม" and result.engine == "phrasebook"
+
+    class Shouting:
+        @hookimpl
+        def translate(self, text: str, source: str, target: str) -> dict[str, Any]:
+            return {
+                "text": text.upper(),
+                "source": source,
+                "target": target,
+                "translated": True,
+                "engine": "shout",
+            }
+
+    loud = manager_with(("shout", Shouting())).translate("hi", "en", "de")
+    assert loud is not None and loud.engine == "shout" and loud.text == "HI"
+
+
+def test_hook_phrasebook(manager_with):
+    class Swahili:
+        @hookimpl
+        def phrasebook(self, language: str) -> dict[str, dict[str, str]]:
+            return {"stock.sold_out": {"sw": "Imeisha."}} if language == "sw" else {}
+
+    pm = manager_with(("swahili", Swahili()))
+    assert pm.phrasebook("sw") == {"stock.sold_out": {"sw": "Imeisha."}}
+    result = pm.translate("Imeisha.", "sw", "th")
+    assert result is not None and result.translated and result.text == "สินค้าหมดแล้ว"
+
+    class Broken:
+        @hookimpl
+        def phrasebook(self, language: str) -> Any:
+            return {"stock.sold_out": "Imeisha."}
+
+    with pytest.raises(PluginError, match="'broken'"):
+        manager_with(("broken", Broken()))
+
+
+def test_hook_format_price(manager_with):
+    pm = manager_with()
+    assert pm.format_price(1999, "EUR", "fr_FR") == "19,99\xa0€"
+    assert pm.format_price(150000, "JPY", "ja_JP") == "￥150,000"
+
+    class Rounded:
+        @hookimpl
+        def format_price(self, amount_minor: int, currency: str, locale: str) -> str | None:
+            return f"{currency} {amount_minor // 100}" if currency == "SGD" else None
+
+    custom = manager_with(("rounded", Rounded()))
+    assert custom.format_price(2599, "SGD", "en_SG") == "SGD 25"
+    assert custom.format_price(2599, "USD", "en_US") == "$25.99"
+
+
+def test_hook_format_datetime(manager_with):
+    pm = manager_with()
+    text = pm.format_datetime(1_763_726_400, "Asia/Tokyo", "ja_JP")  # 2025-11-21T12:00Z
+    assert "21:00" in text and "2025" in text
+
+
+def test_hook_faq_answers(manager_with):
+    class Extra:
+        @hookimpl
+        def faq_answers(self, market: str, language: str) -> list[dict[str, Any]]:
+            if (market, language) != ("TH", "th"):
+                return []
+            return [{"id": "warranty", "patterns": ["ประกัน"], "answer": "รับประกัน 1 ปี"}]
+
+    answers = manager_with(("extra", Extra())).faq_answers("TH", "th")
+    assert {a.id for a in answers} >= {"warranty", "shipping.time", "size.guide"}
+
+
+def test_hook_coupon_policy(manager_with):
+    assert manager_with().coupon_policy("DE").requires_prior_price is True
+
+    class Capped:
+        @hookimpl
+        def coupon_policy(self, market: str) -> dict[str, Any] | None:
+            return {"max_discount_percent": 30} if market == "ID" else None
+
+    assert manager_with(("capped", Capped())).coupon_policy("ID").max_discount_percent == 30
+
+
+def test_hook_check_campaign(manager_with):
+    class PriorPrice:
+        @hookimpl
+        def check_campaign(self, market: str, campaign: dict[str, Any]) -> list[dict[str, Any]]:
+            if market == "DE" and "prior_price_minor" not in campaign:
+                return [{"rule": "EU-PRICE-6a", "market": "DE", "message": "state the prior price"}]
+            return []
+
+    pm = manager_with(("prior", PriorPrice()))
+    assert [v.rule for v in pm.check_campaign("DE", {"discount_percent": 20})] == ["EU-PRICE-6a"]
+    assert pm.check_campaign("DE", {"prior_price_minor": 1000}) == []
+
+
+def test_hook_data_residency(manager_with):
+    pm = manager_with()
+    assert pm.data_residency("DE").allows("eu-central-1")
+    assert not pm.data_residency("DE").allows("us-east-1")
+    assert pm.data_residency("ID").allows("us-east-1")
+
+
+def test_hook_routing_preference(manager_with):
+    pm = manager_with()
+    assert pm.routing_preference("AE").preferred_regions == ["me-central-1"]
+
+    class ViaTokyo:
+        @hookimpl
+        def routing_preference(self, market: str) -> dict[str, Any] | None:
+            return {"preferred_regions": ["ap-northeast-1"]} if market == "AE" else None
+
+    assert manager_with(("tokyo", ViaTokyo())).routing_preference("AE").preferred_regions == [
+        "ap-northeast-1"
+    ]
