@@ -19,6 +19,9 @@ from plugins.types import RoutingPreference
 
 PRIOR_RTT_MS = {"preferred": 40.0, "fallback": 120.0, "other": 250.0}
 HAS_ROOM_BONUS_MS = 15.0
+# Origins take the merchants' ingest and feed the edges: a viewer goes to an origin only when no
+# edge is clearly better (added for the pages' story; an equally near edge wins over the origin).
+ORIGIN_VIEWER_PENALTY_MS = 25.0
 LOAD_PENALTY_MS = 150.0  # added at 100 % CPU or a full node, quadratic on the way there
 
 
@@ -84,6 +87,8 @@ def rank_nodes(
         score = (rtt if rtt is not None else PRIOR_RTT_MS[tier]) + LOAD_PENALTY_MS * load * load
         if has_room:
             score -= HAS_ROOM_BONUS_MS
+        if node.role == "origin":
+            score += ORIGIN_VIEWER_PENALTY_MS
         ranked.append(
             RankedNode(
                 node_id=node.node_id,
