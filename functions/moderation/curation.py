@@ -289,6 +289,7 @@ SHOP_WORDS: dict[str, set[str]] = {
         "scunthorpe",
         "bomb",
         "killer",
+        "sml",
         "com",
         "net",
         "org",
@@ -421,7 +422,7 @@ SHOP_WORDS: dict[str, set[str]] = {
     },
     "ms": {"burit", "telur", "burung", "pantat", "susu"},
     "fil": {"puke", "titi"},
-    "th": {"ขอบ", "เขื่อนกั้นน้ำ", "สเปิร์ม", "ช่วยตัวเอง", "นีโกร"},
+    "th": {"ขอบ", "เขื่อนกั้นน้ำ", "สเปิร์ม", "ช่วยตัวเอง", "นีโกร", "ควาย", "ค ว า ย", "ดอก", "นม", "ตูด"},
     "vi": {"đồ", "bò", "chó", "lợn", "heo", "gà", "vịt", "dê"},
     "zh-Hans": {"bi", "cao", "bug回报人员"},
     "de": {"geil", "scheiße", "busen", "titten", "bumsen"},
@@ -662,6 +663,17 @@ OWN_ENTRIES: list[tuple[str, str, str, int, str]] = [
     *[(t, "de", "scam", 2, "hold") for t in ("garantierter gewinn", "online casino", "schnell reich")],
     *[(t, "fr", "scam", 2, "hold") for t in ("gain garanti", "casino en ligne", "argent facile")],
     *[(t, "ja", "scam", 2, "hold") for t in ("オンラインカジノ", "副業で月収", "確実に儲かる", "裏バイト")],
+    *[(t, "ja", "violence", 2, "hold") for t in ("死ね", "氏ね", "くたばれ", "殺すぞ", "ぶっ殺す", "消えろ")],
+    *[
+        (t, "ja", "profanity", 1, "mask")
+        for t in ("きもい", "キモい", "ブス", "クソ野郎", "うざい", "バカ野郎")
+    ],
+    *[(t, "ar", "profanity", 1, "mask") for t in ("ابن الكلب", "يا كلب", "يا حمار", "ابن الحرام")],
+    *[
+        (t, "vi", "profanity", 1, "mask")
+        for t in ("chó đẻ", "đồ chó", "đụ má", "địt mẹ", "óc chó", "ngu như chó")
+    ],
+    *[(t, "th", "profanity", 1, "mask") for t in ("ไอ้สัส", "อีสัส", "ไอ้เหี้ย", "อีดอก", "ไอ้ควาย")],
     *[
         (t, "en", "violence", 3, "reject")
         for t in (
@@ -707,6 +719,8 @@ def _usable(term: str) -> bool:
         return False
     if keys[0].startswith(" "):  # space-delimited
         return len(bare.replace(" ", "")) >= 3
+    if re.search(r"[\u0e00-\u0e7f]", bare):  # Thai: 3+ letters, combining vowels and tones not counted
+        return len(re.sub(r"[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]", "", bare)) >= 3
     return len(bare) >= 2
 
 

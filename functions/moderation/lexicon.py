@@ -9,11 +9,13 @@ spaces and so only match whole words; keys of space-less scripts match anywhere.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import ahocorasick
 
 from functions.moderation.normalize import locate, stream, term_keys
+from functions.moderation.safewords import all_safe_words
 from functions.moderation.verdict import ACTION_ORDER
 from plugins.manager import CrossliveManager
 from plugins.types import LexiconEntry
@@ -51,7 +53,7 @@ class Hit:
 class Matcher:
     """An automaton over a list of lexicon entries."""
 
-    def __init__(self, entries: list[LexiconEntry]) -> None:
+    def __init__(self, entries: list[LexiconEntry], safe_words: Iterable[str] = ()) -> None:
         rules: dict[str, Rule] = {}
         for entry in entries:
             rule = Rule.of(entry)
@@ -64,14 +66,26 @@ class Matcher:
         self._automaton = ahocorasick.Automaton()
         for key, rule in rules.items():
             self._automaton.add_word(key, (key, rule))
+        safe = {k for word in safe_words for k in term_keys(word)} - set(rules)
+        for key in safe:
+            self._automaton.add_word(key, (key, None))
         if rules:
             self._automaton.make_automaton()
 
     def scan(self, normalized: str) -> list[Hit]:
-        """Every key in an already normalized stream."""
+        """Every key in an already normalized stream, except those inside a safe word."""
         if not self.keys:
             return []
-        return [Hit(key, rule) for _end, (key, rule) in self._automaton.iter(normalized)]
+        found = list(self._automaton.iter(normalized))
+        if len(found) == 1:
+            key, rule = found[0][1]
+            return [] if rule is None else [Hit(key, rule)]
+        safe = [(end - len(key) + 1, end) for end, (key, rule) in found if rule is None]
+        return [
+            Hit(key, rule)
+            for end, (key, rule) in found
+            if rule is not None and not any(a <= end - len(key) + 1 and end <= b for a, b in safe)
+        ]
 
     def hits(self, text: str) -> list[Hit]:
         return self.scan(stream(text))
@@ -105,6 +119,6 @@ def matcher_for(plugins: CrossliveManager, market: str) -> Matcher:
         with _lock:
             found = _matchers.get(key)
             if found is None:
-                found = Matcher(plugins.moderation_lexicon(market.upper()))
+                found = Matcher(plugins.moderation_lexicon(market.upper()), all_safe_words())
                 _matchers[key] = found
     return found

@@ -151,6 +151,7 @@ CONTINUOUS_CLASS = (
 )
 _MARKS = "\u0300-\u036f\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0ecb-\u0ecd\u3099\u309a"
 _LEET_SYMBOLS = "@$!|+"
+_ONE_LETTER_WORDS = frozenset("aiuy")
 
 
 def _build_table() -> dict[int, str | None]:
@@ -171,6 +172,7 @@ def _build_table() -> dict[int, str | None]:
         table[code] = None  # Arabic harakat
     for src, dst in {**_CONFUSABLES, **_ARABIC}.items():
         table[ord(src)] = dst
+    table[ord("_")] = " "  # a separator, although regular expressions count it as a word character
     # Traditional -> Simplified, character by character (one OpenCC call for the whole range).
     converter = opencc.OpenCC("t2s")
     for lo, hi in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)):
@@ -207,6 +209,14 @@ def _join_singles(match: re.Match[str]) -> str:
     return _NON_WORD_RE.sub("", match.group())
 
 
+def _join_spaced(match: re.Match[str]) -> str:
+    """``f u c k`` -> ``fuck``; a leading one-letter word stays apart (``a b i t c h`` -> ``a bitch``)."""
+    letters = match.group().split(" ")
+    if len(letters) >= 5 and letters[0] in _ONE_LETTER_WORDS:
+        return letters[0] + " " + "".join(letters[1:])
+    return "".join(letters)
+
+
 def _deleet(match: re.Match[str]) -> str:
     word = match.group().rstrip("!|")
     if not word or word[-1].isdigit() or word.isalpha() or not any(c.isalpha() for c in word):
@@ -221,7 +231,7 @@ def _elongated(match: re.Match[str]) -> str:
 def fold(text: str) -> str:
     """Steps 1-2: NFKC, case folding, format characters, confusables, Traditional -> Simplified."""
     if text.isascii():
-        return text.lower()
+        return text.lower().replace("_", " ")
     return unicodedata.normalize("NFKC", text).casefold().translate(_TABLE)
 
 
@@ -240,7 +250,7 @@ def stream(text: str) -> str:
         if _TIGHT_SINGLES_RE.search(t):
             t = _TIGHT_SINGLES_RE.sub(_join_singles, t)
         if _SPACED_SINGLES_RE.search(t):
-            t = _SPACED_SINGLES_RE.sub(_join_singles, t)
+            t = _SPACED_SINGLES_RE.sub(_join_spaced, t)
         if _LEETY_RE.search(t):
             t = _WORD_RE.sub(_deleet, t)
     s = " " + " ".join(_WORD_RE.findall(t)) + " "
@@ -269,8 +279,12 @@ def term_keys(term: str) -> list[str]:
     if is_continuous(bare.replace(" ", "")):
         return [bare.replace(" ", "")]
     keys = [s]
-    if " " not in bare and not bare.startswith(ELONGATED):
-        keys.append(" " + ELONGATED + _RUN_RE.sub(r"\1", bare) + " ")
+    words = bare.split(" ")
+    if len(words) <= 4:  # each word may be the elongated one ("kill yoursssself")
+        for i, word in enumerate(words):
+            if not word.startswith(ELONGATED):
+                variant = [*words[:i], ELONGATED + _RUN_RE.sub(r"\1", word), *words[i + 1 :]]
+                keys.append(" " + " ".join(variant) + " ")
     return keys
 
 
