@@ -8,9 +8,9 @@ A claim is three writes that succeed together or not at all, in the campaign's h
 
 DynamoDB serializes the conditions of each item, so under any concurrency the sum of granted
 claims is at most the stock and no user holds more than the limit. The stock is split over N
-shard items with distinct partition keys; a claim reads the shard counters (one BatchGetItem),
-tries a random shard that still has units and falls back across the others, so a flash burst is
-spread over N partitions (each takes 1,000 write units/s; a transactional write costs 2). With
+shard items with distinct partition keys; a claim tries a random shard not yet known to be empty
+and falls back across the others, so a flash burst is spread over N partitions (each takes
+1,000 write units/s; a transactional write costs 2). With
 ``stock_shards = 1`` the same code is the single-counter design the benchmark compares against.
 """
 
@@ -91,27 +91,28 @@ def remaining_by_shard(store: CouponStore, campaign: Campaign, consistent: bool 
     return result
 
 
-class _SoldOut:
-    """Campaigns this process has seen sold out. Stock is never added back (a cancelled order
-    returns the *coupon* to its holder, not the unit to the pool), so sold out is forever and an
-    exhausted flash sale answers from memory instead of re-reading every shard per claimer."""
+class _EmptyShards:
+    """Shards this process has seen empty, per campaign. Stock is never added back (a cancelled
+    order returns the *coupon* to its holder, not the unit to the pool), so a shard seen empty
+    stays empty: claims skip it without a read, and once every shard is known empty the sale
+    answers "sold out" from memory instead of costing each late claimer a round trip."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._ids: set[tuple[str, str]] = set()
+        self._empty: dict[tuple[str, str], set[int]] = {}
 
-    def __contains__(self, key: tuple[str, str]) -> bool:
+    def of(self, key: tuple[str, str]) -> set[int]:
         with self._lock:
-            return key in self._ids
+            return set(self._empty.get(key, ()))
 
-    def add(self, key: tuple[str, str]) -> None:
+    def add(self, key: tuple[str, str], shard: int) -> None:
         with self._lock:
-            if len(self._ids) > 100_000:
-                self._ids.clear()
-            self._ids.add(key)
+            if len(self._empty) > 100_000:
+                self._empty.clear()
+            self._empty.setdefault(key, set()).add(shard)
 
 
-SOLD_OUT = _SoldOut()
+EMPTY_SHARDS = _EmptyShards()
 
 
 @dataclass
@@ -134,17 +135,17 @@ def claim_coupon(
     now: float | None = None,
     stats: ClaimStats | None = None,
 ) -> Coupon:
-    """Grant one coupon of ``campaign`` to ``holder_sub`` or raise a 409 problem (nothing written)."""
+    """Grant one coupon of ``campaign`` to ``holder_sub`` or raise a 409 problem (nothing written).
+
+    Shards are tried in random order, skipping those known empty; the transaction's conditions
+    are the only authority (nothing is read first), so the common case is one round trip.
+    """
     now = time.time() if now is None else now
     stats = stats or ClaimStats()
-    sold_key = (store.region, campaign.campaign_id)
-    if sold_key in SOLD_OUT:
-        raise _exhausted()
+    key = (store.region, campaign.campaign_id)
     for round_ in range(MAX_ROUNDS):
-        remaining = remaining_by_shard(store, campaign, consistent=round_ > 0)
-        candidates = [shard for shard, units in remaining.items() if units > 0]
+        candidates = [s for s in range(int(campaign.shards)) if s not in EMPTY_SHARDS.of(key)]
         if not candidates:
-            SOLD_OUT.add(sold_key)
             raise _exhausted()
         _rng.shuffle(candidates)
         for shard in candidates:
@@ -161,10 +162,11 @@ def claim_coupon(
             outcome = _try_claim(store, campaign, coupon, holder_sub)
             if outcome == "granted":
                 return coupon
-            if outcome == "conflict":
+            if outcome == "shard-empty":
+                EMPTY_SHARDS.add(key, shard)
+            else:  # a transaction conflict: back off a little, then the next shard
                 stats.conflicts += 1
                 time.sleep(_rng.uniform(0.001, 0.01 * (round_ + 1)))
-            # "shard-empty" (someone took its last unit) or a conflict: try the next shard
     raise ApiError(
         503,
         "claim-contended",
