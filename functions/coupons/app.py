@@ -20,8 +20,8 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Response
 
 from functions.coupons.activity import check_segment, create_share, open_share, record_visit
 from functions.coupons.campaigns import campaign_out, claim_window, create_campaign, load_campaign, markets_of
-from functions.coupons.claims import claim_coupon
-from functions.coupons.idempotent import KEY_PATTERN, once
+from functions.coupons.claims import claim_coupon, exhausted, known_sold_out
+from functions.coupons.idempotent import KEY_PATTERN, once, recall
 from functions.coupons.models import Campaign, Coupon
 from functions.coupons.redemptions import cancel, load_redemption, redeem, redemption_out
 from functions.coupons.schemas import (
@@ -136,7 +136,13 @@ def post_claim(
         coupon = claim_coupon(home_store(), campaign, principal.sub, market, now)
         return coupon_out(coupon, campaign).model_dump(mode="json")
 
-    return once("claim", {"campaign": campaign_id, "user": principal.sub, "key": idempotency_key}, run)
+    request = {"campaign": campaign_id, "user": principal.sub, "key": idempotency_key}
+    if known_sold_out(home_store(), campaign):  # late claimers: a retry of a winner, or a read-only no
+        stored = recall("claim", request)
+        if stored is None:
+            raise exhausted()
+        return stored
+    return once("claim", request, run)
 
 
 @router.get("/mine", response_model=list[ClaimOut], summary="The caller's coupons, newest first")

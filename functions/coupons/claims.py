@@ -123,7 +123,13 @@ class ClaimStats:
     conflicts: int = 0
 
 
-def _exhausted() -> ApiError:
+def known_sold_out(store: CouponStore, campaign: Campaign) -> bool:
+    """True when this process has seen every shard of the campaign empty (final: no restock)."""
+    empty = EMPTY_SHARDS.of((store.region, campaign.campaign_id))
+    return len(empty) >= int(campaign.shards)
+
+
+def exhausted() -> ApiError:
     return ApiError(409, "coupon-exhausted", "all coupons of this campaign have been claimed")
 
 
@@ -146,7 +152,7 @@ def claim_coupon(
     for round_ in range(MAX_ROUNDS):
         candidates = [s for s in range(int(campaign.shards)) if s not in EMPTY_SHARDS.of(key)]
         if not candidates:
-            raise _exhausted()
+            raise exhausted()
         _rng.shuffle(candidates)
         for shard in candidates:
             stats.attempts += 1

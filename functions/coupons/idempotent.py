@@ -26,8 +26,10 @@ from aws_lambda_powertools.utilities.idempotency import (
 )
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
+    IdempotencyItemNotFoundError,
     IdempotencyPersistenceLayerError,
 )
+from aws_lambda_powertools.utilities.idempotency.persistence.datarecord import STATUS_CONSTANTS
 
 from functions.shared.config import get_settings
 from functions.shared.errors import ApiError
@@ -45,21 +47,59 @@ class _RequestBudget:
         return REQUEST_BUDGET_MS
 
 
-@lru_cache(maxsize=8)
-def _persistence(region: str, endpoint: str | None, table: str) -> DynamoDBPersistenceLayer:
+@lru_cache(maxsize=16)
+def _persistence(region: str, endpoint: str | None, table: str, name: str) -> DynamoDBPersistenceLayer:
+    """One persistence layer per use (Powertools configures a layer once, for one key prefix)."""
     client = boto3.client("dynamodb", region_name=region, endpoint_url=endpoint)
     return DynamoDBPersistenceLayer(table_name=table, boto3_client=client)
 
 
-def once(name: str, request: dict[str, Any], run: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """Run ``run`` at most once per ``request`` (hashed) and return its stored result on replays."""
-    settings = get_settings()
-    store = _persistence(settings.home_aws_region, settings.dynamodb_endpoint, idempotency_table_name())
+def _config() -> IdempotencyConfig:
     config = IdempotencyConfig(expires_after_seconds=RESULT_TTL_SECONDS, raise_on_no_idempotency_key=True)
     config.register_lambda_context(_RequestBudget())  # type: ignore[arg-type]
+    return config
+
+
+def _store(name: str) -> DynamoDBPersistenceLayer:
+    settings = get_settings()
+    return _persistence(settings.home_aws_region, settings.dynamodb_endpoint, idempotency_table_name(), name)
+
+
+def recall(name: str, request: dict[str, Any]) -> dict[str, Any] | None:
+    """The stored result of a completed ``request`` (one consistent read, no write), else ``None``.
+
+    For requests that can no longer succeed anew (a sold-out sale): a retry of a claim that won
+    still gets its coupon, everyone else is answered without writing an idempotency record.
+    Raises the in-progress problem if the first request is still running.
+    """
+    store = _store(name)
+    store.configure(_config(), key_prefix=name)
+    try:
+        record = store.get_record(request)
+    except IdempotencyItemNotFoundError:
+        return None
+    if record is None or record.is_expired:
+        return None
+    if record.status == STATUS_CONSTANTS["INPROGRESS"]:
+        raise _in_progress()
+    return dict(record.response_json_as_dict() or {})
+
+
+def _in_progress() -> ApiError:
+    return ApiError(
+        409,
+        "claim-in-progress",
+        "a claim with this Idempotency-Key is still running; retry",
+        headers={"Retry-After": "1"},
+    )
+
+
+def once(name: str, request: dict[str, Any], run: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Run ``run`` at most once per ``request`` (hashed) and return its stored result on replays."""
+    store = _store(name)
 
     @idempotent_function(
-        data_keyword_argument="request", persistence_store=store, config=config, key_prefix=name
+        data_keyword_argument="request", persistence_store=store, config=_config(), key_prefix=name
     )
     def guarded(request: dict[str, Any]) -> dict[str, Any]:
         return run()
@@ -67,12 +107,7 @@ def once(name: str, request: dict[str, Any], run: Callable[[], dict[str, Any]]) 
     try:
         return dict(guarded(request=request))
     except IdempotencyAlreadyInProgressError as exc:
-        raise ApiError(
-            409,
-            "claim-in-progress",
-            "a claim with this Idempotency-Key is still running; retry",
-            headers={"Retry-After": "1"},
-        ) from exc
+        raise _in_progress() from exc
     except IdempotencyPersistenceLayerError as exc:
         raise ApiError(
             503,

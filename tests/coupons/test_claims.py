@@ -149,3 +149,16 @@ def _remaining(campaign) -> int:
 
 def _coupons_of(campaign) -> int:
     return sum(1 for _ in Coupon.scan(Coupon.campaign_id == campaign["campaign_id"]))
+
+
+def test_after_sell_out_a_winners_retry_still_returns_its_coupon(create_campaign, claim):
+    campaign = create_campaign(stock=1)
+    key = new_key()
+    won = claim(campaign, sub="winner", key=key)
+    assert won.status_code == 201
+    assert claim(campaign, sub="late").json()["code"] == "coupon-exhausted"  # the process now knows
+    replay = claim(campaign, sub="winner", key=key)
+    assert replay.status_code == 201 and replay.json()["code"] == won.json()["code"]
+    again = claim(campaign, sub="late")
+    assert again.status_code == 409 and again.json()["code"] == "coupon-exhausted"
+    assert _coupons_of(campaign) == 1
