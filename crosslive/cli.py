@@ -22,6 +22,7 @@ BENCHMARKS: dict[str, str] = {
     "media": "bench.media:command",
     "coldstart": "bench.coldstart:command",
     "coupons": "bench.coupons:command",
+    "localization": "bench.localization:command",
 }
 
 

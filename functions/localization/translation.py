@@ -23,6 +23,8 @@ from plugins.manager import CrossliveManager
 from plugins.types import MAX_TRANSLATE_BYTES, LanguageGuess, TextTooLongError
 
 UNDETERMINED = "und"
+LOCAL_PLUGINS = frozenset({"local-translation"})
+LOCAL_ENGINES = frozenset({"phrasebook", "identity", "none"})
 log = logger("localization")
 
 
@@ -36,6 +38,15 @@ class TranslatedText(BaseModel):
     cached: bool = False
     detection: LanguageGuess | None = None
     display: DisplayText
+
+
+def uses_remote_engine(plugins: CrossliveManager) -> bool:
+    """Whether a plugin other than the local phrasebook translates in this region.
+
+    Only then is the cache worth a DynamoDB round trip: a phrasebook lookup costs ~35 µs, a cache
+    read milliseconds, an Amazon Translate call far more (``crosslive bench localization``).
+    """
+    return any(impl.plugin_name not in LOCAL_PLUGINS for impl in plugins.hook.translate.get_hookimpls())
 
 
 def cache_key(text: str, source: str, target: str) -> str:
@@ -111,7 +122,8 @@ def translate_one(
             display=DisplayText.of(text, target),
         )
     key = cache_key(text, source, target)
-    hit = _cached(key)
+    use_cache = uses_remote_engine(plugins)
+    hit = _cached(key) if use_cache else None
     if hit is not None:
         return TranslatedText(
             original=text,
@@ -136,7 +148,8 @@ def translate_one(
             detection=detection,
             display=DisplayText.of(text, source),
         )
-    _remember(key, result.text, source, target, result.engine)
+    if use_cache and result.engine not in LOCAL_ENGINES:
+        _remember(key, result.text, source, target, result.engine)
     return TranslatedText(
         original=text,
         text=result.text,

@@ -29,13 +29,9 @@ def test_every_display_string_for_arabic_markets_is_rtl(client, auth, market):
         client.get(f"/v1/localization/markets/{market}"),
         client.get(f"/v1/localization/markets/{market}/faq", params={"language": "ar"}),
         client.get("/v1/localization/format/price", params={"amount_minor": 12550, "market": market}),
-        client.get(
-            "/v1/localization/format/datetime", params={"at": "2026-11-21T12:00:00Z", "market": market}
-        ),
+        client.get("/v1/localization/format/datetime", params={"at": "2026-11-21T12:00:00Z", "market": market}),
         client.get("/v1/localization/schedule", params={"start": "2026-11-21T12:00:00Z", "markets": market}),
-        client.get(
-            "/v1/localization/convert", params={"amount_minor": 1000, "from": "USD", "market": market}
-        ),
+        client.get("/v1/localization/convert", params={"amount_minor": 1000, "from": "USD", "market": market}),
         client.post(
             "/v1/localization/translate",
             json={"texts": ["Sold out."], "source": "en", "target": "ar"},
@@ -89,9 +85,7 @@ def test_price_of_market_defaults_to_its_currency(client):
 
 
 def test_price_bad_input(client):
-    unknown = client.get(
-        "/v1/localization/format/price", params={"amount_minor": 1, "currency": "ZZZ", "locale": "en"}
-    )
+    unknown = client.get("/v1/localization/format/price", params={"amount_minor": 1, "currency": "ZZZ", "locale": "en"})
     assert unknown.status_code == 422 and unknown.json()["code"] == "unknown-currency"
     locale = client.get(
         "/v1/localization/format/price", params={"amount_minor": 1, "currency": "USD", "locale": "qq_ZZ"}

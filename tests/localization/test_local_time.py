@@ -57,9 +57,7 @@ def test_quiet_hours_of_unknown_market_is_404(client):
 
 def test_broadcast_start_in_each_market(client):
     # GIVEN a broadcast at 12:00 UTC to Indonesia, Germany and the UAE
-    response = client.get(
-        "/v1/localization/schedule", params={"start": "2026-11-21T12:00:00Z", "markets": "ID,DE,AE"}
-    )
+    response = client.get("/v1/localization/schedule", params={"start": "2026-11-21T12:00:00Z", "markets": "ID,DE,AE"})
     assert response.status_code == 200, response.text
     by_market = {m["market"]: m for m in response.json()["markets"]}
     # THEN each market sees its own local time, formatted in its locale
@@ -74,22 +72,16 @@ def test_broadcast_start_in_each_market(client):
 
 
 def test_broadcast_start_in_quiet_hours_is_flagged(client):
-    response = client.get(
-        "/v1/localization/schedule", params={"start": "2026-11-21T20:00:00Z", "markets": "ID,US"}
-    )
+    response = client.get("/v1/localization/schedule", params={"start": "2026-11-21T20:00:00Z", "markets": "ID,US"})
     by_market = {m["market"]: m for m in response.json()["markets"]}
     assert by_market["ID"]["quiet"] is True  # 03:00 in Jakarta
     assert by_market["US"]["quiet"] is False  # 15:00 in New York
 
 
 def test_schedule_bad_input(client):
-    unknown = client.get(
-        "/v1/localization/schedule", params={"start": "2026-11-21T12:00:00Z", "markets": "ID,XX"}
-    )
+    unknown = client.get("/v1/localization/schedule", params={"start": "2026-11-21T12:00:00Z", "markets": "ID,XX"})
     assert unknown.status_code == 404 and unknown.json()["code"] == "unknown-market"
     malformed = client.get("/v1/localization/schedule", params={"start": "noon", "markets": "ID"})
     assert malformed.status_code == 422
-    injected = client.get(
-        "/v1/localization/schedule", params={"start": "2026-11-21T12:00:00Z", "markets": "ID;DE"}
-    )
+    injected = client.get("/v1/localization/schedule", params={"start": "2026-11-21T12:00:00Z", "markets": "ID;DE"})
     assert injected.status_code == 422

@@ -47,9 +47,7 @@ def test_admin_updates_rates_and_conversion_uses_them(client, auth, clean_rates)
     assert stored.status_code == 200, stored.text
     assert stored.json()["version"] == 1 and stored.json()["updated_by"] == "ops-1"
     # WHEN a price is converted
-    response = client.get(
-        "/v1/localization/convert", params={"amount_minor": 1999, "from": "USD", "market": "ID"}
-    )
+    response = client.get("/v1/localization/convert", params={"amount_minor": 1999, "from": "USD", "market": "ID"})
     # THEN the new rate is used and its timestamp and source are shown
     body = response.json()
     assert response.status_code == 200, body
@@ -65,14 +63,10 @@ def test_conversion_respects_minor_units_and_market_rounding(client, auth, clean
     update = {"base": "USD", "rates": {"JPY": "150.5", "VND": "25000"}, "source": "ops", "version": 0}
     assert client.put(RATES, json=update, headers=auth("admin")).status_code == 200
     # 3.33 USD -> 501.165 JPY; JPY has no minor units; JP rounds down
-    jp = client.get(
-        "/v1/localization/convert", params={"amount_minor": 333, "from": "USD", "market": "JP"}
-    ).json()
+    jp = client.get("/v1/localization/convert", params={"amount_minor": 333, "from": "USD", "market": "JP"}).json()
     assert jp["converted"]["amount_minor"] == 501 and jp["rounding"] == "down"
     assert jp["converted"]["minor_digits"] == 0
-    vn = client.get(
-        "/v1/localization/convert", params={"amount_minor": 100, "from": "USD", "market": "VN"}
-    ).json()
+    vn = client.get("/v1/localization/convert", params={"amount_minor": 100, "from": "USD", "market": "VN"}).json()
     assert vn["converted"]["amount_minor"] == 25000 and vn["converted"]["display"]["text"].endswith("₫")
 
 

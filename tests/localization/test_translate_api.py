@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import boto3
+from botocore.stub import Stubber
+
+from functions.localization.app import app as localization_app
+from functions.localization.app import plugins_dependency
 from functions.localization.models import CachedTranslation
 from functions.localization.translation import cache_key
+from plugins.builtin.aws_translate import AmazonTranslatePlugin
+from plugins.manager import build_plugin_manager
 
 URL = "/v1/localization/translate"
 
@@ -45,16 +52,45 @@ def test_source_detected_when_missing(client, auth):
     assert item["text"] == "How long does shipping take?"
 
 
-def test_translation_is_cached_in_dynamodb(client, auth):
-    # GIVEN a translation made once
+def test_remote_translation_is_cached_in_dynamodb(client, auth):
+    # GIVEN a region running Amazon Translate (stubbed with one real-shaped response)
+    aws = boto3.client("translate", region_name="eu-central-1", aws_access_key_id="t", aws_secret_access_key="t")
+    pm = build_plugin_manager(
+        ["market-de"], include_entry_points=False, extra=[("aws-translate", AmazonTranslatePlugin(aws))]
+    )
+    text = "Kommt das Paket vor Weihnachten an?"
+    body = {"texts": [text], "source": "de", "target": "ja"}
+    localization_app.dependency_overrides[plugins_dependency] = lambda: pm
+    try:
+        with Stubber(aws) as stubber:
+            stubber.add_response(
+                "translate_text",
+                {
+                    "TranslatedText": "荷物はクリスマス前に届きますか？",
+                    "SourceLanguageCode": "de",
+                    "TargetLanguageCode": "ja",
+                },
+                {"Text": text, "SourceLanguageCode": "de", "TargetLanguageCode": "ja"},
+            )
+            # WHEN the same text is translated twice
+            first = client.post(URL, json=body, headers=auth()).json()["items"][0]
+            second = client.post(URL, json=body, headers=auth()).json()["items"][0]
+            stubber.assert_no_pending_responses()  # Translate was called exactly once
+    finally:
+        localization_app.dependency_overrides.pop(plugins_dependency)
+    # THEN the first answer came from Translate and was stored; the second from the cache
+    assert first["engine"] == "amazon-translate" and first["cached"] is False
+    stored = CachedTranslation.get(cache_key(text, "de", "ja"))
+    assert stored.text == first["text"] == "荷物はクリスマス前に届きますか？"
+    assert stored.engine == "amazon-translate" and stored.expires_at > stored.created_at
+    assert second["cached"] is True and second["text"] == first["text"] and second["engine"] == "amazon-translate"
+
+
+def test_phrasebook_results_are_not_cached(client, auth):
     body = {"texts": ["Ausverkauft."], "source": "de", "target": "th"}
-    first = client.post(URL, json=body, headers=auth()).json()["items"][0]
-    # THEN it is stored under its key and the second answer comes from the cache
-    stored = CachedTranslation.get(cache_key("Ausverkauft.", "de", "th"))
-    assert stored.text == first["text"] == "สินค้าหมดแล้ว"
-    assert stored.engine == "phrasebook"
-    second = client.post(URL, json=body, headers=auth()).json()["items"][0]
-    assert second["cached"] is True and second["text"] == first["text"]
+    item = client.post(URL, json=body, headers=auth()).json()["items"][0]
+    assert item["text"] == "สินค้าหมดแล้ว" and item["engine"] == "phrasebook"
+    assert CachedTranslation.count(cache_key("Ausverkauft.", "de", "th")) == 0  # cheaper to recompute
 
 
 def test_arabic_target_is_rtl(client, auth):
@@ -72,9 +108,7 @@ def test_translate_requires_authentication(client):
 
 def test_forged_token_is_refused(client, auth):
     headers = auth()
-    forged = headers["Authorization"][:-6] + (
-        "AAAAAA" if not headers["Authorization"].endswith("AAAAAA") else "BBBBBB"
-    )
+    forged = headers["Authorization"][:-6] + ("AAAAAA" if not headers["Authorization"].endswith("AAAAAA") else "BBBBBB")
     response = client.post(URL, json={"texts": ["hi"], "target": "en"}, headers={"Authorization": forged})
     assert response.status_code == 401
 
@@ -132,7 +166,22 @@ def test_detect_endpoint(client, auth):
     )
     assert response.status_code == 200
     assert response.json()["language"] == "vi"
-    arabic = client.post(
-        "/v1/localization/detect", json={"text": "كم سعر هذا؟", "market": "AE"}, headers=auth()
-    )
+    arabic = client.post("/v1/localization/detect", json={"text": "كم سعر هذا؟", "market": "AE"}, headers=auth())
     assert arabic.json()["language"] == "ar" and arabic.json()["display_dir"] == "rtl"
+
+
+def test_translate_engine_outage_is_503_and_nothing_cached(client, auth):
+    aws = boto3.client("translate", region_name="eu-central-1", aws_access_key_id="t", aws_secret_access_key="t")
+    pm = build_plugin_manager(
+        ["market-de"], include_entry_points=False, extra=[("aws-translate", AmazonTranslatePlugin(aws))]
+    )
+    text = "Gibt es das auch in Größe 44?"
+    localization_app.dependency_overrides[plugins_dependency] = lambda: pm
+    try:
+        with Stubber(aws) as stubber:
+            stubber.add_client_error("translate_text", service_error_code="ThrottlingException", http_status_code=400)
+            response = client.post(URL, json={"texts": [text], "source": "de", "target": "en"}, headers=auth())
+    finally:
+        localization_app.dependency_overrides.pop(plugins_dependency)
+    assert response.status_code == 503 and response.json()["code"] == "translation-unavailable"
+    assert CachedTranslation.count(cache_key(text, "de", "en")) == 0
