@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "broadcast": "crosslive.commands.broadcast:broadcast",
 }
 BENCHMARKS: dict[str, str] = {
+    "moderation": "bench.moderation:command",
     "media": "bench.media:command",
     "coldstart": "bench.coldstart:command",
     "coupons": "bench.coupons:command",

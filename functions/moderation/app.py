@@ -153,9 +153,7 @@ def room_sanctions(room_id: RoomId, principal: Caller, limit: Limit = 100) -> li
     return [_sanction_out(i) for i in items if i.expires_at is None or i.expires_at > now]
 
 
-@router.put(
-    "/sanctions/{sub}", response_model=SanctionOut, summary="Mute or ban an account platform-wide (moderator)"
-)
+@router.put("/sanctions/{sub}", response_model=SanctionOut, summary="Mute or ban an account platform-wide (moderator)")
 def sanction_platform(sub: Sub, body: SanctionIn, principal: PlatformModerator) -> SanctionOut:
     _no_self(principal, sub)
     item = sanctions.place(
@@ -230,9 +228,7 @@ def _review(room_id: str, comment_id: str, principal: Principal, decision: str, 
     response_model=ReviewOut,
     summary="Publish a held comment (room's merchant or a moderator)",
 )
-def approve(
-    room_id: RoomId, comment_id: CommentId, principal: Caller, body: ReviewIn | None = None
-) -> ReviewOut:
+def approve(room_id: RoomId, comment_id: CommentId, principal: Caller, body: ReviewIn | None = None) -> ReviewOut:
     return _review(room_id, comment_id, principal, "approve", body.reason if body else "")
 
 
@@ -241,9 +237,7 @@ def approve(
     response_model=ReviewOut,
     summary="Reject a held comment (room's merchant or a moderator)",
 )
-def reject(
-    room_id: RoomId, comment_id: CommentId, principal: Caller, body: ReviewIn | None = None
-) -> ReviewOut:
+def reject(room_id: RoomId, comment_id: CommentId, principal: Caller, body: ReviewIn | None = None) -> ReviewOut:
     return _review(room_id, comment_id, principal, "reject", body.reason if body else "")
 
 
@@ -259,16 +253,13 @@ def room_audit(room_id: RoomId, principal: Caller, limit: Limit = 100) -> list[A
     room = get_room(room_id)
     require_moderator(room, principal)
     return [
-        _audit_out(e)
-        for e in AuditEntry.query(sanctions.room_scope(room_id), scan_index_forward=False, limit=limit)
+        _audit_out(e) for e in AuditEntry.query(sanctions.room_scope(room_id), scan_index_forward=False, limit=limit)
     ]
 
 
 @router.get("/audit", response_model=list[AuditOut], summary="Platform-wide moderation actions, newest first")
 def platform_audit(principal: PlatformModerator, limit: Limit = 100) -> list[AuditOut]:
-    return [
-        _audit_out(e) for e in AuditEntry.query(sanctions.PLATFORM, scan_index_forward=False, limit=limit)
-    ]
+    return [_audit_out(e) for e in AuditEntry.query(sanctions.PLATFORM, scan_index_forward=False, limit=limit)]
 
 
 app = create_app("moderation", "Moderation: lexicon, spam, compliance, review queue, bans")

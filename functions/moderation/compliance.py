@@ -41,12 +41,8 @@ class Violation:
 def _pattern(term: str) -> re.Pattern[str]:
     """Substring for space-less scripts and symbols, whole words for the others."""
     folded = re.escape(fold(term))
-    starts_word = bool(re.match(r"\w", term)) and not re.match(
-        r"[\u3040-\u30ff\u3400-\u9fff\u0e00-\u0e7f]", term
-    )
-    ends_word = bool(re.search(r"\w$", term)) and not re.search(
-        r"[\u3040-\u30ff\u3400-\u9fff\u0e00-\u0e7f]$", term
-    )
+    starts_word = bool(re.match(r"\w", term)) and not re.match(r"[\u3040-\u30ff\u3400-\u9fff\u0e00-\u0e7f]", term)
+    ends_word = bool(re.search(r"\w$", term)) and not re.search(r"[\u3040-\u30ff\u3400-\u9fff\u0e00-\u0e7f]$", term)
     return re.compile(("(?<!\\w)" if starts_word else "") + folded + ("(?!\\w)" if ends_word else ""))
 
 

@@ -35,12 +35,66 @@ MESSENGER_RE = re.compile(
 )
 
 
+# Cheap first pass: a URL needs a scheme, "www", a short-link host or a dot before a known TLD.
+_TLD_HINT_RE = re.compile(rf"[.\]点)]\s*(?:{_TLDS})\b")
+_MESSENGER_KEYS = (
+    "微信",
+    "威信",
+    "薇信",
+    "加微",
+    "v信",
+    "vx",
+    "wx",
+    "wechat",
+    "weixin",
+    "whats",
+    "telegram",
+    "kakao",
+    "zalo",
+    "ไลน์",
+    "instagram",
+    "加我",
+    "私聊",
+    "私信",
+    "联系我",
+    "line",
+    "wa",
+    "ig",
+    "tg",
+    "tele",
+    "dm",
+    "pm",
+    "hubungi",
+    "ติดต่อ",
+    "liên",
+)
+_PHONE_HINT_RE = re.compile(r"\d[\d\s\-().]{6}")
+
+
+def _links(folded: str) -> list[str]:
+    if not ("://" in folded or "www" in folded or _TLD_HINT_RE.search(folded)):
+        return []
+    return [m.group() for m in URL_RE.finditer(folded)]
+
+
+def _contacts(folded: str) -> list[str]:
+    phones = [m.group() for m in PHONE_RE.finditer(folded)] if _PHONE_HINT_RE.search(folded) else []
+    if not any(key in folded for key in _MESSENGER_KEYS):
+        return phones
+    return phones + [m.group() for m in MESSENGER_RE.finditer(folded)]
+
+
 def find_links(text: str) -> list[str]:
     """URLs and bare domains (also written with ``(dot)`` or full-width dots)."""
-    return [m.group() for m in URL_RE.finditer(fold(text))]
+    return _links(fold(text, underscore_separates=False))
 
 
 def find_contacts(text: str) -> list[str]:
     """Phone numbers and messenger ids."""
-    folded = fold(text)
-    return [m.group() for m in PHONE_RE.finditer(folded)] + [m.group() for m in MESSENGER_RE.finditer(folded)]
+    return _contacts(fold(text, underscore_separates=False))
+
+
+def scan(text: str) -> tuple[list[str], list[str]]:
+    """``(links, contacts)`` of ``text``, folding it once."""
+    folded = fold(text, underscore_separates=False)
+    return _links(folded), _contacts(folded)

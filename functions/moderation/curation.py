@@ -540,10 +540,7 @@ OWN_ENTRIES: list[tuple[str, str, str, int, str]] = [
             "灭族",
         )
     ],
-    *[
-        (t, "zh-Hans", "violence", 3, "reject")
-        for t in ("去死吧", "杀了你", "弄死你", "砍死你", "全家死光", "炸死")
-    ],
+    *[(t, "zh-Hans", "violence", 3, "reject") for t in ("去死吧", "杀了你", "弄死你", "砍死你", "全家死光", "炸死")],
     *[
         (t, "zh-Hans", "scam", 2, "hold")
         for t in (
@@ -664,15 +661,9 @@ OWN_ENTRIES: list[tuple[str, str, str, int, str]] = [
     *[(t, "fr", "scam", 2, "hold") for t in ("gain garanti", "casino en ligne", "argent facile")],
     *[(t, "ja", "scam", 2, "hold") for t in ("オンラインカジノ", "副業で月収", "確実に儲かる", "裏バイト")],
     *[(t, "ja", "violence", 2, "hold") for t in ("死ね", "氏ね", "くたばれ", "殺すぞ", "ぶっ殺す", "消えろ")],
-    *[
-        (t, "ja", "profanity", 1, "mask")
-        for t in ("きもい", "キモい", "ブス", "クソ野郎", "うざい", "バカ野郎")
-    ],
+    *[(t, "ja", "profanity", 1, "mask") for t in ("きもい", "キモい", "ブス", "クソ野郎", "うざい", "バカ野郎")],
     *[(t, "ar", "profanity", 1, "mask") for t in ("ابن الكلب", "يا كلب", "يا حمار", "ابن الحرام")],
-    *[
-        (t, "vi", "profanity", 1, "mask")
-        for t in ("chó đẻ", "đồ chó", "đụ má", "địt mẹ", "óc chó", "ngu như chó")
-    ],
+    *[(t, "vi", "profanity", 1, "mask") for t in ("chó đẻ", "đồ chó", "đụ má", "địt mẹ", "óc chó", "ngu như chó")],
     *[(t, "th", "profanity", 1, "mask") for t in ("ไอ้สัส", "อีสัส", "ไอ้เหี้ย", "อีดอก", "ไอ้ควาย")],
     *[
         (t, "en", "violence", 3, "reject")
@@ -726,12 +717,8 @@ def _usable(term: str) -> bool:
 
 def dictionary_words() -> set[str]:
     if not DICTIONARY.is_file():
-        raise SystemExit(
-            f"{DICTIONARY} is missing: apt-get install wamerican (curation only, not at run time)"
-        )
-    return {
-        w.strip().lower() for w in DICTIONARY.read_text(encoding="utf-8").splitlines()
-    } - KEEP_DICTIONARY_WORDS
+        raise SystemExit(f"{DICTIONARY} is missing: apt-get install wamerican (curation only, not at run time)")
+    return {w.strip().lower() for w in DICTIONARY.read_text(encoding="utf-8").splitlines()} - KEEP_DICTIONARY_WORDS
 
 
 def curate_language(language: str, source_dir: Path, innocent_streams: list[str]) -> list[dict[str, str]]:
@@ -804,9 +791,7 @@ def build(source_dir: Path = DEFAULT_SOURCE_DIR) -> dict[str, int]:
             chosen = by_language[language]
             if language == "en" and position > 0:
                 chosen = [
-                    r
-                    for r in chosen
-                    if int(r["severity"]) >= 2 or r["term"] in COMMON_EN or r["source"] == OWN_SOURCE
+                    r for r in chosen if int(r["severity"]) >= 2 or r["term"] in COMMON_EN or r["source"] == OWN_SOURCE
                 ]
             rows.extend(chosen)
         with (market_dir / "lexicon.csv").open("w", encoding="utf-8", newline="") as fh:

@@ -99,11 +99,7 @@ class Matcher:
                 if span is None:
                     break
                 start, end = span
-                masked = (
-                    masked[:start]
-                    + "".join(c if c.isspace() else "*" for c in masked[start:end])
-                    + masked[end:]
-                )
+                masked = masked[:start] + "".join(c if c.isspace() else "*" for c in masked[start:end]) + masked[end:]
         return masked
 
 

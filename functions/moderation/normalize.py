@@ -186,6 +186,7 @@ def _build_table() -> dict[int, str | None]:
 
 
 _TABLE = _build_table()
+_TABLE_KEEP_UNDERSCORE = {k: v for k, v in _TABLE.items() if k != ord("_")}
 _W = f"\\w{_MARKS}"  # word characters (letters, digits, combining marks)
 _WORD_RE = re.compile(f"[{_W}{re.escape(_LEET_SYMBOLS)}]+")
 # one word character, then 1+ groups of (punctuation run, one word character), not inside a word
@@ -194,9 +195,7 @@ _SPACED_SINGLES_RE = re.compile(f"(?<![{_W}\\S])[{_W}](?: [{_W}](?![{_W}])){{2,}
 _NON_WORD_RE = re.compile(f"[^{_W}]+")
 _LEETY_RE = re.compile(f"[^\\W\\d_][\\d{re.escape(_LEET_SYMBOLS)}]|[\\d@$][^\\W\\d_]")
 # one cheap pass that tells whether any of the rarer steps (3, 4, 6) has work to do
-_SUSPECT_RE = re.compile(
-    f"[\\d{re.escape(_LEET_SYMBOLS)}]|\\b\\w[^\\w\\s]+\\w\\b|\\b\\w \\w \\w\\b|(.)\\1\\1"
-)
+_SUSPECT_RE = re.compile(f"[\\d{re.escape(_LEET_SYMBOLS)}]|\\b\\w[^\\w\\s]+\\w\\b|\\b\\w \\w \\w\\b|(.)\\1\\1")
 _CONT = f"[{CONTINUOUS_CLASS}]"
 _CONT_GAP_RE = re.compile(f"({_CONT})[^{_W}]+(?={_CONT})")
 _SCRIPT_EDGE_RE = re.compile(f"({_CONT})(?=[^\\s{CONTINUOUS_CLASS}])|([^\\s{CONTINUOUS_CLASS}])(?={_CONT})")
@@ -228,11 +227,16 @@ def _elongated(match: re.Match[str]) -> str:
     return ELONGATED + _RUN_RE.sub(r"\1", match.group())
 
 
-def fold(text: str) -> str:
-    """Steps 1-2: NFKC, case folding, format characters, confusables, Traditional -> Simplified."""
+def fold(text: str, *, underscore_separates: bool = True) -> str:
+    """Steps 1-2: NFKC, case folding, format characters, confusables, Traditional -> Simplified.
+
+    ``underscore_separates=False`` keeps ``_`` (it is part of ids and handles).
+    """
     if text.isascii():
-        return text.lower().replace("_", " ")
-    return unicodedata.normalize("NFKC", text).casefold().translate(_TABLE)
+        lowered = text.lower()
+        return lowered.replace("_", " ") if underscore_separates else lowered
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return folded.translate(_TABLE if underscore_separates else _TABLE_KEEP_UNDERSCORE)
 
 
 def _edge(match: re.Match[str]) -> str:
@@ -288,23 +292,20 @@ def term_keys(term: str) -> list[str]:
     return keys
 
 
+_CUT_RE = re.compile(f".(?=[^{_W}]|$)|[{CONTINUOUS_CLASS}]", re.S)
+_START_RE = re.compile(f"(?<![{_W}])[{_W}]|[{CONTINUOUS_CLASS}]")
+
+
 def locate(text: str, key: str) -> tuple[int, int] | None:
     """The shortest span ``[start, end)`` of ``text`` whose stream still holds ``key``.
 
-    Used only when a comment matched (rare), so it may call ``stream`` a few dozen times.
+    Used only when a comment matched (rare): it tries word ends for the end, then word starts
+    (every character in space-less scripts) for the start, each a call to ``stream``.
     """
     if key not in stream(text):
         return None
-    cuts = [
-        0,
-        *(m.end() for m in re.finditer(r".(?=\W|$)|[" + CONTINUOUS_CLASS + "]", text, re.S)),
-        len(text),
-    ]
-    cuts = sorted(set(cuts))
-    end = next((e for e in cuts if e and key in stream(text[:e])), len(text))
-    start = 0
-    for s in range(end - 1, -1, -1):
-        if key in stream(text[s:end]):
-            start = s
-            break
+    ends = sorted({m.end() for m in _CUT_RE.finditer(text)} | {len(text)})
+    end = next((e for e in ends if key in stream(text[:e])), len(text))
+    starts = sorted({m.start() for m in _START_RE.finditer(text, 0, end)} | {0}, reverse=True)
+    start = next((s for s in starts if key in stream(text[s:end])), 0)
     return start, end

@@ -16,12 +16,8 @@ class _In(BaseModel):
 
 
 class ComplianceCheckIn(_In):
-    text: str = Field(
-        min_length=1, max_length=MAX_SCRIPT_CHARS, description="script, title, description or pin"
-    )
-    categories: list[str] = Field(
-        default_factory=list, max_length=20, description="declared product categories"
-    )
+    text: str = Field(min_length=1, max_length=MAX_SCRIPT_CHARS, description="script, title, description or pin")
+    categories: list[str] = Field(default_factory=list, max_length=20, description="declared product categories")
 
 
 class ViolationOut(BaseModel):
@@ -41,9 +37,7 @@ class ComplianceCheckOut(BaseModel):
 
 class SanctionIn(_In):
     kind: Literal["mute", "ban"]
-    duration_seconds: int | None = Field(
-        default=None, ge=60, le=MAX_SANCTION_SECONDS, description="None: until lifted"
-    )
+    duration_seconds: int | None = Field(default=None, ge=60, le=MAX_SANCTION_SECONDS, description="None: until lifted")
     reason: str = Field(default="", max_length=500)
 
 

@@ -9,6 +9,8 @@ writes whatever the number of Lambda containers. Limits come from the market's
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +23,8 @@ NEW_ACCOUNT_LIMIT_DIVISOR = 4
 WATER_ARMY_ACCOUNTS = 3  # distinct accounts posting the same text in a room within the window
 NEW_ACCOUNT_FLOOD = 20  # distinct brand-new accounts commenting in one room per window
 MIN_TRACKED_TEXT = 8  # shorter texts ("666", "nice", "好看") are what real crowds repeat
+# DynamoDB calls of one comment run side by side (botocore clients are thread-safe).
+POOL = ThreadPoolExecutor(max_workers=16, thread_name_prefix="moderation-state")
 
 
 def _client() -> Any:
@@ -62,7 +66,7 @@ class SpamFinding:
     action: str  # hold | reject
 
 
-def check_rates(
+def start_rate_checks(
     *,
     room_id: str,
     sub: str,
@@ -71,57 +75,62 @@ def check_rates(
     policy: ModerationPolicy,
     now: float,
     new_account: bool,
-) -> list[SpamFinding]:
-    """Count this comment and report every limit it breaks."""
+) -> Callable[[], list[SpamFinding]]:
+    """Count this comment: the writes start at once, in parallel; call the result for the findings.
+
+    The in-line budget is then one DynamoDB round trip, not one per counter.
+    """
     window = int(now // WINDOW_SECONDS)
     expires = (window + 2) * WINDOW_SECONDS + 60
-    findings: list[SpamFinding] = []
     text_hash = hashlib.blake2b(normalized.encode(), digest_size=12).hexdigest()
-    tracked = len(normalized.strip()) >= MIN_TRACKED_TEXT
-
+    tracked = len(normalized.strip()) >= MIN_TRACKED_TEXT and policy.duplicate_window_seconds > 0
     limit = policy.max_comments_per_minute
     if new_account:
         limit = max(2, limit // NEW_ACCOUNT_LIMIT_DIVISOR)
-    old_user = _add(
-        f"user#{sub}#{window}",
-        expires,
-        text_hash if tracked and policy.duplicate_window_seconds else None,
-        old=True,
-    )
-    if _count(old_user) + 1 > limit:
-        findings.append(SpamFinding("flood", f"more than {limit} comments a minute", "reject"))
-    if tracked and policy.duplicate_window_seconds and text_hash in _members(old_user):
-        findings.append(SpamFinding("duplicate", "the same text again within the window", "reject"))
 
-    if ip:
-        ip_count = _count(_add(f"ip#{ip}#{window}", expires))
-        if ip_count > limit * IP_LIMIT_FACTOR:
-            findings.append(
+    user: Future[dict[str, Any]] = POOL.submit(
+        _add, f"user#{sub}#{window}", expires, text_hash if tracked else None, old=True
+    )
+    by_ip = POOL.submit(_add, f"ip#{ip}#{window}", expires) if ip else None
+    text = None
+    if tracked:
+        text_window = int(now // policy.duplicate_window_seconds)
+        text = POOL.submit(
+            _add,
+            f"text#{room_id}#{text_hash}#{text_window}",
+            int((text_window + 2) * policy.duplicate_window_seconds + 60),
+            sub,
+        )
+    newcomers = POOL.submit(_add, f"new#{room_id}#{window}", expires, sub) if new_account else None
+
+    def findings() -> list[SpamFinding]:
+        found: list[SpamFinding] = []
+        old_user = user.result()
+        if _count(old_user) + 1 > limit:
+            found.append(SpamFinding("flood", f"more than {limit} comments a minute", "reject"))
+        if tracked and text_hash in _members(old_user):
+            found.append(SpamFinding("duplicate", "the same text again within the window", "reject"))
+        if by_ip is not None and _count(by_ip.result()) > limit * IP_LIMIT_FACTOR:
+            found.append(
                 SpamFinding(
-                    "ip-flood",
-                    f"more than {limit * IP_LIMIT_FACTOR} comments a minute from one address",
-                    "reject",
+                    "ip-flood", f"more than {limit * IP_LIMIT_FACTOR} comments a minute from one address", "reject"
                 )
             )
+        if text is not None:
+            authors = _members(text.result())
+            if len(authors) >= WATER_ARMY_ACCOUNTS:
+                found.append(SpamFinding("water-army", f"{len(authors)} accounts posted the same text", "hold"))
+        if newcomers is not None:
+            accounts = _members(newcomers.result())
+            if len(accounts) > NEW_ACCOUNT_FLOOD:
+                found.append(
+                    SpamFinding("new-account-flood", f"{len(accounts)} brand-new accounts this minute", "hold")
+                )
+        return found
 
-    if tracked and policy.duplicate_window_seconds:
-        text_window = int(now // max(policy.duplicate_window_seconds, 1))
-        authors = _members(
-            _add(
-                f"text#{room_id}#{text_hash}#{text_window}",
-                int((text_window + 2) * policy.duplicate_window_seconds + 60),
-                sub,
-            )
-        )
-        if len(authors) >= WATER_ARMY_ACCOUNTS:
-            findings.append(
-                SpamFinding("water-army", f"{len(authors)} accounts posted the same text", "hold")
-            )
-
-    if new_account:
-        newcomers = _members(_add(f"new#{room_id}#{window}", expires, sub))
-        if len(newcomers) > NEW_ACCOUNT_FLOOD:
-            findings.append(
-                SpamFinding("new-account-flood", f"{len(newcomers)} brand-new accounts this minute", "hold")
-            )
     return findings
+
+
+def check_rates(**kwargs: Any) -> list[SpamFinding]:
+    """Count this comment and report every limit it breaks (``start_rate_checks`` then wait)."""
+    return start_rate_checks(**kwargs)()

@@ -1,0 +1,205 @@
+"""``crosslive bench moderation``: throughput, accuracy and in-line latency of comment moderation.
+
+Figures, all from one run in one process:
+
+* **Throughput per core**: comments/s through full normalization (NFKC, case folding, format
+  characters, confusables, Traditional->Simplified, separators, leetspeak, elongation) and one
+  Aho-Corasick scan against the union of every built-in market's lexicon (>= 10,000 terms),
+  measured in CPU seconds of this one thread. The baseline is ``better-profanity`` (its default
+  word list with its own variant generation) on the same comments, in the same run; the ratio is
+  printed.
+* **Accuracy** on the labelled evasion corpus (``bench/data/evasion_corpus.tsv``, built by
+  ``bench/moderation_corpus.py``): precision and recall of the per-market matchers the pipeline
+  uses, per obfuscation technique, and of better-profanity; false positives on the innocent
+  commerce comments (``bench/data/innocent_comments.tsv``).
+* **In-line latency**: p50/p95/p99 of the CPU part of ``moderate_comment`` (normalize, lexicon,
+  mask, links and contacts) and of the whole call against the embedded platform (moto's DynamoDB
+  on loopback, requests serialized: slower than DynamoDB in-region, so an upper bound).
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from bench.moderation_corpus import load as load_evasion
+
+INNOCENT = Path(__file__).parent / "data" / "innocent_comments.tsv"
+
+
+def _innocent() -> list[tuple[str, str]]:
+    rows = []
+    for line in INNOCENT.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            market, _, text = line.partition("\t")
+            rows.append((market, text))
+    return rows
+
+
+def _rate(fn: Callable[[str], object], texts: list[str], seconds: float) -> tuple[float, int]:
+    """Comments per CPU second of this thread, running ``fn`` over ``texts`` for ~``seconds``."""
+    done = 0
+    start_cpu = time.thread_time()
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        for text in texts:
+            fn(text)
+        done += len(texts)
+    cpu = time.thread_time() - start_cpu
+    return done / cpu, done
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def run(seconds: float, baseline_seconds: float, inline: int) -> None:
+    from better_profanity import profanity
+
+    from functions.moderation.contacts import scan as scan_contacts
+    from functions.moderation.lexicon import Matcher, matcher_for
+    from functions.moderation.normalize import stream
+    from functions.moderation.safewords import all_safe_words
+    from plugins.manager import build_plugin_manager
+
+    t0 = time.perf_counter()
+    pm = build_plugin_manager(include_entry_points=False, validate=False)
+    markets = pm.market_codes()
+    entries = [e for m in markets for e in pm.moderation_lexicon(m)]
+    union = Matcher(entries, all_safe_words())
+    build_s = time.perf_counter() - t0
+    distinct_terms = len({(e.term, e.language) for e in entries})
+    click.echo("crosslive bench moderation (one thread = one core; machine: see docs/benchmarks.md)")
+    click.echo(
+        f"lexicon: {len(entries)} entries over {len(markets)} markets, {distinct_terms} distinct terms, "
+        f"{union.keys} automaton keys; plugins + automaton built in {build_s:.2f} s"
+    )
+
+    evasion = load_evasion()
+    innocent = _innocent()
+    texts = [t for _m, t in innocent] + [r[4] for r in evasion]
+    click.echo(
+        f"corpus: {len(texts)} comments ({len(innocent)} innocent commerce, {len(evasion)} evasion corpus), "
+        f"mean {statistics.mean(len(t) for t in texts):.0f} characters"
+    )
+
+    # -- throughput ---------------------------------------------------------------------------
+    ours, n_ours = _rate(lambda t: union.scan(stream(t)), texts, seconds)
+    click.echo(f"crosslive normalize + scan: {ours:,.0f} comments/s per core ({n_ours:,} comments)")
+    cpu_checks = lambda t: (union.scan(stream(t)), scan_contacts(t))  # noqa: E731
+    full, n_full = _rate(cpu_checks, texts, seconds)
+    click.echo(f"crosslive in-line CPU checks (+ links, contacts): {full:,.0f} comments/s per core ({n_full:,})")
+    profanity.load_censor_words()
+    base, n_base = _rate(profanity.contains_profanity, texts[: max(20, len(texts) // 8)], baseline_seconds)
+    click.echo(f"better-profanity contains_profanity: {base:,.1f} comments/s per core ({n_base:,} comments)")
+    click.echo(f"ratio: {ours / base:,.0f}x better-profanity")
+
+    # -- accuracy -----------------------------------------------------------------------------
+    tp = fp = fn = tn = 0
+    b_tp = b_fp = b_fn = b_tn = 0
+    per_technique: Counter[str] = Counter()
+    per_technique_hit: Counter[str] = Counter()
+    misses = []
+    for label, market, _language, technique, text in evasion:
+        hit = bool(matcher_for(pm, market).hits(text))
+        b_hit = profanity.contains_profanity(text)
+        if label:
+            per_technique[technique] += 1
+            per_technique_hit[technique] += hit
+            tp, fn = tp + hit, fn + (not hit)
+            b_tp, b_fn = b_tp + b_hit, b_fn + (not b_hit)
+            if not hit:
+                misses.append(f"{market}:{text}")
+        else:
+            fp, tn = fp + hit, tn + (not hit)
+            b_fp, b_tn = b_fp + b_hit, b_tn + (not b_hit)
+            if hit:
+                misses.append(f"false positive {market}:{text}")
+
+    def pr(tp_: int, fp_: int, fn_: int) -> str:
+        precision = tp_ / (tp_ + fp_) if tp_ + fp_ else 0.0
+        recall = tp_ / (tp_ + fn_) if tp_ + fn_ else 0.0
+        return f"precision {precision:.3f} recall {recall:.3f} (tp {tp_}, fp {fp_}, fn {fn_})"
+
+    click.echo(f"evasion corpus, crosslive per-market matchers: {pr(tp, fp, fn)}")
+    click.echo(f"evasion corpus, better-profanity: {pr(b_tp, b_fp, b_fn)}")
+    click.echo(
+        "recall by technique: " + ", ".join(f"{t} {per_technique_hit[t]}/{n}" for t, n in sorted(per_technique.items()))
+    )
+    if misses:
+        click.echo("missed / false positives: " + "; ".join(misses[:10]))
+    innocent_fp = [f"{m}:{t}" for m, t in innocent if matcher_for(pm, m).hits(t)]
+    click.echo(
+        f"innocent commerce comments flagged: {len(innocent_fp)}/{len(innocent)} "
+        "(this corpus also curates the lexicons)"
+    )
+
+    # -- in-line latency ----------------------------------------------------------------------
+    rows = [(m, t) for m, t in innocent] + [(r[1], r[4]) for r in evasion]
+    for market in markets:
+        matcher_for(pm, market)  # built once per process (cold start), not per comment
+    cpu_ms = []
+    for market, text in rows * 5:
+        start = time.perf_counter()
+        matcher = matcher_for(pm, market)
+        hits = matcher.hits(text)
+        if hits:
+            matcher.mask(text, hits)
+        scan_contacts(text)
+        cpu_ms.append((time.perf_counter() - start) * 1000)
+    click.echo(
+        f"in-line CPU checks: p50 {_pct(cpu_ms, 0.5):.3f} ms, p95 {_pct(cpu_ms, 0.95):.3f} ms, "
+        f"p99 {_pct(cpu_ms, 0.99):.3f} ms, max {max(cpu_ms):.3f} ms ({len(cpu_ms)} comments)"
+    )
+    if inline:
+        _inline_latency(rows, inline)
+
+
+def _inline_latency(rows: list[tuple[str, str]], count: int) -> None:
+    from crosslive.dev.platform import EmbeddedPlatform
+    from functions.moderation.pipeline import moderate_comment
+    from functions.moderation.verdict import CommentContext
+    from plugins.manager import builtin_market_plugins
+
+    platform = EmbeddedPlatform(port=0, plugins=tuple(sorted(builtin_market_plugins())))
+    platform.configure()
+    try:
+        now = time.time()
+        moderate_comment("warm up", CommentContext("bench-room", "warm", frozenset({"viewer"}), "US", now=now))
+        latencies = []
+        actions: Counter[str] = Counter()
+        for i in range(count):
+            market, text = rows[i % len(rows)]
+            context = CommentContext(
+                room_id=f"bench-room-{i % 7}",
+                author_sub=f"bench-{i % 500}",
+                author_roles=frozenset({"viewer"}),
+                market=market,
+                ip=f"10.0.{i % 50}.1",
+            )
+            start = time.perf_counter()
+            verdict = moderate_comment(text, context)
+            latencies.append((time.perf_counter() - start) * 1000)
+            actions[verdict.action] += 1
+        click.echo(
+            f"moderate_comment against the embedded platform (moto DynamoDB on loopback): "
+            f"p50 {_pct(latencies, 0.5):.1f} ms, p95 {_pct(latencies, 0.95):.1f} ms, "
+            f"p99 {_pct(latencies, 0.99):.1f} ms ({count} comments; verdicts {dict(actions)})"
+        )
+    finally:
+        platform.stop()
+
+
+@click.command("moderation")
+@click.option("--seconds", default=3.0, show_default=True, help="time per crosslive throughput figure")
+@click.option("--baseline-seconds", default=3.0, show_default=True, help="time for the better-profanity figure")
+@click.option("--inline", default=1000, show_default=True, help="moderate_comment calls against the embedded platform")
+def command(seconds: float, baseline_seconds: float, inline: int) -> None:
+    """Comment moderation: comments/s per core vs better-profanity, evasion precision/recall, in-line p99."""
+    run(seconds, baseline_seconds, inline)
