@@ -8,8 +8,10 @@ is a ``DisplayText`` carrying its language and direction (Arabic markets read ri
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
+from babel.numbers import format_decimal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
@@ -44,9 +46,7 @@ def plugins_dependency() -> CrossliveManager:
 Plugins = Annotated[CrossliveManager, Depends(plugins_dependency)]
 Admin = Annotated[Principal, Depends(require_role("admin"))]
 MarketCode = Annotated[str, Path(pattern=r"^[A-Za-z]{2}$")]
-LanguageTag = Annotated[
-    str, Field(min_length=2, max_length=35, pattern=r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
-]
+LanguageTag = Annotated[str, Field(min_length=2, max_length=35, pattern=r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")]
 MAX_TEXTS = 50
 MAX_SCHEDULE_MARKETS = 20
 
@@ -145,6 +145,11 @@ def profile_of(plugins: CrossliveManager, code: str) -> MarketProfile:
     return plugins.market_profile(code.upper())
 
 
+def region_languages(plugins: CrossliveManager) -> list[str]:
+    """Every language of the region's markets: the default candidates of detection."""
+    return sorted({lang for code in plugins.market_codes() for lang in plugins.market_profile(code).languages})
+
+
 def bcp47(locale: str) -> str:
     return locale.replace("_", "-")
 
@@ -188,9 +193,7 @@ def read_market(code: MarketCode, plugins: Plugins) -> MarketView:
     return market_view(profile_of(plugins, code))
 
 
-@router.get(
-    "/markets/{code}/faq", response_model=list[FaqView], summary="FAQ answers of a market in a language"
-)
+@router.get("/markets/{code}/faq", response_model=list[FaqView], summary="FAQ answers of a market in a language")
 def market_faq(
     code: MarketCode, plugins: Plugins, language: Annotated[str | None, Query(max_length=35)] = None
 ) -> list[FaqView]:
@@ -250,15 +253,11 @@ def market_quiet_hours(code: MarketCode, plugins: Plugins, at: datetime | None =
 # -- translation --------------------------------------------------------------------------------
 
 
-@router.post(
-    "/translate", response_model=TranslateResponse, summary="Translate comments, product text or FAQ answers"
-)
+@router.post("/translate", response_model=TranslateResponse, summary="Translate comments, product text or FAQ answers")
 def translate(body: TranslateRequest, principal: Authenticated, plugins: Plugins) -> TranslateResponse:
     if body.kind == "product" and not principal.has("merchant"):
         raise ApiError(403, "forbidden", "translating product text requires role merchant")
-    candidates: list[str] = []
-    if body.market:
-        candidates = list(profile_of(plugins, body.market).languages)
+    candidates = profile_of(plugins, body.market).languages if body.market else region_languages(plugins)
     items = [translate_one(plugins, text, body.target, body.source, candidates) for text in body.texts]
     return TranslateResponse(kind=body.kind, items=items)
 
@@ -268,6 +267,7 @@ def detect(body: DetectRequest, _principal: Authenticated, plugins: Plugins) -> 
     candidates = [check_language(c) for c in body.candidates]
     if body.market:
         candidates += profile_of(plugins, body.market).languages
+    candidates = candidates or region_languages(plugins)
     guess = plugins.detect_language(body.text, candidates)
     if guess is None:
         return DetectResponse(language=None, confidence=0.0, detector="none")
@@ -294,6 +294,18 @@ def format_price(
     if currency is None:
         raise ApiError(422, "currency-required", "give a currency or a market")
     return price_view(plugins, amount_minor, currency, _locale_for(plugins, market, locale))
+
+
+@router.get("/format/number", summary="A decimal number formatted per CLDR")
+def format_number(
+    plugins: Plugins,
+    value: Annotated[Decimal, Query(ge=-(10**15), le=10**15, max_digits=30, decimal_places=10)],
+    market: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$")] = None,
+    locale: Annotated[str | None, Query(max_length=35)] = None,
+) -> dict[str, Any]:
+    where = _locale_for(plugins, market, locale)
+    text = format_decimal(value, locale=cldr_locale(where))
+    return {"value": str(value), "locale": where, "display": DisplayText.of(text, bcp47(where)).model_dump()}
 
 
 @router.get("/convert", response_model=ConversionView, summary="Convert a price with the operators' rates")
@@ -363,9 +375,7 @@ def format_datetime(
     }
 
 
-@router.get(
-    "/schedule", response_model=ScheduleView, summary="A broadcast's start in each market's local time"
-)
+@router.get("/schedule", response_model=ScheduleView, summary="A broadcast's start in each market's local time")
 def schedule(
     plugins: Plugins,
     start: datetime,

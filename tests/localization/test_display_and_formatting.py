@@ -29,6 +29,7 @@ def test_every_display_string_for_arabic_markets_is_rtl(client, auth, market):
         client.get(f"/v1/localization/markets/{market}"),
         client.get(f"/v1/localization/markets/{market}/faq", params={"language": "ar"}),
         client.get("/v1/localization/format/price", params={"amount_minor": 12550, "market": market}),
+        client.get("/v1/localization/format/number", params={"value": "12.5", "market": market}),
         client.get("/v1/localization/format/datetime", params={"at": "2026-11-21T12:00:00Z", "market": market}),
         client.get("/v1/localization/schedule", params={"start": "2026-11-21T12:00:00Z", "markets": market}),
         client.get("/v1/localization/convert", params={"amount_minor": 1000, "from": "USD", "market": market}),
@@ -158,3 +159,26 @@ def test_phrasebook_concepts_shared_across_languages():
     for language in ("zh-Hans", "id", "th", "vi", "ms", "fil", "ar", "de", "fr", "ja", "es"):
         book = PM.phrasebook(language)
         assert set(book) == set(en), language
+
+
+@pytest.mark.parametrize(
+    ("market", "expected"),
+    [("DE", "1.234.567,891"), ("US", "1,234,567.891"), ("FR", "1\u202f234\u202f567,891"), ("AE", "1,234,567.891")],
+)
+def test_numbers_per_locale(client, market, expected):
+    body = client.get("/v1/localization/format/number", params={"value": "1234567.891", "market": market}).json()
+    assert body["display"]["text"] == expected
+    assert body["display"]["dir"] == ("rtl" if market == "AE" else "ltr")
+
+
+def test_number_bad_input(client):
+    assert client.get("/v1/localization/format/number", params={"value": "12abc", "market": "DE"}).status_code == 422
+    assert client.get("/v1/localization/format/number", params={"value": "1e400", "market": "DE"}).status_code == 422
+    missing = client.get("/v1/localization/format/number", params={"value": "1"})
+    assert missing.status_code == 422 and missing.json()["code"] == "locale-required"
+
+
+def test_market_list_marks_arabic_names_rtl(client):
+    markets = {m["code"]: m for m in client.get("/v1/localization/markets").json()}
+    assert {c for c, m in markets.items() if m["display_name"]["dir"] == "rtl"} == set(ARABIC_MARKETS)
+    assert markets["AE"]["display_name"]["isolated"] == "\u2067" + markets["AE"]["name"] + "\u2069"
