@@ -121,9 +121,7 @@ def post_comment(
     of a stored request is refused with 409 ``duplicate-request`` naming the comment it stored.
     """
     if idempotency_key is None:
-        raise ApiError(
-            400, "idempotency-key-required", "send an Idempotency-Key header (a fresh id per comment)"
-        )
+        raise ApiError(400, "idempotency-key-required", "send an Idempotency-Key header (a fresh id per comment)")
     if not re.match(IDEMPOTENCY_KEY_PATTERN, idempotency_key):
         raise ApiError(400, "invalid-idempotency-key", "Idempotency-Key must be 8-128 of A-Z a-z 0-9 _ . : -")
     text = clean_text(body.text)
@@ -136,9 +134,7 @@ def post_comment(
         except ApiError:
             target = None
         if target is None or not store.visible_to(target, principal.sub, _is_moderator(room, principal)):
-            raise ApiError(
-                422, "reply-target-not-found", f"no comment {body.reply_to!r} to reply to in this room"
-            )
+            raise ApiError(422, "reply-target-not-found", f"no comment {body.reply_to!r} to reply to in this room")
     now = time.time()
     market = str(principal.market or (room.markets[0] if room.markets else room.home_market))
     candidates = list(dict.fromkeys(_market_languages(market) + _room_languages(room)))
@@ -385,9 +381,7 @@ def host_view(
         views.append(view)
         if comment.kind == "viewer":
             items.append(
-                Item(
-                    comment.comment_id, host_text, comment.author_sub, comment.author_market, tuple(view.tags)
-                )
+                Item(comment.comment_id, host_text, comment.author_sub, comment.author_market, tuple(view.tags))
             )
     hot = [
         HotQuestion(

@@ -248,9 +248,7 @@ def process_records(records: list[dict[str, Any]]) -> dict[str, Any]:
         events.append(event)
     if not events:
         return {"events": 0, "nodes": 0, "failed": []}
-    body = json.dumps(
-        {"events": events, "sent_at": time.time()}, ensure_ascii=False, separators=(",", ":")
-    ).encode()
+    body = json.dumps({"events": events, "sent_at": time.time()}, ensure_ascii=False, separators=(",", ":")).encode()
     failed = []
     targets = push_targets()
     for target in targets:

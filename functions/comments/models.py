@@ -67,9 +67,7 @@ class Comment(TableModel):
     author_sub = UnicodeAttribute()
     author_name = UnicodeAttribute(null=True)
     author_market = UnicodeAttribute(null=True)
-    author_role = (
-        UnicodeAttribute()
-    )  # the role the author posted with (viewer|merchant|moderator|admin|system)
+    author_role = UnicodeAttribute()  # the role the author posted with (viewer|merchant|moderator|admin|system)
     kind = UnicodeAttribute(default="viewer")  # viewer | host | moderator | auto-faq
     text = UnicodeAttribute()  # what others see (masked when moderation masked it)
     original_text = UnicodeAttribute()  # as posted; shown to its author and moderators only

@@ -54,9 +54,7 @@ class CommentOut(BaseModel):
     tags: list[str]
     created_at: float
     translation: TranslationOut | None = None
-    reasons: list[ReasonOut] | None = Field(
-        default=None, description="Moderation reasons (author/moderators)"
-    )
+    reasons: list[ReasonOut] | None = Field(default=None, description="Moderation reasons (author/moderators)")
 
 
 class CommentPage(BaseModel):

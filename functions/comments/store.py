@@ -170,11 +170,7 @@ def list_page(
 
 def pinned(room_id: str) -> list[Comment]:
     """The room's pinned comments, most recently pinned first."""
-    return [
-        c
-        for c in Comment.pinned_in_room.query(room_id, scan_index_forward=False)
-        if c.status in VISIBLE_STATUSES
-    ]
+    return [c for c in Comment.pinned_in_room.query(room_id, scan_index_forward=False) if c.status in VISIBLE_STATUSES]
 
 
 def recent(room_id: str, since: float, limit: int = 500) -> list[Comment]:

@@ -66,12 +66,7 @@ def priority_tags(text: str) -> list[str]:
             first, last = term[0], term[-1]
             if _is_word_char(first) and start > 0 and _is_word_char(folded[start - 1]):
                 continue
-            if (
-                not prefix
-                and _is_word_char(last)
-                and end + 1 < len(folded)
-                and _is_word_char(folded[end + 1])
-            ):
+            if not prefix and _is_word_char(last) and end + 1 < len(folded) and _is_word_char(folded[end + 1]):
                 continue
             found.add(tag)
     return [tag for tag in TAG_ORDER if tag in found]

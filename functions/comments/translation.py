@@ -32,9 +32,7 @@ def translate_text(text: str, source: str, target: str) -> TranslationOut | None
     result = get_plugins().translate(text, source, target)
     if result is None:
         return None
-    return TranslationOut(
-        text=result.text, language=result.target, translated=result.translated, engine=result.engine
-    )
+    return TranslationOut(text=result.text, language=result.target, translated=result.translated, engine=result.engine)
 
 
 def detect_language(text: str, candidates: list[str]) -> str | None:

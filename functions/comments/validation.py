@@ -22,9 +22,7 @@ from functions.shared.errors import ApiError
 
 MAX_CODE_POINTS = 500
 _BIDI_OVERRIDES = frozenset("\u202a\u202b\u202c\u202d\u202e")
-_URL_RE = re.compile(
-    r"(?i)\b(?:https?://|www\.)[^\s<>\"']+|\b[a-z0-9-]+\.(?:com|net|org|io|co|shop|link|ly)\b"
-)
+_URL_RE = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"']+|\b[a-z0-9-]+\.(?:com|net|org|io|co|shop|link|ly)\b")
 
 
 def clean_text(raw: str) -> str:

@@ -23,7 +23,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
-FLUSH_INTERVAL_SECONDS = 0.05
+FLUSH_INTERVAL_SECONDS = 0.1
 QUEUE_FRAMES = 256
 DEDUPE_EVENTS = 20_000
 

@@ -99,11 +99,7 @@ def push_router(hub: PushHub, prefix: str = "/v1/push") -> APIRouter:
             with contextlib.suppress(Exception):
                 await websocket.close(4400, "first message must be JSON text")
             return
-        if (
-            not isinstance(hello, dict)
-            or hello.get("type") != "auth"
-            or not isinstance(hello.get("token"), str)
-        ):
+        if not isinstance(hello, dict) or hello.get("type") != "auth" or not isinstance(hello.get("token"), str):
             await websocket.close(4400, 'first message must be {"type": "auth", "token": "..."}')
             return
         try:

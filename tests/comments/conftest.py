@@ -128,9 +128,8 @@ class Viewer:
     """A WebSocket subscriber of a push node, collecting events."""
 
     def __init__(self, node: PushNode, room_id: str, token: str) -> None:
-        self.ws: ClientConnection = connect(
-            f"ws://127.0.0.1:{node.port}/v1/push/rooms/{room_id}", open_timeout=5
-        )
+        self.ws: ClientConnection = connect(f"ws://127.0.0.1:{node.port}/v1/push/rooms/{room_id}", open_timeout=5)
+        self.ws.__enter__()  # kept open across the test; closed by the fixture
         self.ws.send(json.dumps({"type": "auth", "token": token}))
         hello = json.loads(self.ws.recv(timeout=5))
         assert hello["type"] == "ready", hello
