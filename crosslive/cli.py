@@ -22,6 +22,7 @@ BENCHMARKS: dict[str, str] = {
     "moderation": "bench.moderation:command",
     "media": "bench.media:command",
     "coldstart": "bench.coldstart:command",
+    "comments": "bench.comments:command",
     "coupons": "bench.coupons:command",
     "localization": "bench.localization:command",
 }
