@@ -185,3 +185,13 @@ def test_translate_engine_outage_is_503_and_nothing_cached(client, auth):
         localization_app.dependency_overrides.pop(plugins_dependency)
     assert response.status_code == 503 and response.json()["code"] == "translation-unavailable"
     assert CachedTranslation.count(cache_key(text, "de", "en")) == 0
+
+
+def test_oversized_request_body_is_413(client, auth):
+    body = {"texts": ["x" * 2000] * 50, "target": "en", "source": "de"}  # ~100 KB, over the 64 KiB limit
+    response = client.post(URL, json=body, headers=auth())
+    assert response.status_code == 413 and response.json()["code"] == "payload-too-large"
+
+
+def test_detect_requires_authentication(client):
+    assert client.post("/v1/localization/detect", json={"text": "hola"}).status_code == 401
