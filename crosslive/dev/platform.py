@@ -9,6 +9,7 @@ its API Gateway path.
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import threading
 import time
@@ -53,6 +54,8 @@ class EmbeddedPlatform:
     _server: uvicorn.Server | None = None
     _thread: threading.Thread | None = None
     _saved_env: dict[str, str | None] = field(default_factory=dict)
+    # Signs the comment fan-out's pushes to the media nodes (functions.comments.signing); random per run.
+    push_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
 
     @property
     def base_url(self) -> str:
@@ -77,6 +80,7 @@ class EmbeddedPlatform:
             "AWS_ACCESS_KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID", "embedded"),
             "AWS_SECRET_ACCESS_KEY": os.environ.get("AWS_SECRET_ACCESS_KEY", "embedded"),
             "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+            "CROSSLIVE_PUSH_SECRET": os.environ.get("CROSSLIVE_PUSH_SECRET") or self.push_secret,
             "POWERTOOLS_METRICS_NAMESPACE": "crosslive",
             "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
         }

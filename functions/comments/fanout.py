@@ -48,12 +48,15 @@ def registry_targets() -> list[str]:
         from functions.routing.models import DEAD_AFTER_SECONDS, MediaNodeRecord
         from functions.shared.config import get_settings
 
-        region = get_settings().region_name
+        settings = get_settings()
         now = time.time()
+        # On the embedded platform one table stands in for every region's replica, so its stream
+        # is every region's stream: the fan-out serves the nodes of all simulated regions.
         urls = [
             str(n.base_url)
             for n in MediaNodeRecord.scan()
-            if n.region_name == region and now - float(n.heartbeat_at) <= DEAD_AFTER_SECONDS
+            if (settings.is_local or n.region_name == settings.region_name)
+            and now - float(n.heartbeat_at) <= DEAD_AFTER_SECONDS
         ]
     except Exception:
         log.warning("node registry unavailable", exc_info=True)
