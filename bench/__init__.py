@@ -1,0 +1,1 @@
+"""Benchmarks behind ``crosslive bench ...``: each prints figures and a same-run baseline ratio."""

@@ -201,9 +201,7 @@ def check_regions(
     and that every market served has an enabled plugin providing it.
     """
     paths = list(paths)
-    everything = {p.resolve() for p in (all_paths if all_paths is not None else paths)} | {
-        p.resolve() for p in paths
-    }
+    everything = {p.resolve() for p in (all_paths if all_paths is not None else paths)} | {p.resolve() for p in paths}
     configs: dict[Path, RegionConfig] = {}
     problems: list[Problem] = []
     for path in sorted(everything):
@@ -227,9 +225,13 @@ def check_regions(
         if config.role == "edge" and config.origin:
             origin = by_name.get(config.origin)
             if origin is None:
-                problems.append(Problem(path, key_lines.get("origin", 0), "origin", f"no region named {config.origin!r}"))
+                problems.append(
+                    Problem(path, key_lines.get("origin", 0), "origin", f"no region named {config.origin!r}")
+                )
             elif origin.role != "origin":
-                problems.append(Problem(path, key_lines.get("origin", 0), "origin", f"{config.origin!r} is not an origin"))
+                problems.append(
+                    Problem(path, key_lines.get("origin", 0), "origin", f"{config.origin!r} is not an origin")
+                )
         twins = [p.name for p, c in configs.items() if p != path and c.aws_region == config.aws_region]
         if twins:
             problems.append(

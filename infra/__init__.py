@@ -1,0 +1,1 @@
+"""The AWS CDK app: one Stage per ``regions/*.toml`` (see ``infra/app.py``)."""

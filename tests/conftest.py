@@ -52,7 +52,9 @@ def token(embedded: EmbeddedPlatform) -> TokenFactory:
 def auth(token: TokenFactory) -> Callable[..., dict[str, str]]:
     """``auth("merchant", sub="m1")`` -> an Authorization header."""
 
-    def make(role: str = "viewer", sub: str | None = None, market: str | None = None, **kwargs: object) -> dict[str, str]:
+    def make(
+        role: str = "viewer", sub: str | None = None, market: str | None = None, **kwargs: object
+    ) -> dict[str, str]:
         return {"Authorization": f"Bearer {token(role, sub, market, **kwargs)}"}
 
     return make
@@ -63,7 +65,12 @@ def room(client: TestClient, auth: Callable[..., dict[str, str]]) -> dict[str, o
     """A fresh room of merchant ``merchant-1`` (home market CN) broadcasting to ID, DE and AE."""
     response = client.post(
         "/v1/rooms",
-        json={"title": "Silk scarves live", "markets": ["ID", "DE", "AE"], "home_market": "CN", "host_language": "zh-Hans"},
+        json={
+            "title": "Silk scarves live",
+            "markets": ["ID", "DE", "AE"],
+            "home_market": "CN",
+            "host_language": "zh-Hans",
+        },
         headers=auth("merchant", sub="merchant-1"),
     )
     assert response.status_code == 201, response.text

@@ -31,10 +31,14 @@ def list_regions(directory: Path) -> None:
     for path in region_files(directory):
         config, problems = parse_region_file(path)
         if config is None:
-            rows.append((path.stem, "-", "INVALID", "-", f"{len(problems)} problem(s): run `crosslive regions check`", "-"))
+            rows.append(
+                (path.stem, "-", "INVALID", "-", f"{len(problems)} problem(s): run `crosslive regions check`", "-")
+            )
             continue
         fleet = f"{config.media.nodes} x {config.media.instance_type}"
-        rows.append((config.name, config.aws_region, config.role, config.origin or "-", ",".join(config.markets), fleet))
+        rows.append(
+            (config.name, config.aws_region, config.role, config.origin or "-", ",".join(config.markets), fleet)
+        )
     header = ("name", "aws region", "role", "origin", "markets", "media nodes")
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
@@ -61,19 +65,38 @@ def check(files: tuple[Path, ...], directory: Path) -> None:
 @click.option("--role", type=click.Choice(["origin", "edge"]), default="edge", show_default=True)
 @click.option("--origin", help="the origin region's name (edges)")
 @click.option("--market", "markets", multiple=True, required=True, help="a market served (repeat)")
-@click.option("--plugin", "plugins", multiple=True, help="a plugin to enable (default: market-<code> for each + market-cn)")
+@click.option(
+    "--plugin", "plugins", multiple=True, help="a plugin to enable (default: market-<code> for each + market-cn)"
+)
 @click.option("--nodes", type=int, default=1, show_default=True)
 @click.option("--instance-type", default="c7i.large", show_default=True)
 @click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=REGIONS_DIR)
 @click.option("--force", is_flag=True, help="overwrite an existing file")
-def add(name: str, aws_region: str, role: str, origin: str | None, markets: tuple[str, ...], plugins: tuple[str, ...],
-        nodes: int, instance_type: str, directory: Path, force: bool) -> None:
+def add(
+    name: str,
+    aws_region: str,
+    role: str,
+    origin: str | None,
+    markets: tuple[str, ...],
+    plugins: tuple[str, ...],
+    nodes: int,
+    instance_type: str,
+    directory: Path,
+    force: bool,
+) -> None:
     """Write regions/NAME.toml from flags, refusing anything `check` would reject."""
     codes = [m.upper() for m in markets]
     enabled = list(plugins) or sorted({f"market-{c.lower()}" for c in [*codes, "CN"]})
     try:
-        config = RegionConfig(name=name, aws_region=aws_region, role=role, origin=origin, markets=codes,  # type: ignore[arg-type]
-                              plugins=enabled, media=MediaFleet(nodes=nodes, instance_type=instance_type))
+        config = RegionConfig(
+            name=name,
+            aws_region=aws_region,
+            role=role,  # type: ignore[arg-type]
+            origin=origin,
+            markets=codes,  # type: ignore[arg-type]
+            plugins=enabled,
+            media=MediaFleet(nodes=nodes, instance_type=instance_type),
+        )
     except ValidationError as exc:
         messages = [f"{'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()]
         raise click.ClickException("; ".join(messages)) from exc

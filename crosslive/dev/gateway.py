@@ -20,7 +20,9 @@ from functions import FUNCTIONS
 from functions.shared.auth import ROLES
 from functions.shared.errors import install_error_handlers, problem
 
-ASGIApp = Callable[[MutableMapping[str, Any], Callable[..., Awaitable[Any]], Callable[..., Awaitable[Any]]], Awaitable[None]]
+ASGIApp = Callable[
+    [MutableMapping[str, Any], Callable[..., Awaitable[Any]], Callable[..., Awaitable[Any]]], Awaitable[None]
+]
 
 
 def load_function_apps(names: Iterable[str] = FUNCTIONS) -> dict[str, FastAPI]:
@@ -59,8 +61,9 @@ def issuer_app(issuer: LocalIssuer) -> FastAPI:
 class Gateway:
     """Dispatch by the first path segment after ``/v1/``; everything else goes to ``fallback``."""
 
-    def __init__(self, functions: dict[str, FastAPI], extra: dict[str, ASGIApp] | None = None,
-                 fallback: ASGIApp | None = None) -> None:
+    def __init__(
+        self, functions: dict[str, FastAPI], extra: dict[str, ASGIApp] | None = None, fallback: ASGIApp | None = None
+    ) -> None:
         self.routes: dict[str, ASGIApp] = {**functions, **(extra or {})}
         self.fallback = fallback
 

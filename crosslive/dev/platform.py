@@ -8,6 +8,7 @@ its API Gateway path.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import socket
@@ -111,8 +112,9 @@ class EmbeddedPlatform:
         if serve:
             if self.port == 0:
                 self.port = free_port(self.host)
-            config = uvicorn.Config(self.asgi_app(), host=self.host, port=self.port, log_level="warning",
-                                    lifespan="on", access_log=False)
+            config = uvicorn.Config(
+                self.asgi_app(), host=self.host, port=self.port, log_level="warning", lifespan="on", access_log=False
+            )
             self._server = uvicorn.Server(config)
             self._thread = threading.Thread(target=self._server.run, name="gateway", daemon=True)
             self._thread.start()
@@ -123,10 +125,8 @@ class EmbeddedPlatform:
 
     def stop(self) -> None:
         for service in reversed(self.services):
-            try:
+            with contextlib.suppress(Exception):  # keep stopping the rest
                 service.stop()
-            except Exception:  # keep stopping the rest
-                pass
         if self._server is not None:
             self._server.should_exit = True
         if self._thread is not None:
@@ -152,7 +152,9 @@ class EmbeddedPlatform:
 
     def demo_tokens(self) -> dict[str, str]:
         return {
-            "merchant (demo-merchant, CN)": self.issuer.issue("demo-merchant", "merchant", market="CN", name="Demo Shop"),
+            "merchant (demo-merchant, CN)": self.issuer.issue(
+                "demo-merchant", "merchant", market="CN", name="Demo Shop"
+            ),
             "viewer (demo-viewer-id, ID)": self.issuer.issue("demo-viewer-id", "viewer", market="ID", name="Ayu"),
             "viewer (demo-viewer-de, DE)": self.issuer.issue("demo-viewer-de", "viewer", market="DE", name="Jonas"),
             "moderator (demo-moderator)": self.issuer.issue("demo-moderator", "moderator", name="Mod"),

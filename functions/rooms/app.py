@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 from pynamodb.exceptions import PutError, UpdateError
+from pynamodb.expressions.update import Action
 
 from functions.rooms.access import ROOM_ID_PATTERN, get_room, require_owner
 from functions.rooms.models import Room
@@ -31,7 +32,7 @@ def _out(room: Room) -> RoomOut:
         title=room.title,
         home_market=room.home_market,
         host_language=room.host_language,
-        markets=list(room.markets),
+        markets=[str(m) for m in room.markets],
         status=room.status,  # type: ignore[arg-type]
         scheduled_start=room.scheduled_start,
         created_at=room.created_at,
@@ -81,8 +82,9 @@ def read_room(room_id: RoomId) -> RoomOut:
 
 
 @router.get("", response_model=list[RoomOut], summary="List a merchant's rooms, newest first")
-def list_rooms(merchant: Annotated[str, Query(min_length=1, max_length=128)],
-               limit: Annotated[int, Query(ge=1, le=100)] = 20) -> list[RoomOut]:
+def list_rooms(
+    merchant: Annotated[str, Query(min_length=1, max_length=128)], limit: Annotated[int, Query(ge=1, le=100)] = 20
+) -> list[RoomOut]:
     rooms = Room.by_merchant.query(merchant, scan_index_forward=False, limit=limit)
     return [_out(r) for r in rooms]
 
@@ -93,7 +95,7 @@ def update_room(room_id: RoomId, body: RoomUpdate, principal: Merchant) -> RoomO
     require_owner(room, principal)
     if body.markets is not None:
         _check_markets(body.markets)
-    actions = [Room.updated_at.set(time.time()), Room.version.add(1)]
+    actions: list[Action] = [Room.updated_at.set(time.time()), Room.version.add(1)]
     for field in ("title", "markets", "status", "scheduled_start"):
         value = getattr(body, field)
         if value is not None:

@@ -81,9 +81,9 @@ class BodyLimitMiddleware:
 
 def _replay(chunks: list[bytes], tail: Message | None, receive: Receive) -> Receive:
     """A ``receive`` that hands out what was already read, then defers to the real one."""
-    pending: list[Message] = [tail] if tail is not None else [
-        {"type": "http.request", "body": b"".join(chunks), "more_body": False}
-    ]
+    pending: list[Message] = (
+        [tail] if tail is not None else [{"type": "http.request", "body": b"".join(chunks), "more_body": False}]
+    )
 
     async def replay() -> Message:
         if pending:

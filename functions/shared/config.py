@@ -21,7 +21,9 @@ ENV_TABLE_PREFIX = "CROSSLIVE_TABLE_PREFIX"
 ENV_DYNAMODB_ENDPOINT = "CROSSLIVE_DYNAMODB_ENDPOINT"  # only the embedded platform sets it
 ENV_AUTH_ISSUER = "CROSSLIVE_AUTH_ISSUER"
 ENV_AUTH_AUDIENCE = "CROSSLIVE_AUTH_AUDIENCE"
-ENV_AUTH_JWKS_URL = "CROSSLIVE_AUTH_JWKS_URL"  # Cognito: https://cognito-idp.<r>.amazonaws.com/<pool>/.well-known/jwks.json
+ENV_AUTH_JWKS_URL = (
+    "CROSSLIVE_AUTH_JWKS_URL"  # Cognito: https://cognito-idp.<r>.amazonaws.com/<pool>/.well-known/jwks.json
+)
 ENV_AUTH_JWKS = "CROSSLIVE_AUTH_JWKS"  # inline JWKS JSON (embedded platform's local issuer)
 ENV_MAX_BODY_BYTES = "CROSSLIVE_MAX_BODY_BYTES"
 ENV_AWS_REGION = "AWS_REGION"

@@ -22,7 +22,7 @@ TABLE_MODELS: dict[str, type[Model]] = {}
 
 def table_meta(
     short_name: str, *, replicated: bool = True, ttl_attribute: str | None = None, stream: bool = False
-) -> type:
+) -> Any:
     """A PynamoDB ``Meta`` for a crosslive table.
 
     ``replicated``: a global table with a replica in every region (data that must travel);
@@ -132,7 +132,7 @@ def table_spec(model: type[Model]) -> TableSpec:
             )
         )
         assert isinstance(index, GlobalSecondaryIndex | LocalSecondaryIndex)
-    meta = model.Meta
+    meta: Any = model.Meta
     return TableSpec(
         short_name=meta.crosslive_short_name,
         hash_key=_key(hash_key),

@@ -27,7 +27,13 @@ class ApiError(Exception):
     """An error meant for the client: raise it anywhere in a route."""
 
     def __init__(
-        self, status: int, code: str, detail: str, *, title: str | None = None, headers: dict[str, str] | None = None,
+        self,
+        status: int,
+        code: str,
+        detail: str,
+        *,
+        title: str | None = None,
+        headers: dict[str, str] | None = None,
         **extra: Any,
     ) -> None:
         super().__init__(detail)
@@ -39,8 +45,16 @@ class ApiError(Exception):
         self.extra = extra
 
 
-def problem(status: int, code: str, detail: str, *, instance: str = "", title: str | None = None,
-            headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
+def problem(
+    status: int,
+    code: str,
+    detail: str,
+    *,
+    instance: str = "",
+    title: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
     body = {
         "type": f"urn:crosslive:problem:{code}",
         "title": title or HTTPStatus(status).phrase,
@@ -62,8 +76,15 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
-        return problem(exc.status, exc.code, exc.detail, instance=request.url.path, title=exc.title,
-                       headers=exc.headers, **exc.extra)
+        return problem(
+            exc.status,
+            exc.code,
+            exc.detail,
+            instance=request.url.path,
+            title=exc.title,
+            headers=exc.headers,
+            **exc.extra,
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -78,11 +99,17 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
-        return problem(exc.status_code, _code_for_status(exc.status_code), detail, instance=request.url.path,
-                       headers=getattr(exc, "headers", None))
+        return problem(
+            exc.status_code,
+            _code_for_status(exc.status_code),
+            detail,
+            instance=request.url.path,
+            headers=getattr(exc, "headers", None),
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         logger.exception("unhandled error on %s", request.url.path)
-        return problem(500, "internal-error", "An unexpected error occurred; it has been logged.",
-                       instance=request.url.path)
+        return problem(
+            500, "internal-error", "An unexpected error occurred; it has been logged.", instance=request.url.path
+        )

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from plugins.manager import CrossliveManager, cached_plugin_manager
-
 from functions.shared.config import get_settings
+from plugins.manager import CrossliveManager, cached_plugin_manager
 
 
 def get_plugins() -> CrossliveManager:

@@ -40,7 +40,9 @@ def test_validation_errors_have_the_stable_shape(client, auth):
 
 
 def test_malformed_json_is_422_not_500(client, auth):
-    response = client.post("/v1/rooms", content=b"{not json", headers={**auth("merchant"), "content-type": "application/json"})
+    response = client.post(
+        "/v1/rooms", content=b"{not json", headers={**auth("merchant"), "content-type": "application/json"}
+    )
     assert response.status_code == 422
 
 
@@ -54,14 +56,17 @@ def test_oversized_body_is_refused_before_the_route(client, auth):
 
 
 def test_mutating_route_requires_a_token(client):
-    response = client.post("/v1/rooms", json={"title": "t", "markets": ["ID"], "home_market": "CN", "host_language": "en"})
+    response = client.post(
+        "/v1/rooms", json={"title": "t", "markets": ["ID"], "home_market": "CN", "host_language": "en"}
+    )
     assert response.status_code == 401
     assert response.headers["www-authenticate"].startswith("Bearer")
 
 
 def test_wrong_role_is_forbidden(client, auth):
     response = client.post(
-        "/v1/rooms", json={"title": "t", "markets": ["ID"], "home_market": "CN", "host_language": "en"},
+        "/v1/rooms",
+        json={"title": "t", "markets": ["ID"], "home_market": "CN", "host_language": "en"},
         headers=auth("viewer"),
     )
     assert response.status_code == 403
@@ -70,8 +75,16 @@ def test_wrong_role_is_forbidden(client, auth):
 
 def _forge(claims_override: dict, *, key=None, kid="forged") -> str:
     now = int(time.time())
-    claims = {"iss": "crosslive-local", "aud": "crosslive", "sub": "mallory", "iat": now, "exp": now + 600,
-              "token_use": "id", "cognito:groups": ["merchant"], **claims_override}
+    claims = {
+        "iss": "crosslive-local",
+        "aud": "crosslive",
+        "sub": "mallory",
+        "iat": now,
+        "exp": now + 600,
+        "token_use": "id",
+        "cognito:groups": ["merchant"],
+        **claims_override,
+    }
     return jwt.encode(claims, key or ec.generate_private_key(ec.SECP256R1()), algorithm="ES256", headers={"kid": kid})
 
 
@@ -92,7 +105,8 @@ def _forge(claims_override: dict, *, key=None, kid="forged") -> str:
 def test_forged_or_defective_tokens_are_rejected(client, embedded, make_token, why):
     token = make_token(embedded)
     response = client.post(
-        "/v1/rooms", json={"title": "t", "markets": ["ID"], "home_market": "CN", "host_language": "en"},
+        "/v1/rooms",
+        json={"title": "t", "markets": ["ID"], "home_market": "CN", "host_language": "en"},
         headers={"Authorization": f"Bearer {token}"},
     )
     assert response.status_code == 401, why

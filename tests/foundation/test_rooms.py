@@ -12,7 +12,8 @@ def test_merchant_creates_and_reads_a_room(client, room):
 
 def test_unknown_market_is_refused(client, auth):
     response = client.post(
-        "/v1/rooms", json={"title": "t", "markets": ["ID", "XX"], "home_market": "CN", "host_language": "en"},
+        "/v1/rooms",
+        json={"title": "t", "markets": ["ID", "XX"], "home_market": "CN", "host_language": "en"},
         headers=auth("merchant"),
     )
     assert response.status_code == 422
@@ -21,7 +22,8 @@ def test_unknown_market_is_refused(client, auth):
 
 def test_home_market_only_is_not_a_viewer_market(client, auth):
     response = client.post(
-        "/v1/rooms", json={"title": "t", "markets": ["CN"], "home_market": "CN", "host_language": "zh-Hans"},
+        "/v1/rooms",
+        json={"title": "t", "markets": ["CN"], "home_market": "CN", "host_language": "zh-Hans"},
         headers=auth("merchant"),
     )
     assert response.status_code == 422
@@ -29,10 +31,14 @@ def test_home_market_only_is_not_a_viewer_market(client, auth):
 
 
 def test_only_the_owner_updates_and_nothing_changes_otherwise(client, auth, room):
-    other = client.patch(f"/v1/rooms/{room['room_id']}", json={"status": "live"}, headers=auth("merchant", sub="merchant-2"))
+    other = client.patch(
+        f"/v1/rooms/{room['room_id']}", json={"status": "live"}, headers=auth("merchant", sub="merchant-2")
+    )
     assert other.status_code == 403
     assert client.get(f"/v1/rooms/{room['room_id']}").json()["status"] == "scheduled"
-    mine = client.patch(f"/v1/rooms/{room['room_id']}", json={"status": "live"}, headers=auth("merchant", sub="merchant-1"))
+    mine = client.patch(
+        f"/v1/rooms/{room['room_id']}", json={"status": "live"}, headers=auth("merchant", sub="merchant-1")
+    )
     assert mine.status_code == 200
     assert mine.json()["status"] == "live"
 

@@ -1,0 +1,187 @@
+"""``crosslive bench coldstart``: import + first-request time of each packaged handler, bundle size.
+
+Each function's handler is imported and invoked in a fresh Python process whose ``sys.path`` is
+only the packaged bundle plus the packages the Lambda runtime provides (boto3, botocore and their
+dependencies): what a Lambda cold start executes. The first request is an API Gateway v2 event for
+``GET /v1/<name>/health`` through Mangum, and separately the region's plugin manager build (which
+a function's first real request pays). The baseline, run the same way in the same run, is a
+hello-world FastAPI + Mangum handler: the smallest thing with the same framework.
+
+The bundle is built by ``infra/bundling.py`` exactly as ``cdk synth`` builds it (when this
+interpreter's version differs from the Lambda runtime's, a second build for the runtime gives the
+zipped size), and the zipped size is what Lambda receives.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+import click
+
+from functions import FUNCTIONS
+
+RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six")
+
+_PROBE = r"""
+import json, sys, time
+t0 = time.perf_counter()
+module = __import__(MODULE, fromlist=["handler"])
+t1 = time.perf_counter()
+event = {"version": "2.0", "routeKey": "$default", "rawPath": PATH, "rawQueryString": "",
+         "headers": {"host": "bench.local", "x-forwarded-proto": "https", "x-forwarded-port": "443"},
+         "requestContext": {"http": {"method": "GET", "path": PATH, "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1",
+         "userAgent": "bench"}, "stage": "$default", "requestId": "r", "accountId": "0", "apiId": "a",
+         "domainName": "bench.local", "time": "", "timeEpoch": 0}, "isBase64Encoded": False}
+class Ctx:
+    function_name = "bench"; memory_limit_in_mb = 1024
+    invoked_function_arn = "arn:aws:lambda:us-east-1:0:function:bench"
+    aws_request_id = "req"; function_version = "$LATEST"
+    def get_remaining_time_in_millis(self): return 10000
+response = module.handler(event, Ctx())
+t2 = time.perf_counter()
+plugins_ms = None
+if PLUGINS:
+    from functions.shared.plugins import get_plugins
+    t3 = time.perf_counter(); get_plugins(); plugins_ms = (time.perf_counter() - t3) * 1000
+print(json.dumps({"import_ms": (t1 - t0) * 1000, "first_ms": (t2 - t1) * 1000, "status": response["statusCode"],
+                  "plugins_ms": plugins_ms}))
+"""
+
+_BASELINE = """
+from fastapi import FastAPI
+from mangum import Mangum
+app = FastAPI()
+@app.get("/v1/baseline/health")
+def health():
+    return {"status": "ok"}
+handler = Mangum(app, lifespan="off")
+"""
+
+
+def _runtime_dir(root: Path) -> Path:
+    """A folder holding only what the Lambda Python runtime provides (links into this venv)."""
+    import boto3
+    import botocore
+
+    site = Path(botocore.__file__).resolve().parent.parent
+    target = root / "runtime"
+    target.mkdir()
+    for name in RUNTIME_PROVIDED:
+        for source in (site / name, site / f"{name}.py"):
+            if source.exists():
+                (target / source.name).symlink_to(source)
+    assert Path(boto3.__file__).resolve().parent.parent == site
+    return target
+
+
+def _probe(bundle: Path, runtime: Path, module: str, path: str, plugins: bool, env: dict[str, str]) -> dict:
+    code = _PROBE.replace("MODULE", repr(module)).replace("PATH", repr(path)).replace("PLUGINS", str(plugins))
+    # -S: no site-packages; -I would also drop PYTHONPATH, so set sys.path explicitly instead.
+    bootstrap = f"import sys; sys.path[:0] = [{str(bundle)!r}, {str(runtime)!r}]\n" + code
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", bootstrap], capture_output=True, text=True, env=env, timeout=120, check=False
+    )
+    if result.returncode != 0:
+        raise click.ClickException(f"{module} failed to start:\n{result.stderr[-2000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def precompile_module(path: Path) -> None:
+    """Give the baseline module the same precompiled form as the bundle's own code."""
+    import py_compile
+
+    py_compile.compile(str(path), invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+
+
+def zipped_size(directory: Path) -> int:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(directory.rglob("*")):
+            if path.is_file():
+                archive.write(path, path.relative_to(directory))
+    return buffer.tell()
+
+
+def run(repeats: int = 5, functions: tuple[str, ...] = FUNCTIONS, echo=click.echo) -> dict:  # type: ignore[no-untyped-def]
+    from crosslive.regions import load_regions
+    from infra.bundling import LAMBDA_PYTHON_VERSION, build_bundle, function_extras
+
+    local_version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    region = load_regions()[0]
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "AWS_REGION": region.aws_region,
+        "AWS_DEFAULT_REGION": region.aws_region,
+        "CROSSLIVE_STAGE": "prod",
+        "CROSSLIVE_PLUGINS": ",".join(region.plugins),
+        "CROSSLIVE_MARKETS": ",".join(region.markets),
+        "POWERTOOLS_METRICS_NAMESPACE": "crosslive",
+        "POWERTOOLS_LOG_LEVEL": "WARNING",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "CROSSLIVE_AUTH_JWKS_URL": "https://cognito-idp.example/jwks.json",
+    }
+    with tempfile.TemporaryDirectory(prefix="crosslive-coldstart-") as tmp:
+        root = Path(tmp)
+        echo(f"building the bundle for CPython {local_version} (this machine) and {LAMBDA_PYTHON_VERSION} (Lambda) ...")
+        bundles: dict[tuple[str, ...], Path] = {}
+        zip_bytes: dict[tuple[str, ...], int] = {}
+        for extras in sorted({function_extras(name) for name in functions} | {()}):
+            label = "+".join(extras) or "base"
+            bundle = build_bundle(
+                root / f"bundle-{label}", log=lambda m: echo(f"  {m}"), python_version=local_version, extras=extras
+            )
+            deployed = (
+                bundle
+                if local_version == LAMBDA_PYTHON_VERSION
+                else build_bundle(root / f"deployed-{label}", log=lambda m: echo(f"  {m}"), extras=extras)
+            )
+            bundles[extras] = bundle
+            zip_bytes[extras] = zipped_size(deployed)
+        (bundles[()] / "bench_baseline.py").write_text(_BASELINE)
+        precompile_module(bundles[()] / "bench_baseline.py")
+        runtime = _runtime_dir(root)
+        results: dict[str, dict] = {}
+        targets = [("baseline", "bench_baseline", "/v1/baseline/health", False, ())] + [
+            (name, f"functions.{name}.app", f"/v1/{name}/health", True, function_extras(name)) for name in functions
+        ]
+        with click.progressbar(targets, label="cold starts", item_show_func=lambda t: t[0] if t else "") as bar:
+            for name, module, path, plugins, extras in bar:
+                samples = [_probe(bundles[extras], runtime, module, path, plugins, env) for _ in range(repeats)]
+                if any(s["status"] != 200 for s in samples):
+                    raise click.ClickException(f"{name}: health returned {samples[0]['status']}")
+                results[name] = {
+                    key: statistics.median(s[key] for s in samples)
+                    for key in ("import_ms", "first_ms") + (("plugins_ms",) if plugins else ())
+                }
+    base_total = results["baseline"]["import_ms"] + results["baseline"]["first_ms"]
+    echo("")
+    header = f"{'function':<14}{'import ms':>10}{'1st req ms':>11}{'total ms':>10}{'x baseline':>11}"
+    echo(header + f"{'plugins ms':>11}{'zip MB':>8}")
+    for name, figures in results.items():
+        total = figures["import_ms"] + figures["first_ms"]
+        plugins_ms = f"{figures['plugins_ms']:.0f}" if figures.get("plugins_ms") is not None else "-"
+        size = zip_bytes[function_extras(name) if name != "baseline" else ()] / 1e6
+        echo(
+            f"{name:<14}{figures['import_ms']:>10.0f}{figures['first_ms']:>11.1f}{total:>10.0f}"
+            f"{total / base_total:>11.2f}{plugins_ms:>11}{size:>8.1f}"
+        )
+    echo("")
+    echo(f"zip MB: the deployed bundle for CPython {LAMBDA_PYTHON_VERSION} (functions with the same extras share it)")
+    echo(f"median of {repeats} fresh processes each; machine: {os.cpu_count()} cores")
+    return {"results": results, "zip_bytes": {"+".join(k) or "base": v for k, v in zip_bytes.items()}}
+
+
+@click.command("coldstart")
+@click.option("--repeats", default=5, show_default=True, help="fresh processes per function")
+@click.option("--function", "functions", multiple=True, type=click.Choice(FUNCTIONS), help="default: all")
+def command(repeats: int, functions: tuple[str, ...]) -> None:
+    """Cold start per function: import + first request in a fresh process, and bundle size."""
+    run(repeats=repeats, functions=functions or FUNCTIONS)

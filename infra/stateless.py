@@ -1,0 +1,224 @@
+"""The stateless stack of a region: every function as a Lambda behind one HTTP API.
+
+Each function is the same shared code asset with its own handler (``functions.<name>.app.handler``)
+and the environment ``functions.shared.config`` reads. The HTTP API routes ``/v1/<name>`` and
+``/v1/<name>/{proxy+}`` to the function, the same paths the embedded gateway serves locally.
+Authentication is verified inside each function against the Cognito user pool's JWKS (tokens
+are verified, not trusted, on every route that needs them; public reads need none).
+"""
+
+from __future__ import annotations
+
+import jsii
+from aws_cdk import CfnOutput, CfnParameter, Duration, Stack
+from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_apigatewayv2 as apigwv2
+from aws_cdk import aws_apigatewayv2_integrations as integrations
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from crosslive.regions import RegionConfig
+from functions import FUNCTIONS
+from functions.shared import config as cfg
+from infra.bundling import LAMBDA_RUNTIME, functions_code
+from infra.nag import acknowledge
+from infra.stateful import StatefulStack
+from infra.tables import all_table_specs
+
+# Extra AWS APIs a function calls besides DynamoDB (these actions have no resource-level scoping).
+EXTRA_ACTIONS: dict[str, list[str]] = {
+    "localization": ["translate:TranslateText", "comprehend:DetectDominantLanguage"],
+    "moderation": ["comprehend:DetectToxicContent"],
+    "comments": ["translate:TranslateText", "comprehend:DetectDominantLanguage"],
+}
+TABLE_ACTIONS = [
+    "dynamodb:GetItem",
+    "dynamodb:BatchGetItem",
+    "dynamodb:Query",
+    "dynamodb:Scan",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:DescribeTable",
+]
+MEMORY_MB: dict[str, int] = {}  # default below; a function that needs more says so here
+DEFAULT_MEMORY_MB = 1024  # more memory = more CPU: shorter cold starts for the same price per ms
+
+
+@jsii.implements(apigwv2.IAccessLogSettings)
+class _AccessLogs:
+    """JSON access logs of the HTTP API's default stage into a retained log group."""
+
+    def __init__(self, log_group: logs.ILogGroup) -> None:
+        self._log_group = log_group
+
+    @property
+    def destination(self) -> apigwv2.IAccessLogDestination:
+        return apigwv2.LogGroupLogDestination(self._log_group)
+
+    @property
+    def format(self) -> apigw.AccessLogFormat:
+        return apigw.AccessLogFormat.json_with_standard_fields(
+            caller=False,
+            http_method=True,
+            ip=True,
+            protocol=True,
+            request_time=True,
+            resource_path=True,
+            response_length=True,
+            status=True,
+            user=False,
+        )
+
+
+class StatelessStack(Stack):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        region: RegionConfig,
+        origin: RegionConfig,
+        stateful: StatefulStack,
+        origin_stateful: StatefulStack | None,
+        table_prefix: str,
+        **kwargs: object,
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
+        self.region_config = region
+        issuer, audience = self._auth(origin, origin_stateful)
+        table_arns = self._tables(stateful)
+        env = {
+            cfg.ENV_STAGE: "prod",
+            cfg.ENV_REGION_NAME: region.name,
+            cfg.ENV_ROLE: region.role,
+            cfg.ENV_HOME_AWS_REGION: origin.aws_region,
+            cfg.ENV_MARKETS: ",".join(region.markets),
+            cfg.ENV_PLUGINS: ",".join(region.plugins),
+            cfg.ENV_TABLE_PREFIX: table_prefix,
+            cfg.ENV_AUTH_ISSUER: issuer,
+            cfg.ENV_AUTH_AUDIENCE: audience,
+            cfg.ENV_AUTH_JWKS_URL: f"{issuer}/.well-known/jwks.json",
+            "POWERTOOLS_METRICS_NAMESPACE": "crosslive",
+            "POWERTOOLS_LOG_LEVEL": "INFO",
+        }
+        self.functions: dict[str, lambda_.Function] = {}
+        for name in FUNCTIONS:
+            self.functions[name] = self._function(name, functions_code(name), env, table_arns)
+        self.api = self._api()
+
+    # -- pieces -------------------------------------------------------------------------------
+
+    def _auth(self, origin: RegionConfig, origin_stateful: StatefulStack | None) -> tuple[str, str]:
+        """Issuer and audience of the tokens: the origin's user pool.
+
+        In the origin they are references to its stateful stack. Edges are other stages and CDK
+        cannot reference across stages, so they take the pool's ids as deploy-time parameters
+        (the origin prints them as outputs: deploy it first, see the README).
+        """
+        if origin_stateful is not None and origin_stateful.user_pool is not None:
+            pool_id = origin_stateful.user_pool.user_pool_id
+            client_id = origin_stateful.user_pool_client.user_pool_client_id  # type: ignore[union-attr]
+        else:
+            pool_id = CfnParameter(
+                self,
+                "AuthUserPoolId",
+                type="String",
+                allowed_pattern=r"^[\w-]+_[0-9a-zA-Z]+$",
+                description=f"Cognito user pool id printed by the {origin.name} origin's stateful stack",
+            ).value_as_string
+            client_id = CfnParameter(
+                self,
+                "AuthUserPoolClientId",
+                type="String",
+                allowed_pattern=r"^[0-9a-z]+$",
+                description="Cognito app client id printed by the origin's stateful stack",
+            ).value_as_string
+        return f"https://cognito-idp.{origin.aws_region}.amazonaws.com/{pool_id}", client_id
+
+    def _tables(self, stateful: StatefulStack) -> list[str]:
+        """ARNs of every table and each of its named indexes in this region (no wildcards)."""
+        arns: list[str] = []
+        specs = {spec.short_name: spec for spec in all_table_specs()}
+        for short, name in sorted(stateful.table_names.items()):
+            table = stateful.tables.get(short)
+            # A replica of the origin's global table has the same name in this region.
+            arn = (
+                table.table_arn
+                if table is not None
+                else self.format_arn(service="dynamodb", resource="table", resource_name=name)
+            )
+            arns.append(arn)
+            arns.extend(f"{arn}/index/{index.name}" for index in specs[short].indexes)
+        return arns
+
+    def _function(self, name: str, code: lambda_.Code, env: dict[str, str], table_arns: list[str]) -> lambda_.Function:
+        log_group = logs.LogGroup(self, f"Logs-{name}", retention=logs.RetentionDays.ONE_MONTH)
+        role = iam.Role(self, f"Role-{name}", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+        log_group.grant_write(role)
+        function = lambda_.Function(
+            self,
+            f"Fn-{name}",
+            runtime=LAMBDA_RUNTIME,
+            architecture=lambda_.Architecture.X86_64,
+            code=code,
+            handler=f"functions.{name}.app.handler",
+            memory_size=MEMORY_MB.get(name, DEFAULT_MEMORY_MB),
+            timeout=Duration.seconds(15),
+            environment={**env, "POWERTOOLS_SERVICE_NAME": name},
+            log_group=log_group,
+            role=role,
+            tracing=lambda_.Tracing.ACTIVE,
+            description=f"crosslive {name} ({self.region_config.name})",
+        )
+        function.add_to_role_policy(iam.PolicyStatement(actions=TABLE_ACTIONS, resources=table_arns))
+        if EXTRA_ACTIONS.get(name):
+            function.add_to_role_policy(iam.PolicyStatement(actions=EXTRA_ACTIONS[name], resources=["*"]))
+        acknowledge(
+            role,
+            "AwsSolutions::AwsSolutions-IAM5[Resource::*]",
+            "Resource '*' only for X-Ray trace writes (tracing) and Translate/Comprehend calls: these "
+            "actions support no resource-level permissions. Table access lists exact table and index ARNs.",
+        )
+        return function
+
+    def _api(self) -> apigwv2.HttpApi:
+        api = apigwv2.HttpApi(
+            self,
+            "Api",
+            api_name=f"crosslive-{self.region_config.name}",
+            create_default_stage=False,
+            cors_preflight=apigwv2.CorsPreflightOptions(
+                allow_origins=["*"],
+                allow_methods=[apigwv2.CorsHttpMethod.ANY],
+                allow_headers=["authorization", "content-type", "idempotency-key"],
+                max_age=Duration.hours(1),
+            ),
+        )
+        access_logs = logs.LogGroup(self, "ApiAccessLogs", retention=logs.RetentionDays.ONE_MONTH)
+        stage = apigwv2.HttpStage(
+            self,
+            "DefaultStage",
+            http_api=api,
+            stage_name="$default",
+            auto_deploy=True,
+            throttle=apigwv2.ThrottleSettings(rate_limit=5000, burst_limit=2000),
+            access_log_settings=_AccessLogs(access_logs),
+        )
+        for name, function in self.functions.items():
+            integration = integrations.HttpLambdaIntegration(f"Integration-{name}", function)
+            for path in (f"/v1/{name}", f"/v1/{name}/{{proxy+}}"):
+                api.add_routes(path=path, methods=[apigwv2.HttpMethod.ANY], integration=integration)
+        acknowledge(
+            api,
+            "AwsSolutions::AwsSolutions-APIG4",
+            "Every function verifies the Cognito JWT itself (signature, issuer, audience, expiry) and checks "
+            "roles on each mutating route; public reads (rooms, comments, markets) need no token, which a "
+            "gateway authorizer on the {proxy+} routes could not express.",
+        )
+        CfnOutput(self, "ApiUrl", value=stage.url or api.api_endpoint)
+        return api

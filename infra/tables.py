@@ -1,0 +1,77 @@
+"""DynamoDB tables synthesized from the PynamoDB models (``functions.shared.db.table_spec``).
+
+The models are the single definition: key schema, indexes, TTL and streams come from them, so
+the tables CDK deploys are the tables the code reads. A replicated model becomes a global table
+created in the origin region with a replica in every edge region; the others are created in
+every region on their own.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import RemovalPolicy
+from aws_cdk import aws_dynamodb as dynamodb
+from constructs import Construct
+
+from functions.shared.db import KeySpec, TableSpec, load_all_models, table_spec
+
+_TYPES = {"S": dynamodb.AttributeType.STRING, "N": dynamodb.AttributeType.NUMBER, "B": dynamodb.AttributeType.BINARY}
+_PROJECTIONS = {
+    "ALL": dynamodb.ProjectionType.ALL,
+    "KEYS_ONLY": dynamodb.ProjectionType.KEYS_ONLY,
+    "INCLUDE": dynamodb.ProjectionType.INCLUDE,
+}
+
+
+def all_table_specs() -> list[TableSpec]:
+    return [table_spec(model) for _, model in sorted(load_all_models().items())]
+
+
+def physical_name(prefix: str, spec: TableSpec) -> str:
+    return f"{prefix}-{spec.short_name}"
+
+
+def _attr(key: KeySpec) -> dynamodb.Attribute:
+    return dynamodb.Attribute(name=key.name, type=_TYPES[key.type])
+
+
+def create_table(scope: Construct, prefix: str, spec: TableSpec, replica_regions: list[str]) -> dynamodb.TableV2:
+    """A TableV2 for ``spec``; ``replica_regions`` non-empty makes it a global table."""
+    gsis = [
+        dynamodb.GlobalSecondaryIndexPropsV2(
+            index_name=index.name,
+            partition_key=_attr(index.hash_key),
+            sort_key=_attr(index.range_key) if index.range_key else None,
+            projection_type=_PROJECTIONS[index.projection],
+            non_key_attributes=list(index.non_key_attributes) or None,
+        )
+        for index in spec.indexes
+        if not index.local
+    ]
+    lsis = [
+        dynamodb.LocalSecondaryIndexProps(
+            index_name=index.name,
+            sort_key=_attr(index.range_key),  # type: ignore[arg-type]
+            projection_type=_PROJECTIONS[index.projection],
+            non_key_attributes=list(index.non_key_attributes) or None,
+        )
+        for index in spec.indexes
+        if index.local and index.range_key
+    ]
+    return dynamodb.TableV2(
+        scope,
+        f"Table-{spec.short_name}",
+        table_name=physical_name(prefix, spec),
+        partition_key=_attr(spec.hash_key),
+        sort_key=_attr(spec.range_key) if spec.range_key else None,
+        billing=dynamodb.Billing.on_demand(),
+        global_secondary_indexes=gsis or None,
+        local_secondary_indexes=lsis or None,
+        time_to_live_attribute=spec.ttl_attribute,
+        dynamo_stream=dynamodb.StreamViewType.NEW_AND_OLD_IMAGES if (spec.stream or replica_regions) else None,
+        replicas=[dynamodb.ReplicaTableProps(region=r) for r in replica_regions] or None,
+        point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+            point_in_time_recovery_enabled=True
+        ),
+        deletion_protection=True,
+        removal_policy=RemovalPolicy.RETAIN,
+    )

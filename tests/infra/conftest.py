@@ -1,0 +1,48 @@
+"""One synthesized CDK app per test session (jsii starts once: ~10 s, later templates ~0.2 s)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+
+@pytest.fixture(scope="session")
+def cdk_app(tmp_path_factory):
+    from aws_cdk import App
+
+    from infra.app import build_app
+
+    # Bundling is skipped here (context below); test_cdk_cli.py synthesizes with real bundling.
+    app = App(context={"aws:cdk:bundling-stacks": []}, outdir=str(tmp_path_factory.mktemp("cdk.out")))
+    build_app(app)
+    return app
+
+
+@pytest.fixture(scope="session")
+def assembly(cdk_app):
+    return cdk_app.synth()
+
+
+@pytest.fixture(scope="session")
+def stages(cdk_app, assembly):
+    from infra.stage import RegionStage
+
+    return {child.region_config.name: child for child in cdk_app.node.children if isinstance(child, RegionStage)}
+
+
+@pytest.fixture(scope="session")
+def template(stages):
+    from aws_cdk.assertions import Template
+
+    cache: dict = {}
+
+    def get(region: str, stack: str):
+        key = (region, stack)
+        if key not in cache:
+            cache[key] = Template.from_stack(getattr(stages[region], stack))
+        return cache[key]
+
+    return get
