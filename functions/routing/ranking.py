@@ -19,9 +19,9 @@ from plugins.types import RoutingPreference
 
 PRIOR_RTT_MS = {"preferred": 40.0, "fallback": 120.0, "other": 250.0}
 HAS_ROOM_BONUS_MS = 15.0
-# Origins take the merchants' ingest and feed the edges: a viewer goes to an origin only when no
-# edge is clearly better (added for the pages' story; an equally near edge wins over the origin).
-ORIGIN_VIEWER_PENALTY_MS = 25.0
+# Origins take the merchants' ingest and feed the edges: a viewer goes to an origin only when it is
+# clearly nearer than every edge (about 50 ms), so an edge as near as the origin serves the viewer.
+ORIGIN_VIEWER_PENALTY_MS = 50.0
 LOAD_PENALTY_MS = 150.0  # added at 100 % CPU or a full node, quadratic on the way there
 
 

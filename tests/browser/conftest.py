@@ -1,7 +1,7 @@
 """A real Chromium (Debian's, never a downloaded one) against a real embedded platform over HTTP.
 
-The platform serves the API, the local issuer and the pages on a loopback port; the media nodes
-join it when ``media_nodes.embedded`` provides them. Chromium runs headless with a fake camera
+The platform serves the API, the local issuer and the pages on a loopback port, with an origin and
+an edge media node beside it. Chromium runs headless with a fake camera
 and loopback WebRTC (flags from NOTES.md). If Chromium cannot start, the tests fail: a browser
 test that cannot run is a failure, never a skip.
 """
@@ -9,9 +9,9 @@ test that cannot run is a failure, never a skip.
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -20,6 +20,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Viewp
 from crosslive.dev.platform import EmbeddedPlatform
 from functions.shared import config as cfg
 from functions.shared.db import configure_tables
+from media_nodes.embedded import MediaNodeService
 from plugins.manager import builtin_market_plugins
 
 CHROMIUM = os.environ.get("CROSSLIVE_CHROMIUM", "/usr/bin/chromium")
@@ -40,20 +41,25 @@ DESKTOP: ViewportSize = {"width": 1366, "height": 860}
 PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
-def media_services() -> list[Any]:
-    """The origin and edge media nodes, once ``media_nodes.embedded`` exists."""
-    try:
-        from media_nodes.embedded import embedded_media_services  # type: ignore[import-not-found]
-    except ModuleNotFoundError:
-        return []
-    return list(embedded_media_services())
+def media_nodes() -> dict[str, MediaNodeService]:
+    """An origin node and an edge node pulling from it, each its own process (as ``crosslive dev``
+    starts them, without the demo broadcaster: the merchant's browser camera is the source here)."""
+    secret = secrets.token_urlsafe(24)
+    origin = MediaNodeService("origin", "origin", "local", secret)
+    edge = MediaNodeService("edge", "edge", "local-edge", secret, origin=origin)
+    return {"origin": origin, "edge": edge}
 
 
 @pytest.fixture(scope="session")
-def live_platform() -> Iterator[EmbeddedPlatform]:
-    """The whole platform on a loopback port, with the media nodes when they exist."""
+def nodes() -> dict[str, MediaNodeService]:
+    return media_nodes()
+
+
+@pytest.fixture(scope="session")
+def live_platform(nodes: dict[str, MediaNodeService]) -> Iterator[EmbeddedPlatform]:
+    """The whole platform on a loopback port: functions, issuer, pages, origin and edge nodes."""
     plugins = tuple(sorted(builtin_market_plugins()))
-    platform = EmbeddedPlatform(port=0, plugins=plugins, services=media_services())
+    platform = EmbeddedPlatform(port=0, plugins=plugins, services=[nodes["origin"], nodes["edge"]])
     platform.start()
     try:
         yield platform

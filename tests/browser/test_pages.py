@@ -30,7 +30,7 @@ def test_console_sets_up_a_room_and_viewers_see_local_prices(base_url, new_page,
     console.fill("#room-lang", "zh-Hans")
     console.click("#room-form button[type=submit]")
     expect(console.locator("#room-title")).to_have_text("Silk scarves live", timeout=TIMEOUT)
-    room_id = console.evaluate("window.crosslive.roomId")
+    room_id = console.evaluate("window.crosslivePage.roomId")
     assert re.fullmatch(r"[A-Za-z0-9_-]{3,64}", room_id)
     room = api.get(f"/v1/rooms/{room_id}").json()
     assert sorted(room["markets"]) == ["AE", "DE", "ID"] and room["merchant_sub"] == "shop-silk"

@@ -1,15 +1,18 @@
 """One live-commerce story across the two pages, asserted at every step, in a real Chromium.
 
-A merchant (home market CN, host language English) runs a room for ID, DE and AE from the
-console; an Indonesian viewer watches on the viewer page. The viewer asks in Indonesian, the
-host reads it in English tagged as a priority question, launches a flash coupon, the viewer sees
-the countdown and claims it in rupiah, and checkout redeems the code.
+A merchant (home market CN, host language English) goes live from the console's camera (WHIP to
+the origin node); an Indonesian viewer on a phone watches from the edge node the router picks and
+sees the video advance. The viewer asks in Indonesian, the host reads it in English tagged as a
+priority question, launches a flash coupon, the viewer sees the countdown and claims it in rupiah,
+and checkout redeems the code. Then the viewer's node is killed and playback resumes elsewhere.
 """
 
 from __future__ import annotations
 
 import re
+import time
 
+import httpx
 import pytest
 from playwright.sync_api import expect
 
@@ -35,11 +38,55 @@ def story_room(api, issue):
     return {"room_id": room_id, "headers": headers}
 
 
-def test_question_coupon_claim_and_checkout(base_url, new_page, api, issue, story_room, screenshot):
+FRAMES_JS = """async () => {
+    const session = window.crosslivePage.player && window.crosslivePage.player.session;
+    if (!session) return -1;
+    let frames = 0;
+    (await session.pc.getStats()).forEach((r) => {
+        if (r.type === "inbound-rtp" && r.kind === "video") frames += r.framesDecoded || 0;
+    });
+    return frames;
+}"""
+
+
+def go_live(console, base_url, room_id, token, nodes):
+    """The merchant opens the console and publishes the fake camera over WHIP to the origin."""
+    console.goto(f"{base_url}/console?room={room_id}&token={token}")
+    expect(console.locator("#room-title")).not_to_have_text("Merchant console", timeout=TIMEOUT)
+    console.click("#go-live")
+    expect(console.locator("body")).to_have_attribute("data-ingest", "connected", timeout=TIMEOUT)
+    expect(console.locator("#live-badge")).to_have_text("LIVE", timeout=TIMEOUT)
+    expect(console.locator("#ingest-status")).to_contain_text(nodes["origin"].port and "origin")
+    deadline = time.monotonic() + 15
+    frames_in = 0
+    while time.monotonic() < deadline and frames_in == 0:
+        rooms = httpx.get(f"{nodes['origin'].url}/metrics", timeout=2).json()["rooms"]
+        frames_in = rooms.get(room_id, {}).get("frames_in", 0)
+        time.sleep(0.2)
+    assert frames_in > 0, "the origin received no frames from the browser camera"
+
+
+def assert_video_advancing(page, seconds: float = 1.5):
+    """Frames decoded (WebRTC stats) and the video element's clock both move forward."""
+    first = page.evaluate(FRAMES_JS)
+    first_time = page.evaluate("document.querySelector('#video').currentTime")
+    page.wait_for_timeout(int(seconds * 1000))
+    second = page.evaluate(FRAMES_JS)
+    second_time = page.evaluate("document.querySelector('#video').currentTime")
+    assert second > first > 0, (first, second)
+    assert second_time > first_time, (first_time, second_time)
+    size = page.evaluate("[0, 1].map((i) => [document.querySelector('#video').videoWidth,"
+                         " document.querySelector('#video').videoHeight][i])")
+    assert size[0] > 0 and size[1] > 0, size
+
+
+def test_live_story_from_camera_to_checkout(base_url, new_page, api, issue, story_room, screenshot, nodes):
     room_id, merchant = story_room["room_id"], story_room["headers"]
     console = new_page()
-    console.goto(f"{base_url}/console?room={room_id}&token={issue(MERCHANT, 'merchant', 'CN', 'Story Shop')}")
-    expect(console.locator("#room-title")).to_have_text("Batik & silk live", timeout=TIMEOUT)
+
+    # STEP: the merchant goes live from the console (browser camera, WHIP to the origin node).
+    go_live(console, base_url, room_id, issue(MERCHANT, "merchant", "CN", "Story Shop"), nodes)
+    assert api.get(f"/v1/rooms/{room_id}").json()["status"] == "live"
 
     # The Indonesian viewer signs in with the local issuer: the token carries market ID.
     viewer = new_page(locale="id-ID", phone=True)
@@ -48,7 +95,14 @@ def test_question_coupon_claim_and_checkout(base_url, new_page, api, issue, stor
     viewer.fill("#signin-name", "Ayu")
     viewer.click("#signin button[type=submit]")
     expect(viewer.locator("#comment-form")).to_be_visible(timeout=TIMEOUT)
-    assert viewer.evaluate("window.crosslive.me['custom:market']") == "ID"
+    assert viewer.evaluate("window.crosslivePage.me['custom:market']") == "ID"
+
+    # STEP: the viewer in another market is served by the edge node and sees the video advancing.
+    expect(viewer.locator("body")).to_have_attribute("data-player", "playing", timeout=25_000)
+    expect(viewer.locator("body")).to_have_attribute("data-node-role", "edge")
+    assert viewer.evaluate("document.body.dataset.node").startswith("local-edge-")
+    assert_video_advancing(viewer)
+    expect(viewer.locator("#live-badge")).to_have_text("LANGSUNG", timeout=TIMEOUT)
 
     # STEP: the viewer asks in Indonesian.
     viewer.fill("#comment-text", "Pengiriman berapa lama?")
@@ -100,7 +154,7 @@ def test_question_coupon_claim_and_checkout(base_url, new_page, api, issue, stor
     expect(code).not_to_be_empty(timeout=TIMEOUT)
     expect(viewer.locator("#claimed-works")).to_contain_text("Rp")
     coupon_code = code.inner_text()
-    viewer_sub = viewer.evaluate("window.crosslive.me.sub")
+    viewer_sub = viewer.evaluate("window.crosslivePage.me.sub")
     screenshot(viewer, "story-viewer-claimed-phone")
 
     # STEP: checkout redeems the code on a rupiah order; the discount is the one promised.
@@ -115,5 +169,40 @@ def test_question_coupon_claim_and_checkout(base_url, new_page, api, issue, stor
         "code": coupon_code, "holder_sub": viewer_sub, "order_id": "order-1002", "market": "ID",
         "currency": "IDR", "order_total_minor": 25000000})
     assert again.status_code == 409, again.text
+    for page in (console, viewer):
+        assert page.js_errors == [], page.js_errors
+
+
+def test_playback_resumes_on_another_node_when_the_viewer_node_dies(base_url, new_page, api, issue, nodes,
+                                                                     live_platform, screenshot):
+    # GIVEN a live room and a German viewer playing from the edge node
+    merchant = issue("shop-failover", "merchant", "CN", "Failover Shop")
+    room = api.post("/v1/rooms", headers={"Authorization": f"Bearer {merchant}"}, json={
+        "title": "Failover live", "markets": ["DE"], "home_market": "CN", "host_language": "en"}).json()
+    console = new_page()
+    go_live(console, base_url, room["room_id"], merchant, nodes)
+    viewer = new_page(locale="de-DE")
+    viewer_token = issue("viewer-de-9", "viewer", "DE", "Jonas")
+    viewer.goto(f"{base_url}/watch?room={room['room_id']}&token={viewer_token}")
+    expect(viewer.locator("body")).to_have_attribute("data-player", "playing", timeout=25_000)
+    edge_id = viewer.evaluate("document.body.dataset.node")
+    assert viewer.evaluate("document.body.dataset.nodeRole") == "edge"
+    assert_video_advancing(viewer)
+    edge = nodes["edge"]
+    try:
+        # WHEN the edge node's process dies (SIGKILL: no goodbye, no DELETE)
+        assert edge.proc is not None
+        edge.proc.kill()
+        edge.proc.wait(timeout=10)
+        # THEN the player leaves it, asks the router again and plays from the origin
+        expect(viewer.locator("body")).not_to_have_attribute("data-node", edge_id, timeout=25_000)
+        expect(viewer.locator("body")).to_have_attribute("data-player", "playing", timeout=25_000)
+        assert viewer.evaluate("document.body.dataset.nodeRole") == "origin"
+        assert viewer.evaluate("window.crosslivePage.player.failovers") >= 1
+        assert_video_advancing(viewer)
+        screenshot(viewer, "failover-viewer-desktop")
+    finally:
+        edge.stop()
+        edge.start(live_platform)  # the next test gets its edge back
     for page in (console, viewer):
         assert page.js_errors == [], page.js_errors

@@ -21,7 +21,7 @@ const state = {
   currencies: new Map(), products: [], stage: { highlights: [], pinned: null, version: -1, max_highlights: 3 }, campaigns: [],
   ingest: null, stream: null, hostView: null, held: [], fetchedAt: 0,
 };
-window.crosslive = state; // inspected by the end-to-end tests and handy in devtools
+window.crosslivePage = state; // inspected by the end-to-end tests and handy in devtools
 
 // -- sign-in -----------------------------------------------------------------------------------
 

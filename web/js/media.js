@@ -1,4 +1,4 @@
-// WHIP (RFC 9725) publishing and WHEP (draft-ietf-wish-whep) playback from the browser.
+// WHIP (RFC 9725) publishing from the browser camera (playback is media_nodes' crosslive-player.js).
 // Non-trickle: the offer is sent once ICE gathering is complete, so one POST carries everything.
 // VP8 is preferred on both legs (the media nodes forward without re-encoding).
 
@@ -70,33 +70,4 @@ export async function publish(url, token, stream) {
     pc.close();
     throw error;
   }
-}
-
-export async function play(url, token, video, { audio = true } = {}) {
-  const pc = new RTCPeerConnection({ iceServers: [] });
-  const stream = new MediaStream();
-  const videoTransceiver = pc.addTransceiver("video", { direction: "recvonly" });
-  preferCodec(videoTransceiver, "video/VP8");
-  if (audio) pc.addTransceiver("audio", { direction: "recvonly" });
-  pc.addEventListener("track", (event) => {
-    stream.addTrack(event.track);
-    video.srcObject = stream;
-  });
-  try {
-    const resource = await negotiate(pc, url, token);
-    return new Session(pc, resource, token);
-  } catch (error) {
-    pc.close();
-    throw error;
-  }
-}
-
-// Frames decoded so far by the inbound video RTP stream (0 when none yet).
-export async function framesDecoded(pc) {
-  let frames = 0;
-  const stats = await pc.getStats();
-  stats.forEach((report) => {
-    if (report.type === "inbound-rtp" && report.kind === "video") frames += report.framesDecoded || 0;
-  });
-  return frames;
 }

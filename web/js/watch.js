@@ -8,7 +8,6 @@ import { claims, issueLocal, randomId, storeToken, takeToken } from "./auth.js";
 import { loadConfig } from "./config.js";
 import { $, $$, h, toast } from "./dom.js";
 import { bcp47, formatCountdown, pickLanguage, translator } from "./i18n.js";
-import { Player } from "./player.js";
 
 const POLL_STAGE_MS = 1000;
 const POLL_COMMENTS_MS = 1500;
@@ -20,7 +19,7 @@ const state = {
   stageVersion: -1, stageMarket: null, comments: new Map(), offer: null, claimed: new Map(),
   clockSkew: 0, player: null,
 };
-window.crosslive = state; // inspected by the end-to-end tests and handy in devtools
+window.crosslivePage = state; // inspected by the end-to-end tests and handy in devtools
 
 function roomFromUrl() {
   const url = new URL(location.href);
@@ -103,6 +102,7 @@ async function signInLocal(event) {
   const name = $("#signin-name").value.trim() || "Viewer";
   try {
     setToken(await issueLocal(state.config, { sub: randomId("viewer"), role: "viewer", market: state.market, name }));
+    startPlayer();
   } catch (error) {
     toast(String(error.message || error), "error");
   }
@@ -117,23 +117,47 @@ function updateBadge() {
   badge.className = `badge ${live ? "badge-live" : "badge-off"}`;
 }
 
+// Playback is the media nodes' player (media_nodes/static/crosslive-player.js, loaded by the
+// page): routing with RTT probes, WHEP, and re-routing away from a node that fails or stalls.
 function startPlayer() {
-  state.player = new Player({
-    api: state.api, config: state.config, roomId: state.roomId, video: $("#video"),
-    market: () => state.market, token: () => state.token,
-    onStatus: (status, node) => {
-      const text = { connecting: state.t("connecting"), reconnecting: state.t("reconnecting"),
-                     playing: "", waiting: state.t("offline") }[status] ?? status;
+  if (state.player || !state.token || !window.CrosslivePlayer) return;
+  const video = $("#video");
+  const player = new window.CrosslivePlayer({
+    apiBase: state.config.api || "", roomId: state.roomId, token: state.token, video, market: state.market,
+    onStatus: (status) => {
+      if (state.player !== player) return;
+      const live = state.room?.status === "live";
+      const text = {
+        routing: state.t("connecting"), connecting: state.t("connecting"), connected: state.t("connecting"),
+        playing: "", rerouting: state.t("reconnecting"), retrying: live ? state.t("connecting") : state.t("offline"),
+        forbidden: status.error || "403", stopped: "",
+      }[status.state] ?? status.state;
       $("#player-status").textContent = text;
-      $("#node-info").textContent = node ? `${state.t("node")}: ${node.node_id}${node.region ? ` (${node.region})` : ""}` : "";
-      document.body.dataset.player = status;
-      $("#unmute").hidden = status !== "playing" || !$("#video").muted;
+      const node = status.node;
+      $("#node-info").textContent = node ? `${state.t("node")}: ${node.node_id} · ${node.role || ""} · ${node.region || ""}` : "";
+      document.body.dataset.player = status.state;
+      document.body.dataset.node = node ? node.node_id : "";
+      document.body.dataset.nodeRole = node ? node.role || "" : "";
+      $("#unmute").hidden = status.state !== "playing" || !video.muted;
     },
   });
-  state.player.start();
-  const video = $("#video");
-  $("#unmute").addEventListener("click", () => { video.muted = false; $("#unmute").hidden = true; video.play().catch(() => {}); });
+  state.player = player;
+  player.start();
 }
+
+async function restartPlayer() {
+  const old = state.player;
+  state.player = null;
+  if (old) await old.stop();
+  startPlayer();
+}
+
+$("#unmute").addEventListener("click", () => {
+  const video = $("#video");
+  video.muted = false;
+  $("#unmute").hidden = true;
+  video.play().catch(() => {});
+});
 
 // -- stage: product cards and pinned message ----------------------------------------------------
 
@@ -357,7 +381,7 @@ async function main() {
     applyMarket(select.value);
     await ensureToken({ reissue: true });
     setToken(state.token);
-    state.player?.restart();
+    await restartPlayer();
     pollStage(); pollComments(); pollCoupons();
   });
   $("#signin").addEventListener("submit", signInLocal);
