@@ -158,9 +158,14 @@ class WhepViewer:
 
     @classmethod
     async def start(
-        cls, url: str, token: str | None, decode: bool = False, ice_servers: tuple[str, ...] = ()
+        cls,
+        url: str,
+        token: str | None,
+        decode: bool = False,
+        ice_servers: tuple[str, ...] = (),
+        recorder: FrameRecorder | None = None,
     ) -> WhepViewer:
-        recorder = FrameRecorder(decode=decode)
+        recorder = recorder or FrameRecorder(decode=decode)
         pc = RTCPeerConnection(rtc_configuration(ice_servers))
         source = RtpSource(recorder)
         offer = await offer_pull(pc, source)

@@ -14,7 +14,7 @@ from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCRtpSend
 from aiortc.rtcrtpparameters import RTCRtpCodecCapability
 
 from media_nodes.forwarding import aiortc_adapter
-from media_nodes.forwarding.frames import EncodedFrame, FrameAssembler, keyframe_detector
+from media_nodes.forwarding.frames import EncodedFrame, FrameAssembler, keyframe_detector, keyframe_start_detector
 from media_nodes.forwarding.hub import ForwardedTrack, RoomHub
 
 
@@ -40,9 +40,7 @@ def negotiated_codecs(sdp: str) -> dict[str, str]:
             if media.direction == "inactive":
                 continue
             name = media.rtp.codecs[0].mimeType.split("/", 1)[1]
-            out[media.kind] = (
-                "H264" if name.upper() == "H264" else "VP8" if name.upper() == "VP8" else name.lower()
-            )
+            out[media.kind] = "H264" if name.upper() == "H264" else "VP8" if name.upper() == "VP8" else name.lower()
     return out
 
 
@@ -63,6 +61,7 @@ class RtpSource:
         self.assemblers: dict[str, FrameAssembler] = {}
         self._video_receiver: Any = None
         self._video_ssrc: int | None = None
+        self._keyframe_wanted = False  # asked before the first packet told us the SSRC
         self.packets = 0
 
     def watch(self, pc: RTCPeerConnection) -> None:
@@ -82,6 +81,9 @@ class RtpSource:
                 return  # codec not known yet (answer not applied)
             if kind == "video":
                 self._video_ssrc = packet.ssrc
+                if self._keyframe_wanted:
+                    self._keyframe_wanted = False
+                    self.request_keyframe()
             lost_before = assembler.lost
             for frame in assembler.add(packet.sequence_number, packet.timestamp, packet.marker, packet.data):
                 self.hub.on_frame(frame)
@@ -96,22 +98,25 @@ class RtpSource:
         """Codecs are known (the answer is set): assemble frames and feed the hub."""
         self.codecs = dict(codecs)
         for kind, name in codecs.items():
-            detector = keyframe_detector(name) if kind == "video" else (lambda data: True)
-            self.assemblers[kind] = FrameAssembler(kind, detector)
+            if kind == "video":
+                assembler = FrameAssembler(kind, keyframe_detector(name), keyframe_start_detector(name))
+            else:
+                assembler = FrameAssembler(kind, lambda data: True)
+            self.assemblers[kind] = assembler
         self.hub.attach_source(codecs, self.request_keyframe)
 
     def request_keyframe(self) -> None:
         if self._video_receiver is not None and self._video_ssrc is not None:
             aiortc_adapter.fire_and_forget(aiortc_adapter.send_pli(self._video_receiver, self._video_ssrc))
+        else:
+            self._keyframe_wanted = True
 
     @property
     def frames_lost(self) -> int:
         return sum(a.lost for a in self.assemblers.values())
 
 
-async def answer_publisher(
-    pc: RTCPeerConnection, offer_sdp: str, codecs: dict[str, str], source: RtpSource
-) -> str:
+async def answer_publisher(pc: RTCPeerConnection, offer_sdp: str, codecs: dict[str, str], source: RtpSource) -> str:
     """Answer a WHIP offer, receiving only ``codecs``; returns the answer SDP."""
     source.watch(pc)
     await pc.setRemoteDescription(RTCSessionDescription(sdp=offer_sdp, type="offer"))
@@ -144,9 +149,7 @@ async def answer_viewer(
     return pc.localDescription.sdp, tracks
 
 
-async def offer_pull(
-    pc: RTCPeerConnection, source: RtpSource, kinds: tuple[str, ...] = ("video", "audio")
-) -> str:
+async def offer_pull(pc: RTCPeerConnection, source: RtpSource, kinds: tuple[str, ...] = ("video", "audio")) -> str:
     """A receive-only offer (server-to-server WHEP or a headless viewer) tapped into ``source``."""
     source.watch(pc)
     for kind in kinds:

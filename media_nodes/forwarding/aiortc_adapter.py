@@ -61,9 +61,7 @@ def check_compatible() -> None:
         problems.append("RTCRtpReceiver._handle_rtp_packet no longer feeds self.__jitter_buffer.add(packet)")
     if "packet._data = depayload(codec, packet.payload)" not in receiver_src:
         problems.append("RTCRtpReceiver no longer stores the depayloaded frame in packet._data")
-    if "self.__jitter_buffer = JitterBuffer(" not in inspect.getsource(
-        rtcrtpreceiver.RTCRtpReceiver.__init__
-    ):
+    if "self.__jitter_buffer = JitterBuffer(" not in inspect.getsource(rtcrtpreceiver.RTCRtpReceiver.__init__):
         problems.append("RTCRtpReceiver.__init__ no longer creates __jitter_buffer")
     if not hasattr(rtcrtpreceiver.RTCRtpReceiver, "_send_rtcp_pli"):
         problems.append("RTCRtpReceiver._send_rtcp_pli is gone")

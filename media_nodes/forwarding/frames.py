@@ -53,6 +53,29 @@ def is_h264_keyframe(frame: bytes) -> bool:
         start = i + 3
 
 
+def starts_vp8_keyframe(first_packet: bytes) -> bool:
+    """The first packet of a VP8 key frame: frame tag with the key bit, then the start code."""
+    return len(first_packet) >= 6 and (first_packet[0] & 0x01) == 0 and first_packet[3:6] == b"\x9d\x01\x2a"
+
+
+def starts_h264_keyframe(first_packet: bytes) -> bool:
+    """The first packet of an H.264 IDR access unit (depayloaded to Annex-B: AUD, SEI, SPS or IDR)."""
+    for code in (b"\x00\x00\x00\x01", b"\x00\x00\x01"):
+        if first_packet.startswith(code) and len(first_packet) > len(code):
+            return (first_packet[len(code)] & 0x1F) in (5, 6, 7, 9)
+    return False
+
+
+def keyframe_start_detector(codec_name: str) -> Callable[[bytes], bool]:
+    """Recognises the first packet of a keyframe, so a receiver can start on it when it joins."""
+    name = codec_name.upper()
+    if name == "VP8":
+        return starts_vp8_keyframe
+    if name == "H264":
+        return starts_h264_keyframe
+    raise ValueError(f"no keyframe-start detector for {codec_name}")
+
+
 def keyframe_detector(codec_name: str) -> Callable[[bytes], bool]:
     name = codec_name.upper()
     if name == "VP8":
@@ -81,9 +104,15 @@ class TimestampUnwrapper:
 class FrameAssembler:
     """Reassembles video frames by sequence number and releases each on its marker bit."""
 
-    def __init__(self, kind: str, is_keyframe: Callable[[bytes], bool]) -> None:
+    def __init__(
+        self,
+        kind: str,
+        is_keyframe: Callable[[bytes], bool],
+        starts_keyframe: Callable[[bytes], bool] | None = None,
+    ) -> None:
         self.kind = kind
         self._is_keyframe = is_keyframe
+        self._starts_keyframe = starts_keyframe
         self._packets: dict[int, tuple[int, bool, bytes]] = {}  # seq -> (ts, marker, data)
         self._markers: dict[int, int] = {}  # marker seq -> ts, frames waiting for missing packets
         self._boundary: int | None = None  # marker seq of the last released frame
@@ -123,6 +152,9 @@ class FrameAssembler:
             if entry is None:
                 if s == self._boundary:
                     break  # the previous frame ended here: this one is whole
+                joining = self._boundary is None and parts and self._starts_keyframe is not None
+                if joining and self._starts_keyframe(parts[-1]):  # type: ignore[misc]
+                    break  # joining: nothing came before, and this is plainly a keyframe's start
                 return None  # a packet is missing: wait (RTX may still bring it)
             if entry[0] != mts:
                 break  # the previous frame's packet: this one starts after it
@@ -131,10 +163,13 @@ class FrameAssembler:
         else:
             return None
         parts.reverse()
+        data = b"".join(parts)
+        keyframe = self._is_keyframe(data)
+        if self._boundary is None and entry is None and not keyframe:
+            return None  # the start looked like a keyframe's but the frame is not one
         self._release_through(mseq)
         self.released += 1
-        data = b"".join(parts)
-        return EncodedFrame("video", data, self._unwrap(mts), self._is_keyframe(data))
+        return EncodedFrame("video", data, self._unwrap(mts), keyframe)
 
     def _release_through(self, mseq: int) -> None:
         """Forget everything up to ``mseq``; frames still waiting before it are lost."""

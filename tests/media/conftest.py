@@ -62,9 +62,7 @@ async def start_node(embedded: EmbeddedPlatform) -> AsyncIterator[NodeFactory]:
         settings = NodeSettings(**values)
         app = create_node_app(settings)
         server = uvicorn.Server(
-            uvicorn.Config(
-                app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", access_log=False
-            )
+            uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", access_log=False)
         )
         task = asyncio.ensure_future(server.serve())
         for _ in range(500):

@@ -36,9 +36,7 @@ async def test_bad_offers_tokens_and_floods_leave_the_node_and_its_viewers_alone
     node = await start_node(offer_burst=40, offer_rate=1.0)
     room_id = room["room_id"]
     merchant = token("merchant", sub="merchant-1")
-    publisher = await WhipPublisher.start(
-        f"{node.url}/whip/{room_id}", merchant, [TestPatternTrack(160, 120, 30)]
-    )
+    publisher = await WhipPublisher.start(f"{node.url}/whip/{room_id}", merchant, [TestPatternTrack(160, 120, 30)])
     viewer = await WhepViewer.start(f"{node.url}/whep/{room_id}", token("viewer", sub="calm", market="ID"))
     try:
         assert await viewer.wait_frames(5) >= 5
@@ -131,9 +129,7 @@ async def test_bad_offers_tokens_and_floods_leave_the_node_and_its_viewers_alone
                 assert (response.status_code, response.json()["code"]) == (status, code), (url, body[:40])
                 assert response.headers["content-type"].startswith("application/problem+json")
             # PATCH (trickle) is not supported; unknown and foreign sessions cannot be deleted
-            patch = await http.patch(
-                f"{whep}/abcdefgh12", content=b"a=candidate", headers=bearer(viewer_token)
-            )
+            patch = await http.patch(f"{whep}/abcdefgh12", content=b"a=candidate", headers=bearer(viewer_token))
             assert patch.status_code == 405
             missing = await http.delete(f"{whep}/abcdefgh12", headers=bearer(viewer_token))
             assert missing.status_code == 404

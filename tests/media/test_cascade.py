@@ -79,7 +79,10 @@ async def test_a_viewer_whose_node_dies_is_rerouted_and_resumes(start_node, room
     )
     viewer = second = None
     try:
-        # GIVEN the viewer watches through edge A
+        # GIVEN the origin announced the room and the viewer watches through edge A
+        from media_nodes.registry import publisher_nodes
+
+        assert await wait_until(lambda: bool(publisher_nodes(room_id, exclude="reroute-edge-a")))
         viewer = await WhepViewer.start(f"{edge_a.url}/whep/{room_id}", viewer_token)
         assert await viewer.wait_frames(10) >= 10
         url = f"/v1/routing/rooms/{room_id}/nodes"
@@ -93,11 +96,7 @@ async def test_a_viewer_whose_node_dies_is_rerouted_and_resumes(start_node, room
         # THEN within 10 s routing no longer offers edge A, and the player's next pick works
         deadline = time.monotonic() + 10
         while True:
-            nodes = [
-                n
-                for n in client.get(url, headers=headers).json()["nodes"]
-                if n["node_id"].startswith("reroute-")
-            ]
+            nodes = [n for n in client.get(url, headers=headers).json()["nodes"] if n["node_id"].startswith("reroute-")]
             if "reroute-edge-a" not in [n["node_id"] for n in nodes]:
                 break
             assert time.monotonic() < deadline, nodes

@@ -40,9 +40,7 @@ async def test_viewers_get_forwarded_frames_without_any_reencode(start_node, roo
     try:
         # WHEN two viewers of the room's markets watch
         viewers = [
-            await WhepViewer.start(
-                f"{node.url}/whep/{room_id}", token("viewer", sub=f"v{i}", market=m), decode=True
-            )
+            await WhepViewer.start(f"{node.url}/whep/{room_id}", token("viewer", sub=f"v{i}", market=m), decode=True)
             for i, m in enumerate(("ID", "DE"))
         ]
         got = [await v.wait_frames(20, timeout=15) for v in viewers]

@@ -12,6 +12,8 @@ from media_nodes.forwarding.frames import (
     TimestampUnwrapper,
     is_h264_keyframe,
     is_vp8_keyframe,
+    starts_h264_keyframe,
+    starts_vp8_keyframe,
 )
 
 KEY = b"\x00" + b"k" * 9  # VP8: bit 0 of the first byte clear = keyframe
@@ -63,9 +65,7 @@ def test_a_frame_that_never_completes_is_counted_lost_when_a_later_one_is_releas
 
 @settings(max_examples=60, deadline=None)
 @given(st.integers(0, 0xFFFF), st.integers(2, 12), st.randoms(use_true_random=False))
-def test_any_reordering_within_a_frame_yields_the_same_frames(
-    first: int, count: int, rnd: random.Random
-) -> None:
+def test_any_reordering_within_a_frame_yields_the_same_frames(first: int, count: int, rnd: random.Random) -> None:
     frames = [[bytes([1, i, j]) for j in range(rnd.randint(1, 4))] for i in range(count)]
     pk = packets(first, frames)
     head, body = pk[: len(frames[0])], pk[len(frames[0]) :]
@@ -103,3 +103,22 @@ def test_timestamps_unwrap_across_32_bits() -> None:
     assert unwrap(0x00000100) == 0x100000100
     assert unwrap(0xFFFFFF00) == 0xFFFFFF00  # a late packet from before the wrap
     assert unwrap(0x00000200) == 0x100000200
+
+
+def test_a_joining_receiver_starts_on_a_keyframe_that_opens_the_stream() -> None:
+    # GIVEN a stream whose very first packet opens a VP8 keyframe (as a forwarder sends it)
+    key = b"\x10\x02\x00\x9d\x01\x2a" + b"k" * 20
+    assembler = FrameAssembler("video", is_vp8_keyframe, starts_vp8_keyframe)
+    pk = packets(500, [[key[:8], key[8:]], [DELTA]])
+    # THEN the keyframe is released on its marker, not dropped as a partial first frame
+    assert assembler.add(*pk[0]) == []
+    frames = assembler.add(*pk[1])
+    assert [f.data for f in frames] == [key] and frames[0].keyframe
+    # AND a delta that merely starts a stream is still not trusted
+    other = FrameAssembler("video", is_vp8_keyframe, starts_vp8_keyframe)
+    assert other.add(*packets(9, [[DELTA]])[0]) == []
+
+
+def test_h264_keyframe_start() -> None:
+    assert starts_h264_keyframe(b"\x00\x00\x00\x01\x67sps")
+    assert not starts_h264_keyframe(b"\x00\x00\x00\x01\x41slice") and not starts_h264_keyframe(b"\x7c\x85frag")
