@@ -150,6 +150,9 @@ def faq_answers(market: str, language: str) -> list[dict[str, Any]]:
 
     ``{"id": "shipping.time", "tags": ["shipping"], "patterns": ["how long", "berapa lama"],
     "answer": "Delivery to {market_name} takes 5-8 working days."}``
+
+    Placeholders filled when an answer is shown: ``{market_name}``, ``{market}`` (the code) and
+    ``{currency}``; any other braces are shown as written (the conformance suite flags them).
     """
 
 

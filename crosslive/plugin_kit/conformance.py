@@ -49,7 +49,7 @@ from plugins.types import (
 )
 
 Status = Literal["pass", "fail", "warn"]
-FAQ_PLACEHOLDERS = {"market_name", "currency"}
+FAQ_PLACEHOLDERS = {"market_name", "market", "currency"}
 AWS_REGION = re.compile(r"^([a-z]{2}(-[a-z]+)+-\d|\*)$")
 HOOK_NAMES = {name for name in dir(hookspecs) if hasattr(getattr(hookspecs, name), "crosslive_spec")}
 

@@ -201,7 +201,7 @@ def market_faq(
     templates for gets the first language's answers translated, labelled with the engine."""
     profile = profile_of(plugins, code)
     wanted = check_language(language) if language else profile.languages[0]
-    values = {"market_name": profile.name, "currency": profile.currency}
+    values = {"market_name": profile.name, "market": profile.code, "currency": profile.currency}
     answers = plugins.faq_answers(profile.code, wanted)
     if answers:
         return [
