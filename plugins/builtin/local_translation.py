@@ -26,14 +26,19 @@ hookimpl = pluggy.HookimplMarker("crosslive")
 
 HOST_PHRASEBOOK = Path(__file__).parent / "data" / "host_phrasebook.toml"
 ENGINE = "phrasebook"
+_SYMBOLS = {"So", "Sk"}  # emoji, dingbats, modifier symbols
+_JOINERS = {"\u200d", "\ufe0f", "\ufe0e"}  # zero-width joiner, variation selectors of emoji
 _TRIM = " \t\r\n?!.,;:。？！，、…~～\"'“”‘’؟،"
 # A sentence ends at ., !, ? (ASCII, CJK and Arabic forms) followed by space or the end.
 _SENTENCE = re.compile(r"[^.!?。！？؟]+(?:[.!?。！？؟]+|$)")
 
 
 def normalize(text: str) -> str:
-    """The lookup key of a phrase: NFKC, case-folded, single-spaced, outer punctuation trimmed."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split()).strip(_TRIM)
+    """The lookup key of a phrase: NFKC, case-folded, emoji and symbols dropped, single-spaced,
+    outer punctuation trimmed (viewers write "Is it in stock??? 😍")."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    kept = "".join(c for c in folded if c not in _JOINERS and unicodedata.category(c) not in _SYMBOLS)
+    return " ".join(kept.split()).strip(_TRIM)
 
 
 def split_sentences(text: str) -> list[str]:

@@ -270,6 +270,12 @@ def test_hook_routing_preference(manager_with):
         def routing_preference(self, market: str) -> dict[str, Any] | None:
             return {"preferred_regions": ["ap-northeast-1"]} if market == "AE" else None
 
-    assert manager_with(("tokyo", ViaTokyo())).routing_preference("AE").preferred_regions == [
-        "ap-northeast-1"
-    ]
+    assert manager_with(("tokyo", ViaTokyo())).routing_preference("AE").preferred_regions == ["ap-northeast-1"]
+
+
+def test_phrasebook_translation_tolerates_emoji_and_case(manager_with):
+    pm = manager_with()
+    result = pm.translate("IS IT IN STOCK??? 😍👍🏽", "en", "id")
+    assert result is not None and result.translated and result.text == "Apakah stoknya ada?"
+    partial = pm.translate("Is it in stock? Also do you have it in purple?", "en", "id")
+    assert partial is not None and not partial.translated and partial.engine == "none"  # never half-translated
