@@ -383,9 +383,12 @@ def schedule(
         str, Query(min_length=2, max_length=3 * MAX_SCHEDULE_MARKETS, pattern=r"^[A-Za-z]{2}(,[A-Za-z]{2})*$")
     ],
 ) -> ScheduleView:
-    moment = aware(start)
+    return _schedule(plugins, aware(start), markets.upper().split(","))
+
+
+def _schedule(plugins: CrossliveManager, moment: datetime, codes: list[str]) -> ScheduleView:
     views = []
-    for code in dict.fromkeys(markets.upper().split(",")):
+    for code in dict.fromkeys(codes):
         profile = profile_of(plugins, code)
         status = quiet_status(profile, moment)
         text = plugins.format_datetime(moment.timestamp(), profile.time_zone, profile.locale)
@@ -400,6 +403,57 @@ def schedule(
             )
         )
     return ScheduleView(start=moment.isoformat(), markets=views)
+
+
+class RoomSchedule(ScheduleView):
+    room_id: str
+    home: ScheduledStart
+
+
+@router.get(
+    "/rooms/{room_id}/schedule", response_model=RoomSchedule, summary="A room's planned start in its markets' time"
+)
+def room_schedule(
+    room_id: Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")], plugins: Plugins
+) -> RoomSchedule:
+    """The room's ``scheduled_start`` in each market it broadcasts to and in the merchant's home
+    market, each flagged when it falls in that market's quiet hours."""
+    from functions.rooms.access import get_room  # the rooms table; every function may read it
+
+    room = get_room(room_id)
+    if room.scheduled_start is None:
+        raise ApiError(409, "not-scheduled", f"room {room_id!r} has no scheduled start")
+    moment = datetime.fromtimestamp(float(room.scheduled_start), tz=UTC)
+    view = _schedule(plugins, moment, [str(m) for m in room.markets])
+    return RoomSchedule(
+        room_id=room_id, home=_schedule(plugins, moment, [room.home_market]).markets[0], **view.model_dump()
+    )
+
+
+class PolicyView(BaseModel):
+    market: str
+    coupon_policy: dict[str, Any]
+    disclosures: list[DisplayText]
+    moderation_policy: dict[str, Any]
+    data_residency: dict[str, Any]
+
+
+@router.get("/markets/{code}/policies", response_model=PolicyView, summary="A market's coupon and data rules")
+def market_policies(code: MarketCode, plugins: Plugins) -> PolicyView:
+    """Coupon law (with its required disclosures ready for display), comment limits, residency."""
+    profile = profile_of(plugins, code)
+    policy = plugins.coupon_policy(profile.code)
+    disclosures = []
+    for text in policy.disclosures:
+        guess = plugins.detect_language(text, profile.languages)
+        disclosures.append(DisplayText.of(text, guess.language if guess else profile.languages[0]))
+    return PolicyView(
+        market=profile.code,
+        coupon_policy=policy.model_dump(exclude={"disclosures"}),
+        disclosures=disclosures,
+        moderation_policy=plugins.moderation_policy(profile.code).model_dump(),
+        data_residency=plugins.data_residency(profile.code).model_dump(),
+    )
 
 
 # -- app ----------------------------------------------------------------------------------------

@@ -182,3 +182,17 @@ def test_market_list_marks_arabic_names_rtl(client):
     markets = {m["code"]: m for m in client.get("/v1/localization/markets").json()}
     assert {c for c, m in markets.items() if m["display_name"]["dir"] == "rtl"} == set(ARABIC_MARKETS)
     assert markets["AE"]["display_name"]["isolated"] == "\u2067" + markets["AE"]["name"] + "\u2069"
+
+
+def test_policies_with_disclosures_ready_for_display(client):
+    sa = client.get("/v1/localization/markets/SA/policies").json()
+    by_lang = {d["lang"]: d for d in sa["disclosures"]}
+    assert by_lang["ar"]["dir"] == "rtl" and by_lang["ar"]["isolated"].startswith("\u2067")
+    assert by_lang["en"]["dir"] == "ltr"
+    de = client.get("/v1/localization/markets/DE/policies").json()
+    assert de["coupon_policy"]["requires_prior_price"] is True and de["coupon_policy"]["prior_price_days"] == 30
+    assert de["data_residency"]["jurisdiction"] == "EU"
+    assert de["disclosures"][0]["lang"] == "de"
+    us = client.get("/v1/localization/markets/US/policies").json()
+    assert any(d["text"].startswith("#ad") for d in us["disclosures"])
+    assert client.get("/v1/localization/markets/XX/policies").status_code == 404

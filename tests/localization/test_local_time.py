@@ -85,3 +85,49 @@ def test_schedule_bad_input(client):
     assert malformed.status_code == 422
     injected = client.get("/v1/localization/schedule", params={"start": "2026-11-21T12:00:00Z", "markets": "ID;DE"})
     assert injected.status_code == 422
+
+
+def test_room_schedule_in_its_markets_and_home_market(client, auth):
+    # GIVEN a room planned for 2026-11-21 13:00 UTC, broadcasting to TH, FR and SA from CN
+    start = datetime(2026, 11, 21, 13, 0, tzinfo=UTC).timestamp()
+    created = client.post(
+        "/v1/rooms",
+        json={
+            "title": "Tea live",
+            "markets": ["TH", "FR", "SA"],
+            "home_market": "CN",
+            "host_language": "zh-Hans",
+            "scheduled_start": start,
+        },
+        headers=auth("merchant", sub="merchant-sched"),
+    )
+    assert created.status_code == 201, created.text
+    room_id = created.json()["room_id"]
+    # WHEN its schedule is read
+    response = client.get(f"/v1/localization/rooms/{room_id}/schedule")
+    assert response.status_code == 200, response.text
+    body = response.json()
+    local = {m["market"]: m["local_start"] for m in body["markets"]}
+    # THEN each market sees its own wall-clock time, and the host sees Beijing time
+    assert local == {
+        "TH": "2026-11-21T20:00:00+07:00",
+        "FR": "2026-11-21T14:00:00+01:00",
+        "SA": "2026-11-21T16:00:00+03:00",
+    }
+    assert body["home"]["market"] == "CN" and body["home"]["local_start"] == "2026-11-21T21:00:00+08:00"
+    assert next(m for m in body["markets"] if m["market"] == "SA")["display"]["dir"] == "rtl"
+
+
+def test_room_schedule_errors(client, auth):
+    created = client.post(
+        "/v1/rooms",
+        json={"title": "Unplanned", "markets": ["TH"], "home_market": "CN", "host_language": "en"},
+        headers=auth("merchant", sub="merchant-sched"),
+    )
+    room_id = created.json()["room_id"]
+    unplanned = client.get(f"/v1/localization/rooms/{room_id}/schedule")
+    assert unplanned.status_code == 409 and unplanned.json()["code"] == "not-scheduled"
+    missing = client.get("/v1/localization/rooms/no-such-room/schedule")
+    assert missing.status_code == 404 and missing.json()["code"] == "room-not-found"
+    bad = client.get("/v1/localization/rooms/..%2Fetc/schedule")
+    assert bad.status_code in (404, 422)
