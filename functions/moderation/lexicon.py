@@ -118,3 +118,9 @@ def matcher_for(plugins: CrossliveManager, market: str) -> Matcher:
                 found = Matcher(plugins.moderation_lexicon(market.upper()), all_safe_words())
                 _matchers[key] = found
     return found
+
+
+def warm(plugins: CrossliveManager, markets: Iterable[str]) -> None:
+    """Build the matchers of ``markets`` now (at container start) rather than on a first comment."""
+    for market in markets:
+        matcher_for(plugins, market)

@@ -82,7 +82,7 @@ def start_rate_checks(
     """
     window = int(now // WINDOW_SECONDS)
     expires = (window + 2) * WINDOW_SECONDS + 60
-    text_hash = hashlib.blake2b(normalized.encode(), digest_size=12).hexdigest()
+    text_hash = hashlib.blake2b(normalized.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
     tracked = len(normalized.strip()) >= MIN_TRACKED_TEXT and policy.duplicate_window_seconds > 0
     limit = policy.max_comments_per_minute
     if new_account:

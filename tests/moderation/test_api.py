@@ -23,9 +23,7 @@ def _post_comment(client: TestClient, room_id: str, text: str, headers: dict[str
 # -- compliance check -------------------------------------------------------------------------
 
 
-def test_compliance_check_names_each_rule_and_market(
-    client: TestClient, auth: Auth, room: dict[str, Any]
-) -> None:
+def test_compliance_check_names_each_rule_and_market(client: TestClient, auth: Auth, room: dict[str, Any]) -> None:
     # GIVEN a room of merchant-1 (home CN) broadcasting to ID, DE and AE
     # WHEN the merchant checks a script with an absolute claim, a cure claim and pork
     response = client.post(
@@ -60,9 +58,7 @@ def test_compliance_check_accepts_facts(client: TestClient, auth: Auth, room: di
     }
 
 
-def test_compliance_check_uses_declared_categories(
-    client: TestClient, auth: Auth, room: dict[str, Any]
-) -> None:
+def test_compliance_check_uses_declared_categories(client: TestClient, auth: Auth, room: dict[str, Any]) -> None:
     response = client.post(
         f"/v1/moderation/rooms/{room['room_id']}/compliance-check",
         json={"text": "Gift set number 5", "categories": ["alcohol"]},
@@ -71,13 +67,9 @@ def test_compliance_check_uses_declared_categories(
     assert {v["rule"] for v in response.json()["violations"]} == {"AE-restricted-alcohol", "ID-alcohol"}
 
 
-def test_compliance_check_is_for_the_room_owner_only(
-    client: TestClient, auth: Auth, room: dict[str, Any]
-) -> None:
+def test_compliance_check_is_for_the_room_owner_only(client: TestClient, auth: Auth, room: dict[str, Any]) -> None:
     url = f"/v1/moderation/rooms/{room['room_id']}/compliance-check"
-    assert (
-        client.post(url, json={"text": "hi"}, headers=auth("merchant", sub="merchant-2")).status_code == 403
-    )
+    assert client.post(url, json={"text": "hi"}, headers=auth("merchant", sub="merchant-2")).status_code == 403
     assert client.post(url, json={"text": "hi"}).status_code == 401
     assert (
         client.post(
@@ -96,9 +88,7 @@ def test_compliance_check_bad_input(client: TestClient, auth: Auth, room: dict[s
         response = client.post(url, json=body, headers=headers)
         assert response.status_code == 422, body
         assert response.headers["content-type"] == "application/problem+json"
-    malformed = client.post(
-        url, content=b"{not json", headers={**headers, "content-type": "application/json"}
-    )
+    malformed = client.post(url, content=b"{not json", headers={**headers, "content-type": "application/json"})
     assert malformed.status_code == 422
     invalid_utf8 = client.post(
         url, content=b'{"text": "\xff\xfe"}', headers={**headers, "content-type": "application/json"}
@@ -131,9 +121,7 @@ def test_room_mute_rejects_comments_until_lifted_and_is_audited(
     # THEN their next comment is refused, with the reason
     refused = _post_comment(client, room_id, "halo lagi kak", troll)
     assert refused.status_code == 403 and refused.json()["code"] == "author-muted"
-    listed = client.get(
-        f"/v1/moderation/rooms/{room_id}/sanctions", headers=auth("merchant", sub="merchant-1")
-    )
+    listed = client.get(f"/v1/moderation/rooms/{room_id}/sanctions", headers=auth("merchant", sub="merchant-1"))
     assert [s["sub"] for s in listed.json()] == ["troll-1"]
     # WHEN the mute is lifted THEN they may comment again
     assert (
@@ -150,18 +138,14 @@ def test_room_mute_rejects_comments_until_lifted_and_is_audited(
         ).status_code
         == 404
     )
-    audit = client.get(
-        f"/v1/moderation/rooms/{room_id}/audit", headers=auth("merchant", sub="merchant-1")
-    ).json()
+    audit = client.get(f"/v1/moderation/rooms/{room_id}/audit", headers=auth("merchant", sub="merchant-1")).json()
     assert [(e["action"], e["target_sub"]) for e in audit][:2] == [("unmute", "troll-1"), ("mute", "troll-1")]
     assert audit[1]["actor_sub"] == "merchant-1" and audit[1]["reason"] == "spam"
 
 
 def test_platform_ban_needs_a_moderator(client: TestClient, auth: Auth, room: dict[str, Any]) -> None:
     url = "/v1/moderation/sanctions/spammer-9"
-    assert (
-        client.put(url, json={"kind": "ban"}, headers=auth("merchant", sub="merchant-1")).status_code == 403
-    )
+    assert client.put(url, json={"kind": "ban"}, headers=auth("merchant", sub="merchant-1")).status_code == 403
     assert client.put(url, json={"kind": "ban"}, headers=auth("viewer", sub="v-1")).status_code == 403
     response = client.put(url, json={"kind": "ban", "reason": "bot"}, headers=auth("moderator", sub="mod-1"))
     assert response.status_code == 200 and response.json()["expires_at"] is None
@@ -175,9 +159,7 @@ def test_platform_ban_needs_a_moderator(client: TestClient, auth: Auth, room: di
 def test_sanction_authorization_and_bad_input(client: TestClient, auth: Auth, room: dict[str, Any]) -> None:
     url = f"/v1/moderation/rooms/{room['room_id']}/sanctions/victim-1"
     # another merchant, a viewer, no token, a forged token
-    assert (
-        client.put(url, json={"kind": "mute"}, headers=auth("merchant", sub="merchant-2")).status_code == 403
-    )
+    assert client.put(url, json={"kind": "mute"}, headers=auth("merchant", sub="merchant-2")).status_code == 403
     assert client.put(url, json={"kind": "mute"}, headers=auth("viewer", sub="v-2")).status_code == 403
     assert client.put(url, json={"kind": "mute"}).status_code == 401
     forged = jwt.encode(
@@ -193,10 +175,7 @@ def test_sanction_authorization_and_bad_input(client: TestClient, auth: Auth, ro
         "not-the-key",
         algorithm="HS256",
     )
-    assert (
-        client.put(url, json={"kind": "mute"}, headers={"Authorization": f"Bearer {forged}"}).status_code
-        == 401
-    )
+    assert client.put(url, json={"kind": "mute"}, headers={"Authorization": f"Bearer {forged}"}).status_code == 401
     headers = auth("merchant", sub="merchant-1")
     for body in (
         {},
@@ -247,10 +226,7 @@ def test_held_comment_is_approved_once(client: TestClient, auth: Auth, room: dic
         headers=auth("moderator", sub="mod-2"),
     )
     assert approved.status_code == 200 and approved.json()["status"] == "published"
-    assert (
-        client.get(f"/v1/moderation/rooms/{room_id}/queue", headers=auth("moderator", sub="mod-2")).json()
-        == []
-    )
+    assert client.get(f"/v1/moderation/rooms/{room_id}/queue", headers=auth("moderator", sub="mod-2")).json() == []
     # WHEN the same decision (or the opposite one) is replayed THEN 409 and nothing changes
     for decision in ("approve", "reject"):
         replay = client.post(
@@ -264,9 +240,7 @@ def test_held_comment_is_approved_once(client: TestClient, auth: Auth, room: dic
 
 def test_held_comment_rejected_and_unknown_ids(client: TestClient, auth: Auth, room: dict[str, Any]) -> None:
     room_id = room["room_id"]
-    posted = _post_comment(
-        client, room_id, "WhatsApp saya +62 812 3456 7890", auth("viewer", sub="wa-1", market="ID")
-    )
+    posted = _post_comment(client, room_id, "WhatsApp saya +62 812 3456 7890", auth("viewer", sub="wa-1", market="ID"))
     comment_id = posted.json()["comment_id"]
     mod = auth("merchant", sub="merchant-1")
     assert (

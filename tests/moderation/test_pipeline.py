@@ -15,11 +15,7 @@ Ctx = Callable[..., CommentContext]
 
 def test_clean_comment_is_published_as_written(context: Ctx) -> None:
     verdict = moderate_comment("Is this scarf available in red?", context("US"))
-    assert (
-        verdict.action == "publish"
-        and verdict.text == "Is this scarf available in red?"
-        and not verdict.reasons
-    )
+    assert verdict.action == "publish" and verdict.text == "Is this scarf available in red?" and not verdict.reasons
 
 
 def test_profanity_is_masked_and_the_rest_kept(context: Ctx) -> None:
@@ -44,9 +40,7 @@ def test_slur_is_rejected_silently(context: Ctx) -> None:
 def test_viewer_link_is_held_but_a_moderator_may_post_it(context: Ctx) -> None:
     viewer = moderate_comment("cheaper at www.cheap-scarves.com", context("US"))
     assert viewer.action == "hold" and any(r.code == "link" for r in viewer.reasons)
-    moderator = moderate_comment(
-        "size guide: www.shop.com/sizes", context("US", author_roles=frozenset({"moderator"}))
-    )
+    moderator = moderate_comment("size guide: www.shop.com/sizes", context("US", author_roles=frozenset({"moderator"})))
     assert moderator.action == "publish"
 
 
@@ -60,9 +54,7 @@ def test_contact_ids_follow_the_market_policy(context: Ctx) -> None:
 def test_muted_and_banned_authors_are_rejected_with_reason(context: Ctx) -> None:
     ctx = context("US")
     now = time.time()
-    sanctions.place(
-        sanctions.room_scope(ctx.room_id), ctx.author_sub, "mute", "mod-1", now, duration_seconds=600
-    )
+    sanctions.place(sanctions.room_scope(ctx.room_id), ctx.author_sub, "mute", "mod-1", now, duration_seconds=600)
     verdict = moderate_comment("hello", ctx)
     assert verdict.action == "reject" and verdict.reasons[0].code == "muted"
     sanctions.place(sanctions.PLATFORM, ctx.author_sub, "ban", "admin-1", now)
@@ -121,11 +113,27 @@ def test_hosts_comments_get_compliance_of_every_market_viewers_do_not(context: C
         home_market="CN",
     )
     verdict = moderate_comment("全网最低价，100%治愈失眠", host)
-    assert verdict.action == "reject" and any(
-        r.code == "compliance" and r.market == "CN" for r in verdict.reasons
-    )
+    assert verdict.action == "reject" and any(r.code == "compliance" and r.market == "CN" for r in verdict.reasons)
     viewer = moderate_comment(
         "这个颜色最好看",
         context("CN", room_merchant_sub="merchant-9", room_markets=("ID",), home_market="CN"),
     )
     assert viewer.action == "publish"
+
+
+def test_any_string_gets_a_verdict(context: Ctx) -> None:
+    # the comments function validates text first; moderation must still never fail on odd input
+    for text in (
+        "",
+        " ",
+        "\x00\x01\x7f",
+        "a" * 5000,
+        "\ud800 lone surrogate",
+        "<script>alert(1)</script>",
+        "\u202eevil\u202c",
+        "😀" * 100,
+        "ｆｕｃｋ" * 200,
+    ):
+        verdict = moderate_comment(text, context("US"))
+        assert verdict.action in ("publish", "mask", "hold", "reject")
+        assert len(verdict.text) == len(text)  # masking never changes the length or drops characters

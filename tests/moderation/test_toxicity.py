@@ -36,9 +36,7 @@ def result(toxicity: float, insult: float = 0.0) -> dict[str, Any]:
 
 @pytest.fixture
 def comprehend() -> Any:
-    client = boto3.client(
-        "comprehend", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
-    )
+    client = boto3.client("comprehend", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
     with Stubber(client) as stubber:
         yield client, stubber
         stubber.assert_no_pending_responses()
@@ -136,14 +134,8 @@ def test_screen_deletes_what_comprehend_flags(
     assert [c.comment_id for c, _ in deleted] == [rude]
     assert store.get_comment(room_id, rude).status == "deleted"
     assert store.get_comment(room_id, kind).status == "published"
-    audit = client.get(
-        f"/v1/moderation/rooms/{room_id}/audit", headers=auth("merchant", sub="merchant-1")
-    ).json()
-    assert (
-        audit[0]["action"] == "auto-delete"
-        and audit[0]["comment_id"] == rude
-        and "INSULT" in audit[0]["detail"]
-    )
+    audit = client.get(f"/v1/moderation/rooms/{room_id}/audit", headers=auth("merchant", sub="merchant-1")).json()
+    assert audit[0]["action"] == "auto-delete" and audit[0]["comment_id"] == rude and "INSULT" in audit[0]["detail"]
 
 
 def test_stream_handler_uses_the_local_scores_without_a_plugin(

@@ -1,0 +1,61 @@
+"""Links, phone numbers and messenger ids; prices, sizes and order numbers are not contacts."""
+
+from __future__ import annotations
+
+import pytest
+
+from functions.moderation.contacts import find_contacts, find_links, scan
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "visit www.cheap.com now",
+        "buy at shop-deal(dot)xyz",
+        "ａｂｃ．ｃｏｍ",
+        "see http://x.io/a",
+        "wa.me/6281234567",
+        "cheaper at scarves.shop/deal",
+        "t.me/cheapdeals",
+    ],
+)
+def test_links_are_found(text: str) -> None:
+    assert find_links(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "加微信 abc12345",
+        "WhatsApp +62 812 3456 7890",
+        "call 0812-3456-7890",
+        "line id: shop_girl88",
+        "vx:abc123456",
+        "wa: 081234567890",
+        "ไลน์ shopgirl99",
+        "telegram @cheap_deals",
+    ],
+)
+def test_contacts_are_found(text: str) -> None:
+    assert find_contacts(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "price is 1.250.000 rupiah",
+        "harga 150000",
+        "100% cotton, size 38",
+        "order #12345678?",
+        "2.5 kg please",
+        "line dress please",
+        "jawaban apa kak",
+        "Rp 99.000 free ongkir",
+        "size 38-40",
+        "I want 2 pcs. thanks!",
+        "hello.everyone",
+        "ukuran 3.5 inch",
+    ],
+)
+def test_ordinary_numbers_and_words_are_not(text: str) -> None:
+    assert scan(text) == ([], [])
