@@ -236,7 +236,7 @@ class LocalPipBundler:
     def __init__(self, extras: tuple[str, ...]) -> None:
         self.extras = extras
 
-    def try_bundle(self, output_dir: str, **_options: Any) -> bool:
+    def try_bundle(self, output_dir: str, *_options: Any, **_kwargs: Any) -> bool:
         build_bundle(Path(output_dir), log=lambda msg: print(msg, file=sys.stderr), extras=self.extras)
         return True
 

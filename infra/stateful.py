@@ -14,6 +14,7 @@ from constructs import Construct
 
 from crosslive.regions import RegionConfig
 from infra.nag import acknowledge
+from infra.secrets import create_secrets, import_secrets
 from infra.tables import all_table_specs, create_table, physical_name
 
 ROLE_GROUPS = ("viewer", "merchant", "moderator", "admin")
@@ -42,6 +43,9 @@ class StatefulStack(Stack):
             replicas = replica_regions if (spec.replicated and region.role == "origin") else []
             self.tables[spec.short_name] = create_table(self, table_prefix, spec, replicas)
 
+        self.secrets = (
+            create_secrets(self, table_prefix, replica_regions) if region.role == "origin" else import_secrets(self, table_prefix)
+        )
         self.user_pool: cognito.UserPool | None = None
         self.user_pool_client: cognito.UserPoolClient | None = None
         if region.role == "origin":

@@ -17,13 +17,16 @@ from aws_cdk import aws_apigatewayv2_integrations as integrations
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import custom_resources as cr
 from constructs import Construct
 
 from crosslive.regions import RegionConfig
 from functions import FUNCTIONS
 from functions.shared import config as cfg
 from infra.bundling import LAMBDA_RUNTIME, functions_code
+from infra.media_fleet import MediaFleet
 from infra.nag import acknowledge
+from infra.secrets import COUPON_KEY, PUSH_SECRET
 from infra.stateful import StatefulStack
 from infra.tables import all_table_specs
 
@@ -109,6 +112,12 @@ class StatelessStack(Stack):
         self.functions: dict[str, lambda_.Function] = {}
         for name in FUNCTIONS:
             self.functions[name] = self._function(name, functions_code(name), env, table_arns)
+        self._secrets(stateful)
+        stun = self.node.try_get_context("crosslive:stunServers") or "stun:stun.l.google.com:19302"
+        self.media_fleet = MediaFleet(
+            self, "Media", region=region, env=env, table_arns=table_arns, secrets=stateful.secrets, stun_servers=stun
+        )
+        self._stream_consumers(stateful, env, table_arns, table_prefix)
         self.api = self._api()
 
     # -- pieces -------------------------------------------------------------------------------
@@ -156,7 +165,9 @@ class StatelessStack(Stack):
             arns.extend(f"{arn}/index/{index.name}" for index in specs[short].indexes)
         return arns
 
-    def _function(self, name: str, code: lambda_.Code, env: dict[str, str], table_arns: list[str]) -> lambda_.Function:
+    def _function(
+        self, name: str, code: lambda_.Code, env: dict[str, str], table_arns: list[str], handler: str | None = None
+    ) -> lambda_.Function:
         log_group = logs.LogGroup(self, f"Logs-{name}", retention=logs.RetentionDays.ONE_MONTH)
         role = iam.Role(self, f"Role-{name}", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
         log_group.grant_write(role)
@@ -166,7 +177,7 @@ class StatelessStack(Stack):
             runtime=LAMBDA_RUNTIME,
             architecture=lambda_.Architecture.X86_64,
             code=code,
-            handler=f"functions.{name}.app.handler",
+            handler=handler or f"functions.{name}.app.handler",
             memory_size=MEMORY_MB.get(name, DEFAULT_MEMORY_MB),
             timeout=Duration.seconds(15),
             environment={**env, "POWERTOOLS_SERVICE_NAME": name},
@@ -185,6 +196,70 @@ class StatelessStack(Stack):
             "actions support no resource-level permissions. Table access lists exact table and index ARNs.",
         )
         return function
+
+    def _secrets(self, stateful: StatefulStack) -> None:
+        """Give each function the ARN of (and read access to) exactly the secrets it uses."""
+        for secret_def, users in ((COUPON_KEY, ("coupons",)), (PUSH_SECRET, ("comments",))):
+            secret = stateful.secrets[secret_def.key]
+            for name in users:
+                self.functions[name].add_environment(secret_def.env, secret.secret_arn)
+                secret.grant_read(self.functions[name])
+
+    def _stream_consumers(self, stateful: StatefulStack, env: dict[str, str], table_arns: list[str],
+                          table_prefix: str) -> None:
+        """Functions fed by the comments table's stream in this region.
+
+        The comments table is a global table: every replica's stream carries every region's
+        writes, so each region's fan-out pushes all comments to its own nodes (no explicit relay).
+        In an edge the replica's stream ARN is read at deploy time (DescribeTable).
+        """
+        comments_table = f"{table_prefix}-comments"
+        table = stateful.tables.get("comments")
+        if table is not None:
+            stream_arn = table.table_stream_arn
+        else:
+            lookup = cr.AwsCustomResource(
+                self,
+                "CommentsStreamArn",
+                on_update=cr.AwsSdkCall(
+                    service="DynamoDB", action="describeTable", parameters={"TableName": comments_table},
+                    physical_resource_id=cr.PhysicalResourceId.of(f"{comments_table}-stream"),
+                    output_paths=["Table.LatestStreamArn"],
+                ),
+                policy=cr.AwsCustomResourcePolicy.from_sdk_calls(
+                    resources=[self.format_arn(service="dynamodb", resource="table", resource_name=comments_table)]
+                ),
+                install_latest_aws_sdk=False,
+            )
+            stream_arn = lookup.get_response_field("Table.LatestStreamArn")
+        if not stream_arn:
+            return
+        consumers = [("comments-fanout", "functions.comments.fanout.handler", "comments", (PUSH_SECRET,))]
+        if "comprehend-toxicity" in self.region_config.plugins:
+            consumers.append(("toxicity", "functions.moderation.toxicity.stream_handler", "moderation", ()))
+        for short, handler, code_of, secret_defs in consumers:
+            function = self._function(short, functions_code(code_of), env, table_arns, handler=handler)
+            for secret_def in secret_defs:
+                secret = stateful.secrets[secret_def.key]
+                function.add_environment(secret_def.env, secret.secret_arn)
+                secret.grant_read(function)
+            function.add_to_role_policy(iam.PolicyStatement(
+                actions=["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator",
+                         "dynamodb:ListStreams"],
+                resources=[stream_arn],
+            ))
+            function.add_event_source_mapping(
+                f"Stream-{short}",
+                event_source_arn=stream_arn,
+                starting_position=lambda_.StartingPosition.LATEST,
+                batch_size=100,
+                retry_attempts=2,
+                bisect_batch_on_error=True,
+                report_batch_item_failures=False,
+            )
+            if short == "toxicity":
+                function.add_to_role_policy(iam.PolicyStatement(actions=EXTRA_ACTIONS["moderation"], resources=["*"]))
+            self.functions[short] = function
 
     def _api(self) -> apigwv2.HttpApi:
         api = apigwv2.HttpApi(
@@ -209,7 +284,8 @@ class StatelessStack(Stack):
             throttle=apigwv2.ThrottleSettings(rate_limit=5000, burst_limit=2000),
             access_log_settings=_AccessLogs(access_logs),
         )
-        for name, function in self.functions.items():
+        for name in FUNCTIONS:
+            function = self.functions[name]
             integration = integrations.HttpLambdaIntegration(f"Integration-{name}", function)
             for path in (f"/v1/{name}", f"/v1/{name}/{{proxy+}}"):
                 api.add_routes(path=path, methods=[apigwv2.HttpMethod.ANY], integration=integration)

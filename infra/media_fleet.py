@@ -1,0 +1,166 @@
+"""The media-node fleet of a region: EC2 instances running ``python -m media_nodes``.
+
+Why EC2 and not Lambda/Fargate: WebRTC needs long-lived UDP flows on public addresses; every node
+is reached directly by viewers (ICE host/srflx candidates), so each instance gets a public IP in
+a public subnet (no NAT in the media path), a UDP port range open to the world, and the HTTP
+signalling port (WHIP/WHEP/push). One worker process per vCPU (``--workers 0``), each a full node
+with its own registry item: mediasoup's model.
+
+At boot the instance reads the fleet's shared secrets from Secrets Manager into a root-only env
+file (never in the template or user data), installs the code from an S3 asset with pip, and runs
+the node under systemd. Nodes register and heartbeat in the ``media-nodes`` table; the routing
+function ranks them, and dead ones leave the ranking within ten seconds.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aws_cdk import Duration, Stack
+from aws_cdk import aws_autoscaling as autoscaling
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3_assets as s3_assets
+from aws_cdk import aws_secretsmanager as secretsmanager
+from constructs import Construct
+
+from crosslive.regions import RegionConfig
+from infra.nag import acknowledge
+from infra.secrets import NODE_SECRET, PUSH_SECRET
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+HTTP_PORT = 8443  # first worker's signalling port; worker i listens on HTTP_PORT + i
+MAX_WORKERS = 64
+SOURCE_EXCLUDES = [
+    ".git", ".venv", "node_modules", "cdk.out", ".cache", "tests", "test-artifacts", "docs", "web",
+    "**/__pycache__", "*.egg-info", ".mypy_cache", ".ruff_cache", ".pytest_cache",
+]
+
+
+class MediaFleet(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, region: RegionConfig, env: dict[str, str],
+                 table_arns: list[str], secrets: dict[str, secretsmanager.ISecret], stun_servers: str) -> None:
+        super().__init__(scope, construct_id)
+        stack = Stack.of(self)
+        media = region.media
+        self.vpc = ec2.Vpc(
+            self, "Vpc", max_azs=2, nat_gateways=0,
+            subnet_configuration=[ec2.SubnetConfiguration(name="media", subnet_type=ec2.SubnetType.PUBLIC, cidr_mask=24)],
+        )
+        self.vpc.add_flow_log("FlowLogs", destination=ec2.FlowLogDestination.to_cloud_watch_logs(
+            logs.LogGroup(self, "FlowLogGroup", retention=logs.RetentionDays.ONE_MONTH)))
+
+        self.security_group = ec2.SecurityGroup(self, "NodesSecurityGroup", vpc=self.vpc, allow_all_outbound=True,
+                                                description="crosslive media nodes: signalling + RTP/RTCP")
+        workers = media.workers_per_node or MAX_WORKERS
+        self.security_group.add_ingress_rule(
+            ec2.Peer.any_ipv4(), ec2.Port.tcp_range(HTTP_PORT, HTTP_PORT + workers - 1),
+            "WHIP/WHEP signalling, comment push WebSocket (one port per worker)",
+        )
+        self.security_group.add_ingress_rule(
+            ec2.Peer.any_ipv4(), ec2.Port.udp_range(media.udp_port_min, media.udp_port_max), "WebRTC media (ICE/DTLS/SRTP)"
+        )
+        acknowledge(
+            self.security_group, "AwsSolutions::AwsSolutions-EC23",
+            "Media nodes are public endpoints by design: viewers and broadcasters anywhere connect to the "
+            "signalling ports and send/receive RTP on the UDP range; every request is token-authenticated.",
+        )
+
+        role = iam.Role(self, "Role", assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"))
+        role.add_to_policy(iam.PolicyStatement(
+            actions=["dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:PutItem", "dynamodb:UpdateItem",
+                     "dynamodb:DeleteItem", "dynamodb:DescribeTable"],
+            resources=table_arns,
+        ))
+        for secret_def in (NODE_SECRET, PUSH_SECRET):
+            secrets[secret_def.key].grant_read(role)
+        log_group = logs.LogGroup(self, "NodeLogs", retention=logs.RetentionDays.ONE_MONTH)
+        log_group.grant_write(role)
+        role.add_managed_policy(iam.ManagedPolicy.from_aws_managed_policy_name("AmazonSSMManagedInstanceCore"))
+        acknowledge(
+            role, "AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]",
+            "Session Manager replaces SSH for operators (no inbound SSH port); this is AWS's maintained policy for it.",
+        )
+
+        source = s3_assets.Asset(self, "Source", path=str(REPO_ROOT), exclude=SOURCE_EXCLUDES)
+        role.add_to_policy(iam.PolicyStatement(  # exactly this object, not the whole asset bucket
+            actions=["s3:GetObject"],
+            resources=[stack.format_arn(service="s3", region="", account="", resource=source.s3_bucket_name,
+                                        resource_name=source.s3_object_key)],
+        ))
+        user_data = ec2.UserData.for_linux()
+        env_lines = [f"{k}={v}" for k, v in sorted(env.items())] + [
+            f"CROSSLIVE_MEDIA_ICE_SERVERS={stun_servers}",
+            "CROSSLIVE_MEDIA_HEARTBEAT=2",
+        ]
+        user_data.add_commands(
+            "set -euo pipefail",
+            "dnf install -y python3.11 python3.11-pip unzip jq",
+            "install -d -m 0755 /opt/crosslive /etc/crosslive",
+            f"aws s3 cp {source.s3_object_url} /opt/crosslive/source.zip",
+            "cd /opt/crosslive && unzip -oq source.zip -d src && python3.11 -m venv .venv",
+            "/opt/crosslive/.venv/bin/pip install --quiet '/opt/crosslive/src[media]'",
+            # Secrets: read at boot into a root-only file; never in the template or user data.
+            "umask 077",
+            f"NODE_SECRET=$(aws secretsmanager get-secret-value --region {stack.region} "
+            f"--secret-id {secrets[NODE_SECRET.key].secret_arn} --query SecretString --output text)",
+            f"PUSH_SECRET=$(aws secretsmanager get-secret-value --region {stack.region} "
+            f"--secret-id {secrets[PUSH_SECRET.key].secret_arn} --query SecretString --output text)",
+            "IMDS=$(curl -sX PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 300')",
+            "PUBLIC=$(curl -sH \"X-aws-ec2-metadata-token: $IMDS\" http://169.254.169.254/latest/meta-data/public-hostname)",
+            "INSTANCE=$(curl -sH \"X-aws-ec2-metadata-token: $IMDS\" http://169.254.169.254/latest/meta-data/instance-id)",
+            "cat > /etc/crosslive/node.env <<ENV",
+            *env_lines,
+            "CROSSLIVE_MEDIA_NODE_ID=$INSTANCE",
+            f"CROSSLIVE_MEDIA_PUBLIC_URL=http://$PUBLIC:{{port}}",
+            "CROSSLIVE_MEDIA_NODE_SECRET=$NODE_SECRET",
+            "CROSSLIVE_PUSH_SECRET=$PUSH_SECRET",
+            "ENV",
+            "cat > /etc/systemd/system/crosslive-media.service <<'UNIT'",
+            "[Unit]",
+            "Description=crosslive media node (one worker per vCPU)",
+            "After=network-online.target",
+            "[Service]",
+            "EnvironmentFile=/etc/crosslive/node.env",
+            f"ExecStart=/opt/crosslive/.venv/bin/python -m media_nodes --host 0.0.0.0 --port {HTTP_PORT} "
+            f"--workers {media.workers_per_node or 0}",
+            "Restart=always",
+            "RestartSec=2",
+            "LimitNOFILE=65536",
+            "[Install]",
+            "WantedBy=multi-user.target",
+            "UNIT",
+            "systemctl daemon-reload && systemctl enable --now crosslive-media",
+        )
+
+        launch_template = ec2.LaunchTemplate(
+            self, "LaunchTemplate",
+            instance_type=ec2.InstanceType(media.instance_type),
+            machine_image=ec2.MachineImage.latest_amazon_linux2023(),
+            role=role,
+            security_group=self.security_group,
+            user_data=user_data,
+            require_imdsv2=True,
+            associate_public_ip_address=True,
+            detailed_monitoring=True,
+            block_devices=[ec2.BlockDevice(device_name="/dev/xvda", volume=ec2.BlockDeviceVolume.ebs(
+                20, encrypted=True, volume_type=ec2.EbsDeviceVolumeType.GP3))],
+        )
+        self.group = autoscaling.AutoScalingGroup(
+            self, "Nodes",
+            vpc=self.vpc,
+            vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PUBLIC),
+            launch_template=launch_template,
+            min_capacity=media.nodes,
+            max_capacity=media.nodes * 2,
+            desired_capacity=media.nodes,
+            health_checks=autoscaling.HealthChecks.ec2(grace_period=Duration.minutes(5)),
+            update_policy=autoscaling.UpdatePolicy.rolling_update(max_batch_size=1, min_instances_in_service=max(0, media.nodes - 1)),
+        )
+        self.group.scale_on_cpu_utilization("Cpu", target_utilization_percent=60)
+        acknowledge(
+            self.group, "AwsSolutions::AwsSolutions-AS3",
+            "Scaling events are visible in the Auto Scaling activity history and CloudWatch; node health is "
+            "watched through the registry heartbeats the routing function reads, not through notifications.",
+        )

@@ -1,0 +1,79 @@
+"""The media fleet, the shared secrets and the stream consumers in every region."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from aws_cdk.assertions import Match
+
+from crosslive.regions import load_regions
+from infra.secrets import ALL_SECRETS
+
+REGIONS = {r.name: r for r in load_regions()}
+
+
+@pytest.mark.parametrize("region", sorted(REGIONS))
+def test_media_fleet_matches_the_region_file(template, region):
+    config = REGIONS[region]
+    stateless = template(region, "stateless")
+    stateless.has_resource_properties(
+        "AWS::AutoScaling::AutoScalingGroup",
+        {"MinSize": str(config.media.nodes), "DesiredCapacity": str(config.media.nodes)},
+    )
+    stateless.has_resource_properties(
+        "AWS::EC2::LaunchTemplate",
+        {"LaunchTemplateData": Match.object_like({
+            "InstanceType": config.media.instance_type,
+            "MetadataOptions": Match.object_like({"HttpTokens": "required"}),
+        })},
+    )
+    stateless.has_resource_properties(
+        "AWS::EC2::SecurityGroup",
+        {"SecurityGroupIngress": Match.array_with([Match.object_like({
+            "IpProtocol": "udp", "FromPort": config.media.udp_port_min, "ToPort": config.media.udp_port_max,
+        })])},
+    )
+
+
+def test_node_user_data_reads_secrets_at_boot_and_holds_none(template):
+    stateless = template("singapore", "stateless")
+    templates = stateless.find_resources("AWS::EC2::LaunchTemplate")
+    user_data = json.dumps(next(iter(templates.values()))["Properties"]["LaunchTemplateData"]["UserData"])
+    assert "secretsmanager get-secret-value" in user_data
+    assert "resolve:secretsmanager" not in user_data  # no value is templated in
+    assert "python -m media_nodes" in user_data
+
+
+def test_origin_generates_secrets_replicated_to_every_edge(template):
+    edges = sorted(r.aws_region for r in REGIONS.values() if r.role == "edge")
+    secrets = template("singapore", "stateful").find_resources("AWS::SecretsManager::Secret")
+    assert len(secrets) == len(ALL_SECRETS)
+    for secret in secrets.values():
+        props = secret["Properties"]
+        assert "GenerateSecretString" in props and "SecretString" not in props
+        assert sorted(r["Region"] for r in props["ReplicaRegions"]) == edges
+    for edge in (r.name for r in REGIONS.values() if r.role == "edge"):
+        template(edge, "stateful").resource_count_is("AWS::SecretsManager::Secret", 0)
+
+
+@pytest.mark.parametrize("region", sorted(REGIONS))
+def test_functions_get_secret_arns_not_values(template, region):
+    stateless = template(region, "stateless")
+    stateless.has_resource_properties("AWS::Lambda::Function", {
+        "Handler": "functions.coupons.app.handler",
+        "Environment": {"Variables": Match.object_like({"CROSSLIVE_COUPON_KEY_SECRET_ARN": Match.any_value()})},
+    })
+    for function in stateless.find_resources("AWS::Lambda::Function").values():
+        variables = function["Properties"].get("Environment", {}).get("Variables", {})
+        assert "CROSSLIVE_COUPON_KEY" not in variables and "CROSSLIVE_PUSH_SECRET" not in variables
+
+
+@pytest.mark.parametrize("region", sorted(REGIONS))
+def test_comment_fanout_consumes_the_regional_stream(template, region):
+    stateless = template(region, "stateless")
+    stateless.has_resource_properties("AWS::Lambda::Function", {"Handler": "functions.comments.fanout.handler"})
+    stateless.has_resource_properties("AWS::Lambda::EventSourceMapping", {"StartingPosition": "LATEST"})
+    if REGIONS[region].role == "edge":
+        # The replica's stream ARN is only known at deploy time.
+        assert stateless.find_resources("Custom::AWS")
