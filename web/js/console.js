@@ -71,7 +71,7 @@ async function openRoom(roomId) {
   renderPriceInputs();
   renderCouponMarkets();
   state.stage.version = -1;
-  await Promise.all([loadProducts(), pollStage(), pollHost(), pollCampaigns()]);
+  await Promise.all([loadProducts(), pollStage(), pollHost(), pollCampaigns(), pollSanctions()]);
   showObs();
 }
 
@@ -218,7 +218,7 @@ function renderHost() {
     h("div", { class: "meta small", text: `${q.authors} viewers · ${q.markets.join(", ")}${q.tags.length ? " · " + q.tags.join(", ") : ""}` }))));
   $("#host-comments").replaceChildren(...view.items.map((c) => commentItem(c, [
     h("button", { type: "button", class: "small", text: c.pinned ? "Unpin" : "Pin", onclick: () => pinComment(c) }),
-    c.kind === "viewer" ? h("button", { type: "button", class: "small", text: "Hide", onclick: () => moderate(c, "rejected") }) : null,
+    c.kind === "viewer" ? h("button", { type: "button", class: "small", text: "Hide", onclick: () => hide(c) }) : null,
     c.kind === "viewer" ? h("button", { type: "button", class: "small", text: "Mute 10 min", onclick: () => sanction(c, "mute") }) : null,
     c.kind === "viewer" ? h("button", { type: "button", class: "small", text: "Ban", onclick: () => sanction(c, "ban") }) : null,
   ])));
@@ -227,8 +227,9 @@ function renderHost() {
 function renderHeld() {
   $("#held").replaceChildren(...state.held.map((c) => commentItem(c, [
     h("span", { class: "tag tag-held", text: (c.reasons || []).map((r) => r.code).join(", ") || "held" }),
-    h("button", { type: "button", class: "small", text: "Approve", onclick: () => moderate(c, "published") }),
-    h("button", { type: "button", class: "small", text: "Reject", onclick: () => moderate(c, "rejected") }),
+    h("button", { type: "button", class: "small", text: "Approve", onclick: () => decide(c, "approve") }),
+    h("button", { type: "button", class: "small", text: "Reject", onclick: () => decide(c, "reject") }),
+    h("button", { type: "button", class: "small", text: "Mute 10 min", onclick: () => sanction(c, "mute") }),
   ])));
   if (!state.held.length) $("#held").append(h("li", { class: "muted small", text: "Nothing held." }));
 }
@@ -242,21 +243,50 @@ async function pinComment(comment) {
   } catch (error) { toast(error.message, "error"); }
 }
 
-async function moderate(comment, status) {
+// Held comments are decided through moderation's review queue; a published one is hidden by
+// deleting it (its author and the room's moderators can); mutes and bans are room sanctions.
+async function decide(comment, decision) {
   try {
-    await state.api.post(`/v1/moderation/rooms/${state.roomId}/comments/${comment.comment_id}/decision`,
-      { status });
+    await state.api.post(`/v1/moderation/rooms/${state.roomId}/queue/${comment.comment_id}/${decision}`, { reason: "console" });
+    toast(decision === "approve" ? "Published" : "Rejected", "ok");
+    pollHost();
+  } catch (error) { toast(error.message, "error"); }
+}
+
+async function hide(comment) {
+  try {
+    await state.api.del(`/v1/comments/rooms/${state.roomId}/comments/${comment.comment_id}`);
     pollHost();
   } catch (error) { toast(error.message, "error"); }
 }
 
 async function sanction(comment, kind) {
   try {
-    const body = { user_sub: comment.author_sub, kind, reason: "console" };
+    const body = { kind, reason: `console: ${comment.comment_id}` };
     if (kind === "mute") body.duration_seconds = 600;
-    await state.api.post(`/v1/moderation/rooms/${state.roomId}/sanctions`, body);
-    toast(`${kind} ${comment.author_name || comment.author_sub}`, "ok");
+    await state.api.put(`/v1/moderation/rooms/${state.roomId}/sanctions/${encodeURIComponent(comment.author_sub)}`, body);
+    toast(`${kind === "mute" ? "Muted" : "Banned"} ${comment.author_name || comment.author_sub}`, "ok");
+    pollSanctions();
   } catch (error) { toast(error.message, "error"); }
+}
+
+async function lift(sub) {
+  try {
+    await state.api.del(`/v1/moderation/rooms/${state.roomId}/sanctions/${encodeURIComponent(sub)}`);
+    pollSanctions();
+  } catch (error) { toast(error.message, "error"); }
+}
+
+async function pollSanctions() {
+  if (!state.roomId) return;
+  try {
+    const active = await state.api.get(`/v1/moderation/rooms/${state.roomId}/sanctions`);
+    $("#sanctions").replaceChildren(...active.map((s) => h("li", { class: "item", dataset: { sub: s.sub, kind: s.kind } },
+      h("div", { class: "meta" }, h("span", { class: "tag tag-held", text: s.kind }), ` ${s.sub}`,
+        s.expires_at ? ` · until ${new Date(s.expires_at * 1000).toLocaleTimeString()}` : ""),
+      h("div", { class: "actions small" }, h("button", { type: "button", class: "small", text: "Lift", onclick: () => lift(s.sub) })))));
+    if (!active.length) $("#sanctions").append(h("li", { class: "muted small", text: "Nobody muted or banned." }));
+  } catch { /* next poll */ }
 }
 
 async function hostSay(event) {
@@ -473,9 +503,7 @@ async function afterSignIn() {
 }
 
 async function main() {
-  state.config = await loadConfig();
-  state.api = new Api(state.config.api, () => state.token);
-  setToken(takeToken("merchant"));
+  // Listeners first: no form is usable before its handler exists.
   $("#signin").addEventListener("submit", signIn);
   $("#room-select").addEventListener("change", (e) => openRoom(e.target.value));
   $("#room-new").addEventListener("click", () => { $("#room-form").hidden = false; });
@@ -489,11 +517,16 @@ async function main() {
   $("#unpin").addEventListener("click", unpin);
   $("#coupon-form").addEventListener("submit", launchCoupon);
   $("#c-kind").addEventListener("change", renderCouponKind);
+  state.config = await loadConfig();
+  state.api = new Api(state.config.api, () => state.token);
+  setToken(takeToken("merchant"));
   if (state.token) await afterSignIn();
   setInterval(pollHost, POLL_HOST_MS);
   setInterval(pollStage, POLL_STAGE_MS);
   setInterval(pollCampaigns, POLL_CAMPAIGNS_MS);
+  setInterval(pollSanctions, 5000);
   setInterval(() => state.campaigns.length && renderCampaigns(), 1000);
+  document.body.dataset.ready = "1";
 }
 
 main().catch((error) => {

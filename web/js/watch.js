@@ -354,6 +354,10 @@ function every(ms, fn) {
 }
 
 async function main() {
+  // Listeners first: a form must never be usable (and natively submitted) before its handler exists.
+  $("#signin").addEventListener("submit", signInLocal);
+  $("#comment-form").addEventListener("submit", postComment);
+  $("#claim").addEventListener("click", claimOffer);
   state.config = await loadConfig();
   state.api = new Api(state.config.api, () => state.token);
   state.roomId = roomFromUrl();
@@ -384,9 +388,6 @@ async function main() {
     await restartPlayer();
     pollStage(); pollComments(); pollCoupons();
   });
-  $("#signin").addEventListener("submit", signInLocal);
-  $("#comment-form").addEventListener("submit", postComment);
-  $("#claim").addEventListener("click", claimOffer);
   pickLanguage([state.language]);
   await loadClaimed();
   startPlayer();
@@ -397,6 +398,7 @@ async function main() {
   setInterval(async () => {
     try { state.room = await state.api.get(`/v1/rooms/${state.roomId}`, undefined, { auth: false }); updateBadge(); } catch { /* keep */ }
   }, 5000);
+  document.body.dataset.ready = "1";
 }
 
 main().catch((error) => {
