@@ -40,14 +40,10 @@ def test_registered_plugin_overrides_profile_through_the_api(client):
     localization_app.dependency_overrides[plugins_dependency] = lambda: pm
     try:
         after = client.get("/v1/localization/markets/SA").json()
-        quiet = client.get(
-            "/v1/localization/markets/SA/quiet-hours", params={"at": "2026-11-21T23:00:00Z"}
-        ).json()
+        quiet = client.get("/v1/localization/markets/SA/quiet-hours", params={"at": "2026-11-21T23:00:00Z"}).json()
     finally:
         localization_app.dependency_overrides.pop(plugins_dependency)
     assert after["quiet_hours"] == {"start": "01:00", "end": "09:00"} != before["quiet_hours"]
-    assert (
-        after["display_name"]["text"] == "المملكة العربية السعودية" and after["display_name"]["dir"] == "rtl"
-    )
+    assert after["display_name"]["text"] == "المملكة العربية السعودية" and after["display_name"]["dir"] == "rtl"
     assert quiet["quiet"] is True  # 02:00 in Riyadh is quiet only under the override
     assert client.get("/v1/localization/markets/SA").json() == before

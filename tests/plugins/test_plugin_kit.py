@@ -54,9 +54,7 @@ def test_new_writes_a_complete_package(tmp_path):
     } <= files
     pyproject = (package / "pyproject.toml").read_text()
     assert '[project.entry-points.crosslive]\ncrosslive-market-kx = "crosslive_market_kx.plugin"' in pyproject
-    assert not any(
-        "${" in p.read_text() for p in package.rglob("*") if p.is_file()
-    )  # every placeholder filled
+    assert not any("${" in p.read_text() for p in package.rglob("*") if p.is_file())  # every placeholder filled
 
 
 def test_scaffolded_plugin_conforms_unmodified(tmp_path):
@@ -126,10 +124,7 @@ def test_check_cli_reports_failures_clearly(tmp_path):
         sys.modules.pop("kit_bad_plugin", None)
     assert result.exit_code == 1
     out = result.output
-    assert (
-        "FAIL  QX CLDR: currency 'QQQ' not in CLDR/ISO 4217; time zone 'Mars/Base' not in the IANA database"
-        in out
-    )
+    assert "FAIL  QX CLDR: currency 'QQQ' not in CLDR/ISO 4217; time zone 'Mars/Base' not in the IANA database" in out
     assert "FAIL  QX compliance_rules: R1: banned_term rule without terms" in out
     assert "FAIL  QX faq_answers[en]: unknown placeholders ['days']" in out
     assert "kit_bad_plugin: DOES NOT conform" in out
@@ -143,10 +138,7 @@ def test_check_cli_on_a_builtin_module_passes():
 
 def test_check_cli_unknown_target():
     result = CliRunner().invoke(main, ["plugins", "check", "no_such_plugin_pkg"])
-    assert (
-        result.exit_code != 0
-        and "neither an installed crosslive plugin nor an importable module" in result.output
-    )
+    assert result.exit_code != 0 and "neither an installed crosslive plugin nor an importable module" in result.output
 
 
 API_PROBE = """
@@ -193,9 +185,7 @@ def test_installed_package_is_picked_up_through_the_entry_point(tmp_path):
         assert dist in dict(pm.list_name_plugin())
         # ... the localization API of a region with every installed plugin serves the new market ...
         env = {**os.environ, "POWERTOOLS_LOG_LEVEL": "ERROR"}
-        probe = subprocess.run(
-            [VENV_PYTHON, "-c", API_PROBE], capture_output=True, text=True, timeout=300, env=env
-        )
+        probe = subprocess.run([VENV_PYTHON, "-c", API_PROBE], capture_output=True, text=True, timeout=300, env=env)
         assert probe.returncode == 0, probe.stderr
         seen = json.loads(probe.stdout.strip().splitlines()[-1])
         assert seen["profile"]["currency"] == "KES" and seen["profile"]["name"] == "Kenya"
@@ -219,8 +209,6 @@ def test_installed_package_is_picked_up_through_the_entry_point(tmp_path):
         )
         assert tests.returncode == 0, tests.stdout + tests.stderr
     finally:
-        subprocess.run(
-            [VENV_PYTHON, "-m", "pip", "uninstall", "-y", "-q", dist], capture_output=True, timeout=300
-        )
+        subprocess.run([VENV_PYTHON, "-m", "pip", "uninstall", "-y", "-q", dist], capture_output=True, timeout=300)
         importlib.invalidate_caches()
     assert dist not in {ep.name for ep in entry_points(group="crosslive")}  # uninstalled: gone again
