@@ -56,7 +56,9 @@ def go_live(console, base_url, room_id, token, nodes):
     console.click("#go-live")
     expect(console.locator("body")).to_have_attribute("data-ingest", "connected", timeout=TIMEOUT)
     expect(console.locator("#live-badge")).to_have_text("LIVE", timeout=TIMEOUT)
-    expect(console.locator("#ingest-status")).to_contain_text(nodes["origin"].port and "origin")
+    expect(console.locator("#ingest-status")).to_contain_text("origin")
+    # the same origin WHIP endpoint is offered for OBS, with the merchant's token
+    expect(console.locator("#obs-url")).to_have_text(f"{nodes['origin'].url}/whip/{room_id}")
     deadline = time.monotonic() + 15
     frames_in = 0
     while time.monotonic() < deadline and frames_in == 0:
@@ -123,6 +125,15 @@ def test_live_story_from_camera_to_checkout(base_url, new_page, api, issue, stor
     first_viewer_item = console.locator("#host-comments li[data-kind='viewer']").first
     expect(first_viewer_item).to_have_attribute("data-id", question["comment_id"])
     screenshot(console, "story-console-question")
+
+    # STEP: the host answers in English; the viewer gets it over the node's push socket, in Indonesian.
+    expect(viewer.locator("body")).to_have_attribute("data-push", "live", timeout=TIMEOUT)
+    console.fill("#host-say-text", "Free shipping!")
+    console.click("#host-say button[type=submit]")
+    answer = viewer.locator("#comments li.host")
+    expect(answer.locator(".text")).to_have_text("Gratis ongkir!", timeout=TIMEOUT)
+    expect(answer.locator(".original")).to_have_text("Free shipping!")
+    expect(answer).to_have_attribute("data-via", "push", timeout=TIMEOUT)  # not (only) the list API
 
     # STEP: the host launches a flash coupon: Rp20.000 off in ID, for 2 minutes.
     console.select_option("#c-kind", "fixed")

@@ -10,6 +10,7 @@ import { loadConfig } from "./config.js";
 import { $, h, toast } from "./dom.js";
 import { formatCountdown } from "./i18n.js";
 import { publish } from "./media.js";
+import { CommentPush } from "./push.js";
 import { routeIngest } from "./routing.js";
 
 const POLL_HOST_MS = 1500;
@@ -133,6 +134,7 @@ async function showObs() {
     const node = await ingestNode();
     $("#obs-url").textContent = node.whip_url;
     $("#obs-token").textContent = state.token;
+    watchPush(node);
   } catch (error) {
     $("#obs-url").textContent = `unavailable: ${error.message}`;
   }
@@ -150,6 +152,7 @@ async function goLive() {
     status.textContent = `Publishing to ${node.node_id}…`;
     state.ingest = await publish(node.whip_url, state.token, state.stream);
     state.ingest.node = node;
+    watchPush(node);
     state.ingest.pc.addEventListener("connectionstatechange", () => {
       const s = state.ingest?.pc.connectionState;
       status.textContent = `WHIP ${s} · ${node.node_id}`;
@@ -176,6 +179,24 @@ async function stopLive() {
 }
 
 // -- comments: host view, hot questions, held queue ----------------------------------------------
+
+// The host view is an aggregate (translated into the host's language, priority first, clustered
+// into hot questions), so the console reads it from the API; the origin's push socket only says
+// when to read it again, so a new comment shows up within one round trip instead of one poll.
+let refreshTimer = null;
+function watchPush(node) {
+  if (state.push?.baseUrl === node.base_url) return;
+  state.push?.close();
+  state.push = new CommentPush({
+    baseUrl: node.base_url, roomId: state.roomId, token: state.token,
+    onEvents: () => {
+      clearTimeout(refreshTimer);
+      refreshTimer = setTimeout(pollHost, 150);
+    },
+    onState: (s) => { document.body.dataset.push = s; },
+  });
+  state.push.connect();
+}
 
 async function pollHost() {
   if (!state.roomId) return;

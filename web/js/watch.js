@@ -8,16 +8,18 @@ import { claims, issueLocal, randomId, storeToken, takeToken } from "./auth.js";
 import { loadConfig } from "./config.js";
 import { $, $$, h, toast } from "./dom.js";
 import { bcp47, formatCountdown, pickLanguage, translator } from "./i18n.js";
+import { CommentPush } from "./push.js";
 
 const POLL_STAGE_MS = 1000;
 const POLL_COMMENTS_MS = 1500;
+const CATCH_UP_MS = 10000; // while the push socket is live, the list API only catches up
 const POLL_COUPONS_MS = 2000;
 
 const state = {
   config: null, api: null, roomId: null, room: null, markets: new Map(), market: null, profile: null,
   language: "en", locale: "en", t: translator("en"), token: null, me: null,
   stageVersion: -1, stageMarket: null, comments: new Map(), offer: null, claimed: new Map(),
-  clockSkew: 0, player: null,
+  clockSkew: 0, player: null, push: null, lastPoll: 0,
 };
 window.crosslivePage = state; // inspected by the end-to-end tests and handy in devtools
 
@@ -139,6 +141,7 @@ function startPlayer() {
       document.body.dataset.node = node ? node.node_id : "";
       document.body.dataset.nodeRole = node ? node.role || "" : "";
       $("#unmute").hidden = status.state !== "playing" || !video.muted;
+      if (["connected", "playing"].includes(status.state)) ensurePush(node);
     },
   });
   state.player = player;
@@ -148,6 +151,8 @@ function startPlayer() {
 async function restartPlayer() {
   const old = state.player;
   state.player = null;
+  state.push?.close(); // the token may have changed with the market
+  state.push = null;
   if (old) await old.stop();
   startPlayer();
 }
@@ -198,6 +203,8 @@ function buy(card) {
 // -- comments ----------------------------------------------------------------------------------
 
 async function pollComments() {
+  if (state.push?.state === "live" && Date.now() - state.lastPoll < CATCH_UP_MS) return;
+  state.lastPoll = Date.now();
   try {
     const page = await state.api.get(`/v1/comments/rooms/${state.roomId}`,
       { lang: state.language, limit: 50, order: "newest" });
@@ -210,13 +217,44 @@ async function pollComments() {
   } catch { /* next poll */ }
 }
 
-function renderComment(comment, existing) {
+// Push events from the media node: new comments, status changes (approved, pinned), removals.
+function applyPushEvents(events) {
+  for (const event of events) {
+    const comment = event.comment;
+    if (!comment) continue;
+    const known = state.comments.get(comment.comment_id);
+    if (event.type === "comment.remove" || comment.status === "deleted" || comment.status === "rejected") {
+      if (known && !(state.me && comment.author_sub === state.me.sub)) {
+        known.el.remove();
+        state.comments.delete(comment.comment_id);
+      }
+      continue;
+    }
+    const translation = comment.translations?.[state.language] || comment.translations?.[state.language.split("-")[0]];
+    const view = { ...comment, translation: translation || comment.translation || null };
+    if (known) renderComment(view, known.el, "push");
+    else renderComment(view, undefined, "push");
+  }
+}
+
+function ensurePush(node) {
+  const base = node?.probe_url ? new URL(node.probe_url).origin : null;
+  if (!base || !state.token || state.push?.baseUrl === base) return;
+  state.push?.close();
+  state.push = new CommentPush({
+    baseUrl: base, roomId: state.roomId, token: state.token, onEvents: applyPushEvents,
+    onState: (s) => { document.body.dataset.push = s; },
+  });
+  state.push.connect();
+}
+
+function renderComment(comment, existing, via = "list") {
   const translated = comment.translation && comment.translation.translated &&
     comment.translation.text !== comment.text;
   const mine = state.me && comment.author_sub === state.me.sub;
   const el = h("li", {
     class: `comment ${comment.kind}${mine ? " mine" : ""}`,
-    dataset: { id: comment.comment_id, status: comment.status, lang: comment.language },
+    dataset: { id: comment.comment_id, status: comment.status, lang: comment.language, via },
   },
   h("span", { class: "who", text: comment.kind === "auto-faq" ? state.t("auto_reply") : (comment.author_name || "…") }),
   h("span", { class: "text", text: translated ? comment.translation.text : comment.text, lang: translated ? state.language : comment.language, dir: "auto" }),
