@@ -33,62 +33,120 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 HTTP_PORT = 8443  # first worker's signalling port; worker i listens on HTTP_PORT + i
 MAX_WORKERS = 64
 SOURCE_EXCLUDES = [
-    ".git", ".venv", "node_modules", "cdk.out", ".cache", "tests", "test-artifacts", "docs", "web",
-    "**/__pycache__", "*.egg-info", ".mypy_cache", ".ruff_cache", ".pytest_cache",
+    ".git",
+    ".venv",
+    "node_modules",
+    "cdk.out",
+    ".cache",
+    "tests",
+    "test-artifacts",
+    "docs",
+    "web",
+    "**/__pycache__",
+    "*.egg-info",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
 ]
 
 
 class MediaFleet(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, region: RegionConfig, env: dict[str, str],
-                 table_arns: list[str], secrets: dict[str, secretsmanager.ISecret], stun_servers: str) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        region: RegionConfig,
+        env: dict[str, str],
+        table_arns: list[str],
+        secrets: dict[str, secretsmanager.ISecret],
+        stun_servers: str,
+    ) -> None:
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
         media = region.media
         self.vpc = ec2.Vpc(
-            self, "Vpc", max_azs=2, nat_gateways=0,
-            subnet_configuration=[ec2.SubnetConfiguration(name="media", subnet_type=ec2.SubnetType.PUBLIC, cidr_mask=24)],
+            self,
+            "Vpc",
+            max_azs=2,
+            nat_gateways=0,
+            subnet_configuration=[
+                ec2.SubnetConfiguration(name="media", subnet_type=ec2.SubnetType.PUBLIC, cidr_mask=24)
+            ],
         )
-        self.vpc.add_flow_log("FlowLogs", destination=ec2.FlowLogDestination.to_cloud_watch_logs(
-            logs.LogGroup(self, "FlowLogGroup", retention=logs.RetentionDays.ONE_MONTH)))
+        self.vpc.add_flow_log(
+            "FlowLogs",
+            destination=ec2.FlowLogDestination.to_cloud_watch_logs(
+                logs.LogGroup(self, "FlowLogGroup", retention=logs.RetentionDays.ONE_MONTH)
+            ),
+        )
 
-        self.security_group = ec2.SecurityGroup(self, "NodesSecurityGroup", vpc=self.vpc, allow_all_outbound=True,
-                                                description="crosslive media nodes: signalling + RTP/RTCP")
+        self.security_group = ec2.SecurityGroup(
+            self,
+            "NodesSecurityGroup",
+            vpc=self.vpc,
+            allow_all_outbound=True,
+            description="crosslive media nodes: signalling + RTP/RTCP",
+        )
         workers = media.workers_per_node or MAX_WORKERS
         self.security_group.add_ingress_rule(
-            ec2.Peer.any_ipv4(), ec2.Port.tcp_range(HTTP_PORT, HTTP_PORT + workers - 1),
+            ec2.Peer.any_ipv4(),
+            ec2.Port.tcp_range(HTTP_PORT, HTTP_PORT + workers - 1),
             "WHIP/WHEP signalling, comment push WebSocket (one port per worker)",
         )
         self.security_group.add_ingress_rule(
-            ec2.Peer.any_ipv4(), ec2.Port.udp_range(media.udp_port_min, media.udp_port_max), "WebRTC media (ICE/DTLS/SRTP)"
+            ec2.Peer.any_ipv4(),
+            ec2.Port.udp_range(media.udp_port_min, media.udp_port_max),
+            "WebRTC media (ICE/DTLS/SRTP)",
         )
         acknowledge(
-            self.security_group, "AwsSolutions::AwsSolutions-EC23",
+            self.security_group,
+            "AwsSolutions::AwsSolutions-EC23",
             "Media nodes are public endpoints by design: viewers and broadcasters anywhere connect to the "
             "signalling ports and send/receive RTP on the UDP range; every request is token-authenticated.",
         )
 
         role = iam.Role(self, "Role", assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"))
-        role.add_to_policy(iam.PolicyStatement(
-            actions=["dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:PutItem", "dynamodb:UpdateItem",
-                     "dynamodb:DeleteItem", "dynamodb:DescribeTable"],
-            resources=table_arns,
-        ))
+        role.add_to_policy(
+            iam.PolicyStatement(
+                actions=[
+                    "dynamodb:GetItem",
+                    "dynamodb:Query",
+                    "dynamodb:Scan",
+                    "dynamodb:PutItem",
+                    "dynamodb:UpdateItem",
+                    "dynamodb:DeleteItem",
+                    "dynamodb:DescribeTable",
+                ],
+                resources=table_arns,
+            )
+        )
         for secret_def in (NODE_SECRET, PUSH_SECRET):
             secrets[secret_def.key].grant_read(role)
         log_group = logs.LogGroup(self, "NodeLogs", retention=logs.RetentionDays.ONE_MONTH)
         log_group.grant_write(role)
         role.add_managed_policy(iam.ManagedPolicy.from_aws_managed_policy_name("AmazonSSMManagedInstanceCore"))
         acknowledge(
-            role, "AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]",
+            role,
+            "AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]",
             "Session Manager replaces SSH for operators (no inbound SSH port); this is AWS's maintained policy for it.",
         )
 
         source = s3_assets.Asset(self, "Source", path=str(REPO_ROOT), exclude=SOURCE_EXCLUDES)
-        role.add_to_policy(iam.PolicyStatement(  # exactly this object, not the whole asset bucket
-            actions=["s3:GetObject"],
-            resources=[stack.format_arn(service="s3", region="", account="", resource=source.s3_bucket_name,
-                                        resource_name=source.s3_object_key)],
-        ))
+        role.add_to_policy(
+            iam.PolicyStatement(  # exactly this object, not the whole asset bucket
+                actions=["s3:GetObject"],
+                resources=[
+                    stack.format_arn(
+                        service="s3",
+                        region="",
+                        account="",
+                        resource=source.s3_bucket_name,
+                        resource_name=source.s3_object_key,
+                    )
+                ],
+            )
+        )
         user_data = ec2.UserData.for_linux()
         env_lines = [f"{k}={v}" for k, v in sorted(env.items())] + [
             f"CROSSLIVE_MEDIA_ICE_SERVERS={stun_servers}",
@@ -107,13 +165,14 @@ class MediaFleet(Construct):
             f"--secret-id {secrets[NODE_SECRET.key].secret_arn} --query SecretString --output text)",
             f"PUSH_SECRET=$(aws secretsmanager get-secret-value --region {stack.region} "
             f"--secret-id {secrets[PUSH_SECRET.key].secret_arn} --query SecretString --output text)",
-            "IMDS=$(curl -sX PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 300')",
-            "PUBLIC=$(curl -sH \"X-aws-ec2-metadata-token: $IMDS\" http://169.254.169.254/latest/meta-data/public-hostname)",
-            "INSTANCE=$(curl -sH \"X-aws-ec2-metadata-token: $IMDS\" http://169.254.169.254/latest/meta-data/instance-id)",
+            "IMDS=$(curl -sX PUT http://169.254.169.254/latest/api/token "
+            "-H 'X-aws-ec2-metadata-token-ttl-seconds: 300')",
+            'PUBLIC=$(curl -sH "X-aws-ec2-metadata-token: $IMDS" http://169.254.169.254/latest/meta-data/public-hostname)',
+            'INSTANCE=$(curl -sH "X-aws-ec2-metadata-token: $IMDS" http://169.254.169.254/latest/meta-data/instance-id)',
             "cat > /etc/crosslive/node.env <<ENV",
             *env_lines,
             "CROSSLIVE_MEDIA_NODE_ID=$INSTANCE",
-            f"CROSSLIVE_MEDIA_PUBLIC_URL=http://$PUBLIC:{{port}}",
+            "CROSSLIVE_MEDIA_PUBLIC_URL=http://$PUBLIC:{port}",
             "CROSSLIVE_MEDIA_NODE_SECRET=$NODE_SECRET",
             "CROSSLIVE_PUSH_SECRET=$PUSH_SECRET",
             "ENV",
@@ -135,7 +194,8 @@ class MediaFleet(Construct):
         )
 
         launch_template = ec2.LaunchTemplate(
-            self, "LaunchTemplate",
+            self,
+            "LaunchTemplate",
             instance_type=ec2.InstanceType(media.instance_type),
             machine_image=ec2.MachineImage.latest_amazon_linux2023(),
             role=role,
@@ -144,11 +204,16 @@ class MediaFleet(Construct):
             require_imdsv2=True,
             associate_public_ip_address=True,
             detailed_monitoring=True,
-            block_devices=[ec2.BlockDevice(device_name="/dev/xvda", volume=ec2.BlockDeviceVolume.ebs(
-                20, encrypted=True, volume_type=ec2.EbsDeviceVolumeType.GP3))],
+            block_devices=[
+                ec2.BlockDevice(
+                    device_name="/dev/xvda",
+                    volume=ec2.BlockDeviceVolume.ebs(20, encrypted=True, volume_type=ec2.EbsDeviceVolumeType.GP3),
+                )
+            ],
         )
         self.group = autoscaling.AutoScalingGroup(
-            self, "Nodes",
+            self,
+            "Nodes",
             vpc=self.vpc,
             vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PUBLIC),
             launch_template=launch_template,
@@ -156,11 +221,14 @@ class MediaFleet(Construct):
             max_capacity=media.nodes * 2,
             desired_capacity=media.nodes,
             health_checks=autoscaling.HealthChecks.ec2(grace_period=Duration.minutes(5)),
-            update_policy=autoscaling.UpdatePolicy.rolling_update(max_batch_size=1, min_instances_in_service=max(0, media.nodes - 1)),
+            update_policy=autoscaling.UpdatePolicy.rolling_update(
+                max_batch_size=1, min_instances_in_service=max(0, media.nodes - 1)
+            ),
         )
         self.group.scale_on_cpu_utilization("Cpu", target_utilization_percent=60)
         acknowledge(
-            self.group, "AwsSolutions::AwsSolutions-AS3",
+            self.group,
+            "AwsSolutions::AwsSolutions-AS3",
             "Scaling events are visible in the Auto Scaling activity history and CloudWatch; node health is "
             "watched through the registry heartbeats the routing function reads, not through notifications.",
         )

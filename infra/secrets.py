@@ -62,6 +62,8 @@ def create_secrets(scope: Construct, prefix: str, replica_regions: list[str]) ->
 def import_secrets(scope: Stack, prefix: str) -> dict[str, secretsmanager.ISecret]:
     """An edge's view of the origin's replicated secrets (same names in this region)."""
     return {
-        secret.key: secretsmanager.Secret.from_secret_name_v2(scope, f"Secret-{secret.key}", secret_name(prefix, secret))
+        secret.key: secretsmanager.Secret.from_secret_name_v2(
+            scope, f"Secret-{secret.key}", secret_name(prefix, secret)
+        )
         for secret in ALL_SECRETS
     }

@@ -44,7 +44,9 @@ class StatefulStack(Stack):
             self.tables[spec.short_name] = create_table(self, table_prefix, spec, replicas)
 
         self.secrets = (
-            create_secrets(self, table_prefix, replica_regions) if region.role == "origin" else import_secrets(self, table_prefix)
+            create_secrets(self, table_prefix, replica_regions)
+            if region.role == "origin"
+            else import_secrets(self, table_prefix)
         )
         self.user_pool: cognito.UserPool | None = None
         self.user_pool_client: cognito.UserPoolClient | None = None

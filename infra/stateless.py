@@ -26,7 +26,8 @@ from functions.shared import config as cfg
 from infra.bundling import LAMBDA_RUNTIME, functions_code
 from infra.media_fleet import MediaFleet
 from infra.nag import acknowledge
-from infra.secrets import COUPON_KEY, PUSH_SECRET
+from infra.pages import Pages
+from infra.secrets import COUPON_KEY, PUSH_SECRET, SharedSecret
 from infra.stateful import StatefulStack
 from infra.tables import all_table_specs
 
@@ -119,6 +120,7 @@ class StatelessStack(Stack):
         )
         self._stream_consumers(stateful, env, table_arns, table_prefix)
         self.api = self._api()
+        self.pages = Pages(self, "Pages", region=region, api=self.api) if region.role == "origin" else None
 
     # -- pieces -------------------------------------------------------------------------------
 
@@ -205,8 +207,9 @@ class StatelessStack(Stack):
                 self.functions[name].add_environment(secret_def.env, secret.secret_arn)
                 secret.grant_read(self.functions[name])
 
-    def _stream_consumers(self, stateful: StatefulStack, env: dict[str, str], table_arns: list[str],
-                          table_prefix: str) -> None:
+    def _stream_consumers(
+        self, stateful: StatefulStack, env: dict[str, str], table_arns: list[str], table_prefix: str
+    ) -> None:
         """Functions fed by the comments table's stream in this region.
 
         The comments table is a global table: every replica's stream carries every region's
@@ -222,7 +225,9 @@ class StatelessStack(Stack):
                 self,
                 "CommentsStreamArn",
                 on_update=cr.AwsSdkCall(
-                    service="DynamoDB", action="describeTable", parameters={"TableName": comments_table},
+                    service="DynamoDB",
+                    action="describeTable",
+                    parameters={"TableName": comments_table},
                     physical_resource_id=cr.PhysicalResourceId.of(f"{comments_table}-stream"),
                     output_paths=["Table.LatestStreamArn"],
                 ),
@@ -234,7 +239,9 @@ class StatelessStack(Stack):
             stream_arn = lookup.get_response_field("Table.LatestStreamArn")
         if not stream_arn:
             return
-        consumers = [("comments-fanout", "functions.comments.fanout.handler", "comments", (PUSH_SECRET,))]
+        consumers: list[tuple[str, str, str, tuple[SharedSecret, ...]]] = [
+            ("comments-fanout", "functions.comments.fanout.handler", "comments", (PUSH_SECRET,))
+        ]
         if "comprehend-toxicity" in self.region_config.plugins:
             consumers.append(("toxicity", "functions.moderation.toxicity.stream_handler", "moderation", ()))
         for short, handler, code_of, secret_defs in consumers:
@@ -243,11 +250,17 @@ class StatelessStack(Stack):
                 secret = stateful.secrets[secret_def.key]
                 function.add_environment(secret_def.env, secret.secret_arn)
                 secret.grant_read(function)
-            function.add_to_role_policy(iam.PolicyStatement(
-                actions=["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator",
-                         "dynamodb:ListStreams"],
-                resources=[stream_arn],
-            ))
+            function.add_to_role_policy(
+                iam.PolicyStatement(
+                    actions=[
+                        "dynamodb:DescribeStream",
+                        "dynamodb:GetRecords",
+                        "dynamodb:GetShardIterator",
+                        "dynamodb:ListStreams",
+                    ],
+                    resources=[stream_arn],
+                )
+            )
             function.add_event_source_mapping(
                 f"Stream-{short}",
                 event_source_arn=stream_arn,

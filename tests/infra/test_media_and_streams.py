@@ -23,16 +23,30 @@ def test_media_fleet_matches_the_region_file(template, region):
     )
     stateless.has_resource_properties(
         "AWS::EC2::LaunchTemplate",
-        {"LaunchTemplateData": Match.object_like({
-            "InstanceType": config.media.instance_type,
-            "MetadataOptions": Match.object_like({"HttpTokens": "required"}),
-        })},
+        {
+            "LaunchTemplateData": Match.object_like(
+                {
+                    "InstanceType": config.media.instance_type,
+                    "MetadataOptions": Match.object_like({"HttpTokens": "required"}),
+                }
+            )
+        },
     )
     stateless.has_resource_properties(
         "AWS::EC2::SecurityGroup",
-        {"SecurityGroupIngress": Match.array_with([Match.object_like({
-            "IpProtocol": "udp", "FromPort": config.media.udp_port_min, "ToPort": config.media.udp_port_max,
-        })])},
+        {
+            "SecurityGroupIngress": Match.array_with(
+                [
+                    Match.object_like(
+                        {
+                            "IpProtocol": "udp",
+                            "FromPort": config.media.udp_port_min,
+                            "ToPort": config.media.udp_port_max,
+                        }
+                    )
+                ]
+            )
+        },
     )
 
 
@@ -60,10 +74,13 @@ def test_origin_generates_secrets_replicated_to_every_edge(template):
 @pytest.mark.parametrize("region", sorted(REGIONS))
 def test_functions_get_secret_arns_not_values(template, region):
     stateless = template(region, "stateless")
-    stateless.has_resource_properties("AWS::Lambda::Function", {
-        "Handler": "functions.coupons.app.handler",
-        "Environment": {"Variables": Match.object_like({"CROSSLIVE_COUPON_KEY_SECRET_ARN": Match.any_value()})},
-    })
+    stateless.has_resource_properties(
+        "AWS::Lambda::Function",
+        {
+            "Handler": "functions.coupons.app.handler",
+            "Environment": {"Variables": Match.object_like({"CROSSLIVE_COUPON_KEY_SECRET_ARN": Match.any_value()})},
+        },
+    )
     for function in stateless.find_resources("AWS::Lambda::Function").values():
         variables = function["Properties"].get("Environment", {}).get("Variables", {})
         assert "CROSSLIVE_COUPON_KEY" not in variables and "CROSSLIVE_PUSH_SECRET" not in variables
@@ -77,3 +94,26 @@ def test_comment_fanout_consumes_the_regional_stream(template, region):
     if REGIONS[region].role == "edge":
         # The replica's stream ARN is only known at deploy time.
         assert stateless.find_resources("Custom::AWS")
+
+
+def test_origin_serves_the_pages_and_forwards_the_api_through_cloudfront(template):
+    stateless = template("singapore", "stateless")
+    distributions = stateless.find_resources("AWS::CloudFront::Distribution")
+    assert len(distributions) == 1
+    config = next(iter(distributions.values()))["Properties"]["DistributionConfig"]
+    api_behaviors = [b for b in config["CacheBehaviors"] if b["PathPattern"] == "/v1/*"]
+    assert api_behaviors and set(api_behaviors[0]["AllowedMethods"]) >= {"POST", "DELETE", "PATCH"}
+    assert config["DefaultCacheBehavior"]["ViewerProtocolPolicy"] == "redirect-to-https"
+    stateless.has_resource_properties(
+        "AWS::S3::Bucket",
+        {
+            "PublicAccessBlockConfiguration": {
+                "BlockPublicAcls": True,
+                "BlockPublicPolicy": True,
+                "IgnorePublicAcls": True,
+                "RestrictPublicBuckets": True,
+            }
+        },
+    )
+    for edge in (r.name for r in REGIONS.values() if r.role == "edge"):
+        template(edge, "stateless").resource_count_is("AWS::CloudFront::Distribution", 0)

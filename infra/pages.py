@@ -1,0 +1,161 @@
+"""The merchant console and viewer page in AWS: S3 + CloudFront, same paths as the embedded platform.
+
+One distribution serves the static pages from a private bucket (origin access control) and
+forwards ``/v1/*`` to the region's HTTP API, so the pages call their own origin exactly as they
+do locally (``config.json`` says ``"api": ""``) and need no CORS. A CloudFront Function maps the
+page routes (``/console``, ``/watch``, ``/watch/<room>``) to their files, as the local gateway does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import cast
+
+from aws_cdk import CfnElement, CfnOutput, Duration, RemovalPolicy, Stack
+from aws_cdk import aws_apigatewayv2 as apigwv2
+from aws_cdk import aws_cloudfront as cloudfront
+from aws_cdk import aws_cloudfront_origins as origins
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3_deployment as s3deploy
+from constructs import Construct
+
+from crosslive.regions import RegionConfig
+from infra.nag import acknowledge
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ROUTES_FUNCTION = """
+function handler(event) {
+  var request = event.request;
+  var uri = request.uri;
+  if (uri === "/console") { request.uri = "/web/console.html"; }
+  else if (uri === "/watch" || uri.indexOf("/watch/") === 0) { request.uri = "/web/watch.html"; }
+  else if (uri === "/") { request.uri = "/web/watch.html"; }
+  return request;
+}
+"""
+
+
+class Pages(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, region: RegionConfig, api: apigwv2.HttpApi) -> None:
+        super().__init__(scope, construct_id)
+        stack = Stack.of(self)
+        logs_bucket = s3.Bucket(
+            self,
+            "AccessLogs",
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            enforce_ssl=True,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            object_ownership=s3.ObjectOwnership.OBJECT_WRITER,
+            removal_policy=RemovalPolicy.RETAIN,
+            lifecycle_rules=[s3.LifecycleRule(expiration=Duration.days(90))],
+        )
+        acknowledge(
+            logs_bucket,
+            "AwsSolutions::AwsSolutions-S1",
+            "This is the access-log bucket itself; logging it into itself would loop.",
+        )
+        bucket = s3.Bucket(
+            self,
+            "Site",
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            enforce_ssl=True,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            server_access_logs_bucket=logs_bucket,
+            server_access_logs_prefix="site/",
+            removal_policy=RemovalPolicy.RETAIN,
+            versioned=True,
+        )
+        routes = cloudfront.Function(
+            self,
+            "Routes",
+            code=cloudfront.FunctionCode.from_inline(ROUTES_FUNCTION),
+            runtime=cloudfront.FunctionRuntime.JS_2_0,
+        )
+        api_domain = f"{api.http_api_id}.execute-api.{stack.region}.{stack.url_suffix}"
+        self.distribution = cloudfront.Distribution(
+            self,
+            "Distribution",
+            comment=f"crosslive pages ({region.name})",
+            default_behavior=cloudfront.BehaviorOptions(
+                origin=origins.S3BucketOrigin.with_origin_access_control(bucket),
+                viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+                function_associations=[
+                    cloudfront.FunctionAssociation(
+                        function=routes, event_type=cloudfront.FunctionEventType.VIEWER_REQUEST
+                    )
+                ],
+                response_headers_policy=cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+            ),
+            additional_behaviors={
+                "/v1/*": cloudfront.BehaviorOptions(
+                    origin=origins.HttpOrigin(api_domain, protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY),
+                    viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+                    allowed_methods=cloudfront.AllowedMethods.ALLOW_ALL,
+                    cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
+                    origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+                ),
+            },
+            minimum_protocol_version=cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+            http_version=cloudfront.HttpVersion.HTTP2_AND_3,
+            enable_logging=True,
+            log_bucket=logs_bucket,
+            log_file_prefix="cloudfront/",
+        )
+        acknowledge(
+            self.distribution,
+            "AwsSolutions::AwsSolutions-CFR1",
+            "Live shows are sold across many markets on purpose; which markets a viewer may use is "
+            "decided per room by the market plugins, not by a geo block on the pages.",
+        )
+        acknowledge(
+            self.distribution,
+            "AwsSolutions::AwsSolutions-CFR2",
+            "WAF is an operator choice per deployment (cost, rules); API abuse is limited by the HTTP "
+            "API's throttling and per-user rate limits in the functions.",
+        )
+        acknowledge(
+            self.distribution,
+            "AwsSolutions::AwsSolutions-CFR4",
+            "Without a custom domain the distribution uses the default CloudFront certificate, whose "
+            "minimum protocol CloudFront fixes; with a domain the TLSv1.2_2021 policy set here applies.",
+        )
+        # Same layout as the embedded platform: /web/..., /media-static/..., /config.json.
+        config: dict[str, object] = {"api": "", "region": region.name, "local_issuer": None, "services": {}}
+        for index, (source, prefix) in enumerate(
+            (
+                (s3deploy.Source.asset(str(REPO_ROOT / "web")), "web/"),
+                (s3deploy.Source.asset(str(REPO_ROOT / "media_nodes" / "static")), "media-static/"),
+                (s3deploy.Source.json_data("config.json", config), ""),
+            )
+        ):
+            s3deploy.BucketDeployment(
+                self,
+                f"Deploy{index}",
+                destination_bucket=bucket,
+                sources=[source],
+                destination_key_prefix=prefix,
+                prune=bool(prefix),
+                distribution=self.distribution,
+                distribution_paths=[f"/{prefix}*"],
+            )
+        # CDK's BucketDeployment provider is one singleton function per stack; acknowledge its
+        # wildcard findings there, one by one, and nowhere else.
+        provider = next(c for c in stack.node.children if c.node.id.startswith("Custom::CDKBucketDeployment"))
+        wildcard_findings = [
+            "Action::s3:Abort*",
+            "Action::s3:DeleteObject*",
+            "Action::s3:GetBucket*",
+            "Action::s3:GetObject*",
+            "Action::s3:List*",
+            "Resource::*",
+            f"Resource::<{stack.get_logical_id(cast(CfnElement, bucket.node.default_child))}.Arn>/*",
+            "Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-" + stack.region + "/*",
+        ]
+        for finding in wildcard_findings:
+            acknowledge(
+                provider,
+                f"AwsSolutions::AwsSolutions-IAM5[{finding}]",
+                "CDK's BucketDeployment provider syncs the pages from the asset bucket into the site bucket "
+                "(and invalidates CloudFront, which has no resource-level permissions); it serves nothing else.",
+            )
+        CfnOutput(self, "PagesUrl", value=f"https://{self.distribution.distribution_domain_name}")
