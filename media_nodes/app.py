@@ -61,6 +61,8 @@ def create_node_app(settings: NodeSettings) -> FastAPI:
     aiortc_adapter.check_compatible()
     if settings.ice_loopback:
         aiortc_adapter.include_loopback_candidates()
+    if settings.udp_ports:
+        aiortc_adapter.restrict_udp_ports(*settings.udp_ports)
     node = MediaNode(settings)
     buckets = TokenBuckets(settings.offer_rate, settings.offer_burst)
     cpu = CpuGauge()
@@ -86,9 +88,7 @@ def create_node_app(settings: NodeSettings) -> FastAPI:
                 capacity=settings.max_viewers,
                 started_at=node.started_at,
             )
-            heartbeat = asyncio.ensure_future(
-                registry.heartbeat_loop(record, load, settings.heartbeat_seconds)
-            )
+            heartbeat = asyncio.ensure_future(registry.heartbeat_loop(record, load, settings.heartbeat_seconds))
         try:
             yield
         finally:
@@ -123,9 +123,7 @@ def create_node_app(settings: NodeSettings) -> FastAPI:
             )
         if node.pending_offers >= settings.max_pending:
             node.counters.rate_limited += 1
-            raise ApiError(
-                503, "node-busy", "too many offers being negotiated; retry", headers={"Retry-After": "1"}
-            )
+            raise ApiError(503, "node-busy", "too many offers being negotiated; retry", headers={"Retry-After": "1"})
 
     async def read_offer(request: Request) -> Any:
         return parse_offer(await request.body(), request.headers.get("content-type"))
@@ -150,9 +148,7 @@ def create_node_app(settings: NodeSettings) -> FastAPI:
 
     # -- WHIP --------------------------------------------------------------------------------
 
-    @app.post(
-        "/whip/{room_id}", status_code=201, tags=["whip"], summary="Publish a room (SDP offer in, answer out)"
-    )
+    @app.post("/whip/{room_id}", status_code=201, tags=["whip"], summary="Publish a room (SDP offer in, answer out)")
     async def whip(room_id: RoomId, request: Request) -> Response:
         await guard_offer(request)
         principal = verify_token(bearer_token(request) or "")
@@ -191,14 +187,10 @@ def create_node_app(settings: NodeSettings) -> FastAPI:
         if principal.sub == room.merchant_sub or principal.has("moderator"):
             return principal.sub
         if not principal.market or principal.market not in room.markets:
-            raise ApiError(
-                403, "market-not-served", f"room {room_id!r} is not broadcast to market {principal.market}"
-            )
+            raise ApiError(403, "market-not-served", f"room {room_id!r} is not broadcast to market {principal.market}")
         return principal.sub
 
-    @app.post(
-        "/whep/{room_id}", status_code=201, tags=["whep"], summary="Watch a room (SDP offer in, answer out)"
-    )
+    @app.post("/whep/{room_id}", status_code=201, tags=["whep"], summary="Watch a room (SDP offer in, answer out)")
     async def whep(room_id: RoomId, request: Request) -> Response:
         await guard_offer(request)
         owner = await viewer_identity(request, room_id)

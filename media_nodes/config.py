@@ -26,10 +26,18 @@ ENV_CORS_ORIGINS = "CROSSLIVE_MEDIA_CORS_ORIGINS"
 ENV_OFFER_RATE = "CROSSLIVE_MEDIA_OFFER_RATE"  # offers per second per client address
 ENV_OFFER_BURST = "CROSSLIVE_MEDIA_OFFER_BURST"
 ENV_MAX_PENDING = "CROSSLIVE_MEDIA_MAX_PENDING"  # offers being negotiated at once
+ENV_UDP_PORTS = "CROSSLIVE_MEDIA_UDP_PORTS"  # "40000-49999": ICE binds only there (security group)
 
 
 def _csv(value: str | None) -> tuple[str, ...]:
     return tuple(p.strip() for p in (value or "").split(",") if p.strip())
+
+
+def _port_range(value: str | None) -> tuple[int, int] | None:
+    if not value:
+        return None
+    low, _, high = value.partition("-")
+    return int(low), int(high or low)
 
 
 @dataclass(frozen=True)
@@ -51,12 +59,11 @@ class NodeSettings:
     offer_rate: float = 5.0
     offer_burst: int = 20
     max_pending: int = 32
+    udp_ports: tuple[int, int] | None = None
     shared: Settings = field(default_factory=get_settings, repr=False)
 
 
-def node_settings(
-    host: str = "127.0.0.1", port: int = 8081, env: dict[str, str] | None = None
-) -> NodeSettings:
+def node_settings(host: str = "127.0.0.1", port: int = 8081, env: dict[str, str] | None = None) -> NodeSettings:
     env = dict(os.environ) if env is None else env
     shared = get_settings()
     node_id = env.get(ENV_NODE_ID) or f"{shared.region_name}-{socket.gethostname()}-{port}"
@@ -78,5 +85,6 @@ def node_settings(
         offer_rate=float(env.get(ENV_OFFER_RATE, 5.0)),
         offer_burst=int(env.get(ENV_OFFER_BURST, 20)),
         max_pending=int(env.get(ENV_MAX_PENDING, 32)),
+        udp_ports=_port_range(env.get(ENV_UDP_PORTS)),
         shared=shared,
     )

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -72,6 +73,11 @@ def check_compatible() -> None:
         problems.append("RTCRtpSender._handle_rtcp_packet no longer calls self._send_keyframe() on PLI/FIR")
     if "self.__encoder.pack(data)" not in inspect.getsource(rtcrtpsender.RTCRtpSender._next_encoded_frame):
         problems.append("RTCRtpSender no longer packs pre-encoded av.Packet frames")
+    import aioice.ice
+
+    gather_src = inspect.getsource(aioice.ice.Connection.get_component_candidates)
+    if "loop = asyncio.get_running_loop()" not in gather_src or "local_addr=(address, 0)" not in gather_src:
+        problems.append("aioice no longer binds host candidates via asyncio.get_running_loop() on port 0")
     if problems:
         raise AdapterError("aiortc internals changed: " + "; ".join(problems))
 
@@ -144,3 +150,52 @@ def parse_sdp(text: str) -> Any:
     from aiortc import sdp
 
     return sdp.SessionDescription.parse(text)
+
+
+def restrict_udp_ports(low: int, high: int) -> None:
+    """Bind ICE host candidates to UDP ports ``low..high`` (what the security group opens).
+
+    aioice binds its sockets to port 0 (any ephemeral port). Its module's ``asyncio`` is replaced
+    by a proxy whose running loop picks a free port in the range for those binds; everything else
+    passes through unchanged.
+    """
+    import aioice.ice
+
+    if not 1024 <= low <= high <= 65535:
+        raise ValueError(f"bad UDP port range {low}-{high}")
+    current = aioice.ice.asyncio
+    real = getattr(current, "_crosslive_real", current)
+
+    class _Loop:
+        def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+            self._loop = loop
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self._loop, name)
+
+        async def create_datagram_endpoint(self, factory: Any, local_addr: Any = None, **kwargs: Any) -> Any:
+            if not local_addr or local_addr[1] != 0:
+                return await self._loop.create_datagram_endpoint(factory, local_addr=local_addr, **kwargs)
+            size = high - low + 1
+            start = random.randrange(size)
+            for i in range(size):
+                port = low + (start + i) % size
+                try:
+                    return await self._loop.create_datagram_endpoint(
+                        factory, local_addr=(local_addr[0], port), **kwargs
+                    )
+                except OSError:
+                    continue
+            raise OSError(f"no free UDP port in {low}-{high} on {local_addr[0]}")
+
+    class _Asyncio:
+        _crosslive_real = real
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(real, name)
+
+        @staticmethod
+        def get_running_loop() -> Any:
+            return _Loop(real.get_running_loop())
+
+    aioice.ice.asyncio = _Asyncio()  # type: ignore[assignment]
