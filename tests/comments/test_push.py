@@ -174,3 +174,15 @@ def test_websocket_refuses_expired_token(push_node, embedded):
 def test_local_stream_drains(post, live_room):
     post(live_room["room_id"], "drain me")
     assert local_stream.drain(5)
+
+
+def test_websocket_closes_when_the_token_expires_while_connected(push_node, embedded):
+    # GIVEN a token past its exp but inside the verifier's 30 s clock-skew leeway: accepted at hello
+    token = embedded.issuer.issue("leeway", "viewer", ttl_seconds=-5)
+    with connect(f"ws://127.0.0.1:{push_node.port}/v1/push/rooms/room-1", open_timeout=5) as ws:
+        ws.send(json.dumps({"type": "auth", "token": token}))
+        assert json.loads(ws.recv(timeout=5))["type"] == "ready"
+        # THEN the node closes the socket at once, as it would at the token's expiry
+        with pytest.raises(ConnectionClosed) as closed:
+            ws.recv(timeout=5)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
