@@ -151,6 +151,8 @@ class MediaFleet(Construct):
         env_lines = [f"{k}={v}" for k, v in sorted(env.items())] + [
             f"CROSSLIVE_MEDIA_ICE_SERVERS={stun_servers}",
             "CROSSLIVE_MEDIA_HEARTBEAT=2",
+            # ICE must bind inside the range the security group opens (aioice picks ephemeral ports otherwise).
+            f"CROSSLIVE_MEDIA_UDP_PORTS={media.udp_port_min}-{media.udp_port_max}",
         ]
         user_data.add_commands(
             "set -euo pipefail",

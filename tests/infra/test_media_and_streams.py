@@ -57,6 +57,8 @@ def test_node_user_data_reads_secrets_at_boot_and_holds_none(template):
     assert "secretsmanager get-secret-value" in user_data
     assert "resolve:secretsmanager" not in user_data  # no value is templated in
     assert "python -m media_nodes" in user_data
+    config = REGIONS["singapore"].media
+    assert f"CROSSLIVE_MEDIA_UDP_PORTS={config.udp_port_min}-{config.udp_port_max}" in user_data
 
 
 def test_origin_generates_secrets_replicated_to_every_edge(template):
