@@ -124,6 +124,18 @@ def test_live_story_from_camera_to_checkout(base_url, new_page, api, issue, stor
     expect(item).to_have_attribute("data-tags", re.compile(r"shipping"))
     first_viewer_item = console.locator("#host-comments li[data-kind='viewer']").first
     expect(first_viewer_item).to_have_attribute("data-id", question["comment_id"])
+
+    # STEP: viewers in Germany and the Gulf ask the same in their languages: the host gets one hot
+    # question across three markets instead of three lines to read.
+    for sub, market, text in (("viewer-de-1", "DE", "Wie lange dauert der Versand?"),
+                              ("viewer-ae-1", "AE", "كم يستغرق الشحن؟")):
+        asked = api.post(f"/v1/comments/rooms/{room_id}", json={"text": text}, headers={
+            "Authorization": f"Bearer {issue(sub, 'viewer', market)}", "Idempotency-Key": f"ask-{sub}-0001"})
+        assert asked.status_code == 201, asked.text
+    hot = console.locator("#hot .hot").first
+    expect(hot).to_contain_text("3×", timeout=TIMEOUT)
+    expect(hot).to_contain_text(re.compile(r"shipping", re.I))
+    expect(hot.locator(".meta")).to_contain_text("AE, DE, ID")
     screenshot(console, "story-console-question")
 
     # STEP: the host answers in English; the viewer gets it over the node's push socket, in Indonesian.

@@ -119,6 +119,7 @@ async function createRoom(event) {
 async function setStatus(status) {
   state.room = await state.api.patch(`/v1/rooms/${state.roomId}`, { status });
   renderRoom();
+  await loadRooms(state.roomId); // the picker shows each room's status
 }
 
 // -- going live --------------------------------------------------------------------------------
