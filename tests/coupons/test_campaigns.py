@@ -133,3 +133,14 @@ def test_only_the_rooms_merchant_creates_campaigns(client, auth, shop):
     assert missing.status_code == 404
     assert client.get(f"/v1/coupons/rooms/{shop['room_id']}/campaigns").json() == []
     assert client.get(f"/v1/coupons/rooms/{shop['room_id']}/campaigns/unknown-campaign").status_code == 404
+
+
+def test_malformed_and_oversized_bodies_change_nothing(client, auth, shop):
+    path = f"/v1/coupons/rooms/{shop['room_id']}/campaigns"
+    headers = {**auth("merchant", sub=MERCHANT), "Content-Type": "application/json"}
+    assert client.post(path, content=b"{not json", headers=headers).status_code == 422
+    huge = campaign_body(title="x" * 100, markets=["ID"] * 1) | {"padding": "y" * 200_000}
+    assert client.post(path, json=huge, headers=headers).status_code == 413
+    extra = campaign_body() | {"surprise": 1}
+    assert client.post(path, json=extra, headers=headers).status_code == 422
+    assert client.get(path).json() == []
