@@ -23,6 +23,7 @@ class Product(TableModel):
     title = UnicodeAttribute()
     category = UnicodeAttribute(null=True)
     image_url = UnicodeAttribute(null=True)
+    buy_url = UnicodeAttribute(null=True)  # the merchant's product page / checkout (https)
     prices: MapAttribute[str, int] = MapAttribute(default=dict)  # market -> amount in minor units
     created_at = NumberAttribute()
     updated_at = NumberAttribute()

@@ -43,8 +43,11 @@ class ProductIn(BaseModel):
     title: str = Field(min_length=1, max_length=120)
     category: str | None = Field(default=None, min_length=1, max_length=40, pattern=r"^[a-z0-9_-]+$")
     image_url: str | None = Field(default=None, max_length=500, pattern=r"^https://[^\s\"'<>]+$")
+    buy_url: str | None = Field(default=None, max_length=500, pattern=r"^https://[^\s\"'<>]+$",
+                                description="the merchant's product page or checkout; the viewer's coupon is appended")
     prices: dict[PriceMarket, PriceMinor] = Field(
-        min_length=1, max_length=50, description="viewer market -> price in that market's minor units")
+        min_length=1, max_length=50, description="viewer market -> price in that market's minor units"
+    )
 
 
 class ProductOut(BaseModel):
@@ -52,6 +55,7 @@ class ProductOut(BaseModel):
     title: str
     category: str | None
     image_url: str | None
+    buy_url: str | None = None
     prices: dict[str, int]
     updated_at: float
 
@@ -65,6 +69,7 @@ class Card(BaseModel):
     title_translated: bool
     category: str | None
     image_url: str | None
+    buy_url: str | None = None
     market: str
     currency: str
     amount_minor: int | None = Field(description="null when the product is not sold in this market")
@@ -133,8 +138,15 @@ def _set_highlights(skus: list[str]) -> Any:
 
 
 def _product_out(product: Product) -> ProductOut:
-    return ProductOut(sku=product.sku, title=product.title, category=product.category,
-                      image_url=product.image_url, prices=_prices(product), updated_at=product.updated_at)
+    return ProductOut(
+        sku=product.sku,
+        title=product.title,
+        category=product.category,
+        image_url=product.image_url,
+        buy_url=product.buy_url,
+        prices=_prices(product),
+        updated_at=product.updated_at,
+    )
 
 
 def _check_market(room: Room, market: str) -> None:
@@ -150,10 +162,18 @@ def _card(room: Room, product: Product, market: str, highlighted_at: float | Non
     translation = plugins.translate(product.title, room.host_language, profile.languages[0])
     translated = bool(translation and translation.translated and translation.engine != "identity")
     return Card(
-        sku=product.sku, title=translation.text if translation and translation.translated else product.title,
-        title_original=product.title, title_translated=translated, category=product.category,
-        image_url=product.image_url, market=market, currency=profile.currency,
-        amount_minor=amount, price=price, highlighted_at=highlighted_at,
+        sku=product.sku,
+        title=translation.text if translation and translation.translated else product.title,
+        title_original=product.title,
+        title_translated=translated,
+        category=product.category,
+        image_url=product.image_url,
+        buy_url=product.buy_url,
+        market=market,
+        currency=profile.currency,
+        amount_minor=amount,
+        price=price,
+        highlighted_at=highlighted_at,
     )
 
 
@@ -171,8 +191,10 @@ def _stage(room_id: str) -> Stage:
 
 def _update_stage(stage: Stage, actions: list[Any]) -> None:
     try:  # optimistic: applies to the version we read, or not at all
-        stage.update(actions=[*actions, Stage.version.add(1), Stage.updated_at.set(time.time())],
-                     condition=Stage.version == stage.version)
+        stage.update(
+            actions=[*actions, Stage.version.add(1), Stage.updated_at.set(time.time())],
+            condition=Stage.version == stage.version,
+        )
     except UpdateError as exc:
         raise ApiError(409, "stage-changed", "the stage changed meanwhile; read it again and retry") from exc
 
@@ -195,10 +217,10 @@ def _stage_out(room: Room, stage: Stage, market: str | None) -> StageOut:
 # -- products ------------------------------------------------------------------------------
 
 
-@router.put("/{room_id}/products/{sku}", response_model=ProductOut,
-            summary="Add or replace a product (the room's merchant)")
-def put_product(room_id: RoomId, sku: Sku, body: ProductIn, principal: Merchant,
-                response: Response) -> ProductOut:
+@router.put(
+    "/{room_id}/products/{sku}", response_model=ProductOut, summary="Add or replace a product (the room's merchant)"
+)
+def put_product(room_id: RoomId, sku: Sku, body: ProductIn, principal: Merchant, response: Response) -> ProductOut:
     room = get_room(room_id)
     require_owner(room, principal)
     for market in body.prices:
@@ -211,9 +233,17 @@ def put_product(room_id: RoomId, sku: Sku, body: ProductIn, principal: Merchant,
     except Product.DoesNotExist:
         created_at = now
         response.status_code = 201
-    product = Product(room_id=room_id, sku=sku, title=body.title, category=body.category,
-                      image_url=body.image_url, prices=dict(body.prices), created_at=created_at,
-                      updated_at=now)
+    product = Product(
+        room_id=room_id,
+        sku=sku,
+        title=body.title,
+        category=body.category,
+        image_url=body.image_url,
+        buy_url=body.buy_url,
+        prices=dict(body.prices),
+        created_at=created_at,
+        updated_at=now,
+    )
     product.save()
     return _product_out(product)
 
@@ -228,8 +258,11 @@ def list_products(room_id: RoomId, market: MarketQuery = None) -> list[ProductOu
     return [_card(room, p, market) for p in products]
 
 
-@router.get("/{room_id}/currencies", response_model=list[MarketCurrency],
-            summary="Currency, minor units and locale of each of the room's markets (public)")
+@router.get(
+    "/{room_id}/currencies",
+    response_model=list[MarketCurrency],
+    summary="Currency, minor units and locale of each of the room's markets (public)",
+)
 def room_currencies(room_id: RoomId) -> list[MarketCurrency]:
     room = get_room(room_id)
     plugins = get_plugins()
@@ -239,8 +272,11 @@ def room_currencies(room_id: RoomId) -> list[MarketCurrency]:
         profile = plugins.market_profile(market)
         digits = int(get_currency_precision(profile.currency))
         example = plugins.format_price(10**digits, profile.currency, profile.locale)
-        out.append(MarketCurrency(market=market, currency=profile.currency, locale=profile.locale,
-                                  minor_units=digits, example=example))
+        out.append(
+            MarketCurrency(
+                market=market, currency=profile.currency, locale=profile.locale, minor_units=digits, example=example
+            )
+        )
     return out
 
 
@@ -267,8 +303,7 @@ def read_stage(room_id: RoomId, market: MarketQuery = None) -> StageOut:
     return _stage_out(room, _stage(room_id), market)
 
 
-@router.post("/{room_id}/stage/highlights", response_model=StageOut,
-             summary="Put a product on screen (max 3)")
+@router.post("/{room_id}/stage/highlights", response_model=StageOut, summary="Put a product on screen (max 3)")
 def add_highlight(room_id: RoomId, body: HighlightIn, principal: Merchant) -> StageOut:
     room = get_room(room_id)
     require_owner(room, principal)
@@ -280,17 +315,18 @@ def add_highlight(room_id: RoomId, body: HighlightIn, principal: Merchant) -> St
     current = _skus(stage)
     if body.sku not in current:  # idempotent: highlighting twice changes nothing
         if len(current) >= MAX_HIGHLIGHTS:
-            raise ApiError(409, "too-many-highlights",
-                           f"at most {MAX_HIGHLIGHTS} products on screen; take one down first")
+            raise ApiError(
+                409, "too-many-highlights", f"at most {MAX_HIGHLIGHTS} products on screen; take one down first"
+            )
         since = {k: v for k, v in _since(stage).items() if k in current}
-        _update_stage(stage, [_set_highlights([*current, body.sku]),
-                              Stage.highlighted_at.set({**since, body.sku: time.time()})])
+        _update_stage(
+            stage, [_set_highlights([*current, body.sku]), Stage.highlighted_at.set({**since, body.sku: time.time()})]
+        )
         stage.refresh()
     return _stage_out(room, stage, None)
 
 
-@router.delete("/{room_id}/stage/highlights/{sku}", response_model=StageOut,
-               summary="Take a product off screen")
+@router.delete("/{room_id}/stage/highlights/{sku}", response_model=StageOut, summary="Take a product off screen")
 def remove_highlight(room_id: RoomId, sku: Sku, principal: Merchant) -> StageOut:
     room = get_room(room_id)
     require_owner(room, principal)

@@ -43,6 +43,7 @@ def test_console_sets_up_a_room_and_viewers_see_local_prices(base_url, new_page,
     ):
         console.fill("#p-sku", sku)
         console.fill("#p-title", title)
+        console.fill("#p-buy", f"https://shop.example/p/{sku}")
         for market, value in prices.items():
             console.fill(f"#p-prices input[name={market}]", value)
         console.click("#product-form button[type=submit]")
@@ -68,6 +69,8 @@ def test_console_sets_up_a_room_and_viewers_see_local_prices(base_url, new_page,
     red = viewer_id.locator(".card[data-sku='scarf-red'] .card-price")
     expect(red).to_have_text(re.compile(r"^Rp\s?150\.000(,00)?$"), timeout=TIMEOUT)
     expect(viewer_id.locator("#pinned-text")).to_have_text("Free shipping to every market today")
+    buy = viewer_id.locator(".card[data-sku='scarf-red'] a.buy")
+    expect(buy).to_have_attribute("href", "https://shop.example/p/scarf-red?market=ID")
     # the markup title is shown as text and never runs
     expect(viewer_id.locator(".card[data-sku='scarf-x'] .card-title")).to_have_text(
         '<img src=x onerror="window.pwned=1">')

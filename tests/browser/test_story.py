@@ -31,7 +31,8 @@ def story_room(api, issue):
     assert room.status_code == 201, room.text
     room_id = room.json()["room_id"]
     product = api.put(f"/v1/rooms/{room_id}/products/batik-1", headers=headers, json={
-        "title": "Batik scarf", "prices": {"ID": 25000000, "DE": 3999, "AE": 15900}})
+        "title": "Batik scarf", "prices": {"ID": 25000000, "DE": 3999, "AE": 15900},
+        "buy_url": "https://shop.example/batik-1"})
     assert product.status_code == 201, product.text
     assert api.post(f"/v1/rooms/{room_id}/stage/highlights", headers=headers,
                     json={"sku": "batik-1"}).status_code == 200
@@ -177,7 +178,11 @@ def test_live_story_from_camera_to_checkout(base_url, new_page, api, issue, stor
     expect(code).not_to_be_empty(timeout=TIMEOUT)
     expect(viewer.locator("#claimed-works")).to_contain_text("Rp")
     coupon_code = code.inner_text()
+    # the card's buy link now hands the code to the merchant's checkout
+    expect(viewer.locator(".card[data-sku='batik-1'] a.buy")).to_have_attribute(
+        "href", re.compile(r"^https://shop\.example/batik-1\?coupon=.+&market=ID$"), timeout=TIMEOUT)
     viewer_sub = viewer.evaluate("window.crosslivePage.me.sub")
+    assert viewer.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "scrolls sideways"
     screenshot(viewer, "story-viewer-claimed-phone")
 
     # STEP: checkout redeems the code on a rupiah order; the discount is the one promised.

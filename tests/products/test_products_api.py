@@ -59,6 +59,8 @@ def test_replacing_a_product_keeps_one_item(client, stocked, owner):
     ({"title": "   ", "prices": {"ID": 1}}, "validation-failed"),
     ({"title": "x", "prices": {}}, "validation-failed"),
     ({"title": "x", "prices": {"ID": 1}, "image_url": "javascript:alert(1)"}, "validation-failed"),
+    ({"title": "x", "prices": {"ID": 1}, "buy_url": "http://shop.example/x"}, "validation-failed"),
+    ({"title": "x", "prices": {"ID": 1}, "buy_url": "https://shop.example/\"><script>"}, "validation-failed"),
     ({"title": "x", "prices": {"ID": 1}, "extra": True}, "validation-failed"),
     ({"title": "x" * 121, "prices": {"ID": 1}}, "validation-failed"),
 ])

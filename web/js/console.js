@@ -385,6 +385,7 @@ async function saveProduct(event) {
   }
   const body = { title: $("#p-title").value.trim(), prices };
   if ($("#p-image").value) body.image_url = $("#p-image").value;
+  if ($("#p-buy").value) body.buy_url = $("#p-buy").value;
   try {
     await state.api.put(`/v1/rooms/${state.roomId}/products/${encodeURIComponent($("#p-sku").value.trim())}`, body);
     $("#product-form").reset();

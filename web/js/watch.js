@@ -186,8 +186,10 @@ function renderStage(stage) {
     card.price
       ? h("div", { class: "card-price", text: card.price, dataset: { currency: card.currency } })
       : h("div", { class: "muted small", text: state.t("not_sold") }),
-    card.price ? h("button", { class: "primary", type: "button", text: state.t("buy"),
-                               onclick: () => buy(card) }) : null,
+    card.price && card.buy_url && buyHref(card)
+      ? h("a", { class: "button primary buy", href: buyHref(card), target: "_blank", rel: "noopener noreferrer",
+                 text: state.t("buy") })
+      : null,
   ));
   $("#cards").replaceChildren(...cards);
   const pinned = stage.pinned;
@@ -195,9 +197,16 @@ function renderStage(stage) {
   $("#pinned-text").textContent = pinned ? pinned.text : "";
 }
 
-function buy(card) {
-  const code = [...state.claimed.values()][0]?.code;
-  toast(`${card.title} — ${card.price}${code ? ` · ${code}` : ""}`, "ok");
+// "Buy" hands over to the merchant's own product page / checkout, with the viewer's coupon code for
+// this room when they claimed one (the checkout redeems it through POST /v1/coupons/redemptions).
+function buyHref(card) {
+  let url;
+  try { url = new URL(card.buy_url); } catch { return null; }
+  if (url.protocol !== "https:") return null;
+  const coupon = [...state.claimed.values()].find((c) => c.room_id === state.roomId);
+  if (coupon) url.searchParams.set("coupon", coupon.code);
+  url.searchParams.set("market", state.market);
+  return url.href;
 }
 
 // -- comments ----------------------------------------------------------------------------------
@@ -368,6 +377,7 @@ async function claimOffer() {
     const coupon = await state.api.post(`/v1/coupons/rooms/${state.roomId}/campaigns/${offer.campaign_id}/claims`,
       undefined, { headers: { "Idempotency-Key": offer.claimKey } });
     state.claimed.set(offer.campaign_id, coupon);
+    state.stageVersion = -1; // buy links now carry the code
     renderOffer();
   } catch (error) {
     toast(error.message, "error");
