@@ -143,11 +143,14 @@ class EmbeddedPlatform:
     def urls(self) -> dict[str, str]:
         from functions import FUNCTIONS
 
-        urls = {"pages": f"{self.base_url}/", "dynamodb": self.dynamodb.endpoint}
+        urls = {"pages": f"{self.base_url}/", "merchant console": f"{self.base_url}/console",
+                "dynamodb": self.dynamodb.endpoint}
         for name in FUNCTIONS:
             urls[f"{name} API"] = f"{self.base_url}/v1/{name}/docs"
         for service in self.services:
             urls.update(service.urls())
+        if "demo room" in urls:  # the pages (crosslive/dev/pages.py): watch the demo broadcast
+            urls["viewer page (demo room)"] = f"{self.base_url}/watch?room={urls['demo room']}"
         return urls
 
     def demo_tokens(self) -> dict[str, str]:
