@@ -97,6 +97,16 @@ def test_console_sets_up_a_room_and_viewers_see_local_prices(base_url, new_page,
     no_overflow = viewer_ae.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert no_overflow, "the phone layout scrolls sideways"
     screenshot(viewer_ae, "watch-ae-phone-rtl")
+    viewer_ae_desktop = new_page(locale="ar-AE")
+    viewer_ae_desktop.goto(f"{base_url}/watch?room={room_id}")
+    expect(viewer_ae_desktop.locator("html")).to_have_attribute("dir", "rtl", timeout=TIMEOUT)
+    expect(viewer_ae_desktop.locator(".card[data-sku='scarf-red'] .card-price")).to_contain_text("129",
+                                                                                               timeout=TIMEOUT)
+    # mirrored: the comments column sits left of the video in a right-to-left page
+    video_x = viewer_ae_desktop.locator(".stage").bounding_box()["x"]
+    chat_x = viewer_ae_desktop.locator(".chat").bounding_box()["x"]
+    assert chat_x < video_x
+    screenshot(viewer_ae_desktop, "watch-ae-desktop-rtl")
 
     # WHEN the host takes a product down, THEN it leaves every viewer's screen live
     console.click("#products li[data-sku='scarf-x'] button:has-text('Take off screen')")
@@ -118,5 +128,5 @@ def test_console_sets_up_a_room_and_viewers_see_local_prices(base_url, new_page,
                                                                                       timeout=TIMEOUT)
     assert "token=" not in console_phone.url  # the token leaves the address bar at once
     screenshot(console_phone, "console-phone")
-    for page in (console, viewer_id, viewer_de, viewer_ae, phone_id, console_phone):
+    for page in (console, viewer_id, viewer_de, viewer_ae, viewer_ae_desktop, phone_id, console_phone):
         assert page.js_errors == [], page.js_errors
