@@ -61,9 +61,7 @@ def post_campaign(room_id: RoomId, body: CampaignCreate, principal: Merchant) ->
     return campaign_out(campaign, remaining=int(campaign.stock))
 
 
-@router.get(
-    "/rooms/{room_id}/campaigns", response_model=list[CampaignOut], summary="A room's campaigns (public)"
-)
+@router.get("/rooms/{room_id}/campaigns", response_model=list[CampaignOut], summary="A room's campaigns (public)")
 def list_campaigns(
     room_id: RoomId,
     market: Annotated[str | None, Query(pattern=r"^[A-Z]{2}$")] = None,
@@ -198,19 +196,13 @@ def post_visit(room_id: RoomId, principal: Viewer) -> VisitOut:
 )
 def post_share(room_id: RoomId, principal: Viewer) -> ShareOut:
     link = create_share(get_room(room_id), principal.sub)
-    return ShareOut(
-        share_id=link.share_id, room_id=room_id, url_path=f"/watch/{room_id}?share={link.share_id}"
-    )
+    return ShareOut(share_id=link.share_id, room_id=room_id, url_path=f"/watch/{room_id}?share={link.share_id}")
 
 
 @router.post("/shares/{share_id}/opens", response_model=ShareOut, summary="Someone opened a share link")
-def post_share_open(
-    share_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{16,64}$")], principal: Viewer
-) -> ShareOut:
+def post_share_open(share_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{16,64}$")], principal: Viewer) -> ShareOut:
     link = open_share(share_id, principal.sub)
-    return ShareOut(
-        share_id=link.share_id, room_id=link.room_id, url_path=f"/watch/{link.room_id}?share={share_id}"
-    )
+    return ShareOut(share_id=link.share_id, room_id=link.room_id, url_path=f"/watch/{link.room_id}?share={share_id}")
 
 
 app = create_app("coupons", "Coupons and flash sales: campaigns, claims, redemption")

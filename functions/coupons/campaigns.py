@@ -103,9 +103,7 @@ def claim_window(campaign: Campaign) -> tuple[float, float]:
 
 def countdown(campaign: Campaign, now: float) -> Countdown:
     start, end = claim_window(campaign)
-    state: Literal["upcoming", "live", "ended"] = (
-        "upcoming" if now < start else ("live" if now < end else "ended")
-    )
+    state: Literal["upcoming", "live", "ended"] = "upcoming" if now < start else ("live" if now < end else "ended")
     return Countdown(
         state=state,
         server_time=now,
@@ -157,11 +155,7 @@ def campaign_out(
     now = time.time() if now is None else now
     if remaining is None:
         remaining = sum(remaining_by_shard(home_store(), campaign).values())
-    flash = (
-        Flash(start=campaign.flash_start, end=campaign.flash_end)
-        if campaign.flash_start is not None
-        else None
-    )
+    flash = Flash(start=campaign.flash_start, end=campaign.flash_end) if campaign.flash_start is not None else None
     return CampaignOut(
         campaign_id=campaign.campaign_id,
         room_id=campaign.room_id,

@@ -192,9 +192,7 @@ def _try_claim(store: CouponStore, campaign: Campaign, coupon: Coupon, holder_su
     H = store.holdings
     try:
         with TransactWrite(connection=store.connection) as tx:
-            tx.update(
-                shard_item, actions=[store.shards.remaining.add(-1)], condition=store.shards.remaining > 0
-            )
+            tx.update(shard_item, actions=[store.shards.remaining.add(-1)], condition=store.shards.remaining > 0)
             tx.update(
                 holding,
                 actions=[H.claimed.add(1)],

@@ -65,9 +65,7 @@ def _load_key() -> bytes:
     if arn:
         import boto3
 
-        secret = boto3.client("secretsmanager", region_name=get_settings().aws_region).get_secret_value(
-            SecretId=arn
-        )
+        secret = boto3.client("secretsmanager", region_name=get_settings().aws_region).get_secret_value(SecretId=arn)
         return _decode_key(secret["SecretString"])
     if get_settings().is_local:
         generated = secrets.token_hex(MIN_KEY_BYTES)

@@ -98,9 +98,7 @@ def once(name: str, request: dict[str, Any], run: Callable[[], dict[str, Any]]) 
     """Run ``run`` at most once per ``request`` (hashed) and return its stored result on replays."""
     store = _store(name)
 
-    @idempotent_function(
-        data_keyword_argument="request", persistence_store=store, config=_config(), key_prefix=name
-    )
+    @idempotent_function(data_keyword_argument="request", persistence_store=store, config=_config(), key_prefix=name)
     def guarded(request: dict[str, Any]) -> dict[str, Any]:
         return run()
 

@@ -21,9 +21,22 @@ from plugins.manager import UnknownMarketError
 MAX_VALIDITY_SECONDS = 366 * 24 * 3600
 
 
-def campaign_facts(body: CampaignCreate) -> dict[str, Any]:
-    """The campaign as plain data, the shape ``check_campaign`` plugins receive."""
-    return body.model_dump(mode="json")
+def campaign_facts(body: CampaignCreate, market: str) -> dict[str, Any]:
+    """The campaign as plain data, the shape ``check_campaign`` plugins receive.
+
+    The request body as sent, plus flat keys a rule usually needs: ``market``, ``currency``,
+    ``discount_kind``, ``discount_percent`` (the effective percentage: the percent discount, or a
+    fixed discount against ``prior_price_minor``; ``None`` when unknowable), ``discount_amount_minor``,
+    ``prior_price_minor``, ``min_spend_minor``.
+    """
+    facts = body.model_dump(mode="json")
+    facts.update(
+        market=market,
+        discount_kind=body.discount.kind,
+        discount_percent=_effective_percent(body),
+        discount_amount_minor=body.discount.amount_minor if isinstance(body.discount, FixedDiscount) else None,
+    )
+    return facts
 
 
 def validate_campaign(body: CampaignCreate, room: Room, now: float | None = None) -> None:
@@ -78,8 +91,8 @@ def market_violations(body: CampaignCreate) -> list[dict[str, str]]:
     """Every rule of every target market the campaign breaks (empty: lawful everywhere)."""
     plugins = get_plugins()
     found: list[dict[str, str]] = []
-    facts = campaign_facts(body)
     for market in body.markets:
+        facts = campaign_facts(body, market)
         policy = plugins.coupon_policy(market)
         percent = _effective_percent(body)
         if percent is not None and percent > policy.max_discount_percent:

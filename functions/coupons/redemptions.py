@@ -33,9 +33,7 @@ def _invalid_code() -> ApiError:
 
 def _require_merchant(campaign: Campaign, principal: Principal) -> None:
     if principal.sub != campaign.merchant_sub and "admin" not in principal.roles:
-        raise ApiError(
-            403, "not-campaign-merchant", "only the campaign's merchant checkout may redeem or cancel"
-        )
+        raise ApiError(403, "not-campaign-merchant", "only the campaign's merchant checkout may redeem or cancel")
 
 
 def redemption_out(redemption: Redemption) -> RedemptionOut:
@@ -150,9 +148,7 @@ def redeem(body: RedeemIn, principal: Principal, now: float | None = None) -> tu
         existing = _existing_for_order(store, coupon, body.order_id)
         if existing is not None:  # the same order won a race with itself
             return existing, False
-        raise ApiError(
-            409, "coupon-already-redeemed", "this coupon has already been used on another order"
-        ) from exc
+        raise ApiError(409, "coupon-already-redeemed", "this coupon has already been used on another order") from exc
     return redemption, True
 
 

@@ -46,9 +46,7 @@ def create_campaign(client: TestClient, auth: Headers, shop: dict[str, Any]) -> 
 def claim(client: TestClient, auth: Headers) -> Callable[..., Any]:
     """``claim(campaign, sub="v1", market="ID", key=None)`` -> the HTTP response."""
 
-    def do(
-        campaign: dict[str, Any], sub: str = "viewer-a", market: str | None = "ID", key: str | None = None
-    ) -> Any:
+    def do(campaign: dict[str, Any], sub: str = "viewer-a", market: str | None = "ID", key: str | None = None) -> Any:
         return client.post(
             f"/v1/coupons/rooms/{campaign['room_id']}/campaigns/{campaign['campaign_id']}/claims",
             headers={**auth("viewer", sub=sub, market=market), "Idempotency-Key": key or new_key()},

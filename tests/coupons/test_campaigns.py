@@ -17,9 +17,7 @@ def _post(client, auth, shop, sub=MERCHANT, **overrides):
 
 def test_merchant_creates_a_campaign_shown_localized_with_countdown(client, auth, shop):
     now = time.time()
-    response = _post(
-        client, auth, shop, flash={"start": now + 120, "end": now + 600}, stock=40, stock_shards=4
-    )
+    response = _post(client, auth, shop, flash={"start": now + 120, "end": now + 600}, stock=40, stock_shards=4)
     assert response.status_code == 201, response.text
     body = response.json()
     assert body["stock_shards"] == 4 and body["remaining"] == 40
@@ -144,3 +142,35 @@ def test_malformed_and_oversized_bodies_change_nothing(client, auth, shop):
     extra = campaign_body() | {"surprise": 1}
     assert client.post(path, json=extra, headers=headers).status_code == 422
     assert client.get(path).json() == []
+
+
+def test_a_check_campaign_plugin_can_refuse_with_its_rule(client, auth, shop):
+    import pluggy
+
+    from functions.shared.plugins import get_plugins
+
+    hookimpl = pluggy.HookimplMarker("crosslive")
+    seen = []
+
+    class NoDeepDiscountsInId:
+        @hookimpl
+        def check_campaign(self, market, campaign):
+            seen.append(campaign)
+            if market == "ID" and (campaign["discount_percent"] or 0) > 50:
+                return [{"rule": "ID-TEST-50", "market": "ID", "message": "over half off needs a permit"}]
+            return []
+
+    pm = get_plugins()
+    pm.register(NoDeepDiscountsInId(), name="test-no-deep-discounts")
+    try:
+        refused = _post(client, auth, shop, discount={"kind": "percent", "percent": 60})
+        allowed = _post(client, auth, shop, discount={"kind": "percent", "percent": 40})
+    finally:
+        pm.unregister(name="test-no-deep-discounts")
+    assert refused.status_code == 422
+    assert refused.json()["violations"] == [
+        {"rule": "ID-TEST-50", "market": "ID", "message": "over half off needs a permit"}
+    ]
+    assert "ID-TEST-50" in refused.json()["detail"]
+    assert allowed.status_code == 201
+    assert seen[0]["market"] == "ID" and seen[0]["discount_kind"] == "percent" and seen[0]["currency"] == "IDR"

@@ -85,9 +85,7 @@ def test_claim_needs_a_well_formed_idempotency_key_and_a_viewer(client, auth, cr
     assert client.post(path, headers={**viewer, "Idempotency-Key": "x" * 200}).status_code == 400
     assert client.post(path, headers={**viewer, "Idempotency-Key": "bad key with spaces"}).status_code == 400
     assert client.post(path, headers={"Idempotency-Key": new_key()}).status_code == 401
-    merchant = client.post(
-        path, headers={**auth("merchant", sub="m", market="ID"), "Idempotency-Key": new_key()}
-    )
+    merchant = client.post(path, headers={**auth("merchant", sub="m", market="ID"), "Idempotency-Key": new_key()})
     assert merchant.status_code == 403
     unknown = client.post(
         f"/v1/coupons/rooms/{campaign['room_id']}/campaigns/NoSuchCampaign1/claims",
@@ -142,9 +140,7 @@ def test_concurrent_claims_of_one_user_never_pass_the_limit(create_campaign):
 
 
 def _remaining(campaign) -> int:
-    return sum(
-        remaining_by_shard(home_store(), load_campaign(campaign["campaign_id"]), consistent=True).values()
-    )
+    return sum(remaining_by_shard(home_store(), load_campaign(campaign["campaign_id"]), consistent=True).values())
 
 
 def _coupons_of(campaign) -> int:

@@ -134,10 +134,7 @@ def test_forged_and_foreign_codes_are_refused(client, auth, checkout, held):
     # another merchant's checkout cannot redeem this shop's coupon; a viewer cannot call checkout
     foreign = client.post(PATH, json=order(coupon), headers=checkout("other-merchant"))
     assert foreign.status_code == 403 and foreign.json()["code"] == "not-campaign-merchant"
-    assert (
-        client.post(PATH, json=order(coupon), headers=auth("viewer", sub="buyer", market="ID")).status_code
-        == 403
-    )
+    assert client.post(PATH, json=order(coupon), headers=auth("viewer", sub="buyer", market="ID")).status_code == 403
     assert client.post(PATH, json=order(coupon)).status_code == 401
     assert _status(client, auth, coupon) == "claimed"
     # unknown redemption ids

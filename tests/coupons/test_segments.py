@@ -37,9 +37,7 @@ def test_lapsed_viewer_segment_survives_the_returning_visit(client, auth, create
     # both come back to the live room now
     for sub in ("returning", "regular"):
         assert (
-            client.post(
-                f"/v1/coupons/rooms/{shop['room_id']}/visits", headers=auth("viewer", sub=sub)
-            ).status_code
+            client.post(f"/v1/coupons/rooms/{shop['room_id']}/visits", headers=auth("viewer", sub=sub)).status_code
             == 200
         )
     assert claim(campaign, sub="returning").status_code == 201
@@ -76,14 +74,8 @@ def test_sharers_segment_needs_someone_else_to_open_the_link(client, auth, creat
 
 
 def test_activity_endpoints_refuse_bad_input(client, auth):
-    assert (
-        client.post("/v1/coupons/rooms/no-such-room/visits", headers=auth("viewer", sub="v")).status_code
-        == 404
-    )
-    assert (
-        client.post("/v1/coupons/rooms/no-such-room/shares", headers=auth("viewer", sub="v")).status_code
-        == 404
-    )
+    assert client.post("/v1/coupons/rooms/no-such-room/visits", headers=auth("viewer", sub="v")).status_code == 404
+    assert client.post("/v1/coupons/rooms/no-such-room/shares", headers=auth("viewer", sub="v")).status_code == 404
     assert client.post("/v1/coupons/rooms/no-such-room/visits").status_code == 401
     unknown = client.post("/v1/coupons/shares/" + "a" * 22 + "/opens", headers=auth("viewer", sub="v"))
     assert unknown.status_code == 404 and unknown.json()["code"] == "share-not-found"
