@@ -695,12 +695,36 @@ def pinyin_variants(term: str) -> list[str]:
 
 
 def load_innocent() -> list[tuple[str, str]]:
+    """The innocent corpus plus every phrase the platform itself says (phrasebooks, FAQ answers).
+
+    A lexicon term that would mask the platform's own "Terima kasih!" or a market's FAQ answer is
+    wrong by construction, so those texts take part in curation like the written corpus.
+    """
     rows = []
     for line in INNOCENT.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             market, _, text = line.partition("\t")
             rows.append((market, text))
-    return rows
+    return rows + platform_phrases()
+
+
+def platform_phrases() -> list[tuple[str, str]]:
+    """(market or "*", text) for every phrasebook phrase and FAQ pattern/answer shipped here."""
+    phrases: list[tuple[str, str]] = []
+    books = [*MARKETS_DIR.glob("*/phrasebook.toml"), ROOT / "plugins" / "builtin" / "data" / "host_phrasebook.toml"]
+    for path in books:
+        if path.is_file():
+            with path.open("rb") as fh:
+                for concept in tomllib.load(fh).values():
+                    if isinstance(concept, dict):
+                        phrases.extend(("*", str(text)) for text in concept.values())
+    for path in MARKETS_DIR.glob("*/faq.toml"):
+        with path.open("rb") as fh:
+            for entry in tomllib.load(fh).get("faq", []):
+                market = path.parent.name.upper()
+                phrases.append((market, str(entry.get("answer", ""))))
+                phrases.extend((market, str(p)) for p in entry.get("patterns", []))
+    return phrases
 
 
 def _usable(term: str) -> bool:
