@@ -49,6 +49,8 @@ TABLE_ACTIONS = [
     "dynamodb:ConditionCheckItem",
     "dynamodb:DescribeTable",
 ]
+# Tables the coupons function writes in the origin region too (besides every coupon* table).
+HOME_REGION_TABLES = ("coupons", "idempotency")
 MEMORY_MB: dict[str, int] = {}  # default below; a function that needs more says so here
 DEFAULT_MEMORY_MB = 1024  # more memory = more CPU: shorter cold starts for the same price per ms
 
@@ -114,6 +116,8 @@ class StatelessStack(Stack):
         for name in FUNCTIONS:
             self.functions[name] = self._function(name, functions_code(name), env, table_arns)
         self._secrets(stateful)
+        if region.role == "edge":
+            self._home_region_access(origin, table_prefix)
         stun = self.node.try_get_context("crosslive:stunServers") or "stun:stun.l.google.com:19302"
         self.media_fleet = MediaFleet(
             self, "Media", region=region, env=env, table_arns=table_arns, secrets=stateful.secrets, stun_servers=stun
@@ -198,6 +202,23 @@ class StatelessStack(Stack):
             "actions support no resource-level permissions. Table access lists exact table and index ARNs.",
         )
         return function
+
+    def _home_region_access(self, origin: RegionConfig, table_prefix: str) -> None:
+        """Coupon state is written only in the campaign home region (the origin), so that stock
+        cannot be oversold by last-writer-wins replication: an edge's coupons function reaches
+        the origin's coupon tables (and its idempotency table) across regions."""
+        arns: list[str] = []
+        for spec in all_table_specs():
+            if spec.short_name.startswith("coupon") or spec.short_name in HOME_REGION_TABLES:
+                arn = self.format_arn(
+                    service="dynamodb",
+                    region=origin.aws_region,
+                    resource="table",
+                    resource_name=f"{table_prefix}-{spec.short_name}",
+                )
+                arns.append(arn)
+                arns.extend(f"{arn}/index/{index.name}" for index in spec.indexes)
+        self.functions["coupons"].add_to_role_policy(iam.PolicyStatement(actions=TABLE_ACTIONS, resources=arns))
 
     def _secrets(self, stateful: StatefulStack) -> None:
         """Give each function the ARN of (and read access to) exactly the secrets it uses."""

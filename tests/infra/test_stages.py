@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from aws_cdk.assertions import Match
 
@@ -105,3 +107,11 @@ def test_origin_has_the_user_pool_and_edges_take_it_as_parameters(template):
         params = template(edge, "stateless").to_json()["Parameters"]
         assert {"AuthUserPoolId", "AuthUserPoolClientId"} <= set(params)
         template(edge, "stateful").resource_count_is("AWS::Cognito::UserPool", 0)
+
+
+def test_edge_coupons_write_to_the_origin_home_region(template):
+    origin = next(r for r in REGIONS.values() if r.role == "origin")
+    policies = template("europe", "stateless").find_resources("AWS::IAM::Policy")
+    resources = json.dumps([p["Properties"]["PolicyDocument"] for p in policies.values()])
+    assert f":{origin.aws_region}:" in resources
+    assert "crosslive-coupon-stock" in resources and "crosslive-idempotency" in resources
