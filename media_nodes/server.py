@@ -33,6 +33,9 @@ def serve(host: str, port: int) -> None:
         log_level=os.environ.get("CROSSLIVE_MEDIA_LOG_LEVEL", "warning"),
         access_log=False,
         lifespan="on",
+        # Comment frames are small and sent to every viewer: per-message deflate would compress
+        # each frame once per connection (measured by the comments benchmark's push-only node).
+        ws_per_message_deflate=False,
     )
 
 

@@ -139,6 +139,11 @@ class EmbeddedPlatform:
                 os.environ[key] = value
         self._saved_env.clear()
         cfg.get_settings.cache_clear()
+        # Models cache their endpoint: point them back at whatever the restored settings say
+        # (another platform still running in this process, or none).
+        from functions.shared.db import configure_tables
+
+        configure_tables()
 
     def urls(self) -> dict[str, str]:
         from functions import FUNCTIONS

@@ -20,6 +20,7 @@ import secrets
 import time
 
 from functions.shared.config import get_settings
+from functions.shared.secrets import secret_value
 
 ENV_PUSH_SECRET = "CROSSLIVE_PUSH_SECRET"
 SIGNATURE_HEADER = "X-Crosslive-Push-Signature"
@@ -31,7 +32,7 @@ class SignatureError(Exception):
 
 
 def push_secret() -> bytes:
-    secret = os.environ.get(ENV_PUSH_SECRET)
+    secret = secret_value(ENV_PUSH_SECRET)  # the value, or Secrets Manager via CROSSLIVE_PUSH_SECRET_ARN
     if not secret:
         if not get_settings().is_local:
             raise SignatureError(f"{ENV_PUSH_SECRET} is not configured")

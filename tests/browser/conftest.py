@@ -50,12 +50,12 @@ def media_nodes() -> dict[str, MediaNodeService]:
     return {"origin": origin, "edge": edge}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def nodes() -> dict[str, MediaNodeService]:
     return media_nodes()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def live_platform(nodes: dict[str, MediaNodeService]) -> Iterator[EmbeddedPlatform]:
     """The whole platform on a loopback port: functions, issuer, pages, origin and edge nodes."""
     plugins = tuple(sorted(builtin_market_plugins()))
@@ -70,18 +70,18 @@ def live_platform(nodes: dict[str, MediaNodeService]) -> Iterator[EmbeddedPlatfo
             configure_tables()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def base_url(live_platform: EmbeddedPlatform) -> str:
     return live_platform.base_url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def api(base_url: str) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=base_url, timeout=15) as client:
         yield client
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def issue(live_platform: EmbeddedPlatform) -> Callable[..., str]:
     def make(sub: str, role: str, market: str | None = None, name: str | None = None) -> str:
         return live_platform.issuer.issue(sub, role, market=market, name=name)
@@ -89,13 +89,13 @@ def issue(live_platform: EmbeddedPlatform) -> Callable[..., str]:
     return make
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def playwright_instance() -> Iterator[Playwright]:
     with sync_playwright() as instance:
         yield instance
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright_instance: Playwright) -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: run scripts/bootstrap.sh --browser", pytrace=False)
@@ -129,7 +129,7 @@ def new_page(browser: Browser) -> Iterator[Callable[..., Page]]:
         context.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def screenshot() -> Callable[[Page, str], Path]:
     """``screenshot(page, name)`` saves a PNG under test-artifacts/ (gitignored) to look at."""
 
