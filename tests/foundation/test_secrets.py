@@ -16,7 +16,9 @@ ARN = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:crosslive/push-se
 
 @pytest.fixture
 def stubbed(monkeypatch):
-    client = boto3.client("secretsmanager", region_name="eu-central-1", aws_access_key_id="x", aws_secret_access_key="x")
+    client = boto3.client(
+        "secretsmanager", region_name="eu-central-1", aws_access_key_id="x", aws_secret_access_key="x"
+    )
     stubber = Stubber(client)
     regions = []
 
@@ -44,8 +46,14 @@ def test_the_arn_is_read_once_from_its_own_region(monkeypatch, stubbed):
     # Real GetSecretValue response shape.
     stubber.add_response(
         "get_secret_value",
-        {"ARN": ARN, "Name": "crosslive/push-secret", "VersionId": "EXAMPLE1-90ab-cdef-fedc-ba987EXAMPLE", "SecretString": "s3cr3t-from-aws",
-         "VersionStages": ["AWSCURRENT"], "CreatedDate": datetime(2026, 11, 21, tzinfo=UTC)},
+        {
+            "ARN": ARN,
+            "Name": "crosslive/push-secret",
+            "VersionId": "EXAMPLE1-90ab-cdef-fedc-ba987EXAMPLE",
+            "SecretString": "s3cr3t-from-aws",
+            "VersionStages": ["AWSCURRENT"],
+            "CreatedDate": datetime(2026, 11, 21, tzinfo=UTC),
+        },
         {"SecretId": ARN},
     )
     assert secrets.secret_value("CROSSLIVE_PUSH_SECRET") == "s3cr3t-from-aws"
