@@ -22,6 +22,7 @@ from typing import Any
 
 import pluggy
 
+from plugins.builtin.aws_client import LazyAwsClient
 from plugins.types import MAX_TRANSLATE_BYTES, TextTooLongError, TranslationUnavailableError
 
 hookimpl = pluggy.HookimplMarker("crosslive")
@@ -33,20 +34,10 @@ FROM_AWS: dict[str, str] = {v: k for k, v in TO_AWS.items()}
 NOT_TRANSLATABLE = {"UnsupportedLanguagePairException", "DetectedLanguageLowConfidenceException"}
 
 
-class AmazonTranslatePlugin:
+class AmazonTranslatePlugin(LazyAwsClient):
     """Translates with Amazon Translate's TranslateText; the client is created on first use."""
 
-    def __init__(self, client: Any = None, *, region_name: str | None = None) -> None:
-        self._client = client
-        self._region_name = region_name
-
-    @property
-    def client(self) -> Any:
-        if self._client is None:
-            import boto3  # the Lambda runtime provides it; not bundled
-
-            self._client = boto3.client("translate", region_name=self._region_name)
-        return self._client
+    service = "translate"
 
     @hookimpl
     def translate(self, text: str, source: str, target: str) -> dict[str, Any] | None:

@@ -23,6 +23,8 @@ from typing import Any
 
 import pluggy
 
+from plugins.builtin.aws_client import LazyAwsClient
+
 hookimpl = pluggy.HookimplMarker("crosslive")
 
 ENGINE = "amazon-comprehend"
@@ -43,20 +45,10 @@ def clip(text: str, limit: int = MAX_SEGMENT_BYTES) -> str:
     return data[:limit].decode("utf-8", errors="ignore")
 
 
-class ComprehendToxicityPlugin:
+class ComprehendToxicityPlugin(LazyAwsClient):
     """Scores English texts with DetectToxicContent; the client is created on first use."""
 
-    def __init__(self, client: Any = None, *, region_name: str | None = None) -> None:
-        self._client = client
-        self._region_name = region_name
-
-    @property
-    def client(self) -> Any:
-        if self._client is None:
-            import boto3  # the Lambda runtime provides it; not bundled
-
-            self._client = boto3.client("comprehend", region_name=self._region_name)
-        return self._client
+    service = "comprehend"
 
     @hookimpl
     def classify_toxicity(self, texts: list[str], language: str) -> list[dict[str, Any]] | None:
