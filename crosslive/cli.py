@@ -57,3 +57,7 @@ def main() -> None:
 @click.group(cls=LazyGroup, lazy=BENCHMARKS)
 def bench() -> None:
     """Benchmarks: print figures and ratios against a baseline run in the same process."""
+
+
+if __name__ == "__main__":
+    main()
