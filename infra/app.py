@@ -15,6 +15,7 @@ import os
 from aws_cdk import App
 
 from crosslive.regions import load_regions
+from plugins.manager import PluginError, build_plugin_manager
 from infra.stage import RegionStage
 
 
@@ -24,6 +25,13 @@ def build_app(app: App | None = None) -> App:
     prefix = app.node.try_get_context("crosslive:tablePrefix") or "crosslive"
     nag = str(app.node.try_get_context("crosslive:nag")).lower() != "false"
     regions = load_regions()
+    for region in regions:
+        # The plugin set each region's functions will load, validated now: a plugin returning bad
+        # data stops synthesis with the plugin named, so that region is never deployed with it.
+        try:
+            build_plugin_manager(region.plugins, include_entry_points=True, validate=True)
+        except PluginError as exc:
+            raise SystemExit(f"region {region.name}: {exc}") from exc
     origins = [r for r in regions if r.role == "origin"]
     for origin in origins:
         edges = [r for r in regions if r.role == "edge" and r.origin == origin.name]

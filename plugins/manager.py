@@ -375,6 +375,11 @@ def build_plugin_manager(
 
 
 @lru_cache(maxsize=8)
-def cached_plugin_manager(enabled: tuple[str, ...] | None) -> CrossliveManager:
-    """One manager per enabled-set per process (Lambda containers build it once)."""
-    return build_plugin_manager(enabled)
+def cached_plugin_manager(enabled: tuple[str, ...] | None, validate: bool = True) -> CrossliveManager:
+    """One manager per enabled-set per process (Lambda containers build it once).
+
+    ``validate=False`` skips the upfront pass over every market's data, for deployments whose
+    plugin set and data were validated when the bundle was synthesized (``infra/app.py``);
+    each hook result is still validated as it is read.
+    """
+    return build_plugin_manager(enabled, validate=validate)

@@ -7,5 +7,8 @@ from plugins.manager import CrossliveManager, cached_plugin_manager
 
 
 def get_plugins() -> CrossliveManager:
+    """The region's manager. Deployed functions skip the upfront validation of every market's
+    data: ``cdk synth`` already validated exactly this plugin set and data (the bundle cannot
+    change after), and refuses to synthesize a region whose plugins return bad data."""
     settings = get_settings()
-    return cached_plugin_manager(settings.plugins)
+    return cached_plugin_manager(settings.plugins, validate=settings.is_local)

@@ -34,3 +34,27 @@ def test_an_acknowledgement_needs_a_reason():
     app = App()
     with pytest.raises(ValueError, match="real reason"):
         acknowledge(app, "AwsSolutions::AwsSolutions-S1", "because")
+
+
+def test_synthesis_refuses_a_region_whose_plugin_returns_bad_data(monkeypatch):
+    import pluggy
+
+    from infra import app as infra_app
+    from plugins import manager
+
+    hookimpl = pluggy.HookimplMarker("crosslive")
+
+    class Broken:
+        @hookimpl
+        def market_profile(self, market):
+            return {"code": market, "name": "", "languages": [], "locale": "x", "currency": "??", "time_zone": ""}
+
+    real = manager.build_plugin_manager
+
+    def with_broken(enabled=None, **kwargs):
+        kwargs.setdefault("extra", [("broken-plugin", Broken())])
+        return real(enabled, **kwargs)
+
+    monkeypatch.setattr(infra_app, "build_plugin_manager", with_broken)
+    with pytest.raises(SystemExit, match="broken-plugin"):
+        infra_app.build_app(App())
