@@ -15,8 +15,8 @@ import os
 from aws_cdk import App
 
 from crosslive.regions import load_regions
-from plugins.manager import PluginError, build_plugin_manager
 from infra.stage import RegionStage
+from plugins.manager import PluginError, build_plugin_manager
 
 
 def build_app(app: App | None = None) -> App:
