@@ -44,7 +44,7 @@ class RegionStage(Stage):
             table_prefix=table_prefix,
             description=f"crosslive {region.name}: functions, API, media fleet, routing",
         )
-        self.stateless.add_dependency(self.stateful)
+        self.stateless.add_stack_dependency(self.stateful)
         Tags.of(self).add("project", "crosslive")
         Tags.of(self).add("crosslive:region", region.name)
         Tags.of(self).add("crosslive:role", region.role)

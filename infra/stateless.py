@@ -23,6 +23,7 @@ from constructs import Construct
 from crosslive.regions import RegionConfig
 from functions import FUNCTIONS
 from functions.shared import config as cfg
+from infra.api_dns import LatencyRoutedApi
 from infra.bundling import LAMBDA_RUNTIME, functions_code
 from infra.media_fleet import MediaFleet
 from infra.nag import acknowledge
@@ -331,4 +332,19 @@ class StatelessStack(Stack):
             "gateway authorizer on the {proxy+} routes could not express.",
         )
         CfnOutput(self, "ApiUrl", value=stage.url or api.api_endpoint)
+        domain = self.node.try_get_context("crosslive:domain")
+        zone_id = self.node.try_get_context("crosslive:hostedZoneId")
+        self.api_dns = (
+            LatencyRoutedApi(
+                self,
+                "ApiDns",
+                api=api,
+                stage=stage,
+                domain=domain,
+                hosted_zone_id=zone_id,
+                region_name=self.region_config.name,
+            )
+            if domain and zone_id
+            else None
+        )
         return api
