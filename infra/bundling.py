@@ -220,12 +220,13 @@ def build_bundle(
     output_dir.mkdir(parents=True, exist_ok=True)
     shutil.copytree(deps, output_dir, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".complete"))
     prune_cldr(output_dir)
-    if python_version == f"{sys.version_info.major}.{sys.version_info.minor}":
-        precompile(output_dir)
     for path in _source_files():
         destination = output_dir / path.relative_to(REPO_ROOT)
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, destination)
+    # Last, once everything is in place: our own packages must be compiled too.
+    if python_version == f"{sys.version_info.major}.{sys.version_info.minor}":
+        precompile(output_dir)
     return output_dir
 
 

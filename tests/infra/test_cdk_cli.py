@@ -39,10 +39,20 @@ def test_npx_cdk_synth_offline_without_credentials(tmp_path):
     stages = [a for a in manifest["artifacts"].values() if a["type"] == "cdk:cloud-assembly"]
     assert len(stages) == len(region_files()) >= 5
     # The Lambda asset was bundled locally: it holds our packages and the Lambda-platform wheels,
-    # and no boto3/botocore (the runtime provides them).
-    assets = [p for p in out.rglob("asset.*") if p.is_dir() and (p / "functions").is_dir()]
-    assert assets, "no bundled Lambda asset found"
-    bundle = assets[0]
+    # and no boto3/botocore (the runtime provides them). The comments function's code asset is
+    # found through its template (S3Key = <asset hash>.zip).
+    origin_dir = next(out.glob("assembly-crosslive-singapore"))
+    stateless = json.loads(next(origin_dir.glob("*Stateless*.template.json")).read_text())
+    keys = [
+        r["Properties"]["Code"]["S3Key"]
+        for r in stateless["Resources"].values()
+        if r["Type"] == "AWS::Lambda::Function" and r["Properties"].get("Handler") == "functions.comments.app.handler"
+    ]
+    assert len(keys) == 1, keys
+    asset_hash = keys[0].removesuffix(".zip")
+    bundles = [p for p in out.rglob(f"asset.{asset_hash}") if p.is_dir()]
+    assert bundles, f"asset.{asset_hash} not found"
+    bundle = bundles[0]
     assert (bundle / "functions" / "comments" / "app.py").is_file()
     assert (bundle / "plugins" / "markets" / "de" / "market.toml").is_file()
     assert (bundle / "fastapi").is_dir() and (bundle / "pydantic_core").is_dir()
@@ -50,3 +60,10 @@ def test_npx_cdk_synth_offline_without_credentials(tmp_path):
     so_files = [p.name for p in (bundle / "pydantic_core").glob("*.so")]
     assert so_files and all("cpython-311-x86_64-linux-gnu" in name for name in so_files), so_files
     assert not zipfile.is_zipfile(bundle)  # a directory CDK zips at deploy time
+    # comments moderates text: its bundle carries the moderation extra
+    assert list(bundle.glob("ahocorasick*.so")) and (bundle / "opencc").is_dir()
+    # precompiled: dependencies sourceless, our code with sources and bytecode beside them
+    assert (bundle / "fastapi" / "__init__.pyc").is_file() and not (bundle / "fastapi" / "__init__.py").exists()
+    assert list((bundle / "functions" / "comments" / "__pycache__").glob("app.cpython-311.pyc"))
+    # only the CLDR locales the markets load
+    assert 20 < len(list((bundle / "babel" / "locale-data").glob("*.dat"))) < 100
