@@ -32,15 +32,9 @@ from typing import Any
 
 import click
 
+from bench.stats import percentile
+
 COMMENT_ID_RE = re.compile(r'"comment_id":"([0-9A-Z]{26})"')
-
-
-def _percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
-    return ordered[index]
 
 
 async def _load(
@@ -307,14 +301,14 @@ def _summary(name: str, result: dict[str, Any], viewers: int, rate: float, secon
         "deliveries_per_s": round(len(lat) / seconds),
         "cpu_cores_used": result.get("cpu_share"),
         "ack_ms": {
-            "p50": round(_percentile(acks, 50), 1),
-            "p95": round(_percentile(acks, 95), 1),
-            "p99": round(_percentile(acks, 99), 1),
+            "p50": round(percentile(acks, 50), 1),
+            "p95": round(percentile(acks, 95), 1),
+            "p99": round(percentile(acks, 99), 1),
         },
         "delivered_ms": {
-            "p50": round(_percentile(lat, 50), 1),
-            "p95": round(_percentile(lat, 95), 1),
-            "p99": round(_percentile(lat, 99), 1),
+            "p50": round(percentile(lat, 50), 1),
+            "p95": round(percentile(lat, 95), 1),
+            "p99": round(percentile(lat, 99), 1),
             "mean": round(statistics.fmean(lat), 1) if lat else None,
         },
     }

@@ -35,6 +35,8 @@ from typing import Any
 
 import click
 
+from bench.stats import rank_percentile
+
 CLAIM_RETRIES = 40
 
 
@@ -63,11 +65,7 @@ class DesignResult:
         return self.requests / self.seconds if self.seconds else 0.0
 
     def percentile(self, q: float, answers: bool = False) -> float:
-        samples = self.answer_ms if answers else self.latencies_ms
-        if not samples:
-            return 0.0
-        ordered = sorted(samples)
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+        return rank_percentile(self.answer_ms if answers else self.latencies_ms, q, empty=0.0)
 
 
 class _Progress:

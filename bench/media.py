@@ -28,7 +28,6 @@ import pickle
 import statistics
 import sys
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +35,8 @@ from typing import Any
 import click
 import psutil
 from fastapi import Request, Response
+
+from bench.stats import percentile
 
 CLIP_FRAMES = 60
 CLIP_FPS = 30
@@ -337,14 +338,6 @@ async def measure_point(
         return CapacityPoint(viewers, ready, cores, mean_loss, worst, received * frame_bytes * 8 / elapsed / 1e6)
     finally:
         await group.close()
-
-
-def percentile(values: Sequence[float], p: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    k = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
-    return ordered[k]
 
 
 async def latency_run(whep_url: str, token: str, seconds: float) -> list[int]:

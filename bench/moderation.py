@@ -28,6 +28,7 @@ from pathlib import Path
 import click
 
 from bench.moderation_corpus import load as load_evasion
+from bench.stats import rank_percentile
 
 INNOCENT = Path(__file__).parent / "data" / "innocent_comments.tsv"
 
@@ -59,11 +60,6 @@ def _rate(fn: Callable[[str], object], texts: list[str], seconds: float, *, slow
         done += len(texts)
     cpu = time.thread_time() - start_cpu
     return done / cpu, done
-
-
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def run(seconds: float, baseline_seconds: float, inline: int, baseline_accuracy: bool = True) -> None:
@@ -162,8 +158,8 @@ def run(seconds: float, baseline_seconds: float, inline: int, baseline_accuracy:
         scan_contacts(text)
         cpu_ms.append((time.perf_counter() - start) * 1000)
     click.echo(
-        f"in-line CPU checks: p50 {_pct(cpu_ms, 0.5):.3f} ms, p95 {_pct(cpu_ms, 0.95):.3f} ms, "
-        f"p99 {_pct(cpu_ms, 0.99):.3f} ms, max {max(cpu_ms):.3f} ms ({len(cpu_ms)} comments)"
+        f"in-line CPU checks: p50 {rank_percentile(cpu_ms, 0.5):.3f} ms, p95 {rank_percentile(cpu_ms, 0.95):.3f} ms, "
+        f"p99 {rank_percentile(cpu_ms, 0.99):.3f} ms, max {max(cpu_ms):.3f} ms ({len(cpu_ms)} comments)"
     )
     if inline:
         _inline_latency(rows, inline)
@@ -197,8 +193,8 @@ def _inline_latency(rows: list[tuple[str, str]], count: int) -> None:
             actions[verdict.action] += 1
         click.echo(
             f"moderate_comment against the embedded platform (moto DynamoDB on loopback): "
-            f"p50 {_pct(latencies, 0.5):.1f} ms, p95 {_pct(latencies, 0.95):.1f} ms, "
-            f"p99 {_pct(latencies, 0.99):.1f} ms ({count} comments; verdicts {dict(actions)})"
+            f"p50 {rank_percentile(latencies, 0.5):.1f} ms, p95 {rank_percentile(latencies, 0.95):.1f} ms, "
+            f"p99 {rank_percentile(latencies, 0.99):.1f} ms ({count} comments; verdicts {dict(actions)})"
         )
     finally:
         platform.stop()
