@@ -27,6 +27,7 @@ import threading
 
 from functions.shared.config import get_settings
 from functions.shared.errors import ApiError
+from functions.shared.secrets import secret_value
 
 ENV_COUPON_KEY = "CROSSLIVE_COUPON_KEY"
 ENV_COUPON_KEY_SECRET_ARN = "CROSSLIVE_COUPON_KEY_SECRET_ARN"
@@ -58,15 +59,9 @@ def _decode_key(text: str) -> bytes:
 
 
 def _load_key() -> bytes:
-    value = os.environ.get(ENV_COUPON_KEY)
+    value = secret_value(ENV_COUPON_KEY, arn_env=ENV_COUPON_KEY_SECRET_ARN)  # env, or Secrets Manager by ARN
     if value:
         return _decode_key(value)
-    arn = os.environ.get(ENV_COUPON_KEY_SECRET_ARN)
-    if arn:
-        import boto3
-
-        secret = boto3.client("secretsmanager", region_name=get_settings().aws_region).get_secret_value(SecretId=arn)
-        return _decode_key(secret["SecretString"])
     if get_settings().is_local:
         generated = secrets.token_hex(MIN_KEY_BYTES)
         os.environ.setdefault(ENV_COUPON_KEY, generated)

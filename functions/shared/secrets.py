@@ -21,12 +21,13 @@ def secrets_client(region: str) -> Any:
     return boto3.client("secretsmanager", region_name=region)
 
 
-def secret_value(name: str) -> str | None:
-    """``$NAME`` if set, else the secret at ``$NAME_ARN`` (fetched once), else ``None``."""
+def secret_value(name: str, arn_env: str | None = None) -> str | None:
+    """``$NAME`` if set, else the secret whose ARN is in ``$NAME_ARN`` (or ``arn_env``), fetched
+    once, else ``None``."""
     value = os.environ.get(name)
     if value:
         return value
-    arn = os.environ.get(f"{name}_ARN")
+    arn = os.environ.get(arn_env or f"{name}_ARN")
     if not arn:
         return None
     with _lock:
