@@ -117,12 +117,16 @@ class RtpSource:
 
 
 async def answer_publisher(pc: RTCPeerConnection, offer_sdp: str, codecs: dict[str, str], source: RtpSource) -> str:
-    """Answer a WHIP offer, receiving only ``codecs``; returns the answer SDP."""
+    """Answer a WHIP offer, receiving only ``codecs``; returns the answer SDP.
+
+    aiortc applies codec preferences when the remote offer is set (``setRemoteDescription``
+    negotiates each transceiver's codecs then), so the receiving transceivers are created with
+    their preferences first; the offer's sections then attach to them in order of kind.
+    """
     source.watch(pc)
+    for kind, name in codecs.items():
+        pc.addTransceiver(kind, direction="recvonly").setCodecPreferences(codec_capabilities(kind, name))
     await pc.setRemoteDescription(RTCSessionDescription(sdp=offer_sdp, type="offer"))
-    for transceiver in pc.getTransceivers():
-        if transceiver.kind in codecs:
-            transceiver.setCodecPreferences(codec_capabilities(transceiver.kind, codecs[transceiver.kind]))
     await pc.setLocalDescription(await pc.createAnswer())
     answer = pc.localDescription.sdp
     source.start(negotiated_codecs(answer))
@@ -132,15 +136,20 @@ async def answer_publisher(pc: RTCPeerConnection, offer_sdp: str, codecs: dict[s
 async def answer_viewer(
     pc: RTCPeerConnection, offer_sdp: str, hub: RoomHub, kinds: tuple[str, ...]
 ) -> tuple[str, dict[str, ForwardedTrack]]:
-    """Answer a WHEP offer with tracks fed by ``hub``; returns the answer and the tracks."""
-    await pc.setRemoteDescription(RTCSessionDescription(sdp=offer_sdp, type="offer"))
+    """Answer a WHEP offer with tracks fed by ``hub``; returns the answer and the tracks.
+
+    The sending transceivers, restricted to the room's codecs, exist before the offer is set:
+    aiortc negotiates codecs inside ``setRemoteDescription``, and preferences set later are
+    ignored, which would let the viewer's first-listed codec (VP8 in browsers) win and H.264
+    frames be packetized as VP8.
+    """
     tracks = hub.subscribe(kinds)
     try:
         for kind, track in tracks.items():
-            sender = pc.addTrack(track)
-            transceiver = next(t for t in pc.getTransceivers() if t.sender is sender)
+            transceiver = pc.addTransceiver(track, direction="sendonly")
             transceiver.setCodecPreferences(codec_capabilities(kind, hub.codecs[kind]))
-            aiortc_adapter.on_keyframe_request(sender, lambda: hub.request_keyframe("viewer-pli"))
+            aiortc_adapter.on_keyframe_request(transceiver.sender, lambda: hub.request_keyframe("viewer-pli"))
+        await pc.setRemoteDescription(RTCSessionDescription(sdp=offer_sdp, type="offer"))
         await pc.setLocalDescription(await pc.createAnswer())
     except Exception:
         for track in tracks.values():

@@ -3,13 +3,18 @@
 A malformed, truncated or hostile offer gets a clear 4xx problem here and never reaches aiortc's
 negotiation: ``400 malformed-sdp`` when it does not parse or lacks what WebRTC requires (ICE
 credentials, DTLS fingerprint, RTCP mux), ``422 no-common-codec`` when it parses but offers no
-codec the node forwards (video: VP8 or H.264 packetization-mode 1; audio: Opus).
+codec the node forwards (video: VP8, or H.264 in packetization-mode 1 with a profile aiortc
+negotiates, i.e. (constrained) baseline as OBS, libdatachannel and browsers offer it; audio: Opus).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
+
+from aiortc import RTCRtpSender
+from aiortc.sdp import parse_h264_profile_level_id
 
 from functions.shared.errors import ApiError
 from media_nodes.forwarding.aiortc_adapter import parse_sdp
@@ -31,12 +36,38 @@ def _malformed(detail: str) -> ApiError:
     return ApiError(400, "malformed-sdp", detail)
 
 
+@cache
+def _h264_profiles() -> frozenset[Any]:
+    """The H.264 profiles aiortc negotiates (it matches offers by profile, ignoring the level)."""
+    return frozenset(
+        parse_h264_profile_level_id(str(c.parameters["profile-level-id"]))[0]
+        for c in RTCRtpSender.getCapabilities("video").codecs
+        if c.mimeType.lower() == "video/h264" and "profile-level-id" in c.parameters
+    )
+
+
+def _h264_usable(parameters: dict[str, Any]) -> bool:
+    """Packetization mode 1 (aiortc packetizes FU-A/STAP-A only) and a profile aiortc negotiates.
+
+    Without the profile check an offer of, say, High profile only would pass here and then fail
+    inside aiortc's negotiation as an opaque ``400 negotiation-failed``. A missing
+    ``profile-level-id`` means constrained baseline 3.1 (RFC 6184's default, as aiortc reads it).
+    """
+    if str(parameters.get("packetization-mode", "0")) != "1":
+        return False
+    try:
+        profile, _level = parse_h264_profile_level_id(str(parameters.get("profile-level-id", "42e01f")))
+    except ValueError:
+        return False
+    return profile in _h264_profiles()
+
+
 def _codec_names(media: Any) -> tuple[str, ...]:
     names = []
     for codec in media.rtp.codecs:
         name = codec.mimeType.split("/", 1)[1]
-        if name.upper() == "H264" and str(codec.parameters.get("packetization-mode", "0")) != "1":
-            continue  # aiortc packetizes H.264 in mode 1 (FU-A) only
+        if name.upper() == "H264" and not _h264_usable(codec.parameters):
+            continue
         names.append("H264" if name.upper() == "H264" else "VP8" if name.upper() == "VP8" else name.lower())
     return tuple(names)
 

@@ -11,12 +11,16 @@ import click
 
 @click.command()
 @click.option("--whip-url", required=True, help="e.g. http://127.0.0.1:8081/whip/<room>")
-@click.option(
-    "--token", envvar="CROSSLIVE_TOKEN", help="the room merchant's bearer token (or $CROSSLIVE_TOKEN)"
-)
+@click.option("--token", envvar="CROSSLIVE_TOKEN", help="the room merchant's bearer token (or $CROSSLIVE_TOKEN)")
 @click.option("--size", default="1280x720", show_default=True, help="WIDTHxHEIGHT of the test pattern")
 @click.option("--fps", default=30, show_default=True, type=int)
-@click.option("--codec", type=click.Choice(["VP8", "H264"]), default="VP8", show_default=True)
+@click.option(
+    "--codec",
+    type=click.Choice(["VP8", "H264"], case_sensitive=False),
+    default="VP8",
+    show_default=True,
+    help="video codec (h264 is what OBS sends; encoded with libx264 from the PyAV wheel)",
+)
 @click.option("--file", "media_file", default=None, help="publish this media file (looped) instead")
 @click.option("--duration", type=float, default=None, help="seconds; default: until Ctrl-C")
 def broadcast(
