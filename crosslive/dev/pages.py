@@ -62,7 +62,8 @@ def pages_app(platform: EmbeddedPlatform) -> FastAPI:
     def index() -> str:
         rows = "".join(
             f'<li><a href="{html.escape(url)}">{html.escape(name)}</a></li>'
-            for name, url in platform.urls().items() if url.startswith("http://" + platform.host)
+            for name, url in platform.urls().items()
+            if url.startswith("http://" + platform.host)
         )
         return (
             "<!doctype html><meta charset=utf-8><title>crosslive (embedded)</title>"

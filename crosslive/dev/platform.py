@@ -148,8 +148,11 @@ class EmbeddedPlatform:
     def urls(self) -> dict[str, str]:
         from functions import FUNCTIONS
 
-        urls = {"pages": f"{self.base_url}/", "merchant console": f"{self.base_url}/console",
-                "dynamodb": self.dynamodb.endpoint}
+        urls = {
+            "pages": f"{self.base_url}/",
+            "merchant console": f"{self.base_url}/console",
+            "dynamodb": self.dynamodb.endpoint,
+        }
         for name in FUNCTIONS:
             urls[f"{name} API"] = f"{self.base_url}/v1/{name}/docs"
         for service in self.services:
