@@ -10,13 +10,18 @@ At boot the instance reads the fleet's shared secrets from Secrets Manager into 
 file (never in the template or user data), installs the code from an S3 asset with pip, and runs
 the node under systemd. Nodes register and heartbeat in the ``media-nodes`` table; the routing
 function ranks them, and dead ones leave the ranking within ten seconds.
+
+Signalling over HTTPS: with ``crosslive:domain`` and ``crosslive:hostedZoneId`` each node names
+itself in that zone and gets a Let's Encrypt certificate at boot (``infra/media_tls.py``, which
+also says why not ACM). Without them the nodes serve plain HTTP and synthesis warns: pages served
+over HTTPS (CloudFront) cannot call http:// nodes (mixed content).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from aws_cdk import Duration, Stack
+from aws_cdk import Annotations, Duration, Stack
 from aws_cdk import aws_autoscaling as autoscaling
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
@@ -26,11 +31,12 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from crosslive.regions import RegionConfig
+from infra.media_tls import LETS_ENCRYPT, NodeTls
 from infra.nag import acknowledge
 from infra.secrets import NODE_SECRET, PUSH_SECRET
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-HTTP_PORT = 8443  # first worker's signalling port; worker i listens on HTTP_PORT + i
+HTTP_PORT = 8443  # first worker's signalling port (HTTPS with a domain); worker i listens on HTTP_PORT + i
 MAX_WORKERS = 64
 SOURCE_EXCLUDES = [
     ".git",
@@ -92,7 +98,7 @@ class MediaFleet(Construct):
         self.security_group.add_ingress_rule(
             ec2.Peer.any_ipv4(),
             ec2.Port.tcp_range(HTTP_PORT, HTTP_PORT + workers - 1),
-            "WHIP/WHEP signalling, comment push WebSocket (one port per worker)",
+            "WHIP/WHEP signalling, comment push WebSocket (one port per worker; HTTPS with a domain)",
         )
         self.security_group.add_ingress_rule(
             ec2.Peer.any_ipv4(),
@@ -147,6 +153,7 @@ class MediaFleet(Construct):
                 ],
             )
         )
+        self.tls = self._tls(role, region)
         user_data = ec2.UserData.for_linux()
         env_lines = [f"{k}={v}" for k, v in sorted(env.items())] + [
             f"CROSSLIVE_MEDIA_ICE_SERVERS={stun_servers}",
@@ -171,21 +178,25 @@ class MediaFleet(Construct):
             "-H 'X-aws-ec2-metadata-token-ttl-seconds: 300')",
             'PUBLIC=$(curl -sH "X-aws-ec2-metadata-token: $IMDS" http://169.254.169.254/latest/meta-data/public-hostname)',
             'INSTANCE=$(curl -sH "X-aws-ec2-metadata-token: $IMDS" http://169.254.169.254/latest/meta-data/instance-id)',
+            *([self.tls.node_name_command(), *self.tls.boot_commands()] if self.tls else []),
             "cat > /etc/crosslive/node.env <<ENV",
             *env_lines,
             "CROSSLIVE_MEDIA_NODE_ID=$INSTANCE",
-            "CROSSLIVE_MEDIA_PUBLIC_URL=http://$PUBLIC:{port}",
+            *(self.tls.node_env_lines() if self.tls else ["CROSSLIVE_MEDIA_PUBLIC_URL=http://$PUBLIC:{port}"]),
             "CROSSLIVE_MEDIA_NODE_SECRET=$NODE_SECRET",
             "CROSSLIVE_PUSH_SECRET=$PUSH_SECRET",
             "ENV",
             "cat > /etc/systemd/system/crosslive-media.service <<'UNIT'",
             "[Unit]",
             "Description=crosslive media node (one worker per vCPU)",
-            "After=network-online.target",
+            "Wants=network-online.target",
+            "After=network-online.target" + (" crosslive-node-dns.service" if self.tls else ""),
             "[Service]",
             "EnvironmentFile=/etc/crosslive/node.env",
             f"ExecStart=/opt/crosslive/.venv/bin/python -m media_nodes --host 0.0.0.0 --port {HTTP_PORT} "
             f"--workers {media.workers_per_node or 0}",
+            # SIGHUP: the workers load a renewed certificate (certbot's deploy hook reloads).
+            "ExecReload=/bin/kill -HUP $MAINPID",
             "Restart=always",
             "RestartSec=2",
             "LimitNOFILE=65536",
@@ -234,3 +245,26 @@ class MediaFleet(Construct):
             "Scaling events are visible in the Auto Scaling activity history and CloudWatch; node health is "
             "watched through the registry heartbeats the routing function reads, not through notifications.",
         )
+
+    def _tls(self, role: iam.Role, region: RegionConfig) -> NodeTls | None:
+        """Per-node DNS names and certificates when the app has a hosted zone; else a synth warning."""
+        domain = self.node.try_get_context("crosslive:domain")
+        zone_id = self.node.try_get_context("crosslive:hostedZoneId")
+        if domain and zone_id:
+            return NodeTls(
+                self,
+                "Tls",
+                role=role,
+                region_name=region.name,
+                domain=domain,
+                hosted_zone_id=zone_id,
+                acme_email=self.node.try_get_context("crosslive:acmeEmail"),
+                acme_directory=self.node.try_get_context("crosslive:acmeDirectory") or LETS_ENCRYPT,
+            )
+        Annotations.of(self).add_warning_v2(
+            "crosslive:media-plain-http",
+            "Media nodes serve WHIP/WHEP and the comment push over plain HTTP: pages served over HTTPS "
+            "(CloudFront) cannot reach http:// nodes (mixed content), so playback from the deployed pages fails. "
+            "Set -c crosslive:domain=<domain> -c crosslive:hostedZoneId=<zone id> for HTTPS nodes.",
+        )
+        return None

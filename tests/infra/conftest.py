@@ -22,6 +22,27 @@ def cdk_app(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def dns_stages(tmp_path_factory):
+    """Stages of an app with a hosted zone (API DNS layer, HTTPS media nodes), synthesized once with cdk-nag."""
+    from aws_cdk import App
+
+    from infra.app import build_app
+    from infra.stage import RegionStage
+
+    app = App(
+        context={
+            "aws:cdk:bundling-stacks": [],
+            "crosslive:domain": "shop.example",
+            "crosslive:hostedZoneId": "Z0123456789ABC",
+        },
+        outdir=str(tmp_path_factory.mktemp("cdk-dns")),
+    )
+    build_app(app)
+    app.synth()  # cdk-nag runs here too
+    return {c.region_config.name: c for c in app.node.children if isinstance(c, RegionStage)}
+
+
+@pytest.fixture(scope="session")
 def assembly(cdk_app):
     return cdk_app.synth()
 

@@ -3,29 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from aws_cdk import App
 from aws_cdk.assertions import Match, Template
 
 from crosslive.regions import load_regions
-from infra.app import build_app
-from infra.stage import RegionStage
 
 REGIONS = {r.name: r for r in load_regions()}
-
-
-@pytest.fixture(scope="module")
-def dns_stages(tmp_path_factory):
-    app = App(
-        context={
-            "aws:cdk:bundling-stacks": [],
-            "crosslive:domain": "shop.example",
-            "crosslive:hostedZoneId": "Z0123456789ABC",
-        },
-        outdir=str(tmp_path_factory.mktemp("cdk-dns")),
-    )
-    build_app(app)
-    app.synth()  # cdk-nag runs here too
-    return {c.region_config.name: c for c in app.node.children if isinstance(c, RegionStage)}
 
 
 @pytest.mark.parametrize("region", sorted(REGIONS))
