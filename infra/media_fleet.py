@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aws_cdk import Annotations, Duration, Stack
+from aws_cdk import Annotations, Duration, Stack, Tags
 from aws_cdk import aws_autoscaling as autoscaling
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
@@ -31,7 +31,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from crosslive.regions import RegionConfig
-from infra.media_tls import LETS_ENCRYPT, NodeTls
+from infra.media_tls import FLEET_TAG, LETS_ENCRYPT, NodeTls
 from infra.nag import acknowledge
 from infra.secrets import NODE_SECRET, PUSH_SECRET
 
@@ -238,6 +238,7 @@ class MediaFleet(Construct):
                 max_batch_size=1, min_instances_in_service=max(0, media.nodes - 1)
             ),
         )
+        Tags.of(self.group).add(FLEET_TAG, region.name)
         self.group.scale_on_cpu_utilization("Cpu", target_utilization_percent=60)
         acknowledge(
             self.group,

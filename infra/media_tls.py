@@ -46,6 +46,7 @@ from constructs import Construct
 
 from infra.nag import acknowledge
 
+FLEET_TAG = "crosslive:media-fleet"  # on the Auto Scaling group; value: the region file's name
 CERTBOT_VERSION = "5.8.0"  # certbot and certbot-dns-route53 release together
 LETS_ENCRYPT = "https://acme-v02.api.letsencrypt.org/directory"
 RECORD_TTL = 60
@@ -114,11 +115,21 @@ class NodeTls(Construct):
         change_arn = stack.format_arn(service="route53", region="", account="", resource="change", resource_name="*")
         role.add_to_policy(iam.PolicyStatement(actions=["route53:GetChange"], resources=[change_arn]))
         role.add_to_policy(iam.PolicyStatement(actions=["route53:ListHostedZones"], resources=["*"]))
+        # A node that got no certificate marks itself unhealthy; only instances of this region's fleet.
+        role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["autoscaling:SetInstanceHealth"],
+                resources=["*"],
+                conditions={"StringEquals": {f"aws:ResourceTag/{FLEET_TAG}": region_name}},
+            )
+        )
         acknowledge(
             role,
             "AwsSolutions::AwsSolutions-IAM5[Resource::*]",
             "route53:ListHostedZones has no resource-level permissions; certbot-dns-route53 lists zones to find "
-            "the one holding the node's name. Record changes are limited to one zone, names and types.",
+            "the one holding the node's name. Record changes are limited to one zone, names and types. "
+            "autoscaling:SetInstanceHealth is limited by condition to groups tagged as this region's media fleet "
+            "(the group's ARN holds a generated id, and naming the group here would make a dependency cycle).",
         )
         acknowledge(
             role,
@@ -199,7 +210,13 @@ class NodeTls(Construct):
             "&& break",
             "  sleep $((attempt * 60))",
             "done",
-            f"test -s {CERT_DIR}/fullchain.pem  # no certificate: the node does not start (nor register)",
+            # No certificate: the node does not start (nor register), and EC2 would still call the
+            # instance healthy, so it tells its Auto Scaling group to replace it.
+            f"if ! test -s {CERT_DIR}/fullchain.pem; then",
+            f'  aws autoscaling set-instance-health --region {self.aws_region} --instance-id "$INSTANCE" '
+            "--health-status Unhealthy --no-should-respect-grace-period",
+            "  exit 1",
+            "fi",
             # 3. Renewal twice a day (certbot renews within 30 days of expiry).
             "cat > /etc/systemd/system/crosslive-certbot-renew.service <<'UNIT'",
             "[Unit]",

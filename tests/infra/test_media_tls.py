@@ -10,7 +10,7 @@ import pytest
 from aws_cdk.assertions import Annotations, Match, Template
 
 from crosslive.regions import load_regions
-from infra.media_tls import CERT_DIR
+from infra.media_tls import CERT_DIR, FLEET_TAG
 
 REGIONS = {r.name: r for r in load_regions()}
 ZONE_ARN_SUFFIX = ":route53:::hostedzone/Z0123456789ABC"
@@ -104,6 +104,27 @@ def test_with_a_domain_nodes_get_a_name_a_certificate_renewal_and_an_https_url(d
     assert "CROSSLIVE_MEDIA_PUBLIC_URL=https://$NAME:{port}" in data
     assert "http://$PUBLIC" not in data
     assert "ExecReload=/bin/kill -HUP $MAINPID" in data  # the renewal deploy hook reloads the node
+
+
+def test_a_node_without_a_certificate_asks_its_group_to_replace_it(dns_template):
+    template = dns_template("japan")
+    data = user_data(template)
+    # The failure branch comes after the certificate attempts and before the node would start.
+    assert data.index("certbot certonly") < data.index("set-instance-health")
+    assert data.index("set-instance-health") < data.index("systemctl enable --now crosslive-media")
+    assert "--health-status Unhealthy --no-should-respect-grace-period" in data
+    template.has_resource_properties(
+        "AWS::AutoScaling::AutoScalingGroup",
+        {"Tags": Match.array_with([Match.object_like({"Key": FLEET_TAG, "Value": "japan"})])},
+    )
+    grants = [
+        statement
+        for policy in template.find_resources("AWS::IAM::Policy").values()
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+        if statement["Action"] == "autoscaling:SetInstanceHealth"
+    ]
+    # Only instances of groups tagged as this region's fleet.
+    assert [g["Condition"] for g in grants] == [{"StringEquals": {f"aws:ResourceTag/{FLEET_TAG}": "japan"}}]
 
 
 def test_without_a_domain_there_is_no_certificate_step_and_synthesis_warns(template, stages):
