@@ -23,6 +23,7 @@ from fastapi.responses import PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 
 from functions.rooms.access import ROOM_ID_PATTERN, get_room
+from functions.rooms.lifecycle import go_live_on_ingest
 from functions.routing.models import MediaNodeRecord
 from functions.shared.app import create_app
 from functions.shared.auth import bearer_token, verify_token
@@ -165,6 +166,11 @@ def create_node_app(settings: NodeSettings) -> FastAPI:
             session, answer = await node.publish(room_id, offer, principal.sub)
         finally:
             node.pending_offers -= 1
+        if room.status == "scheduled":
+            try:  # publishing takes a scheduled room live (functions/rooms/lifecycle.py)
+                await asyncio.to_thread(go_live_on_ingest, room)
+            except Exception:  # the broadcast is up either way; the merchant can still go live by hand
+                logger.exception("could not set room %s live on ingest", room_id)
         return created(session, "whip", answer)
 
     @app.delete("/whip/{room_id}/{session_id}", tags=["whip"], summary="Stop publishing")
