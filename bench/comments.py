@@ -268,6 +268,8 @@ def _run(
     if first != "ready":
         raise click.ClickException(f"load process failed: {first}")
     cpu_start = _cpu(platform_pid=os.getpid(), node_pid=node_pid)
+    db = platform.dynamodb.app  # moto's emulation: its requests and the CPU they cost
+    db_start = (db.requests, db.cpu_seconds)
     wall_start = time.monotonic()
     sent = _emit_directly(room_id, rate, seconds, warmup) if path == "push" else {}
     ctrl.put("done")
@@ -278,6 +280,13 @@ def _run(
     cpu_end = _cpu(platform_pid=os.getpid(), node_pid=node_pid)
     result["cpu_share"] = {k: round((cpu_end[k] - cpu_start[k]) / wall, 2) for k in cpu_end}
     result["cpu_share"]["viewers_and_poster"] = round((result["cpu_seconds"] - result["cpu_at_start"]) / wall, 2)
+    posted = max(1, sum(n for code, n in result["statuses"].items() if code == 201)) if path == "full" else 0
+    if posted:  # the write path's cost per stored comment, and how much of it is the DynamoDB stand-in
+        result["per_comment"] = {
+            "platform_cpu_ms": round((cpu_end["platform"] - cpu_start["platform"]) / posted * 1000, 1),
+            "dynamodb_requests": round((db.requests - db_start[0]) / posted, 1),
+            "moto_cpu_ms": round((db.cpu_seconds - db_start[1]) / posted * 1000, 1),
+        }
     process.join(timeout=10)
     sent = sent or result["sent"]
     arrivals = result["arrivals"]
@@ -300,6 +309,7 @@ def _summary(name: str, result: dict[str, Any], viewers: int, rate: float, secon
         "delivered_fraction": round(delivered, 4),
         "deliveries_per_s": round(len(lat) / seconds),
         "cpu_cores_used": result.get("cpu_share"),
+        "per_comment": result.get("per_comment"),
         "ack_ms": {
             "p50": round(percentile(acks, 50), 1),
             "p95": round(percentile(acks, 95), 1),
