@@ -178,6 +178,8 @@ def _inline_latency(rows: list[tuple[str, str]], count: int) -> None:
         moderate_comment("warm up", CommentContext("bench-room", "warm", frozenset({"viewer"}), "US", now=now))
         latencies = []
         actions: Counter[str] = Counter()
+        db = platform.dynamodb.app
+        db_start = (db.requests, db.cpu_seconds)
         for i in range(count):
             market, text = rows[i % len(rows)]
             context = CommentContext(
@@ -195,6 +197,13 @@ def _inline_latency(rows: list[tuple[str, str]], count: int) -> None:
             f"moderate_comment against the embedded platform (moto DynamoDB on loopback): "
             f"p50 {rank_percentile(latencies, 0.5):.1f} ms, p95 {rank_percentile(latencies, 0.95):.1f} ms, "
             f"p99 {rank_percentile(latencies, 0.99):.1f} ms ({count} comments; verdicts {dict(actions)})"
+        )
+        requests = db.requests - db_start[0]
+        click.echo(
+            f"  of which moto's emulation (requests run one at a time): {requests / count:.1f} DynamoDB requests "
+            f"and {(db.cpu_seconds - db_start[1]) / count * 1000:.1f} ms of CPU per comment "
+            f"({(db.cpu_seconds - db_start[1]) / max(1, requests) * 1000:.1f} ms per request); in AWS the requests "
+            "of one comment run side by side"
         )
     finally:
         platform.stop()
