@@ -171,6 +171,26 @@ def coupon_policy(market: str) -> dict[str, Any] | None:
 
 
 @hookspec
+def coupon_texts(market: str, language: str) -> dict[str, Any] | None:
+    """The sentences a viewer reads about a coupon, for a market in a language (collected, merged).
+
+    Templates in ``str.format`` syntax, filled with CLDR-formatted values for the market's locale
+    (see ``plugins.types.CouponTexts`` for the keys and the placeholders each may use)::
+
+        {"discount_percent_capped": "{percent} Rabatt (max. {max})",
+         "prior_price": {"one": "Niedrigster Preis des letzten Tages: {price}",
+                         "other": "Niedrigster Preis der letzten {days} Tage: {price}"},
+         "works": "{discount} auf Bestellungen ab {min_spend} ...",
+         "disclosures": ["Preisermäßigung bezogen auf ... (§ 11 PAngV)."]}
+
+    A plugin may answer only some keys: answers are merged key by key, an installed plugin's over
+    a built-in market's over the built-in per-language file. Keys nobody answers for the language
+    are shown in English, so a market whose language has no templates is flagged by the
+    conformance suite. Return ``None`` for markets or languages the plugin does not know.
+    """
+
+
+@hookspec
 def check_campaign(market: str, campaign: dict[str, Any]) -> list[dict[str, Any]]:
     """Extra coded checks of a coupon campaign for a market (collected).
 

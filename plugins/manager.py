@@ -29,6 +29,7 @@ from plugins.types import (
     CampaignViolation,
     ComplianceRule,
     CouponPolicy,
+    CouponTexts,
     DataResidency,
     FaqAnswer,
     LanguageGuess,
@@ -48,6 +49,7 @@ DEFAULT_PLUGINS: dict[str, str] = {
     "cldr-formatting": "plugins.builtin.formatting",
     "local-translation": "plugins.builtin.local_translation:plugin",
     "local-language-detection": "plugins.builtin.language_detection",
+    "coupon-texts": "plugins.builtin.coupon_texts",
 }
 # Optional built-ins that a region turns on by name (besides the markets).
 # (The AWS-backed ones, e.g. Amazon Translate and Comprehend toxicity, are added here.)
@@ -264,14 +266,34 @@ class CrossliveManager(pluggy.PluginManager):
             lambda: self._first("coupon_policy", CouponPolicy, market=market) or CouponPolicy(),
         )
 
+    def coupon_texts(self, market: str, language: str) -> CouponTexts | None:
+        """The coupon sentences every plugin gives for ``market`` in ``language``, merged key by key.
+
+        Higher-priority plugins (installed ones, then built-in markets, then the built-in language
+        file) win per key; ``None`` when no plugin has anything for the language.
+        """
+
+        def compute() -> CouponTexts | None:
+            merged: CouponTexts | None = None
+            for plugin, result in reversed(self.call_each("coupon_texts", market=market, language=language)):
+                if result is None:
+                    continue
+                texts = _validate(plugin, "coupon_texts", CouponTexts, result)
+                merged = texts if merged is None else texts.merged_over(merged)
+            return merged
+
+        return self._cached(("coupon_texts", market, language), compute)
+
     def check_campaign(self, market: str, campaign: dict[str, Any]) -> list[CampaignViolation]:
         return self._collect("check_campaign", CampaignViolation, market=market, campaign=campaign)
 
     def data_residency(self, market: str) -> DataResidency:
         return self._cached(
             ("data_residency", market),
-            lambda: self._first("data_residency", DataResidency, market=market)
-            or DataResidency(jurisdiction="none", allowed_regions=["*"]),
+            lambda: (
+                self._first("data_residency", DataResidency, market=market)
+                or DataResidency(jurisdiction="none", allowed_regions=["*"])
+            ),
         )
 
     def routing_preference(self, market: str) -> RoutingPreference | None:
@@ -301,6 +323,7 @@ class CrossliveManager(pluggy.PluginManager):
             for language in profile.languages:
                 self.faq_answers(code, language)
                 self.phrasebook(language)
+                self.coupon_texts(code, language)
 
 
 @lru_cache(maxsize=32)
@@ -311,7 +334,10 @@ def _list_adapter(model: type[M]) -> TypeAdapter[list[M]]:
 def _is_phrasebook(value: Any) -> bool:
     """``{concept: {language_tag: phrase}}`` with non-empty strings throughout."""
     return isinstance(value, dict) and all(
-        isinstance(concept, str) and concept and isinstance(phrases, dict) and phrases
+        isinstance(concept, str)
+        and concept
+        and isinstance(phrases, dict)
+        and phrases
         and all(isinstance(k, str) and isinstance(v, str) and k and v.strip() for k, v in phrases.items())
         for concept, phrases in value.items()
     )

@@ -8,9 +8,10 @@ with its name in the message instead of misbehaving at run time.
 from __future__ import annotations
 
 import re
+import string
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 MarketCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")]
 CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217")]
@@ -136,6 +137,79 @@ class CouponPolicy(_Strict):
     prior_price_days: int = Field(default=30, ge=0, le=365)
     disclosures: list[str] = Field(default_factory=list)
     rounding: Literal["half_even", "half_up", "down"] = "half_even"
+
+
+PluralCategory = Literal["zero", "one", "two", "few", "many", "other"]
+
+# The coupon sentences a viewer reads, and the placeholders each template may use. The platform
+# fills every placeholder with a CLDR-formatted value for the market's locale (prices through
+# ``format_price``, dates through ``format_datetime``, percentages and counts with Babel).
+COUPON_TEXT_PLACEHOLDERS: dict[str, frozenset[str]] = {
+    "discount_fixed": frozenset({"amount"}),
+    "discount_percent": frozenset({"percent"}),
+    "discount_percent_capped": frozenset({"percent", "max"}),
+    "prior_price": frozenset({"days", "price"}),
+    "valid_until": frozenset({"until", "time_zone"}),
+    "works": frozenset(
+        {"discount", "min_spend", "market_name", "market", "currency", "currency_name", "since", "until", "time_zone"}
+    ),
+    "works_no_minimum": frozenset(
+        {"discount", "market_name", "market", "currency", "currency_name", "since", "until", "time_zone"}
+    ),
+}
+
+
+def template_fields(template: str) -> set[str]:
+    """The ``{placeholder}`` names of a ``str.format`` template (``ValueError`` if malformed)."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+
+
+class CouponTexts(_Strict):
+    """Coupon sentences for one market in one language (``coupon_texts`` hook).
+
+    Every field is optional: a plugin may answer only some (a market adds its disclosures, the
+    built-in language file gives the sentences), and the host merges the answers. ``prior_price``
+    may be a table of CLDR plural categories (``one``, ``few``, ``many``, ``other`` ...) chosen by
+    the number of days; ``other`` is then required. ``disclosures`` are the market's coupon
+    disclosures (``coupon_policy.disclosures``) written in this language.
+    """
+
+    discount_fixed: str | None = None
+    discount_percent: str | None = None
+    discount_percent_capped: str | None = None
+    prior_price: str | dict[PluralCategory, str] | None = None
+    valid_until: str | None = None
+    works: str | None = None
+    works_no_minimum: str | None = None
+    disclosures: list[Annotated[str, Field(min_length=1)]] | None = None
+
+    @field_validator("prior_price")
+    @classmethod
+    def _plural_has_other(cls, value: str | dict[str, str] | None) -> str | dict[str, str] | None:
+        if isinstance(value, dict) and "other" not in value:
+            raise ValueError("a plural table needs an 'other' form")
+        return value
+
+    @model_validator(mode="after")
+    def _known_placeholders(self) -> CouponTexts:
+        for key, allowed in COUPON_TEXT_PLACEHOLDERS.items():
+            value = getattr(self, key)
+            forms = value.values() if isinstance(value, dict) else [] if value is None else [value]
+            for form in forms:
+                if not form.strip():
+                    raise ValueError(f"{key}: empty template")
+                unknown = template_fields(form) - allowed  # ValueError on a malformed template
+                if unknown:
+                    raise ValueError(f"{key}: unknown placeholders {sorted(unknown)} (known: {sorted(allowed)})")
+        return self
+
+    def merged_over(self, base: CouponTexts) -> CouponTexts:
+        """These texts, with every field this answer leaves out taken from ``base``."""
+        return base.model_copy(update=self.model_dump(exclude_none=True))
+
+    def missing(self) -> list[str]:
+        """Fields without a template (``disclosures`` is optional: a market may have none)."""
+        return [key for key in COUPON_TEXT_PLACEHOLDERS if getattr(self, key) is None]
 
 
 class CampaignViolation(_Strict):

@@ -7,7 +7,9 @@ For the plugin under test (alone with the platform's default plugins) it checks 
 * locales, languages and currencies exist in CLDR (Babel) and time zones in the IANA database;
 * lexicon terms compile into an Aho-Corasick automaton (pyahocorasick, as moderation uses);
 * compliance rules parse, have unique ids, and banned-term rules have terms;
-* FAQ templates use only the placeholders the platform fills in;
+* FAQ templates use only the placeholders the platform fills in, and so do coupon texts; a
+  market of its own whose languages no plugin has coupon texts for is warned about (its viewers
+  would read the coupon sentences in English);
 * the platform starts with it next to every built-in market (``build_plugin_manager(...)``).
 
 ``check_plugin`` returns a ``CheckReport``; ``render()`` is the text the CLI prints.
@@ -34,9 +36,11 @@ from pydantic import BaseModel, ValidationError
 from plugins import hookspecs
 from plugins.manager import ENTRY_POINT_GROUP, PluginError, build_plugin_manager, builtin_market_plugins
 from plugins.types import (
+    COUPON_TEXT_PLACEHOLDERS,
     CampaignViolation,
     ComplianceRule,
     CouponPolicy,
+    CouponTexts,
     DataResidency,
     FaqAnswer,
     LanguageGuess,
@@ -82,14 +86,11 @@ class CheckReport:
         marks = {"pass": "PASS", "fail": "FAIL", "warn": "WARN"}
         lines = [f"Conformance of plugin {self.plugin!r}"]
         for check in self.checks:
-            lines.append(
-                f"  {marks[check.status]}  {check.name}" + (f": {check.detail}" if check.detail else "")
-            )
+            lines.append(f"  {marks[check.status]}  {check.name}" + (f": {check.detail}" if check.detail else ""))
         counts = {s: sum(c.status == s for c in self.checks) for s in ("pass", "warn", "fail")}
         verdict = "conforms" if self.ok else "DOES NOT conform"
         lines.append(
-            f"{self.plugin}: {verdict} ({counts['pass']} passed, {counts['warn']} warnings, "
-            f"{counts['fail']} failed)"
+            f"{self.plugin}: {verdict} ({counts['pass']} passed, {counts['warn']} warnings, {counts['fail']} failed)"
         )
         return "\n".join(lines)
 
@@ -115,9 +116,7 @@ def resolve_target(spec: str) -> list[tuple[str, object]]:
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:
-        raise LookupError(
-            f"{spec!r} is neither an installed crosslive plugin nor an importable module: {exc}"
-        ) from exc
+        raise LookupError(f"{spec!r} is neither an installed crosslive plugin nor an importable module: {exc}") from exc
     if not attr:
         return [(spec, module)]
     target = getattr(module, attr, None)
@@ -205,12 +204,8 @@ def check_plugin(plugin: object, *, name: str = "plugin-under-test") -> CheckRep
     markets: list[str] = []
     if "market_codes" in hooks:
         _, codes = _call(pm, name, "market_codes")
-        if not isinstance(codes, list) or not all(
-            isinstance(c, str) and re.fullmatch(r"[A-Z]{2}", c) for c in codes
-        ):
-            report.add(
-                "market_codes", "fail", f"must return a list of ISO 3166-1 alpha-2 codes, got {codes!r}"
-            )
+        if not isinstance(codes, list) or not all(isinstance(c, str) and re.fullmatch(r"[A-Z]{2}", c) for c in codes):
+            report.add("market_codes", "fail", f"must return a list of ISO 3166-1 alpha-2 codes, got {codes!r}")
         else:
             markets = codes
             report.add("market_codes", "pass", ", ".join(codes) or "(none)")
@@ -218,15 +213,11 @@ def check_plugin(plugin: object, *, name: str = "plugin-under-test") -> CheckRep
         markets = [label.removeprefix("market-").upper() for label in builtin_market_plugins()]
     languages: dict[str, list[str]] = {}
     for market in markets:
-        _guarded(
-            report, f"market {market}", partial(_check_market, report, pm, name, hooks, market, languages)
-        )
+        _guarded(report, f"market {market}", partial(_check_market, report, pm, name, hooks, market, languages))
     all_languages = sorted({lang for langs in languages.values() for lang in langs})
     if "phrasebook" in hooks:
         _guarded(report, "phrasebook", lambda: _check_phrasebook(report, pm, name, all_languages))
-    _guarded(
-        report, "localization hooks", lambda: _check_localization(report, pm, name, hooks, all_languages)
-    )
+    _guarded(report, "localization hooks", lambda: _check_localization(report, pm, name, hooks, all_languages))
     _check_platform(report, name, plugin)
     return report
 
@@ -268,9 +259,9 @@ def _check_market(
         _check_compliance(report, market, _call(pm, name, "compliance_rules", market=market)[1])
     if "faq_answers" in hooks:
         for language in profile.languages:
-            _check_faq(
-                report, market, language, _call(pm, name, "faq_answers", market=market, language=language)[1]
-            )
+            _check_faq(report, market, language, _call(pm, name, "faq_answers", market=market, language=language)[1])
+    for language in profile.languages:
+        _check_coupon_texts(report, pm, name, hooks, market, language)
     if "check_campaign" in hooks:
         sample = {"market": market, "discount_percent": 10, "prior_price_minor": 1000, "price_minor": 900}
         result = _call(pm, name, "check_campaign", market=market, campaign=sample)[1]
@@ -298,9 +289,7 @@ def _check_cldr(report: CheckReport, profile: MarketProfile) -> None:
         f"{profile.locale}, {', '.join(profile.languages)}, {profile.currency}, {profile.time_zone}",
     )
     expected = (
-        "rtl"
-        if Locale.parse(profile.languages[0].replace("-", "_")).character_order == "right-to-left"
-        else "ltr"
+        "rtl" if Locale.parse(profile.languages[0].replace("-", "_")).character_order == "right-to-left" else "ltr"
     )
     if profile.direction != expected:
         report.add(f"{profile.code} direction", "warn", f"CLDR says {profile.languages[0]} is {expected}")
@@ -345,13 +334,9 @@ def _check_compliance(report: CheckReport, market: str, raw: Any) -> None:
         return
     ids = [r.id for r in rules]
     problems = [f"duplicate id {i!r}" for i in sorted({i for i in ids if ids.count(i) > 1})]
+    problems += [f"{r.id}: banned_term rule without terms" for r in rules if r.kind == "banned_term" and not r.terms]
     problems += [
-        f"{r.id}: banned_term rule without terms" for r in rules if r.kind == "banned_term" and not r.terms
-    ]
-    problems += [
-        f"{r.id}: languages {bad} not in CLDR"
-        for r in rules
-        if (bad := [t for t in r.languages if not _cldr(t)])
+        f"{r.id}: languages {bad} not in CLDR" for r in rules if (bad := [t for t in r.languages if not _cldr(t)])
     ]
     if problems:
         report.add(label, "fail", "; ".join(problems))
@@ -382,13 +367,34 @@ def _check_faq(report: CheckReport, market: str, language: str, raw: Any) -> Non
             return
         unknown |= fields - FAQ_PLACEHOLDERS
     if unknown:
-        report.add(
-            label, "fail", f"unknown placeholders {sorted(unknown)} (known: {sorted(FAQ_PLACEHOLDERS)})"
-        )
+        report.add(label, "fail", f"unknown placeholders {sorted(unknown)} (known: {sorted(FAQ_PLACEHOLDERS)})")
     elif not answers:
         report.add(label, "warn", "no FAQ templates in this language")
     else:
         report.add(label, "pass", f"{len(answers)} templates")
+
+
+def _check_coupon_texts(report: CheckReport, pm: Any, name: str, hooks: set[str], market: str, language: str) -> None:
+    """The plugin's coupon texts validate; its own market has every coupon sentence in ``language``."""
+    label = f"{market} coupon_texts[{language}]"
+    if "coupon_texts" in hooks:
+        raw = _call(pm, name, "coupon_texts", market=market, language=language)[1]
+        if raw is not None and _validate(report, label, CouponTexts, raw) is not None:
+            report.add(label, "pass", ", ".join(sorted(k for k, v in raw.items() if v is not None)))
+    own = "market_codes" in hooks and market in (_call(pm, name, "market_codes")[1] or [])
+    if own:
+        try:
+            merged = pm.coupon_texts(market, language)
+        except PluginError:
+            return  # reported above
+        missing = merged.missing() if merged is not None else list(COUPON_TEXT_PLACEHOLDERS)
+        if missing:
+            report.add(
+                f"{market} coupon sentences[{language}]",
+                "warn",
+                f"no plugin words {', '.join(missing)} in {language}: viewers read them in English "
+                f'(add [coupon_texts."{language}"] templates)',
+            )
 
 
 def _check_phrasebook(report: CheckReport, pm: Any, name: str, languages: Iterable[str]) -> None:
@@ -402,9 +408,7 @@ def _check_phrasebook(report: CheckReport, pm: Any, name: str, languages: Iterab
             c
             for c, p in raw.items()
             if not isinstance(p, dict)
-            or not all(
-                isinstance(k, str) and _cldr(k) and isinstance(v, str) and v.strip() for k, v in p.items()
-            )
+            or not all(isinstance(k, str) and _cldr(k) and isinstance(v, str) and v.strip() for k, v in p.items())
         ]
         if bad:
             report.add(label, "fail", f"concepts with bad phrases or unknown languages: {bad[:5]}")
@@ -412,9 +416,7 @@ def _check_phrasebook(report: CheckReport, pm: Any, name: str, languages: Iterab
             report.add(label, "pass", f"{len(raw)} concepts")
 
 
-def _check_localization(
-    report: CheckReport, pm: Any, name: str, hooks: set[str], languages: list[str]
-) -> None:
+def _check_localization(report: CheckReport, pm: Any, name: str, hooks: set[str], languages: list[str]) -> None:
     sample_language = languages[0] if languages else "en"
     if "translate" in hooks:
         raw = _call(pm, name, "translate", text="Sold out.", source="en", target=sample_language)[1]

@@ -46,6 +46,8 @@ Viewer = Annotated[Principal, Depends(require_role("viewer"))]
 RoomId = Annotated[str, Path(pattern=ROOM_ID_PATTERN)]
 Id = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
 _KEY = re.compile(KEY_PATTERN)
+# The language of the texts, if the market has it (SG: en, zh-Hans, ms); else the market's first.
+Language = Annotated[str | None, Query(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 
 
 @router.post(
@@ -66,12 +68,13 @@ def list_campaigns(
     room_id: RoomId,
     market: Annotated[str | None, Query(pattern=r"^[A-Z]{2}$")] = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 20,
+    language: Language = None,
 ) -> list[CampaignOut]:
     get_room(room_id)
     now = time.time()
     found = Campaign.by_room.query(room_id, scan_index_forward=False, limit=limit)
     return [
-        campaign_out(c, now, markets=[market] if market else None)
+        campaign_out(c, now, markets=[market] if market else None, language=language)
         for c in found
         if market is None or market in c.markets
     ]
@@ -83,12 +86,15 @@ def list_campaigns(
     summary="A campaign with its server-side countdown (public)",
 )
 def get_campaign(
-    room_id: RoomId, campaign_id: Id, market: Annotated[str | None, Query(pattern=r"^[A-Z]{2}$")] = None
+    room_id: RoomId,
+    campaign_id: Id,
+    market: Annotated[str | None, Query(pattern=r"^[A-Z]{2}$")] = None,
+    language: Language = None,
 ) -> CampaignOut:
     campaign = load_campaign(campaign_id, room_id)
     if market is not None and market not in campaign.markets:
         raise ApiError(422, "market-not-in-campaign", f"this campaign does not run in {market}")
-    return campaign_out(campaign, markets=[market] if market else None)
+    return campaign_out(campaign, markets=[market] if market else None, language=language)
 
 
 @router.post(
@@ -144,9 +150,11 @@ def post_claim(
 
 
 @router.get("/mine", response_model=list[ClaimOut], summary="The caller's coupons, newest first")
-def my_coupons(principal: Viewer, limit: Annotated[int, Query(ge=1, le=100)] = 50) -> list[ClaimOut]:
+def my_coupons(
+    principal: Viewer, limit: Annotated[int, Query(ge=1, le=100)] = 50, language: Language = None
+) -> list[ClaimOut]:
     coupons = Coupon.by_holder.query(principal.sub, scan_index_forward=False, limit=limit)
-    return [coupon_out(c, load_campaign(c.campaign_id)) for c in coupons]
+    return [coupon_out(c, load_campaign(c.campaign_id), language) for c in coupons]
 
 
 @router.post(

@@ -13,7 +13,7 @@ from pynamodb.exceptions import PutError
 from functions.coupons.claims import create_stock, default_shards, remaining_by_shard
 from functions.coupons.models import Campaign
 from functions.coupons.money import opt_int
-from functions.coupons.policy import discount_text, prior_price_text, validate_campaign
+from functions.coupons.policy import coupon_wording, served_language, validate_campaign
 from functions.coupons.schemas import (
     CampaignCreate,
     CampaignOut,
@@ -122,27 +122,27 @@ def discount_of(campaign: Campaign) -> FixedDiscount | PercentDiscount:
     )
 
 
-def market_terms(campaign: Campaign, market: str) -> MarketTerms:
+def market_terms(campaign: Campaign, market: str, language: str | None = None) -> MarketTerms:
+    """How the campaign reads in ``market``: every sentence in its language (``policy.coupon_wording``)."""
     plugins = get_plugins()
-    profile = plugins.market_profile(market)
     policy = plugins.coupon_policy(market)
-    locale = profile.locale
+    wording = coupon_wording(market, language)
     return MarketTerms(
         market=market,
-        locale=locale,
-        discount=discount_text(
+        locale=wording.locale,
+        language=wording.language,
+        discount=wording.discount(
             campaign.discount_kind,
             opt_int(campaign.discount_amount_minor),
             opt_int(campaign.discount_percent),
             opt_int(campaign.max_discount_minor),
             campaign.currency,
-            locale,
         ),
-        min_spend=plugins.format_price(int(campaign.min_spend_minor or 0), campaign.currency, locale),
-        prior_price=prior_price_text(
-            opt_int(campaign.prior_price_minor), campaign.currency, locale, policy.prior_price_days
+        min_spend=plugins.format_price(int(campaign.min_spend_minor or 0), campaign.currency, wording.locale),
+        prior_price=wording.prior_price(
+            opt_int(campaign.prior_price_minor), campaign.currency, policy.prior_price_days
         ),
-        disclosures=list(policy.disclosures),
+        disclosures=wording.disclosures(policy),
     )
 
 
@@ -151,7 +151,10 @@ def campaign_out(
     now: float | None = None,
     markets: list[str] | None = None,
     remaining: int | None = None,
+    language: str | None = None,
 ) -> CampaignOut:
+    """The campaign with its countdown and, per market, its terms worded in that market's language
+    (``language`` where the market lists it, e.g. ``zh-Hans`` in SG; else the market's first)."""
     now = time.time() if now is None else now
     if remaining is None:
         remaining = sum(remaining_by_shard(home_store(), campaign).values())
@@ -174,7 +177,7 @@ def campaign_out(
         flash=flash,
         segment=Segment(kind=campaign.segment, days=campaign.segment_days),  # type: ignore[arg-type]
         countdown=countdown(campaign, now),
-        terms=[market_terms(campaign, m) for m in (markets or markets_of(campaign))],
+        terms=[market_terms(campaign, m, served_language(m, language)) for m in (markets or markets_of(campaign))],
     )
 
 

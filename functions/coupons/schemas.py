@@ -86,6 +86,7 @@ class MarketTerms(BaseModel):
 
     market: str
     locale: str
+    language: str = Field(description="BCP 47 tag of the language every text here is in (the market's)")
     discount: str
     min_spend: str
     prior_price: str | None
@@ -131,6 +132,7 @@ class ClaimOut(BaseModel):
     market: str
     currency: str
     locale: str
+    language: str = Field(description="BCP 47 tag of the language every text here is in (the market's)")
     discount: FixedDiscount | PercentDiscount
     discount_text: str
     min_spend_minor: int

@@ -3,8 +3,9 @@
 Files (all optional except ``market.toml``):
 
 * ``market.toml`` — ``[profile]`` (the ``market_profile`` shape), ``[moderation_policy]``,
-  ``[coupon_policy]``, ``[data_residency]``, ``[routing]`` and ``[lexicon]`` (source and licence
-  of ``lexicon.csv``).
+  ``[coupon_policy]``, ``[coupon_texts."<language>"]`` (the market's coupon disclosures, and any
+  coupon sentence its law words differently, in each of its languages), ``[data_residency]``,
+  ``[routing]`` and ``[lexicon]`` (source and licence of ``lexicon.csv``).
 * ``lexicon.csv`` — ``term,language,category,severity,action`` rows for comment moderation.
 * ``compliance.toml`` — ``[[rules]]`` in the ``compliance_rules`` shape (``market`` defaulted).
 * ``faq.toml`` — ``[[faq]]`` entries with a ``language`` key, in the ``faq_answers`` shape.
@@ -94,7 +95,6 @@ class DataMarketPlugin:
         meta = tuple(sorted(self._market.get("lexicon", {}).items()))
         return _read_lexicon(path, path.stat().st_mtime_ns, meta)
 
-
     # -- hooks ------------------------------------------------------------------------------
 
     @hookimpl(trylast=True)
@@ -137,6 +137,14 @@ class DataMarketPlugin:
     @hookimpl(trylast=True)
     def coupon_policy(self, market: str) -> dict[str, Any] | None:
         return self._market.get("coupon_policy") if self._mine(market) else None
+
+    @hookimpl(trylast=True)
+    def coupon_texts(self, market: str, language: str) -> dict[str, Any] | None:
+        """This market's coupon texts in ``language`` (``[coupon_texts."<language>"]``), or None."""
+        if not self._mine(market):
+            return None
+        texts = self._market.get("coupon_texts", {}).get(language)
+        return dict(texts) if texts else None
 
     @hookimpl(trylast=True)
     def data_residency(self, market: str) -> dict[str, Any] | None:
