@@ -166,7 +166,7 @@ def test_live_story_from_camera_to_checkout(base_url, new_page, api, issue, stor
     # STEP: the viewer sees the countdown and the discount in rupiah, then claims it.
     offer = viewer.locator("#offer")
     expect(offer).to_be_visible(timeout=TIMEOUT)
-    expect(viewer.locator("#offer-discount")).to_have_text(re.compile(r"^-Rp\s?20\.000(,00)?$"))
+    expect(viewer.locator("#offer-discount")).to_have_text(re.compile(r"^Potongan Rp\s?20\.000(,00)?$"))
     countdown = viewer.locator("#countdown")
     expect(countdown).to_have_attribute("data-state", "live")
     first = countdown.inner_text()
@@ -176,7 +176,8 @@ def test_live_story_from_camera_to_checkout(base_url, new_page, api, issue, stor
     viewer.click("#claim")
     code = viewer.locator("#claimed-code")
     expect(code).not_to_be_empty(timeout=TIMEOUT)
-    expect(viewer.locator("#claimed-works")).to_contain_text("Rp")
+    works = re.compile(r"^Potongan Rp.+ untuk (pembelian minimal|semua pesanan) ")  # in Indonesian
+    expect(viewer.locator("#claimed-works")).to_contain_text(works)
     coupon_code = code.inner_text()
     # the card's buy link now hands the code to the merchant's checkout
     expect(viewer.locator(".card[data-sku='batik-1'] a.buy")).to_have_attribute(
