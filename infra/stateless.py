@@ -22,6 +22,7 @@ from constructs import Construct
 
 from crosslive.regions import RegionConfig
 from functions import FUNCTIONS
+from functions.comments.signals import SIGNAL_TABLES
 from functions.shared import config as cfg
 from infra.api_dns import LatencyRoutedApi
 from infra.bundling import LAMBDA_RUNTIME, functions_code
@@ -229,44 +230,70 @@ class StatelessStack(Stack):
                 self.functions[name].add_environment(secret_def.env, secret.secret_arn)
                 secret.grant_read(self.functions[name])
 
+    def _stream_arn(self, stateful: StatefulStack, short: str, table_prefix: str) -> str:
+        """The stream ARN of table ``short`` in this region.
+
+        A table of this stack's own stateful stack (the origin's global tables, every region's
+        regional tables) has it as an attribute. In an edge, a replicated table is the origin's
+        global table's replica, whose stream ARN only exists once replicated: read at deploy time
+        (DescribeTable on that exact table).
+        """
+        table = stateful.tables.get(short)
+        if table is not None and table.table_stream_arn:
+            return table.table_stream_arn
+        name = f"{table_prefix}-{short}"
+        construct_id = "".join(part.capitalize() for part in short.split("-")) + "StreamArn"
+        lookup = cr.AwsCustomResource(
+            self,
+            construct_id,
+            on_update=cr.AwsSdkCall(
+                service="DynamoDB",
+                action="describeTable",
+                parameters={"TableName": name},
+                physical_resource_id=cr.PhysicalResourceId.of(f"{name}-stream"),
+                output_paths=["Table.LatestStreamArn"],
+            ),
+            policy=cr.AwsCustomResourcePolicy.from_sdk_calls(
+                resources=[self.format_arn(service="dynamodb", resource="table", resource_name=name)]
+            ),
+            install_latest_aws_sdk=False,
+        )
+        return lookup.get_response_field("Table.LatestStreamArn")
+
     def _stream_consumers(
         self, stateful: StatefulStack, env: dict[str, str], table_arns: list[str], table_prefix: str
     ) -> None:
-        """Functions fed by the comments table's stream in this region.
+        """Functions fed by this region's table streams.
 
-        The comments table is a global table: every replica's stream carries every region's
-        writes, so each region's fan-out pushes all comments to its own nodes (no explicit relay).
-        In an edge the replica's stream ARN is read at deploy time (DescribeTable).
+        The fan-out reads the comments stream (comment events) and the stage, coupon-campaigns
+        and coupon-stock streams (the viewers' live ``stage``/``campaign`` signals,
+        ``functions.comments.signals.SIGNAL_TABLES``): one Lambda, one event source mapping per
+        table. These are global tables: every replica's stream carries every region's writes, so
+        each region's fan-out pushes to its own nodes (no explicit relay). IAM lists each exact
+        stream ARN, never a wildcard.
         """
-        comments_table = f"{table_prefix}-comments"
-        table = stateful.tables.get("comments")
-        if table is not None:
-            stream_arn = table.table_stream_arn
-        else:
-            lookup = cr.AwsCustomResource(
-                self,
-                "CommentsStreamArn",
-                on_update=cr.AwsSdkCall(
-                    service="DynamoDB",
-                    action="describeTable",
-                    parameters={"TableName": comments_table},
-                    physical_resource_id=cr.PhysicalResourceId.of(f"{comments_table}-stream"),
-                    output_paths=["Table.LatestStreamArn"],
-                ),
-                policy=cr.AwsCustomResourcePolicy.from_sdk_calls(
-                    resources=[self.format_arn(service="dynamodb", resource="table", resource_name=comments_table)]
-                ),
-                install_latest_aws_sdk=False,
-            )
-            stream_arn = lookup.get_response_field("Table.LatestStreamArn")
-        if not stream_arn:
-            return
-        consumers: list[tuple[str, str, str, tuple[SharedSecret, ...]]] = [
-            ("comments-fanout", "functions.comments.fanout.handler", "comments", (PUSH_SECRET,))
+        specs = {spec.short_name: spec for spec in all_table_specs()}
+        for short in SIGNAL_TABLES:
+            if not specs[short].stream:
+                raise ValueError(f"table {short!r} feeds the fan-out but its model has no stream=True")
+        consumers: list[tuple[str, str, str, tuple[SharedSecret, ...], tuple[str, ...]]] = [
+            (
+                "comments-fanout",
+                "functions.comments.fanout.handler",
+                "comments",
+                (PUSH_SECRET,),
+                ("comments", *SIGNAL_TABLES),
+            ),
         ]
         if "comprehend-toxicity" in self.region_config.plugins:
-            consumers.append(("toxicity", "functions.moderation.toxicity.stream_handler", "moderation", ()))
-        for short, handler, code_of, secret_defs in consumers:
+            consumers.append(
+                ("toxicity", "functions.moderation.toxicity.stream_handler", "moderation", (), ("comments",))
+            )
+        stream_arns: dict[str, str] = {}
+        for short, handler, code_of, secret_defs, tables in consumers:
+            for table in tables:
+                if table not in stream_arns:
+                    stream_arns[table] = self._stream_arn(stateful, table, table_prefix)
             function = self._function(short, functions_code(code_of), env, table_arns, handler=handler)
             for secret_def in secret_defs:
                 secret = stateful.secrets[secret_def.key]
@@ -280,18 +307,20 @@ class StatelessStack(Stack):
                         "dynamodb:GetShardIterator",
                         "dynamodb:ListStreams",
                     ],
-                    resources=[stream_arn],
+                    resources=[stream_arns[table] for table in tables],
                 )
             )
-            function.add_event_source_mapping(
-                f"Stream-{short}",
-                event_source_arn=stream_arn,
-                starting_position=lambda_.StartingPosition.LATEST,
-                batch_size=100,
-                retry_attempts=2,
-                bisect_batch_on_error=True,
-                report_batch_item_failures=False,
-            )
+            for table in tables:
+                # The comments mapping keeps its original construct id (no replacement on deploy).
+                function.add_event_source_mapping(
+                    f"Stream-{short}" if table == "comments" else f"Stream-{short}-{table}",
+                    event_source_arn=stream_arns[table],
+                    starting_position=lambda_.StartingPosition.LATEST,
+                    batch_size=100,
+                    retry_attempts=2,
+                    bisect_batch_on_error=True,
+                    report_batch_item_failures=False,
+                )
             if short == "toxicity":
                 function.add_to_role_policy(iam.PolicyStatement(actions=EXTRA_ACTIONS["moderation"], resources=["*"]))
             self.functions[short] = function

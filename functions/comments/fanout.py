@@ -1,4 +1,9 @@
-"""The push fan-out: DynamoDB Streams records of the comments table -> the region's media nodes.
+"""The push fan-out: DynamoDB Streams records -> the region's media nodes -> viewers' WebSockets.
+
+Records of the comments table become comment events; records of the stage, coupon-campaigns
+and coupon-stock tables become the live ``stage``/``campaign`` signals of ``signals`` (so the
+viewer page need not poll them). One handler takes every stream: Lambda's ``eventSourceARN``
+tells the tables apart.
 
 One fan-out runs per region (a Lambda on the regional replica's stream in AWS, the
 ``local_stream`` thread on the embedded platform). Because the comments table is a global table,
@@ -23,7 +28,7 @@ import urllib.parse
 from collections.abc import Iterable
 from typing import Any
 
-from functions.comments import signing
+from functions.comments import signals, signing
 from functions.comments.models import VISIBLE_STATUSES, Comment
 from functions.comments.views import comment_out
 
@@ -234,9 +239,17 @@ _client = _NodeClient()
 
 
 def process_records(records: list[dict[str, Any]]) -> dict[str, Any]:
-    """Turn stream records into events and push them to every node of this region."""
+    """Turn stream records into events and push them to every node of this region.
+
+    Comment records become comment events (translated once per room language); stage and coupon
+    records become at most one signal per room stage and per campaign for the whole batch.
+    """
     events = []
+    signal_records = []
     for record in records:
+        if signals.table_of(record) in signals.SIGNAL_TABLES:
+            signal_records.append(record)
+            continue
         try:
             event = event_for_record(record)
         except Exception:
@@ -249,6 +262,8 @@ def process_records(records: list[dict[str, Any]]) -> dict[str, Any]:
         if event["audience"] == "all" and event["type"] != "comment.remove":
             add_translations(event, info["languages"])
         events.append(event)
+    if signal_records:
+        events.extend(signals.events_for_records(signal_records))
     if not events:
         return {"events": 0, "nodes": 0, "failed": []}
     body = json.dumps({"events": events, "sent_at": time.time()}, ensure_ascii=False, separators=(",", ":")).encode()
@@ -267,7 +282,8 @@ def process_records(records: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
-    """Lambda entry point for the comments table's DynamoDB stream (event source mapping).
+    """Lambda entry point for the streams of the comments, stage and coupon tables (one event
+    source mapping per table, all on this handler).
 
     Node failures are logged, not raised: re-running the batch would re-push to healthy nodes
     while viewers on a failed node recover by listing since their last comment id on reconnect.

@@ -1,13 +1,16 @@
-"""The comments table's stream, on the embedded platform.
+"""The streamed tables' DynamoDB Streams, on the embedded platform.
 
 In AWS, DynamoDB Streams (in every region, replicated writes included) invokes
-``functions.comments.fanout.handler`` with batches of records. moto's stream is not wired to
-anything, so locally ``emit`` builds the same record from the item DynamoDB just stored and a
-background thread hands batches to the same ``fanout.process_records``: a batching window of
-``BATCH_WINDOW_SECONDS`` or ``BATCH_MAX_RECORDS``, like the Lambda event source mapping's
-``MaximumBatchingWindowInSeconds``/``BatchSize``. The write path never waits for the push.
+``functions.comments.fanout.handler`` with batches of records of the comments, stage,
+coupon-campaigns and coupon-stock tables. moto's streams are not wired to anything, so locally
+``emit`` builds the same record from the item DynamoDB just stored (any ``TableModel``: keys
+and ``eventSourceARN`` come from the model, so the fan-out tells the tables apart exactly as it
+does in AWS) and a background thread hands batches to the same ``fanout.process_records``: a
+batching window of ``BATCH_WINDOW_SECONDS`` or ``BATCH_MAX_RECORDS``, like the Lambda event
+source mapping's ``MaximumBatchingWindowInSeconds``/``BatchSize``. The write path never waits
+for the push.
 
-Outside the local stage ``emit`` does nothing: the real stream is the only source of pushes.
+Outside the local stage ``emit`` does nothing: the real streams are the only source of pushes.
 """
 
 from __future__ import annotations
@@ -22,19 +25,36 @@ from functions.shared.config import get_settings
 
 BATCH_WINDOW_SECONDS = 0.01
 BATCH_MAX_RECORDS = 100
+LOCAL_ACCOUNT = "000000000000"
 log = logging.getLogger("crosslive.comments.stream")
 
 
+def stream_arn(table_name: str, region: str) -> str:
+    """The shape of a table's stream ARN (what Lambda puts in each record's ``eventSourceARN``)."""
+    return f"arn:aws:dynamodb:{region}:{LOCAL_ACCOUNT}:table/{table_name}/stream/local"
+
+
 def stream_record(old: Any | None, new: Any | None, sequence: int) -> dict[str, Any]:
-    """A DynamoDB Streams record (``NEW_AND_OLD_IMAGES``) for a change of a PynamoDB item."""
+    """A DynamoDB Streams record (``NEW_AND_OLD_IMAGES``) for a change of a PynamoDB item.
+
+    Works for any model: ``Keys`` are the item's hash (and range) key attributes, and
+    ``eventSourceARN`` names the model's table, as in the records Lambda receives.
+    """
     item = new if new is not None else old
     assert item is not None
-    keys = {"room_id": {"S": item.room_id}, "comment_id": {"S": item.comment_id}}
+    image = item.serialize()
+    keys = {
+        attr.attr_name: image[attr.attr_name]
+        for attr in type(item).get_attributes().values()
+        if attr.is_hash_key or attr.is_range_key
+    }
+    region = get_settings().aws_region
     record: dict[str, Any] = {
         "eventID": f"local-{sequence}",
         "eventName": "INSERT" if old is None else ("REMOVE" if new is None else "MODIFY"),
         "eventSource": "aws:dynamodb",
-        "awsRegion": get_settings().aws_region,
+        "eventSourceARN": stream_arn(str(type(item).Meta.table_name), region),
+        "awsRegion": region,
         "dynamodb": {
             "ApproximateCreationDateTime": time.time(),
             "Keys": keys,
@@ -64,7 +84,7 @@ class LocalStream:
             self._sequence += 1
             record = stream_record(old, new, self._sequence)
             if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="comments-local-stream", daemon=True)
+                self._thread = threading.Thread(target=self._run, name="local-stream", daemon=True)
                 self._thread.start()
         self._queue.put(record)
 
@@ -101,9 +121,18 @@ class LocalStream:
 _stream = LocalStream()
 
 
+def enabled() -> bool:
+    """True where ``emit`` delivers (the local stage): callers skip work only the emit needs."""
+    return get_settings().is_local
+
+
 def emit(old: Any | None, new: Any | None) -> None:
-    """Hand a stored change to the local fan-out (local stage only)."""
-    if get_settings().is_local:
+    """Hand a stored change of any ``TableModel`` item to the local fan-out (local stage only).
+
+    ``old``/``new`` are the item before and after the write (``None`` for an insert/delete), as
+    the stream's ``OldImage``/``NewImage`` would carry them.
+    """
+    if enabled():
         _stream.emit(old, new)
 
 

@@ -16,6 +16,7 @@ and falls back across the others, so a flash burst is spread over N partitions (
 
 from __future__ import annotations
 
+import copy
 import random
 import threading
 import time
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from functions.comments import local_stream
 from functions.coupons.codes import new_code_id
 from functions.coupons.models import Campaign, Coupon
 from functions.coupons.store import CouponStore
@@ -167,6 +169,7 @@ def claim_coupon(
             )
             outcome = _try_claim(store, campaign, coupon, holder_sub)
             if outcome == "granted":
+                _emit_stock(store, campaign.campaign_id, shard)
                 return coupon
             if outcome == "shard-empty":
                 EMPTY_SHARDS.add(key, shard)
@@ -179,6 +182,24 @@ def claim_coupon(
         "the sale is too busy right now; retry with the same Idempotency-Key",
         headers={"Retry-After": "1"},
     )
+
+
+def _emit_stock(store: CouponStore, campaign_id: str, shard: int) -> None:
+    """Embedded platform only: hand the claimed shard's change to the local stream.
+
+    In AWS the coupon-stock table's stream carries every claim's decrement to the fan-out (viewers'
+    stock bars move by push). A transaction returns no item, so locally the shard is read back;
+    its old image is that value plus the one unit this claim took.
+    """
+    if not local_stream.enabled():
+        return
+    try:
+        new = store.shards.get(shard_key(campaign_id, shard), consistent_read=True)
+    except store.shards.DoesNotExist:
+        return
+    old = copy.deepcopy(new)
+    old.remaining = int(new.remaining) + 1
+    local_stream.emit(old, new)
 
 
 # PynamoDB sends a transaction's items as condition checks, deletes, puts, then updates; the

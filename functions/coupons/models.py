@@ -40,7 +40,7 @@ class CampaignsByRoom(GlobalSecondaryIndex["Campaign"]):
 class Campaign(TableModel):
     """A coupon campaign of one room. Immutable once created (claims rely on its terms)."""
 
-    Meta = table_meta("coupon-campaigns")  # type: ignore[assignment]
+    Meta = table_meta("coupon-campaigns", stream=True)  # type: ignore[assignment]  # pushed as "campaign" signals
 
     campaign_id = UnicodeAttribute(hash_key=True)
     room_id = UnicodeAttribute()
@@ -71,7 +71,7 @@ class Campaign(TableModel):
 class StockShard(TableModel):
     """``remaining`` units of one shard of a campaign's stock."""
 
-    Meta = table_meta("coupon-stock")  # type: ignore[assignment]
+    Meta = table_meta("coupon-stock", stream=True)  # type: ignore[assignment]  # stock left, pushed
 
     shard_key = UnicodeAttribute(hash_key=True)  # "<campaign_id>#<shard>"
     campaign_id = UnicodeAttribute()

@@ -30,7 +30,7 @@ class Product(TableModel):
 
 
 class Stage(TableModel):
-    Meta = table_meta("stage")  # type: ignore[assignment]
+    Meta = table_meta("stage", stream=True)  # type: ignore[assignment]  # viewers get "stage" signals by push
 
     room_id = UnicodeAttribute(hash_key=True)
     highlights = ListAttribute(of=UnicodeAttribute, default=list)

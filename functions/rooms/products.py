@@ -4,12 +4,15 @@ The merchant lists products with a price per viewer market; while live, the host
 ``MAX_HIGHLIGHTS`` of them on screen (as Bambuser's live shopping does) and pins a message.
 Viewers read the stage for their market: each card carries the price formatted for that market
 by the plugins (CLDR via Babel by default) and the title translated into the market's language
-when a translator can. The pages poll ``GET .../stage`` (cheap, one item read) and redraw when
-``version`` changes.
+when a translator can. Viewers learn that the stage changed by push: the ``stage`` table's stream
+carries each new ``version`` to the fan-out, which sends a small ``stage`` signal over every
+viewer's WebSocket (``functions.comments.signals``); the page then reads ``GET .../stage`` once.
+Locally ``local_stream.emit`` stands in for the stream after each stage write.
 """
 
 from __future__ import annotations
 
+import copy
 import time
 from typing import Annotated, Any
 
@@ -18,6 +21,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 from pynamodb.exceptions import PutError, UpdateError
 
+from functions.comments import local_stream
 from functions.rooms.access import ROOM_ID_PATTERN, get_room, require_moderator, require_owner
 from functions.rooms.models import Room
 from functions.rooms.product_models import MAX_HIGHLIGHTS, Product, Stage
@@ -43,8 +47,12 @@ class ProductIn(BaseModel):
     title: str = Field(min_length=1, max_length=120)
     category: str | None = Field(default=None, min_length=1, max_length=40, pattern=r"^[a-z0-9_-]+$")
     image_url: str | None = Field(default=None, max_length=500, pattern=r"^https://[^\s\"'<>]+$")
-    buy_url: str | None = Field(default=None, max_length=500, pattern=r"^https://[^\s\"'<>]+$",
-                                description="the merchant's product page or checkout; the viewer's coupon is appended")
+    buy_url: str | None = Field(
+        default=None,
+        max_length=500,
+        pattern=r"^https://[^\s\"'<>]+$",
+        description="the merchant's product page or checkout; the viewer's coupon is appended",
+    )
     prices: dict[PriceMarket, PriceMinor] = Field(
         min_length=1, max_length=50, description="viewer market -> price in that market's minor units"
     )
@@ -186,10 +194,13 @@ def _stage(room_id: str) -> Stage:
             stage.save(condition=Stage.room_id.does_not_exist())
         except PutError:  # another request created it first: read theirs
             return Stage.get(room_id)
+        local_stream.emit(None, stage)
         return stage
 
 
 def _update_stage(stage: Stage, actions: list[Any]) -> None:
+    """Apply ``actions`` and bump ``version``, only if nobody changed the stage since we read it."""
+    old = copy.deepcopy(stage)
     try:  # optimistic: applies to the version we read, or not at all
         stage.update(
             actions=[*actions, Stage.version.add(1), Stage.updated_at.set(time.time())],
@@ -197,6 +208,7 @@ def _update_stage(stage: Stage, actions: list[Any]) -> None:
         )
     except UpdateError as exc:
         raise ApiError(409, "stage-changed", "the stage changed meanwhile; read it again and retry") from exc
+    local_stream.emit(old, stage)  # the stream's MODIFY record (embedded platform only)
 
 
 def _stage_out(room: Room, stage: Stage, market: str | None) -> StageOut:

@@ -1,10 +1,15 @@
-"""The node's side of real-time comments: rooms of WebSocket subscribers and coalesced frames.
+"""The node's side of real-time push: rooms of WebSocket subscribers and coalesced frames.
 
 The fan-out POSTs batches of events; ``PushHub.publish`` queues them per room and flushes each
 room at most every ``flush_interval`` seconds (immediately when the room was quiet), as ONE
 frame serialized once and handed to every subscriber. At 200 comments/s and 1,000 viewers that
 is 20 frames per viewer per second instead of 200 - the difference between a node that keeps
 up and one that does not, for a delay a reader cannot see (danmaku renders at ~10 Hz anyway).
+
+Live signals (``stage``, ``campaign``; ``functions.comments.signals``) coalesce further: a room
+keeps at most one pending signal per stage and per campaign until its next flush (merged with
+``signals.merge``: newest state, lowest stock left), so a flash sale's claim storm reaches each
+viewer as one campaign signal per 100 ms, whatever the claim rate.
 
 Shadow mode is enforced here too: a ``private`` event (a held or silently rejected comment)
 reaches only its author (who sees it as published) and the room's moderators.
@@ -22,6 +27,8 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
+
+from functions.comments.signals import SIGNAL_TYPES, merge, signal_key
 
 FLUSH_INTERVAL_SECONDS = 0.1
 QUEUE_FRAMES = 256
@@ -57,6 +64,7 @@ class Subscriber:
 class _Room:
     subscribers: set[Subscriber] = field(default_factory=set)
     pending: list[dict[str, Any]] = field(default_factory=list)
+    signals: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # latest per stage/campaign
     last_flush: float = 0.0
     scheduled: bool = False
 
@@ -67,6 +75,7 @@ class HubStats:
     duplicates: int = 0
     frames_out: int = 0
     overflows: int = 0
+    signals_coalesced: int = 0  # signals merged into one already pending for the same stage/campaign
 
 
 class PushHub:
@@ -90,7 +99,7 @@ class PushHub:
         if room is None:
             return
         room.subscribers.discard(subscriber)
-        if not room.subscribers and not room.pending:
+        if not room.subscribers and not room.pending and not room.signals:
             del self.rooms[subscriber.room_id]
 
     def publish(self, events: list[dict[str, Any]]) -> int:
@@ -110,7 +119,15 @@ class PushHub:
             room = self.rooms.get(str(event.get("room_id")))
             if room is None or not room.subscribers:
                 continue
-            room.pending.append(event)
+            if event.get("type") in SIGNAL_TYPES:
+                key = signal_key(event)
+                if key in room.signals:
+                    room.signals[key] = merge(room.signals[key], event)
+                    self.stats.signals_coalesced += 1
+                else:
+                    room.signals[key] = event
+            else:
+                room.pending.append(event)
             touched += 1
             if not room.scheduled:
                 room.scheduled = True
@@ -125,9 +142,11 @@ class PushHub:
         room.scheduled = False
         room.last_flush = time.monotonic()
         events, room.pending = room.pending, []
-        if not events:
+        pending_signals, room.signals = list(room.signals.values()), {}
+        if not events and not pending_signals:
             return
         public = [_payload(e, e["comment"]) for e in events if e.get("audience") == "all"]
+        public.extend(_signal_payload(e) for e in pending_signals)
         private = [e for e in events if e.get("audience") != "all"]
         shared = _frame(public) if public else None
         for subscriber in list(room.subscribers):
@@ -150,6 +169,11 @@ class PushHub:
 
 def _payload(event: dict[str, Any], comment: dict[str, Any]) -> dict[str, Any]:
     return {"type": event.get("type", "comment"), "id": event.get("id"), "comment": comment}
+
+
+def _signal_payload(event: dict[str, Any]) -> dict[str, Any]:
+    """A signal as viewers get it: flat, e.g. ``{"type": "stage", "id", "room_id", "version"}``."""
+    return {"type": event["type"], "id": event.get("id"), **event["signal"]}
 
 
 def _frame(events: list[dict[str, Any]]) -> str:

@@ -6,7 +6,10 @@
   ``{"type": "ready", ...}`` and then sends ``{"type": "events", "events": [...]}`` frames. Close
   codes: 4400 malformed hello, 4401 missing/forged/expired token (also when the token expires
   while connected), 4408 no hello in time, 1013 too slow to keep up.
-* ``POST /v1/push/internal/events``: the fan-out's signed batch (``functions.comments.signing``).
+* ``POST /v1/push/internal/events``: the fan-out's signed batch (``functions.comments.signing``):
+  comment events and the live ``stage``/``campaign`` signals (``functions.comments.signals``),
+  each checked against its public schema here (extra fields are refused, so nothing private can
+  ride along to viewers).
 * ``GET /v1/push/stats``: counters of this node's push hub.
 """
 
@@ -16,11 +19,11 @@ import asyncio
 import contextlib
 import json
 import time
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from functions.comments import signing
 from functions.shared.auth import verify_token
@@ -32,15 +35,59 @@ ROOM_ID_PATTERN = r"^[A-Za-z0-9_-]{3,64}$"
 MAX_EVENTS_PER_BATCH = 1000
 
 
+class StageSignal(BaseModel):
+    """What viewers learn about a stage change: only that there is a newer version."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    room_id: str = Field(pattern=ROOM_ID_PATTERN)
+    version: int = Field(ge=0)
+
+
+class CampaignSignal(BaseModel):
+    """A campaign's public state: the stock bar and countdown state without a refetch."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    room_id: str = Field(pattern=ROOM_ID_PATTERN)
+    campaign_id: str = Field(pattern=r"^[A-Za-z0-9_-]{8,64}$")
+    change: Literal["created", "updated", "removed", "stock"]
+    state: Literal["upcoming", "live", "ended"]
+    left: int = Field(ge=0)
+    stock: int = Field(ge=0)
+    markets: list[str] = Field(max_length=50)
+    server_time: float
+
+
+SIGNAL_MODELS: dict[str, type[BaseModel]] = {"stage": StageSignal, "campaign": CampaignSignal}
+
+
 class PushEvent(BaseModel):
-    type: str = Field(pattern=r"^comment(\.update|\.remove)?$")
-    id: str = Field(min_length=1, max_length=128)
+    type: str = Field(pattern=r"^(comment(\.update|\.remove)?|stage|campaign)$")
+    id: str = Field(min_length=1, max_length=160)
     room_id: str = Field(pattern=ROOM_ID_PATTERN)
     audience: str = Field(pattern=r"^(all|private)$")
     author_sub: str | None = None
     owner_sub: str | None = None
-    comment: dict[str, Any]
+    comment: dict[str, Any] | None = None
     author_comment: dict[str, Any] | None = None
+    signal: dict[str, Any] | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> PushEvent:
+        """Comments carry ``comment``; signals carry a public ``signal`` of their type, for all."""
+        model = SIGNAL_MODELS.get(self.type)
+        if model is None:
+            if self.comment is None or self.signal is not None:
+                raise ValueError("a comment event carries a comment and no signal")
+            return self
+        if self.signal is None or self.comment is not None or self.audience != "all":
+            raise ValueError("a signal carries a signal, no comment, and goes to everyone in the room")
+        signal = model.model_validate(self.signal)
+        if getattr(signal, "room_id", None) != self.room_id:
+            raise ValueError("signal of another room")
+        self.signal = signal.model_dump()
+        return self
 
 
 class PushBatch(BaseModel):
@@ -79,6 +126,7 @@ def push_router(hub: PushHub, prefix: str = "/v1/push") -> APIRouter:
             "events_in": s.events_in,
             "duplicates": s.duplicates,
             "frames_out": s.frames_out,
+            "signals_coalesced": s.signals_coalesced,
             "overflows": s.overflows,
         }
 

@@ -190,7 +190,8 @@ function watchPush(node) {
   state.push?.close();
   state.push = new CommentPush({
     baseUrl: node.base_url, roomId: state.roomId, token: state.token,
-    onEvents: () => {
+    onEvents: (events) => {
+      if (!events.some((e) => e.comment)) return; // stage/campaign signals do not change the host view
       clearTimeout(refreshTimer);
       refreshTimer = setTimeout(pollHost, 150);
     },

@@ -1,7 +1,9 @@
-// Live comments over the media node's WebSocket (media_nodes/push): the node that serves the
-// video also pushes the room's comments, already translated into the room's languages. The token
-// goes in the first message, never in the URL. The pages keep polling the list API as catch-up
-// and as the fallback whenever the socket is down.
+// The room's push socket on the media node (media_nodes/push): the node that serves the video also
+// pushes the room's comments, already translated into the room's languages, and the live signals
+// {"type": "stage", version} and {"type": "campaign", campaign_id, change, state, left, ...} when
+// the stage or a coupon campaign changes. Every event goes to onEvents; the pages keep polling the
+// APIs only as catch-up while the socket is "live" and as the fallback whenever it is down. The
+// token goes in the first message, never in the URL.
 
 export class CommentPush {
   constructor({ baseUrl, roomId, token, onEvents, onState }) {
@@ -56,5 +58,6 @@ export class CommentPush {
     this.closed = true;
     if (this.ws) this.ws.close(1000, "leaving");
     this.ws = null;
+    this.setState("closed"); // the pages poll at their full rate again
   }
 }

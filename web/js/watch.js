@@ -14,12 +14,18 @@ const POLL_STAGE_MS = 1000;
 const POLL_COMMENTS_MS = 1500;
 const CATCH_UP_MS = 10000; // while the push socket is live, the list API only catches up
 const POLL_COUPONS_MS = 2000;
+const POLL_ROOM_MS = 5000;
+// While the push socket is live, stage/campaign/room changes arrive as signals on it: their polls
+// only catch up (a missed signal, a room that ended) instead of running every second per viewer.
+const SIGNAL_CATCH_UP_MS = 15000;
 
 const state = {
   config: null, api: null, roomId: null, room: null, markets: new Map(), market: null, profile: null,
   language: "en", locale: "en", t: translator("en"), token: null, me: null,
   stageVersion: -1, stageMarket: null, comments: new Map(), offer: null, claimed: new Map(),
   clockSkew: 0, player: null, push: null, lastPoll: 0,
+  polled: { stage: 0, coupons: 0, room: 0 }, busy: {}, again: {}, campaignIds: new Set(),
+  signalled: { stage: 0, campaign: 0, stock: 0 }, // push signals received / stock updates applied from them
 };
 window.crosslivePage = state; // inspected by the end-to-end tests and handy in devtools
 
@@ -164,9 +170,33 @@ $("#unmute").addEventListener("click", () => {
   video.play().catch(() => {});
 });
 
+// -- polling as catch-up -----------------------------------------------------------------------
+
+// One fetch per kind at a time: a signal arriving while one runs asks for one more run after it.
+// Timer calls skip while the push socket is live and the last fetch is younger than the catch-up.
+async function refresh(kind, fetcher, { force = false } = {}) {
+  if (!force && state.push?.state === "live" && Date.now() - state.polled[kind] < SIGNAL_CATCH_UP_MS) return;
+  if (state.busy[kind]) { state.again[kind] = true; return; }
+  state.busy[kind] = true;
+  state.polled[kind] = Date.now();
+  try {
+    await fetcher();
+  } finally {
+    state.busy[kind] = false;
+    if (state.again[kind]) {
+      state.again[kind] = false;
+      refresh(kind, fetcher, { force: true });
+    }
+  }
+}
+
 // -- stage: product cards and pinned message ----------------------------------------------------
 
-async function pollStage() {
+function pollStage(options) {
+  return refresh("stage", fetchStage, options);
+}
+
+async function fetchStage() {
   try {
     const stage = await state.api.get(`/v1/rooms/${state.roomId}/stage`, { market: state.market }, { auth: false });
     if (stage.version !== state.stageVersion || state.stageMarket !== state.market) {
@@ -226,9 +256,12 @@ async function pollComments() {
   } catch { /* next poll */ }
 }
 
-// Push events from the media node: new comments, status changes (approved, pinned), removals.
+// Push events from the media node: new comments, status changes (approved, pinned), removals, and
+// the live signals of the stage and the coupon campaigns (functions/comments/signals.py).
 function applyPushEvents(events) {
   for (const event of events) {
+    if (event.type === "stage") { state.signalled.stage += 1; onStageSignal(event); continue; }
+    if (event.type === "campaign") { state.signalled.campaign += 1; onCampaignSignal(event); continue; }
     const comment = event.comment;
     if (!comment) continue;
     const known = state.comments.get(comment.comment_id);
@@ -252,9 +285,40 @@ function ensurePush(node) {
   state.push?.close();
   state.push = new CommentPush({
     baseUrl: base, roomId: state.roomId, token: state.token, onEvents: applyPushEvents,
-    onState: (s) => { document.body.dataset.push = s; },
+    onState: (s) => {
+      document.body.dataset.push = s;
+      if (s === "live") { pollStage({ force: true }); pollCoupons({ force: true }); } // signals missed while down
+    },
   });
   state.push.connect();
+}
+
+// The stage changed: read it once, only when the signal's version is newer than what is shown.
+function onStageSignal(event) {
+  if (event.room_id !== state.roomId || !(event.version > state.stageVersion)) return;
+  pollStage({ force: true });
+}
+
+// A campaign changed. Stock left and state travel in the signal: the stock line updates without a
+// request. A campaign this page does not know (new, changed, removed) makes it read the list once.
+function onCampaignSignal(event) {
+  if (event.room_id !== state.roomId) return;
+  if (Array.isArray(event.markets) && !event.markets.includes(state.market)) return;
+  if (event.change !== "stock" || !state.campaignIds.has(event.campaign_id)) {
+    pollCoupons({ force: true });
+    return;
+  }
+  const offer = state.offer;
+  if (!offer || offer.campaign_id !== event.campaign_id) return;
+  if (event.state !== offerState(offer)) { // our countdown disagrees with the server's: resync it
+    pollCoupons({ force: true });
+    return;
+  }
+  if (event.left < offer.remaining) {
+    offer.remaining = event.left; // stock only goes down: an older signal never raises it
+    state.signalled.stock += 1;
+    renderOffer();
+  }
 }
 
 function renderComment(comment, existing, via = "list") {
@@ -305,10 +369,15 @@ async function postComment(event) {
 
 // -- coupons and flash sales -----------------------------------------------------------------
 
-async function pollCoupons() {
+function pollCoupons(options) {
+  return refresh("coupons", fetchCoupons, options);
+}
+
+async function fetchCoupons() {
   try {
     const campaigns = await state.api.get(`/v1/coupons/rooms/${state.roomId}/campaigns`,
       { market: state.market }, { auth: false });
+    state.campaignIds = new Set(campaigns.map((c) => c.campaign_id));
     const now = Date.now() / 1000;
     const open = campaigns.filter((c) => c.countdown.state !== "ended");
     const campaign = open.find((c) => c.countdown.state === "live") || open[0] || null;
@@ -323,6 +392,11 @@ function offerSeconds(offer) {
   return { starts: offer.countdown.starts_in_seconds - elapsed, ends: offer.countdown.ends_in_seconds - elapsed };
 }
 
+function offerState(offer) {
+  const { starts, ends } = offerSeconds(offer);
+  return starts > 0 ? "upcoming" : (ends > 0 ? "live" : "ended");
+}
+
 function renderOffer() {
   const offer = state.offer;
   const box = $("#offer");
@@ -335,6 +409,7 @@ function renderOffer() {
   $("#offer-discount").textContent = terms ? terms.discount : "";
   $("#offer-terms").textContent = terms ? [offer.min_spend_minor > 0 && `${state.t("min_spend")} ${terms.min_spend}`,
     terms.prior_price, ...terms.disclosures].filter(Boolean).join(" · ") : "";
+  $("#offer-left").dataset.left = String(offer.remaining);
   $("#offer-left").textContent = offer.remaining > 0 ? `${new Intl.NumberFormat(state.locale).format(offer.remaining)} ${state.t("left")}` : state.t("sold_out");
   const mine = state.claimed.get(offer.campaign_id);
   $("#claimed").hidden = !mine;
@@ -352,6 +427,10 @@ function tick() {
   const el = $("#countdown");
   const claim = $("#claim");
   const mine = state.claimed.get(offer.campaign_id);
+  const now = offerState(offer);
+  // The sale opened or closed: no write marks that moment, so ask once which offer to show now.
+  if (offer.shownState && offer.shownState !== now) pollCoupons({ force: true });
+  offer.shownState = now;
   if (starts > 0) {
     el.textContent = `${state.t("starts_in")} ${formatCountdown(starts, state.locale)}`;
     el.dataset.state = "upcoming";
@@ -434,7 +513,7 @@ async function main() {
     await ensureToken({ reissue: true });
     setToken(state.token);
     await restartPlayer();
-    pollStage(); pollComments(); pollCoupons();
+    pollStage({ force: true }); pollComments(); pollCoupons({ force: true });
   });
   pickLanguage([state.language]);
   await loadClaimed();
@@ -443,9 +522,9 @@ async function main() {
   every(POLL_COMMENTS_MS, pollComments);
   every(POLL_COUPONS_MS, pollCoupons);
   setInterval(tick, 250);
-  setInterval(async () => {
+  setInterval(() => refresh("room", async () => {
     try { state.room = await state.api.get(`/v1/rooms/${state.roomId}`, undefined, { auth: false }); updateBadge(); } catch { /* keep */ }
-  }, 5000);
+  }), POLL_ROOM_MS);
   document.body.dataset.ready = "1";
 }
 

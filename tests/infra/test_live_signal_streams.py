@@ -1,0 +1,104 @@
+"""The fan-out consumes the stage and coupon streams too (live signals), with exact-ARN IAM."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from crosslive.regions import load_regions
+from functions.comments.signals import SIGNAL_TABLES
+from infra.tables import all_table_specs
+
+REGIONS = {r.name: r for r in load_regions()}
+FANOUT_HANDLER = "functions.comments.fanout.handler"
+STREAM_ACTIONS = {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"}
+STREAMED = ("comments", *SIGNAL_TABLES)
+
+
+def _fanout_id(resources: dict) -> str:
+    (logical_id,) = [
+        k
+        for k, v in resources.items()
+        if v["Type"] == "AWS::Lambda::Function" and v["Properties"].get("Handler") == FANOUT_HANDLER
+    ]
+    return logical_id
+
+
+def _table_of(arn: dict, resources: dict) -> str:
+    """Which table an EventSourceArn / policy resource points at (origin: export, edge: lookup)."""
+    if "Fn::ImportValue" in arn:  # the origin's own global table: an export of its stateful stack
+        export = arn["Fn::ImportValue"]
+        return next(t for t in sorted(STREAMED, key=len, reverse=True) if f"Table{t.replace('-', '')}" in export)
+    lookup = resources[arn["Fn::GetAtt"][0]]  # an edge's replica: DescribeTable at deploy time
+    assert lookup["Type"] == "Custom::AWS" and arn["Fn::GetAtt"][1] == "Table.LatestStreamArn"
+    call = json.loads(lookup["Properties"]["Update"])
+    assert call["action"] == "describeTable"
+    return str(call["parameters"]["TableName"]).removeprefix("crosslive-")
+
+
+def test_every_signal_table_is_streamed_by_its_model():
+    specs = {spec.short_name: spec for spec in all_table_specs()}
+    assert set(SIGNAL_TABLES) == {"stage", "coupon-campaigns", "coupon-stock"}
+    assert all(specs[t].stream for t in STREAMED)
+
+
+@pytest.mark.parametrize("region", sorted(REGIONS))
+def test_the_fanout_has_one_event_source_mapping_per_streamed_table(template, region):
+    resources = template(region, "stateless").to_json()["Resources"]
+    fanout = _fanout_id(resources)
+    mappings = [
+        v["Properties"]
+        for v in resources.values()
+        if v["Type"] == "AWS::Lambda::EventSourceMapping" and v["Properties"]["FunctionName"] == {"Ref": fanout}
+    ]
+    assert sorted(_table_of(m["EventSourceArn"], resources) for m in mappings) == sorted(STREAMED)
+    for mapping in mappings:
+        assert mapping["StartingPosition"] == "LATEST"
+        assert mapping["BatchSize"] == 100
+        assert mapping["BisectBatchOnFunctionError"] is True
+
+
+@pytest.mark.parametrize("region", sorted(REGIONS))
+def test_the_fanout_reads_exactly_those_streams(template, region):
+    resources = template(region, "stateless").to_json()["Resources"]
+    fanout = _fanout_id(resources)
+    role = resources[fanout]["Properties"]["Role"]["Fn::GetAtt"][0]
+    statements = [
+        s
+        for v in resources.values()
+        if v["Type"] == "AWS::IAM::Policy" and {"Ref": role} in v["Properties"]["Roles"]
+        for s in v["Properties"]["PolicyDocument"]["Statement"]
+        if "dynamodb:GetRecords" in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])
+    ]
+    (statement,) = statements
+    assert set(statement["Action"]) == STREAM_ACTIONS
+    assert "*" not in json.dumps(statement["Resource"])
+    assert sorted(_table_of(arn, resources) for arn in statement["Resource"]) == sorted(STREAMED)
+
+
+@pytest.mark.parametrize("region", sorted(REGIONS))
+def test_edge_replica_lookups_are_scoped_to_their_own_table(template, region):
+    resources = template(region, "stateless").to_json()["Resources"]
+    lookups = {k: v for k, v in resources.items() if v["Type"] == "Custom::AWS"}
+    if REGIONS[region].role == "origin":
+        assert lookups == {}  # the origin owns the tables: their stream ARNs are stack references
+        return
+    tables = sorted(json.loads(v["Properties"]["Update"])["parameters"]["TableName"] for v in lookups.values())
+    assert tables == sorted(f"crosslive-{t}" for t in STREAMED)
+    for lookup in lookups.values():
+        (policy,) = [resources[d] for d in lookup["DependsOn"] if resources[d]["Type"] == "AWS::IAM::Policy"]
+        (statement,) = policy["Properties"]["PolicyDocument"]["Statement"]
+        assert statement["Action"] == "dynamodb:DescribeTable"
+        assert "*" not in json.dumps(statement["Resource"])
+
+
+@pytest.mark.parametrize("table", SIGNAL_TABLES)
+def test_the_origin_tables_carry_new_and_old_images(template, table):
+    stateful = template("singapore", "stateful").to_json()["Resources"]
+    (props,) = [
+        v["Properties"]
+        for v in stateful.values()
+        if v["Type"] == "AWS::DynamoDB::GlobalTable" and v["Properties"]["TableName"] == f"crosslive-{table}"
+    ]
+    assert props["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
