@@ -59,7 +59,7 @@ class RegionStage(Stage):
             self,
             "AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
             "AWSLambdaBasicExecutionRole]",
-            "Only CDK's own custom-resource provider (the deploy-time DescribeTable of the comments replica "
+            "Only CDK's own custom-resource provider (the deploy-time DescribeTable of each streamed replica "
             "and the pages deployment) uses this managed policy; crosslive's roles carry inline policies.",
         )
         if nag:
