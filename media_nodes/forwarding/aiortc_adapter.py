@@ -11,6 +11,17 @@ forwarding node wants the depayloaded, encoded frames instead, and wants to pass
 * ``on_keyframe_request``: the sender calls ``_send_keyframe`` on PLI/FIR from its peer; for a
   forwarded (pre-encoded) track that is a no-op in aiortc, so it is replaced by a callback.
 
+And on the sending side, one seam carries the forwarding path (``SenderTap``): aiortc's sender
+spends ~38 us per RTP packet in Python (packetize per viewer, build an ``RtpPacket`` and its header
+extensions, serialize, then a chain of coroutines down to ``sendto``). A forwarded frame is
+packetized once per room (``Packetizer``); per viewer only the RTP header differs, so
+``RtpWriter`` writes header + payload bytes directly, and ``SenderTap`` protects them with the
+sender's own SRTP session and hands them to the ICE pair's datagram transport, which is what
+``RTCDtlsTransport._send_rtp`` -> ``aioice.Connection.sendto`` -> ``StunProtocol.send_data`` do.
+The rest of the sender stays aiortc's: RTCP SR/SDES/BYE (fed with the counters it would keep),
+RR/REMB handling, PLI/FIR (``on_keyframe_request``) and NACK, answered from ``RtpWriter``'s
+128-packet history as RTX exactly as ``wrap_rtx`` would.
+
 ``check_compatible()`` fails loudly when the installed aiortc is not the pinned version or a seam
 moved; ``tests/media/test_aiortc_adapter.py`` calls it, and the node calls it at start-up.
 """
@@ -19,14 +30,21 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import logging
 import random
-from collections.abc import Awaitable, Callable
+import struct
+import time
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from importlib.metadata import version
 from typing import Any, Protocol
 
+import av
+
 PINNED_AIORTC = "1.16.0"
 _JITTER_ATTR = "_RTCRtpReceiver__jitter_buffer"
+logger = logging.getLogger("crosslive.media.forwarding")
 
 
 class AdapterError(RuntimeError):
@@ -78,8 +96,97 @@ def check_compatible() -> None:
     gather_src = inspect.getsource(aioice.ice.Connection.get_component_candidates)
     if "loop = asyncio.get_running_loop()" not in gather_src or "local_addr=(address, 0)" not in gather_src:
         problems.append("aioice no longer binds host candidates via asyncio.get_running_loop() on port 0")
+    problems += _sender_tap_problems()
     if problems:
         raise AdapterError("aiortc internals changed: " + "; ".join(problems))
+
+
+def _sender_tap_problems() -> list[str]:
+    """What ``SenderTap``, ``RtpWriter`` and ``Packetizer`` rely on, checked against the source."""
+    import aioice.ice
+    from aiortc import rtcdtlstransport, rtcicetransport, rtcpeerconnection, rtcrtpsender
+    from aiortc.codecs import h264, vpx
+
+    def source(obj: Any) -> str:
+        return inspect.getsource(obj)
+
+    sender = rtcrtpsender.RTCRtpSender
+    expected = [
+        (source(sender.__init__), "self._ssrc = random32()", "RTCRtpSender._ssrc"),
+        (source(sender.__init__), "self._rtx_ssrc = random32()", "RTCRtpSender._rtx_ssrc"),
+        (source(sender._next_encoded_frame), "data = await self.__track.recv()", "the sender pulling its track"),
+        (source(sender._next_encoded_frame), "if not self._enabled:", "RTCRtpSender._enabled"),
+        (source(sender._handle_rtcp_packet), "await self._retransmit(seq)", "NACK -> self._retransmit(seq)"),
+        (source(sender._retransmit), "wrap_rtx(", "RTX through wrap_rtx"),
+        (source(sender._run_rtp), "packet.extensions.mid = self.__mid", "the mid header extension"),
+        (source(sender._run_rtcp), "packet_count=self.__packet_count & 0xFFFFFFFF", "the SR packet count"),
+        (source(sender._run_rtcp), "octet_count=self.__octet_count & 0xFFFFFFFF", "the SR octet count"),
+        (source(sender._run_rtcp), "rtp_timestamp=self.__rtp_timestamp", "the SR RTP timestamp"),
+        (source(sender._run_rtcp), "ntp_timestamp=self.__ntp_timestamp", "the SR NTP timestamp"),
+        (source(sender.send), "is_rtx(codec)", "the RTX payload type chosen in send()"),
+        (
+            source(rtcpeerconnection.RTCPeerConnection),
+            "await transceiver.sender.send(self.__localRtp(transceiver))",
+            "the peer connection starting senders through sender.send(parameters)",
+        ),
+        (
+            source(rtcdtlstransport.RTCDtlsTransport._send_rtp),
+            "data = self._tx_srtp.protect(data)",
+            "RTCDtlsTransport._tx_srtp protecting RTP",
+        ),
+        (source(rtcdtlstransport.RTCDtlsTransport._send_rtp), "await self.transport._send(data)", "DTLS -> ICE"),
+        (source(rtcdtlstransport.RTCDtlsTransport._send_rtp), "self.__tx_packets += 1", "DTLS tx counters"),
+        (source(rtcicetransport.RTCIceTransport), "self._send = self._connection.send", "ICE -> aioice"),
+        (source(rtcdtlstransport.RTCDtlsTransport._send_rtp), "if self._state != State.CONNECTED:", "DTLS _state"),
+        (
+            source(aioice.ice.Connection.sendto),
+            "active_pair = self._nominated.get(component)",
+            "aioice sending on the nominated pair",
+        ),
+        (
+            source(aioice.ice.Connection.sendto),
+            "await active_pair.protocol.send_data(data, active_pair.remote_addr)",
+            "aioice sending through the pair's protocol",
+        ),
+        (source(aioice.ice.StunProtocol.send_data), "self.transport.sendto(data, addr)", "StunProtocol.send_data"),
+        (source(vpx.Vp8Encoder.pack), "self._packetize(bytes(packet), self.picture_id)", "VP8 packetization"),
+        (source(h264.H264Encoder.pack), "self._packetize(packages)", "H.264 packetization"),
+    ]
+    expected += [
+        (
+            source(rtcdtlstransport.RTCDtlsTransport._setup_srtp),
+            "self._tx_srtp = Session(tx_policy)",
+            "RTCDtlsTransport._tx_srtp as a pylibsrtp Session",
+        ),
+    ]
+    problems = [f"{what} changed (expected {needle!r})" for text, needle, what in expected if needle not in text]
+    try:
+        RtpWriter.self_test()
+    except AssertionError as exc:
+        problems.append(f"RtpWriter no longer writes what RtpPacket.serialize/wrap_rtx write: {exc}")
+    try:
+        _protector_self_test()
+    except (AssertionError, AttributeError, ImportError) as exc:
+        problems.append(f"direct SRTP protection no longer matches pylibsrtp.Session.protect: {exc!r}")
+    return problems
+
+
+def _protector_self_test() -> None:
+    """``_protector`` on one session must write what ``Session.protect`` writes on its twin."""
+    from pylibsrtp import Policy, Session
+
+    key = bytes(range(30))
+    ours, theirs = (
+        Session(Policy(key=key, ssrc_type=Policy.SSRC_ANY_OUTBOUND, srtp_profile=Policy.SRTP_PROFILE_AES128_CM_SHA1_80))
+        for _ in range(2)
+    )
+    protect, view = _protector(ours), _get_scratch().view
+    writer = RtpWriter(payload_type=96, ssrc=0x01020304)
+    for packet in writer.frame([b"\x10" + bytes(1200), b"\x00tail"], 0, ntp_now()):
+        view[: len(packet)] = packet
+        size = protect(len(packet))
+        if bytes(view[:size]) != theirs.protect(packet):
+            raise AssertionError("SRTP output differs")
 
 
 class _SinkBuffer:
@@ -116,9 +223,25 @@ def send_pli(receiver: Any, media_ssrc: int) -> Awaitable[None]:
     return result
 
 
+class SenderBound(Protocol):
+    """A track that sends through a ``SenderTap`` once it knows its ``RTCRtpSender``."""
+
+    def bind_sender(self, sender: Any) -> None: ...
+
+
 def on_keyframe_request(sender: Any, callback: Callable[[], None]) -> None:
-    """Call ``callback`` when ``sender``'s peer sends PLI or FIR (instead of aiortc's no-op)."""
+    """Call ``callback`` when ``sender``'s peer sends PLI or FIR (instead of aiortc's no-op).
+
+    ``peers.answer_viewer`` calls this for the sender of every forwarded track, right after
+    creating it and before any frame can reach the track. It is therefore also where a forwarded
+    track (one with ``bind_sender``) learns its sender and switches to ``SenderTap``; a track that is
+    never bound still works through aiortc's own sender path (``ForwardedTrack.recv``).
+    """
     sender._send_keyframe = callback
+    track = sender.track
+    if track is not None and callable(getattr(track, "bind_sender", None)):
+        bound: SenderBound = track
+        bound.bind_sender(sender)
 
 
 def include_loopback_candidates() -> None:
@@ -199,3 +322,422 @@ def restrict_udp_ports(low: int, high: int) -> None:
             return _Loop(real.get_running_loop())
 
     aioice.ice.asyncio = _Asyncio()  # type: ignore[assignment]
+
+
+# -- the forwarding send path ------------------------------------------------------------------------
+
+RTP_HISTORY_SIZE = 128  # aiortc.rtp.RTP_HISTORY_SIZE: packets kept for NACK per stream
+MID_URI = "urn:ietf:params:rtp-hdrext:sdes:mid"
+ABS_SEND_TIME_URI = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"
+_HEADER = struct.Struct("!BBHII")
+_NTP_UNIX_OFFSET = 2208988800  # seconds from 1900-01-01 (NTP era 0) to 1970-01-01
+
+
+def ntp_now() -> int:
+    """The current time as a 64-bit NTP timestamp (what ``aiortc.clock.current_ntp_time`` returns)."""
+    now = time.time() + _NTP_UNIX_OFFSET
+    seconds = int(now)
+    return (seconds << 32) | int((now - seconds) * 4294967296.0)
+
+
+def _extension_block(elements: list[tuple[int, bytes | None]]) -> tuple[bytes, bytes]:
+    """RFC 8285 header extension block as (head, tail) around the abs-send-time value (``None``).
+
+    Same choices as ``aiortc.rtp.pack_header_extensions``: the one-byte form unless an id is above
+    14 or a value is empty or longer than 16 bytes; zero padding to 32 bits. The abs-send-time
+    value (3 bytes) changes per frame, so it is left out: ``head + value + tail`` is the block.
+    """
+    if not elements:
+        return b"", b""
+    sizes = [3 if value is None else len(value) for _, value in elements]
+    one_byte = all(0 < x_id <= 14 and 0 < size <= 16 for (x_id, _), size in zip(elements, sizes, strict=True))
+    parts: list[bytes] = []
+    split = -1
+    for (x_id, value), size in zip(elements, sizes, strict=True):
+        parts.append(bytes([(x_id << 4) | (size - 1)]) if one_byte else bytes([x_id, size]))
+        if value is None:
+            split = len(parts)
+            parts.append(b"")
+        else:
+            parts.append(value)
+    length = sum(len(p) for p in parts) + (3 if split >= 0 else 0)
+    padding = b"\x00" * (-length % 4)
+    prefix = struct.pack("!HH", 0xBEDE if one_byte else 0x1000, (length + len(padding)) // 4)
+    if split < 0:
+        return prefix + b"".join(parts) + padding, b""
+    return prefix + b"".join(parts[:split]), b"".join(parts[split + 1 :]) + padding
+
+
+class RtpWriter:
+    """The RTP bytes of one outgoing stream: a header per packet around payloads shared by viewers.
+
+    Writes what aiortc's sender would (``RtpPacket.serialize`` with the mid and abs-send-time
+    extensions, ``wrap_rtx`` for retransmissions; ``self_test`` compares them) at a fraction of
+    the cost, and remembers the last ``RTP_HISTORY_SIZE`` packets to answer NACKs.
+    """
+
+    def __init__(
+        self,
+        *,
+        payload_type: int,
+        ssrc: int,
+        mid: str | None = None,
+        extension_ids: dict[str, int] | None = None,
+        abs_send_time: bool = True,
+        rtx_payload_type: int | None = None,
+        rtx_ssrc: int = 0,
+        sequence_number: int | None = None,
+        timestamp_origin: int | None = None,
+    ) -> None:
+        ids = extension_ids or {}
+        elements: list[tuple[int, bytes | None]] = []
+        if mid is not None and ids.get(MID_URI):
+            elements.append((ids[MID_URI], mid.encode("utf8")))
+        self._abs_send_time = abs_send_time and bool(ids.get(ABS_SEND_TIME_URI))
+        if self._abs_send_time:
+            elements.append((ids[ABS_SEND_TIME_URI], None))
+        self._ext_head, self._ext_tail = _extension_block(elements)
+        self._first_byte = 0x90 if elements else 0x80  # version 2, extension bit, no CSRC
+        self.payload_type = payload_type
+        self.ssrc = ssrc
+        self.rtx_payload_type = rtx_payload_type
+        self.rtx_ssrc = rtx_ssrc
+        # like aiortc: sequence numbers start in the lower half (no early wrap), timestamps anywhere
+        self.sequence_number = random.randrange(32768) if sequence_number is None else sequence_number
+        self._rtx_sequence_number = random.randrange(32768)
+        self.timestamp_origin = random.getrandbits(32) if timestamp_origin is None else timestamp_origin
+        # seq % size -> (seq, marker|payload type, timestamp, extension block, payload)
+        self._history: list[tuple[int, int, int, bytes, bytes] | None] = [None] * RTP_HISTORY_SIZE
+        self.packets = 0
+        self.octets = 0  # payload bytes, as in an RTCP SR
+        self.last_timestamp = 0
+
+    def frame_into(
+        self, buffer: memoryview, payloads: Sequence[bytes], timestamp: int, ntp: int, send: Callable[[int], int]
+    ) -> int:
+        """Write each RTP packet of one frame into ``buffer`` and ``send(length)`` it, in order.
+
+        The packet is built in place (header, extensions, then the shared payload), so a viewer
+        costs no per-packet allocation; the history keeps references (the payload object is the
+        room's) to rebuild a packet on NACK. ``ntp`` is the send time (abs-send-time, RTCP SR).
+        Returns what ``send`` returned, summed (the bytes put on the wire).
+        """
+        if self._abs_send_time:
+            ext = self._ext_head + ((ntp >> 14) & 0xFFFFFF).to_bytes(3, "big") + self._ext_tail
+        else:
+            ext = self._ext_head
+        header = 12 + len(ext)
+        ts = (self.timestamp_origin + timestamp) & 0xFFFFFFFF
+        first, pt, ssrc, pack_into = self._first_byte, self.payload_type, self.ssrc, _HEADER.pack_into
+        seq = self.sequence_number
+        history = self._history
+        last = len(payloads) - 1
+        wire = octets = 0
+        for i, payload in enumerate(payloads):
+            second = pt | 0x80 if i == last else pt
+            pack_into(buffer, 0, first, second, seq, ts, ssrc)
+            buffer[12:header] = ext
+            end = header + len(payload)
+            buffer[header:end] = payload
+            history[seq % RTP_HISTORY_SIZE] = (seq, second, ts, ext, payload)
+            wire += send(end)
+            octets += len(payload)
+            seq = (seq + 1) & 0xFFFF
+        self.sequence_number = seq
+        self.packets += len(payloads)
+        self.octets += octets
+        self.last_timestamp = ts
+        return wire
+
+    def frame(self, payloads: Sequence[bytes], timestamp: int, ntp: int) -> list[bytes]:
+        """The packets ``frame_into`` would send, as bytes (for tests and the self-test)."""
+        buffer = memoryview(bytearray(_PACKET_ROOM))
+        packets: list[bytes] = []
+
+        def keep(length: int) -> int:
+            packets.append(bytes(buffer[:length]))
+            return length
+
+        self.frame_into(buffer, payloads, timestamp, ntp, keep)
+        return packets
+
+    def retransmission(self, sequence_number: int) -> bytes | None:
+        """The packet ``sequence_number`` again (as RTX when negotiated), or None if no longer held."""
+        entry = self._history[sequence_number % RTP_HISTORY_SIZE]
+        if entry is None or entry[0] != sequence_number:
+            return None
+        seq, second, ts, ext, payload = entry
+        first = self._first_byte
+        if self.rtx_payload_type is None:
+            return _HEADER.pack(first, second, seq, ts, self.ssrc) + ext + payload
+        rtx = (
+            _HEADER.pack(first, (second & 0x80) | self.rtx_payload_type, self._rtx_sequence_number, ts, self.rtx_ssrc)
+            + ext
+            + seq.to_bytes(2, "big")  # RFC 4588: the original sequence number opens the RTX payload
+            + payload
+        )
+        self._rtx_sequence_number = (self._rtx_sequence_number + 1) & 0xFFFF
+        return rtx
+
+    @staticmethod
+    def self_test() -> None:
+        """Raise ``AssertionError`` unless the bytes match aiortc's own serializer for this version."""
+        from aiortc import rtp
+        from aiortc.rtcrtpparameters import RTCRtpHeaderExtensionParameters, RTCRtpSendParameters
+
+        cases = [
+            ({MID_URI: 1, ABS_SEND_TIME_URI: 3}, "0"),  # one-byte form (what browsers negotiate)
+            ({MID_URI: 4}, "video-mid"),  # no abs-send-time
+            ({ABS_SEND_TIME_URI: 15, MID_URI: 2}, "1"),  # id 15: two-byte form
+            ({}, "0"),  # no extensions at all
+        ]
+        for ids, mid in cases:
+            params = RTCRtpSendParameters(
+                headerExtensions=[RTCRtpHeaderExtensionParameters(id=i, uri=u) for u, i in ids.items()]
+            )
+            ext_map = rtp.HeaderExtensionsMap()
+            ext_map.configure(params)
+            writer = RtpWriter(
+                payload_type=96, ssrc=0x11223344, mid=mid, extension_ids=ids, rtx_payload_type=97, rtx_ssrc=7
+            )
+            ntp = ntp_now()
+            start, origin = writer.sequence_number, writer.timestamp_origin
+            ours = writer.frame([b"\x10abc", b"\x00defgh"], 3000, ntp)
+            for i, payload in enumerate([b"\x10abc", b"\x00defgh"]):
+                packet = rtp.RtpPacket(
+                    payload_type=96,
+                    marker=int(i == 1),
+                    sequence_number=(start + i) & 0xFFFF,
+                    timestamp=(origin + 3000) & 0xFFFFFFFF,
+                    ssrc=0x11223344,
+                    payload=payload,
+                )
+                packet.extensions.mid = mid
+                packet.extensions.abs_send_time = (ntp >> 14) & 0xFFFFFF
+                if ours[i] != packet.serialize(ext_map):
+                    raise AssertionError(f"RTP packet differs with extensions {ids}")
+                rtx_seq = writer._rtx_sequence_number
+                rtx = rtp.wrap_rtx(packet, payload_type=97, sequence_number=rtx_seq, ssrc=7)
+                if writer.retransmission(packet.sequence_number) != rtx.serialize(ext_map):
+                    raise AssertionError(f"RTX packet differs with extensions {ids}")
+
+
+class Packetizer:
+    """Splits an encoded frame into RTP payloads once, for every viewer of the room.
+
+    The payloads are aiortc's (``Vp8Encoder.pack``, ``H264Encoder.pack``: the encoded-packet path
+    of ``RTCRtpSender``); a VP8 picture id then numbers the room's frames rather than each
+    viewer's. Audio frames (Opus) are one payload each, as ``OpusEncoder.pack`` returns them.
+    """
+
+    _TIME_BASE = Fraction(1, 90000)
+
+    def __init__(self, codec_name: str) -> None:
+        from aiortc.codecs import h264, vpx
+
+        name = codec_name.upper()
+        self.codec_name = name
+        self._encoder: Any = vpx.Vp8Encoder() if name == "VP8" else h264.H264Encoder() if name == "H264" else None
+
+    def __call__(self, data: bytes, timestamp: int) -> list[bytes]:
+        if self._encoder is None:
+            return [data]
+        packet = av.Packet(data)
+        packet.pts = timestamp
+        packet.time_base = self._TIME_BASE
+        payloads: list[bytes] = self._encoder.pack(packet)[0]
+        return payloads
+
+
+SENT, NOT_SENDING, BEHIND = "sent", "not-sending", "behind"
+
+
+class SenderTap:
+    """Sends forwarded frames as one ``RTCRtpSender``'s RTP stream, past its per-packet Python path.
+
+    Installed before the connection starts: it wraps ``sender.send(parameters)`` to learn the
+    negotiated payload types, RTX and header extension ids, and replaces ``sender._retransmit``
+    (NACK) with retransmission from ``RtpWriter``'s history. aiortc's RTP task keeps running but
+    waits on the track (``ForwardedTrack.recv`` parks); its RTCP task sends SRs from the counters
+    this tap writes back after every frame.
+    """
+
+    def __init__(self, sender: Any, on_started: Callable[[], None], max_backlog: int = 512 * 1024) -> None:
+        self._sender = sender
+        self._on_started = on_started
+        self.max_backlog = max_backlog  # bytes queued in the transport beyond which the viewer is behind
+        self.writer: RtpWriter | None = None
+        self.retransmissions = 0
+        self._wire: _Wire | None = None
+        original_send = sender.send
+
+        async def send(parameters: Any) -> None:
+            await original_send(parameters)
+            self._start(parameters)
+
+        sender.send = send
+        sender._retransmit = self._retransmit
+
+    @property
+    def started(self) -> bool:
+        return self.writer is not None
+
+    def _start(self, parameters: Any) -> None:
+        from aiortc.codecs import is_rtx
+
+        codec = parameters.codecs[0]
+        rtx = next((c for c in parameters.codecs if is_rtx(c) and c.parameters.get("apt") == codec.payloadType), None)
+        self.writer = RtpWriter(
+            payload_type=codec.payloadType,
+            ssrc=self._sender._ssrc,
+            mid=parameters.muxId,
+            extension_ids={ext.uri: ext.id for ext in parameters.headerExtensions},
+            # abs-send-time only feeds the viewer's bandwidth estimate (REMB), which a forwarder
+            # cannot act on (no encoder, no layers); aiortc receivers (edges pulling from an
+            # origin, the bench's viewers) skip the estimator without it, and stop sending REMB
+            abs_send_time=False,
+            rtx_payload_type=rtx.payloadType if rtx is not None else None,
+            rtx_ssrc=self._sender._rtx_ssrc,
+        )
+        self._on_started()
+
+    def _current_wire(self) -> _Wire | None:
+        """The connected path to the viewer, or None (not yet, or no longer, connected)."""
+        wire = self._wire
+        if wire is not None and wire.dtls._state is wire.connected and self._sender.transport is wire.dtls:
+            return wire
+        self._wire = _Wire.of(self._sender.transport)
+        return self._wire
+
+    def send_frame(self, payloads: Sequence[bytes], timestamp: int) -> str:
+        """Send one frame's payloads now: ``SENT``, ``NOT_SENDING`` or ``BEHIND`` (not sent)."""
+        writer = self.writer
+        if writer is None or not self._sender._enabled:
+            return NOT_SENDING
+        wire = self._current_wire()
+        if wire is None:
+            return NOT_SENDING
+        if wire.backlog() > self.max_backlog:
+            return BEHIND
+        ntp = ntp_now()
+        packets = writer.packets
+        size = writer.frame_into(wire.view, payloads, timestamp, ntp, wire.send_scratch)
+        sender = self._sender
+        sender._RTCRtpSender__ntp_timestamp = ntp
+        sender._RTCRtpSender__rtp_timestamp = writer.last_timestamp
+        sender._RTCRtpSender__packet_count = writer.packets
+        sender._RTCRtpSender__octet_count = writer.octets
+        self._count_sent(writer.packets - packets, size)
+        return SENT
+
+    def close(self) -> None:
+        """The track ended: forget the path (the peer connection owns and closes it)."""
+        self._wire = None
+
+    def _count_sent(self, packets: int, size: int) -> None:
+        dtls = self._sender.transport
+        dtls._RTCDtlsTransport__tx_packets += packets
+        dtls._RTCDtlsTransport__tx_bytes += size
+
+    async def _retransmit(self, sequence_number: int) -> None:
+        """NACK from the viewer: resend from history (as RTX when negotiated), like aiortc does."""
+        writer = self.writer
+        data = writer.retransmission(sequence_number) if writer is not None else None
+        wire = self._current_wire() if data is not None else None
+        if data is None or wire is None:
+            return
+        self._count_sent(1, wire.send(data))
+        self.retransmissions += 1
+
+
+_PACKET_ROOM = 2048  # an RTP packet (<= 1300 B payload + header) and libsrtp's trailer
+
+
+class _Scratch:
+    """One buffer each packet is protected into, then sent from (the fan-out is synchronous)."""
+
+    def __init__(self) -> None:
+        from pylibsrtp._binding import ffi
+
+        self.data = ffi.new("char[]", _PACKET_ROOM)
+        self.length = ffi.new("int *")
+        self.view = memoryview(ffi.buffer(self.data))
+
+
+_scratch: _Scratch | None = None
+
+
+def _protector(session: Any) -> Callable[[int], int]:
+    """SRTP-protect the ``length`` bytes at the start of the scratch buffer in place; returns the
+    protected length.
+
+    ``pylibsrtp.Session.protect`` type-checks, allocates a length cell and copies in and out of
+    its own buffer on every call, which costs about as much as the cipher; this calls the same
+    ``srtp_protect`` on the same libsrtp session (``Session._srtp``) on the buffer the packet was
+    written into. ``check_compatible`` compares its output with ``Session.protect``.
+    """
+    import pylibsrtp
+    from pylibsrtp._binding import lib
+
+    scratch = _get_scratch()
+    buffer, cell = scratch.data, scratch.length
+    srtp_protect, context = lib.srtp_protect, session._srtp[0]
+    room = _PACKET_ROOM - pylibsrtp.SRTP_MAX_TRAILER_LEN
+
+    def protect(length: int) -> int:
+        if length > room:
+            raise ValueError(f"RTP packet of {length} bytes is too long")
+        cell[0] = length
+        rc = srtp_protect(context, buffer, cell)
+        if rc:
+            raise pylibsrtp.Error(pylibsrtp.ERRORS[rc])
+        return int(cell[0])
+
+    return protect
+
+
+def _get_scratch() -> _Scratch:
+    global _scratch
+    if _scratch is None:
+        _scratch = _Scratch()
+    return _scratch
+
+
+class _Wire:
+    """The connected path to one viewer: its SRTP session and the nominated ICE pair's transport.
+
+    Sends what ``RTCDtlsTransport._send_rtp`` sends (SRTP, then the pair's datagram transport, as
+    ``aioice.StunProtocol.send_data`` does), resolved once per connection instead of per packet.
+    aiortc neither restarts ICE nor re-keys SRTP, so the path holds while DTLS is connected.
+    """
+
+    def __init__(self, dtls: Any, pair: Any) -> None:
+        from aiortc.rtcdtlstransport import State
+
+        self.dtls = dtls
+        self.connected = State.CONNECTED
+        self.protect = _protector(dtls._tx_srtp)
+        self.view = _get_scratch().view
+        self.transport = pair.protocol.transport
+        self.addr = pair.remote_addr
+        size = getattr(self.transport, "get_write_buffer_size", None)
+        self.backlog: Callable[[], int] = size if size is not None else (lambda: 0)
+
+    @classmethod
+    def of(cls, dtls: Any) -> _Wire | None:
+        if dtls.state != "connected" or dtls._tx_srtp is None:
+            return None
+        pair = dtls.transport._connection._nominated.get(1)
+        if pair is None or pair.protocol.transport is None:
+            return None
+        return cls(dtls, pair)
+
+    def send_scratch(self, length: int) -> int:
+        """Protect the packet at the start of the scratch buffer and send it; returns its wire size."""
+        size = self.protect(length)
+        self.transport.sendto(self.view[:size], self.addr)  # sent now, or copied if it must queue
+        return size
+
+    def send(self, packet: bytes) -> int:
+        self.view[: len(packet)] = packet
+        return self.send_scratch(len(packet))

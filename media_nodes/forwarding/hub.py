@@ -1,9 +1,13 @@
 """A room's fan-out: one source of encoded frames, any number of subscriber tracks.
 
 The source is a WHIP publisher or, on an edge, the upstream WHEP pull from the origin. Each
-released frame becomes one ``av.Packet`` shared by every subscriber; each subscriber's
-``RTCRtpSender`` packetizes it (the encoded-packet path of aiortc's sender, no encoder). Nothing
-is decoded or encoded per subscriber.
+released frame is packetized once (``Packetizer``: the RTP payloads are the same for every viewer
+of the codec), then handed to every subscriber in one synchronous loop: each subscriber's
+``SenderTap`` writes its own RTP headers (SSRC, sequence number, timestamp offset, payload type,
+header extension ids), SRTP-protects and sends. No per-viewer task wakes up per frame, nothing is
+decoded or encoded, and aiortc's per-packet Python path is skipped; RTCP (SR, RR, NACK/RTX,
+PLI/FIR) stays aiortc's. A track whose sender is not tapped falls back to aiortc's sender, fed
+``av.Packet`` frames through a queue (``ForwardedTrack.recv``).
 
 A video subscriber starts at a keyframe: delta frames are held back until one arrives, and its
 arrival is requested from the publisher (PLI) when the subscriber joins, when it reports loss
@@ -14,49 +18,133 @@ storm costs the publisher one keyframe, not one per viewer.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any, Protocol
 
 import av
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
+from media_nodes.forwarding import aiortc_adapter
 from media_nodes.forwarding.frames import EncodedFrame
 
 TIME_BASES = {"video": Fraction(1, 90000), "audio": Fraction(1, 48000)}
 MAX_QUEUED = {"video": 90, "audio": 150}  # ~3 s: a subscriber further behind is reset
+MAX_BACKLOG_BYTES = 512 * 1024  # unsent bytes in a viewer's socket buffer (~2.7 s at 1.5 Mbps): reset
 KEYFRAME_REQUEST_INTERVAL = 0.25  # seconds between PLIs sent upstream for one room
+
+logger = logging.getLogger("crosslive.media.hub")
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingFrame:
+    """One frame as every subscriber of the room gets it."""
+
+    kind: str
+    payloads: list[bytes]  # RTP payloads, packetized once for all subscribers
+    timestamp: int  # the source's unwrapped RTP timestamp (90 kHz video, 48 kHz audio)
+    keyframe: bool
+    data: bytes  # the whole frame, for a subscriber on aiortc's own sender path
+
+    def packet(self) -> av.Packet:
+        packet = av.Packet(self.data)
+        packet.pts = self.timestamp
+        packet.time_base = TIME_BASES[self.kind]
+        return packet
+
+
+class FrameOutput(Protocol):
+    """Where a tapped subscriber's frames go: ``aiortc_adapter.SenderTap`` (or a test double)."""
+
+    @property
+    def started(self) -> bool: ...
+    def send_frame(self, payloads: list[bytes], timestamp: int) -> str:
+        """``aiortc_adapter.SENT``, ``NOT_SENDING`` or ``BEHIND`` (too much unsent: not sent)."""
+        ...
+
+    def close(self) -> None: ...
 
 
 class ForwardedTrack(MediaStreamTrack):
-    """A subscriber's outgoing track: hands encoded packets to its ``RTCRtpSender``."""
+    """A subscriber's outgoing track.
+
+    Once bound to its ``RTCRtpSender`` (``bind_sender``, done by ``aiortc_adapter.on_keyframe_request``)
+    the hub's frames are sent synchronously through a ``SenderTap``; frames arriving before the
+    connection is up wait in ``_pending`` (bounded like the old queue), and aiortc's RTP task is
+    parked in ``recv`` until the track ends. Unbound, it hands ``av.Packet`` frames to aiortc's
+    sender through a queue, as before the tap existed.
+    """
 
     def __init__(self, kind: str, hub: RoomHub) -> None:
         super().__init__()
         self.kind = kind
         self._hub = hub
         self._queue: asyncio.Queue[av.Packet | None] = asyncio.Queue()
+        self._output: FrameOutput | None = None
+        self._pending: list[OutgoingFrame] = []
+        self._ended = asyncio.Event()
         self.waiting_keyframe = kind == "video"
         self.frames_sent = 0
         self.frames_skipped = 0
         self.resets = 0
 
-    def push(self, packet: av.Packet, keyframe: bool) -> None:
+    @property
+    def tapped(self) -> bool:
+        return self._output is not None
+
+    def bind_sender(self, sender: Any) -> None:
+        """Send through ``sender``'s stream directly (see ``aiortc_adapter.SenderTap``)."""
+        self.attach_output(aiortc_adapter.SenderTap(sender, on_started=self._flush, max_backlog=MAX_BACKLOG_BYTES))
+
+    def attach_output(self, output: FrameOutput) -> None:
+        self._output = output
+        if not self._queue.empty():  # frames queued for aiortc's path: restart cleanly on the tap
+            self._reset()
+
+    def deliver(self, frame: OutgoingFrame) -> None:
+        """One frame of the room (called by the hub for every subscriber, synchronously)."""
         if self.waiting_keyframe:
-            if not keyframe:
+            if not frame.keyframe:
                 self.frames_skipped += 1
                 return
             self.waiting_keyframe = False
-        if self._queue.qsize() >= MAX_QUEUED[self.kind]:
-            self._reset()
-            if self.kind == "video":
-                return
-        self._queue.put_nowait(packet)
+        output = self._output
+        if output is None:
+            if self._queue.qsize() >= MAX_QUEUED[self.kind]:
+                self._reset()
+                if self.kind == "video":
+                    return
+            self._queue.put_nowait(frame.packet())
+        elif not output.started:
+            if len(self._pending) >= MAX_QUEUED[self.kind]:
+                self._reset()
+                if self.kind == "video":
+                    return
+            self._pending.append(frame)
+        else:
+            result = output.send_frame(frame.payloads, frame.timestamp)
+            if result is aiortc_adapter.SENT:
+                self.frames_sent += 1
+            elif result is aiortc_adapter.BEHIND:
+                self._reset()
+            elif self.kind == "video":  # paused (disabled, or the connection dropped): resume at a keyframe
+                self.waiting_keyframe = True
+                if self.frames_sent:
+                    self._hub.request_keyframe("subscriber-paused")
+
+    def _flush(self) -> None:
+        """The sender started: send what arrived while the connection was being set up."""
+        pending, self._pending = self._pending, []
+        for frame in pending:
+            self.deliver(frame)
 
     def _reset(self) -> None:
         """Too far behind: drop the backlog and start again at the next keyframe."""
         self.resets += 1
+        self._pending.clear()
         while not self._queue.empty():
             self._queue.get_nowait()
         if self.kind == "video":
@@ -65,9 +153,14 @@ class ForwardedTrack(MediaStreamTrack):
 
     def end(self) -> None:
         self._queue.put_nowait(None)
+        self._ended.set()
 
     async def recv(self) -> av.Packet:  # type: ignore[override]
         if self.readyState != "live":
+            raise MediaStreamError
+        if self._output is not None:
+            await self._ended.wait()  # the tap sends; aiortc's RTP task only waits for the end
+            self.stop()
             raise MediaStreamError
         packet = await self._queue.get()
         if packet is None:
@@ -78,7 +171,10 @@ class ForwardedTrack(MediaStreamTrack):
 
     def stop(self) -> None:
         super().stop()
+        self._ended.set()
         self._hub.unsubscribe(self)
+        if self._output is not None:
+            self._output.close()
 
 
 @dataclass
@@ -89,6 +185,7 @@ class HubStats:
     frames_out: int = 0
     keyframe_requests: int = 0
     keyframe_requests_sent: int = 0
+    send_errors: int = 0
 
 
 @dataclass
@@ -104,6 +201,7 @@ class RoomHub:
     _last_request: float = 0.0
     _pending_request: asyncio.TimerHandle | None = None
     _last_keyframe_at: float = 0.0
+    _packetizers: dict[str, aiortc_adapter.Packetizer] = field(default_factory=dict)
 
     @property
     def viewers(self) -> int:
@@ -116,6 +214,7 @@ class RoomHub:
     def attach_source(self, codecs: dict[str, str], request_keyframe: Callable[[], None]) -> None:
         """A (new) publisher or upstream feeds this hub; subscribers restart at its next keyframe."""
         self.codecs = dict(codecs)
+        self._packetizers = {kind: aiortc_adapter.Packetizer(name) for kind, name in codecs.items()}
         self._keyframe_source = request_keyframe
         for track in self._tracks["video"]:
             track.waiting_keyframe = True
@@ -150,7 +249,7 @@ class RoomHub:
                 track.end()
 
     def on_frame(self, frame: EncodedFrame) -> None:
-        """A frame released by the source's assembler: one packet, shared by every subscriber."""
+        """A frame released by the source's assembler: packetized once, sent to every subscriber."""
         self.stats.frames_in += 1
         self.stats.bytes_in += len(frame.data)
         if frame.keyframe and frame.kind == "video":
@@ -159,11 +258,18 @@ class RoomHub:
         tracks = self._tracks[frame.kind]
         if not tracks:
             return
-        packet = av.Packet(frame.data)
-        packet.pts = frame.rtp_timestamp
-        packet.time_base = TIME_BASES[frame.kind]
+        packetize = self._packetizers.get(frame.kind)
+        if packetize is None:
+            packetize = self._packetizers[frame.kind] = aiortc_adapter.Packetizer(self.codecs.get(frame.kind, ""))
+        out = OutgoingFrame(
+            frame.kind, packetize(frame.data, frame.rtp_timestamp), frame.rtp_timestamp, frame.keyframe, frame.data
+        )
         for track in tracks:
-            track.push(packet, frame.keyframe)
+            try:
+                track.deliver(out)
+            except Exception:  # one viewer's broken connection must not cost the others their frame
+                self.stats.send_errors += 1
+                logger.debug("sending to a subscriber failed", exc_info=True)
         self.stats.frames_out += len(tracks)
 
     def request_keyframe(self, reason: str) -> None:
