@@ -26,9 +26,16 @@ if [[ ! -x node_modules/.bin/cdk ]] || ! grep -q '"version": "2.1148.1"' node_mo
   step "installing the pinned CDK CLI (npm)"
   npm install --no-audit --no-fund --loglevel=error
 fi
-if [[ "$want_browser" == 1 ]] && [[ ! -x /usr/bin/chromium ]]; then
-  step "installing Debian's Chromium for the browser tests"
-  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+if [[ "$want_browser" == 1 ]]; then
+  packages=()
+  [[ -x /usr/bin/chromium ]] || packages+=(chromium chromium-driver)
+  # Debian's default fonts (DejaVu, Liberation) have no Thai glyphs: without TLWG's fonts Chromium
+  # draws the TH viewer page as boxes (tests/browser/test_watch_languages.py, watch-th.png).
+  fc-list :lang=th 2>/dev/null | grep -q . || packages+=(fonts-thai-tlwg)
+  if (( ${#packages[@]} )); then
+    step "installing Debian's ${packages[*]} for the browser tests"
+    SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${packages[@]}" >/dev/null
+  fi
 fi

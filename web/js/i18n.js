@@ -1,4 +1,7 @@
 // The pages' own words in the markets' languages (user content is translated by the API, not here).
+// Every language a built-in market lists (plugins/markets/*/market.toml) has a table with every key
+// of `en`: tests/web/test_i18n_tables.py fails otherwise. A tag picks its table by its base
+// language ("zh-Hans" -> zh).
 
 const STRINGS = {
   en: {
@@ -71,6 +74,63 @@ const STRINGS = {
     translated: "已翻译", held: "待审核", rejected: "未发布", off: "优惠", min_spend: "满",
     left: "剩余", sold_out: "已抢光", node: "节点", unmute: "点击开启声音", auto_reply: "自动回复",
     no_room: "未指定直播间", sign_in_first: "登录后评论",
+  },
+  es: {
+    live: "EN VIVO", offline: "Fuera del aire", connecting: "Conectando…", reconnecting: "Cambiando de servidor…",
+    comments: "Comentarios", say: "Haz una pregunta o saluda", send: "Enviar", market: "Mercado",
+    signin: "Iniciar sesión", signin_local: "Iniciar sesión (emisor local)", name: "Tu nombre", products: "En pantalla",
+    buy: "Comprar", claim: "Obtener cupón", claimed: "Tu código", ends_in: "Termina en", starts_in: "Empieza en",
+    flash: "Oferta relámpago", ended: "Finalizada", not_sold: "No disponible en tu mercado", pinned: "Fijado",
+    translated: "traducido", held: "En revisión", rejected: "No publicado", off: "de descuento",
+    min_spend: "Compra mín.", left: "disponibles", sold_out: "Agotado", node: "Servidor",
+    unmute: "Toca para activar el sonido", auto_reply: "Respuesta automática", no_room: "No se indicó ninguna sala",
+    sign_in_first: "Inicia sesión para comentar",
+  },
+  th: {
+    live: "ไลฟ์สด", offline: "ออฟไลน์", connecting: "กำลังเชื่อมต่อ…", reconnecting: "กำลังสลับไปเซิร์ฟเวอร์อื่น…",
+    comments: "ความคิดเห็น", say: "ถามคำถามหรือทักทาย", send: "ส่ง", market: "ประเทศ",
+    signin: "เข้าสู่ระบบ", signin_local: "เข้าสู่ระบบ (ผู้ออกโทเค็นในเครื่อง)", name: "ชื่อของคุณ",
+    products: "กำลังนำเสนอ", buy: "ซื้อเลย", claim: "เก็บคูปอง", claimed: "โค้ดของคุณ", ends_in: "สิ้นสุดใน",
+    starts_in: "เริ่มใน", flash: "แฟลชเซล", ended: "สิ้นสุดแล้ว", not_sold: "ไม่มีจำหน่ายในประเทศของคุณ",
+    pinned: "ปักหมุด", translated: "แปลแล้ว", held: "รอตรวจสอบ", rejected: "ไม่ได้เผยแพร่", off: "ส่วนลด",
+    min_spend: "ซื้อขั้นต่ำ", left: "สิทธิ์ที่เหลือ", sold_out: "สิทธิ์เต็มแล้ว", node: "เซิร์ฟเวอร์",
+    unmute: "แตะเพื่อเปิดเสียง", auto_reply: "ตอบกลับอัตโนมัติ", no_room: "ไม่ได้ระบุห้องไลฟ์",
+    sign_in_first: "เข้าสู่ระบบเพื่อแสดงความคิดเห็น",
+  },
+  vi: {
+    live: "TRỰC TIẾP", offline: "Ngoại tuyến", connecting: "Đang kết nối…",
+    reconnecting: "Đang chuyển sang máy chủ khác…", comments: "Bình luận", say: "Đặt câu hỏi hoặc chào shop",
+    send: "Gửi", market: "Thị trường",
+    signin: "Đăng nhập", signin_local: "Đăng nhập (bên cấp cục bộ)", name: "Tên của bạn", products: "Đang giới thiệu",
+    buy: "Mua ngay", claim: "Lưu mã", claimed: "Mã của bạn", ends_in: "Kết thúc sau", starts_in: "Bắt đầu sau",
+    flash: "Giờ vàng giá sốc", ended: "Đã kết thúc", not_sold: "Không bán tại thị trường của bạn", pinned: "Đã ghim",
+    translated: "đã dịch", held: "Đang chờ duyệt", rejected: "Không được đăng", off: "giảm",
+    min_spend: "Đơn tối thiểu", left: "mã còn lại", sold_out: "Đã hết mã", node: "Máy chủ",
+    unmute: "Chạm để bật tiếng", auto_reply: "Trả lời tự động", no_room: "Chưa chọn phòng live",
+    sign_in_first: "Đăng nhập để bình luận",
+  },
+  ms: {
+    live: "LANGSUNG", offline: "Luar talian", connecting: "Menyambung…", reconnecting: "Bertukar ke pelayan lain…",
+    comments: "Komen", say: "Tanya soalan atau tegur hos", send: "Hantar", market: "Pasaran",
+    signin: "Log masuk", signin_local: "Log masuk (pengeluar tempatan)", name: "Nama anda", products: "Di skrin",
+    buy: "Beli", claim: "Tuntut baucar", claimed: "Kod anda", ends_in: "Tamat dalam", starts_in: "Bermula dalam",
+    flash: "Jualan kilat", ended: "Telah tamat", not_sold: "Tidak dijual di pasaran anda", pinned: "Disemat",
+    translated: "diterjemah", held: "Menunggu semakan", rejected: "Tidak disiarkan", off: "diskaun",
+    min_spend: "Min. belanja", left: "lagi", sold_out: "Habis ditebus", node: "Pelayan",
+    unmute: "Ketik untuk hidupkan bunyi", auto_reply: "Balasan automatik", no_room: "Tiada bilik dinyatakan",
+    sign_in_first: "Log masuk untuk komen",
+  },
+  fil: {
+    live: "LIVE", offline: "Offline", connecting: "Kumokonekta…", reconnecting: "Lumilipat sa ibang server…",
+    comments: "Mga komento", say: "Magtanong o mag-hi", send: "Ipadala", market: "Merkado",
+    signin: "Mag-sign in", signin_local: "Mag-sign in (lokal na issuer)", name: "Pangalan mo", products: "Nasa screen",
+    buy: "Bilhin", claim: "Kunin ang kupon", claimed: "Ang code mo", ends_in: "Matatapos sa",
+    starts_in: "Magsisimula sa",
+    flash: "Flash sale", ended: "Tapos na", not_sold: "Hindi mabibili sa merkado mo", pinned: "Naka-pin",
+    translated: "isinalin", held: "Sinusuri pa", rejected: "Hindi nai-post", off: "diskwento",
+    min_spend: "Min. na gastos", left: "natitira", sold_out: "Ubos na", node: "Server",
+    unmute: "I-tap para may tunog", auto_reply: "Awtomatikong sagot", no_room: "Walang tinukoy na room",
+    sign_in_first: "Mag-sign in para makapag-komento",
   },
 };
 
