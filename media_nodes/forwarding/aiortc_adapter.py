@@ -15,12 +15,15 @@ And on the sending side, one seam carries the forwarding path (``SenderTap``): a
 spends ~38 us per RTP packet in Python (packetize per viewer, build an ``RtpPacket`` and its header
 extensions, serialize, then a chain of coroutines down to ``sendto``). A forwarded frame is
 packetized once per room (``Packetizer``); per viewer only the RTP header differs, so
-``RtpWriter`` writes header + payload bytes directly, and ``SenderTap`` protects them with the
-sender's own SRTP session and hands them to the ICE pair's datagram transport, which is what
-``RTCDtlsTransport._send_rtp`` -> ``aioice.Connection.sendto`` -> ``StunProtocol.send_data`` do.
-The rest of the sender stays aiortc's: RTCP SR/SDES/BYE (fed with the counters it would keep),
-RR/REMB handling, PLI/FIR (``on_keyframe_request``) and NACK, answered from ``RtpWriter``'s
-128-packet history as RTX exactly as ``wrap_rtx`` would.
+``RtpWriter`` writes each packet (its header around the room's payload) into one buffer,
+``SenderTap`` protects it there with the sender's own libsrtp session (called directly: the
+pylibsrtp wrapper's per-call copies cost as much as the cipher) and hands it to the ICE pair's
+datagram transport, which is what ``RTCDtlsTransport._send_rtp`` -> ``aioice.Connection.sendto``
+-> ``StunProtocol.send_data`` do. The rest of the sender stays aiortc's: RTCP SR/SDES/BYE (fed
+with the counters it would keep), RR handling, PLI/FIR (``on_keyframe_request``) and NACK,
+answered from ``RtpWriter``'s 128-packet history as RTX exactly as ``wrap_rtx`` would. The tap
+does not send abs-send-time (it only feeds the viewer's REMB, which a forwarder cannot act on).
+The aioice and pylibsrtp internals these paths touch are checked here too.
 
 ``check_compatible()`` fails loudly when the installed aiortc is not the pinned version or a seam
 moved; ``tests/media/test_aiortc_adapter.py`` calls it, and the node calls it at start-up.
