@@ -46,6 +46,8 @@ from typing import Any, Protocol
 import av
 
 PINNED_AIORTC = "1.16.0"
+PINNED_AIOICE = "0.13.0"  # host-candidate binding (restrict_udp_ports, loopback) and the ICE pair's transport
+PINNED_PYLIBSRTP = "1.0.0"  # SenderTap protects through the libsrtp binding directly
 _JITTER_ATTR = "_RTCRtpReceiver__jitter_buffer"
 logger = logging.getLogger("crosslive.media.forwarding")
 
@@ -71,9 +73,10 @@ class PacketSink(Protocol):
 
 def check_compatible() -> None:
     """Raise ``AdapterError`` unless aiortc is the pinned version with the seams used here."""
-    installed = version("aiortc")
-    if installed != PINNED_AIORTC:
-        raise AdapterError(f"aiortc {installed} installed; media_nodes is pinned to aiortc=={PINNED_AIORTC}")
+    for package, pinned in (("aiortc", PINNED_AIORTC), ("aioice", PINNED_AIOICE), ("pylibsrtp", PINNED_PYLIBSRTP)):
+        installed = version(package)
+        if installed != pinned:
+            raise AdapterError(f"{package} {installed} installed; media_nodes is pinned to {package}=={pinned}")
     from aiortc import rtcrtpreceiver, rtcrtpsender
     from aiortc.jitterbuffer import JitterBuffer
 

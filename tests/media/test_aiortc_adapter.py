@@ -21,6 +21,16 @@ def test_pyproject_pins_exactly_the_adapter_version() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
     deps = [d for group in project["project"]["optional-dependencies"].values() for d in group]
     assert f"aiortc=={aiortc_adapter.PINNED_AIORTC}" in deps
+    assert f"aioice=={aiortc_adapter.PINNED_AIOICE}" in deps
+    assert f"pylibsrtp=={aiortc_adapter.PINNED_PYLIBSRTP}" in deps
+
+
+def test_a_moved_aioice_or_pylibsrtp_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = aiortc_adapter.version
+    for package in ("aioice", "pylibsrtp"):
+        monkeypatch.setattr(aiortc_adapter, "version", lambda name, p=package: "9.9.9" if name == p else real(name))
+        with pytest.raises(aiortc_adapter.AdapterError, match=rf"pinned to {package}=="):
+            aiortc_adapter.check_compatible()
 
 
 def test_version_mismatch_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
