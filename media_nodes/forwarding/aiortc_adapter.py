@@ -15,7 +15,8 @@ And on the sending side, one seam carries the forwarding path (``SenderTap``): a
 spends ~38 us per RTP packet in Python (packetize per viewer, build an ``RtpPacket`` and its header
 extensions, serialize, then a chain of coroutines down to ``sendto``). A forwarded frame is
 packetized once per room (``Packetizer``); per viewer only the RTP header differs, so
-``RtpWriter`` writes each packet (its header around the room's payload) into one buffer,
+``RtpWriter`` (``forwarding/rtp.py``: pure RTP, checked here against aiortc's serializer) writes
+each packet (its header around the room's payload) into one buffer,
 ``SenderTap`` protects it there with the sender's own libsrtp session (called directly: the
 pylibsrtp wrapper's per-call copies cost as much as the cipher) and hands it to the ICE pair's
 datagram transport, which is what ``RTCDtlsTransport._send_rtp`` -> ``aioice.Connection.sendto``
@@ -35,8 +36,6 @@ import asyncio
 import inspect
 import logging
 import random
-import struct
-import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -44,6 +43,14 @@ from importlib.metadata import version
 from typing import Any, Protocol
 
 import av
+
+from media_nodes.forwarding.rtp import (
+    ABS_SEND_TIME_URI,
+    MID_URI,
+    PACKET_ROOM,
+    RtpWriter,
+    ntp_now,
+)
 
 PINNED_AIORTC = "1.16.0"
 PINNED_AIOICE = "0.13.0"  # host-candidate binding (restrict_udp_ports, loopback) and the ICE pair's transport
@@ -167,7 +174,7 @@ def _sender_tap_problems() -> list[str]:
     ]
     problems = [f"{what} changed (expected {needle!r})" for text, needle, what in expected if needle not in text]
     try:
-        RtpWriter.self_test()
+        rtp_writer_self_test()
     except AssertionError as exc:
         problems.append(f"RtpWriter no longer writes what RtpPacket.serialize/wrap_rtx write: {exc}")
     try:
@@ -332,200 +339,47 @@ def restrict_udp_ports(low: int, high: int) -> None:
 
 # -- the forwarding send path ------------------------------------------------------------------------
 
-RTP_HISTORY_SIZE = 128  # aiortc.rtp.RTP_HISTORY_SIZE: packets kept for NACK per stream
-MID_URI = "urn:ietf:params:rtp-hdrext:sdes:mid"
-ABS_SEND_TIME_URI = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"
-_HEADER = struct.Struct("!BBHII")
-_NTP_UNIX_OFFSET = 2208988800  # seconds from 1900-01-01 (NTP era 0) to 1970-01-01
 
+def rtp_writer_self_test() -> None:
+    """Raise ``AssertionError`` unless ``RtpWriter`` writes what aiortc's own serializer writes (this version)."""
+    from aiortc import rtp
+    from aiortc.rtcrtpparameters import RTCRtpHeaderExtensionParameters, RTCRtpSendParameters
 
-def ntp_now() -> int:
-    """The current time as a 64-bit NTP timestamp (what ``aiortc.clock.current_ntp_time`` returns)."""
-    now = time.time() + _NTP_UNIX_OFFSET
-    seconds = int(now)
-    return (seconds << 32) | int((now - seconds) * 4294967296.0)
-
-
-def _extension_block(elements: list[tuple[int, bytes | None]]) -> tuple[bytes, bytes]:
-    """RFC 8285 header extension block as (head, tail) around the abs-send-time value (``None``).
-
-    Same choices as ``aiortc.rtp.pack_header_extensions``: the one-byte form unless an id is above
-    14 or a value is empty or longer than 16 bytes; zero padding to 32 bits. The abs-send-time
-    value (3 bytes) changes per frame, so it is left out: ``head + value + tail`` is the block.
-    """
-    if not elements:
-        return b"", b""
-    sizes = [3 if value is None else len(value) for _, value in elements]
-    one_byte = all(0 < x_id <= 14 and 0 < size <= 16 for (x_id, _), size in zip(elements, sizes, strict=True))
-    parts: list[bytes] = []
-    split = -1
-    for (x_id, value), size in zip(elements, sizes, strict=True):
-        parts.append(bytes([(x_id << 4) | (size - 1)]) if one_byte else bytes([x_id, size]))
-        if value is None:
-            split = len(parts)
-            parts.append(b"")
-        else:
-            parts.append(value)
-    length = sum(len(p) for p in parts) + (3 if split >= 0 else 0)
-    padding = b"\x00" * (-length % 4)
-    prefix = struct.pack("!HH", 0xBEDE if one_byte else 0x1000, (length + len(padding)) // 4)
-    if split < 0:
-        return prefix + b"".join(parts) + padding, b""
-    return prefix + b"".join(parts[:split]), b"".join(parts[split + 1 :]) + padding
-
-
-class RtpWriter:
-    """The RTP bytes of one outgoing stream: a header per packet around payloads shared by viewers.
-
-    Writes what aiortc's sender would (``RtpPacket.serialize`` with the mid and abs-send-time
-    extensions, ``wrap_rtx`` for retransmissions; ``self_test`` compares them) at a fraction of
-    the cost, and remembers the last ``RTP_HISTORY_SIZE`` packets to answer NACKs.
-    """
-
-    def __init__(
-        self,
-        *,
-        payload_type: int,
-        ssrc: int,
-        mid: str | None = None,
-        extension_ids: dict[str, int] | None = None,
-        abs_send_time: bool = True,
-        rtx_payload_type: int | None = None,
-        rtx_ssrc: int = 0,
-        sequence_number: int | None = None,
-        timestamp_origin: int | None = None,
-    ) -> None:
-        ids = extension_ids or {}
-        elements: list[tuple[int, bytes | None]] = []
-        if mid is not None and ids.get(MID_URI):
-            elements.append((ids[MID_URI], mid.encode("utf8")))
-        self._abs_send_time = abs_send_time and bool(ids.get(ABS_SEND_TIME_URI))
-        if self._abs_send_time:
-            elements.append((ids[ABS_SEND_TIME_URI], None))
-        self._ext_head, self._ext_tail = _extension_block(elements)
-        self._first_byte = 0x90 if elements else 0x80  # version 2, extension bit, no CSRC
-        self.payload_type = payload_type
-        self.ssrc = ssrc
-        self.rtx_payload_type = rtx_payload_type
-        self.rtx_ssrc = rtx_ssrc
-        # like aiortc: sequence numbers start in the lower half (no early wrap), timestamps anywhere
-        self.sequence_number = random.randrange(32768) if sequence_number is None else sequence_number
-        self._rtx_sequence_number = random.randrange(32768)
-        self.timestamp_origin = random.getrandbits(32) if timestamp_origin is None else timestamp_origin
-        # seq % size -> (seq, marker|payload type, timestamp, extension block, payload)
-        self._history: list[tuple[int, int, int, bytes, bytes] | None] = [None] * RTP_HISTORY_SIZE
-        self.packets = 0
-        self.octets = 0  # payload bytes, as in an RTCP SR
-        self.last_timestamp = 0
-
-    def frame_into(
-        self, buffer: memoryview, payloads: Sequence[bytes], timestamp: int, ntp: int, send: Callable[[int], int]
-    ) -> int:
-        """Write each RTP packet of one frame into ``buffer`` and ``send(length)`` it, in order.
-
-        The packet is built in place (header, extensions, then the shared payload), so a viewer
-        costs no per-packet allocation; the history keeps references (the payload object is the
-        room's) to rebuild a packet on NACK. ``ntp`` is the send time (abs-send-time, RTCP SR).
-        Returns what ``send`` returned, summed (the bytes put on the wire).
-        """
-        if self._abs_send_time:
-            ext = self._ext_head + ((ntp >> 14) & 0xFFFFFF).to_bytes(3, "big") + self._ext_tail
-        else:
-            ext = self._ext_head
-        header = 12 + len(ext)
-        ts = (self.timestamp_origin + timestamp) & 0xFFFFFFFF
-        first, pt, ssrc, pack_into = self._first_byte, self.payload_type, self.ssrc, _HEADER.pack_into
-        seq = self.sequence_number
-        history = self._history
-        last = len(payloads) - 1
-        wire = octets = 0
-        for i, payload in enumerate(payloads):
-            second = pt | 0x80 if i == last else pt
-            pack_into(buffer, 0, first, second, seq, ts, ssrc)
-            buffer[12:header] = ext
-            end = header + len(payload)
-            buffer[header:end] = payload
-            history[seq % RTP_HISTORY_SIZE] = (seq, second, ts, ext, payload)
-            wire += send(end)
-            octets += len(payload)
-            seq = (seq + 1) & 0xFFFF
-        self.sequence_number = seq
-        self.packets += len(payloads)
-        self.octets += octets
-        self.last_timestamp = ts
-        return wire
-
-    def frame(self, payloads: Sequence[bytes], timestamp: int, ntp: int) -> list[bytes]:
-        """The packets ``frame_into`` would send, as bytes (for tests and the self-test)."""
-        buffer = memoryview(bytearray(_PACKET_ROOM))
-        packets: list[bytes] = []
-
-        def keep(length: int) -> int:
-            packets.append(bytes(buffer[:length]))
-            return length
-
-        self.frame_into(buffer, payloads, timestamp, ntp, keep)
-        return packets
-
-    def retransmission(self, sequence_number: int) -> bytes | None:
-        """The packet ``sequence_number`` again (as RTX when negotiated), or None if no longer held."""
-        entry = self._history[sequence_number % RTP_HISTORY_SIZE]
-        if entry is None or entry[0] != sequence_number:
-            return None
-        seq, second, ts, ext, payload = entry
-        first = self._first_byte
-        if self.rtx_payload_type is None:
-            return _HEADER.pack(first, second, seq, ts, self.ssrc) + ext + payload
-        rtx = (
-            _HEADER.pack(first, (second & 0x80) | self.rtx_payload_type, self._rtx_sequence_number, ts, self.rtx_ssrc)
-            + ext
-            + seq.to_bytes(2, "big")  # RFC 4588: the original sequence number opens the RTX payload
-            + payload
+    cases = [
+        ({MID_URI: 1, ABS_SEND_TIME_URI: 3}, "0"),  # one-byte form (what browsers negotiate)
+        ({MID_URI: 4}, "video-mid"),  # no abs-send-time
+        ({ABS_SEND_TIME_URI: 15, MID_URI: 2}, "1"),  # id 15: two-byte form
+        ({}, "0"),  # no extensions at all
+    ]
+    for ids, mid in cases:
+        params = RTCRtpSendParameters(
+            headerExtensions=[RTCRtpHeaderExtensionParameters(id=i, uri=u) for u, i in ids.items()]
         )
-        self._rtx_sequence_number = (self._rtx_sequence_number + 1) & 0xFFFF
-        return rtx
-
-    @staticmethod
-    def self_test() -> None:
-        """Raise ``AssertionError`` unless the bytes match aiortc's own serializer for this version."""
-        from aiortc import rtp
-        from aiortc.rtcrtpparameters import RTCRtpHeaderExtensionParameters, RTCRtpSendParameters
-
-        cases = [
-            ({MID_URI: 1, ABS_SEND_TIME_URI: 3}, "0"),  # one-byte form (what browsers negotiate)
-            ({MID_URI: 4}, "video-mid"),  # no abs-send-time
-            ({ABS_SEND_TIME_URI: 15, MID_URI: 2}, "1"),  # id 15: two-byte form
-            ({}, "0"),  # no extensions at all
-        ]
-        for ids, mid in cases:
-            params = RTCRtpSendParameters(
-                headerExtensions=[RTCRtpHeaderExtensionParameters(id=i, uri=u) for u, i in ids.items()]
+        ext_map = rtp.HeaderExtensionsMap()
+        ext_map.configure(params)
+        writer = RtpWriter(
+            payload_type=96, ssrc=0x11223344, mid=mid, extension_ids=ids, rtx_payload_type=97, rtx_ssrc=7
+        )
+        ntp = ntp_now()
+        start, origin = writer.sequence_number, writer.timestamp_origin
+        ours = writer.frame([b"\x10abc", b"\x00defgh"], 3000, ntp)
+        for i, payload in enumerate([b"\x10abc", b"\x00defgh"]):
+            packet = rtp.RtpPacket(
+                payload_type=96,
+                marker=int(i == 1),
+                sequence_number=(start + i) & 0xFFFF,
+                timestamp=(origin + 3000) & 0xFFFFFFFF,
+                ssrc=0x11223344,
+                payload=payload,
             )
-            ext_map = rtp.HeaderExtensionsMap()
-            ext_map.configure(params)
-            writer = RtpWriter(
-                payload_type=96, ssrc=0x11223344, mid=mid, extension_ids=ids, rtx_payload_type=97, rtx_ssrc=7
-            )
-            ntp = ntp_now()
-            start, origin = writer.sequence_number, writer.timestamp_origin
-            ours = writer.frame([b"\x10abc", b"\x00defgh"], 3000, ntp)
-            for i, payload in enumerate([b"\x10abc", b"\x00defgh"]):
-                packet = rtp.RtpPacket(
-                    payload_type=96,
-                    marker=int(i == 1),
-                    sequence_number=(start + i) & 0xFFFF,
-                    timestamp=(origin + 3000) & 0xFFFFFFFF,
-                    ssrc=0x11223344,
-                    payload=payload,
-                )
-                packet.extensions.mid = mid
-                packet.extensions.abs_send_time = (ntp >> 14) & 0xFFFFFF
-                if ours[i] != packet.serialize(ext_map):
-                    raise AssertionError(f"RTP packet differs with extensions {ids}")
-                rtx_seq = writer._rtx_sequence_number
-                rtx = rtp.wrap_rtx(packet, payload_type=97, sequence_number=rtx_seq, ssrc=7)
-                if writer.retransmission(packet.sequence_number) != rtx.serialize(ext_map):
-                    raise AssertionError(f"RTX packet differs with extensions {ids}")
+            packet.extensions.mid = mid
+            packet.extensions.abs_send_time = (ntp >> 14) & 0xFFFFFF
+            if ours[i] != packet.serialize(ext_map):
+                raise AssertionError(f"RTP packet differs with extensions {ids}")
+            rtx_seq = writer._rtx_sequence_number
+            rtx = rtp.wrap_rtx(packet, payload_type=97, sequence_number=rtx_seq, ssrc=7)
+            if writer.retransmission(packet.sequence_number) != rtx.serialize(ext_map):
+                raise AssertionError(f"RTX packet differs with extensions {ids}")
 
 
 class Packetizer:
@@ -656,16 +510,13 @@ class SenderTap:
         self.retransmissions += 1
 
 
-_PACKET_ROOM = 2048  # an RTP packet (<= 1300 B payload + header) and libsrtp's trailer
-
-
 class _Scratch:
     """One buffer each packet is protected into, then sent from (the fan-out is synchronous)."""
 
     def __init__(self) -> None:
         from pylibsrtp._binding import ffi
 
-        self.data = ffi.new("char[]", _PACKET_ROOM)
+        self.data = ffi.new("char[]", PACKET_ROOM)
         self.length = ffi.new("int *")
         self.view = memoryview(ffi.buffer(self.data))
 
@@ -688,7 +539,7 @@ def _protector(session: Any) -> Callable[[int], int]:
     scratch = _get_scratch()
     buffer, cell = scratch.data, scratch.length
     srtp_protect, context = lib.srtp_protect, session._srtp[0]
-    room = _PACKET_ROOM - pylibsrtp.SRTP_MAX_TRAILER_LEN
+    room = PACKET_ROOM - pylibsrtp.SRTP_MAX_TRAILER_LEN
 
     def protect(length: int) -> int:
         if length > room:

@@ -9,6 +9,7 @@ import pytest
 from aiortc import RTCPeerConnection
 
 from media_nodes.forwarding import aiortc_adapter
+from media_nodes.forwarding import rtp as forwarding_rtp
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -71,15 +72,15 @@ async def test_keyframe_request_hook_replaces_the_senders_noop() -> None:
 
 
 def test_rtp_writer_writes_what_aiortcs_serializer_and_wrap_rtx_write() -> None:
-    aiortc_adapter.RtpWriter.self_test()  # the same comparison check_compatible runs at start-up
+    aiortc_adapter.rtp_writer_self_test()  # the same comparison check_compatible runs at start-up
 
 
 def test_rtp_writer_numbers_packets_across_frames_and_wraps() -> None:
     from aiortc import rtp
 
-    writer = aiortc_adapter.RtpWriter(payload_type=96, ssrc=5, sequence_number=0xFFFE, timestamp_origin=0xFFFFFF00)
-    first = writer.frame([b"a", b"b"], 0, aiortc_adapter.ntp_now())
-    second = writer.frame([b"c"], 0x200, aiortc_adapter.ntp_now())
+    writer = forwarding_rtp.RtpWriter(payload_type=96, ssrc=5, sequence_number=0xFFFE, timestamp_origin=0xFFFFFF00)
+    first = writer.frame([b"a", b"b"], 0, forwarding_rtp.ntp_now())
+    second = writer.frame([b"c"], 0x200, forwarding_rtp.ntp_now())
     parsed = [rtp.RtpPacket.parse(p) for p in first + second]
     assert [p.sequence_number for p in parsed] == [0xFFFE, 0xFFFF, 0]
     assert [p.marker for p in parsed] == [0, 1, 1]
@@ -92,8 +93,8 @@ def test_rtp_writer_numbers_packets_across_frames_and_wraps() -> None:
 
 
 def test_rtp_writer_forgets_packets_older_than_its_history() -> None:
-    writer = aiortc_adapter.RtpWriter(payload_type=96, ssrc=5, sequence_number=10, rtx_payload_type=97, rtx_ssrc=6)
-    for n in range(aiortc_adapter.RTP_HISTORY_SIZE + 1):
+    writer = forwarding_rtp.RtpWriter(payload_type=96, ssrc=5, sequence_number=10, rtx_payload_type=97, rtx_ssrc=6)
+    for n in range(forwarding_rtp.RTP_HISTORY_SIZE + 1):
         writer.frame([b"x"], n, 0)
     assert writer.retransmission(10) is None  # overwritten by seq 10 + 128
     rtx = writer.retransmission(11)
@@ -102,12 +103,12 @@ def test_rtp_writer_forgets_packets_older_than_its_history() -> None:
 
 
 def test_check_compatible_fails_when_the_writer_no_longer_matches_aiortc(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = aiortc_adapter.RtpWriter.frame
+    real = forwarding_rtp.RtpWriter.frame
 
     def off_by_one(self, payloads, timestamp, ntp):  # type: ignore[no-untyped-def]
         return real(self, payloads, timestamp + 1, ntp)
 
-    monkeypatch.setattr(aiortc_adapter.RtpWriter, "frame", off_by_one)
+    monkeypatch.setattr(forwarding_rtp.RtpWriter, "frame", off_by_one)
     with pytest.raises(aiortc_adapter.AdapterError, match="RtpWriter"):
         aiortc_adapter.check_compatible()
 
@@ -150,16 +151,16 @@ def test_rtp_writer_can_leave_abs_send_time_out_and_keep_the_mid() -> None:
     from aiortc import rtp
     from aiortc.rtcrtpparameters import RTCRtpHeaderExtensionParameters, RTCRtpSendParameters
 
-    ids = {aiortc_adapter.MID_URI: 1, aiortc_adapter.ABS_SEND_TIME_URI: 3}
+    ids = {forwarding_rtp.MID_URI: 1, forwarding_rtp.ABS_SEND_TIME_URI: 3}
     ext_map = rtp.HeaderExtensionsMap()
     ext_map.configure(
         RTCRtpSendParameters(headerExtensions=[RTCRtpHeaderExtensionParameters(id=i, uri=u) for u, i in ids.items()])
     )
     with_ast, without = (
-        aiortc_adapter.RtpWriter(payload_type=96, ssrc=5, mid="1", extension_ids=ids, abs_send_time=flag)
+        forwarding_rtp.RtpWriter(payload_type=96, ssrc=5, mid="1", extension_ids=ids, abs_send_time=flag)
         for flag in (True, False)
     )
-    ntp = aiortc_adapter.ntp_now()
+    ntp = forwarding_rtp.ntp_now()
     sent = rtp.RtpPacket.parse(with_ast.frame([b"p"], 0, ntp)[0], ext_map)
     bare = rtp.RtpPacket.parse(without.frame([b"p"], 0, ntp)[0], ext_map)
     assert sent.extensions.abs_send_time == (ntp >> 14) & 0xFFFFFF and sent.extensions.mid == "1"
