@@ -265,10 +265,10 @@ class StatelessStack(Stack):
     ) -> None:
         """Functions fed by this region's table streams.
 
-        The fan-out reads the comments stream (comment events) and the stage, coupon-campaigns
-        and coupon-stock streams (the viewers' live ``stage``/``campaign`` signals,
-        ``functions.comments.signals.SIGNAL_TABLES``): one Lambda, one event source mapping per
-        table. These are global tables: every replica's stream carries every region's writes, so
+        The fan-out reads the comments stream (comment events) and the rooms, stage,
+        coupon-campaigns and coupon-stock streams (the viewers' live ``room``/``stage``/``campaign``
+        signals, ``functions.comments.signals.SIGNAL_TABLES``): one Lambda, one event source
+        mapping per table. These are global tables: every replica's stream carries every region's writes, so
         each region's fan-out pushes to its own nodes (no explicit relay). IAM lists each exact
         stream ARN, never a wildcard.
         """

@@ -1,8 +1,8 @@
 """The push fan-out: DynamoDB Streams records -> the region's media nodes -> viewers' WebSockets.
 
-Records of the comments table become comment events; records of the stage, coupon-campaigns
-and coupon-stock tables become the live ``stage``/``campaign`` signals of ``signals`` (so the
-viewer page need not poll them). One handler takes every stream: Lambda's ``eventSourceARN``
+Records of the comments table become comment events; records of the rooms, stage,
+coupon-campaigns and coupon-stock tables become the live ``room``/``stage``/``campaign`` signals
+of ``signals`` (so the viewer page need not poll them). One handler takes every stream: Lambda's ``eventSourceARN``
 tells the tables apart.
 
 One fan-out runs per region (a Lambda on the regional replica's stream in AWS, the
@@ -241,8 +241,9 @@ _client = _NodeClient()
 def process_records(records: list[dict[str, Any]]) -> dict[str, Any]:
     """Turn stream records into events and push them to every node of this region.
 
-    Comment records become comment events (translated once per room language); stage and coupon
-    records become at most one signal per room stage and per campaign for the whole batch.
+    Comment records become comment events (translated once per room language); room, stage and
+    coupon records become at most one signal per room status, room stage and campaign for the
+    whole batch.
     """
     events = []
     signal_records = []
@@ -282,8 +283,8 @@ def process_records(records: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
-    """Lambda entry point for the streams of the comments, stage and coupon tables (one event
-    source mapping per table, all on this handler).
+    """Lambda entry point for the streams of the comments, rooms, stage and coupon tables (one
+    event source mapping per table, all on this handler).
 
     Node failures are logged, not raised: re-running the batch would re-push to healthy nodes
     while viewers on a failed node recover by listing since their last comment id on reconnect.

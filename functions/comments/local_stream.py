@@ -1,7 +1,7 @@
 """The streamed tables' DynamoDB Streams, on the embedded platform.
 
 In AWS, DynamoDB Streams (in every region, replicated writes included) invokes
-``functions.comments.fanout.handler`` with batches of records of the comments, stage,
+``functions.comments.fanout.handler`` with batches of records of the comments, rooms, stage,
 coupon-campaigns and coupon-stock tables. moto's streams are not wired to anything, so locally
 ``emit`` builds the same record from the item DynamoDB just stored (any ``TableModel``: keys
 and ``eventSourceARN`` come from the model, so the fan-out tells the tables apart exactly as it

@@ -1,9 +1,13 @@
-"""Live signals: stream records of the stage and coupon tables -> small public push events.
+"""Live signals: stream records of the rooms, stage and coupon tables -> small public push events.
 
-The viewer page used to poll the stage every second and the campaigns every two seconds, per
-viewer; at 10,000 viewers that alone is over API Gateway's default account limit. Instead the
-same push path as comments (stream -> fan-out -> signed POST to the region's nodes -> coalesced
-frames on each viewer's WebSocket) carries two signals:
+The viewer page used to poll the stage every second, the campaigns every two seconds and the room
+every five, per viewer; at 10,000 viewers that alone is over API Gateway's default account limit.
+Instead the same push path as comments (stream -> fan-out -> signed POST to the region's nodes ->
+coalesced frames on each viewer's WebSocket) carries three signals:
+
+* ``{"type": "room", "room_id", "status", "version"}`` when a room's status changes (the
+  merchant's go-live or end, or the first WHIP publish of a scheduled room): the page updates its
+  badge and starts or stops playback at once instead of at its next 15 s catch-up read.
 
 * ``{"type": "stage", "room_id", "version"}`` when a room's ``Stage`` item gets a new version
   (highlights, pinned message): the page refetches the stage once, only if the version is newer.
@@ -12,7 +16,8 @@ frames on each viewer's WebSocket) carries two signals:
   (``change: "stock"``, one per claim): the stock bar and state come from the event itself, and
   only a new or changed campaign makes the page refetch the campaigns.
 
-Only public data travels (what ``GET .../stage`` and ``GET .../campaigns`` show anyone): no
+Only public data travels (what ``GET /v1/rooms/{id}``, ``GET .../stage`` and ``GET .../campaigns``
+show anyone): no
 merchant, no holder, no per-shard detail. Stock never goes back up (a cancelled order returns the
 coupon to its holder, not the unit to the pool), so ``left`` is merged with ``min`` wherever two
 signals of one campaign meet: in one fan-out batch and in a node's 100 ms flush (``merge``), so a
@@ -29,16 +34,18 @@ from functions.shared.config import get_settings
 
 log = logging.getLogger("crosslive.comments.signals")
 
+ROOMS_TABLE = "rooms"
 STAGE_TABLE = "stage"
 CAMPAIGNS_TABLE = "coupon-campaigns"
 STOCK_TABLE = "coupon-stock"
-SIGNAL_TABLES = (STAGE_TABLE, CAMPAIGNS_TABLE, STOCK_TABLE)
-SIGNAL_TYPES = ("stage", "campaign")
+SIGNAL_TABLES = (ROOMS_TABLE, STAGE_TABLE, CAMPAIGNS_TABLE, STOCK_TABLE)
+SIGNAL_TYPES = ("room", "stage", "campaign")
 # When signals of one campaign are merged, the stronger change wins: a viewer must refetch after
 # a creation even if a stock signal of the same flush came later.
 CHANGE_RANK = {"stock": 0, "updated": 1, "created": 2, "removed": 3}
 # Which table a record comes from when it carries no eventSourceARN (GetRecords output): the key
-# attributes of the streamed tables are distinct.
+# attributes of the streamed tables are distinct, except rooms and stage (both keyed by room_id:
+# told apart by an attribute only a room item has, see ``table_of``).
 _TABLE_BY_KEYS = {
     frozenset({"room_id", "comment_id"}): "comments",
     frozenset({"room_id"}): STAGE_TABLE,
@@ -51,15 +58,48 @@ def table_of(record: dict[str, Any]) -> str | None:
     """The short name (``comments``, ``stage``, ...) of the table a stream record comes from.
 
     From ``eventSourceARN`` (``arn:...:table/<prefix>-<short>/stream/<label>``, what Lambda
-    delivers), else from the record's key attributes (records read with GetRecords carry no ARN).
+    delivers), else from the record's key attributes (records read with GetRecords carry no ARN);
+    a ``room_id``-only key is a room when its image has a ``merchant_sub`` (a stage item has none).
     """
     arn = str(record.get("eventSourceARN") or "")
     if ":table/" in arn:
         name = arn.split(":table/", 1)[1].split("/", 1)[0]
         prefix = f"{get_settings().table_prefix}-"
         return name[len(prefix) :] if name.startswith(prefix) else name
-    keys = (record.get("dynamodb") or {}).get("Keys") or {}
-    return _TABLE_BY_KEYS.get(frozenset(keys))
+    data = record.get("dynamodb") or {}
+    table = _TABLE_BY_KEYS.get(frozenset(data.get("Keys") or {}))
+    if table == STAGE_TABLE and "merchant_sub" in (data.get("NewImage") or data.get("OldImage") or {}):
+        return ROOMS_TABLE
+    return table
+
+
+# -- room -------------------------------------------------------------------------------------
+
+
+def room_event(record: dict[str, Any]) -> dict[str, Any] | None:
+    """The ``room`` signal of a ``Room`` record, or None when its status did not change.
+
+    Only ``status`` and ``version`` travel (``GET /v1/rooms/{id}`` shows both to anyone): a title
+    or market edit, a creation (nobody watches a room that did not exist) and a deletion are not
+    signalled; the page's catch-up read still picks those up.
+    """
+    from functions.rooms.models import Room
+
+    data = record.get("dynamodb") or {}
+    new_image, old_image = data.get("NewImage"), data.get("OldImage")
+    if not new_image or not old_image:
+        return None
+    new, old = Room.from_raw_data(new_image), Room.from_raw_data(old_image)
+    if new.status == old.status:
+        return None
+    version = int(new.version or 0)
+    return {
+        "type": "room",
+        "id": f"room:{new.room_id}:{version}",
+        "room_id": new.room_id,
+        "audience": "all",
+        "signal": {"room_id": new.room_id, "status": str(new.status), "version": version},
+    }
 
 
 # -- stage ------------------------------------------------------------------------------------
@@ -192,14 +232,15 @@ def campaign_events(records: list[dict[str, Any]], now: float | None = None) -> 
 
 
 def events_for_records(records: list[dict[str, Any]], now: float | None = None) -> list[dict[str, Any]]:
-    """Signals for a batch of stage/campaign/stock records, at most one per stage and campaign."""
+    """Signals for a batch of room/stage/campaign/stock records, at most one per room status,
+    stage and campaign."""
     events: dict[tuple[str, str], dict[str, Any]] = {}
     coupon_records = []
     for record in records:
         table = table_of(record)
-        if table == STAGE_TABLE:
+        if table in (ROOMS_TABLE, STAGE_TABLE):
             try:
-                event = stage_event(record)
+                event = room_event(record) if table == ROOMS_TABLE else stage_event(record)
             except Exception:
                 log.exception("undecodable stream record %s", record.get("eventID"))
                 continue
@@ -218,20 +259,21 @@ def events_for_records(records: list[dict[str, Any]], now: float | None = None) 
 
 
 def signal_key(event: dict[str, Any]) -> tuple[str, str]:
-    """What a signal is about: a room's stage or one campaign. One per key per frame is enough."""
+    """What a signal is about: a room's status, its stage or one campaign. One per key per frame."""
     signal = event["signal"]
-    if event["type"] == "stage":
-        return ("stage", str(signal["room_id"]))
+    if event["type"] in ("room", "stage"):
+        return (str(event["type"]), str(signal["room_id"]))
     return ("campaign", str(signal["campaign_id"]))
 
 
 def merge(older: dict[str, Any], newer: dict[str, Any]) -> dict[str, Any]:
     """One signal standing for two of the same key (arrival order ``older``, ``newer``).
 
-    Stage: the higher version. Campaign: the later one's state, the lower ``left`` (stock only
-    goes down, so it is the newer count even if deliveries crossed) and the stronger change.
+    Room and stage: the higher version (every room write adds one, so it is the later status).
+    Campaign: the later one's state, the lower ``left`` (stock only goes down, so it is the newer
+    count even if deliveries crossed) and the stronger change.
     """
-    if newer["type"] == "stage":
+    if newer["type"] in ("room", "stage"):
         return newer if int(newer["signal"]["version"]) >= int(older["signal"]["version"]) else older
     a, b = older["signal"], newer["signal"]
     latest = newer if float(b["server_time"]) >= float(a["server_time"]) else older

@@ -1,4 +1,7 @@
-"""The rooms table: one item per live room (global: every region reads its rooms)."""
+"""The rooms table: one item per live room (global: every region reads its rooms).
+
+Streamed: each region's fan-out turns a status change into the viewers' ``room`` live signal.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ class ByMerchant(GlobalSecondaryIndex["Room"]):
 
 
 class Room(TableModel):
-    Meta = table_meta("rooms")
+    Meta = table_meta("rooms", stream=True)  # status changes are live signals (functions/comments/signals.py)
 
     room_id = UnicodeAttribute(hash_key=True)
     merchant_sub = UnicodeAttribute()

@@ -39,3 +39,7 @@ class RoomOut(BaseModel):
     scheduled_start: float | None
     created_at: float
     updated_at: float
+    version: int = Field(
+        description="grows by one with every change; the push socket's room signals carry it, so a page keeps "
+        "the newer of a signal and a read"
+    )

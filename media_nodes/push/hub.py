@@ -6,10 +6,11 @@ frame serialized once and handed to every subscriber. At 200 comments/s and 1,00
 is 20 frames per viewer per second instead of 200 - the difference between a node that keeps
 up and one that does not, for a delay a reader cannot see (danmaku renders at ~10 Hz anyway).
 
-Live signals (``stage``, ``campaign``; ``functions.comments.signals``) coalesce further: a room
-keeps at most one pending signal per stage and per campaign until its next flush (merged with
-``signals.merge``: newest state, lowest stock left), so a flash sale's claim storm reaches each
-viewer as one campaign signal per 100 ms, whatever the claim rate.
+Live signals (``room``, ``stage``, ``campaign``; ``functions.comments.signals``) coalesce
+further: a room keeps at most one pending signal of its status, one of its stage and one per
+campaign until its next flush (merged with ``signals.merge``: highest version, newest state,
+lowest stock left), so a flash sale's claim storm reaches each viewer as one campaign signal per
+100 ms, whatever the claim rate.
 
 Shadow mode is enforced here too: a ``private`` event (a held or silently rejected comment)
 reaches only its author (who sees it as published) and the room's moderators.
@@ -64,7 +65,7 @@ class Subscriber:
 class _Room:
     subscribers: set[Subscriber] = field(default_factory=set)
     pending: list[dict[str, Any]] = field(default_factory=list)
-    signals: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # latest per stage/campaign
+    signals: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # latest per room/stage/campaign
     last_flush: float = 0.0
     scheduled: bool = False
 
@@ -75,7 +76,7 @@ class HubStats:
     duplicates: int = 0
     frames_out: int = 0
     overflows: int = 0
-    signals_coalesced: int = 0  # signals merged into one already pending for the same stage/campaign
+    signals_coalesced: int = 0  # signals merged into one already pending for the same room/stage/campaign
 
 
 class PushHub:
@@ -172,7 +173,7 @@ def _payload(event: dict[str, Any], comment: dict[str, Any]) -> dict[str, Any]:
 
 
 def _signal_payload(event: dict[str, Any]) -> dict[str, Any]:
-    """A signal as viewers get it: flat, e.g. ``{"type": "stage", "id", "room_id", "version"}``."""
+    """A signal as viewers get it: flat, e.g. ``{"type": "room", "id", "room_id", "status", "version"}``."""
     return {"type": event["type"], "id": event.get("id"), **event["signal"]}
 
 

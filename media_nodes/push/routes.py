@@ -7,7 +7,7 @@
   codes: 4400 malformed hello, 4401 missing/forged/expired token (also when the token expires
   while connected), 4408 no hello in time, 1013 too slow to keep up.
 * ``POST /v1/push/internal/events``: the fan-out's signed batch (``functions.comments.signing``):
-  comment events and the live ``stage``/``campaign`` signals (``functions.comments.signals``),
+  comment events and the live ``room``/``stage``/``campaign`` signals (``functions.comments.signals``),
   each checked against its public schema here (extra fields are refused, so nothing private can
   ride along to viewers).
 * ``GET /v1/push/stats``: counters of this node's push hub.
@@ -35,6 +35,16 @@ ROOM_ID_PATTERN = r"^[A-Za-z0-9_-]{3,64}$"
 MAX_EVENTS_PER_BATCH = 1000
 
 
+class RoomSignal(BaseModel):
+    """A room's new status (what ``GET /v1/rooms/{id}`` shows anyone): badge and playback at once."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    room_id: str = Field(pattern=ROOM_ID_PATTERN)
+    status: Literal["scheduled", "live", "ended"]
+    version: int = Field(ge=0)
+
+
 class StageSignal(BaseModel):
     """What viewers learn about a stage change: only that there is a newer version."""
 
@@ -59,11 +69,11 @@ class CampaignSignal(BaseModel):
     server_time: float
 
 
-SIGNAL_MODELS: dict[str, type[BaseModel]] = {"stage": StageSignal, "campaign": CampaignSignal}
+SIGNAL_MODELS: dict[str, type[BaseModel]] = {"room": RoomSignal, "stage": StageSignal, "campaign": CampaignSignal}
 
 
 class PushEvent(BaseModel):
-    type: str = Field(pattern=r"^(comment(\.update|\.remove)?|stage|campaign)$")
+    type: str = Field(pattern=r"^(comment(\.update|\.remove)?|room|stage|campaign)$")
     id: str = Field(min_length=1, max_length=160)
     room_id: str = Field(pattern=ROOM_ID_PATTERN)
     audience: str = Field(pattern=r"^(all|private)$")

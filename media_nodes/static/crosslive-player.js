@@ -170,7 +170,8 @@
           await this.leave();
         } catch (error) {
           if (error.status === 401 || error.status === 403) {
-            this.status("forbidden", { error: error.message });
+            // code/httpStatus: the problem's stable code, so a page can word the refusal in its language
+            this.status("forbidden", { error: error.message, code: error.code, httpStatus: error.status });
             this.running = false;
             break;
           }

@@ -1,4 +1,4 @@
-"""The viewer page learns about stage and flash-sale changes by push, and polls only to catch up.
+"""The viewer page learns about room, stage and flash-sale changes by push, and polls only to catch up.
 
 A merchant goes live from the console's camera; a viewer watches from the edge node, whose push
 socket is live. While it is, the page's stage/campaigns/room polls run at the catch-up interval
@@ -6,6 +6,13 @@ socket is live. While it is, the page's stage/campaigns/room polls run at the ca
 request events while the merchant puts a product on screen, launches a flash coupon and another
 viewer claims one, and still sees each change (the card, the offer, the stock left) arrive. When
 the socket goes away, the page falls back to polling every second.
+
+The room's status too: a viewer waiting on a scheduled room (socket open on the first node its
+player tried) sees the badge turn live from the ``room`` signal of the merchant's PATCH, with the
+room read still at catch-up rate. A viewer waiting on another room starts playing when the
+merchant's camera publishes (the publish takes the room live: its signal restarts the player,
+which had given up on every node while there was nothing to play), and the end of the show stops
+playback. Screenshots: test-artifacts/room-signal-*.png.
 """
 
 from __future__ import annotations
@@ -145,5 +152,91 @@ def test_highlight_and_flash_coupon_reach_the_page_by_push_with_polling_at_catch
     fallback = log.count("stage", down)
     print(f"[push down] GET /stage {fallback} in {time.monotonic() - down:.1f} s")
     assert fallback >= 3, log.seen
+    for page in (console, viewer):
+        assert page.js_errors == [], page.js_errors
+
+
+def _scheduled_room(api, headers: dict[str, str], title: str) -> str:
+    room = api.post(
+        "/v1/rooms",
+        headers=headers,
+        json={"title": title, "markets": ["ID"], "home_market": "CN", "host_language": "en"},
+    )
+    assert room.status_code == 201, room.text
+    return str(room.json()["room_id"])
+
+
+def _waiting_viewer(new_page, base_url: str, room_id: str, token: str, log: RequestLog | None = None):
+    """An Indonesian viewer on a scheduled room: nothing to play, the push socket open on the first
+    node the player tried."""
+    viewer = new_page(locale="id-ID")
+    if log is not None:
+        viewer.on("request", log)
+    viewer.goto(f"{base_url}/watch?room={room_id}&token={token}")
+    expect(viewer.locator("#live-badge")).to_have_attribute("data-status", "scheduled", timeout=TIMEOUT)
+    expect(viewer.locator("#live-badge")).to_have_text("Offline")
+    expect(viewer.locator("body")).to_have_attribute("data-push", "live", timeout=TIMEOUT)
+    assert viewer.evaluate("document.body.dataset.player") != "playing"
+    return viewer
+
+
+def test_the_room_going_live_and_ending_reaches_a_waiting_viewer_by_push(
+    base_url, new_page, api, issue, nodes, screenshot
+):
+    merchant_token = issue(MERCHANT, "merchant", "CN", "Signal Shop")
+    merchant = {"Authorization": f"Bearer {merchant_token}"}
+
+    # GIVEN a viewer waiting on a scheduled room
+    room_id = _scheduled_room(api, merchant, "Opening soon")
+    log = RequestLog(room_id)
+    viewer = _waiting_viewer(new_page, base_url, room_id, issue("viewer-sig-3", "viewer", "ID", "Dewi"), log)
+    badge = viewer.locator("#live-badge")
+    viewer.wait_for_timeout(1000)  # the catch-up reads made when the socket came up
+    screenshot(viewer, "room-signal-scheduled")
+    start = time.monotonic()
+    # WHEN the merchant sets the room live
+    patched = api.patch(f"/v1/rooms/{room_id}", headers=merchant, json={"status": "live"})
+    assert patched.status_code == 200, patched.text
+    # THEN the badge turns live from the room signal, within a couple of seconds (the room read is 15 s
+    # away while the socket is live)
+    expect(badge).to_have_attribute("data-status", "live", timeout=5_000)
+    expect(badge).to_have_text("LANGSUNG")
+    flipped = time.monotonic()
+    assert viewer.evaluate("window.crosslivePage.signalled.room") == 1
+    assert viewer.evaluate("window.crosslivePage.room.version") == patched.json()["version"]
+    remaining = WINDOW_SECONDS - (flipped - start)
+    if remaining > 0:
+        viewer.wait_for_timeout(int(remaining * 1000))
+    room_gets = log.count("room", start, time.monotonic())
+    print(f"\n[room signal] badge live {flipped - start:.1f} s after the PATCH; GET /room {room_gets} in the window")
+    assert log.count("room", start, flipped) == 0, log.seen  # the badge did not come from a read
+    assert room_gets <= 1, log.seen  # polling stayed at catch-up rate
+    screenshot(viewer, "room-signal-live")
+    assert viewer.js_errors == [], viewer.js_errors
+    viewer.close()
+
+    # GIVEN a viewer waiting on another scheduled room
+    room_id = _scheduled_room(api, merchant, "Camera at eight")
+    viewer = _waiting_viewer(new_page, base_url, room_id, issue("viewer-sig-4", "viewer", "ID", "Putri"))
+    badge = viewer.locator("#live-badge")
+    # WHEN the merchant's camera publishes (WHIP takes the scheduled room live)
+    console = new_page()
+    go_live(console, base_url, room_id, merchant_token, nodes)
+    # THEN the signal turns the badge live and restarts the player, which plays
+    expect(badge).to_have_attribute("data-status", "live", timeout=5_000)
+    expect(viewer.locator("body")).to_have_attribute("data-player", "playing", timeout=25_000)
+    assert viewer.evaluate("window.crosslivePage.signalled.room") == 1
+
+    # WHEN the merchant ends the show, THEN the viewer sees it ended and playback stops
+    ended = api.patch(f"/v1/rooms/{room_id}", headers=merchant, json={"status": "ended"})
+    assert ended.status_code == 200, ended.text
+    expect(badge).to_have_attribute("data-status", "ended", timeout=5_000)
+    expect(badge).to_have_text("Berakhir")
+    expect(viewer.locator("body")).to_have_attribute("data-player", "ended")
+    expect(viewer.locator("#player-status")).to_have_text("Siaran ini telah berakhir")
+    assert viewer.evaluate("window.crosslivePage.player") is None
+    assert viewer.evaluate("document.querySelector('#video').srcObject") is None
+    assert viewer.evaluate("window.crosslivePage.signalled.room") == 2
+    screenshot(viewer, "room-signal-ended")
     for page in (console, viewer):
         assert page.js_errors == [], page.js_errors

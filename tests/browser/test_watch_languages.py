@@ -136,3 +136,94 @@ def test_the_viewer_page_labels_are_in_the_viewers_language(
         assert text not in viewer.locator("body").inner_text(), text
     assert viewer.js_errors == []  # type: ignore[attr-defined]
     screenshot(viewer, f"watch-{language}")
+
+
+# A refused claim and a refused comment as a Thai / Vietnamese viewer reads them: worded from the
+# problem's code (web/js/i18n.js ERROR_KEYS), never the server's English detail.
+REFUSALS = {
+    "th": {
+        "not-in-segment": "คูปองนี้สำหรับผู้ชมกลุ่มอื่น",
+        "author-muted": "คุณถูกปิดการแสดงความคิดเห็นในห้องนี้ชั่วคราว",
+        "video_label": "วิดีโอไลฟ์สด",
+        "no_room": "ไม่ได้ระบุห้องไลฟ์",
+    },
+    "vi": {
+        "not-in-segment": "Mã này dành cho nhóm người xem khác.",
+        "author-muted": "Bạn đang bị tạm khóa bình luận trong phòng này.",
+        "video_label": "Video phát trực tiếp",
+        "no_room": "Chưa chọn phòng live",
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def returning_viewers_room(api, issue):
+    """A TH/VN room whose flash coupons are for returning viewers only (a new viewer is refused)."""
+    headers = {"Authorization": f"Bearer {issue(MERCHANT, 'merchant', 'CN', 'SEA Shop')}"}
+    room = api.post(
+        "/v1/rooms",
+        headers=headers,
+        json={"title": "Welcome back", "markets": ["TH", "VN"], "home_market": "CN", "host_language": "en"},
+    )
+    assert room.status_code == 201, room.text
+    room_id = room.json()["room_id"]
+    assert api.patch(f"/v1/rooms/{room_id}", headers=headers, json={"status": "live"}).status_code == 200
+    now = time.time()
+    for market, currency in (("TH", "THB"), ("VN", "VND")):
+        created = api.post(
+            f"/v1/coupons/rooms/{room_id}/campaigns",
+            headers=headers,
+            json={
+                "title": f"Welcome back {market}",
+                "markets": [market],
+                "currency": currency,
+                "stock": 50,
+                "per_user_limit": 1,
+                "discount": {"kind": "percent", "percent": 10},
+                "valid_from": now - 60,
+                "valid_until": now + 86_400,
+                "flash": {"start": now - 30, "end": now + 3_600},
+                "segment": {"kind": "lapsed", "days": 30},
+            },
+        )
+        assert created.status_code == 201, created.text
+    return {"room_id": room_id, "headers": headers}
+
+
+@pytest.mark.parametrize(("locale", "market", "language"), [("th-TH", "TH", "th"), ("vi-VN", "VN", "vi")])
+def test_refusals_are_worded_in_the_viewers_language(
+    base_url, api, issue, new_page, returning_viewers_room, screenshot, locale, market, language
+):
+    words = REFUSALS[language]
+    room_id, merchant = returning_viewers_room["room_id"], returning_viewers_room["headers"]
+    sub = f"viewer-refused-{language}"
+    viewer = new_page(locale=locale)
+    viewer.goto(f"{base_url}/watch?room={room_id}&token={issue(sub, 'viewer', market, 'Ploy')}")
+    expect(viewer.locator("#market")).to_have_value(market, timeout=TIMEOUT)
+    expect(viewer.locator(".stage")).to_have_attribute("aria-label", words["video_label"])
+
+    # WHEN a new viewer claims a coupon meant for returning viewers, THEN the refusal is in their language
+    expect(viewer.locator("#claim")).to_be_enabled(timeout=TIMEOUT)
+    viewer.click("#claim")
+    claim = viewer.locator(".toast-error[data-code='not-in-segment']")
+    expect(claim).to_have_text(words["not-in-segment"], timeout=TIMEOUT)
+
+    # WHEN the host has muted them and they comment, THEN that refusal too
+    muted = api.put(f"/v1/moderation/rooms/{room_id}/sanctions/{sub}", headers=merchant, json={"kind": "mute"})
+    assert muted.status_code == 200, muted.text
+    viewer.fill("#comment-text", "สวัสดี" if language == "th" else "Xin chào")
+    viewer.click("#comment-form button[type=submit]")
+    comment = viewer.locator(".toast-error[data-code='author-muted']")
+    expect(comment).to_have_text(words["author-muted"], timeout=TIMEOUT)
+    screenshot(viewer, f"watch-refused-{language}")
+    toasts = viewer.locator(".toast-error").all_inner_texts()
+    assert not [text for text in toasts if "coupon" in text or "muted" in text or "room" in text], toasts
+    assert viewer.js_errors == []  # type: ignore[attr-defined]
+
+    # AND without a room, before any market is chosen, the page speaks the browser's language
+    lost = new_page(locale=locale)
+    lost.goto(f"{base_url}/watch")
+    expect(lost.locator("#player-status")).to_have_text(words["no_room"], timeout=TIMEOUT)
+    expect(lost.locator("html")).to_have_attribute("lang", language)
+    expect(lost.locator("h2[data-i18n=comments]")).not_to_have_text("Comments")
+    assert lost.js_errors == []  # type: ignore[attr-defined]

@@ -88,6 +88,8 @@ def live_room(client: Any, auth: Callable[..., dict[str, str]]) -> dict[str, Any
         f"/v1/rooms/{room['room_id']}", json={"status": "live"}, headers=auth("merchant", sub="merchant-1")
     )
     assert patched.status_code == 200, patched.text
+    # going live is a room signal: let it pass before a test subscribes, so viewers start with no events
+    local_stream.drain()
     return room
 
 

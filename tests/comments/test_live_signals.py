@@ -1,9 +1,10 @@
-"""Live signals: stage and coupon changes reach viewers by push (stream -> fan-out -> node -> WebSocket).
+"""Live signals: room, stage and coupon changes reach viewers by push (stream -> fan-out -> node -> WebSocket).
 
-Unit level: what each stream record becomes (public fields only), how signals of one stage or
-campaign are merged, and that a node's flush keeps one campaign signal per campaign however many
-claims arrive. Through the embedded platform: a viewer's socket gets the stage and campaign
-signals after the merchant's and other viewers' API calls.
+Unit level: what each stream record becomes (public fields only), how signals of one room, stage
+or campaign are merged, and that a node's flush keeps one signal per room status and per campaign
+however many changes arrive. Through the embedded platform: a viewer's socket gets the room,
+stage and campaign signals after the merchant's and other viewers' API calls (the WHIP publish
+that takes a room live: tests/media/test_live_on_ingest.py).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from functions.comments.fanout import PUSH_PATH, handler, process_records
 from media_nodes.push.hub import PushHub, Subscriber
 
 MERCHANT = "merchant-1"
+ROOM_SIGNAL_FIELDS = {"type", "id", "room_id", "status", "version"}
 CAMPAIGN_SIGNAL_FIELDS = {
     "type",
     "id",
@@ -111,12 +113,89 @@ def test_stage_records_without_a_new_version_are_not_signalled(embedded):
     assert [signals.stage_event(r) for r in (created, same, removed)] == [None, None, None]
 
 
+def _room_item(room_id: str, status: str, version: int) -> Any:
+    from functions.rooms.models import Room
+
+    return Room(
+        room_id=room_id,
+        merchant_sub=MERCHANT,
+        title="Private working title",
+        home_market="CN",
+        host_language="zh-Hans",
+        markets=["ID", "DE"],
+        status=status,
+        scheduled_start=None,
+        created_at=1.0,
+        updated_at=time.time(),
+        version=version,
+    )
+
+
+def test_a_room_status_change_becomes_a_room_signal_with_public_fields_only(embedded):
+    record = local_stream.stream_record(
+        _room_item("room-sig-3", "scheduled", 1), _room_item("room-sig-3", "live", 2), 1
+    )
+    assert signals.table_of(record) == "rooms"
+    event = signals.room_event(record)
+    assert event == {
+        "type": "room",
+        "id": "room:room-sig-3:2",
+        "room_id": "room-sig-3",
+        "audience": "all",
+        "signal": {"room_id": "room-sig-3", "status": "live", "version": 2},
+    }
+    # nothing of the merchant, the title or the markets rides along
+    text = json.dumps(event)
+    assert MERCHANT not in text and "Private working title" not in text and "DE" not in text
+    ended = local_stream.stream_record(_room_item("room-sig-3", "live", 2), _room_item("room-sig-3", "ended", 3), 2)
+    assert signals.events_for_records([ended])[0]["signal"] == {
+        "room_id": "room-sig-3",
+        "status": "ended",
+        "version": 3,
+    }
+
+
+def test_room_records_without_a_status_change_are_not_signalled(embedded):
+    created = local_stream.stream_record(None, _room_item("room-sig-4", "scheduled", 1), 1)
+    retitled = local_stream.stream_record(_room_item("room-sig-4", "live", 2), _room_item("room-sig-4", "live", 3), 2)
+    removed = local_stream.stream_record(_room_item("room-sig-4", "ended", 3), None, 3)
+    assert [signals.room_event(r) for r in (created, retitled, removed)] == [None, None, None]
+    assert signals.events_for_records([created, retitled, removed]) == []
+
+
+def test_a_room_and_its_stage_are_told_apart_without_an_arn(embedded):
+    """Both tables are keyed by room_id alone: GetRecords output (no eventSourceARN) still works."""
+    room = local_stream.stream_record(_room_item("room-sig-5", "scheduled", 1), _room_item("room-sig-5", "live", 2), 1)
+    stage = local_stream.stream_record(_stage("room-sig-5", 1), _stage("room-sig-5", 2), 2)
+    for record in (room, stage):
+        record.pop("eventSourceARN")
+    assert (signals.table_of(room), signals.table_of(stage)) == ("rooms", "stage")
+    events = signals.events_for_records([room, stage])
+    assert sorted(e["type"] for e in events) == ["room", "stage"]
+
+
+def test_status_changes_of_one_room_in_one_batch_are_one_signal_with_the_latest_status(embedded):
+    went_live = local_stream.stream_record(
+        _room_item("room-sig-6", "scheduled", 1), _room_item("room-sig-6", "live", 2), 1
+    )
+    ended = local_stream.stream_record(_room_item("room-sig-6", "live", 2), _room_item("room-sig-6", "ended", 3), 2)
+    other = local_stream.stream_record(_room_item("room-sig-7", "scheduled", 4), _room_item("room-sig-7", "live", 5), 3)
+    events = signals.events_for_records([ended, went_live, other])  # delivered out of order
+    by_room = {e["room_id"]: e["signal"] for e in events}
+    assert by_room == {
+        "room-sig-6": {"room_id": "room-sig-6", "status": "ended", "version": 3},
+        "room-sig-7": {"room_id": "room-sig-7", "status": "live", "version": 5},
+    }
+
+
 def test_table_is_told_from_the_lambda_arn_or_else_from_the_keys(embedded):
     from functions.shared.config import get_settings
 
     prefix = get_settings().table_prefix
     arn = f"arn:aws:dynamodb:eu-central-1:123456789012:table/{prefix}-coupon-stock/stream/2025-01-01T00:00:00.000"
     assert signals.table_of({"eventSourceARN": arn, "dynamodb": {}}) == "coupon-stock"
+    room_arn = arn.replace("coupon-stock", "rooms")
+    assert signals.table_of({"eventSourceARN": room_arn, "dynamodb": {}}) == "rooms"
     by_keys = {
         "comments": {"room_id": {"S": "r"}, "comment_id": {"S": "c"}},
         "stage": {"room_id": {"S": "r"}},
@@ -278,6 +357,41 @@ def test_a_claim_storm_is_one_campaign_signal_per_campaign_per_flush():
     assert set(next(e for e in events if e["type"] == "stage")) == {"type", "id", "room_id", "version"}
 
 
+def _room_signal(room_id: str, status: str, version: int) -> dict[str, Any]:
+    return {
+        "type": "room",
+        "id": f"room:{room_id}:{version}",
+        "room_id": room_id,
+        "audience": "all",
+        "signal": {"room_id": room_id, "status": status, "version": version},
+    }
+
+
+def test_room_signals_coalesce_to_the_highest_version_per_room_per_flush():
+    async def run() -> tuple[list[dict[str, Any]], PushHub]:
+        hub = PushHub(flush_interval=0.05)
+        viewer = Subscriber(room_id="room-status", sub="v1", roles=frozenset({"viewer"}))
+        hub.subscribe(viewer)
+        # live (v2), ended (v4) and a late-delivered stale write (v3), each its own fan-out POST
+        for status, version in (("live", 2), ("ended", 4), ("live", 3)):
+            hub.publish([_room_signal("room-status", status, version)])
+        await asyncio.sleep(0.2)
+        return [json.loads(viewer.queue.get_nowait() or "{}") for _ in range(viewer.queue.qsize())], hub
+
+    frames, hub = asyncio.run(run())
+    assert len(frames) == 1
+    (event,) = frames[0]["events"]
+    assert event == {
+        "type": "room",
+        "id": "room:room-status:4",
+        "room_id": "room-status",
+        "status": "ended",
+        "version": 4,
+    }
+    assert set(event) == ROOM_SIGNAL_FIELDS
+    assert hub.stats.signals_coalesced == 2
+
+
 def test_comments_are_never_coalesced_away_by_signals():
     async def run() -> list[dict[str, Any]]:
         hub = PushHub(flush_interval=0.05)
@@ -316,6 +430,28 @@ def test_comments_are_never_coalesced_away_by_signals():
 )
 def test_the_node_refuses_signals_that_are_not_public_and_well_formed(push_node, mutate):
     event = _signal_event("campaign:camp-DDDDD", 1, room_id="room-refuse")
+    mutate(event)
+    body = json.dumps({"events": [event]}).encode()
+    before = push_node.hub.stats.events_in
+    response = httpx.post(
+        push_node.url + PUSH_PATH, content=body, headers={signing.SIGNATURE_HEADER: signing.sign(body)}
+    )
+    assert response.status_code == 400, response.text
+    assert push_node.hub.stats.events_in == before
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda e: e["signal"].update(merchant_sub="merchant-1"),
+        lambda e: e["signal"].update(title="Secret launch"),
+        lambda e: e["signal"].update(status="paused"),  # not a room status
+        lambda e: e["signal"].pop("version"),
+        lambda e: e.update(audience="private"),
+    ],
+)
+def test_the_node_refuses_room_signals_that_are_not_public_and_well_formed(push_node, mutate):
+    event = _room_signal("room-refuse", "live", 2)
     mutate(event)
     body = json.dumps({"events": [event]}).encode()
     before = push_node.hub.stats.events_in
@@ -376,3 +512,33 @@ def test_the_lambda_handler_takes_stage_records_with_their_stream_arn(client, au
     # THEN the viewer gets the version once (the node drops the duplicate by id)
     watcher.wait_for(lambda e: e["type"] == "stage" and e["version"] == 42)
     assert sum(1 for e in watcher.quiet_for(0.3) if e["type"] == "stage") == 1
+
+
+def test_viewer_socket_gets_the_room_status_after_the_merchants_patch(client, auth, room, viewer):
+    # GIVEN a scheduled room with a viewer's socket open (the page opens it before playback starts)
+    room_id = room["room_id"]
+    merchant = auth("merchant", sub=MERCHANT)
+    watcher = viewer(room_id, sub="status-watcher")
+    # WHEN the merchant goes live
+    live = client.patch(f"/v1/rooms/{room_id}", json={"status": "live"}, headers=merchant)
+    assert live.status_code == 200, live.text
+    # THEN the viewer gets the new status with the version the API now shows
+    event = watcher.wait_for(lambda e: e["type"] == "room" and e["status"] == "live")
+    assert event == {
+        "type": "room",
+        "id": f"room:{room_id}:{live.json()['version']}",
+        "room_id": room_id,
+        "status": "live",
+        "version": live.json()["version"],
+    }
+    assert client.get(f"/v1/rooms/{room_id}").json()["version"] == event["version"]
+    # a retitle is not a status change: no signal; the end of the show is
+    retitled = client.patch(f"/v1/rooms/{room_id}", json={"title": "Silk scarves, part 2"}, headers=merchant)
+    assert retitled.status_code == 200, retitled.text
+    ended = client.patch(f"/v1/rooms/{room_id}", json={"status": "ended"}, headers=merchant)
+    assert ended.status_code == 200, ended.text
+    last = watcher.wait_for(lambda e: e["type"] == "room" and e["status"] == "ended")
+    assert last["version"] == ended.json()["version"] == event["version"] + 2
+    rooms = [e for e in watcher.quiet_for(0.3) if e["type"] == "room"]
+    assert [e["status"] for e in rooms] == ["live", "ended"]
+    assert MERCHANT not in json.dumps(watcher.events) and "part 2" not in json.dumps(watcher.events)

@@ -1,4 +1,4 @@
-"""The fan-out consumes the stage and coupon streams too (live signals), with exact-ARN IAM."""
+"""The fan-out consumes the rooms, stage and coupon streams too (live signals), with exact-ARN IAM."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def _table_of(arn: dict, resources: dict) -> str:
 
 def test_every_signal_table_is_streamed_by_its_model():
     specs = {spec.short_name: spec for spec in all_table_specs()}
-    assert set(SIGNAL_TABLES) == {"stage", "coupon-campaigns", "coupon-stock"}
+    assert set(SIGNAL_TABLES) == {"rooms", "stage", "coupon-campaigns", "coupon-stock"}
     assert all(specs[t].stream for t in STREAMED)
 
 
@@ -102,3 +102,33 @@ def test_the_origin_tables_carry_new_and_old_images(template, table):
         if v["Type"] == "AWS::DynamoDB::GlobalTable" and v["Properties"]["TableName"] == f"crosslive-{table}"
     ]
     assert props["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
+
+
+@pytest.mark.parametrize("region", sorted(REGIONS))
+def test_the_rooms_stream_feeds_the_fanout_in_every_region(template, region):
+    """The room status signal: the rooms table's stream (the origin's table, an edge's replica) is
+    mapped to the fan-out with the same settings as the others and readable by its role alone."""
+    resources = template(region, "stateless").to_json()["Resources"]
+    fanout = _fanout_id(resources)
+    (mapping,) = [
+        v["Properties"]
+        for v in resources.values()
+        if v["Type"] == "AWS::Lambda::EventSourceMapping"
+        and v["Properties"]["FunctionName"] == {"Ref": fanout}
+        and _table_of(v["Properties"]["EventSourceArn"], resources) == "rooms"
+    ]
+    assert (mapping["StartingPosition"], mapping["BatchSize"]) == ("LATEST", 100)
+    readers = [
+        k
+        for k, v in resources.items()
+        if v["Type"] == "AWS::IAM::Policy"
+        and any(
+            s.get("Resource") == mapping["EventSourceArn"]
+            or (isinstance(s.get("Resource"), list) and mapping["EventSourceArn"] in s["Resource"])
+            for s in v["Properties"]["PolicyDocument"]["Statement"]
+        )
+    ]
+    role = resources[fanout]["Properties"]["Role"]["Fn::GetAtt"][0]
+    assert [resources[k]["Properties"]["Roles"] for k in readers] == [[{"Ref": role}]]
+    if REGIONS[region].role == "edge":  # the replica's stream ARN, read at deploy time
+        assert mapping["EventSourceArn"]["Fn::GetAtt"][0].startswith("RoomsStreamArn")

@@ -1,4 +1,5 @@
-// The crosslive HTTP API client: bearer token, JSON in/out, RFC 9457 problems as ApiError.
+// The crosslive HTTP API client: bearer token, JSON in/out, RFC 9457 problems as ApiError (a request
+// that got no answer is one too, with code "network").
 
 export class ApiError extends Error {
   constructor(status, problem) {
@@ -33,7 +34,12 @@ export class Api {
       init.headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(body);
     }
-    const response = await fetch(this.url(path, query), init);
+    let response;
+    try {
+      response = await fetch(this.url(path, query), init);
+    } catch (error) { // no answer at all (offline, DNS, refused): a problem like the others, code "network"
+      throw new ApiError(0, { code: "network", detail: `network error: ${error.message || error}` });
+    }
     const text = await response.text();
     let data = null;
     try { data = text ? JSON.parse(text) : null; } catch { data = { detail: text }; }

@@ -30,9 +30,11 @@ export function show(el, visible) {
   el.hidden = !visible;
 }
 
+// A message that goes away after 5 s; returns its element (a caller may tag it, e.g. data-code).
 export function toast(text, kind = "info") {
   const box = $("#toasts") || document.body.appendChild(h("div", { id: "toasts", role: "status", "aria-live": "polite" }));
   const item = h("div", { class: `toast toast-${kind}`, text });
   box.append(item);
   setTimeout(() => item.remove(), 5000);
+  return item;
 }

@@ -1,13 +1,14 @@
 // The viewer page: /watch?room=<id> (or /watch/<id>). Market from ?market=, the last choice, the
 // token, or the browser's locale; playback over WHEP from the node the router picks (and another
 // one when it dies); comments in the viewer's language; product cards, pinned message and coupons
-// in the market's currency and format. Every server string is rendered as text, never as HTML.
+// in the market's currency and format. Every server string is rendered as text, never as HTML; a
+// failed request is worded from its problem code in the viewer's language (i18n.js problemText).
 
 import { Api, ApiError, idempotencyKey } from "./api.js";
 import { claims, issueLocal, randomId, storeToken, takeToken } from "./auth.js";
 import { loadConfig } from "./config.js";
 import { $, $$, h, toast } from "./dom.js";
-import { bcp47, formatCountdown, pickLanguage, translator } from "./i18n.js";
+import { bcp47, formatCountdown, pickLanguage, problemKey, problemText, translator } from "./i18n.js";
 import { CommentPush } from "./push.js";
 
 const POLL_STAGE_MS = 1000;
@@ -16,16 +17,21 @@ const CATCH_UP_MS = 10000; // while the push socket is live, the list API only c
 const POLL_COUPONS_MS = 2000;
 const POLL_ROOM_MS = 5000;
 // While the push socket is live, stage/campaign/room changes arrive as signals on it: their polls
-// only catch up (a missed signal, a room that ended) instead of running every second per viewer.
+// only catch up (a missed signal) instead of running every second per viewer.
 const SIGNAL_CATCH_UP_MS = 15000;
+// Player states in which a room going live does not restart it: already on its way to play, or refused.
+const PLAYER_BUSY = new Set(["routing", "connecting", "connected", "playing", "rerouting", "forbidden"]);
+
+// Before a market is chosen (or when there is no room at all) the page speaks the browser's language.
+const BROWSER_LANGUAGE = pickLanguage(navigator.languages?.length ? navigator.languages : [navigator.language]);
 
 const state = {
   config: null, api: null, roomId: null, room: null, markets: new Map(), market: null, profile: null,
-  language: "en", locale: "en", t: translator("en"), token: null, me: null,
+  language: BROWSER_LANGUAGE, locale: "en", t: translator(BROWSER_LANGUAGE), token: null, me: null,
   stageVersion: -1, stageMarket: null, comments: new Map(), offer: null, claimed: new Map(),
   clockSkew: 0, player: null, push: null, lastPoll: 0,
   polled: { stage: 0, coupons: 0, room: 0 }, busy: {}, again: {}, campaignIds: new Set(),
-  signalled: { stage: 0, campaign: 0, stock: 0 }, // push signals received / stock updates applied from them
+  signalled: { room: 0, stage: 0, campaign: 0, stock: 0 }, // push signals received / stock updates applied from them
 };
 window.crosslivePage = state; // inspected by the end-to-end tests and handy in devtools
 
@@ -60,6 +66,19 @@ function chooseMarket(available) {
   return available.keys().next().value;
 }
 
+// The page's own words in state.t's language: text, placeholders and screen-reader labels.
+function applyLabels() {
+  for (const el of $$("[data-i18n]")) el.textContent = state.t(el.dataset.i18n);
+  for (const el of $$("[data-i18n-placeholder]")) el.placeholder = state.t(el.dataset.i18nPlaceholder);
+  for (const el of $$("[data-i18n-label]")) el.setAttribute("aria-label", state.t(el.dataset.i18nLabel));
+}
+
+// A failed request as the viewer reads it: a toast worded from the problem's code (data-code for tests).
+function showProblem(error) {
+  const item = toast(problemText(error, state.language), "error");
+  item.dataset.code = error?.code || "";
+}
+
 function applyMarket(code) {
   state.market = code;
   state.profile = state.markets.get(code);
@@ -69,8 +88,7 @@ function applyMarket(code) {
   localStorage.setItem("crosslive.market", code);
   document.documentElement.lang = state.language;
   document.documentElement.dir = state.profile.direction === "rtl" ? "rtl" : "ltr";
-  for (const el of $$("[data-i18n]")) el.textContent = state.t(el.dataset.i18n);
-  for (const el of $$("[data-i18n-placeholder]")) el.placeholder = state.t(el.dataset.i18nPlaceholder);
+  applyLabels();
   $("#market").value = code;
   state.stageVersion = -1; // redraw the cards in the new currency
   state.comments.clear();
@@ -107,28 +125,76 @@ function setToken(token) {
 
 async function signInLocal(event) {
   event.preventDefault();
-  const name = $("#signin-name").value.trim() || "Viewer";
+  const name = $("#signin-name").value.trim() || state.t("default_name");
   try {
     setToken(await issueLocal(state.config, { sub: randomId("viewer"), role: "viewer", market: state.market, name }));
     startPlayer();
   } catch (error) {
-    toast(String(error.message || error), "error");
+    showProblem(error);
   }
 }
 
 // -- player ------------------------------------------------------------------------------------
 
 function updateBadge() {
-  const live = state.room?.status === "live";
+  const status = state.room?.status || "scheduled";
   const badge = $("#live-badge");
-  badge.textContent = live ? state.t("live") : state.t("offline");
-  badge.className = `badge ${live ? "badge-live" : "badge-off"}`;
+  badge.textContent = status === "live" ? state.t("live") : (status === "ended" ? state.t("ended") : state.t("offline"));
+  badge.className = `badge ${status === "live" ? "badge-live" : "badge-off"}`;
+  badge.dataset.status = status;
+}
+
+// What a refused stream (401/403 from routing or WHEP) tells the viewer: their market or an expired
+// sign-in when the problem says so, else that this stream is not theirs to watch.
+function refusedText(status) {
+  const key = problemKey({ code: status.code, status: status.httpStatus });
+  return ["err_market_not_served", "err_sign_in"].includes(key) ? state.t(key) : state.t("stream_refused");
+}
+
+// The room's state as the page knows it, from a read or a push signal: the newer version wins (a
+// catch-up read that started before a signal must not undo it). Going live starts or retries
+// playback at once; ending stops it.
+function applyRoom(room) {
+  if (state.room && Number(room.version ?? 0) < Number(state.room.version ?? 0)) return;
+  const before = state.room?.status;
+  state.room = room;
+  updateBadge();
+  if (room.status === "ended") endPlayback();
+  else if (room.status === "live" && before !== "live") kickPlayer();
+}
+
+// A {"type": "room", status, version} signal (functions/comments/signals.py): no request needed.
+function onRoomSignal(event) {
+  if (event.room_id !== state.roomId || !state.room) return;
+  if (!(Number(event.version) > Number(state.room.version ?? -1))) return;
+  applyRoom({ ...state.room, status: event.status, version: event.version });
+}
+
+// The room went live: a player waiting out its retry backoff (nothing was broadcast yet) tries again
+// now instead of up to 5 s later. One that is routing, connecting, playing or refused is left alone.
+async function kickPlayer() {
+  if (PLAYER_BUSY.has(document.body.dataset.player)) return;
+  const old = state.player;
+  state.player = null;
+  if (old) await old.stop();
+  startPlayer();
+}
+
+async function endPlayback() {
+  const old = state.player;
+  state.player = null;
+  $("#player-status").textContent = state.t("show_ended");
+  document.body.dataset.player = "ended";
+  $("#node-info").textContent = "";
+  $("#unmute").hidden = true;
+  if (old) await old.stop();
+  $("#video").srcObject = null;
 }
 
 // Playback is the media nodes' player (media_nodes/static/crosslive-player.js, loaded by the
 // page): routing with RTT probes, WHEP, and re-routing away from a node that fails or stalls.
 function startPlayer() {
-  if (state.player || !state.token || !window.CrosslivePlayer) return;
+  if (state.player || !state.token || !window.CrosslivePlayer || state.room?.status === "ended") return;
   const video = $("#video");
   const player = new window.CrosslivePlayer({
     apiBase: state.config.api || "", roomId: state.roomId, token: state.token, video, market: state.market,
@@ -138,7 +204,7 @@ function startPlayer() {
       const text = {
         routing: state.t("connecting"), connecting: state.t("connecting"), connected: state.t("connecting"),
         playing: "", rerouting: state.t("reconnecting"), retrying: live ? state.t("connecting") : state.t("offline"),
-        forbidden: status.error || "403", stopped: "",
+        forbidden: refusedText(status), stopped: "",
       }[status.state] ?? status.state;
       $("#player-status").textContent = text;
       const node = status.node;
@@ -147,7 +213,10 @@ function startPlayer() {
       document.body.dataset.node = node ? node.node_id : "";
       document.body.dataset.nodeRole = node ? node.role || "" : "";
       $("#unmute").hidden = status.state !== "playing" || !video.muted;
+      // The push socket follows the node that plays; before anything plays (a scheduled room), the first
+      // node tried serves it, so the room going live reaches the page by push too.
       if (["connected", "playing"].includes(status.state)) ensurePush(node);
+      else if (status.state === "connecting" && !state.push) ensurePush(node);
     },
   });
   state.player = player;
@@ -257,9 +326,10 @@ async function pollComments() {
 }
 
 // Push events from the media node: new comments, status changes (approved, pinned), removals, and
-// the live signals of the stage and the coupon campaigns (functions/comments/signals.py).
+// the live signals of the room, the stage and the coupon campaigns (functions/comments/signals.py).
 function applyPushEvents(events) {
   for (const event of events) {
+    if (event.type === "room") { state.signalled.room += 1; onRoomSignal(event); continue; }
     if (event.type === "stage") { state.signalled.stage += 1; onStageSignal(event); continue; }
     if (event.type === "campaign") { state.signalled.campaign += 1; onCampaignSignal(event); continue; }
     const comment = event.comment;
@@ -287,7 +357,7 @@ function ensurePush(node) {
     baseUrl: base, roomId: state.roomId, token: state.token, onEvents: applyPushEvents,
     onState: (s) => {
       document.body.dataset.push = s;
-      if (s === "live") { pollStage({ force: true }); pollCoupons({ force: true }); } // signals missed while down
+      if (s === "live") { pollStage({ force: true }); pollCoupons({ force: true }); pollRoom({ force: true }); } // signals missed while down
     },
   });
   state.push.connect();
@@ -361,7 +431,7 @@ async function postComment(event) {
     input.value = "";
     if (!state.comments.has(comment.comment_id)) renderComment(comment);
   } catch (error) {
-    toast(error.message, "error");
+    showProblem(error);
   } finally {
     button.disabled = false;
   }
@@ -459,7 +529,7 @@ async function claimOffer() {
     state.stageVersion = -1; // buy links now carry the code
     renderOffer();
   } catch (error) {
-    toast(error.message, "error");
+    showProblem(error);
     tick();
   }
 }
@@ -480,11 +550,19 @@ function every(ms, fn) {
   return setInterval(fn, ms);
 }
 
+function pollRoom(options) {
+  return refresh("room", async () => {
+    try { applyRoom(await state.api.get(`/v1/rooms/${state.roomId}`, undefined, { auth: false })); } catch { /* keep */ }
+  }, options);
+}
+
 async function main() {
   // Listeners first: a form must never be usable (and natively submitted) before its handler exists.
   $("#signin").addEventListener("submit", signInLocal);
   $("#comment-form").addEventListener("submit", postComment);
   $("#claim").addEventListener("click", claimOffer);
+  document.documentElement.lang = BROWSER_LANGUAGE; // until a market is chosen
+  applyLabels();
   state.config = await loadConfig();
   state.api = new Api(state.config.api, () => state.token);
   state.roomId = roomFromUrl();
@@ -515,20 +593,18 @@ async function main() {
     await restartPlayer();
     pollStage({ force: true }); pollComments(); pollCoupons({ force: true });
   });
-  pickLanguage([state.language]);
   await loadClaimed();
-  startPlayer();
+  if (room.status === "ended") endPlayback();
+  else startPlayer();
   every(POLL_STAGE_MS, pollStage);
   every(POLL_COMMENTS_MS, pollComments);
   every(POLL_COUPONS_MS, pollCoupons);
   setInterval(tick, 250);
-  setInterval(() => refresh("room", async () => {
-    try { state.room = await state.api.get(`/v1/rooms/${state.roomId}`, undefined, { auth: false }); updateBadge(); } catch { /* keep */ }
-  }), POLL_ROOM_MS);
+  setInterval(pollRoom, POLL_ROOM_MS);
   document.body.dataset.ready = "1";
 }
 
 main().catch((error) => {
-  $("#player-status").textContent = error.message || String(error);
+  $("#player-status").textContent = problemText(error, state.language);
   document.body.dataset.error = error.code || "error";
 });
