@@ -19,7 +19,9 @@
  * connection and the decoded-frame counter; if the connection fails or frames stop for
  * `stallMs`, it leaves that node (DELETE), asks routing again with `exclude=<node>` and connects
  * to the next one. Dead nodes leave the ranking within 10 s server-side, so a retry loop with
- * a short backoff always converges on a live node.
+ * a short backoff always converges on a live node. When every node has been left out (or none
+ * has the room yet: 404 room-not-live before the show starts), the exclusions are dropped and the
+ * loop keeps trying all nodes with backoff (capped at 5 s), so the video starts by itself.
  */
 (function (root) {
   "use strict";
@@ -191,7 +193,14 @@
         opts.rtts = await measureRtts(nodes.slice(0, 4), 1500);
         nodes = await fetchNodes(this.apiBase, this.roomId, this.token, opts);
       }
-      if (!nodes.length) throw new Error("no healthy media node for this market");
+      if (!nodes.length) {
+        // Every node was tried and left out (dead, or the show was not broadcast yet): start over
+        // with all of them on the next attempt, so a viewer waiting for the show, or for a
+        // publisher to come back, plays as soon as a node has the room.
+        const exhausted = this.excluded.length > 0;
+        this.excluded = [];
+        throw new Error(exhausted ? "no node has this room yet" : "no healthy media node for this market");
+      }
       let lastError = null;
       for (const node of nodes) {
         try {

@@ -29,3 +29,24 @@ def test_player_reroutes_to_the_next_node_when_its_node_stalls() -> None:
     assert states[states.index("rerouting") :].count("playing") >= 1
     assert any("a.test" in url for url in result["calls"]["deleted"])
     assert result["failovers"] == 1
+
+
+def test_player_waiting_for_a_show_plays_once_it_is_broadcast() -> None:
+    out = subprocess.run(
+        ["node", str(Path(__file__).with_name("player_harness_not_live.js")), str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    attempts = result["calls"]["whep"]
+    # GIVEN every node refused the viewer while nothing was broadcast (404 room-not-live)
+    refused = [a["host"] for a in attempts if not a["live"]]
+    assert {"o.test", "e.test"} <= set(refused)
+    # THEN the player kept asking routing for every node (an exhausted exclusion list starts over)
+    assert any(call["exclude"] == [] for call in result["calls"]["routing"][1:])
+    # AND once the room was broadcast it connected and played
+    assert any(a["live"] for a in attempts)
+    assert "playing" in [s[0] for s in result["states"]]
+    assert result["node"] in ("origin-1", "edge-1")
