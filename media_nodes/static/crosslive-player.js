@@ -183,6 +183,9 @@
           if (this.excluded.length > 8) this.excluded = this.excluded.slice(-4); // nodes may come back
         }
       }
+      // stop() may have come while a WHEP offer was in flight: that session opened after stop()
+      // left, so close it (and DELETE its resource) here rather than leave it on the node.
+      await this.leave();
     }
 
     async connectBest() {

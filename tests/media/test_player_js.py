@@ -50,3 +50,19 @@ def test_player_waiting_for_a_show_plays_once_it_is_broadcast() -> None:
     assert any(a["live"] for a in attempts)
     assert "playing" in [s[0] for s in result["states"]]
     assert result["node"] in ("origin-1", "edge-1")
+
+
+def test_stopping_during_an_offer_closes_the_session_it_opens() -> None:
+    out = subprocess.run(
+        ["node", str(Path(__file__).with_name("player_harness_stop.js")), str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    # GIVEN the page stopped the player while its WHEP offer was in flight
+    assert result["calls"]["whep"] == 1 and "stopped" in result["states"]
+    # THEN the session the node answered afterwards was closed and its resource deleted
+    assert result["calls"]["deleted"] == ["http://e.test/whep/r1/s-1"]
+    assert result["closedPcs"] == 1 and result["session"] is False
