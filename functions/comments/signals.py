@@ -8,7 +8,6 @@ coalesced frames on each viewer's WebSocket) carries three signals:
 * ``{"type": "room", "room_id", "status", "version"}`` when a room's status changes (the
   merchant's go-live or end, or the first WHIP publish of a scheduled room): the page updates its
   badge and starts or stops playback at once instead of at its next 15 s catch-up read.
-
 * ``{"type": "stage", "room_id", "version"}`` when a room's ``Stage`` item gets a new version
   (highlights, pinned message): the page refetches the stage once, only if the version is newer.
 * ``{"type": "campaign", "room_id", "campaign_id", "change", "state", "left", "stock", "markets",
@@ -17,8 +16,7 @@ coalesced frames on each viewer's WebSocket) carries three signals:
   only a new or changed campaign makes the page refetch the campaigns.
 
 Only public data travels (what ``GET /v1/rooms/{id}``, ``GET .../stage`` and ``GET .../campaigns``
-show anyone): no
-merchant, no holder, no per-shard detail. Stock never goes back up (a cancelled order returns the
+show anyone): no merchant, no holder, no per-shard detail. Stock never goes back up (a cancelled order returns the
 coupon to its holder, not the unit to the pool), so ``left`` is merged with ``min`` wherever two
 signals of one campaign meet: in one fan-out batch and in a node's 100 ms flush (``merge``), so a
 claim storm becomes one campaign signal per flush, not one frame per claim.
