@@ -19,6 +19,9 @@ from typing import Any
 import httpx
 import pytest
 
+# tests/ has no __init__.py: pytest puts it on sys.path, so the coupon tests' package is `coupons`
+from coupons.coupon_helpers import campaign_body
+
 from functions.comments import local_stream, signals, signing
 from functions.comments.fanout import PUSH_PATH, handler, process_records
 from media_nodes.push.hub import PushHub, Subscriber
@@ -37,24 +40,6 @@ CAMPAIGN_SIGNAL_FIELDS = {
     "markets",
     "server_time",
 }
-
-
-def campaign_body(**overrides: Any) -> dict[str, Any]:
-    """A lawful IDR campaign for market ID, open now, valid for a day."""
-    now = time.time()
-    body: dict[str, Any] = {
-        "title": "Rp 10.000 off",
-        "markets": ["ID"],
-        "currency": "IDR",
-        "discount": {"kind": "fixed", "amount_minor": 1_000_000},
-        "min_spend_minor": 5_000_000,
-        "stock": 5,
-        "per_user_limit": 1,
-        "valid_from": now - 60,
-        "valid_until": now + 86_400,
-    }
-    body.update(overrides)
-    return body
 
 
 def _stage(room_id: str, version: int, pinned: str | None = None) -> Any:
@@ -431,13 +416,7 @@ def test_comments_are_never_coalesced_away_by_signals():
 def test_the_node_refuses_signals_that_are_not_public_and_well_formed(push_node, mutate):
     event = _signal_event("campaign:camp-DDDDD", 1, room_id="room-refuse")
     mutate(event)
-    body = json.dumps({"events": [event]}).encode()
-    before = push_node.hub.stats.events_in
-    response = httpx.post(
-        push_node.url + PUSH_PATH, content=body, headers={signing.SIGNATURE_HEADER: signing.sign(body)}
-    )
-    assert response.status_code == 400, response.text
-    assert push_node.hub.stats.events_in == before
+    assert_refused(push_node, event)
 
 
 @pytest.mark.parametrize(
@@ -453,6 +432,11 @@ def test_the_node_refuses_signals_that_are_not_public_and_well_formed(push_node,
 def test_the_node_refuses_room_signals_that_are_not_public_and_well_formed(push_node, mutate):
     event = _room_signal("room-refuse", "live", 2)
     mutate(event)
+    assert_refused(push_node, event)
+
+
+def assert_refused(push_node: Any, event: dict[str, Any]) -> None:
+    """The node answers a correctly signed batch holding ``event`` with 400 and takes nothing in."""
     body = json.dumps({"events": [event]}).encode()
     before = push_node.hub.stats.events_in
     response = httpx.post(

@@ -11,16 +11,9 @@ import pytest
 from media_nodes.client import WhepViewer, WhipPublisher
 from media_nodes.testpattern import TestPatternTrack
 
+from .media_helpers import wait_until
+
 pytestmark = pytest.mark.slow
-
-
-async def wait_until(predicate, timeout: float = 10.0) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            return False
-        await asyncio.sleep(0.05)
-    return True
 
 
 async def test_edge_pulls_a_room_once_fans_it_out_and_drops_it_with_the_last_viewer(start_node, room, token):

@@ -18,6 +18,8 @@ from media_nodes.forwarding import aiortc_adapter
 from media_nodes.forwarding.frames import EncodedFrame
 from media_nodes.forwarding.hub import ForwardedTrack, RoomHub
 
+from .media_helpers import wait_until
+
 KEY = b"\x00\x00\x00\x9d\x01\x2a" + bytes(range(256)) * 12  # 3078 bytes: three RTP packets
 DELTA = b"\x01" + bytes(range(200)) * 4
 
@@ -31,15 +33,6 @@ class Link:
     receiver: Any
     seen: list[aiortc_adapter.RtpView] = field(default_factory=list)
     source_requests: list[float] = field(default_factory=list)
-
-
-async def wait_for(predicate: Any, timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            return False
-        await asyncio.sleep(0.02)
-    return True
 
 
 @pytest.fixture
@@ -66,7 +59,8 @@ async def link() -> AsyncIterator[Link]:
         RTCSessionDescription(sdp=node_pc.localDescription.sdp, type=node_pc.localDescription.type)
     )
     result = Link(hub, track, node_pc, viewer_pc, receiving.receiver, seen, requests)
-    assert await wait_for(lambda: track._output is not None and track._output.started), "sender never started"
+    started = await wait_until(lambda: track._output is not None and track._output.started, interval=0.02)
+    assert started, "sender never started"
     yield result
     await viewer_pc.close()
     await node_pc.close()
@@ -92,7 +86,7 @@ pytestmark = pytest.mark.slow
 
 async def test_tapped_frames_arrive_whole_in_order_with_marker_on_each_frames_last_packet(link: Link) -> None:
     await send_frames(link, 12)
-    assert await wait_for(lambda: len(frames_of(link.seen)) == 12)
+    assert await wait_until(lambda: len(frames_of(link.seen)) == 12, interval=0.02)
     frames = frames_of(link.seen)
     stamps = sorted(frames)
     assert [b - a for a, b in itertools.pairwise(stamps)] == [3000] * 11  # source spacing kept
@@ -123,7 +117,7 @@ async def test_a_lost_packet_is_resent_as_rtx_when_the_viewer_nacks_it(link: Lin
     await send_frames(link, 15)
     # THEN the viewer NACKed it, the tap answered from its history with RTX, and the frame is whole
     assert dropped == [lost]
-    assert await wait_for(lambda: any(p.sequence_number == lost for p in link.seen))
+    assert await wait_until(lambda: any(p.sequence_number == lost for p in link.seen), interval=0.02)
     assert tap.retransmissions >= 1
     assert frames_of(link.seen)[min(frames_of(link.seen))] == KEY
 
@@ -157,4 +151,4 @@ async def test_a_viewers_pli_asks_the_rooms_source_for_a_keyframe(link: Link) ->
     before = len(link.source_requests)
     ssrc = link.seen[0].ssrc
     await aiortc_adapter.send_pli(link.receiver, ssrc)
-    assert await wait_for(lambda: len(link.source_requests) > before)
+    assert await wait_until(lambda: len(link.source_requests) > before, interval=0.02)

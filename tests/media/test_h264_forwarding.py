@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import sys
-import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -18,6 +16,8 @@ from aiortc.mediastreams import AudioStreamTrack
 from media_nodes.client import FrameRecorder, WhepViewer, WhipPublisher
 from media_nodes.forwarding.frames import EncodedFrame
 from media_nodes.testpattern import TestPatternTrack
+
+from .media_helpers import wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -44,15 +44,6 @@ class FirstFrames(FrameRecorder):
         super().on_frame(frame)
         if frame.kind == "video" and self.frames["video"] > before and len(self.first_nal_types) < 3:
             self.first_nal_types.append(nal_types(frame.data))
-
-
-async def wait_until(predicate: Callable[[], bool], timeout: float = 15.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            return False
-        await asyncio.sleep(0.05)
-    return True
 
 
 async def test_h264_is_forwarded_to_origin_and_edge_viewers_without_decoding_or_encoding(
@@ -139,7 +130,7 @@ async def test_h264_is_forwarded_to_origin_and_edge_viewers_without_decoding_or_
         for viewer in viewers:
             await viewer.stop()
         await publisher.stop()
-    assert await wait_until(lambda: origin.node.viewers == 0 and edge.node.viewers == 0)
+    assert await wait_until(lambda: origin.node.viewers == 0 and edge.node.viewers == 0, 15)
 
 
 @pytest.mark.parametrize(("flag", "codec"), [("h264", "H264"), ("vp8", "VP8")])

@@ -5,19 +5,26 @@ from __future__ import annotations
 import json
 import subprocess
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_player_reroutes_to_the_next_node_when_its_node_stalls() -> None:
+def run_harness(name: str) -> dict[str, Any]:
+    """Run one Node harness next to this file against crosslive-player.js; its last line is JSON."""
     out = subprocess.run(
-        ["node", str(Path(__file__).with_name("player_harness.js")), str(ROOT)],
+        ["node", str(Path(__file__).with_name(name)), str(ROOT)],
         capture_output=True,
         text=True,
         timeout=30,
         check=True,
     )
-    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def test_player_reroutes_to_the_next_node_when_its_node_stalls() -> None:
+    result = run_harness("player_harness.js")
     states = [s[0] for s in result["states"]]
     # GIVEN the player started on the best node (edge-a) and played
     assert result["calls"]["whep"][0] == "a.test" and "playing" in states
@@ -32,14 +39,7 @@ def test_player_reroutes_to_the_next_node_when_its_node_stalls() -> None:
 
 
 def test_player_waiting_for_a_show_plays_once_it_is_broadcast() -> None:
-    out = subprocess.run(
-        ["node", str(Path(__file__).with_name("player_harness_not_live.js")), str(ROOT)],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=True,
-    )
-    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result = run_harness("player_harness_not_live.js")
     attempts = result["calls"]["whep"]
     # GIVEN every node refused the viewer while nothing was broadcast (404 room-not-live)
     refused = [a["host"] for a in attempts if not a["live"]]
@@ -53,14 +53,7 @@ def test_player_waiting_for_a_show_plays_once_it_is_broadcast() -> None:
 
 
 def test_stopping_during_an_offer_closes_the_session_it_opens() -> None:
-    out = subprocess.run(
-        ["node", str(Path(__file__).with_name("player_harness_stop.js")), str(ROOT)],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=True,
-    )
-    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result = run_harness("player_harness_stop.js")
     # GIVEN the page stopped the player while its WHEP offer was in flight
     assert result["calls"]["whep"] == 1 and "stopped" in result["states"]
     # THEN the session the node answered afterwards was closed and its resource deleted
