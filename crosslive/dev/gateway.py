@@ -11,13 +11,16 @@ from __future__ import annotations
 import importlib
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any
+from urllib.parse import urlsplit
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from pydantic import BaseModel, Field
 
 from crosslive.dev.issuer import LocalIssuer
 from functions import FUNCTIONS
+from functions.shared.app import BodyLimitMiddleware
 from functions.shared.auth import ROLES
+from functions.shared.config import get_settings
 from functions.shared.errors import install_error_handlers, problem
 
 ASGIApp = Callable[
@@ -37,10 +40,47 @@ class TokenRequest(BaseModel):
     name: str | None = Field(default=None, max_length=64)
 
 
-def issuer_app(issuer: LocalIssuer) -> FastAPI:
-    """The local issuer's HTTP face: a JWKS and a token endpoint for development only."""
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]", "::1"})
+
+
+def _host_of(authority: str) -> str:
+    """``host`` of ``host[:port]`` (IPv6 literals keep their brackets)."""
+    if authority.startswith("["):
+        return authority.split("]", 1)[0] + "]"
+    return authority.rsplit(":", 1)[0] if authority.count(":") == 1 else authority
+
+
+def local_caller_only(app: FastAPI, allowed_hosts: Iterable[str] = ()) -> None:
+    """Refuse (403) requests whose ``Host`` or ``Origin`` is not loopback (or ``allowed_hosts``).
+
+    The issuer mints any role for anyone who asks, which is fine for the developer at this machine
+    and nobody else. A page on another site can make the browser call loopback (DNS rebinding
+    points a name it owns at 127.0.0.1, and its requests then carry that name as ``Host``), so the
+    name the caller used must be a loopback one, and a browser's ``Origin``, when sent, too.
+    """
+    allowed = LOOPBACK_HOSTS | {h.lower() for h in allowed_hosts if h not in ("0.0.0.0", "::", "")}
+
+    @app.middleware("http")
+    async def check_caller(request: Request, call_next):  # type: ignore[no-untyped-def]
+        host = _host_of(request.headers.get("host", "").strip().lower())
+        origin = request.headers.get("origin")
+        origin_host = _host_of(urlsplit(origin).netloc.lower()) if origin and origin != "null" else None
+        if host not in allowed or (origin is not None and origin_host not in allowed):
+            return problem(
+                403, "not-a-local-caller", "the local issuer answers only loopback callers", instance=request.url.path
+            )
+        return await call_next(request)
+
+
+def issuer_app(issuer: LocalIssuer, allowed_hosts: Iterable[str] = ()) -> FastAPI:
+    """The local issuer's HTTP face: a JWKS and a token endpoint for development only.
+
+    Only for loopback callers (``local_caller_only``), with the same body limit as every function.
+    """
     app = FastAPI(title="crosslive local issuer", openapi_url="/v1/auth/openapi.json", docs_url=None, redoc_url=None)
     install_error_handlers(app)
+    local_caller_only(app, allowed_hosts)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=get_settings().max_body_bytes)
 
     @app.get("/v1/auth/.well-known/jwks.json")
     def jwks() -> dict[str, Any]:

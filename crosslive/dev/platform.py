@@ -103,7 +103,7 @@ class EmbeddedPlatform:
 
         return Gateway(
             load_function_apps(),
-            extra={"auth": issuer_app(self.issuer)},
+            extra={"auth": issuer_app(self.issuer, allowed_hosts=[self.host])},
             fallback=pages_app(self),
         )
 

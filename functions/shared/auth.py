@@ -8,6 +8,16 @@ Roles are the user's Cognito groups (``cognito:groups``): viewer, merchant, mode
 
 Nothing in a token is trusted before verification, and a route never reads claims itself: it
 asks for a ``Principal`` through ``require_role(...)`` or ``optional_principal``.
+
+**The algorithm comes from the key, never from the token.** Each signing key accepts exactly one
+algorithm, the one its JWK names (or its type implies: RSA → RS256, EC P-256 → ES256), and a token
+whose header says anything else is refused before any cryptography runs. Handing a library an RSA
+algorithm with an EC key (or the reverse) makes it raise ``TypeError``, not a JWT error; and every
+other surprise a hostile token can cause is a 401 too: no token shape makes a route answer 5xx.
+
+The market (``custom:market``) is read only from the verified token; in AWS the user pool makes
+it immutable to users (set by the sign-up flow), so a viewer cannot move themselves to another
+market's prices and coupons.
 """
 
 from __future__ import annotations
@@ -24,7 +34,8 @@ from functions.shared.config import Settings, get_settings
 from functions.shared.errors import ApiError
 
 ROLES = ("viewer", "merchant", "moderator", "admin")
-ALGORITHMS = ["RS256", "ES256"]
+ALGORITHMS = ("RS256", "ES256")  # what a signing key may use; each key accepts exactly one
+MARKET_CLAIM = "custom:market"
 LEEWAY_SECONDS = 30
 MAX_TOKEN_BYTES = 8192
 
@@ -58,21 +69,35 @@ class _KeySource:
         elif settings.auth_jwks_url:
             self._client = jwt.PyJWKClient(settings.auth_jwks_url, cache_keys=True, lifespan=3600, timeout=5)
 
-    def key_for(self, token: str) -> Any:
+    def key_for(self, token: str) -> jwt.PyJWK:
+        """The key the token names, if the token's ``alg`` is the one that key accepts."""
         try:
-            kid = jwt.get_unverified_header(token).get("kid")
-        except jwt.PyJWTError as exc:
+            header = jwt.get_unverified_header(token)
+        except Exception as exc:  # any malformed header (bad base64, JSON, types) is the caller's fault
             raise _unauthorized("malformed token") from exc
+        kid, alg = header.get("kid"), header.get("alg")
+        if not isinstance(kid, str) or not isinstance(alg, str):
+            raise _unauthorized("token header must name its key (kid) and algorithm (alg)")
+        key = self._lookup(kid)
+        if key.algorithm_name not in ALGORITHMS or alg != key.algorithm_name:
+            raise _unauthorized(f"key {kid[:64]} accepts only {key.algorithm_name}, not {alg[:16]}")
+        return key
+
+    def _lookup(self, kid: str) -> jwt.PyJWK:
         if self._inline:
-            key = self._inline.get(str(kid))
+            key = self._inline.get(kid)
             if key is None:
                 raise _unauthorized("token signed by an unknown key")
-            return key.key
+            return key
         if self._client is None:
             raise ApiError(503, "auth-unconfigured", "no token issuer is configured for this deployment")
         try:
             with self._lock:
-                return self._client.get_signing_key(str(kid)).key
+                return self._client.get_signing_key(kid)
+        except jwt.PyJWKClientConnectionError as exc:  # Cognito's JWKS unreachable: ours, not theirs
+            raise ApiError(
+                503, "auth-unavailable", "cannot fetch the token issuer's keys; retry", headers={"Retry-After": "1"}
+            ) from exc
         except jwt.PyJWKClientError as exc:
             raise _unauthorized("token signed by an unknown key") from exc
 
@@ -92,17 +117,17 @@ def _unauthorized(detail: str) -> ApiError:
     return ApiError(401, "unauthorized", detail, headers={"WWW-Authenticate": 'Bearer realm="crosslive"'})
 
 
-def verify_token(token: str, settings: Settings | None = None) -> Principal:
+def verify_token(token: Any, settings: Settings | None = None) -> Principal:
     """Verify a JWT and return the caller; raises ``ApiError(401)`` on any defect."""
     settings = settings or get_settings()
-    if not token or len(token) > MAX_TOKEN_BYTES:
+    if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_BYTES:
         raise _unauthorized("missing or oversized token")
     key = _source(settings).key_for(token)
     try:
         claims = jwt.decode(
             token,
-            key=key,
-            algorithms=ALGORITHMS,
+            key=key.key,
+            algorithms=[key.algorithm_name],
             audience=settings.auth_audience,
             issuer=settings.auth_issuer,
             leeway=LEEWAY_SECONDS,
@@ -111,21 +136,43 @@ def verify_token(token: str, settings: Settings | None = None) -> Principal:
     except jwt.ExpiredSignatureError as exc:
         raise _unauthorized("token expired") from exc
     except jwt.PyJWTError as exc:
-        raise _unauthorized(f"invalid token: {exc}") from exc
+        raise _unauthorized(f"invalid token: {str(exc)[:200]}") from exc
+    except Exception as exc:  # a library surprise on hostile input is still the token's defect
+        raise _unauthorized("invalid token") from exc
+    return _principal(claims)
+
+
+def _text_claim(claims: dict[str, Any], name: str) -> str | None:
+    value = claims.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value or len(value) > 256:
+        raise _unauthorized(f"malformed {name} claim")
+    return value
+
+
+def _principal(claims: dict[str, Any]) -> Principal:
+    """The caller from verified claims; a claim of the wrong type is a malformed token (401)."""
     if claims.get("token_use") != "id":
         raise _unauthorized("not an ID token")
     groups = claims.get("cognito:groups") or []
-    if not isinstance(groups, list):
+    if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):
         raise _unauthorized("malformed groups claim")
     roles = frozenset(g for g in groups if g in ROLES) or frozenset({"viewer"})
-    market = claims.get("custom:market")
+    sub = _text_claim(claims, "sub")
+    if sub is None:
+        raise _unauthorized("token has no subject")
+    market = _text_claim(claims, MARKET_CLAIM)
+    if market is not None and not (len(market) == 2 and market.isascii() and market.isalpha()):
+        raise _unauthorized(f"malformed {MARKET_CLAIM} claim")
+    iat = claims.get("iat", 0)
     return Principal(
-        sub=str(claims["sub"]),
+        sub=sub,
         roles=roles,
-        market=str(market).upper() if market else None,
-        name=claims.get("name") or claims.get("cognito:username"),
-        token_id=claims.get("jti"),
-        issued_at=int(claims.get("iat", 0)),
+        market=market.upper() if market else None,
+        name=_text_claim(claims, "name") or _text_claim(claims, "cognito:username"),
+        token_id=_text_claim(claims, "jti"),
+        issued_at=int(iat) if isinstance(iat, int | float) else 0,
         claims=claims,
     )
 
