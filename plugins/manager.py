@@ -8,9 +8,12 @@ Three sources of plugins, all ordinary pluggy plugins:
 3. Third-party plugins from the ``crosslive`` entry-point group, named by their entry point.
 
 A region's ``plugins`` list says which of (2) and (3) are on; ``None`` means all of them (the
-embedded platform and the plugin tools). Every hook result is validated against
-``plugins.types`` when the manager is built, so a plugin returning bad data stops the region from
-starting with the plugin named, rather than failing later at run time.
+embedded platform and the plugin tools). Every accessor calls its hook through pluggy
+(``self.hook.<name>(...)``), so ``firstresult``, ``tryfirst``/``trylast``, wrappers and pluggy's
+tracing apply to every plugin, and validates the answer against ``plugins.types``. Only when an
+answer is malformed (or a hook raises) does the manager call the implementations one by one, to
+name the plugin in the ``PluginError``. Every answer is validated when the manager is built, so
+a plugin returning bad data stops the region from starting, rather than failing at run time.
 """
 
 from __future__ import annotations
@@ -19,12 +22,14 @@ import importlib
 from collections.abc import Callable, Iterable
 from functools import lru_cache, partial
 from importlib.metadata import entry_points
+from types import CodeType, TracebackType
 from typing import Any, TypeVar
 
 import pluggy
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from plugins import hookspecs
+from plugins.hookspecs import hookimpl
 from plugins.types import (
     CampaignViolation,
     ComplianceRule,
@@ -32,6 +37,7 @@ from plugins.types import (
     CouponTexts,
     DataResidency,
     FaqAnswer,
+    HookError,
     LanguageGuess,
     LexiconEntry,
     MarketProfile,
@@ -42,7 +48,6 @@ from plugins.types import (
 )
 
 ENTRY_POINT_GROUP = hookspecs.PROJECT_NAME
-hookimpl = pluggy.HookimplMarker(hookspecs.PROJECT_NAME)
 
 # name -> "module" or "module:factory"; a factory is called with no arguments.
 DEFAULT_PLUGINS: dict[str, str] = {
@@ -57,6 +62,20 @@ OPTIONAL_PLUGINS: dict[str, str] = {
     "aws-translate": "plugins.builtin.aws_translate:plugin",
     "comprehend-toxicity": "plugins.builtin.comprehend_toxicity:plugin",
 }
+
+__all__ = [
+    "DEFAULT_PLUGINS",
+    "ENTRY_POINT_GROUP",
+    "OPTIONAL_PLUGINS",
+    "CrossliveManager",
+    "PluginError",
+    "UnknownMarketError",
+    "build_plugin_manager",
+    "builtin_market_plugins",
+    "cached_plugin_manager",
+    "hookimpl",
+    "known_plugin_names",
+]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -124,18 +143,48 @@ class CrossliveManager(pluggy.PluginManager):
     def call_each(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
         """Call every implementation of a hook separately: ``[(plugin_name, result), ...]``.
 
-        Used to validate and to report which plugin said what (``crosslive plugins list``).
+        In pluggy's call order, wrappers left out (they only make sense around a whole call).
+        Only for validating and reporting which plugin said what (``crosslive plugins list``, the
+        conformance suite, naming a plugin that returned bad data); everything else calls
+        ``self.hook.<name>(...)``. A raising implementation raises ``PluginError`` naming it.
         """
         caller = getattr(self.hook, hook_name)
         results = []
         for impl in reversed(caller.get_hookimpls()):  # pluggy calls the last-registered first
+            if impl.wrapper or impl.hookwrapper:
+                continue
             params = (*impl.argnames, *impl.kwargnames)
             args = {k: v for k, v in kwargs.items() if k in params}
-            results.append((impl.plugin_name, impl.function(**args)))
+            try:
+                results.append((impl.plugin_name, impl.function(**args)))
+            except HookError:
+                raise
+            except Exception as exc:
+                raise _raised(impl.plugin_name, hook_name, exc) from exc
         return results
 
+    def call(self, hook_name: str, **kwargs: Any) -> Any:
+        """``self.hook.<hook_name>(**kwargs)``, with an exception from a plugin named.
+
+        A ``HookError`` (part of a hook's contract, e.g. ``TextTooLongError``) passes through;
+        anything else a plugin raises becomes ``PluginError`` naming that plugin, found by the
+        implementation's frame in the traceback.
+        """
+        caller = getattr(self.hook, hook_name)
+        try:
+            return caller(**kwargs)
+        except HookError:
+            raise
+        except Exception as exc:
+            raise _raised(_plugin_in_traceback(caller, exc.__traceback__), hook_name, exc) from exc
+
+    def wrappers(self, hook_name: str) -> list[str]:
+        """Names of the plugins wrapping ``hook_name`` (``wrapper=True`` or old-style)."""
+        impls = getattr(self.hook, hook_name).get_hookimpls()
+        return [impl.plugin_name for impl in reversed(impls) if impl.wrapper or impl.hookwrapper]
+
     def implementations(self) -> dict[str, list[str]]:
-        """Hook name -> names of the plugins implementing it, in call order."""
+        """Hook name -> names of the plugins implementing it, in call order (wrappers included)."""
         return {
             name: [impl.plugin_name for impl in reversed(getattr(self.hook, name).get_hookimpls())]
             for name in sorted(self.hook.__dict__)
@@ -147,33 +196,49 @@ class CrossliveManager(pluggy.PluginManager):
             self._cache[key] = compute()
         return self._cache[key]
 
-    def _collect(self, hook_name: str, model: type[M], **kwargs: Any) -> list[M]:
-        items: list[M] = []
+    def _blame(self, hook_name: str, check: Callable[[str, Any], object], **kwargs: Any) -> PluginError:
+        """The error naming the plugin whose answer fails ``check`` (called one by one).
+
+        When every plugin's own answer passes, a wrapper changed the result: name the wrappers.
+        """
         for plugin, result in self.call_each(hook_name, **kwargs):
+            try:
+                check(plugin, result)
+            except PluginError as exc:
+                return exc
+        wrappers = ", ".join(self.wrappers(hook_name)) or "pluggy"
+        return PluginError(wrappers, f"{hook_name} returned bad data after its wrappers")
+
+    def _collect(self, hook_name: str, model: type[M], **kwargs: Any) -> list[M]:
+        """Every plugin's list answer through pluggy, concatenated and validated."""
+        items: list[M] = []
+        for result in self.call(hook_name, **kwargs):
             if not result:
                 continue
             try:  # one call into pydantic-core for the whole list (lexicons run to thousands)
                 items.extend(_list_adapter(model).validate_python(result))
             except ValidationError:
-                if not isinstance(result, list):
-                    raise PluginError(plugin, f"{hook_name} must return a list") from None
-                items.extend(_validate(plugin, hook_name, model, raw) for raw in result)  # names the item
+                raise self._blame(hook_name, partial(_check_list, hook_name, model), **kwargs) from None
         return items
 
     def _first(self, hook_name: str, model: type[M], **kwargs: Any) -> M | None:
-        for plugin, result in self.call_each(hook_name, **kwargs):
-            if result is not None:
-                return _validate(plugin, hook_name, model, result)
-        return None
+        """The first non-None answer through pluggy (a firstresult hook), validated."""
+        result = self.call(hook_name, **kwargs)
+        if result is None:
+            return None
+        try:
+            return model.model_validate(result)
+        except ValidationError:
+            raise self._blame(hook_name, partial(_check_one, hook_name, model), **kwargs) from None
 
     # -- markets ----------------------------------------------------------------------------
 
     def market_codes(self) -> list[str]:
         def compute() -> list[str]:
-            codes: set[str] = set()
-            for _plugin, result in self.call_each("market_codes"):
-                codes.update(result or [])
-            return sorted(codes)
+            answers = self.call("market_codes")
+            if not all(_is_code_list(codes) for codes in answers):
+                raise self._blame("market_codes", _check_codes)
+            return sorted({code for codes in answers for code in codes})
 
         return list(self._cached(("market_codes",), compute))
 
@@ -211,14 +276,14 @@ class CrossliveManager(pluggy.PluginManager):
         )
 
     def classify_toxicity(self, texts: list[str], language: str) -> list[ToxicityScore] | None:
-        for plugin, result in self.call_each("classify_toxicity", texts=texts, language=language):
-            if result is not None:
-                scores = [_validate(plugin, "classify_toxicity", ToxicityScore, r) for r in result]
-                if len(scores) != len(texts):
-                    count = f"{len(scores)} scores for {len(texts)} texts"
-                    raise PluginError(plugin, f"classify_toxicity returned {count}")
-                return scores
-        return None
+        result = self.call("classify_toxicity", texts=texts, language=language)
+        if result is None:
+            return None
+        check = partial(_check_scores, len(texts))
+        try:
+            return check("", result)
+        except PluginError:
+            raise self._blame("classify_toxicity", check, texts=texts, language=language) from None
 
     # -- localization -----------------------------------------------------------------------
 
@@ -231,9 +296,9 @@ class CrossliveManager(pluggy.PluginManager):
     def phrasebook(self, language: str) -> dict[str, dict[str, str]]:
         def compute() -> dict[str, dict[str, str]]:
             merged: dict[str, dict[str, str]] = {}
-            for plugin, result in reversed(self.call_each("phrasebook", language=language)):
+            for result in reversed(self.call("phrasebook", language=language)):
                 if not _is_phrasebook(result):
-                    raise PluginError(plugin, "phrasebook must return {concept: {language: phrase}}")
+                    raise self._blame("phrasebook", _check_phrasebook, language=language)
                 for concept, phrases in result.items():
                     merged.setdefault(concept, {}).update(phrases)  # earlier plugins override
             return merged
@@ -241,13 +306,13 @@ class CrossliveManager(pluggy.PluginManager):
         return self._cached(("phrasebook", language), compute)
 
     def format_price(self, amount_minor: int, currency: str, locale: str) -> str:
-        text = self.hook.format_price(amount_minor=amount_minor, currency=currency, locale=locale)
+        text = self.call("format_price", amount_minor=amount_minor, currency=currency, locale=locale)
         if not isinstance(text, str):
             raise PluginError("format_price", "no plugin formatted the price")
         return text
 
     def format_datetime(self, timestamp: float, time_zone: str, locale: str) -> str:
-        text = self.hook.format_datetime(timestamp=timestamp, time_zone=time_zone, locale=locale)
+        text = self.call("format_datetime", timestamp=timestamp, time_zone=time_zone, locale=locale)
         if not isinstance(text, str):
             raise PluginError("format_datetime", "no plugin formatted the date")
         return text
@@ -275,10 +340,12 @@ class CrossliveManager(pluggy.PluginManager):
 
         def compute() -> CouponTexts | None:
             merged: CouponTexts | None = None
-            for plugin, result in reversed(self.call_each("coupon_texts", market=market, language=language)):
-                if result is None:
-                    continue
-                texts = _validate(plugin, "coupon_texts", CouponTexts, result)
+            for result in reversed(self.call("coupon_texts", market=market, language=language)):
+                try:
+                    texts = CouponTexts.model_validate(result)
+                except ValidationError:
+                    check = partial(_check_one, "coupon_texts", CouponTexts)
+                    raise self._blame("coupon_texts", check, market=market, language=language) from None
                 merged = texts if merged is None else texts.merged_over(merged)
             return merged
 
@@ -352,6 +419,61 @@ def _validate(plugin: str, hook_name: str, model: type[M], raw: Any) -> M:
         raise PluginError(plugin, f"{hook_name} returned bad data at {where}: {first['msg']}") from exc
 
 
+def _check_one(hook_name: str, model: type[M], plugin: str, result: Any) -> M | None:
+    return None if result is None else _validate(plugin, hook_name, model, result)
+
+
+def _check_list(hook_name: str, model: type[M], plugin: str, result: Any) -> list[M]:
+    if not result:
+        return []
+    if not isinstance(result, list):
+        raise PluginError(plugin, f"{hook_name} must return a list")
+    return [_validate(plugin, hook_name, model, raw) for raw in result]  # names the item
+
+
+def _is_code_list(value: Any) -> bool:
+    return isinstance(value, list | tuple | set | frozenset) and all(isinstance(code, str) for code in value)
+
+
+def _check_codes(plugin: str, result: Any) -> None:
+    if result is not None and not _is_code_list(result):
+        raise PluginError(plugin, "market_codes must return a list of market codes")
+
+
+def _check_phrasebook(plugin: str, result: Any) -> None:
+    if result is not None and not _is_phrasebook(result):
+        raise PluginError(plugin, "phrasebook must return {concept: {language: phrase}}")
+
+
+def _check_scores(count: int, plugin: str, result: Any) -> list[ToxicityScore] | None:
+    if result is None:
+        return None
+    if not isinstance(result, list):
+        raise PluginError(plugin, "classify_toxicity must return a list")
+    scores = [_validate(plugin, "classify_toxicity", ToxicityScore, r) for r in result]
+    if len(scores) != count:
+        raise PluginError(plugin, f"classify_toxicity returned {len(scores)} scores for {count} texts")
+    return scores
+
+
+def _raised(plugin: str, hook_name: str, exc: Exception) -> PluginError:
+    return PluginError(plugin, f"{hook_name} raised {type(exc).__name__}: {exc}")
+
+
+def _code_of(function: Callable[..., Any]) -> CodeType | None:
+    return getattr(getattr(function, "__func__", function), "__code__", None)
+
+
+def _plugin_in_traceback(caller: pluggy.HookCaller, tb: TracebackType | None) -> str:
+    """The plugin whose implementation (innermost, wrappers included) is in the traceback."""
+    owners = {_code_of(impl.function): impl.plugin_name for impl in caller.get_hookimpls()}
+    found = f"(a {caller.name} implementation)"
+    while tb is not None:
+        found = owners.get(tb.tb_frame.f_code, found)
+        tb = tb.tb_next
+    return found
+
+
 def build_plugin_manager(
     enabled: Iterable[str] | None = None,
     *,
@@ -391,10 +513,10 @@ def build_plugin_manager(
     for name, plugin in extra:
         pm.register(plugin, name=name)
     pm.check_pending()
-    for _name, plugin in pm.list_name_plugin():
-        bind = getattr(plugin, "bind", None)
-        if callable(bind) and not isinstance(plugin, type):
-            bind(pm)  # plugins that read other plugins' data (the phrasebook translator)
+    try:  # historic: a plugin registered later gets the call too
+        pm.hook.startup.call_historic(kwargs={"manager": pm})
+    except Exception as exc:
+        raise _raised(_plugin_in_traceback(pm.hook.startup, exc.__traceback__), "startup", exc) from exc
     if validate:
         pm.validate()
     return pm

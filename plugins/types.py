@@ -22,7 +22,15 @@ _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 MAX_TRANSLATE_BYTES = 10_000
 
 
-class TranslationError(Exception):
+class HookError(Exception):
+    """An error a hook implementation raises on purpose, as part of the hook's contract.
+
+    The plugin manager passes these through unchanged (callers map them, e.g. to a 422 or a 503);
+    anything else a hook raises is wrapped in ``plugins.manager.PluginError`` naming the plugin.
+    """
+
+
+class TranslationError(HookError):
     """A translation could not be made (raised by ``translate`` implementations)."""
 
 
@@ -42,6 +50,10 @@ class TranslationUnavailableError(TranslationError):
         super().__init__(f"{engine} is unavailable: {reason}")
         self.engine = engine
         self.reason = reason
+
+
+class ToxicityUnavailableError(HookError, RuntimeError):
+    """The toxicity engine could not score the texts (throttling, service error); retry later."""
 
 
 class _Strict(BaseModel):
@@ -124,11 +136,22 @@ class Translation(_Strict):
     engine: str
 
 
+# The placeholders a FAQ answer may use (``faq_answers`` hook), filled by ``FaqAnswer.filled``.
+FAQ_PLACEHOLDERS = frozenset({"market_name", "market", "currency"})
+
+
 class FaqAnswer(_Strict):
     id: str = Field(min_length=1)
     tags: list[str] = Field(default_factory=list)
     patterns: list[str] = Field(min_length=1)
     answer: str = Field(min_length=1)
+
+    def filled(self, profile: MarketProfile) -> str:
+        """The answer with ``{market_name}``, ``{market}`` and ``{currency}`` filled from the
+        market's profile; any other braces are shown as written (the conformance suite flags
+        them). The one place FAQ placeholders are filled: auto-replies and the localization API."""
+        values = {"market_name": profile.name, "market": profile.code, "currency": profile.currency}
+        return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), self.answer)
 
 
 class CouponPolicy(_Strict):

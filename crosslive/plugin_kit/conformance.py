@@ -37,6 +37,7 @@ from plugins import hookspecs
 from plugins.manager import ENTRY_POINT_GROUP, PluginError, build_plugin_manager, builtin_market_plugins
 from plugins.types import (
     COUPON_TEXT_PLACEHOLDERS,
+    FAQ_PLACEHOLDERS,
     CampaignViolation,
     ComplianceRule,
     CouponPolicy,
@@ -53,7 +54,6 @@ from plugins.types import (
 )
 
 Status = Literal["pass", "fail", "warn"]
-FAQ_PLACEHOLDERS = {"market_name", "market", "currency"}
 AWS_REGION = re.compile(r"^([a-z]{2}(-[a-z]+)+-\d|\*)$")
 HOOK_NAMES = {name for name in dir(hookspecs) if hasattr(getattr(hookspecs, name), "crosslive_spec")}
 

@@ -3,7 +3,8 @@
 ``get_plugins().faq_answers(market, language)`` gives templates with patterns (phrases, any
 language the plugin writes them in). A published viewer comment whose normalized text contains
 a pattern gets the template's answer posted as a reply threaded to it, marked ``auto-faq`` so
-every client shows it as automatic. ``{market_name}`` and ``{market}`` in answers are filled in.
+every client shows it as automatic. ``{market_name}``, ``{market}`` and ``{currency}`` in answers
+are filled in (``FaqAnswer.filled``, as the localization API does).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 
 from functions.comments.tags import normalize
 from functions.shared.plugins import get_plugins
+from plugins.manager import UnknownMarketError
 
 FAQ_AUTHOR_SUB = "crosslive-faq"
 
@@ -30,12 +32,11 @@ def match_faq(text: str, market: str, languages: list[str]) -> FaqMatch | None:
     plugins = get_plugins()
     folded = normalize(text)
     try:
-        market_name = plugins.market_profile(market).name
-    except Exception:
-        market_name = market
+        profile = plugins.market_profile(market)
+    except UnknownMarketError:
+        return None  # no plugin knows the market: it has no FAQ either
     for language in dict.fromkeys(languages):
         for entry in plugins.faq_answers(market, language):
             if any(p and normalize(p) in folded for p in entry.patterns):
-                answer = entry.answer.replace("{market_name}", market_name).replace("{market}", market)
-                return FaqMatch(entry.id, answer, language, tuple(entry.tags))
+                return FaqMatch(entry.id, entry.filled(profile), language, tuple(entry.tags))
     return None

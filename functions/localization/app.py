@@ -201,7 +201,6 @@ def market_faq(
     templates for gets the first language's answers translated, labelled with the engine."""
     profile = profile_of(plugins, code)
     wanted = check_language(language) if language else profile.languages[0]
-    values = {"market_name": profile.name, "market": profile.code, "currency": profile.currency}
     answers = plugins.faq_answers(profile.code, wanted)
     if answers:
         return [
@@ -210,14 +209,14 @@ def market_faq(
                 tags=a.tags,
                 patterns=a.patterns,
                 language=wanted,
-                answer=DisplayText.of(_fill(a.answer, values), wanted),
+                answer=DisplayText.of(a.filled(profile), wanted),
             )
             for a in answers
         ]
     base = profile.languages[0]
     views = []
     for a in plugins.faq_answers(profile.code, base):
-        result = translate_one(plugins, _fill(a.answer, values), wanted, source=base)
+        result = translate_one(plugins, a.filled(profile), wanted, source=base)
         views.append(
             FaqView(
                 id=a.id,
@@ -230,19 +229,6 @@ def market_faq(
             )
         )
     return views
-
-
-def _fill(template: str, values: dict[str, str]) -> str:
-    """Fill ``{market_name}``/``{currency}``; unknown braces are left as written."""
-
-    class Keep(dict[str, str]):
-        def __missing__(self, key: str) -> str:
-            return "{" + key + "}"
-
-    try:
-        return template.format_map(Keep(values))
-    except (ValueError, IndexError):
-        return template
 
 
 @router.get("/markets/{code}/quiet-hours", response_model=QuietStatus, summary="Is it quiet now in a market")

@@ -20,12 +20,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import pluggy
-
+from plugins import hookimpl
 from plugins.builtin.aws_client import LazyAwsClient
 from plugins.types import MAX_TRANSLATE_BYTES, TextTooLongError, TranslationUnavailableError
-
-hookimpl = pluggy.HookimplMarker("crosslive")
 
 ENGINE = "amazon-translate"
 # crosslive tag -> Amazon Translate language code, where they differ.

@@ -21,20 +21,16 @@ from __future__ import annotations
 
 from typing import Any
 
-import pluggy
-
+from plugins import hookimpl
 from plugins.builtin.aws_client import LazyAwsClient
-
-hookimpl = pluggy.HookimplMarker("crosslive")
+from plugins.types import ToxicityUnavailableError
 
 ENGINE = "amazon-comprehend"
 MAX_SEGMENTS = 10
 MAX_SEGMENT_BYTES = 1024
 SUPPORTED = ("en",)
 
-
-class ToxicityUnavailableError(RuntimeError):
-    """Comprehend could not score the texts (throttling, service error)."""
+__all__ = ["ComprehendToxicityPlugin", "ToxicityUnavailableError", "clip", "plugin"]
 
 
 def clip(text: str, limit: int = MAX_SEGMENT_BYTES) -> str:
@@ -76,9 +72,7 @@ class ComprehendToxicityPlugin(LazyAwsClient):
                 scores.append(
                     {
                         "toxicity": float(result.get("Toxicity", 0.0)),
-                        "labels": {
-                            label["Name"]: float(label["Score"]) for label in result.get("Labels", [])
-                        },
+                        "labels": {label["Name"]: float(label["Score"]) for label in result.get("Labels", [])},
                     }
                 )
         return scores

@@ -19,9 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import pluggy
-
-hookimpl = pluggy.HookimplMarker("crosslive")
+from plugins import hookimpl
 
 COUPON_TEXTS = Path(__file__).parent / "data" / "coupon_texts.toml"
 

@@ -11,11 +11,10 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-import pluggy
 from babel.dates import format_datetime as babel_format_datetime
 from babel.numbers import format_currency, get_currency_precision
 
-hookimpl = pluggy.HookimplMarker("crosslive")
+from plugins import hookimpl
 
 
 def minor_to_major(amount_minor: int, currency: str) -> Decimal:

@@ -14,9 +14,7 @@ from collections import Counter
 from functools import cache
 from typing import Any
 
-import pluggy
-
-hookimpl = pluggy.HookimplMarker("crosslive")
+from plugins import hookimpl
 
 # BCP 47 tag <-> lingua language name, for the languages crosslive markets speak and a few more.
 LINGUA_NAMES: dict[str, str] = {

@@ -20,9 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import pluggy
-
-hookimpl = pluggy.HookimplMarker("crosslive")
+from plugins import hookimpl
 
 HOST_PHRASEBOOK = Path(__file__).parent / "data" / "host_phrasebook.toml"
 ENGINE = "phrasebook"
@@ -59,8 +57,9 @@ class LocalTranslator:
     def __init__(self) -> None:
         self.manager: Any = None
 
-    def bind(self, manager: Any) -> None:
-        """Called by the manager once every plugin is registered."""
+    @hookimpl
+    def startup(self, manager: Any) -> None:
+        """Keep the manager, to read every plugin's phrasebook (the ``startup`` hook)."""
         self.manager = manager
 
     @hookimpl(trylast=True)

@@ -23,9 +23,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
-import pluggy
-
-hookimpl = pluggy.HookimplMarker("crosslive")
+from plugins import hookimpl
 
 
 @lru_cache(maxsize=256)

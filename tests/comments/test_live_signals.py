@@ -19,12 +19,10 @@ from typing import Any
 import httpx
 import pytest
 
-# tests/ has no __init__.py: pytest puts it on sys.path, so the coupon tests' package is `coupons`
-from coupons.coupon_helpers import campaign_body
-
 from functions.comments import local_stream, signals, signing
 from functions.comments.fanout import PUSH_PATH, handler, process_records
 from media_nodes.push.hub import PushHub, Subscriber
+from tests.coupons.coupon_helpers import campaign_body
 
 MERCHANT = "merchant-1"
 ROOM_SIGNAL_FIELDS = {"type", "id", "room_id", "status", "version"}

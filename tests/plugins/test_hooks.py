@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import pluggy
 import pytest
 
+from plugins import hookimpl
 from plugins.manager import PluginError
-
-hookimpl = pluggy.HookimplMarker("crosslive")
 
 
 class Kenya:
@@ -230,6 +228,28 @@ def test_hook_faq_answers(manager_with):
     assert {a.id for a in answers} >= {"warranty", "shipping.time", "size.guide"}
 
 
+def test_faq_auto_replies_fill_every_placeholder_the_docs_promise(manager_with, monkeypatch):
+    # GIVEN a plugin whose FAQ answer uses all three placeholders and one unknown brace
+    class PaymentFaq:
+        @hookimpl
+        def faq_answers(self, market: str, language: str) -> list[dict[str, Any]]:
+            if (market, language) != ("TH", "en"):
+                return []
+            template = "Shops in {market_name} ({market}) take {currency}; {coupon} stays as written."
+            return [{"id": "payment.currency", "patterns": ["which currency"], "answer": template}]
+
+    from functions.comments import faq
+
+    pm = manager_with(("payment-faq", PaymentFaq()))
+    monkeypatch.setattr(faq, "get_plugins", lambda: pm)
+    # WHEN a viewer asks in a comment
+    found = faq.match_faq("Which currency do you take?", "TH", ["en"])
+    # THEN the auto-reply is filled as the localization API fills it
+    thailand = pm.market_profile("TH")
+    assert found is not None
+    assert found.answer == f"Shops in {thailand.name} (TH) take THB; {{coupon}} stays as written."
+
+
 def test_hook_coupon_policy(manager_with):
     assert manager_with().coupon_policy("DE").requires_prior_price is True
 
@@ -279,3 +299,23 @@ def test_phrasebook_translation_tolerates_emoji_and_case(manager_with):
     assert result is not None and result.translated and result.text == "Apakah stoknya ada?"
     partial = pm.translate("Is it in stock? Also do you have it in purple?", "en", "id")
     assert partial is not None and not partial.translated and partial.engine == "none"  # never half-translated
+
+
+def test_hook_startup(manager_with):
+    # GIVEN a plugin that reads another hook's answers through the manager it is handed
+    class Census:
+        def __init__(self) -> None:
+            self.seen: list[object] = []
+
+        @hookimpl
+        def startup(self, manager: Any) -> None:
+            self.seen.append(manager)
+
+    early, late = Census(), Census()
+    # WHEN one is registered with the region and the other after the manager is built
+    pm = manager_with(("early-census", early))
+    pm.register(late, name="late-census")
+    # THEN both were handed the manager once (the hook is historic), and the built-in
+    # translator got it too: it translates from every plugin's phrasebook
+    assert early.seen == [pm] and late.seen == [pm]
+    assert pm.translate("Sold out.", "en", "de").translated

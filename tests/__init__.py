@@ -1,0 +1,1 @@
+"""crosslive tests: a package, so that tests/plugins and tests/infra never shadow the real packages."""
