@@ -196,15 +196,15 @@ def _load_process(args: tuple[Any, ...], ctrl: Any, out: Any) -> None:
 
 
 def _emit_directly(room_id: str, rate: float, seconds: float, warmup: float) -> dict[str, float]:
-    """Push-path only: hand change records to the local stream at ``rate``, nothing stored.
+    """Push-path only: hand change records to the stream port (the local stream) at ``rate``, nothing stored.
 
     The same records the write path emits after its DynamoDB write, so this measures the fan-out,
     the node and the subscribers without the write path's cost (moderation counters and the
     transaction on moto dominate that on this machine).
     """
-    from functions.comments import local_stream
     from functions.comments.ids import new_comment_id
     from functions.comments.models import Comment, room_status_key
+    from functions.shared import stream
 
     sent: dict[str, float] = {}
     began = time.monotonic()
@@ -230,7 +230,7 @@ def _emit_directly(room_id: str, rate: float, seconds: float, warmup: float) -> 
             created_at=now,
             updated_at=now,
         )
-        local_stream.emit(None, comment)
+        stream.emit(None, comment)
         if seq >= warmup * rate:
             sent[comment.comment_id] = now
     return sent
@@ -343,8 +343,8 @@ def command(
 ) -> None:
     """Post -> delivered latency (p50/p95/p99) and sustained comments/s with many WebSocket viewers."""
     from crosslive.dev.platform import EmbeddedPlatform, free_port
-    from functions.comments.fanout import ENV_PUSH_NODES
-    from functions.comments.signing import ENV_PUSH_SECRET
+    from functions.fanout.delivery import ENV_PUSH_NODES
+    from functions.fanout.signing import ENV_PUSH_SECRET
     from plugins.manager import builtin_market_plugins
 
     platform = EmbeddedPlatform(port=0, plugins=tuple(sorted(builtin_market_plugins())))

@@ -420,9 +420,9 @@ async def run(
     joins: int,
     latency_size: tuple[int, int],
 ) -> dict[str, Any]:
+    from crosslive.dev.media import MediaNodeService, ensure_demo_room
     from crosslive.dev.platform import EmbeddedPlatform, free_port
     from media_nodes.client import WhipPublisher
-    from media_nodes.embedded import MediaNodeService, ensure_demo_room
     from media_nodes.testpattern import TestPatternTrack
     from plugins.manager import builtin_market_plugins
 

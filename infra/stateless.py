@@ -22,7 +22,6 @@ from constructs import Construct
 
 from crosslive.regions import RegionConfig
 from functions import FUNCTIONS
-from functions.comments.signals import SIGNAL_TABLES
 from functions.shared import config as cfg
 from infra.api_dns import LatencyRoutedApi
 from infra.bundling import LAMBDA_RUNTIME, functions_code
@@ -265,25 +264,15 @@ class StatelessStack(Stack):
     ) -> None:
         """Functions fed by this region's table streams.
 
-        The fan-out reads the comments stream (comment events) and the rooms, stage,
-        coupon-campaigns and coupon-stock streams (the viewers' live ``room``/``stage``/``campaign``
-        signals, ``functions.comments.signals.SIGNAL_TABLES``): one Lambda, one event source
-        mapping per table. These are global tables: every replica's stream carries every region's writes, so
-        each region's fan-out pushes to its own nodes (no explicit relay). IAM lists each exact
-        stream ARN, never a wildcard.
+        The fan-out (``functions.fanout``) reads the stream of every table whose model says
+        ``stream=True`` (comment events and the viewers' live ``room``/``stage``/``campaign``
+        signals): one Lambda, one event source mapping per table. These are global tables: every
+        replica's stream carries every region's writes, so each region's fan-out pushes to its own
+        nodes (no explicit relay). IAM lists each exact stream ARN, never a wildcard.
         """
-        specs = {spec.short_name: spec for spec in all_table_specs()}
-        for short in SIGNAL_TABLES:
-            if not specs[short].stream:
-                raise ValueError(f"table {short!r} feeds the fan-out but its model has no stream=True")
+        streamed = tuple(spec.short_name for spec in all_table_specs() if spec.stream)
         consumers: list[tuple[str, str, str, tuple[SharedSecret, ...], tuple[str, ...]]] = [
-            (
-                "comments-fanout",
-                "functions.comments.fanout.handler",
-                "comments",
-                (PUSH_SECRET,),
-                ("comments", *SIGNAL_TABLES),
-            ),
+            ("comments-fanout", "functions.fanout.handler.handler", "comments", (PUSH_SECRET,), streamed),
         ]
         if "comprehend-toxicity" in self.region_config.plugins:
             consumers.append(

@@ -24,7 +24,7 @@ from fastapi.staticfiles import StaticFiles
 
 from functions.rooms.access import ROOM_ID_PATTERN, get_room
 from functions.rooms.lifecycle import go_live_on_ingest
-from functions.routing.models import MediaNodeRecord
+from functions.routing.registry import MediaNodeRecord
 from functions.shared.app import create_app
 from functions.shared.auth import bearer_token, verify_token
 from functions.shared.errors import ApiError

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from functions.routing.models import DEAD_AFTER_SECONDS, EXPIRE_AFTER_SECONDS, MediaNodeRecord
+from functions.routing.registry import EXPIRE_AFTER_SECONDS, MediaNodeRecord, live_nodes
 
 logger = logging.getLogger("crosslive.media.registry")
 
@@ -32,12 +32,6 @@ def write_heartbeat(record: MediaNodeRecord, load: NodeLoad, now: float | None =
     record.heartbeat_at = now
     record.expires_at = int(now + EXPIRE_AFTER_SECONDS)
     record.save()
-
-
-def live_nodes(now: float | None = None) -> list[MediaNodeRecord]:
-    """Nodes whose last heartbeat is younger than ``DEAD_AFTER_SECONDS`` (a small table: scan)."""
-    now = time.time() if now is None else now
-    return [n for n in MediaNodeRecord.scan() if now - float(n.heartbeat_at) <= DEAD_AFTER_SECONDS]
 
 
 def publisher_nodes(room_id: str, exclude: str, now: float | None = None) -> list[MediaNodeRecord]:

@@ -42,7 +42,7 @@ def dev(host: str, port: int, media: bool) -> None:
 def _media_services() -> list:  # type: ignore[type-arg]
     """Media nodes and the demo broadcaster, when the media package provides them."""
     try:
-        from media_nodes.embedded import embedded_media_services
+        from crosslive.dev.media import embedded_media_services
     except ImportError:
         return []
     return list(embedded_media_services())

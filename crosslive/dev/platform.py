@@ -3,7 +3,8 @@
 ``EmbeddedPlatform`` is what ``crosslive dev`` runs and what the integration tests start. It sets
 the same environment variables the CDK stack sets on each Lambda (``functions.shared.config``),
 creates the tables from the same model definitions CDK synthesizes, and serves every function on
-its API Gateway path.
+its API Gateway path. It installs the local stream (``crosslive.dev.stream``) as the sink of the
+stream port, so writes of streamed tables reach the fan-out as DynamoDB Streams would deliver them.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ import uvicorn
 from crosslive.dev.dynamodb import EmbeddedDynamoDB
 from crosslive.dev.gateway import Gateway, issuer_app, load_function_apps
 from crosslive.dev.issuer import LocalIssuer
+from crosslive.dev.stream import install as install_local_stream
 from functions.shared import config as cfg
+from functions.shared import stream as stream_port
 
 
 class Service(Protocol):
@@ -55,7 +58,8 @@ class EmbeddedPlatform:
     _server: uvicorn.Server | None = None
     _thread: threading.Thread | None = None
     _saved_env: dict[str, str | None] = field(default_factory=dict)
-    # Signs the comment fan-out's pushes to the media nodes (functions.comments.signing); random per run.
+    _saved_sink: stream_port.Sink | None = None
+    # Signs the comment fan-out's pushes to the media nodes (functions.fanout.signing); random per run.
     push_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
 
     @property
@@ -97,6 +101,8 @@ class EmbeddedPlatform:
             os.environ[key] = value
         cfg.get_settings.cache_clear()
         create_tables()
+        if self._saved_sink is None:
+            self._saved_sink = install_local_stream()
 
     def asgi_app(self) -> Gateway:
         from crosslive.dev.pages import pages_app
@@ -132,6 +138,9 @@ class EmbeddedPlatform:
         if self._thread is not None:
             self._thread.join(timeout=10)
         self.dynamodb.stop()
+        if self._saved_sink is not None:
+            stream_port.install(self._saved_sink)
+            self._saved_sink = None
         for key, value in self._saved_env.items():
             if value is None:
                 os.environ.pop(key, None)

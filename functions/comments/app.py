@@ -37,13 +37,19 @@ from functions.comments.translation import detect_language, translate_text
 from functions.comments.validation import clean_text
 from functions.comments.views import comment_out
 from functions.moderation.verdict import CommentContext, Verdict
-from functions.rooms.access import ROOM_ID_PATTERN, get_room, require_moderator, require_owner
-from functions.rooms.models import Room
+from functions.rooms.access import (
+    ROOM_ID_PATTERN,
+    Room,
+    get_room,
+    market_languages,
+    require_moderator,
+    require_owner,
+    room_languages,
+)
 from functions.shared.app import create_app, lambda_handler
 from functions.shared.auth import MaybeAuthenticated, Principal, require_role
 from functions.shared.config import get_settings
 from functions.shared.errors import ApiError
-from functions.shared.plugins import get_plugins
 
 router = APIRouter(prefix="/v1/comments", tags=["comments"])
 log = logging.getLogger("crosslive.comments")
@@ -78,22 +84,6 @@ def _kind(room: Room, principal: Principal) -> str:
     if principal.has("moderator"):
         return "moderator"
     return "viewer"
-
-
-def _market_languages(market: str | None) -> list[str]:
-    if not market:
-        return []
-    try:
-        return list(get_plugins().market_profile(market).languages)
-    except Exception:
-        return []
-
-
-def _room_languages(room: Room) -> list[str]:
-    languages = [room.host_language]
-    for market in [str(m) for m in room.markets or []]:
-        languages += _market_languages(market)
-    return list(dict.fromkeys(languages))
 
 
 def _body_hash(room_id: str, body: CommentCreate) -> str:
@@ -137,7 +127,7 @@ def post_comment(
             raise ApiError(422, "reply-target-not-found", f"no comment {body.reply_to!r} to reply to in this room")
     now = time.time()
     market = str(principal.market or (room.markets[0] if room.markets else room.home_market))
-    candidates = list(dict.fromkeys(_market_languages(market) + _room_languages(room)))
+    candidates = list(dict.fromkeys(market_languages(market) + room_languages(room)))
     language = body.language or detect_language(text, candidates) or (candidates[0] if candidates else "und")
     context = CommentContext(
         room_id=room_id,
@@ -210,7 +200,7 @@ def post_comment(
 def _auto_reply(room: Room, question: Comment, market: str) -> None:
     """Answer a FAQ at once, threaded to the question and marked automatic."""
     try:
-        found = match_faq(question.original_text, market, [question.language, *_market_languages(market)])
+        found = match_faq(question.original_text, market, [question.language, *market_languages(market)])
         if found is None:
             return
         now = time.time()

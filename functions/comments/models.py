@@ -2,7 +2,7 @@
 
 ``comments`` is a global table (a replica in every region) partitioned by room, sorted by a
 time-ordered id, with its stream on: the stream is how a comment written in any region reaches
-the push fan-out of every region (see ``functions/comments/fanout.py`` and ``docs/comments.md``).
+the push fan-out of every region (see ``functions/fanout/`` and ``docs/comments.md``).
 
 ``comment-requests`` is regional: one short-lived item per (author, Idempotency-Key), written in
 the same transaction as the comment, so a replayed POST stores nothing twice.

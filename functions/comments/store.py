@@ -1,9 +1,10 @@
 """Reads and writes of comments; every write that others may see is also emitted as a change.
 
-In AWS the comments table's stream carries each change to the fan-out (``fanout.handler``). On
-the embedded platform ``local_stream`` hands the same stream-shaped records to the same handler
-right after the write, so both paths push exactly what DynamoDB stored, never what a request
-merely intended to store.
+The comments table is streamed: in AWS its stream carries each change to the fan-out
+(``functions.fanout``); on the embedded platform the table layer reports each write to the stream
+port's local sink, which hands the same stream-shaped records to the same handler, so both paths
+push exactly what DynamoDB stored, never what a request merely intended to store. Only the
+transaction below (which bypasses the table layer) reports its insert itself.
 
 ``set_status`` is the entry point of moderation's review queue: approving a held comment
 publishes it and pushes it to the room like a new one.
@@ -11,16 +12,15 @@ publishes it and pushes it to the room like a new one.
 
 from __future__ import annotations
 
-import copy
 import time
 from collections.abc import Iterator
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from functions.comments import local_stream
 from functions.comments.ids import is_comment_id
 from functions.comments.models import STATUSES, VISIBLE_STATUSES, Comment, CommentRequest, room_status_key
+from functions.shared import stream
 from functions.shared.errors import ApiError
 
 IDEMPOTENCY_TTL_SECONDS = 24 * 3600
@@ -58,7 +58,7 @@ def create_comment(comment: Comment, *, request_key: str | None, body_hash: str)
             if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
                 raise ReplayedRequest(CommentRequest.get(request_key, consistent_read=True)) from exc
             raise
-    local_stream.emit(None, comment)
+        stream.emit(None, comment)
     return comment
 
 
@@ -72,14 +72,12 @@ def get_comment(room_id: str, comment_id: str) -> Comment:
 
 
 def _update(comment: Comment, actions: list, now: float) -> Comment:  # type: ignore[type-arg]
-    old = copy.deepcopy(comment)
     try:
         comment.update(actions=[*actions, Comment.updated_at.set(now)], condition=Comment.comment_id.exists())
     except UpdateError as exc:
         if getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException":
             raise ApiError(404, "comment-not-found", f"no comment {comment.comment_id!r}") from exc
         raise
-    local_stream.emit(old, comment)
     return comment
 
 

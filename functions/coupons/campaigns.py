@@ -10,7 +10,6 @@ from typing import Literal
 
 from pynamodb.exceptions import PutError
 
-from functions.comments import local_stream
 from functions.coupons.claims import create_stock, default_shards, remaining_by_shard
 from functions.coupons.models import Campaign
 from functions.coupons.money import opt_int
@@ -70,7 +69,6 @@ def create_campaign(body: CampaignCreate, room: Room, merchant_sub: str) -> Camp
         campaign.save(condition=store.campaigns.campaign_id.does_not_exist())
     except PutError as exc:
         raise ApiError(409, "campaign-exists", "campaign id collision, retry") from exc
-    local_stream.emit(None, campaign)  # viewers hear of it by push (the table's stream in AWS)
     return campaign
 
 

@@ -16,7 +16,6 @@ and falls back across the others, so a flash burst is spread over N partitions (
 
 from __future__ import annotations
 
-import copy
 import random
 import threading
 import time
@@ -25,10 +24,10 @@ from dataclasses import dataclass
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from functions.comments import local_stream
 from functions.coupons.codes import new_code_id
-from functions.coupons.models import Campaign, Coupon
+from functions.coupons.models import Campaign, Coupon, StockShard
 from functions.coupons.store import CouponStore
+from functions.shared import stream
 from functions.shared.errors import ApiError
 
 TRANSACTIONAL_WCU_PER_ITEM = 2  # a transactional write of an item <= 1 KB costs 2 write units
@@ -38,7 +37,13 @@ _rng = random.SystemRandom()
 
 
 def shard_key(campaign_id: str, shard: int) -> str:
+    """The key of stock shard ``shard`` of a campaign (``shard_index`` reads it back)."""
     return f"{campaign_id}#{shard:03d}"
+
+
+def shard_index(key: str) -> int:
+    """The shard number in a ``shard_key``."""
+    return int(str(key).rsplit("#", 1)[1])
 
 
 def holding_key(campaign_id: str, holder_sub: str) -> str:
@@ -89,7 +94,7 @@ def remaining_by_shard(store: CouponStore, campaign: Campaign, consistent: bool 
                 result[i] = 0
         return result
     for item in store.shards.batch_get(keys):
-        result[int(item.shard_key.rsplit("#", 1)[1])] = int(item.remaining)
+        result[shard_index(item.shard_key)] = int(item.remaining)
     return result
 
 
@@ -185,21 +190,19 @@ def claim_coupon(
 
 
 def _emit_stock(store: CouponStore, campaign_id: str, shard: int) -> None:
-    """Embedded platform only: hand the claimed shard's change to the local stream.
+    """Report the claimed shard's change to the stream port (a transaction bypasses the table layer).
 
     In AWS the coupon-stock table's stream carries every claim's decrement to the fan-out (viewers'
-    stock bars move by push). A transaction returns no item, so locally the shard is read back;
-    its old image is that value plus the one unit this claim took.
+    stock bars move by push) and this does nothing. A transaction returns no item, so a sink that
+    wants the images (the embedded platform's) reads the shard back; its old image is that value
+    plus the one unit this claim took.
     """
-    if not local_stream.enabled():
-        return
-    try:
-        new = store.shards.get(shard_key(campaign_id, shard), consistent_read=True)
-    except store.shards.DoesNotExist:
-        return
-    old = copy.deepcopy(new)
-    old.remaining = int(new.remaining) + 1
-    local_stream.emit(old, new)
+    stream.emit_stored(store.shards(shard_key(campaign_id, shard)), _before_claim)
+
+
+def _before_claim(shard: StockShard) -> StockShard:
+    shard.remaining = int(shard.remaining) + 1
+    return shard
 
 
 # PynamoDB sends a transaction's items as condition checks, deletes, puts, then updates; the

@@ -1,13 +1,12 @@
 """Rooms API: create, read, list and update live rooms.
 
-Every write hands its change to ``local_stream.emit`` (the embedded platform's stand-in for the
-rooms table's DynamoDB stream), so a status change reaches viewers as a ``room`` live signal
-(``functions/comments/signals.py``) locally exactly as the stream delivers it in AWS.
+The rooms table is streamed: a status change reaches viewers as a ``room`` live signal
+(``functions/rooms/signals.py``, pushed by ``functions/fanout``), from the table's DynamoDB
+stream in AWS and from the stream port's local sink on the embedded platform.
 """
 
 from __future__ import annotations
 
-import copy
 import secrets
 import time
 from typing import Annotated
@@ -16,7 +15,6 @@ from fastapi import APIRouter, Depends, Path, Query
 from pynamodb.exceptions import PutError, UpdateError
 from pynamodb.expressions.update import Action
 
-from functions.comments import local_stream
 from functions.rooms.access import ROOM_ID_PATTERN, get_room, require_owner
 from functions.rooms.models import Room
 from functions.rooms.products import router as products_router
@@ -81,7 +79,6 @@ def create_room(body: RoomCreate, principal: Merchant) -> RoomOut:
         room.save(condition=Room.room_id.does_not_exist())
     except PutError as exc:  # a 72-bit id collided: refuse rather than overwrite
         raise ApiError(409, "room-exists", "room id collision, retry") from exc
-    local_stream.emit(None, room)
     return _out(room)
 
 
@@ -111,12 +108,10 @@ def update_room(room_id: RoomId, body: RoomUpdate, principal: Merchant) -> RoomO
             actions.append(getattr(Room, field).set(value))
     if room.status == "ended" and body.status not in (None, "ended"):
         raise ApiError(409, "room-ended", "an ended room cannot go live again; create a new room")
-    old = copy.deepcopy(room)
     try:  # optimistic: the update applies to the version we read, or not at all
         room.update(actions=actions, condition=Room.version == room.version)
     except UpdateError as exc:
         raise ApiError(409, "room-changed", "the room changed meanwhile; read it again") from exc
-    local_stream.emit(old, room)  # the stream's MODIFY record (embedded platform only): the room signal
     return _out(room)
 
 

@@ -4,17 +4,15 @@ The first WHIP publish of a scheduled room takes it live, as Amazon IVS's stream
 merchant broadcasting from OBS Studio need not also press "go live" in the console. Ending stays
 explicit (a publisher that drops out may reconnect), and an ended room never comes back.
 Viewers hear of it at once: the change is a rooms-table stream record like the merchant's own
-edit (``local_stream.emit`` on the embedded platform), hence a ``room`` live signal.
+edit, hence a ``room`` live signal (``functions.rooms.signals``).
 """
 
 from __future__ import annotations
 
-import copy
 import time
 
 from pynamodb.exceptions import UpdateError
 
-from functions.comments import local_stream
 from functions.rooms.models import Room
 
 
@@ -26,7 +24,6 @@ def go_live_on_ingest(room: Room) -> bool:
     """
     if room.status != "scheduled":
         return False
-    old = copy.deepcopy(room)
     try:
         room.update(
             actions=[Room.status.set("live"), Room.updated_at.set(time.time()), Room.version.add(1)],
@@ -34,5 +31,4 @@ def go_live_on_ingest(room: Room) -> bool:
         )
     except UpdateError:
         return False
-    local_stream.emit(old, room)
     return True

@@ -21,7 +21,7 @@ class ByMerchant(GlobalSecondaryIndex["Room"]):
 
 
 class Room(TableModel):
-    Meta = table_meta("rooms", stream=True)  # status changes are live signals (functions/comments/signals.py)
+    Meta = table_meta("rooms", stream=True)  # status changes are live signals (functions/rooms/signals.py)
 
     room_id = UnicodeAttribute(hash_key=True)
     merchant_sub = UnicodeAttribute()

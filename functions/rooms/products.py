@@ -6,13 +6,11 @@ Viewers read the stage for their market: each card carries the price formatted f
 by the plugins (CLDR via Babel by default) and the title translated into the market's language
 when a translator can. Viewers learn that the stage changed by push: the ``stage`` table's stream
 carries each new ``version`` to the fan-out, which sends a small ``stage`` signal over every
-viewer's WebSocket (``functions.comments.signals``); the page then reads ``GET .../stage`` once.
-Locally ``local_stream.emit`` stands in for the stream after each stage write.
+viewer's WebSocket (``functions.rooms.signals``); the page then reads ``GET .../stage`` once.
 """
 
 from __future__ import annotations
 
-import copy
 import time
 from typing import Annotated, Any
 
@@ -21,7 +19,6 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 from pynamodb.exceptions import PutError, UpdateError
 
-from functions.comments import local_stream
 from functions.rooms.access import ROOM_ID_PATTERN, get_room, require_moderator, require_owner
 from functions.rooms.models import Room
 from functions.rooms.product_models import MAX_HIGHLIGHTS, Product, Stage
@@ -194,13 +191,11 @@ def _stage(room_id: str) -> Stage:
             stage.save(condition=Stage.room_id.does_not_exist())
         except PutError:  # another request created it first: read theirs
             return Stage.get(room_id)
-        local_stream.emit(None, stage)
         return stage
 
 
 def _update_stage(stage: Stage, actions: list[Any]) -> None:
     """Apply ``actions`` and bump ``version``, only if nobody changed the stage since we read it."""
-    old = copy.deepcopy(stage)
     try:  # optimistic: applies to the version we read, or not at all
         stage.update(
             actions=[*actions, Stage.version.add(1), Stage.updated_at.set(time.time())],
@@ -208,7 +203,6 @@ def _update_stage(stage: Stage, actions: list[Any]) -> None:
         )
     except UpdateError as exc:
         raise ApiError(409, "stage-changed", "the stage changed meanwhile; read it again and retry") from exc
-    local_stream.emit(old, stage)  # the stream's MODIFY record (embedded platform only)
 
 
 def _stage_out(room: Room, stage: Stage, market: str | None) -> StageOut:

@@ -8,6 +8,7 @@ platform creates, so the code and the infrastructure cannot drift.
 
 from __future__ import annotations
 
+import copy
 import importlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from pynamodb.indexes import GlobalSecondaryIndex, LocalSecondaryIndex
 from pynamodb.models import Model
 
+from functions.shared import stream
 from functions.shared.config import Settings, get_settings
 
 TABLE_MODELS: dict[str, type[Model]] = {}
@@ -43,7 +45,14 @@ def table_meta(
 
 
 class TableModel(Model):
-    """Base of every crosslive table model; subclasses register themselves for CDK and dev."""
+    """Base of every crosslive table model; subclasses register themselves for CDK and dev.
+
+    Writes of a streamed table (``stream=True``) report their change to the stream port
+    (``functions.shared.stream``) when a sink is installed (the embedded platform); in a
+    deployment the table's own stream carries them and these methods do nothing extra. A
+    ``save`` is reported as an insert (every save of a streamed table is conditional on the item
+    not existing), an ``update`` with the item as it was before (copied in memory, never read).
+    """
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -53,6 +62,35 @@ class TableModel(Model):
             if existing is not None and existing.__qualname__ != cls.__qualname__:
                 raise ValueError(f"table {short!r} defined twice: {existing} and {cls}")
             TABLE_MODELS[short] = cls
+
+    def save(self, condition: Any = None, *, add_version_condition: bool = True) -> dict[str, Any]:
+        result = super().save(condition, add_version_condition=add_version_condition)
+        if stream.active() and _streamed(self):
+            stream.emit(None, self)
+        return result
+
+    def update(self, actions: Any, condition: Any = None, *, add_version_condition: bool = True) -> Any:
+        old = copy.deepcopy(self) if stream.active() and _streamed(self) else None
+        result = super().update(actions, condition, add_version_condition=add_version_condition)
+        if old is not None:
+            stream.emit(old, self)
+        return result
+
+    def delete(self, condition: Any = None, *, add_version_condition: bool = True) -> Any:
+        result = super().delete(condition, add_version_condition=add_version_condition)
+        if stream.active() and _streamed(self):
+            stream.emit(self, None)
+        return result
+
+
+def _streamed(item: Model) -> bool:
+    """The item's table is streamed (a ``CouponStore``'s region-bound subclass included)."""
+    return any(getattr(getattr(k, "Meta", None), "crosslive_stream", False) for k in type(item).__mro__)
+
+
+def streamed_tables() -> tuple[str, ...]:
+    """Short names of every table defined with ``stream=True`` (what stream consumers may read)."""
+    return tuple(sorted(short for short, model in load_all_models().items() if model.Meta.crosslive_stream))  # type: ignore[attr-defined]
 
 
 def configure_tables(settings: Settings | None = None) -> None:

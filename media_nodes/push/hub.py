@@ -6,9 +6,9 @@ frame serialized once and handed to every subscriber. At 200 comments/s and 1,00
 is 20 frames per viewer per second instead of 200 - the difference between a node that keeps
 up and one that does not, for a delay a reader cannot see (danmaku renders at ~10 Hz anyway).
 
-Live signals (``room``, ``stage``, ``campaign``; ``functions.comments.signals``) coalesce
+Live signals (``room``, ``stage``, ``campaign``; ``functions.shared.push``) coalesce
 further: a room keeps at most one pending signal of its status, one of its stage and one per
-campaign until its next flush (merged with ``signals.merge``: highest version, newest state,
+campaign until its next flush (merged with ``push.merge``: highest version, newest state,
 lowest stock left), so a flash sale's claim storm reaches each viewer as one campaign signal per
 100 ms, whatever the claim rate.
 
@@ -29,7 +29,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
-from functions.comments.signals import SIGNAL_TYPES, merge, signal_key
+from functions.shared.push import SIGNAL_TYPES, merge, signal_key
 
 FLUSH_INTERVAL_SECONDS = 0.1
 QUEUE_FRAMES = 256

@@ -17,10 +17,10 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, ViewportSize, sync_playwright
 
+from crosslive.dev.media import MediaNodeService
 from crosslive.dev.platform import EmbeddedPlatform
 from functions.shared import config as cfg
 from functions.shared.db import configure_tables
-from media_nodes.embedded import MediaNodeService
 from plugins.manager import builtin_market_plugins
 
 CHROMIUM = os.environ.get("CROSSLIVE_CHROMIUM", "/usr/bin/chromium")

@@ -15,9 +15,9 @@ import uvicorn
 from fastapi import FastAPI
 from websockets.sync.client import ClientConnection, connect
 
+from crosslive.dev import stream as local_stream
 from crosslive.dev.platform import EmbeddedPlatform, free_port
-from functions.comments import local_stream
-from functions.comments.fanout import ENV_PUSH_NODES
+from functions.fanout.delivery import ENV_PUSH_NODES
 from media_nodes.push import PushHub, mount_push
 
 

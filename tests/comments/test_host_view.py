@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functions.comments import local_stream
+from crosslive.dev import stream as local_stream
 
 
 def test_buying_questions_come_first_and_hot_questions_are_grouped(post, client, auth, live_room):

@@ -19,8 +19,15 @@ from typing import Any
 import httpx
 import pytest
 
-from functions.comments import local_stream, signals, signing
-from functions.comments.fanout import PUSH_PATH, handler, process_records
+from crosslive.dev import stream as local_stream
+from functions.coupons.signals import campaign_events
+from functions.fanout import signing
+from functions.fanout.delivery import PUSH_PATH
+from functions.fanout.dispatch import events_for_records
+from functions.fanout.handler import handler, process_records
+from functions.fanout.records import table_of
+from functions.rooms.signals import room_event, stage_event
+from functions.shared.push import merge
 from media_nodes.push.hub import PushHub, Subscriber
 from tests.coupons.coupon_helpers import campaign_body
 
@@ -76,8 +83,8 @@ def _claim(client, auth, room_id: str, campaign_id: str, sub: str) -> Any:
 def test_a_new_stage_version_becomes_a_stage_signal_with_public_fields_only(embedded):
     old, new = _stage("room-sig-1", 3), _stage("room-sig-1", 4, pinned="secret-ish pin text")
     record = local_stream.stream_record(old, new, 1)
-    assert signals.table_of(record) == "stage"
-    event = signals.stage_event(record)
+    assert table_of(record) == "stage"
+    event = stage_event(record)
     assert event == {
         "type": "stage",
         "id": "stage:room-sig-1:4",
@@ -93,7 +100,7 @@ def test_stage_records_without_a_new_version_are_not_signalled(embedded):
     created = local_stream.stream_record(None, _stage("room-sig-2", 0), 1)  # lazy creation on first read
     same = local_stream.stream_record(_stage("room-sig-2", 2), _stage("room-sig-2", 2), 2)
     removed = local_stream.stream_record(_stage("room-sig-2", 2), None, 3)
-    assert [signals.stage_event(r) for r in (created, same, removed)] == [None, None, None]
+    assert [stage_event(r) for r in (created, same, removed)] == [None, None, None]
 
 
 def _room_item(room_id: str, status: str, version: int) -> Any:
@@ -118,8 +125,8 @@ def test_a_room_status_change_becomes_a_room_signal_with_public_fields_only(embe
     record = local_stream.stream_record(
         _room_item("room-sig-3", "scheduled", 1), _room_item("room-sig-3", "live", 2), 1
     )
-    assert signals.table_of(record) == "rooms"
-    event = signals.room_event(record)
+    assert table_of(record) == "rooms"
+    event = room_event(record)
     assert event == {
         "type": "room",
         "id": "room:room-sig-3:2",
@@ -131,7 +138,7 @@ def test_a_room_status_change_becomes_a_room_signal_with_public_fields_only(embe
     text = json.dumps(event)
     assert MERCHANT not in text and "Private working title" not in text and "DE" not in text
     ended = local_stream.stream_record(_room_item("room-sig-3", "live", 2), _room_item("room-sig-3", "ended", 3), 2)
-    assert signals.events_for_records([ended])[0]["signal"] == {
+    assert events_for_records([ended])[0]["signal"] == {
         "room_id": "room-sig-3",
         "status": "ended",
         "version": 3,
@@ -142,8 +149,8 @@ def test_room_records_without_a_status_change_are_not_signalled(embedded):
     created = local_stream.stream_record(None, _room_item("room-sig-4", "scheduled", 1), 1)
     retitled = local_stream.stream_record(_room_item("room-sig-4", "live", 2), _room_item("room-sig-4", "live", 3), 2)
     removed = local_stream.stream_record(_room_item("room-sig-4", "ended", 3), None, 3)
-    assert [signals.room_event(r) for r in (created, retitled, removed)] == [None, None, None]
-    assert signals.events_for_records([created, retitled, removed]) == []
+    assert [room_event(r) for r in (created, retitled, removed)] == [None, None, None]
+    assert events_for_records([created, retitled, removed]) == []
 
 
 def test_a_room_and_its_stage_are_told_apart_without_an_arn(embedded):
@@ -152,8 +159,8 @@ def test_a_room_and_its_stage_are_told_apart_without_an_arn(embedded):
     stage = local_stream.stream_record(_stage("room-sig-5", 1), _stage("room-sig-5", 2), 2)
     for record in (room, stage):
         record.pop("eventSourceARN")
-    assert (signals.table_of(room), signals.table_of(stage)) == ("rooms", "stage")
-    events = signals.events_for_records([room, stage])
+    assert (table_of(room), table_of(stage)) == ("rooms", "stage")
+    events = events_for_records([room, stage])
     assert sorted(e["type"] for e in events) == ["room", "stage"]
 
 
@@ -163,7 +170,7 @@ def test_status_changes_of_one_room_in_one_batch_are_one_signal_with_the_latest_
     )
     ended = local_stream.stream_record(_room_item("room-sig-6", "live", 2), _room_item("room-sig-6", "ended", 3), 2)
     other = local_stream.stream_record(_room_item("room-sig-7", "scheduled", 4), _room_item("room-sig-7", "live", 5), 3)
-    events = signals.events_for_records([ended, went_live, other])  # delivered out of order
+    events = events_for_records([ended, went_live, other])  # delivered out of order
     by_room = {e["room_id"]: e["signal"] for e in events}
     assert by_room == {
         "room-sig-6": {"room_id": "room-sig-6", "status": "ended", "version": 3},
@@ -176,9 +183,9 @@ def test_table_is_told_from_the_lambda_arn_or_else_from_the_keys(embedded):
 
     prefix = get_settings().table_prefix
     arn = f"arn:aws:dynamodb:eu-central-1:123456789012:table/{prefix}-coupon-stock/stream/2025-01-01T00:00:00.000"
-    assert signals.table_of({"eventSourceARN": arn, "dynamodb": {}}) == "coupon-stock"
+    assert table_of({"eventSourceARN": arn, "dynamodb": {}}) == "coupon-stock"
     room_arn = arn.replace("coupon-stock", "rooms")
-    assert signals.table_of({"eventSourceARN": room_arn, "dynamodb": {}}) == "rooms"
+    assert table_of({"eventSourceARN": room_arn, "dynamodb": {}}) == "rooms"
     by_keys = {
         "comments": {"room_id": {"S": "r"}, "comment_id": {"S": "c"}},
         "stage": {"room_id": {"S": "r"}},
@@ -186,7 +193,7 @@ def test_table_is_told_from_the_lambda_arn_or_else_from_the_keys(embedded):
         "coupon-stock": {"shard_key": {"S": "c#000"}},
     }
     for table, keys in by_keys.items():
-        assert signals.table_of({"dynamodb": {"Keys": keys}}) == table
+        assert table_of({"dynamodb": {"Keys": keys}}) == table
 
 
 def test_a_created_campaign_becomes_a_public_campaign_signal(client, auth, room):
@@ -195,7 +202,7 @@ def test_a_created_campaign_becomes_a_public_campaign_signal(client, auth, room)
     created = _campaign(client, auth, room["room_id"], stock=7)
     campaign = Campaign.get(created["campaign_id"])
     record = local_stream.stream_record(None, campaign, 1)
-    (event,) = signals.events_for_records([record], now=time.time())
+    (event,) = campaign_events([record], now=time.time())
     assert event["type"] == "campaign" and event["room_id"] == room["room_id"] and event["audience"] == "all"
     signal = event["signal"]
     assert signal["campaign_id"] == created["campaign_id"]
@@ -223,7 +230,7 @@ def test_claims_become_one_signal_per_campaign_with_the_stock_left(client, auth,
             old.remaining, new.remaining = remaining, remaining - 1
             records.append(local_stream.stream_record(old, new, len(records) + 1))
     assert len(records) == 5
-    events = signals.events_for_records(records)
+    events = events_for_records(records)
     assert len(events) == 1
     assert events[0]["signal"]["change"] == "stock"
     assert events[0]["signal"]["left"] == 11
@@ -242,7 +249,7 @@ def test_a_stale_replica_read_never_raises_the_stock_left(client, auth, room):
     # a record says the shard is down to 1, the replica read (not yet caught up) still says 4
     old, new = copy.deepcopy(shard), copy.deepcopy(shard)
     old.remaining, new.remaining = 2, 1
-    (event,) = signals.events_for_records([local_stream.stream_record(old, new, 1)])
+    (event,) = events_for_records([local_stream.stream_record(old, new, 1)])
     assert event["signal"]["left"] == 1
 
 
@@ -250,8 +257,8 @@ def test_merge_keeps_the_newest_stage_and_the_lowest_stock():
     def stage(version: int) -> dict[str, Any]:
         return {"type": "stage", "room_id": "r1", "signal": {"room_id": "r1", "version": version}}
 
-    assert signals.merge(stage(5), stage(4))["signal"]["version"] == 5
-    assert signals.merge(stage(4), stage(5))["signal"]["version"] == 5
+    assert merge(stage(5), stage(4))["signal"]["version"] == 5
+    assert merge(stage(4), stage(5))["signal"]["version"] == 5
 
     def campaign(left: int, at: float, change: str = "stock", state: str = "live") -> dict[str, Any]:
         return {
@@ -269,10 +276,10 @@ def test_merge_keeps_the_newest_stage_and_the_lowest_stock():
             },
         }
 
-    merged = signals.merge(campaign(10, 1.0, change="created", state="upcoming"), campaign(7, 2.0))
+    merged = merge(campaign(10, 1.0, change="created", state="upcoming"), campaign(7, 2.0))
     assert merged["signal"]["left"] == 7 and merged["signal"]["state"] == "live"
     assert merged["signal"]["change"] == "created"  # the page must still refetch the new campaign
-    crossed = signals.merge(campaign(3, 5.0), campaign(6, 4.0))  # deliveries crossed
+    crossed = merge(campaign(3, 5.0), campaign(6, 4.0))  # deliveries crossed
     assert crossed["signal"]["left"] == 3 and crossed["signal"]["server_time"] == 5.0
 
 

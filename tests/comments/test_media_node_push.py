@@ -8,7 +8,7 @@ import time
 import pytest
 from websockets.sync.client import connect
 
-from media_nodes.embedded import MediaNodeService
+from crosslive.dev.media import MediaNodeService
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +22,7 @@ def media_node(embedded):
 
 
 def test_comment_reaches_a_viewer_on_a_registered_edge_node(media_node, post, live_room, token):
-    from functions.comments.fanout import registry_targets
+    from functions.fanout.delivery import registry_targets
 
     # GIVEN the node's heartbeat is in the registry (another simulated region: "local-edge")
     deadline = time.monotonic() + 15

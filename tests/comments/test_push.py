@@ -10,8 +10,10 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from functions.comments import local_stream, signing
-from functions.comments.fanout import PUSH_PATH, handler
+from crosslive.dev import stream as local_stream
+from functions.fanout import signing
+from functions.fanout.delivery import PUSH_PATH
+from functions.fanout.handler import handler
 from functions.moderation.verdict import Reason, Verdict
 
 

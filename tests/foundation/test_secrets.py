@@ -8,7 +8,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from functions.comments import signing
+from functions.fanout import signing
 from functions.shared import secrets
 
 ARN = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:crosslive/push-secret-AbCdEf"

@@ -7,12 +7,13 @@ import json
 import pytest
 
 from crosslive.regions import load_regions
-from functions.comments.signals import SIGNAL_TABLES
+from functions.fanout.dispatch import PRODUCERS
 from infra.tables import all_table_specs
 
 REGIONS = {r.name: r for r in load_regions()}
-FANOUT_HANDLER = "functions.comments.fanout.handler"
+FANOUT_HANDLER = "functions.fanout.handler.handler"
 STREAM_ACTIONS = {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"}
+SIGNAL_TABLES = tuple(t for t in PRODUCERS if t != "comments")
 STREAMED = ("comments", *SIGNAL_TABLES)
 
 
@@ -41,6 +42,8 @@ def test_every_signal_table_is_streamed_by_its_model():
     specs = {spec.short_name: spec for spec in all_table_specs()}
     assert set(SIGNAL_TABLES) == {"rooms", "stage", "coupon-campaigns", "coupon-stock"}
     assert all(specs[t].stream for t in STREAMED)
+    # and the fan-out has a producer for every streamed table (infra maps each stream to it)
+    assert {t for t, spec in specs.items() if spec.stream} == set(PRODUCERS)
 
 
 @pytest.mark.parametrize("region", sorted(REGIONS))

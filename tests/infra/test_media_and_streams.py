@@ -91,7 +91,7 @@ def test_functions_get_secret_arns_not_values(template, region):
 @pytest.mark.parametrize("region", sorted(REGIONS))
 def test_comment_fanout_consumes_the_regional_stream(template, region):
     stateless = template(region, "stateless")
-    stateless.has_resource_properties("AWS::Lambda::Function", {"Handler": "functions.comments.fanout.handler"})
+    stateless.has_resource_properties("AWS::Lambda::Function", {"Handler": "functions.fanout.handler.handler"})
     stateless.has_resource_properties("AWS::Lambda::EventSourceMapping", {"StartingPosition": "LATEST"})
     if REGIONS[region].role == "edge":
         # The replica's stream ARN is only known at deploy time.

@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from crosslive.dev.media import DEMO_ROOM, media_services
 from media_nodes.client import WhepViewer
-from media_nodes.embedded import DEMO_ROOM, media_services
 
 pytestmark = pytest.mark.slow
 

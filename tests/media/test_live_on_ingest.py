@@ -12,7 +12,7 @@ import httpx
 import pytest
 from websockets.asyncio.client import connect
 
-from functions.comments.fanout import ENV_PUSH_NODES
+from functions.fanout.delivery import ENV_PUSH_NODES
 
 from .test_h264_obs import OBS_30_WHIP_OFFER, SDP
 

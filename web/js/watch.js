@@ -163,7 +163,7 @@ function applyRoom(room) {
   else if (room.status === "live" && before !== "live") kickPlayer();
 }
 
-// A {"type": "room", status, version} signal (functions/comments/signals.py): no request needed.
+// A {"type": "room", status, version} signal (functions/rooms/signals.py): no request needed.
 function onRoomSignal(event) {
   if (event.room_id !== state.roomId || !state.room) return;
   if (!(Number(event.version) > Number(state.room.version ?? -1))) return;
@@ -326,7 +326,7 @@ async function pollComments() {
 }
 
 // Push events from the media node: new comments, status changes (approved, pinned), removals, and
-// the live signals of the room, the stage and the coupon campaigns (functions/comments/signals.py).
+// the live signals of the room, the stage and the coupon campaigns (functions/rooms/signals.py, functions/coupons/signals.py).
 function applyPushEvents(events) {
   for (const event of events) {
     if (event.type === "room") { state.signalled.room += 1; onRoomSignal(event); continue; }

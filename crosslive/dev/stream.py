@@ -1,32 +1,39 @@
 """The streamed tables' DynamoDB Streams, on the embedded platform.
 
-In AWS, DynamoDB Streams (in every region, replicated writes included) invokes
-``functions.comments.fanout.handler`` with batches of records of the comments, rooms, stage,
-coupon-campaigns and coupon-stock tables. moto's streams are not wired to anything, so locally
-``emit`` builds the same record from the item DynamoDB just stored (any ``TableModel``: keys
-and ``eventSourceARN`` come from the model, so the fan-out tells the tables apart exactly as it
-does in AWS) and a background thread hands batches to the same ``fanout.process_records``: a
-batching window of ``BATCH_WINDOW_SECONDS`` or ``BATCH_MAX_RECORDS``, like the Lambda event
-source mapping's ``MaximumBatchingWindowInSeconds``/``BatchSize``. The write path never waits
-for the push.
+In AWS, each table defined with ``stream=True`` has a DynamoDB stream (replicated writes
+included), and Lambda event source mappings hand its records in batches to the consumers: the
+fan-out (``functions.fanout.handler``) for every streamed table, and any other consumer for the
+tables it maps. moto's streams are not wired to anything, so the embedded platform installs a
+``LocalStream`` as the sink of the stream port (``functions.shared.stream``): the table layer
+reports each stored change, ``stream_record`` builds the record Lambda would deliver (keys and
+``eventSourceARN`` from the model, so consumers tell the tables apart exactly as in AWS), and a
+background thread hands batches to every subscribed consumer: a batching window of
+``BATCH_WINDOW_SECONDS`` or ``BATCH_MAX_RECORDS``, like the event source mapping's
+``MaximumBatchingWindowInSeconds``/``BatchSize``. The write path never waits for the push.
 
-Outside the local stage ``emit`` does nothing: the real streams are the only source of pushes.
+Consumers filter by table themselves here (the fan-out's dispatch ignores a table it has no
+producer for); in AWS the event source mappings do that.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 import queue
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
+from functions.shared import stream as port
 from functions.shared.config import get_settings
 
 BATCH_WINDOW_SECONDS = 0.01
 BATCH_MAX_RECORDS = 100
 LOCAL_ACCOUNT = "000000000000"
-log = logging.getLogger("crosslive.comments.stream")
+log = logging.getLogger("crosslive.dev.stream")
+
+Consumer = Callable[[list[dict[str, Any]]], Any]
 
 
 def stream_arn(table_name: str, region: str) -> str:
@@ -69,15 +76,27 @@ def stream_record(old: Any | None, new: Any | None, sequence: int) -> dict[str, 
     return record
 
 
-class LocalStream:
-    """A thread delivering emitted records to the fan-out in small batches."""
+def _fanout(records: list[dict[str, Any]]) -> Any:
+    from functions.fanout.handler import process_records
 
-    def __init__(self) -> None:
+    return process_records(records)
+
+
+class LocalStream:
+    """The stream port's sink on the embedded platform: a thread delivering records in batches."""
+
+    def __init__(self, consumers: list[Consumer] | None = None) -> None:
         self._queue: queue.Queue[dict[str, Any]] = queue.Queue()
         self._sequence = 0
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self.consumers: list[Consumer] = list(consumers) if consumers is not None else [_fanout]
         self.delivered = 0
+
+    def subscribe(self, consumer: Consumer) -> None:
+        """Hand every later batch to ``consumer`` too (a second stream consumer, e.g. insights)."""
+        if consumer not in self.consumers:
+            self.consumers.append(consumer)
 
     def emit(self, old: Any | None, new: Any | None) -> None:
         with self._lock:
@@ -88,9 +107,19 @@ class LocalStream:
                 self._thread.start()
         self._queue.put(record)
 
-    def _run(self) -> None:
-        from functions.comments.fanout import process_records
+    def emit_stored(self, item: Any, old_of: Callable[[Any], Any | None]) -> None:
+        """Read the item a transaction wrote (dev only: a deployment never reads back to emit)."""
+        model = type(item)
+        keys = [getattr(item, model._hash_keyname)]
+        if model._range_keyname is not None:
+            keys.append(getattr(item, model._range_keyname))
+        try:
+            new = model.get(*keys, consistent_read=True)
+        except model.DoesNotExist:
+            return
+        self.emit(old_of(copy.deepcopy(new)), new)
 
+    def _run(self) -> None:
         while True:
             batch = [self._queue.get()]
             deadline = time.monotonic() + BATCH_WINDOW_SECONDS
@@ -102,14 +131,15 @@ class LocalStream:
                     batch.append(self._queue.get(timeout=remaining))
                 except queue.Empty:
                     break
-            try:
-                process_records(batch)
-            except Exception:  # the stream keeps flowing; a failed batch is logged
-                log.exception("fan-out of %d records failed", len(batch))
+            for consumer in list(self.consumers):
+                try:
+                    consumer(batch)
+                except Exception:  # the stream keeps flowing; a failed batch is logged
+                    log.exception("stream consumer %r failed on %d records", consumer, len(batch))
             self.delivered += len(batch)
 
     def drain(self, timeout: float = 5.0) -> bool:
-        """Wait until every emitted record went through the fan-out (tests)."""
+        """Wait until every emitted record went through the consumers (tests)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._queue.empty() and self.delivered >= self._sequence:
@@ -121,19 +151,14 @@ class LocalStream:
 _stream = LocalStream()
 
 
-def enabled() -> bool:
-    """True where ``emit`` delivers (the local stage): callers skip work only the emit needs."""
-    return get_settings().is_local
+def install() -> port.Sink:
+    """Make the local stream the stream port's sink; returns the previous sink."""
+    return port.install(_stream)
 
 
-def emit(old: Any | None, new: Any | None) -> None:
-    """Hand a stored change of any ``TableModel`` item to the local fan-out (local stage only).
-
-    ``old``/``new`` are the item before and after the write (``None`` for an insert/delete), as
-    the stream's ``OldImage``/``NewImage`` would carry them.
-    """
-    if enabled():
-        _stream.emit(old, new)
+def subscribe(consumer: Consumer) -> None:
+    """Add a consumer of the local stream (see ``LocalStream.subscribe``)."""
+    _stream.subscribe(consumer)
 
 
 def drain(timeout: float = 5.0) -> bool:

@@ -1,0 +1,44 @@
+"""Stream records: the batch Lambda delivers, and which table each record comes from."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBStreamEvent
+
+from functions.shared.config import get_settings
+
+# Which table a record comes from when it carries no eventSourceARN (GetRecords output): the key
+# attributes of the streamed tables are distinct, except rooms and stage (both keyed by room_id:
+# told apart by an attribute only a room item has, see ``table_of``).
+_TABLE_BY_KEYS = {
+    frozenset({"room_id", "comment_id"}): "comments",
+    frozenset({"room_id"}): "stage",
+    frozenset({"campaign_id"}): "coupon-campaigns",
+    frozenset({"shard_key"}): "coupon-stock",
+}
+
+
+def records_of(event: dict[str, Any]) -> list[dict[str, Any]]:
+    """The raw records of a Lambda DynamoDB Streams event (images stay in DynamoDB JSON, which the
+    producers' PynamoDB models decode)."""
+    return [record.raw_event for record in DynamoDBStreamEvent(event).records]
+
+
+def table_of(record: dict[str, Any]) -> str | None:
+    """The short name (``comments``, ``stage``, ...) of the table a stream record comes from.
+
+    From ``eventSourceARN`` (``arn:...:table/<prefix>-<short>/stream/<label>``, what Lambda
+    delivers), else from the record's key attributes (records read with GetRecords carry no ARN);
+    a ``room_id``-only key is a room when its image has a ``merchant_sub`` (a stage item has none).
+    """
+    arn = str(record.get("eventSourceARN") or "")
+    if ":table/" in arn:
+        name = arn.split(":table/", 1)[1].split("/", 1)[0]
+        prefix = f"{get_settings().table_prefix}-"
+        return name[len(prefix) :] if name.startswith(prefix) else name
+    data = record.get("dynamodb") or {}
+    table = _TABLE_BY_KEYS.get(frozenset(data.get("Keys") or {}))
+    if table == "stage" and "merchant_sub" in (data.get("NewImage") or data.get("OldImage") or {}):
+        return "rooms"
+    return table
