@@ -47,11 +47,18 @@ def deregister(node_id: str) -> None:
 
 
 async def heartbeat_loop(record: MediaNodeRecord, load: Callable[[], NodeLoad], interval: float) -> None:
-    """Write ``load()`` every ``interval`` seconds until cancelled; a failed write is retried."""
+    """Write ``load()`` every ``interval`` seconds until cancelled; a failed write is retried.
+
+    A write in flight when the loop is cancelled is waited for (a thread cannot be cancelled):
+    otherwise it could land after the shutdown's ``deregister`` and put the stopped node back in
+    the registry with a fresh heartbeat, where routing and the fan-out would take it for live.
+    """
     while True:
+        write = asyncio.ensure_future(asyncio.to_thread(write_heartbeat, record, load()))
         try:
-            await asyncio.to_thread(write_heartbeat, record, load())
+            await asyncio.shield(write)
         except asyncio.CancelledError:
+            await asyncio.gather(write, return_exceptions=True)
             raise
         except Exception:
             logger.warning("heartbeat failed", exc_info=True)

@@ -31,10 +31,17 @@ REGISTRY_CACHE_SECONDS = 2.0
 _registry_cache: tuple[float, list[str]] = (0.0, [])
 
 
-def registry_targets() -> list[str]:
-    """Live media nodes of this region from the node registry (cached for two seconds)."""
+def registry_targets(*, fresh: bool = False) -> list[str]:
+    """Live media nodes of this region from the node registry (cached for two seconds unless
+    ``fresh``).
+
+    Live means a heartbeat younger than ``DEAD_AFTER_SECONDS`` (``functions.routing.registry``):
+    a node that stopped without deregistering (a crash, a lost instance) stops being a target at
+    most ``DEAD_AFTER_SECONDS + REGISTRY_CACHE_SECONDS`` after its last heartbeat, whatever its
+    registry item's TTL.
+    """
     global _registry_cache
-    if _registry_cache[0] > time.monotonic():
+    if not fresh and _registry_cache[0] > time.monotonic():
         return _registry_cache[1]
     urls: list[str] = []
     try:

@@ -13,12 +13,21 @@ from crosslive.dev.media import MediaNodeService
 
 @pytest.fixture(scope="module")
 def media_node(embedded):
+    from functions.fanout.delivery import registry_targets
+
     node = MediaNodeService("comments-test-edge", "edge", "local-edge", secret="comments-test-secret")
     node.start(embedded)
     try:
         yield node
     finally:
         node.stop()
+        # A stopped node deregisters on its way out, so the next tests' fan-out never targets it;
+        # wait out the fan-out's registry cache too (it is per process, like a warm Lambda's).
+        assert node.url not in registry_targets(fresh=True), "the stopped node is still in the registry"
+        deadline = time.monotonic() + 5
+        while node.url in registry_targets():
+            assert time.monotonic() < deadline, "the fan-out kept targeting the stopped node"
+            time.sleep(0.2)
 
 
 def test_comment_reaches_a_viewer_on_a_registered_edge_node(media_node, post, live_room, token):
