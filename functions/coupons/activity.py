@@ -18,7 +18,7 @@ from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.update import Action
 
 from functions.coupons.models import Campaign, ShareLink, ViewerActivity
-from functions.rooms.models import Room
+from functions.rooms.access import Room
 from functions.shared.errors import ApiError
 
 SESSION_GAP_SECONDS = 30 * 60

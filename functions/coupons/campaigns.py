@@ -25,7 +25,7 @@ from functions.coupons.schemas import (
     Segment,
 )
 from functions.coupons.store import CouponStore, home_store
-from functions.rooms.models import Room
+from functions.rooms.access import Room
 from functions.shared.errors import ApiError
 from functions.shared.plugins import get_plugins
 

@@ -25,7 +25,7 @@ from babel.numbers import format_decimal, format_percent, get_currency_name
 
 from functions.coupons.money import percent_of, require_currency
 from functions.coupons.schemas import CampaignCreate, FixedDiscount
-from functions.rooms.models import Room
+from functions.rooms.access import Room
 from functions.shared.errors import ApiError
 from functions.shared.plugins import get_plugins
 from plugins.manager import PluginError, UnknownMarketError

@@ -10,5 +10,7 @@ table's records to the producer its domain owns (``{table: producer}``: ``commen
 
 from __future__ import annotations
 
-# What other packages may import (tests/foundation/test_layout.py holds every package to this).
-PUBLIC_MODULES = ("handler", "signing")
+# The modules other packages may import (handler: the entry points; records: stream decoding, for
+# another stream consumer; signing: the push signature the nodes verify); everything else is this
+# package's own. tests/foundation/test_layout.py holds every package to it (docs/architecture.md).
+PUBLIC_MODULES: tuple[str, ...] = ("handler", "records", "signing")

@@ -1,1 +1,7 @@
 """Live insights: funnel, sentiment, hot questions, alerts."""
+
+from __future__ import annotations
+
+# The modules other packages may import (nothing yet); everything else is this package's own.
+# tests/foundation/test_layout.py holds every package to it (docs/architecture.md).
+PUBLIC_MODULES: tuple[str, ...] = ()

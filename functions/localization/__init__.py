@@ -1,1 +1,8 @@
 """Localization: translation, CLDR formatting, market profiles, local time."""
+
+from __future__ import annotations
+
+# The modules other packages may import (nothing: other functions localize through the plugins);
+# everything else is this package's own. tests/foundation/test_layout.py holds every package to it
+# (docs/architecture.md).
+PUBLIC_MODULES: tuple[str, ...] = ()

@@ -183,7 +183,7 @@ def lift_platform(sub: Sub, principal: PlatformModerator) -> None:
     summary="Comments held for review, oldest first (room's merchant or a moderator)",
 )
 def review_queue(room_id: RoomId, principal: Caller, limit: Limit = 50) -> list[HeldCommentOut]:
-    from functions.comments.models import Comment, room_status_key
+    from functions.comments.review import held_comments
 
     room = get_room(room_id)
     require_moderator(room, principal)
@@ -196,21 +196,21 @@ def review_queue(room_id: RoomId, principal: Caller, limit: Limit = 50) -> list[
             reasons=c.reasons,
             created_at=c.created_at,
         )
-        for c in Comment.by_room_status.query(room_status_key(room_id, "held"), limit=limit)
+        for c in held_comments(room_id, limit)
     ]
 
 
 def _review(room_id: str, comment_id: str, principal: Principal, decision: str, reason: str) -> ReviewOut:
-    from functions.comments import store
+    from functions.comments import review
 
     room = get_room(room_id)
     require_moderator(room, principal)
-    comment = store.get_comment(room_id, comment_id)
+    comment = review.get_comment(room_id, comment_id)
     if comment.status != "held":
         # a replayed or concurrent decision: the first one stands
         raise ApiError(409, "not-held", f"comment {comment_id!r} is {comment.status}, not held for review")
     status = "published" if decision == "approve" else "rejected"
-    updated = store.set_status(room_id, comment_id, status, principal.sub)
+    updated = review.set_status(room_id, comment_id, status, principal.sub)
     sanctions.audit(
         sanctions.room_scope(room_id),
         principal.sub,

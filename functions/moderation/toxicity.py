@@ -63,7 +63,7 @@ def screen(
     comments: Iterable[Published], *, threshold: float = THRESHOLD, plugins: CrossliveManager | None = None
 ) -> list[tuple[Published, ToxicityScore]]:
     """Score English comments and delete those at or above ``threshold``; returns the deleted ones."""
-    from functions.comments import store
+    from functions.comments import review
 
     plugins = plugins or get_plugins()
     english = [c for c in comments if c.language.split("-")[0].lower() == "en"]
@@ -79,7 +79,7 @@ def screen(
     for comment, score in zip(english, scores, strict=True):
         if score.toxicity < threshold:
             continue
-        store.set_status(comment.room_id, comment.comment_id, "deleted", ACTOR)
+        review.set_status(comment.room_id, comment.comment_id, "deleted", ACTOR)
         top = max(score.labels, key=score.labels.__getitem__, default="TOXICITY")
         sanctions.audit(
             sanctions.room_scope(comment.room_id),
