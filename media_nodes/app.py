@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,6 +21,8 @@ from fastapi import Path as PathParam
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import PlainTextResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from functions.rooms.access import ROOM_ID_PATTERN, get_room
 from functions.rooms.lifecycle import go_live_on_ingest
@@ -44,6 +46,31 @@ SDP_HEADERS = {"Accept-Post": "application/sdp"}
 EXPOSED = ["Location", "Link", "ETag", "Accept-Post", "Retry-After"]
 
 
+class AcceptPostOnOptions:
+    """``Accept-Post: application/sdp`` on every OPTIONS answer of a WHIP/WHEP endpoint.
+
+    RFC 9725 §4.2: the 200 to an OPTIONS request SHOULD carry it; a CORS preflight is answered by
+    the CORS middleware, which does not know the header, so it is added here on the way out.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or scope["method"] != "OPTIONS" or not path.startswith(("/whip/", "/whep/")):
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_header(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("Accept-Post", SDP_HEADERS["Accept-Post"])
+            await send(message)
+
+        await self.app(scope, receive, send_with_header)
+
+
 class CpuGauge:
     """This process's CPU use, as a percentage of one core, between successive reads."""
 
@@ -64,9 +91,28 @@ def create_node_app(settings: NodeSettings) -> FastAPI:
         aiortc_adapter.include_loopback_candidates()
     if settings.udp_ports:
         aiortc_adapter.restrict_udp_ports(*settings.udp_ports)
-    node = MediaNode(settings)
     buckets = TokenBuckets(settings.offer_rate, settings.offer_burst)
     cpu = CpuGauge()
+    record = MediaNodeRecord(
+        settings.node_id,
+        base_url=settings.public_url,
+        region_name=settings.region_name,
+        aws_region=settings.aws_region,
+        role=settings.role,
+        capacity=settings.max_viewers,
+    )
+
+    async def ingest_live(room_id: str) -> None:
+        """A publisher's media arrived: tell the registry now (one ingest per room), and take a
+        scheduled room live (``functions/rooms/lifecycle.py``, as Amazon IVS's stream start does)."""
+        if settings.heartbeat_seconds > 0:
+            await asyncio.to_thread(registry.write_heartbeat, record, load())
+        room = await asyncio.to_thread(get_room, room_id)
+        if room.status == "scheduled":
+            await asyncio.to_thread(go_live_on_ingest, room)
+
+    node = MediaNode(settings, on_ingest_live=ingest_live)
+    record.started_at = node.started_at
 
     def load() -> registry.NodeLoad:
         return registry.NodeLoad(
@@ -80,15 +126,6 @@ def create_node_app(settings: NodeSettings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         heartbeat: asyncio.Task[None] | None = None
         if settings.heartbeat_seconds > 0:
-            record = MediaNodeRecord(
-                settings.node_id,
-                base_url=settings.public_url,
-                region_name=settings.region_name,
-                aws_region=settings.aws_region,
-                role=settings.role,
-                capacity=settings.max_viewers,
-                started_at=node.started_at,
-            )
             heartbeat = asyncio.ensure_future(registry.heartbeat_loop(record, load, settings.heartbeat_seconds))
         try:
             yield
@@ -109,6 +146,7 @@ def create_node_app(settings: NodeSettings) -> FastAPI:
         expose_headers=EXPOSED,
         max_age=600,
     )
+    app.add_middleware(AcceptPostOnOptions)  # outside CORS: its preflight answer gets it too
     app.state.node = node
 
     async def guard_offer(request: Request) -> None:
@@ -149,8 +187,22 @@ def create_node_app(settings: NodeSettings) -> FastAPI:
 
     # -- WHIP --------------------------------------------------------------------------------
 
+    @contextlib.contextmanager
+    def counted_refusal() -> Iterator[None]:
+        """An offer refused with a problem counts in ``offers_rejected`` (rate limits have their own)."""
+        try:
+            yield
+        except ApiError as exc:
+            if exc.status not in (429, 503):
+                node.counters.offers_rejected += 1
+            raise
+
     @app.post("/whip/{room_id}", status_code=201, tags=["whip"], summary="Publish a room (SDP offer in, answer out)")
     async def whip(room_id: RoomId, request: Request) -> Response:
+        with counted_refusal():
+            return await publish(room_id, request)
+
+    async def publish(room_id: str, request: Request) -> Response:
         await guard_offer(request)
         principal = verify_token(bearer_token(request) or "")
         if not principal.has("merchant"):
@@ -166,12 +218,7 @@ def create_node_app(settings: NodeSettings) -> FastAPI:
             session, answer = await node.publish(room_id, offer, principal.sub)
         finally:
             node.pending_offers -= 1
-        if room.status == "scheduled":
-            try:  # publishing takes a scheduled room live (functions/rooms/lifecycle.py)
-                await asyncio.to_thread(go_live_on_ingest, room)
-            except Exception:  # the broadcast is up either way; the merchant can still go live by hand
-                logger.exception("could not set room %s live on ingest", room_id)
-        return created(session, "whip", answer)
+        return created(session, "whip", answer)  # the room goes live when media arrives (ingest_live)
 
     @app.delete("/whip/{room_id}/{session_id}", tags=["whip"], summary="Stop publishing")
     async def whip_delete(room_id: RoomId, session_id: SessionId, request: Request) -> Response:
@@ -198,6 +245,10 @@ def create_node_app(settings: NodeSettings) -> FastAPI:
 
     @app.post("/whep/{room_id}", status_code=201, tags=["whep"], summary="Watch a room (SDP offer in, answer out)")
     async def whep(room_id: RoomId, request: Request) -> Response:
+        with counted_refusal():
+            return await view(room_id, request)
+
+    async def view(room_id: str, request: Request) -> Response:
         await guard_offer(request)
         owner = await viewer_identity(request, room_id)
         offer = await read_offer(request)
@@ -230,7 +281,7 @@ def create_node_app(settings: NodeSettings) -> FastAPI:
     @app.options("/whip/{room_id}", include_in_schema=False)
     @app.options("/whep/{room_id}", include_in_schema=False)
     async def options(room_id: str) -> Response:
-        return Response(status_code=204, headers={**SDP_HEADERS, "Allow": "POST, OPTIONS"})
+        return Response(status_code=200, headers={**SDP_HEADERS, "Allow": "POST, OPTIONS"})
 
     # -- health and load ---------------------------------------------------------------------
 

@@ -99,6 +99,7 @@ class FrameRecorder:
     first_frame_at: float | None = None
     latencies_ms: list[int] = field(default_factory=list)
     frame_numbers: list[int] = field(default_factory=list)
+    decoded: int = 0  # pictures the decoder produced
     decode_errors: int = 0
     keyframe_requests: int = 0
     _decoder: Any = None
@@ -134,6 +135,7 @@ class FrameRecorder:
             self._decoder = av.CodecContext.create(name, "r")
         try:
             for picture in self._decoder.decode(av.Packet(frame.data)):
+                self.decoded += 1
                 stamp, number = read_stamp(picture)
                 self.latencies_ms.append(latency_ms(stamp))
                 self.frame_numbers.append(number)

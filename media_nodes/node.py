@@ -24,6 +24,7 @@ from aiortc import RTCPeerConnection
 from functions.shared.errors import ApiError
 from media_nodes import registry
 from media_nodes.config import NodeSettings
+from media_nodes.forwarding import aiortc_adapter
 from media_nodes.forwarding.hub import ForwardedTrack, RoomHub
 from media_nodes.node_tokens import issue_node_token
 from media_nodes.peers import (
@@ -34,7 +35,7 @@ from media_nodes.peers import (
     offer_pull,
     rtc_configuration,
 )
-from media_nodes.sdp_checks import Offer, check_publish, check_view
+from media_nodes.sdp_checks import Offer, check_publish, check_view, receiving_kinds
 
 logger = logging.getLogger("crosslive.media.node")
 CONNECT_TIMEOUT = 20.0  # a session whose ICE/DTLS has not connected by then is closed
@@ -54,6 +55,7 @@ class Session:
     created_at: float = field(default_factory=time.monotonic)
     upstream_url: str | None = None  # the remote resource of an upstream pull (for DELETE)
     closed: bool = False
+    live: bool = False  # a publisher whose media has arrived (its room is then this node's ingest)
 
 
 @dataclass
@@ -65,9 +67,16 @@ class Counters:
     upstream_drops: int = 0
 
 
+IngestListener = Callable[[str], Awaitable[None]]
+
+
 class MediaNode:
-    def __init__(self, settings: NodeSettings) -> None:
+    """``on_ingest_live(room_id)`` is awaited when a publisher's first frame arrives (not on the
+    WHIP answer: a POST whose ICE never connects must neither take the room live nor hold it)."""
+
+    def __init__(self, settings: NodeSettings, on_ingest_live: IngestListener | None = None) -> None:
         self.settings = settings
+        self.on_ingest_live = on_ingest_live
         self.hubs: dict[str, RoomHub] = {}
         self.sessions: dict[str, Session] = {}
         self.counters = Counters()
@@ -84,7 +93,8 @@ class MediaNode:
         return sum(1 for s in self.sessions.values() if s.kind == "viewer")
 
     def ingest_rooms(self) -> list[str]:
-        return sorted({s.room_id for s in self.sessions.values() if s.kind == "publisher"})
+        """Rooms whose publisher here sends media (what the registry advertises as ingest)."""
+        return sorted({s.room_id for s in self.sessions.values() if s.kind == "publisher" and s.live})
 
     def hub(self, room_id: str) -> RoomHub:
         hub = self.hubs.get(room_id)
@@ -105,23 +115,45 @@ class MediaNode:
 
     def _new_pc(self, session_id: str) -> RTCPeerConnection:
         pc = RTCPeerConnection(rtc_configuration(self.settings.ice_servers))
+        aiortc_adapter.accept_rsa_dtls_peers(pc)  # webrtcbin and other RSA-certificate peers
 
         @pc.on("connectionstatechange")
         async def on_state() -> None:
             if pc.connectionState in ("failed", "closed"):
                 session = self.sessions.get(session_id)
                 if session is not None:
+                    if pc.connectionState == "failed":
+                        logger.warning(
+                            "%s %s of room %s failed (ICE %s)",
+                            session.kind,
+                            session.id,
+                            session.room_id,
+                            pc.iceConnectionState,
+                        )
                     await self.close_session(session)
 
         return pc
 
     def _register(self, session: Session) -> None:
         self.sessions[session.id] = session
+        aiortc_adapter.on_dtls_failure(session.pc, lambda reason: self._dtls_failed(session, reason))
         self._later(CONNECT_TIMEOUT, self._close_if_unconnected, session)
+
+    def _dtls_failed(self, session: Session, reason: str) -> None:
+        if session.closed:  # we closed it ourselves mid-handshake (DELETE, timeout, shutdown)
+            return
+        logger.warning("%s %s of room %s: %s", session.kind, session.id, session.room_id, reason)
 
     async def _close_if_unconnected(self, session: Session) -> None:
         if not session.closed and session.pc.connectionState != "connected":
-            logger.info("closing %s %s: not connected after %ss", session.kind, session.id, CONNECT_TIMEOUT)
+            logger.warning(
+                "closing %s %s of room %s: not connected after %ss (ICE %s)",
+                session.kind,
+                session.id,
+                session.room_id,
+                CONNECT_TIMEOUT,
+                session.pc.iceConnectionState,
+            )
             await self.close_session(session)
 
     def _later(self, delay: float, func: Callable[..., Awaitable[None]], *args: Any) -> None:
@@ -129,16 +161,32 @@ class MediaNode:
             await asyncio.sleep(delay)
             await func(*args)
 
-        task = asyncio.ensure_future(run())
-        self._timers.add(task)
-        task.add_done_callback(self._timers.discard)
+        self._spawn(run())
 
     # -- publishing --------------------------------------------------------------------------
 
     async def publish(self, room_id: str, offer: Offer, owner: str) -> tuple[Session, str]:
+        """Answer a WHIP offer for ``room_id``: one ingest per room, platform-wide.
+
+        A publisher here that sends media holds the room (409); one that never connected (no
+        media yet) is replaced, so a failed attempt does not block the next. A live publisher on
+        another node (its heartbeat lists the room in ``ingest_rooms``) holds it too.
+        """
         codecs = check_publish(offer)
-        if self.publisher_of(room_id) is not None:
+        current = self.publisher_of(room_id)
+        if current is not None and current.live:
             raise ApiError(409, "room-already-live", f"room {room_id!r} already has a publisher on this node")
+        elsewhere = await self._ingest_elsewhere(room_id)
+        if elsewhere:
+            raise ApiError(
+                409,
+                "room-already-live",
+                f"room {room_id!r} is already being published to node {elsewhere}; "
+                "stop that publisher first (one ingest per room)",
+            )
+        if current is not None:
+            logger.info("replacing publisher %s of room %s: it never sent media", current.id, room_id)
+            await self.close_session(current)
         hub = self.hub(room_id)
         if hub.viewers and hub.codecs.get("video") not in (None, codecs["video"]):
             raise ApiError(
@@ -151,6 +199,7 @@ class MediaNode:
         pc = self._new_pc(session_id)
         source = RtpSource(hub)
         session = Session(session_id, "publisher", room_id, owner, pc, source=source)
+        source.on_first_frame = lambda: self._spawn(self._ingest_live(session))
         try:
             answer = await answer_publisher(pc, offer.sdp, codecs, source)
         except Exception as exc:
@@ -159,6 +208,33 @@ class MediaNode:
         self._register(session)
         self.counters.offers_accepted += 1
         return session, answer
+
+    async def _ingest_elsewhere(self, room_id: str) -> str | None:
+        """The id of another live node whose heartbeat lists ``room_id`` as its ingest, if any."""
+        if self.settings.heartbeat_seconds <= 0:
+            return None
+        try:
+            nodes = await asyncio.to_thread(registry.publisher_nodes, room_id, self.settings.node_id)
+        except Exception:  # the registry is down: do not refuse the merchant for it
+            logger.warning("registry lookup failed; accepting the publisher of %s", room_id, exc_info=True)
+            return None
+        return str(nodes[0].node_id) if nodes else None
+
+    async def _ingest_live(self, session: Session) -> None:
+        if session.closed:
+            return
+        session.live = True
+        logger.info("room %s is live on this node (publisher %s)", session.room_id, session.id)
+        if self.on_ingest_live is not None:
+            try:
+                await self.on_ingest_live(session.room_id)
+            except Exception:
+                logger.exception("ingest listener failed for room %s", session.room_id)
+
+    def _spawn(self, awaitable: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(awaitable)
+        self._timers.add(task)
+        task.add_done_callback(self._timers.discard)
 
     # -- viewing -----------------------------------------------------------------------------
 
@@ -170,6 +246,7 @@ class MediaNode:
                 "this node carries its maximum of viewers; ask routing for another",
                 headers={"Retry-After": "2"},
             )
+        receiving_kinds(offer)  # before any pull: a send-only offer is refused as it is
         hub = await self.ensure_source(room_id)
         kinds = check_view(offer, hub.codecs)
         session_id = secrets.token_urlsafe(16)

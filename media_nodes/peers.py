@@ -55,8 +55,10 @@ class FrameSink(Protocol):
 class RtpSource:
     """Feeds a hub from the receivers of one ingest peer connection."""
 
-    def __init__(self, hub: FrameSink) -> None:
+    def __init__(self, hub: FrameSink, on_first_frame: Callable[[], None] | None = None) -> None:
         self.hub = hub
+        self.on_first_frame = on_first_frame  # media arrived: called once, on the first whole frame
+        self.frames = 0
         self.codecs: dict[str, str] = {}
         self.assemblers: dict[str, FrameAssembler] = {}
         self._video_receiver: Any = None
@@ -86,6 +88,9 @@ class RtpSource:
                     self.request_keyframe()
             lost_before = assembler.lost
             for frame in assembler.add(packet.sequence_number, packet.timestamp, packet.marker, packet.data):
+                self.frames += 1
+                if self.frames == 1 and self.on_first_frame is not None:
+                    self.on_first_frame()
                 self.hub.on_frame(frame)
             if assembler.lost != lost_before:
                 self.hub.request_keyframe("ingest-loss")

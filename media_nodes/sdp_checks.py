@@ -4,12 +4,14 @@ A malformed, truncated or hostile offer gets a clear 4xx problem here and never 
 negotiation: ``400 malformed-sdp`` when it does not parse or lacks what WebRTC requires (ICE
 credentials, DTLS fingerprint, RTCP mux), ``422 no-common-codec`` when it parses but offers no
 codec the node forwards (video: VP8, or H.264 in packetization-mode 1 with a profile aiortc
-negotiates, i.e. (constrained) baseline as OBS, libdatachannel and browsers offer it; audio: Opus).
+negotiates, i.e. (constrained) baseline as OBS, libdatachannel and browsers offer it; audio: Opus),
+and ``422 wrong-direction`` when a WHIP offer sends nothing or a WHEP offer receives nothing
+(a ``sendonly`` offer to WHEP would otherwise get a 201 whose sections are all inactive).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -30,6 +32,7 @@ RECV_DIRECTIONS = {"recvonly", "sendrecv"}
 class Offer:
     sdp: str
     codecs: dict[str, tuple[str, ...]]  # kind -> codec names offered, in the offer's order
+    directions: dict[str, str] = field(default_factory=dict)  # kind -> the offerer's a=sendrecv etc.
 
 
 def _malformed(detail: str) -> ApiError:
@@ -93,6 +96,7 @@ def parse_offer(body: bytes, content_type: str | None) -> Offer:
     if len(description.media) > MAX_MEDIA_SECTIONS:
         raise _malformed(f"at most {MAX_MEDIA_SECTIONS} media sections are accepted")
     codecs: dict[str, tuple[str, ...]] = {}
+    directions: dict[str, str] = {}
     for m in media:
         if not m.ice.usernameFragment or not m.ice.password:
             raise _malformed(f"{m.kind} section has no ICE credentials (a=ice-ufrag / a=ice-pwd)")
@@ -103,21 +107,41 @@ def parse_offer(body: bytes, content_type: str | None) -> Offer:
         if m.kind in codecs:
             raise _malformed(f"more than one {m.kind} section")
         codecs[m.kind] = _codec_names(m)
-    return Offer(sdp=text, codecs=codecs)
+        directions[m.kind] = "inactive" if m.port == 0 else (m.direction or "sendrecv")
+    return Offer(sdp=text, codecs=codecs, directions=directions)
+
+
+def receiving_kinds(offer: Offer) -> dict[str, tuple[str, ...]]:
+    """The kinds a WHEP offer receives, with their codecs; 422 when it receives nothing."""
+    return _directed(offer, RECV_DIRECTIONS, "WHEP", "receive")
+
+
+def _directed(offer: Offer, wanted: set[str], endpoint: str, verb: str) -> dict[str, tuple[str, ...]]:
+    """The offer's kinds whose direction is in ``wanted``; 422 when there are none."""
+    kinds = {kind: names for kind, names in offer.codecs.items() if offer.directions.get(kind, "sendrecv") in wanted}
+    if not kinds:
+        raise ApiError(
+            422,
+            "wrong-direction",
+            f"a {endpoint} offer must {verb} media (a=sendonly or a=sendrecv for WHIP, a=recvonly or "
+            f"a=sendrecv for WHEP); this one is {sorted(set(offer.directions.values()))}",
+        )
+    return kinds
 
 
 def check_publish(offer: Offer) -> dict[str, str]:
     """Codec per kind the publisher will send (first of ours in its order), or 422."""
+    offered = _directed(offer, SEND_DIRECTIONS, "WHIP", "send")
     chosen: dict[str, str] = {}
     for kind, supported in (("video", VIDEO_CODECS), ("audio", AUDIO_CODECS)):
-        if kind not in offer.codecs:
+        if kind not in offered:
             continue
-        match = next((c for c in offer.codecs[kind] if c in supported), None)
+        match = next((c for c in offered[kind] if c in supported), None)
         if match is None:
             raise ApiError(
                 422,
                 "no-common-codec",
-                f"{kind}: offered {list(offer.codecs[kind])}, this node accepts {list(supported)}",
+                f"{kind}: offered {list(offered[kind])}, this node accepts {list(supported)}",
             )
         chosen[kind] = match
     if "video" not in chosen:
@@ -127,15 +151,16 @@ def check_publish(offer: Offer) -> dict[str, str]:
 
 def check_view(offer: Offer, room_codecs: dict[str, str]) -> tuple[str, ...]:
     """Kinds this viewer will receive (the room's codecs it accepts), or 422."""
+    offered = receiving_kinds(offer)
     kinds = []
     for kind, codec in room_codecs.items():
-        if kind not in offer.codecs:
+        if kind not in offered:
             continue
-        if codec not in offer.codecs[kind]:
+        if codec not in offered[kind]:
             raise ApiError(
                 422,
                 "no-common-codec",
-                f"the room sends {kind} as {codec}; the offer accepts {list(offer.codecs[kind])}",
+                f"the room sends {kind} as {codec}; the offer accepts {list(offered[kind])}",
             )
         kinds.append(kind)
     if not kinds:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install what the project needs on a fresh machine: the venv with every Python dependency,
-# the pinned CDK CLI from npm, and (with --browser) Debian's Chromium for the browser tests.
+# the pinned CDK CLI from npm, and (with --browser) Debian's Chromium for the browser tests and
+# GStreamer for the encoder interop test.
 # Idempotent and quick when everything is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,8 +33,16 @@ if [[ "$want_browser" == 1 ]]; then
   # Debian's default fonts (DejaVu, Liberation) have no Thai glyphs: without TLWG's fonts Chromium
   # draws the TH viewer page as boxes (tests/browser/test_watch_languages.py, watch-th.png).
   fc-list :lang=th 2>/dev/null | grep -q . || packages+=(fonts-thai-tlwg)
+  # GStreamer 1.22's webrtcbin, driven from the system python3 through PyGObject, publishes over
+  # WHIP as a merchant's own encoder would (tests/media/test_gstreamer_whip.py).
+  gst_packages=(gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
+    gstreamer1.0-plugins-ugly gstreamer1.0-nice gstreamer1.0-libav python3-gi gir1.2-gst-plugins-bad-1.0
+    gir1.2-gstreamer-1.0)
+  for package in "${gst_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || packages+=("$package")
+  done
   if (( ${#packages[@]} )); then
-    step "installing Debian's ${packages[*]} for the browser tests"
+    step "installing Debian's ${packages[*]} for the browser and encoder tests"
     SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${packages[@]}" >/dev/null

@@ -76,6 +76,10 @@ async def test_bad_offers_tokens_and_floods_leave_the_node_and_its_viewers_alone
                 422,
                 "no-common-codec",
             ),
+            # a send-only offer to WHEP (it would get a 201 whose sections are all inactive), and a
+            # receive-only one to WHIP
+            (whep, (await real_offer("sendonly")).encode(), {**SDP, **bearer(viewer_token)}, 422, "wrong-direction"),
+            (whip, offer.encode(), {**SDP, **bearer(merchant)}, 422, "wrong-direction"),
             (whep, offer.encode(), SDP, 401, "unauthorized"),
             (whep, offer.encode(), {**SDP, **bearer("not.a.jwt")}, 401, "unauthorized"),
             (
@@ -128,6 +132,9 @@ async def test_bad_offers_tokens_and_floods_leave_the_node_and_its_viewers_alone
                 response = await http.post(url, content=body, headers=headers)
                 assert (response.status_code, response.json()["code"]) == (status, code), (url, body[:40])
                 assert response.headers["content-type"].startswith("application/problem+json")
+            # every refusal the node itself made is counted (413 is refused earlier, by the body limit)
+            counters = (await http.get(f"{node.url}/metrics")).json()["counters"]
+            assert counters["offers_rejected"] == sum(1 for case in cases if case[3] != 413)
             # PATCH (trickle) is not supported; unknown and foreign sessions cannot be deleted
             patch = await http.patch(f"{whep}/abcdefgh12", content=b"a=candidate", headers=bearer(viewer_token))
             assert patch.status_code == 405

@@ -1,5 +1,6 @@
-"""The first WHIP publish takes a scheduled room live (as Amazon IVS's stream start does), and the
-room's viewers hear of it at once by push (the ``room`` live signal)."""
+"""The first WHIP publish takes a scheduled room live (as Amazon IVS's stream start does) when its
+media arrives, not on the 201 (a POST whose ICE never connects neither takes the room live nor
+blocks the next publish), and the room's viewers hear of it at once by push (the ``room`` signal)."""
 
 from __future__ import annotations
 
@@ -13,14 +14,17 @@ import pytest
 from websockets.asyncio.client import connect
 
 from functions.fanout.delivery import ENV_PUSH_NODES
+from media_nodes.client import WhipPublisher
+from media_nodes.testpattern import TestPatternTrack
 
+from .media_helpers import wait_until
 from .test_h264_obs import OBS_30_WHIP_OFFER, SDP
 
 pytestmark = pytest.mark.slow
 
 
 async def test_publishing_a_scheduled_room_takes_it_live_and_ended_rooms_stay_ended(
-    start_node: Any, room: dict[str, Any], client: Any, auth: Any
+    start_node: Any, room: dict[str, Any], client: Any, auth: Any, token: Any
 ) -> None:
     node = await start_node(origin_url=None)
     room_id = room["room_id"]
@@ -30,15 +34,26 @@ async def test_publishing_a_scheduled_room_takes_it_live_and_ended_rooms_stay_en
 
     version = Room.get(room_id).version
     async with httpx.AsyncClient(timeout=15) as http:
-        # WHEN the merchant publishes from OBS without touching the console
+        # WHEN a publish is answered but its ICE never connects (the OBS offer's candidates lead nowhere)
         response = await http.post(
             f"{node.url}/whip/{room_id}", content=OBS_30_WHIP_OFFER.encode(), headers={**SDP, **bearer_headers}
         )
         assert response.status_code == 201, response.text
-        # THEN the room is live for everyone who reads it
-        live = client.get(f"/v1/rooms/{room_id}").json()
-        assert live["status"] == "live"
-        assert Room.get(room_id).version == version + 1  # a versioned change, like the merchant's own edits
+        # THEN the room is not live: no media has arrived
+        await asyncio.sleep(0.5)
+        assert client.get(f"/v1/rooms/{room_id}").json()["status"] == "scheduled"
+        assert node.node.ingest_rooms() == []
+        # WHEN the merchant publishes again at once, from an encoder whose media does arrive
+        publisher = await WhipPublisher.start(
+            f"{node.url}/whip/{room_id}", token("merchant", sub="merchant-1"), [TestPatternTrack(160, 120, 15)]
+        )
+        try:
+            # THEN the dead attempt did not block it, and the room is live for everyone who reads it
+            assert await wait_until(lambda: client.get(f"/v1/rooms/{room_id}").json()["status"] == "live", 10)
+            assert Room.get(room_id).version == version + 1  # a versioned change, like the merchant's own edits
+            assert node.node.ingest_rooms() == [room_id]
+        finally:
+            await publisher.stop()
         # AND once the merchant ends the show, publishing again neither revives it nor is accepted
         ended = client.patch(f"/v1/rooms/{room_id}", json={"status": "ended"}, headers=merchant)
         assert ended.status_code == 200, ended.text
@@ -72,25 +87,25 @@ async def test_a_viewer_socket_hears_that_the_publish_took_the_room_live(
     monkeypatch.setenv(ENV_PUSH_NODES, node.url)  # the local fan-out posts to this node
     room_id = room["room_id"]
     ws_url = node.url.replace("http://", "ws://") + f"/v1/push/rooms/{room_id}"
-    async with connect(ws_url, open_timeout=5) as ws, httpx.AsyncClient(timeout=15) as http:
+    async with connect(ws_url, open_timeout=5) as ws:
         await ws.send(json.dumps({"type": "auth", "token": token("viewer", sub="ingest-watcher", market="ID")}))
         assert json.loads(await asyncio.wait_for(ws.recv(), 5))["type"] == "ready"
-        # WHEN the merchant publishes from OBS without touching the console
-        response = await http.post(
-            f"{node.url}/whip/{room_id}",
-            content=OBS_30_WHIP_OFFER.encode(),
-            headers={**SDP, **auth("merchant", sub="merchant-1")},
+        # WHEN the merchant publishes without touching the console
+        publisher = await WhipPublisher.start(
+            f"{node.url}/whip/{room_id}", token("merchant", sub="merchant-1"), [TestPatternTrack(160, 120, 15)]
         )
-        assert response.status_code == 201, response.text
-        # THEN the viewer's socket carries the room's new status and version
+        # THEN once its media arrives the viewer's socket carries the room's new status and version
         from functions.rooms.models import Room
 
-        version = int(Room.get(room_id).version)
         seen: list[dict[str, Any]] = []
-        deadline = time.monotonic() + 5
-        while not any(e["type"] == "room" for e in seen) and time.monotonic() < deadline:
-            frame = json.loads(await asyncio.wait_for(ws.recv(), max(0.01, deadline - time.monotonic())))
-            seen.extend(frame.get("events", []))
+        deadline = time.monotonic() + 10
+        try:
+            while not any(e["type"] == "room" for e in seen) and time.monotonic() < deadline:
+                frame = json.loads(await asyncio.wait_for(ws.recv(), max(0.01, deadline - time.monotonic())))
+                seen.extend(frame.get("events", []))
+        finally:
+            await publisher.stop()
+        version = int(Room.get(room_id).version)
         assert [e for e in seen if e["type"] == "room"] == [
             {
                 "type": "room",

@@ -1,0 +1,99 @@
+"""What a publisher meets besides media: one ingest per room platform-wide, a failed DTLS handshake
+logged with its reason, and OPTIONS answered as RFC 9725 §4.2 asks."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import httpx
+import pytest
+from aiortc import RTCPeerConnection, RTCSessionDescription
+
+from media_nodes.client import WhipPublisher
+from media_nodes.peers import codec_capabilities
+from media_nodes.testpattern import TestPatternTrack
+
+from .media_helpers import wait_until
+from .test_h264_obs import OBS_30_WHIP_OFFER, SDP
+
+pytestmark = pytest.mark.slow
+
+
+async def test_a_failed_dtls_handshake_is_logged_with_its_reason(
+    start_node: Any, room: dict[str, Any], token: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    # GIVEN a publisher whose offer names a certificate fingerprint that is not its certificate's
+    node = await start_node(origin_url=None)
+    room_id = room["room_id"]
+    pc = RTCPeerConnection()
+    pc.addTransceiver(TestPatternTrack(160, 120, 15), direction="sendonly").setCodecPreferences(
+        codec_capabilities("video", "VP8")
+    )
+    await pc.setLocalDescription(await pc.createOffer())
+    forged = re.sub(r"(a=fingerprint:sha-256 )\S+", r"\g<1>" + ":".join(["AB"] * 32), pc.localDescription.sdp)
+    caplog.set_level(logging.WARNING)  # the level a node logs at by default
+    try:
+        async with httpx.AsyncClient(timeout=10) as http:
+            response = await http.post(
+                f"{node.url}/whip/{room_id}",
+                content=forged.encode(),
+                headers={**SDP, "Authorization": f"Bearer {token('merchant', sub='merchant-1')}"},
+            )
+        assert response.status_code == 201, response.text
+        await pc.setRemoteDescription(RTCSessionDescription(sdp=response.text, type="answer"))
+        # WHEN ICE connects and the node's DTLS handshake checks the peer's certificate
+        # THEN the failure is logged at WARNING with its reason and the session is gone
+        assert await wait_until(lambda: "fingerprint mismatch" in caplog.text, 15), caplog.text
+        failure = next(r for r in caplog.records if "fingerprint mismatch" in r.getMessage())
+        assert failure.levelno == logging.WARNING and room_id in failure.getMessage()
+        assert "DTLS handshake failed" in failure.getMessage()
+        assert await wait_until(lambda: node.node.sessions == {}, 5)
+        assert node.node.ingest_rooms() == []
+    finally:
+        await pc.close()
+
+
+async def test_a_room_has_one_ingest_across_nodes(start_node: Any, room: dict[str, Any], token: Any) -> None:
+    # GIVEN two origin nodes sharing the registry, and the room published to the first
+    first = await start_node(role="origin", node_id="ingest-one", origin_url=None)
+    second = await start_node(role="origin", node_id="ingest-two", origin_url=None)
+    room_id = room["room_id"]
+    merchant = token("merchant", sub="merchant-1")
+    publisher = await WhipPublisher.start(f"{first.url}/whip/{room_id}", merchant, [TestPatternTrack(160, 120, 15)])
+    try:
+        assert await wait_until(lambda: first.node.ingest_rooms() == [room_id], 10)
+        # WHEN a second encoder publishes the same room to the other node
+        async with httpx.AsyncClient(timeout=10) as http:
+            response = await http.post(
+                f"{second.url}/whip/{room_id}",
+                content=OBS_30_WHIP_OFFER.encode(),
+                headers={**SDP, "Authorization": f"Bearer {merchant}"},
+            )
+            # THEN it is refused, naming where the room is published, and nothing is created there
+            assert response.status_code == 409, response.text
+            problem = response.json()
+            assert problem["code"] == "room-already-live" and "ingest-one" in problem["detail"]
+            assert second.node.sessions == {}
+            assert (await http.get(f"{second.url}/metrics")).json()["counters"]["offers_rejected"] == 1
+    finally:
+        await publisher.stop()
+
+
+async def test_options_answers_200_with_accept_post_plain_and_as_a_preflight(start_node: Any) -> None:
+    node = await start_node(origin_url=None)
+    async with httpx.AsyncClient(timeout=10) as http:
+        for path in ("/whip/some-room", "/whep/some-room"):
+            plain = await http.options(f"{node.url}{path}")
+            assert plain.status_code == 200 and plain.headers["accept-post"] == "application/sdp"
+            preflight = await http.options(
+                f"{node.url}{path}",
+                headers={
+                    "Origin": "https://shop.example",
+                    "Access-Control-Request-Method": "POST",
+                    "Access-Control-Request-Headers": "authorization,content-type",
+                },
+            )
+            assert preflight.status_code == 200 and preflight.headers["accept-post"] == "application/sdp"
+            assert "POST" in preflight.headers["access-control-allow-methods"]
