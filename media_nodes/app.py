@@ -87,6 +87,7 @@ class CpuGauge:
 def create_node_app(settings: NodeSettings) -> FastAPI:
     """The ASGI app of one media node process."""
     aiortc_adapter.check_compatible()
+    aiortc_adapter.accept_checks_without_priority()  # FFmpeg's WHIP muxer
     if settings.ice_loopback:
         aiortc_adapter.include_loopback_candidates()
     if settings.udp_ports:

@@ -109,6 +109,9 @@ def check_compatible() -> None:
     gather_src = inspect.getsource(aioice.ice.Connection.get_component_candidates)
     if "loop = asyncio.get_running_loop()" not in gather_src or "local_addr=(address, 0)" not in gather_src:
         problems.append("aioice no longer binds host candidates via asyncio.get_running_loop() on port 0")
+    incoming_src = inspect.getsource(aioice.ice.Connection.check_incoming)
+    if 'priority=message.attributes["PRIORITY"]' not in incoming_src or not hasattr(aioice.ice, "candidate_priority"):
+        problems.append("aioice.Connection.check_incoming no longer reads PRIORITY for a peer-reflexive candidate")
     problems += _sender_tap_problems()
     problems += _dtls_problems()
     if problems:
@@ -354,6 +357,31 @@ def on_dtls_failure(pc: Any, callback: Callable[[str], None]) -> None:
                 callback(msg[len("x ") :] % args)
 
         transport._RTCDtlsTransport__log_debug = log_debug
+
+
+def accept_checks_without_priority() -> None:
+    """Accept ICE checks that carry no PRIORITY attribute, as FFmpeg's WHIP muxer sends them.
+
+    FFmpeg (``libavformat/whip.c``) offers no candidates and checks the answer's first host
+    candidate with USERNAME, USE-CANDIDATE and integrity only. aioice then learns FFmpeg's address as
+    a peer-reflexive candidate and reads its priority from the request: a KeyError, the check is
+    dropped and ICE never connects. A missing PRIORITY is taken as the peer-reflexive priority
+    RFC 8445 §5.1.2 gives such a candidate (what a compliant peer would have sent).
+    """
+    import aioice.ice
+
+    original = aioice.ice.Connection.check_incoming
+    if getattr(original, "_crosslive_priority", False):
+        return
+
+    def check_incoming(self: Any, message: Any, addr: Any, protocol: Any) -> None:
+        if "PRIORITY" not in message.attributes:
+            component = protocol.local_candidate.component
+            message.attributes["PRIORITY"] = aioice.ice.candidate_priority(component, "prflx")
+        original(self, message, addr, protocol)
+
+    check_incoming._crosslive_priority = True  # type: ignore[attr-defined]
+    aioice.ice.Connection.check_incoming = check_incoming  # type: ignore[method-assign]
 
 
 def include_loopback_candidates() -> None:
