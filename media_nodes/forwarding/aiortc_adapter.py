@@ -109,7 +109,8 @@ def check_compatible() -> None:
     gather_src = inspect.getsource(aioice.ice.Connection.get_component_candidates)
     if "loop = asyncio.get_running_loop()" not in gather_src or "local_addr=(address, 0)" not in gather_src:
         problems.append("aioice no longer binds host candidates via asyncio.get_running_loop() on port 0")
-    incoming_src = inspect.getsource(aioice.ice.Connection.check_incoming)
+    check_incoming = aioice.ice.Connection.check_incoming
+    incoming_src = inspect.getsource(getattr(check_incoming, "_crosslive_original", check_incoming))
     if 'priority=message.attributes["PRIORITY"]' not in incoming_src or not hasattr(aioice.ice, "candidate_priority"):
         problems.append("aioice.Connection.check_incoming no longer reads PRIORITY for a peer-reflexive candidate")
     problems += _sender_tap_problems()
@@ -381,6 +382,7 @@ def accept_checks_without_priority() -> None:
         original(self, message, addr, protocol)
 
     check_incoming._crosslive_priority = True  # type: ignore[attr-defined]
+    check_incoming._crosslive_original = original  # type: ignore[attr-defined]
     aioice.ice.Connection.check_incoming = check_incoming  # type: ignore[method-assign]
 
 
