@@ -103,11 +103,16 @@ def create_node_app(settings: NodeSettings) -> FastAPI:
         capacity=settings.max_viewers,
     )
 
+    registry_writes = asyncio.Lock()  # an ingest's own heartbeat never lands after the shutdown's deregister
+    stopping = False
+
     async def ingest_live(room_id: str) -> None:
         """A publisher's media arrived: tell the registry now (one ingest per room), and take a
         scheduled room live (``functions/rooms/lifecycle.py``, as Amazon IVS's stream start does)."""
         if settings.heartbeat_seconds > 0:
-            await asyncio.to_thread(registry.write_heartbeat, record, load())
+            async with registry_writes:
+                if not stopping:
+                    await asyncio.to_thread(registry.write_heartbeat, record, load())
         room = await asyncio.to_thread(get_room, room_id)
         if room.status == "scheduled":
             await asyncio.to_thread(go_live_on_ingest, room)
@@ -125,6 +130,7 @@ def create_node_app(settings: NodeSettings) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        nonlocal stopping
         heartbeat: asyncio.Task[None] | None = None
         if settings.heartbeat_seconds > 0:
             heartbeat = asyncio.ensure_future(registry.heartbeat_loop(record, load, settings.heartbeat_seconds))
@@ -134,7 +140,9 @@ def create_node_app(settings: NodeSettings) -> FastAPI:
             if heartbeat is not None:
                 heartbeat.cancel()
                 await asyncio.gather(heartbeat, return_exceptions=True)
-                await asyncio.to_thread(registry.deregister, settings.node_id)
+                async with registry_writes:
+                    stopping = True
+                    await asyncio.to_thread(registry.deregister, settings.node_id)
             await node.shutdown()
 
     app = create_app("media", "Media node: WHIP ingest, WHEP egress, forwarding without re-encoding")
