@@ -7,6 +7,6 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 CDK_DISABLE_CLI_TELEMETR
 printf '\033[1m==> ruff\033[0m\n'
 .venv/bin/ruff check .
 printf '\033[1m==> mypy\033[0m\n'
-.venv/bin/mypy crosslive functions plugins infra media_nodes bench
+.venv/bin/mypy crosslive functions plugins infra media_nodes bench tools
 printf '\033[1m==> pytest\033[0m\n'
 exec .venv/bin/pytest "$@"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from functions.moderation.curation import SHOP_WORDS, load_innocent, platform_phrases
+from tools.lexicon.build import SHOP_WORDS, load_innocent, platform_phrases
 from functions.moderation.lexicon import Matcher
 from functions.moderation.normalize import is_continuous, stream, term_keys
 from functions.moderation.safewords import all_safe_words

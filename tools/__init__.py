@@ -1,0 +1,1 @@
+"""Offline tooling run from a checkout (never bundled into a Lambda function)."""

@@ -1,0 +1,334 @@
+"""Build the market lexicons (``plugins/markets/<code>/lexicon.csv``) from reviewed sources.
+
+Run ``python -m tools.lexicon [LDNOOBW_DIR]`` to regenerate (a curation-time tool: it and its sources,
+``tools/lexicon/sources.py``, never ship in a Lambda bundle; its output, the CSV files, is what the market
+plugins ship). Sources:
+
+* LDNOOBW V2 (CC0-1.0): broad, unreviewed lists of 75 languages. Curated here: entries with glob
+  or markup characters, entries of fewer than 3 letters (2 in space-less scripts) and every entry
+  that is an ordinary word in a shop (``SHOP_WORDS``) or that hits a comment of the innocent
+  commerce corpus (``bench/data/innocent_comments.tsv``) are dropped; each remaining entry gets a
+  category and a severity from keyword seeds.
+* crosslive's own curation (Apache-2.0, ``OWN_ENTRIES``): Chinese insults and slurs with their
+  pinyin, scam, gambling and spam phrases of the Southeast Asian markets that the broad lists lack.
+
+A market carries the full list of each of its languages, except English in markets where English
+is not the first language: there only the entries of severity 2 and 3 plus the most common
+profanity ship, to keep each market's file (and cold start) small.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+import tomllib
+from collections import defaultdict
+from pathlib import Path
+
+import pykakasi
+from pypinyin import lazy_pinyin
+
+from functions.moderation.lexicon import spellings
+from functions.moderation.normalize import stream, term_keys, term_stream
+from functions.moderation.safewords import all_safe_words
+from plugins.types import LexiconEntry
+from tools.lexicon.sources import ATTESTED_SINGLE_WORDS, COMMON_EN, KEEP_DICTIONARY_WORDS, OWN_ENTRIES, SHOP_WORDS
+
+ROOT = Path(__file__).resolve().parents[2]
+MARKETS_DIR = ROOT / "plugins" / "markets"
+INNOCENT = ROOT / "bench" / "data" / "innocent_comments.tsv"
+DEFAULT_SOURCE_DIR = ROOT.parent / "shared" / "data" / "lexicons" / "ldnoobw-v2"
+LDNOOBW_SOURCE = "LDNOOBW-V2@e2f7430 (curated by crosslive)"
+LDNOOBW_LICENSE = "CC0-1.0"
+OWN_SOURCE = "crosslive curation"
+OWN_LICENSE = "Apache-2.0"
+DICTIONARY = Path("/usr/share/dict/american-english")
+# market language tag -> LDNOOBW file
+LANGUAGE_FILES = {
+    "en": "en",
+    "zh-Hans": "zh",
+    "th": "th",
+    "fr": "fr",
+    "ar": "ar",
+    "de": "de",
+    "id": "id",
+    "ja": "ja",
+    "vi": "vi",
+    "ms": "ms",
+    "fil": "fil",
+    "es": "es",
+}
+
+
+_HATE = re.compile(
+    r"nigg|fag|chink|kike|spic\b|wetback|tranny|gook|\bcoon|dyke|paki\b|raghead|towelhead|beaner|"
+    r"gypsy|jigaboo|porch monkey|sand nigger|zipperhead|white power|heil hitler|untermensch"
+)
+_SEXUAL = re.compile(
+    r"porn|sex|cum|cock|dick|pussy|cunt|tit|boob|anal|orgasm|blowjob|nude|naked|xxx|penis|vagin|"
+    r"clit|dildo|masturb|horny|slut|whore|milf|hentai|erotic|fetish|bdsm|incest|jizz|handjob|"
+    r"rimjob|gangbang|bukkake|deepthroat|threesome|hooker|escort|camgirl|fellat|cunnil|semen|sperm"
+)
+_VIOLENCE = re.compile(
+    r"\bkill|murder|\brape|rapist|suicide|shoot you|behead|lynch|bomb threat|terroris|massacre|"
+    r"die in|go die|slit your|hang yourself"
+)
+_DRUGS = re.compile(
+    r"cocaine|heroin|\bmeth|marijuana|ganja|\blsd\b|ecstasy|crack rock|opium|fentanyl|ketamine|"
+    r"amphetamine|narkoba|sabu"
+)
+
+
+def categorize(term: str) -> tuple[str, int]:
+    """(category, severity) of an English-list entry from keyword seeds."""
+    if _HATE.search(term):
+        return "hate", 3
+    if _VIOLENCE.search(term):
+        return "violence", 2
+    if _DRUGS.search(term):
+        return "drugs", 2
+    if _SEXUAL.search(term):
+        return "sexual", 1
+    return "profanity", 1
+
+
+
+
+def pinyin_variants(term: str) -> list[str]:
+    """Toneless pinyin of a Chinese term, joined and spaced (``shabi``, ``sha bi``); long ones only."""
+    if not re.fullmatch(r"[\u4e00-\u9fff]{2,}", term):
+        return []
+    syllables = lazy_pinyin(term)
+    joined = "".join(syllables)
+    if len(joined) < 5:
+        return []
+    return [joined, " ".join(syllables)]
+
+
+def load_innocent() -> list[tuple[str, str]]:
+    """The innocent corpus plus every phrase the platform itself says (phrasebooks, FAQ answers).
+
+    A lexicon term that would mask the platform's own "Terima kasih!" or a market's FAQ answer is
+    wrong by construction, so those texts take part in curation like the written corpus.
+    """
+    rows = []
+    for line in INNOCENT.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            market, _, text = line.partition("\t")
+            rows.append((market, text))
+    return rows + platform_phrases()
+
+
+def platform_phrases() -> list[tuple[str, str]]:
+    """(market or "*", text) for every phrasebook phrase and FAQ pattern/answer shipped here."""
+    phrases: list[tuple[str, str]] = []
+    books = [*MARKETS_DIR.glob("*/phrasebook.toml"), ROOT / "plugins" / "builtin" / "data" / "host_phrasebook.toml"]
+    for path in books:
+        if path.is_file():
+            with path.open("rb") as fh:
+                for concept in tomllib.load(fh).values():
+                    if isinstance(concept, dict):
+                        phrases.extend(("*", str(text)) for text in concept.values())
+    for path in MARKETS_DIR.glob("*/faq.toml"):
+        with path.open("rb") as fh:
+            for entry in tomllib.load(fh).get("faq", []):
+                market = path.parent.name.upper()
+                phrases.append((market, str(entry.get("answer", ""))))
+                phrases.extend((market, str(p)) for p in entry.get("patterns", []))
+    return phrases
+
+
+def _usable(term: str) -> bool:
+    if not term or re.search(r"[*#<>{}\[\]\\/=]", term):
+        return False
+    keys = term_keys(term)
+    if not keys:
+        return False
+    bare = keys[0].strip()
+    if bare.replace(" ", "").isdigit():
+        return False
+    if keys[0].startswith(" "):  # space-delimited
+        return len(bare.replace(" ", "")) >= 3
+    if re.search(r"[\u0e00-\u0e7f]", bare):  # Thai: 3+ letters, combining vowels and tones not counted
+        return len(re.sub(r"[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]", "", bare)) >= 3
+    return len(bare) >= 2
+
+
+def dictionary_words() -> set[str]:
+    if not DICTIONARY.is_file():
+        raise SystemExit(f"{DICTIONARY} is missing: apt-get install wamerican (curation only, not at run time)")
+    return {w.strip().lower() for w in DICTIONARY.read_text(encoding="utf-8").splitlines()} - KEEP_DICTIONARY_WORDS
+
+
+ARABIC_ARTICLE = "ال"
+THAI_PREFIXES = ("ไอ้", "ไอ", "อี", "อิ")  # the insult prefixes "you ..." (male, female)
+
+
+def derived_forms(term: str, language: str) -> list[str]:
+    """Forms of a broad-list entry that the list spells only one way.
+
+    Arabic: the bare word of an entry written with the article ("الساقط" -> "ساقط"), since an
+    insult is usually hurled without it. Thai: the same insult with the other prefix ("อีสัตว์" ->
+    "ไอ้สัตว์"); the bare stem is not derived (สัตว์ is "animal", อาหารสัตว์ "animal feed").
+    """
+    if language == "ar" and " " not in term and term.startswith(ARABIC_ARTICLE) and len(term) >= 5:
+        return [term[len(ARABIC_ARTICLE) :]]
+    if language == "th":
+        for prefix in THAI_PREFIXES:
+            if term.startswith(prefix) and len(term) > len(prefix) + 1:
+                stem = term[len(prefix) :]
+                return [p + stem for p in ("ไอ้", "อี") if p != prefix]
+    return []
+
+
+def feminine(term: str) -> list[str]:
+    """The feminine of a one-word Arabic insult ("غبي" -> "غبية"), which the folding spells with ه."""
+    if " " in term or term.endswith(("ة", "ه", "ا")):
+        return []
+    return [term + "ة"]
+
+
+def reading(term: str, language: str) -> str:
+    """``reading`` column: toneless pinyin per character of a short all-Han Chinese term; the
+    hiragana reading of a Japanese term written with kanji (both used offline, here only)."""
+    if language == "zh-Hans" and re.fullmatch(r"[\u4e00-\u9fff]{2,4}", term):
+        return " ".join(lazy_pinyin(term))
+    if language.startswith("ja") and re.search(r"[\u4e00-\u9fff]", term):
+        kana = "".join(part["hira"] for part in _kakasi().convert(term))
+        return kana if len(kana) >= 2 and kana != term else ""
+    return ""
+
+
+@functools.cache
+def _kakasi() -> pykakasi.kakasi:
+    return pykakasi.kakasi()
+
+
+def without_safe_words(normalized: str) -> str:
+    """An innocent comment's stream with its safe words blanked: a term inside one is no hit at run
+    time (``Matcher.scan``), so it must not disqualify the term here either."""
+    for word in all_safe_words():
+        for key in term_keys(word):
+            normalized = normalized.replace(key, " \x03 " if key.startswith(" ") else "\x03")
+    return normalized
+
+
+def _hits_innocent(term: str, innocent_streams: list[str]) -> bool:
+    keys = term_keys(term)
+    return not keys or any(key in s for key in keys for s in innocent_streams)
+
+
+def curate_language(language: str, source_dir: Path, innocent_streams: list[str]) -> list[dict[str, str]]:
+    """Curated rows of one language (LDNOOBW plus own entries)."""
+    rows: dict[str, dict[str, str]] = {}
+    ordinary = dictionary_words() if language == "en" else set()
+    stop = {term_stream(w).strip() for w in SHOP_WORDS.get(language, set())}
+    path = source_dir / "data" / f"{LANGUAGE_FILES[language]}.txt"
+    raw = [line.strip().lower() for line in path.read_text(encoding="utf-8").splitlines()] if path.is_file() else []
+    candidates = [*raw, *(form for term in raw for form in derived_forms(term, language))]
+    for term in candidates:
+        if not _usable(term) or term_stream(term).strip() in stop or term in ordinary:
+            continue
+        keys = term_keys(term)
+        if _hits_innocent(term, innocent_streams):
+            continue
+        category, severity = categorize(f"{term} {term_stream(term).strip()}") if language == "en" else ("profanity", 1)
+        row = _row(term, language, category, severity, "", LDNOOBW_SOURCE, LDNOOBW_LICENSE)
+        old = rows.get(keys[0])
+        if old is None:
+            rows[keys[0]] = row
+        else:  # spellings of one key (nigger, n1gger): keep the strongest rating, the plainest spelling
+            if int(row["severity"]) > int(old["severity"]):
+                old.update(category=row["category"], severity=row["severity"])
+            if term.replace(" ", "").isalpha() and not old["term"].replace(" ", "").isalpha():
+                old["term"] = term
+    own = [(t, c, sev, a, OWN_SOURCE) for t, lang, c, sev, a in OWN_ENTRIES if lang == language]
+    for lang, category, source, terms in ATTESTED_SINGLE_WORDS:
+        if lang == language:
+            forms = [f for t in terms for f in (t, *(feminine(t) if lang == "ar" else derived_forms(t, lang)))]
+            own += [(t, category, 1, "mask", f"{OWN_SOURCE}, attested in {source}") for t in forms]
+    for term, category, severity, action, source in own:
+        variants = [term, *pinyin_variants(term)] if severity >= 2 or language == "zh-Hans" else [term]
+        for variant in variants:
+            if _hits_innocent(variant, innocent_streams) or term_stream(variant).strip() in stop:
+                continue
+            rows[term_keys(variant)[0]] = _row(variant, language, category, severity, action, source, OWN_LICENSE)
+    if language == "zh-Hans":  # mixed Han/Latin spellings only for the reviewed entries
+        readable = {r["term"] for r in rows.values() if r["source"] == OWN_SOURCE}
+    else:
+        readable = {r["term"] for r in rows.values()}
+    for row in rows.values():
+        if row["term"] in readable:
+            row["reading"] = _safe_reading(row["term"], language, innocent_streams)
+    return sorted(rows.values(), key=lambda r: (r["category"], r["term"]))
+
+
+def _safe_reading(term: str, language: str, innocent_streams: list[str]) -> str:
+    """The term's reading, unless one of its spellings hits an innocent comment."""
+    found = reading(term, language)
+    if not found:
+        return ""
+    entry = LexiconEntry(
+        term=term, language=language, category="other", severity=1, source="-", license="-", reading=found
+    )
+    if any(_hits_innocent(spelling, innocent_streams) for spelling in spellings(entry)[1:]):
+        return ""
+    return found
+
+
+def _row(term: str, language: str, category: str, severity: int, action: str, source: str, licence: str) -> dict[str, str]:
+    return {
+        "term": term,
+        "language": language,
+        "category": category,
+        "severity": str(severity),
+        "action": action,
+        "source": source,
+        "license": licence,
+        "reading": "",
+    }
+
+
+def build(source_dir: Path = DEFAULT_SOURCE_DIR) -> dict[str, int]:
+    """Write every market's lexicon.csv; returns rows per market."""
+    innocent_streams = [without_safe_words(stream(text)) for _m, text in load_innocent()]
+    by_language: dict[str, list[dict[str, str]]] = {}
+    written: dict[str, int] = defaultdict(int)
+    for market_dir in sorted(p for p in MARKETS_DIR.iterdir() if (p / "market.toml").is_file()):
+        with (market_dir / "market.toml").open("rb") as fh:
+            profile = tomllib.load(fh)["profile"]
+        languages = list(profile["languages"])
+        rows: list[dict[str, str]] = []
+        for position, language in enumerate(languages):
+            if language not in LANGUAGE_FILES:
+                continue
+            if language not in by_language:
+                by_language[language] = curate_language(language, source_dir, innocent_streams)
+            chosen = by_language[language]
+            if language == "en" and position > 0:
+                chosen = [
+                    r for r in chosen if int(r["severity"]) >= 2 or r["term"] in COMMON_EN or r["source"] == OWN_SOURCE
+                ]
+            rows.extend(chosen)
+        with (market_dir / "lexicon.csv").open("w", encoding="utf-8", newline="") as fh:
+            fh.write(
+                f"# Moderation lexicon of {profile['code']}: generated by tools/lexicon/build.py.\n"
+                "# Sources and licences per row; see plugins/markets/LEXICON_SOURCES.md.\n"
+            )
+            writer = csv.DictWriter(
+                fh,
+                fieldnames=["term", "language", "category", "severity", "action", "source", "license", "reading"],
+                lineterminator="\n",
+            )
+            writer.writeheader()
+            writer.writerows(rows)
+        written[profile["code"]] = len(rows)
+    return dict(written)
+
+
+def main(argv: list[str]) -> None:
+    counts = build(Path(argv[0]) if argv else DEFAULT_SOURCE_DIR)
+    for code, count in sorted(counts.items()):
+        print(f"{code}: {count}")
+    print(f"total rows: {sum(counts.values())}")
