@@ -94,6 +94,10 @@ class LexiconEntry(_Strict):
     action: Literal["mask", "hold", "reject"] | None = None
     source: str = Field(min_length=1)
     license: str = Field(min_length=1)
+    # How the term is read, so spellings in another script match too: for Chinese, toneless pinyin,
+    # one syllable per Han character ("sha bi" for 傻逼: 傻b, sha逼, 傻bi match); for Japanese, the
+    # kana reading of a term written with kanji ("しね" for 死ね).
+    reading: str | None = Field(default=None, max_length=200)
 
 
 class ModerationPolicy(_Strict):

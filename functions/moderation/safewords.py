@@ -1,4 +1,5 @@
-"""Innocent words of space-less scripts that contain a lexicon term (the Scunthorpe problem there).
+"""Innocent words that contain a lexicon term (the Scunthorpe problem of space-less scripts, and
+the few English phrases whose first word alone is a term).
 
 Chinese, Japanese and Thai terms match as substrings, so a short vulgar word can sit inside an
 ordinary one: Thai หี inside หีบ (a box), Chinese 逼 inside 逼真 (lifelike). A hit that lies wholly
@@ -9,6 +10,8 @@ false-positive measurement (``crosslive bench moderation``) finds one.
 from __future__ import annotations
 
 SAFE_WORDS: dict[str, tuple[str, ...]] = {
+    # space-delimited phrases whose first word alone is a term
+    "en": ("pussy willow", "pussy cat", "pussycat"),
     "th": (
         "หีบ",
         "หีบห่อ",
@@ -27,6 +30,12 @@ SAFE_WORDS: dict[str, tuple[str, ...]] = {
         "ออกแบบ",
         "บอกว่า",
         "ดอกเตอร์",
+        # curry (กะหรี่ is also a slur for a prostitute)
+        "แกงกะหรี่",
+        "ผงกะหรี่",
+        "ข้าวกะหรี่",
+        "กะหรี่ปั๊บ",
+        "ซอสกะหรี่",
     ),
     "zh-Hans": (
         "逼真",
@@ -49,8 +58,29 @@ SAFE_WORDS: dict[str, tuple[str, ...]] = {
         "操作",
         "操场",
         "体操",
+        # 妈妈 (mother) followed by 的 or after 你 is no 妈的 / 你妈
+        "妈妈的",
+        "你妈妈",
+        "他妈妈",
     ),
-    "ja": ("死ぬほど", "必死", "死角"),
+    # Katakana is matched as hiragana, so kana terms meet ordinary words: ばか in ばかり (only), ぶす in
+    # ラブストーリー / アブストラクト, しね in わたしね (I, you know), 安いしね (cheap, and ...), シネマ.
+    "ja": (
+        "死ぬほど",
+        "必死",
+        "死角",
+        "ばかり",
+        "ばかし",
+        "らぶすと",
+        "あぶすと",
+        "わたしね",
+        "あたしね",
+        "すこしね",
+        "いしね",
+        "るしね",
+        "だしね",
+        "しねま",
+    ),
 }
 
 

@@ -6,7 +6,8 @@ Files (all optional except ``market.toml``):
   ``[coupon_policy]``, ``[coupon_texts."<language>"]`` (the market's coupon disclosures, and any
   coupon sentence its law words differently, in each of its languages), ``[data_residency]``,
   ``[routing]`` and ``[lexicon]`` (source and licence of ``lexicon.csv``).
-* ``lexicon.csv`` — ``term,language,category,severity,action`` rows for comment moderation.
+* ``lexicon.csv`` — ``term,language,category,severity,action,source,license,reading`` rows for comment
+  moderation (``reading``: pinyin or kana, optional).
 * ``compliance.toml`` — ``[[rules]]`` in the ``compliance_rules`` shape (``market`` defaulted).
 * ``faq.toml`` — ``[[faq]]`` entries with a ``language`` key, in the ``faq_answers`` shape.
 * ``phrasebook.toml`` — ``[concept] lang = "phrase"`` tables for the local translator.
@@ -50,6 +51,7 @@ def _read_lexicon(path: Path, mtime_ns: int, meta_items: tuple[tuple[str, Any], 
                     "action": row.get("action") or None,
                     "source": row.get("source") or meta.get("source", "unknown"),
                     "license": row.get("license") or meta.get("license", "unknown"),
+                    "reading": row.get("reading") or None,
                 }
             )
     return entries
