@@ -8,10 +8,14 @@ Figures, all from one run in one process:
   measured in CPU seconds of this one thread. The baseline is ``better-profanity`` (its default
   word list with its own variant generation) on the same comments, in the same run; the ratio is
   printed.
-* **Accuracy** on the labelled evasion corpus (``bench/data/evasion_corpus.tsv``, built by
-  ``bench/moderation_corpus.py``): precision and recall of the per-market matchers the pipeline
-  uses, per obfuscation technique, and of better-profanity; false positives on the innocent
-  commerce comments (``bench/data/innocent_comments.tsv``).
+* **Accuracy** in two parts, each overall, per language and per technique, as a viewer of the
+  row's market (lexicon of that market, links and contact ids: what keeps a comment from being
+  published untouched). The *curation part* is the labelled evasion corpus
+  (``bench/data/evasion_corpus.tsv``, built by ``bench/moderation_corpus.py``) and the innocent
+  commerce comments (``bench/data/innocent_comments.tsv``), which lexicon curation also reads;
+  better-profanity is scored on it too. The *held-out part* (``bench/data/heldout_corpus.tsv``)
+  was written by hand and is never read by curation (``tools/lexicon``): its figures are the
+  honest ones.
 * **In-line latency**: p50/p95/p99 of the CPU part of ``moderate_comment`` (normalize, lexicon,
   mask, links and contacts) and of the whole call against the embedded platform (moto's DynamoDB
   on loopback, requests serialized: slower than DynamoDB in-region, so an upper bound).
@@ -29,8 +33,10 @@ import click
 
 from bench.moderation_corpus import load as load_evasion
 from bench.stats import rank_percentile
+from plugins.manager import CrossliveManager
 
 INNOCENT = Path(__file__).parent / "data" / "innocent_comments.tsv"
+HELDOUT = Path(__file__).parent / "data" / "heldout_corpus.tsv"
 
 
 def _innocent() -> list[tuple[str, str]]:
@@ -60,6 +66,69 @@ def _rate(fn: Callable[[str], object], texts: list[str], seconds: float, *, slow
         done += len(texts)
     cpu = time.thread_time() - start_cpu
     return done / cpu, done
+
+
+def _pr(tp_: int, fp_: int, fn_: int) -> str:
+    precision = tp_ / (tp_ + fp_) if tp_ + fp_ else 0.0
+    recall = tp_ / (tp_ + fn_) if tp_ + fn_ else 0.0
+    return f"precision {precision:.3f} recall {recall:.3f} (tp {tp_}, fp {fp_}, fn {fn_})"
+
+
+def flagged(pm: CrossliveManager, market: str, text: str) -> bool:
+    """Whether a viewer comment of ``market`` would not be published untouched by the CPU checks of
+    ``moderate_comment``: a lexicon hit (mask, hold or reject), a link or a contact id."""
+    from functions.moderation.contacts import scan as scan_contacts
+    from functions.moderation.lexicon import matcher_for
+
+    links, contacts = scan_contacts(text)
+    return bool(matcher_for(pm, market).hits(text) or links or contacts)
+
+
+def _accuracy(pm: CrossliveManager, rows: list[tuple[int, str, str, str, str]]) -> None:
+    """Recall and innocent comments touched, overall, per language and per technique."""
+    per: dict[str, Counter[str]] = {"language": Counter(), "technique": Counter()}
+    caught: dict[str, Counter[str]] = {"language": Counter(), "technique": Counter()}
+    innocent: Counter[str] = Counter()
+    touched: Counter[str] = Counter()
+    misses: list[str] = []
+    for label, market, language, technique, text in rows:
+        language = language or _first_language(pm, market)
+        hit = flagged(pm, market, text)
+        if label:
+            for axis, value in (("language", language), ("technique", technique)):
+                per[axis][value] += 1
+                caught[axis][value] += hit
+            if not hit:
+                misses.append(f"{market}:{text}")
+        else:
+            innocent[language] += 1
+            touched[language] += hit
+            if hit:
+                misses.append(f"innocent touched {market}:{text}")
+    tp = sum(caught["language"].values())
+    total = sum(per["language"].values())
+    click.echo(
+        f"   recall {tp / total:.3f} ({tp}/{total}); innocent comments touched "
+        f"{sum(touched.values())}/{sum(innocent.values())}"
+    )
+    languages = sorted(set(per["language"]) | set(innocent))
+    click.echo(
+        "   per language (recall, innocent touched): "
+        + ", ".join(
+            f"{lang} {caught['language'][lang]}/{per['language'][lang]} {touched[lang]}/{innocent[lang]}"
+            for lang in languages
+        )
+    )
+    click.echo(
+        "   per technique: "
+        + ", ".join(f"{t} {caught['technique'][t]}/{n}" for t, n in sorted(per["technique"].items()))
+    )
+    if misses:
+        click.echo(f"   missed / touched ({len(misses)}): " + "; ".join(misses[:40]))
+
+
+def _first_language(pm: CrossliveManager, market: str) -> str:
+    return pm.market_profile(market).languages[0]
 
 
 def run(seconds: float, baseline_seconds: float, inline: int, baseline_accuracy: bool = True) -> None:
@@ -104,45 +173,19 @@ def run(seconds: float, baseline_seconds: float, inline: int, baseline_accuracy:
     click.echo(f"ratio: {ours / base:,.0f}x better-profanity")
 
     # -- accuracy -----------------------------------------------------------------------------
-    tp = fp = fn = tn = 0
-    b_tp = b_fp = b_fn = b_tn = 0
-    per_technique: Counter[str] = Counter()
-    per_technique_hit: Counter[str] = Counter()
-    misses = []
-    for label, market, _language, technique, text in evasion:
-        hit = bool(matcher_for(pm, market).hits(text))
-        b_hit = profanity.contains_profanity(text) if baseline_accuracy else False
-        if label:
-            per_technique[technique] += 1
-            per_technique_hit[technique] += hit
-            tp, fn = tp + hit, fn + (not hit)
-            b_tp, b_fn = b_tp + b_hit, b_fn + (not b_hit)
-            if not hit:
-                misses.append(f"{market}:{text}")
-        else:
-            fp, tn = fp + hit, tn + (not hit)
-            b_fp, b_tn = b_fp + b_hit, b_tn + (not b_hit)
-            if hit:
-                misses.append(f"false positive {market}:{text}")
-
-    def pr(tp_: int, fp_: int, fn_: int) -> str:
-        precision = tp_ / (tp_ + fp_) if tp_ + fp_ else 0.0
-        recall = tp_ / (tp_ + fn_) if tp_ + fn_ else 0.0
-        return f"precision {precision:.3f} recall {recall:.3f} (tp {tp_}, fp {fp_}, fn {fn_})"
-
-    click.echo(f"evasion corpus, crosslive per-market matchers: {pr(tp, fp, fn)}")
+    b_tp = b_fp = b_fn = 0
     if baseline_accuracy:
-        click.echo(f"evasion corpus, better-profanity: {pr(b_tp, b_fp, b_fn)}")
-    click.echo(
-        "recall by technique: " + ", ".join(f"{t} {per_technique_hit[t]}/{n}" for t, n in sorted(per_technique.items()))
-    )
-    if misses:
-        click.echo("missed / false positives: " + "; ".join(misses[:10]))
-    innocent_fp = [f"{m}:{t}" for m, t in innocent if matcher_for(pm, m).hits(t)]
-    click.echo(
-        f"innocent commerce comments flagged: {len(innocent_fp)}/{len(innocent)} "
-        "(this corpus also curates the lexicons)"
-    )
+        for label, _market, _language, _technique, text in evasion:
+            b_hit = profanity.contains_profanity(text)
+            b_tp, b_fp, b_fn = b_tp + (label and b_hit), b_fp + (not label and b_hit), b_fn + (label and not b_hit)
+    curation_rows = [*evasion, *((0, m, "", "innocent", t) for m, t in innocent)]
+    click.echo("== curation part: bench/data/evasion_corpus.tsv + innocent_comments.tsv (also curates the lexicons)")
+    _accuracy(pm, curation_rows)
+    if baseline_accuracy:
+        click.echo(f"   evasion corpus, better-profanity: {_pr(b_tp, b_fp, b_fn)}")
+    heldout = load_evasion(HELDOUT)
+    click.echo(f"== held-out part: {HELDOUT.relative_to(HELDOUT.parents[2])} (never read by curation)")
+    _accuracy(pm, heldout)
 
     # -- in-line latency ----------------------------------------------------------------------
     rows = [(m, t) for m, t in innocent] + [(r[1], r[4]) for r in evasion]

@@ -15,15 +15,20 @@ _TLDS = (
     "com|net|org|info|biz|io|co|me|ly|gg|xyz|top|shop|store|online|site|link|click|app|live|vip|club|"
     "cn|hk|tw|sg|my|id|th|vn|ph|jp|kr|de|fr|uk|us|ae|sa|ru|in|au|ca|es|it|nl"
 )
+# a written dot: "." (no space after it: "f.y.i. it ships" is a sentence), or "(dot)", "[dot]", "点"
+_DOT = r"(?:\s*\.|\s*(?:\(dot\)|\[dot\]|点)\s*)"
 URL_RE = re.compile(
-    rf"(?:https?://|www\.)\S+|\b[a-z0-9][a-z0-9-]{{0,62}}(?:\s*(?:\.|\(dot\)|\[dot\]|点)\s*[a-z0-9-]{{1,63}})*"
-    rf"\s*(?:\.|\(dot\)|\[dot\]|点)\s*(?:{_TLDS})\b(?:/\S*)?|\b(?:wa\.me|t\.me|line\.me|bit\.ly)/\S+",
+    rf"(?:https?://|www\.)\S+|\b[a-z0-9][a-z0-9-]{{0,62}}(?:{_DOT}[a-z0-9-]{{1,63}})*"
+    rf"{_DOT}(?:{_TLDS})\b(?:/\S*)?|\b(?:wa\.me|t\.me|line\.me|bit\.ly)/\S+",
     re.IGNORECASE,
 )
 # A dot spelled out, in the markets' languages ("dot", "titik", "point", "punkt", "chấm", "จุด",
 # "دوت", "ドット") or as a symbol in brackets or an ideographic full stop, between a domain label of
 # 3+ characters (or a short-link host) and a top-level domain (also spelled: "คอม", "كوم", "コム").
-_SPELLED_DOT = r"(?:\s+(?:dot|d0t|titik|point|punkt|chấm|cham|จุด|دوت|نقطة|どっと)\s+|\s*(?:\(\s*\.\s*\)|\[\s*\.\s*\]|\{\s*\.\s*\}|。|｡|、)\s*)"
+_SPELLED_DOT = (
+    r"(?:\s+(?:dot|d0t|titik|point|punkt|chấm|cham|จุด|دوت|نقطة|どっと)\s+|\s+\.\s+"
+    r"|\s*(?:\(\s*\.\s*\)|\[\s*\.\s*\]|\{\s*\.\s*\}|。|｡|、)\s*)"
+)
 _SPELLED_TLD = {"คอม": "com", "كوم": "com", "こむ": "com", "ดอทคอม": "com"}
 _SPELLED_URL_RE = re.compile(
     rf"(?:\b(?:www|[a-z0-9][a-z0-9-]{{2,62}}|t|wa|bit){_SPELLED_DOT})+"
@@ -46,7 +51,7 @@ _WEAK = r"l[i!1|]ne|wa|ig|tg|tele|dm\s*me|pm\s*me|hubungi(?:\s*saya)?|ติด�
 # between a name and the id: "id", "号", "ไอดี", a colon, "@", "me", "で連絡" (up to 4 CJK/Thai characters)
 _FILLER = r"(?:\s*(?:id|号|號|ไอดี|me|on|[:：=@]|[\u3040-\u30ff\u4e00-\u9fff\u0e00-\u0e7f]{1,4}))*\s*"
 MESSENGER_RE = re.compile(
-    rf"(?<![a-z])(?:(?:{_STRONG}){_FILLER}@?|(?:{_WEAK})\s*(?:id\s*[:：=]?|[:：=@]|で|に)\s*@?)"
+    rf"(?<![a-z])(?:(?:{_STRONG}){_FILLER}@?|(?:{_WEAK})\s*(?:id\s*[:：=]?|[:：=@]|[でに][\u3040-\u30ff\u4e00-\u9fff]{{0,4}})\s*@?)"
     r"[a-z0-9_.\-]*[a-z0-9][a-z0-9_.\-]{4,}",
     re.IGNORECASE,
 )
@@ -55,7 +60,9 @@ MESSENGER_RE = re.compile(
 # Cheap first pass: a URL needs a scheme, "www", a short-link host or a dot (plain or spelled)
 # before a known TLD.
 _TLD_HINT_RE = re.compile(rf"[.\]点)。｡、]\s*(?:{_TLDS})\b|\s(?:{'|'.join(_SPELLED_TLD)})")
-_SPELLED_HINT_RE = re.compile(r"\b(?:dot|d0t|titik|point|punkt|chấm|cham)\s|จุด|دوت|نقطة|どっと|\(\s*\.|\[\s*\.|。|｡|、")
+_SPELLED_HINT_RE = re.compile(
+    r"\b(?:dot|d0t|titik|point|punkt|chấm|cham)\s|\s\.\s|จุด|دوت|نقطة|どっと|\(\s*\.|\[\s*\.|。|｡|、"
+)
 _MESSENGER_HINT_RE = re.compile(
     r"[微威薇维卫嶶徽危喂胃加+➕十❤♥♡💗💕]|v|w|whats|wts|tele|kakao|zalo|za\s|ไลน|らいん|扣扣|qq|企鹅|instagram|واتس|私|联系|"
     r"l[i!1|]ne|ig|tg|dm|pm|hubungi|ติดต่อ|liên"

@@ -240,7 +240,9 @@ def term_stream(term: str) -> str:
 
 def _thai_view(word: str, s: str) -> bool:
     """The collapsed extra view of a doubled word in a Thai-like script (only a text needs it)."""
-    return word.startswith(ELONGATED) and len(word) > 1 and is_continuous(word[1]) and not _REDUPLICATING.match(word[1:])
+    return (
+        word.startswith(ELONGATED) and len(word) > 1 and is_continuous(word[1]) and not _REDUPLICATING.match(word[1:])
+    )
 
 
 def is_continuous(key: str) -> bool:
@@ -310,7 +312,7 @@ def locate(text: str, key: str) -> tuple[int, int] | None:
 
 def spans(text: str, key: str) -> list[tuple[int, int]]:
     """Every non-overlapping span of ``text`` that holds ``key`` (see ``locate``), left to right."""
-    found = []
+    found: list[tuple[int, int]] = []
     offset = 0
     while offset < len(text) and len(found) < 16:
         span = locate(text[offset:], key)

@@ -17,6 +17,15 @@ from functions.moderation.contacts import find_contacts, find_links, scan
         "wa.me/6281234567",
         "cheaper at scarves.shop/deal",
         "t.me/cheapdeals",
+        "order at cheapscarves dot com",
+        "www dot bagsale dot net",
+        "scarfhub [.] shop",
+        "tasche24 punkt de",
+        "tokobaju titik com",
+        "rebaonline chấm com",
+        "ร้านเรา shopdee จุด คอม",
+        "cheapbags。com",
+        "t dot me slash cheapgroup",
     ],
 )
 def test_links_are_found(text: str) -> None:
@@ -34,6 +43,15 @@ def test_links_are_found(text: str) -> None:
         "wa: 081234567890",
         "ไลน์ shopgirl99",
         "telegram @cheap_deals",
+        "+v: shopgirl88",
+        "加V shopgirl88",
+        "薇❤ shopgirl88",
+        "威芯号 shopgirl88",
+        "V❤ shopgirl88",
+        "w.e.c.h.a.t shopgirl88",
+        "tele gram @cheap_deals",
+        "ラインID: shopgirl88",
+        "ไลน์ไอดี shopgirl88",
     ],
 )
 def test_contacts_are_found(text: str) -> None:
@@ -55,6 +73,14 @@ def test_contacts_are_found(text: str) -> None:
         "I want 2 pcs. thanks!",
         "hello.everyone",
         "ukuran 3.5 inch",
+        "f.y.i. it ships monday",
+        "the polka dot dress",
+        "Le point de croix",
+        "ada titik putih di bajunya",
+        "V领毛衣有S码吗",
+        "A-line dress, V neck",
+        "a 5V charger please",
+        "plus size available?",
     ],
 )
 def test_ordinary_numbers_and_words_are_not(text: str) -> None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from tools.lexicon.build import SHOP_WORDS, load_innocent, platform_phrases
 from functions.moderation.lexicon import Matcher
 from functions.moderation.normalize import is_continuous, stream, term_keys
 from functions.moderation.safewords import all_safe_words
 from plugins.manager import build_plugin_manager
+from tools.lexicon.build import INNOCENT, SHOP_WORDS, load_innocent, platform_phrases
+from tools.lexicon.confusables import OUTPUT as CONFUSABLES
+from tools.lexicon.confusables import skeletons
 
 MARKETS = Path(__file__).resolve().parents[2] / "plugins" / "markets"
 
@@ -78,3 +80,31 @@ def test_plugins_validate_with_the_shipped_data() -> None:
     pm = build_plugin_manager(include_entry_points=False, validate=True)
     assert all(rule.law for market in pm.market_codes() for rule in pm.compliance_rules(market))
     assert {r.market for m in pm.market_codes() for r in pm.compliance_rules(m)} == set(pm.market_codes())
+
+
+def test_curation_never_reads_the_held_out_corpus() -> None:
+    # the held-out corpus measures what curation did not see: no curation source names it
+    tools = Path(__file__).resolve().parents[2] / "tools" / "lexicon"
+    for path in tools.glob("*.py"):
+        assert "heldout" not in path.read_text(encoding="utf-8"), path
+    assert "heldout" not in str(INNOCENT)
+
+
+def test_the_look_alike_table_is_unicode_data() -> None:
+    # the shipped table is what tools/lexicon derives from UTS #39 confusables (a maintained package)
+    table = {}
+    for line in CONFUSABLES.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            char, latin, _name = line.split("\t")
+            table[char] = latin
+    assert table == skeletons()
+    assert {table["а"], table["ѕ"], table["ο"], table["ԝ"]} == {"a", "s", "o", "w"}
+    assert "đ" not in table and "ạ" not in table  # Vietnamese letters stay as written
+
+
+def test_readings_spell_terms_in_another_script() -> None:
+    pm = build_plugin_manager(include_entry_points=False, validate=False)
+    jp = {e.term: e.reading for e in pm.moderation_lexicon("JP")}
+    assert jp["死ね"] == "しね"
+    cn = {e.term: e.reading for e in pm.moderation_lexicon("CN") if e.reading}
+    assert cn["傻逼"] == "sha bi"

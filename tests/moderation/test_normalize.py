@@ -95,7 +95,8 @@ def test_innocent_lookalikes_pass(text: str) -> None:
 
 
 def test_word_boundaries_come_from_padding() -> None:
-    assert term_keys("ass") == [" ass ", f" {ELONGATED}as "]
+    assert term_keys("fuck") == [" fuck ", f" {ELONGATED}fuck "]
+    assert term_keys("ass") == [f" {ELONGATED}as "]  # a doubled letter is always collapsed and marked
     assert term_keys("傻逼") == ["傻逼"]  # space-less scripts match as substrings
     assert "傻逼" in stream("你这个傻逼主播")
 
@@ -110,3 +111,59 @@ def test_masking_keeps_everything_that_did_not_match() -> None:
 def test_locate_finds_the_shortest_span() -> None:
     assert locate("hey you f.u.c.k off", " fuck ") == (8, 15)
     assert locate("nothing here", " fuck ") is None
+
+
+# -- the evasion classes of issue 15, on examples of their own (the held-out corpus is not read here) --
+
+CLASSES = Matcher(
+    [
+        entry("wanker"),
+        entry("piss off"),
+        entry("arschloch", "de"),
+        entry("王八蛋", "zh-Hans").model_copy(update={"reading": "wang ba dan"}),
+        entry("消えろ", "ja").model_copy(update={"reading": "きえろ"}),
+        entry("ไอ้เวร", "th"),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\u0461anker",  # Cyrillic omega as the first letter
+        "wanke\u0433",  # Cyrillic ghe as the last letter
+        "W\u0410NKER",  # a Cyrillic capital A
+        "w a n k e r",
+        "you are a w a n k e r mate",  # the run swallows "a": matched inside it
+        "wannker",  # one doubled letter
+        "arschlochh",
+        "王ba蛋",
+        "w八蛋",
+        "王八dan",
+        "キエロ",  # katakana of the kanji entry's reading
+        "きえろよ",
+        "ไอ้เวรร",  # a doubled Thai letter
+        "pisss offf",
+    ],
+)
+def test_evasion_classes_are_caught(text: str) -> None:
+    assert CLASSES.hits(text), stream(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["Wankel engine parts", "wa nk er", "Kaffee bitte", "王子殿下", "きえた", "ไอ้หนุ่ม", "P I S S A"]
+)
+def test_class_lookalikes_pass(text: str) -> None:
+    assert CLASSES.hits(text) == [], stream(text)
+
+
+def test_a_mask_hides_the_whole_matched_span() -> None:
+    # a phrase that holds a shorter term of its own is hidden whole
+    text = "just piss off now"
+    assert CLASSES.mask(text, CLASSES.hits(text)) == "just **** *** now"
+    # every letter of a spelled-out word, and every occurrence
+    text = "w a n k e r and wanker"
+    assert CLASSES.mask(text, CLASSES.hits(text)) == "* * * * * * and ******"
+    # a mixed Han/Latin spelling, and the doubled letters
+    assert CLASSES.mask("你个王ba蛋!", CLASSES.hits("你个王ba蛋!")) == "你个****!"
+    assert CLASSES.mask("so wannker", CLASSES.hits("so wannker")) == "so *******"

@@ -93,8 +93,6 @@ def categorize(term: str) -> tuple[str, int]:
     return "profanity", 1
 
 
-
-
 def pinyin_variants(term: str) -> list[str]:
     """Toneless pinyin of a Chinese term, joined and spaced (``shabi``, ``sha bi``); long ones only."""
     if not re.fullmatch(r"[\u4e00-\u9fff]{2,}", term):
@@ -169,11 +167,12 @@ def derived_forms(term: str, language: str) -> list[str]:
     """Forms of a broad-list entry that the list spells only one way.
 
     Arabic: the bare word of an entry written with the article ("الساقط" -> "ساقط"), since an
-    insult is usually hurled without it. Thai: the same insult with the other prefix ("อีสัตว์" ->
-    "ไอ้สัตว์"); the bare stem is not derived (สัตว์ is "animal", อาหารสัตว์ "animal feed").
+    insult is usually hurled without it, and its feminine ("ساقطة"). Thai: the same insult with the
+    other prefix ("อีสัตว์" -> "ไอ้สัตว์"); the bare stem is not derived (สัตว์ is "animal", อาหารสัตว์ "animal feed").
     """
     if language == "ar" and " " not in term and term.startswith(ARABIC_ARTICLE) and len(term) >= 5:
-        return [term[len(ARABIC_ARTICLE) :]]
+        stem = term[len(ARABIC_ARTICLE) :]
+        return [stem, *feminine(stem)]
     if language == "th":
         for prefix in THAI_PREFIXES:
             if term.startswith(prefix) and len(term) > len(prefix) + 1:
@@ -277,7 +276,9 @@ def _safe_reading(term: str, language: str, innocent_streams: list[str]) -> str:
     return found
 
 
-def _row(term: str, language: str, category: str, severity: int, action: str, source: str, licence: str) -> dict[str, str]:
+def _row(
+    term: str, language: str, category: str, severity: int, action: str, source: str, licence: str
+) -> dict[str, str]:
     return {
         "term": term,
         "language": language,
