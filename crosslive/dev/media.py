@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from crosslive.dev.platform import free_port
+from crosslive.dev.supervisor import RestartingProcess
 from functions.shared import config as cfg
 from media_nodes import config as node_cfg
 
@@ -61,13 +62,19 @@ class MediaNodeService:
         self.secret = secret
         self.port = port
         self.origin = origin
-        self.proc: subprocess.Popen[bytes] | None = None
+        self.process: RestartingProcess | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def proc(self) -> subprocess.Popen[bytes] | None:
+        """The node's current process (a new one after a restart)."""
+        return self.process.proc if self.process is not None else None
+
     def start(self, platform: EmbeddedPlatform) -> None:
+        """Start the node and keep it running: a node that dies comes back on the same port."""
         self.port = self.port or free_port()
         env = {
             **os.environ,
@@ -81,30 +88,25 @@ class MediaNodeService:
         }
         if self.origin is not None:
             env[node_cfg.ENV_ORIGIN_URL] = self.origin.url
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "media_nodes",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--workers",
-                "1",
-            ],
-            env=env,
-        )
-        _wait_healthy(self.url, self.proc)
+        argv = [sys.executable, "-m", "media_nodes", "--host", "127.0.0.1", "--port", str(self.port), "--workers", "1"]
+
+        def launch() -> subprocess.Popen[bytes]:
+            proc = subprocess.Popen(argv, env=env)
+            try:
+                _wait_healthy(self.url, proc)
+            except Exception:
+                proc.kill()
+                proc.wait()
+                raise
+            return proc
+
+        self.process = RestartingProcess(f"media {self.name} ({self.url})", launch)
+        self.process.start()
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-        self.proc = None
+        if self.process is not None:
+            self.process.stop()
+        self.process = None
 
     def urls(self) -> dict[str, str]:
         return {
