@@ -1,17 +1,14 @@
-"""Comments: post, list and push danmaku across markets.
+"""Comments API: post, list, pin, delete, the host view and the export of a room's comments.
 
-The write path, in order: authenticate, validate the text, check the room, moderate in-line
-(``functions.moderation.pipeline.moderate_comment``), persist in DynamoDB together with the
-request's idempotency record, answer the client, and only then push (the table's stream does;
-see ``fanout.py``). A comment is never shown to anyone before DynamoDB has it.
+Routes read the HTTP request and hand the work to logic modules: the write path is
+``posting.py``, reads and status changes ``store.py``, how a comment looks to a reader
+``views.py``. Pushing is not here: the table's stream feeds ``functions/fanout``.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
-import json
 import logging
 import re
 import time
@@ -19,11 +16,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 
-from functions.comments import store
+from functions.comments import posting, store
 from functions.comments.clusters import Item, cluster
-from functions.comments.faq import FAQ_AUTHOR_SUB, match_faq
-from functions.comments.ids import ID_PATTERN, new_comment_id
-from functions.comments.models import VISIBLE_STATUSES, Comment, room_status_key
+from functions.comments.ids import ID_PATTERN
+from functions.comments.models import VISIBLE_STATUSES
+from functions.comments.posting import is_moderator
 from functions.comments.schemas import (
     IDEMPOTENCY_KEY_PATTERN,
     CommentCreate,
@@ -33,22 +30,16 @@ from functions.comments.schemas import (
     HotQuestion,
 )
 from functions.comments.tags import priority_tags
-from functions.comments.translation import detect_language, translate_text
-from functions.comments.validation import clean_text
+from functions.comments.translation import translate_text
 from functions.comments.views import comment_out
-from functions.moderation.verdict import CommentContext, Verdict
 from functions.rooms.access import (
     ROOM_ID_PATTERN,
-    Room,
     get_room,
-    market_languages,
     require_moderator,
     require_owner,
-    room_languages,
 )
 from functions.shared.app import create_app, lambda_handler
 from functions.shared.auth import MaybeAuthenticated, Principal, require_role
-from functions.shared.config import get_settings
 from functions.shared.errors import ApiError
 
 router = APIRouter(prefix="/v1/comments", tags=["comments"])
@@ -59,36 +50,6 @@ CommentId = Annotated[str, Path(pattern=ID_PATTERN)]
 Language = Annotated[str | None, Query(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 Poster = Annotated[Principal, Depends(require_role("viewer", "merchant", "moderator"))]
 Member = Annotated[Principal, Depends(require_role("viewer", "merchant", "moderator"))]
-STATUS_FOR_ACTION = {"publish": "published", "mask": "masked", "hold": "held", "reject": "rejected"}
-REFUSALS = {  # moderation reasons that refuse the request outright (not shadowed)
-    "muted": (403, "author-muted", "you are muted in this room"),
-    "banned": (403, "author-banned", "you are banned"),
-    "flood": (429, "too-many-comments", "slow down: too many comments"),
-    "ip-flood": (429, "too-many-comments", "slow down: too many comments from your network"),
-}
-
-
-def _moderate(text: str, context: CommentContext) -> Verdict:
-    from functions.moderation.pipeline import moderate_comment
-
-    return moderate_comment(text, context)
-
-
-def _is_moderator(room: Room, principal: Principal | None) -> bool:
-    return principal is not None and (principal.sub == room.merchant_sub or principal.has("moderator"))
-
-
-def _kind(room: Room, principal: Principal) -> str:
-    if principal.sub == room.merchant_sub:
-        return "host"
-    if principal.has("moderator"):
-        return "moderator"
-    return "viewer"
-
-
-def _body_hash(room_id: str, body: CommentCreate) -> str:
-    canonical = json.dumps([room_id, body.text, body.reply_to, body.language], ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @router.post(
@@ -105,7 +66,7 @@ def post_comment(
     request: Request,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> CommentOut:
-    """Post a comment to a live room.
+    """Post a comment to a live room (``functions.comments.posting``).
 
     ``Idempotency-Key`` (8-128 of ``[A-Za-z0-9_.:-]``, unique per author) is required: a replay
     of a stored request is refused with 409 ``duplicate-request`` naming the comment it stored.
@@ -114,120 +75,9 @@ def post_comment(
         raise ApiError(400, "idempotency-key-required", "send an Idempotency-Key header (a fresh id per comment)")
     if not re.match(IDEMPOTENCY_KEY_PATTERN, idempotency_key):
         raise ApiError(400, "invalid-idempotency-key", "Idempotency-Key must be 8-128 of A-Z a-z 0-9 _ . : -")
-    text = clean_text(body.text)
-    room = get_room(room_id)
-    if room.status == "ended":
-        raise ApiError(409, "room-ended", "this show has ended; comments are closed")
-    if body.reply_to is not None:
-        try:
-            target = store.get_comment(room_id, body.reply_to)
-        except ApiError:
-            target = None
-        if target is None or not store.visible_to(target, principal.sub, _is_moderator(room, principal)):
-            raise ApiError(422, "reply-target-not-found", f"no comment {body.reply_to!r} to reply to in this room")
-    now = time.time()
-    market = str(principal.market or (room.markets[0] if room.markets else room.home_market))
-    candidates = list(dict.fromkeys(market_languages(market) + room_languages(room)))
-    language = body.language or detect_language(text, candidates) or (candidates[0] if candidates else "und")
-    context = CommentContext(
-        room_id=room_id,
-        author_sub=principal.sub,
-        author_roles=principal.roles,
-        market=market,
-        language=language,
-        ip=request.client.host if request.client else None,
-        now=now,
-        room_merchant_sub=room.merchant_sub,
-        room_markets=tuple(str(m) for m in room.markets or []),
-        home_market=room.home_market,
-    )
-    verdict = _moderate(text, context)
-    for reason in verdict.reasons:
-        if verdict.action == "reject" and reason.code in REFUSALS:
-            status_code, code, detail = REFUSALS[reason.code]
-            raise ApiError(status_code, code, reason.detail or detail)
-    if verdict.action == "reject" and not verdict.shadow:
-        raise ApiError(
-            422,
-            "comment-rejected",
-            "; ".join(r.detail for r in verdict.reasons) or "comment rejected",
-            reasons=[{"code": r.code, "detail": r.detail, "category": r.category} for r in verdict.reasons],
-        )
-    status = STATUS_FOR_ACTION[verdict.action]
-    kind = _kind(room, principal)
-    comment = Comment(
-        room_id,
-        new_comment_id(now),
-        author_sub=principal.sub,
-        author_name=principal.name,
-        author_market=market,
-        author_role=next(iter(sorted(principal.roles))),
-        kind=kind,
-        text=verdict.text if verdict.action == "mask" else text,
-        original_text=text,
-        language=language,
-        status=status,
-        room_status=room_status_key(room_id, status),
-        shadow=bool(verdict.shadow and status in ("held", "rejected")),
-        reasons=json.dumps(
-            [{"code": r.code, "detail": r.detail, "category": r.category} for r in verdict.reasons],
-            ensure_ascii=False,
-        ),
-        reply_to=body.reply_to,
-        tags=priority_tags(text),
-        links_allowed=kind in ("host", "moderator"),
-        origin_region=get_settings().region_name,
-        created_at=now,
-        updated_at=now,
-    )
-    try:
-        store.create_comment(
-            comment, request_key=f"{principal.sub}#{idempotency_key}", body_hash=_body_hash(room_id, body)
-        )
-    except store.ReplayedRequest as replay:
-        if replay.record.body_hash != _body_hash(room_id, body):
-            raise ApiError(
-                422, "idempotency-key-reused", "this Idempotency-Key was used for a different comment"
-            ) from replay
-        raise ApiError(
-            409, "duplicate-request", "this request was already stored", comment_id=replay.record.comment_id
-        ) from replay
-    if status in VISIBLE_STATUSES and kind == "viewer":
-        _auto_reply(room, comment, market)
+    ip = request.client.host if request.client else None
+    comment = posting.post_comment(room_id, body, principal, idempotency_key=idempotency_key, ip=ip)
     return comment_out(comment, viewer_sub=principal.sub)
-
-
-def _auto_reply(room: Room, question: Comment, market: str) -> None:
-    """Answer a FAQ at once, threaded to the question and marked automatic."""
-    try:
-        found = match_faq(question.original_text, market, [question.language, *market_languages(market)])
-        if found is None:
-            return
-        now = time.time()
-        reply = Comment(
-            room.room_id,
-            new_comment_id(now),
-            author_sub=FAQ_AUTHOR_SUB,
-            author_name="FAQ",
-            author_market=market,
-            author_role="system",
-            kind="auto-faq",
-            text=found.answer,
-            original_text=found.answer,
-            language=found.language,
-            status="published",
-            room_status=room_status_key(room.room_id, "published"),
-            reasons=json.dumps([{"code": "faq", "detail": found.faq_id, "category": None}]),
-            reply_to=question.comment_id,
-            tags=list(found.tags) or priority_tags(found.answer),
-            links_allowed=False,
-            origin_region=get_settings().region_name,
-            created_at=now,
-            updated_at=now,
-        )
-        store.create_comment(reply, request_key=None, body_hash="")
-    except Exception:  # the question is stored and pushed either way
-        log.exception("FAQ auto-reply failed for %s", question.comment_id)
 
 
 @router.get(
@@ -246,7 +96,7 @@ def list_comments(
 ) -> CommentPage:
     """Shadow mode: held and rejected comments are listed only to their author (and moderators)."""
     room = get_room(room_id)
-    moderator = _is_moderator(room, principal)
+    moderator = is_moderator(room, principal)
     items, next_cursor = store.list_page(
         room_id,
         viewer_sub=principal.sub if principal else None,
@@ -293,7 +143,7 @@ def read_comment(
     room_id: RoomId, comment_id: CommentId, principal: MaybeAuthenticated, lang: Language = None
 ) -> CommentOut:
     room = get_room(room_id)
-    moderator = _is_moderator(room, principal)
+    moderator = is_moderator(room, principal)
     comment = store.get_comment(room_id, comment_id)
     viewer = principal.sub if principal else None
     if not store.visible_to(comment, viewer, moderator):
@@ -336,7 +186,7 @@ def unpin(room_id: RoomId, comment_id: CommentId, principal: Member) -> CommentO
 def delete_comment(room_id: RoomId, comment_id: CommentId, principal: Member) -> Response:
     room = get_room(room_id)
     comment = store.get_comment(room_id, comment_id)
-    if comment.author_sub != principal.sub and not _is_moderator(room, principal):
+    if comment.author_sub != principal.sub and not is_moderator(room, principal):
         raise ApiError(403, "not-comment-author", "only its author or a moderator may delete a comment")
     store.set_status(room_id, comment_id, "deleted", principal.sub)
     return Response(status_code=204)

@@ -10,6 +10,8 @@ the same transaction as the comment, so a replayed POST stores nothing twice.
 
 from __future__ import annotations
 
+import json
+
 from pynamodb.attributes import (
     BooleanAttribute,
     ListAttribute,
@@ -101,3 +103,17 @@ class CommentRequest(TableModel):
     comment_id = UnicodeAttribute()
     body_hash = UnicodeAttribute()
     expires_at = NumberAttribute()
+
+
+def encode_reasons(reasons: list[dict[str, object]]) -> str:
+    """The ``reasons`` attribute: moderation reasons (``code``, ``detail``, ``category``) as JSON."""
+    return json.dumps(reasons, ensure_ascii=False)
+
+
+def decode_reasons(raw: str | None) -> list[dict[str, object]]:
+    """The reasons stored by ``encode_reasons`` ([] for none or unreadable JSON)."""
+    try:
+        value = json.loads(raw or "[]")
+    except ValueError:
+        return []
+    return [r for r in value if isinstance(r, dict)] if isinstance(value, list) else []

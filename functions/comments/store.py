@@ -21,7 +21,7 @@ from pynamodb.transactions import TransactWrite
 from functions.comments.ids import is_comment_id
 from functions.comments.models import STATUSES, VISIBLE_STATUSES, Comment, CommentRequest, room_status_key
 from functions.shared import stream
-from functions.shared.errors import ApiError
+from functions.shared.errors import BadRequest, Conflict, Invalid, NotFound
 
 IDEMPOTENCY_TTL_SECONDS = 24 * 3600
 
@@ -64,11 +64,11 @@ def create_comment(comment: Comment, *, request_key: str | None, body_hash: str)
 
 def get_comment(room_id: str, comment_id: str) -> Comment:
     if not is_comment_id(comment_id):
-        raise ApiError(404, "comment-not-found", f"no comment {comment_id!r} in room {room_id!r}")
+        raise NotFound( "comment-not-found", f"no comment {comment_id!r} in room {room_id!r}")
     try:
         return Comment.get(room_id, comment_id, consistent_read=True)
     except DoesNotExist as exc:
-        raise ApiError(404, "comment-not-found", f"no comment {comment_id!r} in room {room_id!r}") from exc
+        raise NotFound( "comment-not-found", f"no comment {comment_id!r} in room {room_id!r}") from exc
 
 
 def _update(comment: Comment, actions: list, now: float) -> Comment:  # type: ignore[type-arg]
@@ -76,7 +76,7 @@ def _update(comment: Comment, actions: list, now: float) -> Comment:  # type: ig
         comment.update(actions=[*actions, Comment.updated_at.set(now)], condition=Comment.comment_id.exists())
     except UpdateError as exc:
         if getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException":
-            raise ApiError(404, "comment-not-found", f"no comment {comment.comment_id!r}") from exc
+            raise NotFound( "comment-not-found", f"no comment {comment.comment_id!r}") from exc
         raise
     return comment
 
@@ -88,7 +88,7 @@ def set_status(room_id: str, comment_id: str, status: str, actor_sub: str) -> Co
     from every viewer's screen. A comment leaving review is no longer shadowed.
     """
     if status not in STATUSES:
-        raise ApiError(422, "invalid-status", f"status must be one of {', '.join(STATUSES)}")
+        raise Invalid( "invalid-status", f"status must be one of {', '.join(STATUSES)}")
     comment = get_comment(room_id, comment_id)
     if comment.status == status:
         return comment
@@ -108,7 +108,7 @@ def set_pinned(room_id: str, comment_id: str, pinned: bool) -> Comment:
     """Pin (a promo code, shipping info) or unpin a published comment."""
     comment = get_comment(room_id, comment_id)
     if pinned and comment.status not in VISIBLE_STATUSES:
-        raise ApiError(409, "comment-not-published", "only published comments can be pinned")
+        raise Conflict( "comment-not-published", "only published comments can be pinned")
     if comment.pinned == pinned:
         return comment
     now = time.time()
@@ -140,7 +140,7 @@ def list_page(
 ) -> tuple[list[Comment], str | None]:
     """One page of a room's comments as ``viewer_sub`` may see them, and the next cursor."""
     if cursor is not None and not is_comment_id(cursor):
-        raise ApiError(400, "invalid-cursor", "cursor is not a comment id from a previous page")
+        raise BadRequest( "invalid-cursor", "cursor is not a comment id from a previous page")
     condition = None
     if cursor is not None:
         condition = Comment.comment_id < cursor if newest_first else Comment.comment_id > cursor

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from functions.shared.errors import ApiError
+from functions.shared.errors import BadRequest, Invalid
 
 MAX_CODE_POINTS = 500
 _BIDI_OVERRIDES = frozenset("\u202a\u202b\u202c\u202d\u202e")
@@ -26,24 +26,22 @@ _URL_RE = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"']+|\b[a-z0-9-]+\.(?:com
 
 
 def clean_text(raw: str) -> str:
-    """The comment's text, stripped of surrounding whitespace, or an ``ApiError`` (4xx)."""
+    """The comment's text, stripped of surrounding whitespace, or a ``BadRequest``/``Invalid`` domain error."""
     try:
         raw.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise ApiError(400, "invalid-utf8", "text is not valid Unicode (lone surrogate)") from exc
+        raise BadRequest( "invalid-utf8", "text is not valid Unicode (lone surrogate)") from exc
     text = raw.strip()
     if not text:
-        raise ApiError(422, "comment-empty", "a comment needs some text")
+        raise Invalid( "comment-empty", "a comment needs some text")
     if len(text) > MAX_CODE_POINTS:
-        raise ApiError(
-            422,
+        raise Invalid(
             "comment-too-long",
             f"a comment is at most {MAX_CODE_POINTS} characters, this has {len(text)}",
         )
     for position, char in enumerate(text):
         if char in _BIDI_OVERRIDES or unicodedata.category(char) == "Cc":
-            raise ApiError(
-                422,
+            raise Invalid(
                 "control-characters",
                 f"control character U+{ord(char):04X} at position {position} is not allowed",
             )

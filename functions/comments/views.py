@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
-from functions.comments.models import Comment
+from functions.comments.models import Comment, decode_reasons
 from functions.comments.schemas import CommentOut, ReasonOut, TranslationOut
 
 
@@ -54,12 +52,7 @@ def comment_out(
 
 
 def _reasons(comment: Comment) -> list[ReasonOut]:
-    try:
-        raw = json.loads(comment.reasons or "[]")
-    except ValueError:
-        return []
     return [
-        ReasonOut(code=str(r.get("code", "")), detail=str(r.get("detail", "")), category=r.get("category"))
-        for r in raw
-        if isinstance(r, dict)
+        ReasonOut(code=str(r.get("code", "")), detail=str(r.get("detail", "")), category=r.get("category"))  # type: ignore[arg-type]
+        for r in decode_reasons(comment.reasons)
     ]

@@ -19,7 +19,7 @@ from pynamodb.expressions.update import Action
 
 from functions.coupons.models import Campaign, ShareLink, ViewerActivity
 from functions.rooms.access import Room
-from functions.shared.errors import ApiError
+from functions.shared.errors import ApiError, Forbidden, Invalid, NotFound
 
 SESSION_GAP_SECONDS = 30 * 60
 DAY = 86_400.0
@@ -71,9 +71,9 @@ def open_share(share_id: str, opener_sub: str) -> ShareLink:
     try:
         link = ShareLink.get(share_id)
     except ShareLink.DoesNotExist as exc:
-        raise ApiError(404, "share-not-found", "no such share link") from exc
+        raise NotFound( "share-not-found", "no such share link") from exc
     if link.sharer_sub == opener_sub:
-        raise ApiError(422, "own-share", "opening your own share link does not count")
+        raise Invalid( "own-share", "opening your own share link does not count")
     if not link.opened:
         try:
             link.update(
@@ -110,8 +110,7 @@ def check_segment(campaign: Campaign, viewer_sub: str, now: float) -> None:
     if campaign.segment == "new":
         window = (days or DEFAULT_NEW_VIEWER_DAYS) * DAY
         if activity is not None and now - activity.first_seen > window:
-            raise ApiError(
-                403,
+            raise Forbidden(
                 "not-in-segment",
                 f"this coupon is for viewers new in the last {window / DAY:g} days",
                 segment="new",
@@ -120,11 +119,10 @@ def check_segment(campaign: Campaign, viewer_sub: str, now: float) -> None:
     if campaign.segment == "lapsed":
         needed = float(days or 0) * DAY
         if activity is None:
-            raise ApiError(403, "not-in-segment", "this coupon is for returning viewers", segment="lapsed")
+            raise Forbidden( "not-in-segment", "this coupon is for returning viewers", segment="lapsed")
         silence = max(activity.gap_before_last, now - activity.last_seen)
         if silence < needed:
-            raise ApiError(
-                403,
+            raise Forbidden(
                 "not-in-segment",
                 f"this coupon is for viewers away for {days} days or more",
                 segment="lapsed",
@@ -133,8 +131,7 @@ def check_segment(campaign: Campaign, viewer_sub: str, now: float) -> None:
     if campaign.segment == "sharers":
         rooms = set(activity.sharer_rooms or ()) if activity is not None else set()
         if campaign.room_id not in rooms:
-            raise ApiError(
-                403,
+            raise Forbidden(
                 "not-in-segment",
                 "this coupon is for viewers whose share of the room someone opened",
                 segment="sharers",

@@ -28,7 +28,7 @@ from functions.coupons.codes import new_code_id
 from functions.coupons.models import Campaign, Coupon, StockShard
 from functions.coupons.store import CouponStore
 from functions.shared import stream
-from functions.shared.errors import ApiError
+from functions.shared.errors import Conflict, Unavailable
 
 TRANSACTIONAL_WCU_PER_ITEM = 2  # a transactional write of an item <= 1 KB costs 2 write units
 PARTITION_WCU_PER_SECOND = 1000
@@ -136,8 +136,8 @@ def known_sold_out(store: CouponStore, campaign: Campaign) -> bool:
     return len(empty) >= int(campaign.shards)
 
 
-def exhausted() -> ApiError:
-    return ApiError(409, "coupon-exhausted", "all coupons of this campaign have been claimed")
+def exhausted() -> Conflict:
+    return Conflict( "coupon-exhausted", "all coupons of this campaign have been claimed")
 
 
 def claim_coupon(
@@ -181,11 +181,10 @@ def claim_coupon(
             else:  # a transaction conflict: back off a little, then the next shard
                 stats.conflicts += 1
                 time.sleep(_rng.uniform(0.001, 0.01 * (round_ + 1)))
-    raise ApiError(
-        503,
+    raise Unavailable(
         "claim-contended",
         "the sale is too busy right now; retry with the same Idempotency-Key",
-        headers={"Retry-After": "1"},
+        retry_after=1,
     )
 
 
@@ -228,8 +227,7 @@ def _try_claim(store: CouponStore, campaign: Campaign, coupon: Coupon, holder_su
         while len(reasons) < 3:
             reasons.append(None)
         if reasons[_HOLDING] == "ConditionalCheckFailed":
-            raise ApiError(
-                409,
+            raise Conflict(
                 "per-user-limit-reached",
                 f"you already hold {int(campaign.per_user_limit)} coupon(s) of this campaign",
             ) from exc

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from babel.numbers import get_currency_precision, list_currencies
 
-from functions.shared.errors import ApiError
+from functions.shared.errors import Invalid
 
 # One trillion minor units: above any real basket, below anything that overflows a client.
 MAX_AMOUNT_MINOR = 10**12
@@ -28,7 +28,7 @@ def _currencies() -> frozenset[str]:
 def require_currency(code: str) -> int:
     """The number of minor-unit digits of ``code``; 422 if ISO 4217/CLDR does not know it."""
     if code not in _currencies():
-        raise ApiError(422, "unknown-currency", f"{code!r} is not a known ISO 4217 currency")
+        raise Invalid( "unknown-currency", f"{code!r} is not a known ISO 4217 currency")
     return int(get_currency_precision(code))
 
 

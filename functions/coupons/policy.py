@@ -26,7 +26,7 @@ from babel.numbers import format_decimal, format_percent, get_currency_name
 from functions.coupons.money import percent_of, require_currency
 from functions.coupons.schemas import CampaignCreate, FixedDiscount
 from functions.rooms.access import Room
-from functions.shared.errors import ApiError
+from functions.shared.errors import Invalid
 from functions.shared.plugins import get_plugins
 from plugins.manager import PluginError, UnknownMarketError
 from plugins.types import COUPON_TEXT_PLACEHOLDERS, CouponPolicy, CouponTexts, MarketProfile
@@ -57,13 +57,12 @@ def validate_campaign(body: CampaignCreate, room: Room, now: float | None = None
     """Raise a 422 problem for the first structural defect, or one listing every market violation."""
     now = time.time() if now is None else now
     if body.valid_until <= now:
-        raise ApiError(422, "campaign-window-past", "valid_until is in the past")
+        raise Invalid( "campaign-window-past", "valid_until is in the past")
     if body.valid_until - max(now, body.valid_from) > MAX_VALIDITY_SECONDS:
-        raise ApiError(422, "campaign-window-too-long", "a campaign may run at most 366 days")
+        raise Invalid( "campaign-window-too-long", "a campaign may run at most 366 days")
     outside = [m for m in body.markets if m not in room.markets]
     if outside:
-        raise ApiError(
-            422, "market-not-in-room", f"the room does not broadcast to {', '.join(outside)}", markets=outside
+        raise Invalid( "market-not-in-room", f"the room does not broadcast to {', '.join(outside)}", markets=outside
         )
     require_currency(body.currency)
     plugins = get_plugins()
@@ -71,10 +70,9 @@ def validate_campaign(body: CampaignCreate, room: Room, now: float | None = None
         try:
             profile = plugins.market_profile(market)
         except UnknownMarketError as exc:
-            raise ApiError(422, "unknown-market", f"no enabled plugin provides market {market!r}") from exc
+            raise Invalid( "unknown-market", f"no enabled plugin provides market {market!r}") from exc
         if profile.currency != body.currency:
-            raise ApiError(
-                422,
+            raise Invalid(
                 "currency-market-mismatch",
                 f"{market} prices in {profile.currency}, not {body.currency}: one campaign per currency",
                 market=market,
@@ -85,16 +83,14 @@ def validate_campaign(body: CampaignCreate, room: Room, now: float | None = None
         and body.min_spend_minor
         and body.discount.amount_minor > body.min_spend_minor
     ):
-        raise ApiError(
-            422,
+        raise Invalid(
             "discount-exceeds-min-spend",
             "a fixed discount larger than the minimum spend would make orders free or negative",
         )
     violations = market_violations(body)
     if violations:
         first = violations[0]
-        raise ApiError(
-            422,
+        raise Invalid(
             "campaign-violates-market-rules",
             f"rule {first['rule']} in market {first['market']}: {first['message']}",
             violations=violations,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functions.rooms.models import Room
 from functions.shared.auth import Principal
-from functions.shared.errors import ApiError
+from functions.shared.errors import Forbidden, NotFound
 from functions.shared.plugins import get_plugins
 
 __all__ = [
@@ -30,7 +30,7 @@ def get_room(room_id: str) -> Room:
     try:
         return Room.get(room_id)
     except Room.DoesNotExist as exc:
-        raise ApiError(404, "room-not-found", f"no room {room_id!r}") from exc
+        raise NotFound( "room-not-found", f"no room {room_id!r}") from exc
 
 
 def find_room(room_id: str) -> Room | None:
@@ -66,10 +66,10 @@ def room_languages(room: Room) -> list[str]:
 def require_owner(room: Room, principal: Principal) -> None:
     """The caller must be the room's merchant (or an admin)."""
     if principal.sub != room.merchant_sub and "admin" not in principal.roles:
-        raise ApiError(403, "not-room-owner", "only the room's merchant may do this")
+        raise Forbidden( "not-room-owner", "only the room's merchant may do this")
 
 
 def require_moderator(room: Room, principal: Principal) -> None:
     """The caller must moderate: the room's merchant, a moderator or an admin."""
     if principal.sub != room.merchant_sub and not principal.has("moderator"):
-        raise ApiError(403, "not-room-moderator", "only the room's merchant or a moderator may do this")
+        raise Forbidden( "not-room-moderator", "only the room's merchant or a moderator may do this")

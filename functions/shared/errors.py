@@ -6,6 +6,13 @@ Every error response is ``application/problem+json``::
      "status": 409, "detail": "...", "code": "coupon-exhausted", "instance": "/v1/coupons/..."}
 
 ``code`` is the stable, machine-readable part; clients switch on it, never on ``title``.
+
+Two kinds of error become problems:
+
+* ``DomainError`` and its kinds (``NotFound``, ``Conflict``, ``Invalid``, ...): what the data and
+  logic layers raise when a rule says no. They know nothing of HTTP; ``STATUS_OF_KIND`` below is
+  the one place a kind becomes a status.
+* ``ApiError``: what a route raises about the HTTP request itself (a header, a status it chooses).
 """
 
 from __future__ import annotations
@@ -21,6 +28,76 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
 logger = logging.getLogger("crosslive.errors")
+
+
+class DomainError(Exception):
+    """A domain rule refused something. ``code`` is the stable problem code; keyword ``extra``
+    fields travel in the problem document; ``retry_after`` (seconds) says when to try again."""
+
+    def __init__(self, code: str, detail: str, *, retry_after: int | None = None, **extra: Any) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+        self.retry_after = retry_after
+        self.extra = extra
+
+    @property
+    def status(self) -> int:
+        """The HTTP status this kind of refusal maps to (``STATUS_OF_KIND``)."""
+        return status_of(self)
+
+
+class BadRequest(DomainError):
+    """The request is malformed in a way the schema cannot say (a cursor from nowhere)."""
+
+
+class Forbidden(DomainError):
+    """The caller may not do this (not the room's merchant, muted, banned)."""
+
+
+class NotFound(DomainError):
+    """The thing named does not exist (or is not visible to the caller)."""
+
+
+class Conflict(DomainError):
+    """The current state refuses it (sold out, already held, changed meanwhile, room ended)."""
+
+
+class Gone(DomainError):
+    """It existed and is no longer usable (an expired link or coupon)."""
+
+
+class Invalid(DomainError):
+    """Well-formed, but against a rule of the domain (a text, a discount, a market)."""
+
+
+class TooMany(DomainError):
+    """A rate limit."""
+
+
+class Unavailable(DomainError):
+    """Not possible right now (contention, missing configuration); nothing was done, and
+    ``retry_after`` says when the same request may be retried."""
+
+
+STATUS_OF_KIND: dict[type[DomainError], int] = {
+    BadRequest: 400,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    Gone: 410,
+    Invalid: 422,
+    TooMany: 429,
+    Unavailable: 503,
+}
+
+
+def status_of(error: DomainError) -> int:
+    """The status of ``error``'s kind (its nearest listed base class; 400 for a bare DomainError)."""
+    for kind in type(error).__mro__:
+        if kind in STATUS_OF_KIND:
+            return STATUS_OF_KIND[kind]  # type: ignore[index]
+    return 400
 
 
 class ApiError(Exception):
@@ -67,6 +144,12 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+def domain_problem(exc: DomainError, *, instance: str = "") -> JSONResponse:
+    """The problem document of a domain error (the one mapping of kinds to statuses)."""
+    headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else None
+    return problem(exc.status, exc.code, exc.detail, instance=instance, headers=headers, **exc.extra)
+
+
 def _code_for_status(status: int) -> str:
     return HTTPStatus(status).phrase.lower().replace(" ", "-").replace("'", "")
 
@@ -85,6 +168,10 @@ def install_error_handlers(app: FastAPI) -> None:
             headers=exc.headers,
             **exc.extra,
         )
+
+    @app.exception_handler(DomainError)
+    async def _domain_error(request: Request, exc: DomainError) -> JSONResponse:
+        return domain_problem(exc, instance=request.url.path)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -47,7 +47,7 @@ def test_shadowed_comment_reaches_only_its_author_and_moderators(post, viewer, l
     author, bystander = viewer(room_id, sub="troll-1"), viewer(room_id, sub="watch-d")
     moderator = viewer(room_id, role="moderator", sub="mod-7", market=None)
     monkeypatch.setattr(
-        "functions.comments.app._moderate",
+        "functions.comments.posting.moderate",
         lambda text, ctx: Verdict("hold", text, (Reason("lexicon", "badword", "profanity"),), shadow=True),
     )
     held = post(room_id, "you are all badword", sub="troll-1").json()
@@ -64,7 +64,7 @@ def test_approving_a_held_comment_publishes_and_pushes_it(post, viewer, live_roo
 
     room_id = live_room["room_id"]
     monkeypatch.setattr(
-        "functions.comments.app._moderate",
+        "functions.comments.posting.moderate",
         lambda text, ctx: Verdict("hold", text, (Reason("link", "shop.example"),), shadow=False),
     )
     held = post(room_id, "see shop.example for more", sub="linker").json()

@@ -9,7 +9,7 @@ from functions.comments.clusters import Item, cluster
 from functions.comments.ids import id_time, is_comment_id, new_comment_id
 from functions.comments.tags import languages_covered, priority_tags
 from functions.comments.validation import MAX_CODE_POINTS, clean_text, has_links
-from functions.shared.errors import ApiError
+from functions.shared.errors import DomainError
 
 
 @pytest.mark.parametrize(
@@ -26,7 +26,7 @@ from functions.shared.errors import ApiError
     ],
 )
 def test_bad_text_is_refused_with_its_own_code(raw, code):
-    with pytest.raises(ApiError) as caught:
+    with pytest.raises(DomainError) as caught:
         clean_text(raw)
     assert caught.value.code == code
     assert 400 <= caught.value.status < 500

@@ -9,7 +9,7 @@ from functions.coupons.campaigns import load_campaign
 from functions.coupons.claims import claim_coupon, remaining_by_shard
 from functions.coupons.models import Coupon
 from functions.coupons.store import home_store
-from functions.shared.errors import ApiError
+from functions.shared.errors import DomainError
 
 from .coupon_helpers import new_key
 
@@ -109,7 +109,7 @@ def test_concurrent_claimers_never_exceed_stock(create_campaign):
         try:
             claim_coupon(store, campaign, f"crowd-{i}", "ID")
             return "granted"
-        except ApiError as exc:
+        except DomainError as exc:
             return exc.code
 
     with ThreadPoolExecutor(max_workers=16) as pool:
@@ -129,7 +129,7 @@ def test_concurrent_claims_of_one_user_never_pass_the_limit(create_campaign):
         try:
             claim_coupon(store, campaign, "greedy", "ID")
             return "granted"
-        except ApiError as exc:
+        except DomainError as exc:
             return exc.code
 
     with ThreadPoolExecutor(max_workers=12) as pool:

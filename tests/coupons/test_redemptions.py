@@ -11,7 +11,7 @@ from functions.coupons.codes import issue_code, new_code_id
 from functions.coupons.redemptions import redeem
 from functions.coupons.schemas import RedeemIn
 from functions.shared.auth import Principal
-from functions.shared.errors import ApiError
+from functions.shared.errors import DomainError
 
 from .coupon_helpers import MERCHANT
 
@@ -156,10 +156,10 @@ def test_expired_and_not_yet_valid_coupons(create_campaign, claim):
     coupon = claim(campaign, sub="buyer").json()
     body = RedeemIn.model_validate(order(coupon, order_total_minor=6_000_000))
     merchant = Principal(sub=MERCHANT, roles=frozenset({"merchant"}))
-    with pytest.raises(ApiError) as expired:
+    with pytest.raises(DomainError) as expired:
         redeem(body, merchant, now=campaign["valid_until"] + 1)
     assert expired.value.code == "coupon-expired"
-    with pytest.raises(ApiError) as early:
+    with pytest.raises(DomainError) as early:
         redeem(body, merchant, now=campaign["valid_from"] - 1)
     assert early.value.code == "coupon-not-yet-valid"
     redemption, created = redeem(body, merchant)

@@ -24,7 +24,7 @@ from functions.coupons.claims import create_stock, remaining_by_shard
 from functions.coupons.models import Campaign
 from functions.coupons.store import CouponStore, bound_store, home_store
 from functions.shared.config import settings_from_env
-from functions.shared.errors import ApiError
+from functions.shared.errors import DomainError
 
 HOME, EDGE = "us-east-1", "eu-central-1"
 STOCK = 12
@@ -78,7 +78,7 @@ def _burst(stores: dict[str, CouponStore], campaign: Campaign, users: list[str])
         start.wait()
         try:
             coupon = claim_in(stores[region], campaign, user, "ID")
-        except ApiError:
+        except DomainError:
             return
         with lock:
             granted.append(coupon.code_id)

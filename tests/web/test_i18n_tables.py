@@ -35,6 +35,7 @@ PAGE_SOURCES = (ROOT / "web" / "watch.html", ROOT / "web" / "js" / "watch.js")
 VIEWER_ROUTE_SOURCES = (
     "functions/rooms/access.py",
     "functions/comments/app.py",
+    "functions/comments/posting.py",
     "functions/comments/validation.py",
     "functions/coupons/app.py",
     "functions/coupons/campaigns.py",
@@ -61,7 +62,10 @@ NOT_SHOWN_TO_VIEWERS = {
     "trickle-not-supported": "the player never trickles",
     "coupon-code-malformed": "checking a code is the merchant's checkout (redemption), not the page",
 }
-CODE_PATTERN = re.compile(r'(?:ApiError|problem)\(\s*\d{3},\s*"([a-z0-9-]+)"|\(\s*\d{3},\s*"([a-z0-9-]+)",')
+CODE_PATTERN = re.compile(
+    r'(?:ApiError|problem)\(\s*\d{3},\s*"([a-z0-9-]+)"|\(\s*\d{3},\s*"([a-z0-9-]+)",'
+    r'|(?:BadRequest|Forbidden|NotFound|Conflict|Gone|Invalid|TooMany|Unavailable)\(\s*"([a-z0-9-]+)"'
+)
 ENGLISH_DETAIL = "the sale is too busy right now; retry with the same Idempotency-Key"
 
 
@@ -161,7 +165,7 @@ def viewer_route_codes() -> set[str]:
     codes: set[str] = set()
     for source in VIEWER_ROUTE_SOURCES:
         for match in CODE_PATTERN.finditer((ROOT / source).read_text(encoding="utf-8")):
-            codes.add(match.group(1) or match.group(2))
+            codes.add(match.group(1) or match.group(2) or match.group(3))
     return codes
 
 

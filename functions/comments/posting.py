@@ -1,0 +1,212 @@
+"""The comment write path, behind ``POST /v1/comments/rooms/{room_id}`` (the route only reads HTTP).
+
+In order: validate the text, check the room, moderate in-line
+(``functions.moderation.pipeline.moderate_comment``), persist in DynamoDB together with the
+request's idempotency record, and only then is it pushed (the table's stream does, see
+``functions/fanout``). A comment is never shown to anyone before DynamoDB has it. Refusals are
+domain errors (``functions.shared.errors``), which the app turns into problem documents.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+
+from functions.comments import store
+from functions.comments.faq import FAQ_AUTHOR_SUB, match_faq
+from functions.comments.ids import new_comment_id
+from functions.comments.models import VISIBLE_STATUSES, Comment, encode_reasons, room_status_key
+from functions.comments.schemas import CommentCreate
+from functions.comments.tags import priority_tags
+from functions.comments.translation import detect_language
+from functions.comments.validation import clean_text
+from functions.moderation.verdict import CommentContext, Verdict
+from functions.rooms.access import Room, get_room, market_languages, room_languages
+from functions.shared.auth import Principal
+from functions.shared.config import get_settings
+from functions.shared.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, TooMany
+
+log = logging.getLogger("crosslive.comments")
+
+STATUS_FOR_ACTION = {"publish": "published", "mask": "masked", "hold": "held", "reject": "rejected"}
+REFUSALS: dict[str, DomainError] = {  # moderation reasons that refuse the request outright (not shadowed)
+    "muted": Forbidden("author-muted", "you are muted in this room"),
+    "banned": Forbidden("author-banned", "you are banned"),
+    "flood": TooMany("too-many-comments", "slow down: too many comments"),
+    "ip-flood": TooMany("too-many-comments", "slow down: too many comments from your network"),
+}
+
+
+def moderate(text: str, context: CommentContext) -> Verdict:
+    from functions.moderation.pipeline import moderate_comment
+
+    return moderate_comment(text, context)
+
+
+def is_moderator(room: Room, principal: Principal | None) -> bool:
+    """The room's merchant or a moderator: sees every comment as stored."""
+    return principal is not None and (principal.sub == room.merchant_sub or principal.has("moderator"))
+
+
+def kind_of(room: Room, principal: Principal) -> str:
+    if principal.sub == room.merchant_sub:
+        return "host"
+    if principal.has("moderator"):
+        return "moderator"
+    return "viewer"
+
+
+def body_hash(room_id: str, body: CommentCreate) -> str:
+    canonical = json.dumps([room_id, body.text, body.reply_to, body.language], ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def new_comment(
+    room_id: str,
+    now: float,
+    *,
+    author_sub: str,
+    author_name: str | None,
+    author_market: str,
+    author_role: str,
+    kind: str,
+    text: str,
+    original_text: str,
+    language: str,
+    status: str,
+    reasons: list[dict[str, object]],
+    tags: list[str],
+    reply_to: str | None = None,
+    shadow: bool = False,
+    links_allowed: bool = False,
+) -> Comment:
+    """A new comment item: the one place its derived fields (id, room status key, reasons JSON,
+    origin region, timestamps) are filled in."""
+    return Comment(
+        room_id,
+        new_comment_id(now),
+        author_sub=author_sub,
+        author_name=author_name,
+        author_market=author_market,
+        author_role=author_role,
+        kind=kind,
+        text=text,
+        original_text=original_text,
+        language=language,
+        status=status,
+        room_status=room_status_key(room_id, status),
+        shadow=shadow,
+        reasons=encode_reasons(reasons),
+        reply_to=reply_to,
+        tags=tags,
+        links_allowed=links_allowed,
+        origin_region=get_settings().region_name,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def post_comment(
+    room_id: str, body: CommentCreate, principal: Principal, *, idempotency_key: str, ip: str | None
+) -> Comment:
+    """Validate, moderate and store one comment; raises a domain error for every refusal."""
+    text = clean_text(body.text)
+    room = get_room(room_id)
+    if room.status == "ended":
+        raise Conflict("room-ended", "this show has ended; comments are closed")
+    if body.reply_to is not None:
+        try:
+            target: Comment | None = store.get_comment(room_id, body.reply_to)
+        except NotFound:
+            target = None
+        if target is None or not store.visible_to(target, principal.sub, is_moderator(room, principal)):
+            raise Invalid("reply-target-not-found", f"no comment {body.reply_to!r} to reply to in this room")
+    now = time.time()
+    market = str(principal.market or (room.markets[0] if room.markets else room.home_market))
+    candidates = list(dict.fromkeys(market_languages(market) + room_languages(room)))
+    language = body.language or detect_language(text, candidates) or (candidates[0] if candidates else "und")
+    context = CommentContext(
+        room_id=room_id,
+        author_sub=principal.sub,
+        author_roles=principal.roles,
+        market=market,
+        language=language,
+        ip=ip,
+        now=now,
+        room_merchant_sub=room.merchant_sub,
+        room_markets=tuple(str(m) for m in room.markets or []),
+        home_market=room.home_market,
+    )
+    verdict = moderate(text, context)
+    reasons: list[dict[str, object]] = [
+        {"code": r.code, "detail": r.detail, "category": r.category} for r in verdict.reasons
+    ]
+    for reason in verdict.reasons:
+        if verdict.action == "reject" and reason.code in REFUSALS:
+            refusal = REFUSALS[reason.code]
+            raise type(refusal)(refusal.code, reason.detail or refusal.detail)
+    if verdict.action == "reject" and not verdict.shadow:
+        raise Invalid(
+            "comment-rejected", "; ".join(r.detail for r in verdict.reasons) or "comment rejected", reasons=reasons
+        )
+    status = STATUS_FOR_ACTION[verdict.action]
+    kind = kind_of(room, principal)
+    comment = new_comment(
+        room_id,
+        now,
+        author_sub=principal.sub,
+        author_name=principal.name,
+        author_market=market,
+        author_role=next(iter(sorted(principal.roles))),
+        kind=kind,
+        text=verdict.text if verdict.action == "mask" else text,
+        original_text=text,
+        language=language,
+        status=status,
+        shadow=bool(verdict.shadow and status in ("held", "rejected")),
+        reasons=reasons,
+        reply_to=body.reply_to,
+        tags=priority_tags(text),
+        links_allowed=kind in ("host", "moderator"),
+    )
+    digest = body_hash(room_id, body)
+    try:
+        store.create_comment(comment, request_key=f"{principal.sub}#{idempotency_key}", body_hash=digest)
+    except store.ReplayedRequest as replay:
+        if replay.record.body_hash != digest:
+            raise Invalid("idempotency-key-reused", "this Idempotency-Key was used for a different comment") from replay
+        raise Conflict(
+            "duplicate-request", "this request was already stored", comment_id=replay.record.comment_id
+        ) from replay
+    if status in VISIBLE_STATUSES and kind == "viewer":
+        auto_reply(room, comment, market)
+    return comment
+
+
+def auto_reply(room: Room, question: Comment, market: str) -> None:
+    """Answer a FAQ at once, threaded to the question and marked automatic."""
+    try:
+        found = match_faq(question.original_text, market, [question.language, *market_languages(market)])
+        if found is None:
+            return
+        reply = new_comment(
+            room.room_id,
+            time.time(),
+            author_sub=FAQ_AUTHOR_SUB,
+            author_name="FAQ",
+            author_market=market,
+            author_role="system",
+            kind="auto-faq",
+            text=found.answer,
+            original_text=found.answer,
+            language=found.language,
+            status="published",
+            reasons=[{"code": "faq", "detail": found.faq_id, "category": None}],
+            reply_to=question.comment_id,
+            tags=list(found.tags) or priority_tags(found.answer),
+        )
+        store.create_comment(reply, request_key=None, body_hash="")
+    except Exception:  # the question is stored and pushed either way
+        log.exception("FAQ auto-reply failed for %s", question.comment_id)
