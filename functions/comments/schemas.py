@@ -42,13 +42,14 @@ class CommentOut(BaseModel):
     room_id: str
     comment_id: str
     author_sub: str
-    author_name: str | None
-    author_market: str | None
+    # Absent rather than null in some answers (``response_model_exclude_none``): not required.
+    author_name: str | None = None
+    author_market: str | None = None
     kind: Literal["viewer", "host", "moderator", "auto-faq"]
     text: str = Field(description="Plain text: render escaped, never as HTML")
     language: str
     status: str
-    reply_to: str | None
+    reply_to: str | None = None
     pinned: bool
     links_allowed: bool = Field(description="Only moderator and host messages may render links")
     tags: list[str]

@@ -7,11 +7,13 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from functions.coupons.money import MAX_AMOUNT_MINOR
+from functions.shared.fields import MarketCode as Market
+from functions.shared.fields import UnixTime as Timestamp
+from functions.shared.fields import strict_int
 
-Minor = Annotated[int, Field(ge=0, le=MAX_AMOUNT_MINOR, description="integer amount in minor units")]
-PositiveMinor = Annotated[int, Field(gt=0, le=MAX_AMOUNT_MINOR, description="integer amount in minor units")]
-Market = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
-Timestamp = Annotated[float, Field(ge=0, le=4_102_444_800, description="UNIX time (seconds)")]  # < 2100
+# Money and quantities are JSON integers: "100" or 100.0 is refused, not coerced.
+Minor = Annotated[int, strict_int(0, MAX_AMOUNT_MINOR, "integer amount in minor units")]
+PositiveMinor = Annotated[int, strict_int(1, MAX_AMOUNT_MINOR, "integer amount in minor units")]
 
 
 class _Body(BaseModel):
@@ -25,7 +27,7 @@ class FixedDiscount(_Body):
 
 class PercentDiscount(_Body):
     kind: Literal["percent"]
-    percent: int = Field(ge=1, le=100)
+    percent: Annotated[int, strict_int(1, 100)]
     max_discount_minor: PositiveMinor | None = None
 
 
@@ -42,8 +44,8 @@ class Flash(_Body):
 
 class Segment(_Body):
     kind: Literal["everyone", "new", "lapsed", "sharers"] = "everyone"
-    days: int | None = Field(
-        default=None, ge=1, le=365, description="new: first seen within N days; lapsed: unseen for N days"
+    days: Annotated[int, strict_int(1, 365)] | None = Field(
+        default=None, description="new: first seen within N days; lapsed: unseen for N days"
     )
 
     @model_validator(mode="after")
@@ -62,9 +64,11 @@ class CampaignCreate(_Body):
     prior_price_minor: PositiveMinor | None = Field(
         default=None, description="lowest price of the prior N days (required where the market says so)"
     )
-    stock: int = Field(ge=1, le=1_000_000)
-    per_user_limit: int = Field(default=1, ge=1, le=20)
-    stock_shards: int | None = Field(default=None, ge=1, le=64, description="1 = a single counter item")
+    stock: Annotated[int, strict_int(1, 1_000_000)]
+    per_user_limit: Annotated[int, strict_int(1, 20)] = 1
+    stock_shards: Annotated[int, strict_int(1, 64)] | None = Field(
+        default=None, description="1 = a single counter item"
+    )
     valid_from: Timestamp
     valid_until: Timestamp
     flash: Flash | None = None

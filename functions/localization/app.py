@@ -33,6 +33,7 @@ from functions.localization.translation import TranslatedText, translate_one
 from functions.shared.app import create_app, lambda_handler
 from functions.shared.auth import Authenticated, Principal, require_role
 from functions.shared.errors import ApiError, problem
+from functions.shared.fields import moment as stored_moment
 from functions.shared.plugins import get_plugins
 from plugins.manager import CrossliveManager, UnknownMarketError
 from plugins.types import MarketProfile, TextTooLongError, TranslationUnavailableError
@@ -409,7 +410,9 @@ def room_schedule(
     room = get_room(room_id)
     if room.scheduled_start is None:
         raise ApiError(409, "not-scheduled", f"room {room_id!r} has no scheduled start")
-    moment = datetime.fromtimestamp(float(room.scheduled_start), tz=UTC)
+    moment = stored_moment(room.scheduled_start)
+    if moment is None:  # stored before times were bounded: unreadable, so treated as unscheduled
+        raise ApiError(409, "not-scheduled", f"room {room_id!r} has no valid scheduled start")
     view = _schedule(plugins, moment, [str(m) for m in room.markets])
     return RoomSchedule(
         room_id=room_id, home=_schedule(plugins, moment, [room.home_market]).markets[0], **view.model_dump()

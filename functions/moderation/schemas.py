@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from functions.shared.fields import strict_int
 
 SUB_PATTERN = r"^[A-Za-z0-9_.:@-]{1,128}$"
 MAX_SCRIPT_CHARS = 20_000
@@ -37,7 +39,9 @@ class ComplianceCheckOut(BaseModel):
 
 class SanctionIn(_In):
     kind: Literal["mute", "ban"]
-    duration_seconds: int | None = Field(default=None, ge=60, le=MAX_SANCTION_SECONDS, description="None: until lifted")
+    duration_seconds: Annotated[int, strict_int(60, MAX_SANCTION_SECONDS)] | None = Field(
+        default=None, description="None: until lifted"
+    )
     reason: str = Field(default="", max_length=500)
 
 

@@ -24,6 +24,7 @@ from functions.rooms.models import Room
 from functions.rooms.product_models import MAX_HIGHLIGHTS, Product, Stage
 from functions.shared.auth import Principal, require_role
 from functions.shared.errors import ApiError
+from functions.shared.fields import strict_int
 from functions.shared.plugins import get_plugins
 
 router = APIRouter(prefix="/v1/rooms", tags=["products"])
@@ -35,7 +36,7 @@ Sku = Annotated[str, Path(pattern=SKU_PATTERN)]
 MarketQuery = Annotated[str | None, Query(pattern=r"^[A-Z]{2}$", description="viewer market to localize for")]
 MAX_PRICE_MINOR = 10**12
 PriceMarket = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
-PriceMinor = Annotated[int, Field(ge=0, le=MAX_PRICE_MINOR)]
+PriceMinor = Annotated[int, strict_int(0, MAX_PRICE_MINOR)]  # a JSON integer: "100" is refused
 
 
 class ProductIn(BaseModel):

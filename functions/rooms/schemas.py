@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from functions.shared.fields import LanguageTag, MarketCode, UnixTime
+
 RoomStatus = Literal["scheduled", "live", "ended"]
 
 
@@ -13,19 +15,19 @@ class RoomCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     title: str = Field(min_length=1, max_length=200)
-    markets: list[str] = Field(min_length=1, max_length=50, description="viewer markets the room broadcasts to")
-    home_market: str = Field(pattern=r"^[A-Z]{2}$", description="the merchant's home market (its law binds)")
-    host_language: str = Field(min_length=2, max_length=16, description="language comments are translated into")
-    scheduled_start: float | None = Field(default=None, ge=0, description="UNIX time of the planned start")
+    markets: list[MarketCode] = Field(min_length=1, max_length=50, description="viewer markets the room broadcasts to")
+    home_market: MarketCode = Field(description="the merchant's home market (its law binds)")
+    host_language: LanguageTag = Field(description="language comments are translated into (BCP 47)")
+    scheduled_start: UnixTime | None = Field(default=None, description="UNIX time of the planned start")
 
 
 class RoomUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     title: str | None = Field(default=None, min_length=1, max_length=200)
-    markets: list[str] | None = Field(default=None, min_length=1, max_length=50)
+    markets: list[MarketCode] | None = Field(default=None, min_length=1, max_length=50)
     status: RoomStatus | None = None
-    scheduled_start: float | None = Field(default=None, ge=0)
+    scheduled_start: UnixTime | None = None
 
 
 class RoomOut(BaseModel):

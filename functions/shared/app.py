@@ -19,6 +19,7 @@ from mangum import Mangum
 from functions.shared.config import get_settings
 from functions.shared.errors import install_error_handlers, problem
 from functions.shared.observability import lambda_entrypoint, logger
+from functions.shared.openapi import install_openapi
 
 API_VERSION = "v1"
 Scope = MutableMapping[str, Any]
@@ -106,6 +107,7 @@ def create_app(name: str, summary: str, *, version: str = "1.0.0") -> FastAPI:
         redoc_url=None,
     )
     install_error_handlers(app)
+    install_openapi(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     log = logger(name)
 

@@ -29,6 +29,7 @@ from typing import Annotated, Any
 
 import jwt
 from fastapi import Depends, Request
+from fastapi.security import HTTPBearer
 
 from functions.shared.config import Settings, get_settings
 from functions.shared.errors import ApiError
@@ -187,14 +188,31 @@ def bearer_token(request: Request) -> str | None:
     return token.strip()
 
 
-def optional_principal(request: Request) -> Principal | None:
+class _Bearer(HTTPBearer):
+    """The bearer token as a FastAPI security dependency, so OpenAPI documents the scheme per route.
+
+    ``scheme_name`` tells required (``bearer``) from optional (``bearer-optional``) use;
+    ``functions.shared.openapi`` turns the latter into "a token, or none".
+    """
+
+    def __init__(self, scheme_name: str) -> None:
+        super().__init__(bearerFormat="JWT", scheme_name=scheme_name, auto_error=False)
+
+    async def __call__(self, request: Request) -> str | None:  # type: ignore[override]
+        return bearer_token(request)
+
+
+BEARER = _Bearer("bearer")
+BEARER_OPTIONAL = _Bearer("bearer-optional")
+
+
+def optional_principal(token: Annotated[str | None, Depends(BEARER_OPTIONAL)]) -> Principal | None:
     """The caller if a token was sent (it must then be valid), else ``None``."""
-    token = bearer_token(request)
     return verify_token(token) if token else None
 
 
-def current_principal(request: Request) -> Principal:
-    token = bearer_token(request)
+def current_principal(token: Annotated[str | None, Depends(BEARER)]) -> Principal:
+    """The verified caller; 401 without a valid token."""
     if not token:
         raise _unauthorized("authentication required")
     return verify_token(token)
