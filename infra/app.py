@@ -6,21 +6,48 @@ locally (``infra/bundling.py``), never in Docker. Context keys (``cdk.json`` or 
 * ``crosslive:account``: the AWS account to deploy to (default: the CLI's, or environment-agnostic).
 * ``crosslive:tablePrefix``: prefix of every table name (default ``crosslive``).
 * ``crosslive:nag``: ``false`` turns the cdk-nag validation off (on by default).
+
+``cdk synth`` and ``python -m infra.app`` build the same app (``new_app``): the feature flags of
+``cdk.json`` apply on both paths, and an unacknowledged cdk-nag finding fails both, printing each
+finding with the id to acknowledge. The pinned CLI passes
+``@aws-cdk/core:failSynthOnValidationErrors: false`` to every app, which would leave the findings
+in ``cdk.out/validation-report.json`` behind an exit code 0; ``new_app`` sets it back after the
+CLI's context. Synthesis warnings (e.g. media nodes on plain HTTP) are printed to stderr, since
+the CLI shows none for stacks inside stages.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
-from aws_cdk import App
+from aws_cdk import App, cx_api
 
 from crosslive.regions import load_regions
 from infra.stage import RegionStage
 from plugins.manager import PluginError, build_plugin_manager
 
+CDK_JSON = Path(__file__).resolve().parent.parent / "cdk.json"
+FAIL_ON_FINDINGS = {"@aws-cdk/core:failSynthOnValidationErrors": True}
+
+
+def cdk_json_context() -> dict[str, Any]:
+    """The ``context`` of ``cdk.json`` (feature flags, table prefix), which the CLI passes too."""
+    return dict(json.loads(CDK_JSON.read_text(encoding="utf-8")).get("context", {}))
+
+
+def new_app(context: dict[str, Any] | None = None, **kwargs: Any) -> App:
+    """An app with cdk.json's context under ``context`` (the CLI's overrides both) whose
+    synthesis fails on any unacknowledged validation finding, whatever the CLI passed."""
+    return App(context={**cdk_json_context(), **(context or {})}, post_cli_context=FAIL_ON_FINDINGS, **kwargs)
+
 
 def build_app(app: App | None = None) -> App:
-    app = app or App()
+    app = app or new_app()
     account = app.node.try_get_context("crosslive:account") or os.environ.get("CDK_DEFAULT_ACCOUNT")
     prefix = app.node.try_get_context("crosslive:tablePrefix") or "crosslive"
     nag = str(app.node.try_get_context("crosslive:nag")).lower() != "false"
@@ -41,8 +68,28 @@ def build_app(app: App | None = None) -> App:
     return app
 
 
+def synthesis_warnings(assembly: cx_api.CloudAssembly) -> Iterator[str]:
+    """``path: message`` of every warning annotation in the assembly, stages included."""
+    for stack in assembly.stacks_recursively:
+        for message in stack.messages:
+            if message.level == cx_api.SynthesisMessageLevel.WARNING:
+                yield f"{message.id}: {message.entry.data}"
+
+
 def main() -> None:
-    build_app().synth()
+    app = build_app(new_app())
+    try:
+        assembly = app.synth()
+    except RuntimeError as exc:  # jsii's error: the validation plugins' report is its message
+        if "ValidationFailed" not in str(exc):
+            raise
+        print(str(exc), file=sys.stderr)
+        raise SystemExit(
+            "synthesis failed: unacknowledged cdk-nag findings (above). Fix them, or acknowledge each "
+            "with a written reason (infra.nag.acknowledge)."
+        ) from None
+    for warning in synthesis_warnings(assembly):
+        print(f"[Warning] {warning}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import cast
 
-from aws_cdk import CfnElement, CfnOutput, Duration, RemovalPolicy, Stack
+from aws_cdk import CfnElement, CfnOutput, Duration, RemovalPolicy, Stack, Token
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
@@ -139,7 +139,9 @@ class Pages(Construct):
                 distribution_paths=[f"/{prefix}*"],
             )
         # CDK's BucketDeployment provider is one singleton function per stack; acknowledge its
-        # wildcard findings there, one by one, and nowhere else.
+        # wildcard findings there, one by one, and nowhere else. The asset bucket's ARN names the
+        # partition as a literal under cdk.json's enablePartitionLiterals, as a token otherwise.
+        partition = "<AWS::Partition>" if Token.is_unresolved(stack.partition) else stack.partition
         provider = next(c for c in stack.node.children if c.node.id.startswith("Custom::CDKBucketDeployment"))
         wildcard_findings = [
             "Action::s3:Abort*",
@@ -149,7 +151,7 @@ class Pages(Construct):
             "Action::s3:List*",
             "Resource::*",
             f"Resource::<{stack.get_logical_id(cast(CfnElement, bucket.node.default_child))}.Arn>/*",
-            "Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-" + stack.region + "/*",
+            f"Resource::arn:{partition}:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-{stack.region}/*",
         ]
         for finding in wildcard_findings:
             acknowledge(

@@ -11,12 +11,11 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 @pytest.fixture(scope="session")
 def cdk_app(tmp_path_factory):
-    from aws_cdk import App
+    from infra.app import build_app, new_app
 
-    from infra.app import build_app
-
-    # Bundling is skipped here (context below); test_cdk_cli.py synthesizes with real bundling.
-    app = App(context={"aws:cdk:bundling-stacks": []}, outdir=str(tmp_path_factory.mktemp("cdk.out")))
+    # cdk.json's context, as `cdk synth` has it. Bundling is skipped here (context below);
+    # test_cdk_cli.py synthesizes with real bundling.
+    app = new_app(context={"aws:cdk:bundling-stacks": []}, outdir=str(tmp_path_factory.mktemp("cdk.out")))
     build_app(app)
     return app
 
@@ -24,12 +23,10 @@ def cdk_app(tmp_path_factory):
 @pytest.fixture(scope="session")
 def dns_stages(tmp_path_factory):
     """Stages of an app with a hosted zone (API DNS layer, HTTPS media nodes), synthesized once with cdk-nag."""
-    from aws_cdk import App
-
-    from infra.app import build_app
+    from infra.app import build_app, new_app
     from infra.stage import RegionStage
 
-    app = App(
+    app = new_app(
         context={
             "aws:cdk:bundling-stacks": [],
             "crosslive:domain": "shop.example",

@@ -58,3 +58,108 @@ def test_synthesis_refuses_a_region_whose_plugin_returns_bad_data(monkeypatch):
     monkeypatch.setattr(infra_app, "build_plugin_manager", with_broken)
     with pytest.raises(SystemExit, match="broken-plugin"):
         infra_app.build_app(App())
+
+
+def _stage_with_an_open_bucket(app: App) -> None:
+    from aws_cdk import Annotations
+
+    stage = Stage(app, "bad")
+    bucket = s3.Bucket(Stack(stage, "Bad"), "Open")
+    Annotations.of(bucket).add_warning_v2("crosslive:test", "a warning the CLI would not show")
+    enable_nag(stage)
+
+
+def test_the_app_fails_on_a_finding_even_when_told_not_to(tmp_path):
+    # GIVEN the app as `cdk synth` builds it, with the context the pinned CLI passes
+    from infra.app import new_app
+
+    app = new_app(context={"@aws-cdk/core:failSynthOnValidationErrors": False}, outdir=str(tmp_path))
+    _stage_with_an_open_bucket(app)
+    # WHEN / THEN an unacknowledged finding still fails synthesis
+    with pytest.raises(RuntimeError, match="ValidationFailed"):
+        app.synth()
+
+
+def test_the_app_reads_cdk_json_feature_flags_on_both_paths():
+    from infra.app import cdk_json_context, new_app
+
+    app = new_app()
+    assert cdk_json_context()["@aws-cdk/core:enablePartitionLiterals"] is True
+    assert app.node.try_get_context("@aws-cdk/core:enablePartitionLiterals") is True
+
+
+@pytest.mark.slow
+def test_cdk_synth_through_the_pinned_cli_fails_on_a_finding_and_prints_warnings(tmp_path):
+    # GIVEN an app with one unacknowledged finding and one warning, run as cdk.json runs ours
+    # (infra.app.main: the pinned CLI passes failSynthOnValidationErrors=false to it)
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    script = tmp_path / "bad_app.py"
+    script.write_text(
+        "from infra import app as infra_app\n"
+        "from tests.infra.test_nag import _stage_with_an_open_bucket\n"
+        "def build(app):\n"
+        "    _stage_with_an_open_bucket(app)\n"
+        "    return app\n"
+        "infra_app.build_app = build\n"
+        "infra_app.main()\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(repo), "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
+    env["CDK_DISABLE_CLI_TELEMETRY"] = "true"
+    # WHEN
+    result = subprocess.run(
+        [
+            "npx",
+            "--no-install",
+            "cdk",
+            "synth",
+            "--no-notices",
+            "-o",
+            str(tmp_path / "out"),
+            "--app",
+            f"{sys.executable} {script}",
+        ],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    # THEN it exits non-zero, naming each finding with the id to acknowledge
+    assert result.returncode != 0, result.stderr[-3000:]
+    assert "Acknowledge with 'AwsSolutions::AwsSolutions-S1'" in result.stderr
+    assert "unacknowledged cdk-nag findings" in result.stderr
+    # and with the finding acknowledged, it passes and prints the warning
+    script.write_text(
+        script.read_text().replace(
+            "    _stage_with_an_open_bucket(app)\n",
+            "    _stage_with_an_open_bucket(app)\n"
+            "    from infra.nag import acknowledge\n"
+            "    for rule in ('S1', 'S10'):\n"
+            "        acknowledge(app, f'AwsSolutions::AwsSolutions-{rule}', 'a test of the acknowledged path')\n",
+        )
+    )
+    result = subprocess.run(
+        [
+            "npx",
+            "--no-install",
+            "cdk",
+            "synth",
+            "--no-notices",
+            "-o",
+            str(tmp_path / "out2"),
+            "--app",
+            f"{sys.executable} {script}",
+        ],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "[Warning] /bad/Bad/Open: a warning the CLI would not show" in result.stderr
