@@ -216,7 +216,7 @@ def check_regions(
 
         known_plugins = known_plugin_names()
     known = set(known_plugins)
-    provided_markets = _markets_of_plugins()
+    provided_markets = markets_of_plugins()
     for path in [p.resolve() for p in paths]:
         config = configs.get(path)
         if config is None:
@@ -239,25 +239,71 @@ def check_regions(
             )
         unknown = [p for p in config.plugins if p not in known]
         if unknown:
+            hint = _suggest(config.markets, provided_markets, exclude=config.plugins)
             problems.append(
-                Problem(path, key_lines.get("plugins", 0), "plugins", f"not installed: {', '.join(unknown)}")
+                Problem(
+                    path,
+                    key_lines.get("plugins", 0),
+                    "plugins",
+                    f"not installed: {', '.join(unknown)}" + (f" (installed for its markets: {hint})" if hint else ""),
+                )
             )
         enabled_markets = {m for name, ms in provided_markets.items() if name in config.plugins for m in ms}
         unserved = [m for m in config.markets if m not in enabled_markets]
         if unserved:
+            hint = _suggest(unserved, provided_markets)
             problems.append(
                 Problem(
                     path,
                     key_lines.get("markets", 0),
                     "markets",
-                    f"no enabled plugin provides {', '.join(unserved)} (enable e.g. "
-                    f"{', '.join('market-' + m.lower() for m in unserved)})",
+                    f"no enabled plugin provides {', '.join(unserved)} ("
+                    + (f"enable {hint}" if hint else "no installed plugin does: install one, see docs/plugins.md")
+                    + ")",
                 )
             )
     return sorted(problems, key=lambda p: (str(p.path), p.line))
 
 
-def _markets_of_plugins() -> dict[str, set[str]]:
+def plugins_for_markets(markets: Iterable[str], provided: dict[str, set[str]] | None = None) -> list[str]:
+    """Installed plugin names that provide ``markets``: the built-in ``market-<code>`` where there
+    is one, else every installed plugin (entry point) that lists the market."""
+    provided = markets_of_plugins() if provided is None else provided
+    names: list[str] = []
+    for market in markets:
+        builtin = f"market-{market.lower()}"
+        if market in provided.get(builtin, set()):
+            names.append(builtin)
+        else:
+            names.extend(sorted(name for name, codes in provided.items() if market in codes))
+    return list(dict.fromkeys(names))
+
+
+def _suggest(markets: Iterable[str], provided: dict[str, set[str]], exclude: Iterable[str] = ()) -> str:
+    skip = set(exclude)
+    return ", ".join(name for name in plugins_for_markets(markets, provided) if name not in skip)
+
+
+def plugins_in_effect(
+    region: RegionConfig, regions: Iterable[RegionConfig], provided: dict[str, set[str]] | None = None
+) -> list[str]:
+    """The plugins a region's functions load: its own, and for an origin also every market plugin
+    its edges enable.
+
+    An origin hosts the rooms, coupons and compliance checks of every market its edges serve
+    (merchants create rooms there; coupon stock lives in the campaign's home region), so a market
+    plugin enabled on an edge is in effect on its origin too, without editing the origin's file.
+    """
+    names = list(region.plugins)
+    if region.role == "origin":
+        provided = markets_of_plugins() if provided is None else provided
+        for edge in regions:
+            if edge.role == "edge" and edge.origin == region.name:
+                names.extend(name for name in edge.plugins if provided.get(name))
+    return list(dict.fromkeys(names))
+
+
+def markets_of_plugins() -> dict[str, set[str]]:
     """Plugin name -> market codes it provides, for built-in and installed market plugins."""
     from plugins.manager import build_plugin_manager
 

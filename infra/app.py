@@ -27,7 +27,7 @@ from typing import Any
 
 from aws_cdk import App, cx_api
 
-from crosslive.regions import load_regions
+from crosslive.regions import load_regions, markets_of_plugins, plugins_in_effect
 from infra.stage import RegionStage
 from plugins.manager import PluginError, build_plugin_manager
 
@@ -51,7 +51,10 @@ def build_app(app: App | None = None) -> App:
     account = app.node.try_get_context("crosslive:account") or os.environ.get("CDK_DEFAULT_ACCOUNT")
     prefix = app.node.try_get_context("crosslive:tablePrefix") or "crosslive"
     nag = str(app.node.try_get_context("crosslive:nag")).lower() != "false"
-    regions = load_regions()
+    files = load_regions()
+    provided = markets_of_plugins()
+    # Each stage gets the plugins in effect there: an origin also loads its edges' market plugins.
+    regions = [r.model_copy(update={"plugins": plugins_in_effect(r, files, provided)}) for r in files]
     for region in regions:
         # The plugin set each region's functions will load, validated now: a plugin returning bad
         # data stops synthesis with the plugin named, so that region is never deployed with it.

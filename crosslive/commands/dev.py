@@ -8,6 +8,7 @@ import threading
 import click
 
 from crosslive.dev.platform import EmbeddedPlatform
+from plugins.manager import PluginError
 
 
 @click.command()
@@ -23,7 +24,10 @@ def dev(host: str, port: int, media: bool) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     click.echo("starting the embedded platform ...")
-    platform.start()
+    try:
+        platform.start()
+    except PluginError as exc:
+        raise click.ClickException(f"refusing to start: {exc}") from exc
     try:
         click.echo(click.style("crosslive is running", bold=True))
         for name, url in platform.urls().items():

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from crosslive.regions import REGIONS_DIR, parse_region_file, region_files
-from plugins.manager import PluginError, build_plugin_manager
+from crosslive.regions import REGIONS_DIR, markets_of_plugins, parse_region_file, plugins_in_effect, region_files
+from plugins.manager import DEFAULT_PLUGINS, PluginError, build_plugin_manager, known_plugin_names
 
 
 @click.group()
@@ -19,16 +19,25 @@ def plugins() -> None:
 @click.option("--region", "region_names", multiple=True, help="only these regions (default: all)")
 @click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=REGIONS_DIR)
 def list_plugins(region_names: tuple[str, ...], directory: Path) -> None:
-    """Per region: each enabled plugin and the hooks it implements."""
+    """Per region: each plugin in effect and the hooks it implements; then installed plugins no
+    region enables (e.g. a market package just pip-installed)."""
+    configs = []
     for path in region_files(directory):
         config, problems = parse_region_file(path)
-        if config is None or (region_names and config.name not in region_names):
-            if config is None:
-                click.echo(f"{path.stem}: invalid region file ({len(problems)} problem(s))", err=True)
+        if config is None:
+            click.echo(f"{path.stem}: invalid region file ({len(problems)} problem(s))", err=True)
+        else:
+            configs.append(config)
+    provided = markets_of_plugins()
+    enabled_anywhere: set[str] = set()
+    for config in configs:
+        in_effect = plugins_in_effect(config, configs, provided)
+        enabled_anywhere.update(in_effect)
+        if region_names and config.name not in region_names:
             continue
         click.echo(f"{config.name} ({config.aws_region}, {config.role})")
         try:
-            pm = build_plugin_manager(config.plugins)
+            pm = build_plugin_manager(in_effect)
         except PluginError as exc:
             click.echo(f"  ERROR: {exc}", err=True)
             continue
@@ -37,7 +46,14 @@ def list_plugins(region_names: tuple[str, ...], directory: Path) -> None:
             for name in names:
                 by_plugin.setdefault(name, []).append(hook)
         for name in sorted(by_plugin):
-            click.echo(f"  {name}: {', '.join(sorted(by_plugin[name]))}")
+            origin_only = "" if name in config.plugins or name in DEFAULT_PLUGINS else " (enabled by an edge)"
+            click.echo(f"  {name}{origin_only}: {', '.join(sorted(by_plugin[name]))}")
+    unused = [name for name in known_plugin_names() if name not in enabled_anywhere]
+    if unused and not region_names:
+        click.echo("installed, enabled in no region (add to a region's plugins to use):")
+        for name in unused:
+            markets = ", ".join(sorted(provided.get(name, ()))) or "no markets"
+            click.echo(f"  {name} ({markets})")
 
 
 @plugins.command("new")

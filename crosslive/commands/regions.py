@@ -13,6 +13,8 @@ from crosslive.regions import (
     RegionConfig,
     check_regions,
     parse_region_file,
+    plugins_for_markets,
+    plugins_in_effect,
     region_files,
     region_to_toml,
 )
@@ -66,7 +68,10 @@ def check(files: tuple[Path, ...], directory: Path) -> None:
 @click.option("--origin", help="the origin region's name (edges)")
 @click.option("--market", "markets", multiple=True, required=True, help="a market served (repeat)")
 @click.option(
-    "--plugin", "plugins", multiple=True, help="a plugin to enable (default: market-<code> for each + market-cn)"
+    "--plugin",
+    "plugins",
+    multiple=True,
+    help="a plugin to enable (default: the installed plugin providing each market, + market-cn)",
 )
 @click.option("--nodes", type=int, default=1, show_default=True)
 @click.option("--instance-type", default="c7i.large", show_default=True)
@@ -86,7 +91,7 @@ def add(
 ) -> None:
     """Write regions/NAME.toml from flags, refusing anything `check` would reject."""
     codes = [m.upper() for m in markets]
-    enabled = list(plugins) or sorted({f"market-{c.lower()}" for c in [*codes, "CN"]})
+    enabled = list(plugins) or sorted(plugins_for_markets([*codes, "CN"]))
     try:
         config = RegionConfig(
             name=name,
@@ -114,3 +119,23 @@ def add(
             path.write_text(previous, encoding="utf-8")
         raise click.ClickException("\n".join(str(p) for p in problems))
     click.echo(f"wrote {path}")
+    if config.role == "edge" and config.origin:
+        _tell_about_the_origin(config, directory)
+
+
+def _tell_about_the_origin(edge: RegionConfig, directory: Path) -> None:
+    """Say what the new edge changes in its origin, and the order to deploy them."""
+    configs = [c for c in (parse_region_file(p)[0] for p in region_files(directory)) if c is not None]
+    origin = next((c for c in configs if c.name == edge.origin), None)
+    if origin is None:
+        return
+    added = [name for name in plugins_in_effect(origin, configs) if name not in origin.plugins]
+    if added:
+        click.echo(
+            f"the origin {origin.name!r} also loads {', '.join(added)}: an origin hosts the rooms and coupons "
+            "of every market its edges serve (no change to its file needed)"
+        )
+    click.echo(
+        f"deploy: `npx cdk deploy '{origin.stage_name}/*'` first (replicas, plugins), "
+        f"then `npx cdk deploy '{edge.stage_name}/*'` with the origin's user pool parameters"
+    )

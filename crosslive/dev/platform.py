@@ -103,6 +103,20 @@ class EmbeddedPlatform:
         create_tables()
         if self._saved_sink is None:
             self._saved_sink = install_local_stream()
+        self.check_plugins()
+
+    def check_plugins(self) -> None:
+        """Build and validate the plugins every function will load, before serving anything: a
+        plugin returning bad data (or raising) stops the platform with ``PluginError`` naming it,
+        as it stops ``cdk synth``, instead of a 500 on every request that reads it."""
+        from functions.shared.plugins import get_plugins
+        from plugins.manager import PluginError
+
+        try:
+            get_plugins()
+        except PluginError:
+            self.stop()
+            raise
 
     def asgi_app(self) -> Gateway:
         from crosslive.dev.pages import pages_app

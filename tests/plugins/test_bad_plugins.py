@@ -9,6 +9,7 @@ import pytest
 
 from functions.shared.config import get_settings
 from plugins.manager import PluginError, build_plugin_manager
+from tests.plugins.installed import install_fake
 
 hookimpl = pluggy.HookimplMarker("crosslive")
 
@@ -110,3 +111,50 @@ def test_region_function_refuses_to_start_with_unknown_plugin(monkeypatch):
     finally:
         monkeypatch.undo()
         get_settings.cache_clear()
+
+
+BAD_MARKET = """
+import pluggy
+
+hookimpl = pluggy.HookimplMarker("crosslive")
+
+
+@hookimpl
+def market_codes():
+    return ["BR"]
+
+
+@hookimpl
+def market_profile(market):
+    if market != "BR":
+        return None
+    return {"code": "BR", "name": "Brasil", "languages": ["pt-BR"], "locale": "pt_BR",
+            "currency": "real", "time_zone": "America/Sao_Paulo"}
+"""
+
+
+def test_crosslive_dev_refuses_to_start_naming_the_plugin_with_bad_data(tmp_path):
+    # GIVEN an installed third-party market whose profile has a malformed currency
+    import os
+    import subprocess
+    import sys
+
+    from crosslive.dev.platform import free_port
+
+    install_fake(tmp_path, "crosslive-market-bad", "crosslive_market_bad", BAD_MARKET)
+    paths = [str(tmp_path), *os.environ.get("PYTHONPATH", "").split(os.pathsep)]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
+    # WHEN the platform is started as a user starts it
+    result = subprocess.run(
+        [sys.executable, "-m", "crosslive.cli", "dev", "--port", str(free_port()), "--no-media"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    # THEN it refuses to start, naming the plugin and what is wrong, and serves nothing
+    assert result.returncode != 0
+    assert "refusing to start: plugin 'crosslive-market-bad': market_profile returned bad data at currency" in (
+        result.stderr
+    ), result.stderr[-2000:]
+    assert "crosslive is running" not in result.stdout
