@@ -44,7 +44,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_route53 as route53
 from constructs import Construct
 
-from infra.nag import acknowledge
+from infra.nag import acknowledge, partition_in_findings
 
 FLEET_TAG = "crosslive:media-fleet"  # on the Auto Scaling group; value: the region file's name
 CERTBOT_VERSION = "5.8.0"  # certbot and certbot-dns-route53 release together
@@ -133,7 +133,7 @@ class NodeTls(Construct):
         )
         acknowledge(
             role,
-            "AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:route53:::change/*]",
+            f"AwsSolutions::AwsSolutions-IAM5[Resource::arn:{partition_in_findings(self)}:route53:::change/*]",
             "route53:GetChange is only read access to the status of submitted DNS changes (certbot waits for "
             "its challenge record to be INSYNC); change ids are not known in advance.",
         )

@@ -7,7 +7,7 @@ acknowledgement carries a written reason; ``tests/infra/test_nag.py`` asserts th
 from __future__ import annotations
 
 import cdk_nag
-from aws_cdk import Acknowledgment, Stage, Validations
+from aws_cdk import Acknowledgment, Stack, Stage, Token, Validations
 from constructs import IConstruct
 
 
@@ -20,3 +20,10 @@ def acknowledge(scope: IConstruct, rule: str, reason: str) -> None:
     if len(reason.strip()) < 20:
         raise ValueError(f"acknowledging {rule} needs a real reason")
     Validations.of(scope).acknowledge(Acknowledgment(id=rule, reason=reason))
+
+
+def partition_in_findings(scope: IConstruct) -> str:
+    """The partition as cdk-nag writes it in a finding id for an ARN the stack builds: the literal
+    (``aws``) under cdk.json's ``enablePartitionLiterals``, ``<AWS::Partition>`` otherwise."""
+    partition = Stack.of(scope).partition
+    return "<AWS::Partition>" if Token.is_unresolved(partition) else partition

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import cast
 
-from aws_cdk import CfnElement, CfnOutput, Duration, RemovalPolicy, Stack, Token
+from aws_cdk import CfnElement, CfnOutput, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
@@ -20,7 +20,7 @@ from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct
 
 from crosslive.regions import RegionConfig
-from infra.nag import acknowledge
+from infra.nag import acknowledge, partition_in_findings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ROUTES_FUNCTION = """
@@ -139,9 +139,8 @@ class Pages(Construct):
                 distribution_paths=[f"/{prefix}*"],
             )
         # CDK's BucketDeployment provider is one singleton function per stack; acknowledge its
-        # wildcard findings there, one by one, and nowhere else. The asset bucket's ARN names the
-        # partition as a literal under cdk.json's enablePartitionLiterals, as a token otherwise.
-        partition = "<AWS::Partition>" if Token.is_unresolved(stack.partition) else stack.partition
+        # wildcard findings there, one by one, and nowhere else.
+        partition = partition_in_findings(stack)
         provider = next(c for c in stack.node.children if c.node.id.startswith("Custom::CDKBucketDeployment"))
         wildcard_findings = [
             "Action::s3:Abort*",

@@ -105,7 +105,15 @@ def test_add_writes_a_valid_file_that_list_shows(regions_dir: Path):
         (["--aws-region", "nowhere-1", "--origin", "singapore", "--market", "FR"], "is not an AWS region"),
         (["--aws-region", "eu-west-3", "--origin", "atlantis", "--market", "FR"], "no region named 'atlantis'"),
         (["--aws-region", "eu-central-1", "--origin", "singapore", "--market", "FR"], "also used by"),
-        (["--aws-region", "eu-west-3", "--origin", "singapore", "--market", "BR"], "not installed: market-br"),
+        # no plugin provides BR here: the message says so instead of guessing a name (market-br)
+        (
+            ["--aws-region", "eu-west-3", "--origin", "singapore", "--market", "BR"],
+            "no enabled plugin provides BR (no installed plugin does: install one, see docs/plugins.md)",
+        ),
+        (
+            ["--aws-region", "eu-west-3", "--origin", "singapore", "--market", "BR", "--plugin", "market-br"],
+            "not installed: market-br",
+        ),
     ],
 )
 def test_add_refuses_what_check_would_reject_and_writes_nothing(regions_dir: Path, args: list[str], message: str):
