@@ -16,11 +16,10 @@ import re
 import socket
 from typing import Any
 
-import httpx
 import pytest
 from aioice import stun
 
-from .test_h264_obs import SDP
+from .media_helpers import post_offer
 
 pytestmark = pytest.mark.slow
 UFRAG, PWD = "ffmpeg01", "0123456789abcdef0123456789abcdef"
@@ -104,12 +103,7 @@ async def test_ffmpegs_offer_and_connectivity_check_reach_the_dtls_handshake(
 ) -> None:
     node = await start_node(origin_url=None)
     room_id = room["room_id"]
-    async with httpx.AsyncClient(timeout=10) as http:
-        response = await http.post(
-            f"{node.url}/whip/{room_id}",
-            content=FFMPEG_WHIP_OFFER.encode(),
-            headers={**SDP, "Authorization": f"Bearer {token('merchant', sub='merchant-1')}"},
-        )
+    response = await post_offer(f"{node.url}/whip/{room_id}", FFMPEG_WHIP_OFFER, token("merchant", sub="merchant-1"))
     # THEN the offer is answered: H.264 on FFmpeg's payload type, Opus, the node as DTLS client
     assert response.status_code == 201, response.text
     answer = response.text

@@ -15,8 +15,8 @@ from media_nodes.client import WhipPublisher
 from media_nodes.peers import codec_capabilities
 from media_nodes.testpattern import TestPatternTrack
 
-from .media_helpers import wait_until
-from .test_h264_obs import OBS_30_WHIP_OFFER, SDP
+from .media_helpers import post_offer, wait_until
+from .test_h264_obs import OBS_30_WHIP_OFFER
 
 pytestmark = pytest.mark.slow
 
@@ -35,12 +35,7 @@ async def test_a_failed_dtls_handshake_is_logged_with_its_reason(
     forged = re.sub(r"(a=fingerprint:sha-256 )\S+", r"\g<1>" + ":".join(["AB"] * 32), pc.localDescription.sdp)
     caplog.set_level(logging.WARNING)  # the level a node logs at by default
     try:
-        async with httpx.AsyncClient(timeout=10) as http:
-            response = await http.post(
-                f"{node.url}/whip/{room_id}",
-                content=forged.encode(),
-                headers={**SDP, "Authorization": f"Bearer {token('merchant', sub='merchant-1')}"},
-            )
+        response = await post_offer(f"{node.url}/whip/{room_id}", forged, token("merchant", sub="merchant-1"))
         assert response.status_code == 201, response.text
         await pc.setRemoteDescription(RTCSessionDescription(sdp=response.text, type="answer"))
         # WHEN ICE connects and the node's DTLS handshake checks the peer's certificate
@@ -65,18 +60,15 @@ async def test_a_room_has_one_ingest_across_nodes(start_node: Any, room: dict[st
     try:
         assert await wait_until(lambda: first.node.ingest_rooms() == [room_id], 10)
         # WHEN a second encoder publishes the same room to the other node
+        response = await post_offer(f"{second.url}/whip/{room_id}", OBS_30_WHIP_OFFER, merchant)
+        # THEN it is refused, naming where the room is published, and nothing is created there
+        assert response.status_code == 409, response.text
+        problem = response.json()
+        assert problem["code"] == "room-already-live" and "ingest-one" in problem["detail"]
+        assert second.node.sessions == {}
         async with httpx.AsyncClient(timeout=10) as http:
-            response = await http.post(
-                f"{second.url}/whip/{room_id}",
-                content=OBS_30_WHIP_OFFER.encode(),
-                headers={**SDP, "Authorization": f"Bearer {merchant}"},
-            )
-            # THEN it is refused, naming where the room is published, and nothing is created there
-            assert response.status_code == 409, response.text
-            problem = response.json()
-            assert problem["code"] == "room-already-live" and "ingest-one" in problem["detail"]
-            assert second.node.sessions == {}
-            assert (await http.get(f"{second.url}/metrics")).json()["counters"]["offers_rejected"] == 1
+            metrics = (await http.get(f"{second.url}/metrics")).json()
+        assert metrics["counters"]["offers_rejected"] == 1
     finally:
         await publisher.stop()
 
