@@ -29,7 +29,7 @@ from functions.rooms.lifecycle import go_live_on_ingest
 from functions.routing.registry import MediaNodeRecord
 from functions.shared.app import create_app
 from functions.shared.auth import bearer_token, verify_token
-from functions.shared.errors import ApiError
+from functions.shared.errors import ApiError, DomainError
 from media_nodes import registry
 from media_nodes.config import NodeSettings
 from media_nodes.forwarding import aiortc_adapter
@@ -201,7 +201,7 @@ def create_node_app(settings: NodeSettings) -> FastAPI:
         """An offer refused with a problem counts in ``offers_rejected`` (rate limits have their own)."""
         try:
             yield
-        except ApiError as exc:
+        except (ApiError, DomainError) as exc:  # the room lookup raises domain errors (e.g. NotFound)
             if exc.status not in (429, 503):
                 node.counters.offers_rejected += 1
             raise
