@@ -40,6 +40,7 @@ FUNCTION_EXTRAS: dict[str, tuple[str, ...]] = {
     "comments": ("moderation",),
     "moderation": ("moderation",),
     "rooms": ("moderation",),  # compliance checks of what merchants publish
+    "coupons": ("moderation",),  # compliance of coupon titles (functions.moderation.shown)
 }
 SOURCE_PACKAGES = ("functions", "plugins")
 # Runtime requirements not needed inside Lambda (local-only tooling among the base deps).

@@ -4,7 +4,9 @@
 language the plugin writes them in). A published viewer comment whose normalized text contains
 a pattern gets the template's answer posted as a reply threaded to it, marked ``auto-faq`` so
 every client shows it as automatic. ``{market_name}``, ``{market}`` and ``{currency}`` in answers
-are filled in (``FaqAnswer.filled``, as the localization API does).
+are filled in (``FaqAnswer.filled``, as the localization API does). An answer is advertising too:
+one that breaks the market's compliance rules (``functions.moderation.shown``) is never posted
+there, a plugin's text no more than a merchant's.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from functions.comments.tags import normalize
+from functions.moderation.shown import hidden_in
 from functions.shared.plugins import get_plugins
 from plugins.manager import UnknownMarketError
 
@@ -38,5 +41,8 @@ def match_faq(text: str, market: str, languages: list[str]) -> FaqMatch | None:
     for language in dict.fromkeys(languages):
         for entry in plugins.faq_answers(market, language):
             if any(p and normalize(p) in folded for p in entry.patterns):
-                return FaqMatch(entry.id, entry.filled(profile), language, tuple(entry.tags))
+                answer = entry.filled(profile)
+                if hidden_in(answer, [market], None, plugins=plugins):
+                    continue  # the answer would break the market's advertising rules: never shown there
+                return FaqMatch(entry.id, answer, language, tuple(entry.tags))
     return None

@@ -35,6 +35,7 @@ class Violation:
     severity: str  # block | warn
     message: str
     matched: str
+    kind: str = "banned_term"  # banned_term | restricted_category | required_disclosure
 
 
 @lru_cache(maxsize=4096)
@@ -117,5 +118,5 @@ def check_compliance(
             else:
                 matched = _disclosure_missing(rule, folded)
             if matched is not None:
-                found.append(Violation(rule.id, rule.market, rule.law, rule.severity, rule.message, matched))
+                found.append(Violation(rule.id, rule.market, rule.law, rule.severity, rule.message, matched, rule.kind))
     return found

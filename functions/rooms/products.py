@@ -2,8 +2,11 @@
 
 The merchant lists products with a price per viewer market; while live, the host puts up to
 ``MAX_HIGHLIGHTS`` of them on screen (as Bambuser's live shopping does) and pins a message.
-Viewers read the stage for their market: each card carries the price formatted for that market
-by the plugins (CLDR via Babel by default) and the title translated into the market's language
+Titles and the pinned message are advertising: each market sees only what passes its rules and
+the merchant's home market's (``functions.moderation.shown``; an unlawful claim is refused with
+422, a product or message the law restricts in one market is hidden there). Viewers read the
+stage for their market: each card carries the price formatted for that market by the plugins
+(CLDR via Babel by default) and the title translated into the market's language
 when a translator can. Viewers learn that the stage changed by push: the ``stage`` table's stream
 carries each new ``version`` to the fan-out, which sends a small ``stage`` signal over every
 viewer's WebSocket (``functions.rooms.signals``); the page then reads ``GET .../stage`` once.
@@ -12,6 +15,8 @@ viewer's WebSocket (``functions.rooms.signals``); the page then reads ``GET .../
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
+from types import ModuleType
 from typing import Annotated, Any
 
 from babel.numbers import get_currency_precision
@@ -59,6 +64,10 @@ class ProductIn(BaseModel):
 class ProductOut(BaseModel):
     sku: str
     title: str
+    hidden_in: dict[str, str] = Field(
+        default_factory=dict,
+        description="markets this product is not shown to, with the advertising rule that restricts it there",
+    )
     category: str | None
     image_url: str | None
     buy_url: str | None = None
@@ -108,6 +117,9 @@ class PinIn(BaseModel):
 class Pinned(BaseModel):
     text: str
     at: float
+    hidden_in: dict[str, str] = Field(
+        default_factory=dict, description="markets the message is not shown to, with the rule (merchant's view)"
+    )
 
 
 class StageOut(BaseModel):
@@ -143,10 +155,39 @@ def _set_highlights(skus: list[str]) -> Any:
     return Stage.highlights.set(value)
 
 
-def _product_out(product: Product) -> ProductOut:
+def _compliance() -> ModuleType:
+    """``functions.moderation.shown``, imported on first use: the normalizer's tables (~0.1 s) are
+    paid by the first product or stage request, not by every cold start of the rooms function."""
+    from functions.moderation import shown
+
+    return shown
+
+
+def _hidden_in(
+    text: str, markets: Sequence[str], home_market: str | None, categories: Sequence[str] = ()
+) -> dict[str, str]:
+    """``{market: reason}`` of the markets that must not see ``text`` (their advertising rules)."""
+    return dict(_compliance().hidden_in(text, markets, home_market, categories=categories))
+
+
+def _refuse_unlawful(text: str, room: Room, what: str, categories: list[str] | None = None) -> None:
+    shown = _compliance()
+    shown.refuse(shown.screen(text, _markets(room), room.home_market, categories=categories or []), what)
+
+
+def _markets(room: Room) -> list[str]:
+    return [str(m) for m in room.markets]
+
+
+def _categories(product: Product) -> list[str]:
+    return [product.category] if product.category else []
+
+
+def _product_out(product: Product, room: Room) -> ProductOut:
     return ProductOut(
         sku=product.sku,
         title=product.title,
+        hidden_in=_hidden_in(product.title, _markets(room), room.home_market, categories=_categories(product)),
         category=product.category,
         image_url=product.image_url,
         buy_url=product.buy_url,
@@ -206,18 +247,31 @@ def _update_stage(stage: Stage, actions: list[Any]) -> None:
         raise ApiError(409, "stage-changed", "the stage changed meanwhile; read it again and retry") from exc
 
 
+def _shown_to(room: Room, product: Product, market: str) -> bool:
+    """Whether ``market``'s viewers may see the product (its advertising rules, screened now)."""
+    return market not in _hidden_in(product.title, [market], room.home_market, categories=_categories(product))
+
+
 def _stage_out(room: Room, stage: Stage, market: str | None) -> StageOut:
     pinned = Pinned(text=stage.pinned, at=stage.pinned_at or 0) if stage.pinned else None
     skus = _skus(stage)
     version = int(stage.version)
     if market is None:
+        if pinned is not None:
+            pinned.hidden_in = _hidden_in(pinned.text, _markets(room), room.home_market)
         return StageOut(room_id=room.room_id, version=version, market=None, highlights=skus, pinned=pinned)
     _check_market(room, market)
+    if pinned is not None and _hidden_in(pinned.text, [market], room.home_market):
+        pinned = None  # the message breaks an advertising rule of this market: its viewers never see it
     products: dict[str, Product] = {}
     if skus:
         products = {str(p.sku): p for p in Product.batch_get([(room.room_id, sku) for sku in skus])}
     since = _since(stage)
-    cards = [_card(room, products[sku], market, since.get(sku)) for sku in skus if sku in products]
+    cards = [
+        _card(room, products[sku], market, since.get(sku))
+        for sku in skus
+        if sku in products and _shown_to(room, products[sku], market)
+    ]
     return StageOut(room_id=room.room_id, version=version, market=market, highlights=cards, pinned=pinned)
 
 
@@ -232,6 +286,7 @@ def put_product(room_id: RoomId, sku: Sku, body: ProductIn, principal: Merchant,
     require_owner(room, principal)
     for market in body.prices:
         _check_market(room, market)
+    _refuse_unlawful(body.title, room, "product title", [body.category] if body.category else [])
     now = time.time()
     try:
         existing = Product.get(room_id, sku)
@@ -252,7 +307,7 @@ def put_product(room_id: RoomId, sku: Sku, body: ProductIn, principal: Merchant,
         updated_at=now,
     )
     product.save()
-    return _product_out(product)
+    return _product_out(product, room)
 
 
 @router.get("/{room_id}/products", summary="A room's products; localized cards with ?market=")
@@ -260,9 +315,9 @@ def list_products(room_id: RoomId, market: MarketQuery = None) -> list[ProductOu
     room = get_room(room_id)
     products = list(Product.query(room_id))
     if market is None:
-        return [_product_out(p) for p in products]
+        return [_product_out(p, room) for p in products]
     _check_market(room, market)
-    return [_card(room, p, market) for p in products]
+    return [_card(room, p, market) for p in products if _shown_to(room, p, market)]
 
 
 @router.get(
@@ -348,6 +403,7 @@ def remove_highlight(room_id: RoomId, sku: Sku, principal: Merchant) -> StageOut
 def pin_message(room_id: RoomId, body: PinIn, principal: Staff) -> StageOut:
     room = get_room(room_id)
     require_moderator(room, principal)
+    _refuse_unlawful(body.text, room, "pinned message")
     stage = _stage(room_id)
     _update_stage(stage, [Stage.pinned.set(body.text), Stage.pinned_at.set(time.time())])
     stage.refresh()

@@ -174,3 +174,16 @@ def test_a_check_campaign_plugin_can_refuse_with_its_rule(client, auth, shop):
     assert "ID-TEST-50" in refused.json()["detail"]
     assert allowed.status_code == 201
     assert seen[0]["market"] == "ID" and seen[0]["discount_kind"] == "percent" and seen[0]["currency"] == "IDR"
+
+
+def test_a_coupon_title_passes_each_target_markets_rules_and_the_home_law(client, auth, shop):
+    # a claim the home market's law (CN, art. 9(3)) bans: refused, naming the rule, nothing created
+    absolute = _post(client, auth, shop, title="全网最低价 Rp 10.000 off")
+    assert absolute.status_code == 422, absolute.text
+    assert absolute.json()["code"] == "compliance-violation"
+    assert [v["rule"] for v in absolute.json()["violations"]] == ["CN-AD-9-3-absolute"]
+    # alcohol may not be advertised in ID: a coupon targeted at ID is refused with the market's rule
+    beer = _post(client, auth, shop, title="Rp 10.000 off beer")
+    assert beer.status_code == 422
+    assert {(v["rule"], v["market"]) for v in beer.json()["violations"]} == {("ID-alcohol", "ID")}
+    assert client.get(f"/v1/coupons/rooms/{shop['room_id']}/campaigns").json() == []

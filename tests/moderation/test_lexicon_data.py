@@ -108,3 +108,15 @@ def test_readings_spell_terms_in_another_script() -> None:
     assert jp["死ね"] == "しね"
     cn = {e.term: e.reading for e in pm.moderation_lexicon("CN") if e.reading}
     assert cn["傻逼"] == "sha bi"
+
+
+def test_no_shipped_faq_answer_breaks_its_markets_advertising_rules() -> None:
+    # FAQ answers are shown to viewers: each passes its own market's compliance rules
+    from functions.moderation.shown import hidden_in
+
+    pm = build_plugin_manager(include_entry_points=False, validate=False)
+    for market in pm.market_codes():
+        profile = pm.market_profile(market)
+        for language in profile.languages:
+            for entry in pm.faq_answers(market, language):
+                assert hidden_in(entry.filled(profile), [market], None, plugins=pm) == {}, (market, entry.id)

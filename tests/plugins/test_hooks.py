@@ -319,3 +319,25 @@ def test_hook_startup(manager_with):
     # translator got it too: it translates from every plugin's phrasebook
     assert early.seen == [pm] and late.seen == [pm]
     assert pm.translate("Sold out.", "en", "de").translated
+
+
+def test_a_faq_answer_that_breaks_the_markets_advertising_rules_is_never_posted(manager_with, monkeypatch):
+    # GIVEN a plugin answering a Thai question with a therapeutic claim (TH-FDA-medical) and a lawful one
+    class Claims:
+        @hookimpl
+        def faq_answers(self, market: str, language: str) -> list[dict[str, Any]]:
+            if (market, language) != ("TH", "en"):
+                return []
+            return [
+                {"id": "balm.claim", "patterns": ["does the balm work"], "answer": "Our balm cures eczema."},
+                {"id": "balm.size", "patterns": ["balm size"], "answer": "The balm comes in 50 ml."},
+            ]
+
+    from functions.comments import faq
+
+    pm = manager_with(("claims", Claims()))
+    monkeypatch.setattr(faq, "get_plugins", lambda: pm)
+    # WHEN viewers in TH ask THEN the unlawful answer is not posted, the lawful one is
+    assert faq.match_faq("does the balm work?", "TH", ["en"]) is None
+    found = faq.match_faq("what balm size?", "TH", ["en"])
+    assert found is not None and found.answer == "The balm comes in 50 ml."

@@ -1,0 +1,83 @@
+"""What viewers see passes each market's advertising rules (issue 15): product titles and pinned
+messages are refused (422 naming the rule) when the text itself is unlawful, or hidden from the
+one market whose law restricts what they advertise, with the reason shown to the merchant."""
+
+from __future__ import annotations
+
+import pytest
+
+OWNER = {"sub": "merchant-1"}  # the ``room`` fixture: home market CN, broadcasting to ID, DE and AE
+
+
+@pytest.fixture
+def owner(auth):
+    return auth("merchant", **OWNER)
+
+
+def _put(client, room, owner, sku, title, **extra):
+    body = {"title": title, "prices": {"ID": 100000, "DE": 999, "AE": 4900}, **extra}
+    return client.put(f"/v1/rooms/{room['room_id']}/products/{sku}", json=body, headers=owner)
+
+
+def _cards(client, room, market):
+    response = client.get(f"/v1/rooms/{room['room_id']}/products", params={"market": market})
+    assert response.status_code == 200, response.text
+    return {card["sku"] for card in response.json()}
+
+
+def test_a_product_with_an_unlawful_claim_is_refused_naming_the_rule(client, room, owner):
+    # WHEN the merchant lists a cream whose title makes a therapeutic claim (banned in AE and the EU)
+    response = _put(client, room, owner, "cream", "Miracle cure cream, cures eczema")
+    # THEN 422 names the rules and nothing is stored
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert problem["code"] == "compliance-violation"
+    assert "AE-health-claims" in problem["detail"]
+    assert {"AE-health-claims", "EU-UCPD-I-17-cure"} <= {v["rule"] for v in problem["violations"]}
+    assert "cream" not in {p["sku"] for p in client.get(f"/v1/rooms/{room['room_id']}/products").json()}
+
+
+def test_the_home_markets_law_follows_the_merchant_to_every_market(client, room, owner):
+    # GIVEN a merchant at home in CN broadcasting to ID, DE and AE (none of them has the rule)
+    # WHEN the title claims "the best in the whole network" (Advertising Law of the PRC, art. 9(3))
+    response = _put(client, room, owner, "scarf", "全网最好的真丝围巾")
+    assert response.status_code == 422
+    assert [v["rule"] for v in response.json()["violations"]] == ["CN-AD-9-3-absolute"]
+    # a fact is no claim: "100%真丝" passes
+    assert _put(client, room, owner, "scarf", "100%真丝围巾").status_code == 201
+
+
+def test_a_product_restricted_in_one_market_is_hidden_there_only(client, room, owner):
+    # WHEN the merchant lists a wine glass set declared as alcohol (may not be advertised in AE or ID)
+    response = _put(client, room, owner, "wine", "Riesling gift set", category="alcohol")
+    # THEN it is stored, and the merchant reads where it is hidden and why
+    assert response.status_code == 201, response.text
+    hidden = response.json()["hidden_in"]
+    assert set(hidden) == {"AE", "ID"}
+    assert "AE-restricted-alcohol" in hidden["AE"] and "ID-alcohol" in hidden["ID"]
+    # AND viewers in DE see it, viewers in AE and ID do not
+    assert "wine" in _cards(client, room, "DE")
+    assert "wine" not in _cards(client, room, "AE") and "wine" not in _cards(client, room, "ID")
+    # AND on screen: the highlight reaches DE's stage only
+    stage_url = f"/v1/rooms/{room['room_id']}/stage"
+    assert client.post(f"{stage_url}/highlights", json={"sku": "wine"}, headers=owner).status_code == 200
+    de = client.get(stage_url, params={"market": "DE"}).json()
+    ae = client.get(stage_url, params={"market": "AE"}).json()
+    assert [c["sku"] for c in de["highlights"]] == ["wine"]
+    assert ae["highlights"] == []
+
+
+def test_a_pinned_message_goes_through_the_same_rules(client, room, owner, auth):
+    url = f"/v1/rooms/{room['room_id']}/stage/pin"
+    # an unlawful claim is not pinned, whoever pins it
+    for who in (owner, auth("moderator", sub="mod-1")):
+        refused = client.put(url, json={"text": "This balm cures eczema in 3 days"}, headers=who)
+        assert refused.status_code == 422 and refused.json()["code"] == "compliance-violation"
+    assert client.get(f"/v1/rooms/{room['room_id']}/stage").json()["pinned"] is None
+    # a message about a product restricted in AE: pinned, hidden from AE with the reason for the merchant
+    pinned = client.put(url, json={"text": "Whisky tasting at 8pm"}, headers=owner)
+    assert pinned.status_code == 200, pinned.text
+    assert "AE-restricted-alcohol" in pinned.json()["pinned"]["hidden_in"]["AE"]
+    stage = f"/v1/rooms/{room['room_id']}/stage"
+    assert client.get(stage, params={"market": "AE"}).json()["pinned"] is None
+    assert client.get(stage, params={"market": "DE"}).json()["pinned"]["text"] == "Whisky tasting at 8pm"
