@@ -87,20 +87,21 @@ _MARKS = "\u0300-\u036f\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0ecb-\u0ecd\u3099\u309a
 _LEET_SYMBOLS = "@$!|+"
 
 
+# The planes' blocks that hold format characters (category Cf); the CJK blocks and the rest of the
+# supplementary planes hold none, and skipping them keeps this scan (a cold start cost) ~4x
+# shorter. tests/moderation/test_normalize.py checks the blocks against a scan of every code point.
+FORMAT_BLOCKS = ((0x0000, 0x3000), (0xFB00, 0x10000), (0x11000, 0x1E000), (0xE0000, 0xE0080))
+
+
+def format_characters() -> set[int]:
+    """Code points of category Cf (zero-width, joiners, bidi controls, soft hyphen, tags)."""
+    return {c for lo, hi in FORMAT_BLOCKS for c in range(lo, hi) if unicodedata.category(chr(c)) == "Cf"}
+
+
 def _build_table() -> dict[int, str | None]:
     table: dict[int, str | None] = {}
-    for code in [*range(0x30000), *range(0xE0000, 0xE0080)]:
-        if 0xD800 <= code <= 0xDFFF:
-            continue
-        if unicodedata.category(chr(code)) == "Cf" or code in (
-            0x034F,
-            0x115F,
-            0x1160,
-            0x3164,
-            0xFFA0,
-            0x0640,
-        ):
-            table[code] = None  # zero-width, joiners, bidi controls, soft hyphen, tags, fillers, tatweel
+    for code in [*format_characters(), 0x034F, 0x115F, 0x1160, 0x3164, 0xFFA0, 0x0640]:
+        table[code] = None  # zero-width, joiners, bidi controls, soft hyphen, tags, fillers, tatweel
     for code in [*range(0x064B, 0x0660), 0x0670]:
         table[code] = None  # Arabic harakat
     for src, dst in {**_confusables(), **_ARABIC}.items():

@@ -167,3 +167,14 @@ def test_a_mask_hides_the_whole_matched_span() -> None:
     # a mixed Han/Latin spelling, and the doubled letters
     assert CLASSES.mask("你个王ba蛋!", CLASSES.hits("你个王ba蛋!")) == "你个****!"
     assert CLASSES.mask("so wannker", CLASSES.hits("so wannker")) == "so *******"
+
+
+def test_the_format_character_blocks_hold_every_format_character() -> None:
+    # the normalizer scans only the blocks that hold format characters (a cold start cost):
+    # a scan of every code point finds no other
+    import unicodedata
+
+    from functions.moderation.normalize import format_characters
+
+    every = {c for c in [*range(0x110000)] if not 0xD800 <= c <= 0xDFFF and unicodedata.category(chr(c)) == "Cf"}
+    assert format_characters() == every
