@@ -59,9 +59,19 @@ def _check_markets(markets: list[str], home_market: str | None = None) -> None:
         raise ApiError(422, "duplicate-market", "a market is listed twice")
 
 
+def _check_title(title: str, markets: list[str], home_market: str) -> None:
+    """The room's title is advertising in every market it broadcasts to (and under the home law):
+    422 ``compliance-violation`` naming the rule, also where one market only restricts it (the
+    merchant chose that market: drop it or retitle). Imported on use: the normalizer's tables."""
+    from functions.moderation.shown import refuse, screen
+
+    refuse(screen(title, markets, home_market), "room title", targeted=True)
+
+
 @router.post("", status_code=201, response_model=RoomOut, summary="Create a room (merchant)")
 def create_room(body: RoomCreate, principal: Merchant) -> RoomOut:
     _check_markets(body.markets, body.home_market)
+    _check_title(body.title, body.markets, body.home_market)
     now = time.time()
     room = Room(
         room_id=secrets.token_urlsafe(9),
@@ -101,6 +111,8 @@ def update_room(room_id: RoomId, body: RoomUpdate, principal: Merchant) -> RoomO
     require_owner(room, principal)
     if body.markets is not None:
         _check_markets(body.markets)
+    if body.title is not None or body.markets is not None:
+        _check_title(body.title or room.title, body.markets or [str(m) for m in room.markets], room.home_market)
     actions: list[Action] = [Room.updated_at.set(time.time()), Room.version.add(1)]
     for field in ("title", "markets", "status", "scheduled_start"):
         value = getattr(body, field)
