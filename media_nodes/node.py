@@ -58,6 +58,21 @@ class Session:
     live: bool = False  # a publisher whose media has arrived (its room is then this node's ingest)
 
 
+def _stalled_at(pc: RTCPeerConnection) -> str:
+    """Which step of a connection that never connected stalled, in words for the log."""
+    ice = pc.iceConnectionState
+    transports = aiortc_adapter.dtls_transports(pc)
+    dtls = transports[0].state if transports else "new"
+    if ice not in ("connected", "completed"):
+        return f"ICE never connected (ICE {ice}, no usable candidate pair)"
+    if dtls == "connecting":
+        return (
+            "ICE connected but the DTLS handshake never completed (the peer did not answer it; a peer "
+            "that finds no shared cipher, or a fingerprint it does not expect, may just go quiet)"
+        )
+    return f"ICE {ice}, DTLS {dtls}"
+
+
 @dataclass
 class Counters:
     offers_accepted: int = 0
@@ -147,12 +162,12 @@ class MediaNode:
     async def _close_if_unconnected(self, session: Session) -> None:
         if not session.closed and session.pc.connectionState != "connected":
             logger.warning(
-                "closing %s %s of room %s: not connected after %ss (ICE %s)",
+                "closing %s %s of room %s: not connected after %ss: %s",
                 session.kind,
                 session.id,
                 session.room_id,
                 CONNECT_TIMEOUT,
-                session.pc.iceConnectionState,
+                _stalled_at(session.pc),
             )
             await self.close_session(session)
 

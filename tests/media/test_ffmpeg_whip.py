@@ -12,6 +12,7 @@ and reads the cipher suites it offers (aioice once dropped such checks: KeyError
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import socket
 from typing import Any
@@ -19,11 +20,14 @@ from typing import Any
 import pytest
 from aioice import stun
 
-from .media_helpers import post_offer
+from media_nodes import node as node_module
+
+from .media_helpers import post_offer, wait_until
 
 pytestmark = pytest.mark.slow
 UFRAG, PWD = "ffmpeg01", "0123456789abcdef0123456789abcdef"
 FINGERPRINT = ":".join(["5A"] * 32)
+CONNECT_TIMEOUT = 3.0
 
 FFMPEG_WHIP_OFFER = "\r\n".join(
     [
@@ -99,8 +103,10 @@ def client_hello_cipher_suites(record: bytes) -> set[int]:
 
 
 async def test_ffmpegs_offer_and_connectivity_check_reach_the_dtls_handshake(
-    start_node: Any, room: dict[str, Any], token: Any
+    start_node: Any, room: dict[str, Any], token: Any, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(node_module, "CONNECT_TIMEOUT", CONNECT_TIMEOUT)  # the node gives up sooner
+    caplog.set_level(logging.WARNING)  # the level a node logs at by default
     node = await start_node(origin_url=None)
     room_id = room["room_id"]
     response = await post_offer(f"{node.url}/whip/{room_id}", FFMPEG_WHIP_OFFER, token("merchant", sub="merchant-1"))
@@ -139,5 +145,10 @@ async def test_ffmpegs_offer_and_connectivity_check_reach_the_dtls_handshake(
         # AND it offers TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (RFC 8827 §6.5) besides the ECDSA one,
         # so a DTLS server with an RSA certificate (FFmpeg's or webrtcbin's) finds a shared cipher
         assert {0xC02F, 0xC02B} <= client_hello_cipher_suites(hello)
+        # AND when the DTLS server never answers (a server that finds no shared cipher may just go
+        # quiet), the node says which step stalled at WARNING and drops the session
+        assert await wait_until(lambda: session.closed, CONNECT_TIMEOUT + 5)
+        stalled = [r for r in caplog.records if "DTLS handshake never completed" in r.getMessage()]
+        assert stalled and stalled[0].levelno == logging.WARNING and room_id in stalled[0].getMessage()
     finally:
         sock.close()

@@ -89,3 +89,26 @@ async def test_options_answers_200_with_accept_post_plain_and_as_a_preflight(sta
             )
             assert preflight.status_code == 200 and preflight.headers["accept-post"] == "application/sdp"
             assert "POST" in preflight.headers["access-control-allow-methods"]
+
+
+async def test_a_dtls_failure_openssl_gives_no_reason_for_is_explained() -> None:
+    # GIVEN the failure hook on a real peer connection's DTLS transport
+    from OpenSSL import SSL
+
+    from media_nodes.forwarding import aiortc_adapter
+
+    pc = RTCPeerConnection()
+    pc.addTransceiver("video", direction="recvonly")
+    reasons: list[str] = []
+    aiortc_adapter.on_dtls_failure(pc, reasons.append)
+    (transport,) = aiortc_adapter.dtls_transports(pc)
+    # WHEN aiortc reports a handshake error whose OpenSSL error queue was empty (what a webrtcbin
+    # that found no shared cipher leaves us), and then one with a reason
+    transport._RTCDtlsTransport__log_debug("x DTLS handshake failed (error %s)", SSL.Error([]))
+    transport._RTCDtlsTransport__log_debug(
+        "x DTLS handshake failed (error %s)", SSL.Error([("SSL routines", "", "no shared cipher")])
+    )
+    # THEN the first says what an empty reason means here, the second passes OpenSSL's on
+    assert reasons[0].startswith("DTLS handshake failed (error [])") and "no cipher suite" in reasons[0]
+    assert "no shared cipher" in reasons[1] and "broke the handshake off" not in reasons[1]
+    await pc.close()

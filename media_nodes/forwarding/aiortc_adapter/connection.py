@@ -57,6 +57,18 @@ def dtls_transports(pc: Any) -> list[Any]:
     return found
 
 
+def _failure_reason(msg: str, args: tuple[object, ...]) -> str:
+    """aiortc's message, with what OpenSSL said; when it said nothing, what that means here."""
+    error = next((a for a in args if isinstance(a, BaseException)), None)
+    reason = msg[len("x ") :] % args
+    if error is not None and not str(error).strip("[]() '\""):
+        reason += (
+            f" (OpenSSL {type(error).__name__} without a reason: the peer broke the handshake off, as"
+            " GStreamer's webrtcbin does when it finds no cipher suite it shares with us)"
+        )
+    return reason
+
+
 def on_dtls_failure(pc: Any, callback: Callable[[str], None]) -> None:
     """Call ``callback(reason)`` when a DTLS handshake of ``pc`` fails (e.g. ``no shared cipher``).
 
@@ -70,7 +82,7 @@ def on_dtls_failure(pc: Any, callback: Callable[[str], None]) -> None:
         def log_debug(msg: str, *args: object, _original: Any = original) -> None:
             _original(msg, *args)
             if msg.startswith(_DTLS_FAILED):
-                callback(msg[len("x ") :] % args)
+                callback(_failure_reason(msg, args))
 
         transport._RTCDtlsTransport__log_debug = log_debug
 
