@@ -10,11 +10,10 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import re
 import time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from functions.comments import posting, store
 from functions.comments.clusters import Item, cluster
@@ -22,7 +21,6 @@ from functions.comments.ids import ID_PATTERN
 from functions.comments.models import VISIBLE_STATUSES
 from functions.comments.posting import is_moderator
 from functions.comments.schemas import (
-    IDEMPOTENCY_KEY_PATTERN,
     CommentCreate,
     CommentOut,
     CommentPage,
@@ -41,6 +39,7 @@ from functions.rooms.access import (
 from functions.shared.app import create_app, lambda_handler
 from functions.shared.auth import MaybeAuthenticated, Principal, require_role
 from functions.shared.errors import ApiError
+from functions.shared.idempotency import IdempotencyKey
 
 router = APIRouter(prefix="/v1/comments", tags=["comments"])
 log = logging.getLogger("crosslive.comments")
@@ -64,17 +63,14 @@ def post_comment(
     body: CommentCreate,
     principal: Poster,
     request: Request,
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+    idempotency_key: IdempotencyKey,
 ) -> CommentOut:
     """Post a comment to a live room (``functions.comments.posting``).
 
-    ``Idempotency-Key`` (8-128 of ``[A-Za-z0-9_.:-]``, unique per author) is required: a replay
-    of a stored request is refused with 409 ``duplicate-request`` naming the comment it stored.
+    ``Idempotency-Key`` (8-128 of ``[A-Za-z0-9_.:-]``, unique per author) is required: a retry
+    of a stored request is answered with the comment it stored (draft-ietf-httpapi-idempotency-
+    key-header), the same key with another body is 422 ``idempotency-key-reused``.
     """
-    if idempotency_key is None:
-        raise ApiError(400, "idempotency-key-required", "send an Idempotency-Key header (a fresh id per comment)")
-    if not re.match(IDEMPOTENCY_KEY_PATTERN, idempotency_key):
-        raise ApiError(400, "invalid-idempotency-key", "Idempotency-Key must be 8-128 of A-Z a-z 0-9 _ . : -")
     ip = request.client.host if request.client else None
     comment = posting.post_comment(room_id, body, principal, idempotency_key=idempotency_key, ip=ip)
     return comment_out(comment, viewer_sub=principal.sub)

@@ -4,8 +4,9 @@
 time-ordered id, with its stream on: the stream is how a comment written in any region reaches
 the push fan-out of every region (see ``functions/fanout/`` and ``docs/comments.md``).
 
-``comment-requests`` is regional: one short-lived item per (author, Idempotency-Key), written in
-the same transaction as the comment, so a replayed POST stores nothing twice.
+A POST's idempotency record lives in the shared ``idempotency`` table
+(``functions.shared.idempotency``), written in the same transaction as the comment, so a replayed
+POST stores nothing twice and is answered with the comment the first attempt stored.
 """
 
 from __future__ import annotations
@@ -91,18 +92,6 @@ class Comment(TableModel):
 
     by_room_status = ByRoomStatus()
     pinned_in_room = PinnedInRoom()
-
-
-class CommentRequest(TableModel):
-    """The idempotency record of one POST: ``key = f"{author_sub}#{Idempotency-Key}"``."""
-
-    Meta = table_meta("comment-requests", replicated=False, ttl_attribute="expires_at")  # type: ignore[assignment]
-
-    key = UnicodeAttribute(hash_key=True)
-    room_id = UnicodeAttribute()
-    comment_id = UnicodeAttribute()
-    body_hash = UnicodeAttribute()
-    expires_at = NumberAttribute()
 
 
 def encode_reasons(reasons: list[dict[str, object]]) -> str:

@@ -9,8 +9,6 @@ domain errors (``functions.shared.errors``), which the app turns into problem do
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import time
 
@@ -27,6 +25,7 @@ from functions.rooms.access import Room, get_room, market_languages, room_langua
 from functions.shared.auth import Principal
 from functions.shared.config import get_settings
 from functions.shared.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, TooMany
+from functions.shared.idempotency import fingerprint, record_id
 
 log = logging.getLogger("crosslive.comments")
 
@@ -59,8 +58,7 @@ def kind_of(room: Room, principal: Principal) -> str:
 
 
 def body_hash(room_id: str, body: CommentCreate) -> str:
-    canonical = json.dumps([room_id, body.text, body.reply_to, body.language], ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+    return fingerprint(room_id, body.text, body.reply_to, body.language)
 
 
 def new_comment(
@@ -111,7 +109,28 @@ def new_comment(
 def post_comment(
     room_id: str, body: CommentCreate, principal: Principal, *, idempotency_key: str, ip: str | None
 ) -> Comment:
-    """Validate, moderate and store one comment; raises a domain error for every refusal."""
+    """Validate, moderate and store one comment; raises a domain error for every refusal.
+
+    A retry of a stored request (same author, same key) returns the stored comment: moderation's
+    counters see the key (``CommentContext.request_id``), so a retry is never counted twice nor
+    taken for a duplicate of itself, and the transaction finds the request's record.
+    """
+    request_id = record_id("comment", principal.sub, idempotency_key)
+    digest = body_hash(room_id, body)
+    try:
+        return _post(room_id, body, principal, request_id=request_id, digest=digest, ip=ip)
+    except DomainError:
+        # A refusal (now muted, now a flood, the room now ended) must not hide that an earlier
+        # attempt of this very request was stored: that attempt's comment is the answer.
+        stored = store.stored_comment(request_id, digest)
+        if stored is None:
+            raise
+        return stored
+
+
+def _post(
+    room_id: str, body: CommentCreate, principal: Principal, *, request_id: str, digest: str, ip: str | None
+) -> Comment:
     text = clean_text(body.text)
     room = get_room(room_id)
     if room.status == "ended":
@@ -138,6 +157,7 @@ def post_comment(
         room_merchant_sub=room.merchant_sub,
         room_markets=tuple(str(m) for m in room.markets or []),
         home_market=room.home_market,
+        request_id=request_id,
     )
     verdict = moderate(text, context)
     reasons: list[dict[str, object]] = [
@@ -171,15 +191,9 @@ def post_comment(
         tags=priority_tags(text),
         links_allowed=kind in ("host", "moderator"),
     )
-    digest = body_hash(room_id, body)
-    try:
-        store.create_comment(comment, request_key=f"{principal.sub}#{idempotency_key}", body_hash=digest)
-    except store.ReplayedRequest as replay:
-        if replay.record.body_hash != digest:
-            raise Invalid("idempotency-key-reused", "this Idempotency-Key was used for a different comment") from replay
-        raise Conflict(
-            "duplicate-request", "this request was already stored", comment_id=replay.record.comment_id
-        ) from replay
+    stored = store.create_comment(comment, request_id=request_id, body_hash=digest)
+    if stored.comment_id != comment.comment_id:  # a replay: answered with what the first attempt stored
+        return stored
     if status in VISIBLE_STATUSES and kind == "viewer":
         auto_reply(room, comment, market)
     return comment
@@ -207,6 +221,6 @@ def auto_reply(room: Room, question: Comment, market: str) -> None:
             reply_to=question.comment_id,
             tags=list(found.tags) or priority_tags(found.answer),
         )
-        store.create_comment(reply, request_key=None, body_hash="")
+        store.create_comment(reply, request_id=None, body_hash="")
     except Exception:  # the question is stored and pushed either way
         log.exception("FAQ auto-reply failed for %s", question.comment_id)

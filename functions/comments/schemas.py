@@ -8,8 +8,6 @@ from pydantic import BaseModel, Field
 
 from functions.comments.ids import ID_PATTERN
 
-IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9_.:-]{8,128}$"
-
 
 class CommentCreate(BaseModel):
     """A new comment. ``text`` is checked further by ``functions.comments.validation``."""

@@ -19,47 +19,49 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from functions.comments.ids import is_comment_id
-from functions.comments.models import STATUSES, VISIBLE_STATUSES, Comment, CommentRequest, room_status_key
+from functions.comments.models import STATUSES, VISIBLE_STATUSES, Comment, room_status_key
 from functions.shared import stream
 from functions.shared.errors import BadRequest, Conflict, Invalid, NotFound
-
-IDEMPOTENCY_TTL_SECONDS = 24 * 3600
-
-
-class ReplayedRequest(Exception):
-    """The Idempotency-Key was already used by this author."""
-
-    def __init__(self, record: CommentRequest) -> None:
-        super().__init__(record.comment_id)
-        self.record = record
+from functions.shared.idempotency import IdempotencyRecord, check_fingerprint, done_record, find, result_of
 
 
-def create_comment(comment: Comment, *, request_key: str | None, body_hash: str) -> Comment:
-    """Store a new comment; with ``request_key`` atomically with its idempotency record.
+def create_comment(comment: Comment, *, request_id: str | None, body_hash: str) -> Comment:
+    """Store a new comment; with ``request_id`` atomically with its idempotency record.
 
-    Raises ``ReplayedRequest`` (and writes nothing) when the author already used the key.
+    If the request already has its record (a retry whose first attempt was stored, an SDK retry
+    of the applied transaction, a duplicate sent at once), nothing is written and the comment
+    that attempt stored is returned: the author gets the same answer again. The same key with
+    another body is 422 ``idempotency-key-reused``.
     """
-    if request_key is None:
+    if request_id is None:
         comment.save(condition=Comment.comment_id.does_not_exist())
-    else:
-        record = CommentRequest(
-            request_key,
-            room_id=comment.room_id,
-            comment_id=comment.comment_id,
-            body_hash=body_hash,
-            expires_at=int(time.time()) + IDEMPOTENCY_TTL_SECONDS,
-        )
-        try:
-            with TransactWrite(connection=Comment._get_connection().connection) as tx:
-                tx.save(record, condition=CommentRequest.key.does_not_exist())
-                tx.save(comment, condition=Comment.comment_id.does_not_exist())
-        except TransactWriteError as exc:
-            reasons = exc.cancellation_reasons or []
-            if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
-                raise ReplayedRequest(CommentRequest.get(request_key, consistent_read=True)) from exc
-            raise
-        stream.emit(None, comment)
+        return comment
+    record = done_record(
+        IdempotencyRecord, request_id, {"room_id": comment.room_id, "comment_id": comment.comment_id}, body_hash
+    )
+    try:
+        with TransactWrite(connection=Comment._get_connection().connection) as tx:
+            tx.save(record, condition=IdempotencyRecord.id.does_not_exist())
+            tx.save(comment, condition=Comment.comment_id.does_not_exist())
+    except TransactWriteError as exc:
+        reasons = exc.cancellation_reasons or []
+        if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
+            stored = stored_comment(request_id, body_hash)
+            if stored is not None:
+                return stored
+        raise
+    stream.emit(None, comment)
     return comment
+
+
+def stored_comment(request_id: str, body_hash: str) -> Comment | None:
+    """The comment a request with this record id stored, if it was stored (a consistent read)."""
+    record = find(IdempotencyRecord, request_id)
+    if record is None:
+        return None
+    check_fingerprint(record, body_hash)
+    data = result_of(record)
+    return get_comment(str(data["room_id"]), str(data["comment_id"]))
 
 
 def get_comment(room_id: str, comment_id: str) -> Comment:
@@ -193,7 +195,6 @@ def all_comments(room_id: str) -> Iterator[Comment]:
 
 
 __all__ = [
-    "ReplayedRequest",
     "all_comments",
     "create_comment",
     "get_comment",
@@ -202,5 +203,6 @@ __all__ = [
     "recent",
     "set_pinned",
     "set_status",
+    "stored_comment",
     "visible_to",
 ]

@@ -12,16 +12,14 @@ Routes (all under ``/v1/coupons``; see ``docs/coupons.md`` for request/response 
 
 from __future__ import annotations
 
-import re
 import time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 
-from functions.coupons.activity import check_segment, create_share, open_share, record_visit
-from functions.coupons.campaigns import campaign_out, claim_window, create_campaign, load_campaign, markets_of
-from functions.coupons.claims import claim_coupon, exhausted, known_sold_out
-from functions.coupons.idempotent import KEY_PATTERN, once, recall
+from functions.coupons.activity import create_share, open_share, record_visit
+from functions.coupons.campaigns import campaign_out, create_campaign, load_campaign
+from functions.coupons.claiming import claim
 from functions.coupons.models import Campaign, Coupon
 from functions.coupons.redemptions import cancel, load_redemption, redeem, redemption_out
 from functions.coupons.schemas import (
@@ -33,19 +31,18 @@ from functions.coupons.schemas import (
     ShareOut,
     VisitOut,
 )
-from functions.coupons.store import home_store
 from functions.coupons.wallet import coupon_out
 from functions.rooms.access import ROOM_ID_PATTERN, get_room, require_owner
 from functions.shared.app import create_app, lambda_handler
 from functions.shared.auth import Principal, require_role
 from functions.shared.errors import ApiError
+from functions.shared.idempotency import IdempotencyKey
 
 router = APIRouter(prefix="/v1/coupons", tags=["coupons"])
 Merchant = Annotated[Principal, Depends(require_role("merchant"))]
 Viewer = Annotated[Principal, Depends(require_role("viewer"))]
 RoomId = Annotated[str, Path(pattern=ROOM_ID_PATTERN)]
 Id = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
-_KEY = re.compile(KEY_PATTERN)
 # The language of the texts, if the market has it (SG: en, zh-Hans, ms); else the market's first.
 Language = Annotated[str | None, Query(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 
@@ -103,50 +100,8 @@ def get_campaign(
     response_model=ClaimOut,
     summary="Claim a coupon (viewer; send an Idempotency-Key)",
 )
-def post_claim(
-    room_id: RoomId,
-    campaign_id: Id,
-    principal: Viewer,
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
-) -> dict[str, Any]:
-    if not idempotency_key or not _KEY.match(idempotency_key):
-        raise ApiError(
-            400,
-            "idempotency-key-required",
-            "send an Idempotency-Key header of 8-128 characters [A-Za-z0-9_.:-]",
-        )
-    campaign = load_campaign(campaign_id, room_id)
-
-    def run() -> dict[str, Any]:
-        now = time.time()
-        market = principal.market
-        if not market or market not in campaign.markets:
-            raise ApiError(
-                403,
-                "market-not-eligible",
-                f"this campaign runs in {', '.join(markets_of(campaign))}, not in {market or 'no market'}",
-            )
-        start, end = claim_window(campaign)
-        if now < start:
-            raise ApiError(
-                409,
-                "claims-not-open",
-                "the sale has not started yet",
-                starts_in_seconds=round(start - now, 3),
-            )
-        if now >= end:
-            raise ApiError(409, "claims-closed", "the sale is over")
-        check_segment(campaign, principal.sub, now)
-        coupon = claim_coupon(home_store(), campaign, principal.sub, market, now)
-        return coupon_out(coupon, campaign).model_dump(mode="json")
-
-    request = {"campaign": campaign_id, "user": principal.sub, "key": idempotency_key}
-    if known_sold_out(home_store(), campaign):  # late claimers: a retry of a winner, or a read-only no
-        stored = recall("claim", request)
-        if stored is None:
-            raise exhausted()
-        return stored
-    return once("claim", request, run)
+def post_claim(room_id: RoomId, campaign_id: Id, principal: Viewer, key: IdempotencyKey) -> dict[str, Any]:
+    return claim(load_campaign(campaign_id, room_id), principal, key)
 
 
 @router.get("/mine", response_model=list[ClaimOut], summary="The caller's coupons, newest first")

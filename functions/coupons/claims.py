@@ -1,10 +1,16 @@
 """Claiming a coupon: one ``TransactWriteItems`` that can never oversell or pass the per-user limit.
 
-A claim is three writes that succeed together or not at all, in the campaign's home region:
+A claim is four writes that succeed together or not at all, in the campaign's home region:
 
 1. the chosen stock shard: ``remaining - 1`` if ``remaining > 0``;
 2. the user's holding: ``claimed + 1`` if ``claimed < per_user_limit`` (or no holding yet);
-3. the new coupon item, if its 128-bit id is not taken.
+3. the new coupon item, if its id is not taken: the id is derived from the claim's
+   ``Idempotency-Key`` (``codes.claim_code_id``), so two attempts of one claim write one item;
+4. the claim's idempotency record (``functions.shared.idempotency``), if the key has none yet.
+
+So the record exists exactly when the grant does: a retry whose first attempt applied (its answer
+lost, or the SDK retried the applied transaction) finds the record and gets the same coupon, and
+no attempt of one key can take a second unit.
 
 DynamoDB serializes the conditions of each item, so under any concurrency the sum of granted
 claims is at most the stock and no user holds more than the limit. The stock is split over N
@@ -29,6 +35,7 @@ from functions.coupons.models import Campaign, Coupon, StockShard
 from functions.coupons.store import CouponStore
 from functions.shared import stream
 from functions.shared.errors import Conflict, Unavailable
+from functions.shared.idempotency import AlreadyDone, IdempotencyRecord, done_record, find
 
 TRANSACTIONAL_WCU_PER_ITEM = 2  # a transactional write of an item <= 1 KB costs 2 write units
 PARTITION_WCU_PER_SECOND = 1000
@@ -147,11 +154,17 @@ def claim_coupon(
     market: str,
     now: float | None = None,
     stats: ClaimStats | None = None,
+    *,
+    code_id: str | None = None,
+    record: IdempotencyRecord | None = None,
 ) -> Coupon:
     """Grant one coupon of ``campaign`` to ``holder_sub`` or raise a 409 problem (nothing written).
 
     Shards are tried in random order, skipping those known empty; the transaction's conditions
-    are the only authority (nothing is read first), so the common case is one round trip.
+    are the only authority (nothing is read first), so the common case is one round trip. With
+    ``code_id`` (derived from the key) and ``record`` (the claim's ``done`` idempotency record)
+    both are written in the same transaction; if the key already has a record, ``AlreadyDone``
+    carries it.
     """
     now = time.time() if now is None else now
     stats = stats or ClaimStats()
@@ -164,7 +177,7 @@ def claim_coupon(
         for shard in candidates:
             stats.attempts += 1
             coupon = store.coupons(
-                new_code_id(),
+                code_id or new_code_id(),
                 campaign_id=campaign.campaign_id,
                 holder_sub=holder_sub,
                 market=market,
@@ -172,7 +185,7 @@ def claim_coupon(
                 status="claimed",
                 claimed_at=now,
             )
-            outcome = _try_claim(store, campaign, coupon, holder_sub)
+            outcome = _try_claim(store, campaign, coupon, holder_sub, record)
             if outcome == "granted":
                 _emit_stock(store, campaign.campaign_id, shard)
                 return coupon
@@ -205,14 +218,34 @@ def _before_claim(shard: StockShard) -> StockShard:
 
 
 # PynamoDB sends a transaction's items as condition checks, deletes, puts, then updates; the
-# cancellation reasons come back in that order.
-_COUPON, _SHARD, _HOLDING = 0, 1, 2
+# cancellation reasons come back in that order (puts in the order they were added).
+_RETRYABLE = frozenset(
+    {
+        "TransactionConflictException",
+        "TransactionInProgressException",
+        "ThrottlingException",
+        "ProvisionedThroughputExceededException",
+    }
+)
 
 
-def _try_claim(store: CouponStore, campaign: Campaign, coupon: Coupon, holder_sub: str) -> str:
+def _cause_code(exc: TransactWriteError) -> str | None:
+    """The AWS error code behind a failed transaction; ``None`` for a timeout or connection error
+    (PynamoDB's ``cause_response_code`` raises AttributeError when the cause is not a ClientError)."""
+    try:
+        return exc.cause_response_code
+    except AttributeError:
+        return None
+
+
+def _try_claim(
+    store: CouponStore, campaign: Campaign, coupon: Coupon, holder_sub: str, record: IdempotencyRecord | None
+) -> str:
     shard_item = store.shards(shard_key(campaign.campaign_id, int(coupon.shard)))
     holding = store.holdings(holding_key(campaign.campaign_id, holder_sub))
     H = store.holdings
+    puts = 2 if record is not None else 1
+    record_at, coupon_at, shard_at, holding_at = (0, 1, 2, 3) if record is not None else (-1, 0, 1, 2)
     try:
         with TransactWrite(connection=store.connection) as tx:
             tx.update(shard_item, actions=[store.shards.remaining.add(-1)], condition=store.shards.remaining > 0)
@@ -221,26 +254,30 @@ def _try_claim(store: CouponStore, campaign: Campaign, coupon: Coupon, holder_su
                 actions=[H.claimed.add(1)],
                 condition=H.claimed.does_not_exist() | (H.claimed < int(campaign.per_user_limit)),
             )
+            if record is not None:
+                tx.save(record, condition=store.requests.id.does_not_exist())
             tx.save(coupon, condition=store.coupons.code_id.does_not_exist())
     except TransactWriteError as exc:
-        reasons = [r.code if r is not None else None for r in exc.cancellation_reasons]
-        while len(reasons) < 3:
+        reasons = [r.code if r is not None else None for r in (exc.cancellation_reasons or [])]
+        while len(reasons) < puts + 2:
             reasons.append(None)
-        if reasons[_HOLDING] == "ConditionalCheckFailed":
+        if record is not None and reasons[record_at] == "ConditionalCheckFailed":
+            existing = find(store.requests, record.id)  # an earlier attempt of this key applied
+            if existing is not None:
+                raise AlreadyDone(existing) from exc
+            return "conflict"
+        if reasons[holding_at] == "ConditionalCheckFailed":
             raise Conflict(
                 "per-user-limit-reached",
                 f"you already hold {int(campaign.per_user_limit)} coupon(s) of this campaign",
             ) from exc
-        if reasons[_SHARD] == "ConditionalCheckFailed":
+        if reasons[shard_at] == "ConditionalCheckFailed":
             return "shard-empty"
-        if "TransactionConflict" in reasons or exc.cause_response_code in (
-            "TransactionConflictException",
-            "TransactionInProgressException",
-            "ThrottlingException",
-            "ProvisionedThroughputExceededException",
-        ):
+        if "TransactionConflict" in reasons or _cause_code(exc) in _RETRYABLE:
             return "conflict"
-        if reasons[_COUPON] == "ConditionalCheckFailed":  # a 128-bit id collided: take a fresh one
-            return "conflict"
-        raise
+        if reasons[coupon_at] == "ConditionalCheckFailed":
+            if record is not None:  # the key's coupon exists, its record expired: the same answer
+                raise AlreadyDone(done_record(store.requests, record.id, {"code_id": coupon.code_id})) from exc
+            return "conflict"  # a random id collided: take a fresh one
+        raise  # a fault that outlasted the SDK's retries: the app answers 503 with Retry-After
     return "granted"

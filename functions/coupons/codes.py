@@ -91,6 +91,17 @@ def new_code_id() -> str:
     return _b64(secrets.token_bytes(16))
 
 
+def claim_code_id(campaign_id: str, holder_sub: str, idempotency_key: str) -> str:
+    """The coupon id a claim gets: 128 bits of HMAC(key, campaign | holder | Idempotency-Key).
+
+    Derived, not drawn, so every attempt of one claim (a retry, an SDK retry, a duplicate sent at
+    once) writes the *same* coupon item, whose ``attribute_not_exists`` condition lets only one of
+    them in. As unguessable as a random id for anyone without the signing key.
+    """
+    message = "\x1f".join(("claim", campaign_id, holder_sub, idempotency_key)).encode()
+    return _b64(hmac.new(signing_key(), message, hashlib.sha256).digest()[:16])
+
+
 def issue_code(code_id: str, campaign_id: str, holder_sub: str) -> str:
     """The code a holder shows at checkout."""
     return f"{PREFIX}.{code_id}.{_tag(code_id, campaign_id, holder_sub)}"

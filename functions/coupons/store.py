@@ -3,7 +3,7 @@
 Global tables replicate last-writer-wins. A conditional decrement ("remaining > 0") checked in
 Singapore and in Frankfurt at the same moment succeeds in both, and replication then keeps one of
 the two writes: one unit sold twice. So every write to coupon state (stock, holdings, coupons,
-redemptions) goes to one region, the origin (``CROSSLIVE_HOME_AWS_REGION``), whose replica
+redemptions, claims' idempotency records) goes to one region, the origin (``CROSSLIVE_HOME_AWS_REGION``), whose replica
 serializes them per item like any single-region table. The other regions still *read* campaigns
 locally (they are immutable), so only claims and checkouts pay the cross-region round trip.
 
@@ -22,6 +22,7 @@ from pynamodb.models import Model
 
 from functions.coupons.models import Campaign, Coupon, Holding, Redemption, StockShard
 from functions.shared.config import Settings, get_settings
+from functions.shared.idempotency import IdempotencyRecord
 
 M = TypeVar("M", bound=Model)
 
@@ -36,6 +37,7 @@ class CouponStore:
     holdings: type[Holding]
     coupons: type[Coupon]
     redemptions: type[Redemption]
+    requests: type[IdempotencyRecord]  # claims' idempotency records, beside the stock they protect
     connection: Connection
 
 
@@ -66,6 +68,7 @@ def _store(region: str, host: str | None, table_names: tuple[str, ...]) -> Coupo
         holdings=_bind(Holding, region, host),
         coupons=_bind(Coupon, region, host),
         redemptions=_bind(Redemption, region, host),
+        requests=_bind(IdempotencyRecord, region, host),
         connection=Connection(region=region, host=host),
     )
 
@@ -73,7 +76,7 @@ def _store(region: str, host: str | None, table_names: tuple[str, ...]) -> Coupo
 def bound_store(region: str, settings: Settings | None = None) -> CouponStore:
     """The coupon models of ``region``'s replica, on the settings' endpoint."""
     host = (settings or get_settings()).dynamodb_endpoint
-    models: tuple[type[Model], ...] = (Campaign, StockShard, Holding, Coupon, Redemption)
+    models: tuple[type[Model], ...] = (Campaign, StockShard, Holding, Coupon, Redemption, IdempotencyRecord)
     names = tuple(str(m.Meta.table_name) for m in models)
     return _store(region, host, names)
 

@@ -82,6 +82,7 @@ def moderate_comment(text: str, context: CommentContext) -> Verdict:
             policy=policy,
             now=now,
             new_account=new_account,
+            request_id=context.request_id,
         )
 
     reasons: list[tuple[str, Reason]] = []

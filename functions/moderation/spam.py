@@ -4,11 +4,20 @@ Each check is one conditional-free ``UpdateItem`` on a fixed-window counter (``m
 that returns what the check needs, so the in-line cost is a handful of single-digit-millisecond
 writes whatever the number of Lambda containers. Limits come from the market's
 ``moderation_policy`` (plugins).
+
+**A request counts once.** The per-user and per-address counters are *sets* of request ids (the
+comment's idempotency record id, shortened), not running totals, and a text is remembered as
+``t:<text>:<request>``: adding the same member twice changes nothing. So a retry of one request
+(the client's, after a lost answer, or the SDK's, after a timeout on an update that applied) is
+neither one more comment towards the flood limit nor a duplicate of its own text. Before this, a
+retry found its own text and moderation rejected it in shadow mode while its author was told
+"published": an acknowledged comment hidden.
 """
 
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -31,32 +40,32 @@ def _client() -> Any:
     return Counter._get_connection().connection.client
 
 
-def _add(key: str, expires_at: int, member: str | None = None, *, old: bool = False) -> dict[str, Any]:
-    """ADD 1 (and ``member`` to the set) to a counter; returns its attributes (old or new)."""
-    names = {"#c": "hits", "#e": "expires_at"}
-    values: dict[str, Any] = {":one": {"N": "1"}, ":exp": {"N": str(expires_at)}}
-    expression = "ADD #c :one SET #e = if_not_exists(#e, :exp)"
-    if member is not None:
-        names["#m"] = "members"
-        values[":m"] = {"SS": [member]}
-        expression = "ADD #c :one, #m :m SET #e = if_not_exists(#e, :exp)"
+def _add(key: str, expires_at: int, *members: str) -> dict[str, Any]:
+    """Add ``members`` to a counter's set (idempotent); returns its attributes after the write."""
     response = _client().update_item(
         TableName=str(Counter.Meta.table_name),  # type: ignore[attr-defined]
         Key={"key": {"S": key}},
-        UpdateExpression=expression,
-        ExpressionAttributeNames=names,
-        ExpressionAttributeValues=values,
-        ReturnValues="ALL_OLD" if old else "ALL_NEW",
+        UpdateExpression="ADD #m :m SET #e = if_not_exists(#e, :exp)",
+        ExpressionAttributeNames={"#m": "members", "#e": "expires_at"},
+        ExpressionAttributeValues={":m": {"SS": list(members)}, ":exp": {"N": str(expires_at)}},
+        ReturnValues="ALL_NEW",
     )
     return dict(response.get("Attributes") or {})
 
 
-def _count(attrs: dict[str, Any]) -> int:
-    return int(attrs.get("hits", {}).get("N", "0"))
-
-
 def _members(attrs: dict[str, Any]) -> set[str]:
     return set(attrs.get("members", {}).get("SS", []))
+
+
+def _requests(members: set[str]) -> int:
+    return sum(1 for m in members if m.startswith("r:"))
+
+
+def _short(request_id: str | None) -> str:
+    """A short member id for a request (a random one when the caller has no record id)."""
+    if request_id is None:
+        return secrets.token_hex(6)
+    return hashlib.blake2b(request_id.encode(), digest_size=6).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -75,11 +84,14 @@ def start_rate_checks(
     policy: ModerationPolicy,
     now: float,
     new_account: bool,
+    request_id: str | None = None,
 ) -> Callable[[], list[SpamFinding]]:
     """Count this comment: the writes start at once, in parallel; call the result for the findings.
 
-    The in-line budget is then one DynamoDB round trip, not one per counter.
+    The in-line budget is then one DynamoDB round trip, not one per counter. ``request_id`` (the
+    comment's idempotency record id) makes a retry of the same request count once.
     """
+    me = _short(request_id)
     window = int(now // WINDOW_SECONDS)
     expires = (window + 2) * WINDOW_SECONDS + 60
     text_hash = hashlib.blake2b(normalized.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
@@ -88,10 +100,9 @@ def start_rate_checks(
     if new_account:
         limit = max(2, limit // NEW_ACCOUNT_LIMIT_DIVISOR)
 
-    user: Future[dict[str, Any]] = POOL.submit(
-        _add, f"user#{sub}#{window}", expires, text_hash if tracked else None, old=True
-    )
-    by_ip = POOL.submit(_add, f"ip#{ip}#{window}", expires) if ip else None
+    user_members = [f"r:{me}", f"t:{text_hash}:{me}"] if tracked else [f"r:{me}"]
+    user: Future[dict[str, Any]] = POOL.submit(_add, f"user#{sub}#{window}", expires, *user_members)
+    by_ip = POOL.submit(_add, f"ip#{ip}#{window}", expires, f"r:{me}") if ip else None
     text = None
     if tracked:
         text_window = int(now // policy.duplicate_window_seconds)
@@ -105,12 +116,13 @@ def start_rate_checks(
 
     def findings() -> list[SpamFinding]:
         found: list[SpamFinding] = []
-        old_user = user.result()
-        if _count(old_user) + 1 > limit:
+        mine = _members(user.result())
+        if _requests(mine) > limit:
             found.append(SpamFinding("flood", f"more than {limit} comments a minute", "reject"))
-        if tracked and text_hash in _members(old_user):
+        same_text = {m for m in mine if m.startswith(f"t:{text_hash}:")}
+        if tracked and same_text - {f"t:{text_hash}:{me}"}:
             found.append(SpamFinding("duplicate", "the same text again within the window", "reject"))
-        if by_ip is not None and _count(by_ip.result()) > limit * IP_LIMIT_FACTOR:
+        if by_ip is not None and _requests(_members(by_ip.result())) > limit * IP_LIMIT_FACTOR:
             found.append(
                 SpamFinding(
                     "ip-flood", f"more than {limit * IP_LIMIT_FACTOR} comments a minute from one address", "reject"

@@ -32,6 +32,9 @@ class CommentContext:
     room_merchant_sub: str | None = None
     room_markets: tuple[str, ...] = ()
     home_market: str | None = None
+    # The request's idempotency record id: moderation's counters count a request once, so a retry
+    # of the same request is neither a second comment nor a duplicate of itself.
+    request_id: str | None = None
 
 
 @dataclass(frozen=True)

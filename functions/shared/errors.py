@@ -177,6 +177,45 @@ def allowed_methods(request: Request) -> list[str]:
     ]
 
 
+STORAGE_RETRY_AFTER_SECONDS = 1
+TRANSIENT_CODES = frozenset(
+    {
+        "ThrottlingException",
+        "ThrottlingError",
+        "ProvisionedThroughputExceededException",
+        "ProvisionedThroughputExceeded",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+        "TransactionConflictException",
+        "TransactionConflict",
+        "TransactionInProgressException",
+        "LimitExceededException",
+    }
+)
+
+
+def is_storage_fault(exc: BaseException) -> bool:
+    """A DynamoDB (or other AWS) call failed after the SDK's own retries: throttling, a 5xx, a
+    timeout, a dropped connection. The request may or may not have been applied; a retry with the
+    same Idempotency-Key finds out, so the client is told 503 with ``Retry-After``, never 500."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, BotoCoreError):  # timeouts, dropped connections
+            return True
+        if isinstance(current, ClientError):
+            error = current.response.get("Error", {})
+            status = int(current.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+            reasons = {r.get("Code") for r in current.response.get("CancellationReasons", []) or []}
+            return status >= 500 or error.get("Code") in TRANSIENT_CODES or bool(reasons & TRANSIENT_CODES)
+        current = current.__cause__ or current.__context__
+    return False
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Turn every error (ours, validation, routing, unexpected) into a problem document."""
 
@@ -222,6 +261,15 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        if is_storage_fault(exc):
+            logger.warning("storage fault on %s: %r", request.url.path, exc)
+            return problem(
+                503,
+                "storage-unavailable",
+                "the database did not answer in time; retry the same request (with the same Idempotency-Key)",
+                instance=request.url.path,
+                headers={"Retry-After": str(STORAGE_RETRY_AFTER_SECONDS)},
+            )
         logger.exception("unhandled error on %s", request.url.path)
         return problem(
             500, "internal-error", "An unexpected error occurred; it has been logged.", instance=request.url.path

@@ -55,6 +55,7 @@ _WHY = {
     403: "Authenticated, but not allowed",
     404: "Not found",
     409: "Conflicts with the current state",
+    410: "No longer available",
     413: "Request body too large",
     415: "Body is not JSON",
     422: "Validation failed",
@@ -102,7 +103,7 @@ def _statuses(method: str, auth: str | None, has_body: bool) -> list[int]:
     elif auth == "optional":
         statuses += [401]
     if method != "get":
-        statuses += [409, 429]
+        statuses += [409, 410, 429]
     if has_body:
         statuses += [415]
     return sorted(statuses)

@@ -372,7 +372,7 @@ export const ERROR_KEYS = {
   network: "err_network",
   "internal-error": "err_server", "auth-unconfigured": "err_server", "coupon-key-unconfigured": "err_server",
   "unknown-segment": "err_server",
-  "claim-contended": "err_busy", "claim-in-progress": "err_busy", "idempotency-unavailable": "err_busy",
+  "claim-contended": "err_busy", "storage-unavailable": "err_busy", "auth-unavailable": "err_busy",
   "node-busy": "err_busy",
   "too-many-comments": "err_rate_limited", "too-many-offers": "err_rate_limited",
   unauthorized: "err_sign_in", forbidden: "err_forbidden", "not-comment-author": "err_forbidden",
@@ -386,7 +386,7 @@ export const ERROR_KEYS = {
   "claims-not-open": "err_sale_not_open", "claims-closed": "err_sale_closed",
   "not-in-segment": "err_not_in_segment", "campaign-not-found": "err_offer_gone",
   "idempotency-key-required": "err_generic", "invalid-idempotency-key": "err_generic",
-  "idempotency-key-reused": "err_generic", "duplicate-request": "err_generic",
+  "idempotency-key-reused": "err_generic",
   "reply-target-not-found": "err_generic", "validation-failed": "err_generic", "bad-content-length": "err_generic",
 };
 
