@@ -6,6 +6,11 @@ locally (``infra/bundling.py``), never in Docker. Context keys (``cdk.json`` or 
 * ``crosslive:account``: the AWS account to deploy to (default: the CLI's, or environment-agnostic).
 * ``crosslive:tablePrefix``: prefix of every table name (default ``crosslive``).
 * ``crosslive:nag``: ``false`` turns the cdk-nag validation off (on by default).
+* ``crosslive:replicaRegions``, ``crosslive:deletionProtection``: set by ``crosslive deploy``
+  (``infra/deploy_context.py``).
+
+Deploy with ``crosslive deploy`` (docs/operations.md), not ``cdk deploy --all``: every stack sits in
+a Stage, which the CLI's ``--all`` does not include, and the order matters.
 
 ``cdk synth`` and ``python -m infra.app`` build the same app (``new_app``): the feature flags of
 ``cdk.json`` apply on both paths, and an unacknowledged cdk-nag finding fails both, printing each
@@ -28,6 +33,7 @@ from typing import Any
 from aws_cdk import App, cx_api
 
 from crosslive.regions import load_regions, markets_of_plugins, plugins_in_effect
+from infra.deploy_context import replica_edges
 from infra.stage import RegionStage
 from plugins.manager import PluginError, build_plugin_manager
 
@@ -65,7 +71,9 @@ def build_app(app: App | None = None) -> App:
     origins = [r for r in regions if r.role == "origin"]
     for origin in origins:
         edges = [r for r in regions if r.role == "edge" and r.origin == origin.name]
-        RegionStage(app, origin, origin=origin, edges=edges, account=account, table_prefix=prefix, nag=nag)
+        RegionStage(
+            app, origin, origin=origin, edges=replica_edges(app, edges), account=account, table_prefix=prefix, nag=nag
+        )
         for edge in edges:
             RegionStage(app, edge, origin=origin, edges=[], account=account, table_prefix=prefix, nag=nag)
     return app

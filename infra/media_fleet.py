@@ -11,6 +11,18 @@ file (never in the template or user data), installs the code from an S3 asset wi
 the node under systemd. Nodes register and heartbeat in the ``media-nodes`` table; the routing
 function ranks them, and dead ones leave the ranking within ten seconds.
 
+What a node may touch (an internet-facing host gets the least): the node registry
+(``media-nodes``: its own heartbeat, the live nodes it cascades from) and the ``rooms`` table (a
+room's markets before admitting a viewer, ``live`` when a publisher starts ingest) in its own
+region, the two secrets it uses, its log group and its code object. Nothing else: comments,
+coupons and the moderation audit log are the functions' business.
+
+Rollouts: each node signals CloudFormation (cfn-signal) only once its health endpoint answers, a
+rolling update replaces one node at a time and keeps every node of the region in service meanwhile
+(the group may grow to twice its size), and the AMI is pinned in an SSM parameter (``crosslive
+deploy`` writes it once; ``--refresh-ami`` changes it deliberately), so a deploy that does not mean
+to replace nodes does not replace them.
+
 Signalling over HTTPS: with ``crosslive:domain`` and ``crosslive:hostedZoneId`` each node names
 itself in that zone and gets a Let's Encrypt certificate at boot (``infra/media_tls.py``, which
 also says why not ACM). Without them the nodes serve plain HTTP and synthesis warns: pages served
@@ -21,7 +33,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aws_cdk import Annotations, Duration, Stack, Tags
+from aws_cdk import Annotations, CfnParameter, Duration, Stack, Tags
 from aws_cdk import aws_autoscaling as autoscaling
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
@@ -31,6 +43,10 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from crosslive.regions import RegionConfig
+from functions.rooms.models import Room
+from functions.routing.models import MediaNodeRecord
+from functions.shared.db import table_spec
+from infra.deploy_context import node_ami_parameter
 from infra.media_tls import FLEET_TAG, LETS_ENCRYPT, NodeTls
 from infra.nag import acknowledge
 from infra.secrets import NODE_SECRET, PUSH_SECRET
@@ -38,6 +54,18 @@ from infra.secrets import NODE_SECRET, PUSH_SECRET
 REPO_ROOT = Path(__file__).resolve().parent.parent
 HTTP_PORT = 8443  # first worker's signalling port (HTTPS with a domain); worker i listens on HTTP_PORT + i
 MAX_WORKERS = 64
+# Tables a node reads and writes, with the actions it needs there (media_nodes/registry.py, app.py).
+NODE_TABLE_ACTIONS: dict[type, list[str]] = {
+    MediaNodeRecord: [
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:Scan",
+    ],
+    Room: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+}
+READY_TIMEOUT = Duration.minutes(20)  # boot: packages, pip install, certificate, first health answer
 SOURCE_EXCLUDES = [
     ".git",
     ".venv",
@@ -64,7 +92,7 @@ class MediaFleet(Construct):
         *,
         region: RegionConfig,
         env: dict[str, str],
-        table_arns: list[str],
+        table_prefix: str,
         secrets: dict[str, secretsmanager.ISecret],
         stun_servers: str,
     ) -> None:
@@ -113,20 +141,14 @@ class MediaFleet(Construct):
         )
 
         role = iam.Role(self, "Role", assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"))
-        role.add_to_policy(
-            iam.PolicyStatement(
-                actions=[
-                    "dynamodb:GetItem",
-                    "dynamodb:Query",
-                    "dynamodb:Scan",
-                    "dynamodb:PutItem",
-                    "dynamodb:UpdateItem",
-                    "dynamodb:DeleteItem",
-                    "dynamodb:DescribeTable",
-                ],
-                resources=table_arns,
+        for model, actions in NODE_TABLE_ACTIONS.items():
+            name = f"{table_prefix}-{table_spec(model).short_name}"
+            role.add_to_policy(
+                iam.PolicyStatement(
+                    actions=actions,
+                    resources=[stack.format_arn(service="dynamodb", resource="table", resource_name=name)],
+                )
             )
-        )
         for secret_def in (NODE_SECRET, PUSH_SECRET):
             secrets[secret_def.key].grant_read(role)
         log_group = logs.LogGroup(self, "NodeLogs", retention=logs.RetentionDays.ONE_MONTH)
@@ -155,7 +177,11 @@ class MediaFleet(Construct):
         )
         self.tls = self._tls(role, region)
         user_data = ec2.UserData.for_linux()
+        scheme = "https" if self.tls else "http"
         env_lines = [f"{k}={v}" for k, v in sorted(env.items())] + [
+            # boto3 and functions.shared.config read the region from here (there is no default on EC2).
+            f"AWS_REGION={stack.region}",
+            f"AWS_DEFAULT_REGION={stack.region}",
             f"CROSSLIVE_MEDIA_ICE_SERVERS={stun_servers}",
             "CROSSLIVE_MEDIA_HEARTBEAT=2",
             # ICE must bind inside the range the security group opens (aioice picks ephemeral ports otherwise).
@@ -163,7 +189,7 @@ class MediaFleet(Construct):
         ]
         user_data.add_commands(
             "set -euo pipefail",
-            "dnf install -y python3.11 python3.11-pip unzip jq",
+            "dnf install -y python3.11 python3.11-pip unzip jq aws-cfn-bootstrap",
             "install -d -m 0755 /opt/crosslive /etc/crosslive",
             f"aws s3 cp {source.s3_object_url} /opt/crosslive/source.zip",
             "cd /opt/crosslive && unzip -oq source.zip -d src && python3.11 -m venv .venv",
@@ -204,13 +230,16 @@ class MediaFleet(Construct):
             "WantedBy=multi-user.target",
             "UNIT",
             "systemctl daemon-reload && systemctl enable --now crosslive-media",
+            # Ready means the first worker answers /health; the exit trap below signals the result.
+            f"for attempt in $(seq 1 60); do curl -fsk {scheme}://127.0.0.1:{HTTP_PORT}/health && exit 0; "
+            "sleep 5; done; echo 'node did not answer /health' >&2; exit 1",
         )
 
         launch_template = ec2.LaunchTemplate(
             self,
             "LaunchTemplate",
             instance_type=ec2.InstanceType(media.instance_type),
-            machine_image=ec2.MachineImage.latest_amazon_linux2023(),
+            machine_image=ec2.MachineImage.generic_linux({stack.region: self._pinned_ami(table_prefix)}),
             role=role,
             security_group=self.security_group,
             user_data=user_data,
@@ -233,11 +262,17 @@ class MediaFleet(Construct):
             min_capacity=media.nodes,
             max_capacity=media.nodes * 2,
             desired_capacity=media.nodes,
-            health_checks=autoscaling.HealthChecks.ec2(grace_period=Duration.minutes(5)),
+            health_checks=autoscaling.HealthChecks.ec2(grace_period=READY_TIMEOUT),
+            signals=autoscaling.Signals.wait_for_min_capacity(timeout=READY_TIMEOUT),
+            # One node at a time, a new one up (signalled) before an old one goes: all stay in service.
             update_policy=autoscaling.UpdatePolicy.rolling_update(
-                max_batch_size=1, min_instances_in_service=max(0, media.nodes - 1)
+                max_batch_size=1,
+                min_instances_in_service=media.nodes,
+                wait_on_resource_signals=True,
+                pause_time=READY_TIMEOUT,
             ),
         )
+        user_data.add_signal_on_exit_command(self.group)
         Tags.of(self.group).add(FLEET_TAG, region.name)
         self.group.scale_on_cpu_utilization("Cpu", target_utilization_percent=60)
         acknowledge(
@@ -246,6 +281,22 @@ class MediaFleet(Construct):
             "Scaling events are visible in the Auto Scaling activity history and CloudWatch; node health is "
             "watched through the registry heartbeats the routing function reads, not through notifications.",
         )
+
+    def _pinned_ami(self, table_prefix: str) -> str:
+        """The nodes' AMI id, read from an SSM parameter of this region at deploy time.
+
+        ``latest_amazon_linux2023()`` would re-resolve on every deploy and replace every node when
+        Amazon publishes a new image; here the id changes only when someone writes the parameter
+        (``crosslive deploy`` writes the current Amazon Linux 2023 image once, ``--refresh-ami``
+        again on purpose).
+        """
+        return CfnParameter(
+            self,
+            "NodeAmi",
+            type="AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>",
+            default=node_ami_parameter(table_prefix),
+            description="SSM parameter holding the media nodes' pinned AMI id (written by crosslive deploy)",
+        ).value_as_string
 
     def _tls(self, role: iam.Role, region: RegionConfig) -> NodeTls | None:
         """Per-node DNS names and certificates when the app has a hosted zone; else a synth warning."""

@@ -4,12 +4,18 @@ One distribution serves the static pages from a private bucket (origin access co
 forwards ``/v1/*`` to the region's HTTP API, so the pages call their own origin exactly as they
 do locally (``config.json`` says ``"api": ""``) and need no CORS. A CloudFront Function maps the
 page routes (``/console``, ``/watch``, ``/watch/<room>``) to their files, as the local gateway does.
+
+Sign-in: the pages' Cognito app client (``infra/sign_in.py``) is created here, beside the
+distribution whose address is its callback URL; ``config.json`` carries the hosted-UI address, the
+pool and the client id. The pages' Content-Security-Policy is CloudFront's response-headers policy
+(``PAGES_CSP``): the same rules as the embedded platform's, except that in AWS the pages may call
+only https/wss (the media nodes serve TLS with a domain) and the hosted UI's token endpoint.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from aws_cdk import CfnElement, CfnOutput, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_apigatewayv2 as apigwv2
@@ -21,8 +27,19 @@ from constructs import Construct
 
 from crosslive.regions import RegionConfig
 from infra.nag import acknowledge, partition_in_findings
+from infra.sign_in import WebSignIn
+
+if TYPE_CHECKING:
+    from infra.stateful import StatefulStack
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# Scripts, styles and frames only from the pages' own origin; API, media nodes, push sockets and the
+# hosted UI's token endpoint over TLS only. No 'unsafe-inline', no eval.
+PAGES_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
+    "media-src 'self' blob:; connect-src 'self' https: wss:; object-src 'none'; "
+    "base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
 ROUTES_FUNCTION = """
 function handler(event) {
   var request = event.request;
@@ -36,7 +53,15 @@ function handler(event) {
 
 
 class Pages(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, region: RegionConfig, api: apigwv2.HttpApi) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        region: RegionConfig,
+        api: apigwv2.HttpApi,
+        stateful: StatefulStack | None = None,
+    ) -> None:
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
         logs_bucket = s3.Bucket(
@@ -84,7 +109,7 @@ class Pages(Construct):
                         function=routes, event_type=cloudfront.FunctionEventType.VIEWER_REQUEST
                     )
                 ],
-                response_headers_policy=cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+                response_headers_policy=self._headers(),
             ),
             additional_behaviors={
                 "/v1/*": cloudfront.BehaviorOptions(
@@ -119,8 +144,26 @@ class Pages(Construct):
             "Without a custom domain the distribution uses the default CloudFront certificate, whose "
             "minimum protocol CloudFront fixes; with a domain the TLSv1.2_2021 policy set here applies.",
         )
+        pages_url = f"https://{self.distribution.distribution_domain_name}"
+        self.sign_in: WebSignIn | None = None
+        auth: dict[str, str] | None = None
+        if stateful is not None and stateful.user_pool is not None and stateful.user_pool_domain is not None:
+            self.sign_in = WebSignIn(self, "SignIn", user_pool=stateful.user_pool, pages_url=pages_url)
+            auth = {
+                "hosted_ui": stateful.user_pool_domain.base_url(),
+                "user_pool_id": stateful.user_pool.user_pool_id,
+                "client_id": self.sign_in.client.user_pool_client_id,
+                "scopes": "openid email profile",
+            }
+            CfnOutput(stack, "WebClientId", value=self.sign_in.client.user_pool_client_id)
         # Same layout as the embedded platform: /web/..., /media-static/..., /config.json.
-        config: dict[str, object] = {"api": "", "region": region.name, "local_issuer": None, "services": {}}
+        config: dict[str, object] = {
+            "api": "",
+            "region": region.name,
+            "local_issuer": None,
+            "auth": auth,
+            "services": {},
+        }
         for index, (source, prefix) in enumerate(
             (
                 (s3deploy.Source.asset(str(REPO_ROOT / "web")), "web/"),
@@ -159,4 +202,27 @@ class Pages(Construct):
                 "CDK's BucketDeployment provider syncs the pages from the asset bucket into the site bucket "
                 "(and invalidates CloudFront, which has no resource-level permissions); it serves nothing else.",
             )
-        CfnOutput(self, "PagesUrl", value=f"https://{self.distribution.distribution_domain_name}")
+        CfnOutput(self, "PagesUrl", value=pages_url)
+
+    def _headers(self) -> cloudfront.ResponseHeadersPolicy:
+        """CSP, HSTS, nosniff, no referrer, frame denial: the embedded platform's page headers, in CloudFront."""
+        return cloudfront.ResponseHeadersPolicy(
+            self,
+            "Headers",
+            comment="crosslive pages: CSP and security headers",
+            security_headers_behavior=cloudfront.ResponseSecurityHeadersBehavior(
+                content_security_policy=cloudfront.ResponseHeadersContentSecurityPolicy(
+                    content_security_policy=PAGES_CSP, override=True
+                ),
+                content_type_options=cloudfront.ResponseHeadersContentTypeOptions(override=True),
+                frame_options=cloudfront.ResponseHeadersFrameOptions(
+                    frame_option=cloudfront.HeadersFrameOption.DENY, override=True
+                ),
+                referrer_policy=cloudfront.ResponseHeadersReferrerPolicy(
+                    referrer_policy=cloudfront.HeadersReferrerPolicy.NO_REFERRER, override=True
+                ),
+                strict_transport_security=cloudfront.ResponseHeadersStrictTransportSecurity(
+                    access_control_max_age=Duration.days(365), include_subdomains=True, override=True
+                ),
+            ),
+        )

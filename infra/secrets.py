@@ -3,16 +3,23 @@
 Never in the repository and never in a template: CloudFormation asks Secrets Manager to generate
 each value; functions and nodes read them at start through the secret's ARN (the ``..._ARN``
 environment variables) with IAM permission to that one secret.
+
+Always the *complete* ARN, never the name: Secrets Manager reads an id whose last part is a hyphen
+plus six characters (``push-secret``, ``node-secret``) as a complete ARN with its random suffix, so a
+name-built partial ARN of these secrets is not found. An edge gets each replica's complete ARN from
+an SSM parameter the deploy tool writes from the origin's outputs (``infra/deploy_context.py``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aws_cdk import RemovalPolicy, Stack
+from aws_cdk import CfnOutput, RemovalPolicy, Stack
 from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
+from infra.deploy_context import origin_parameter
 from infra.nag import acknowledge
 
 
@@ -33,6 +40,16 @@ def secret_name(prefix: str, secret: SharedSecret) -> str:
     return f"{prefix}/{secret.key}"
 
 
+def output_id(secret: SharedSecret) -> str:
+    """The origin stateful stack's output carrying this secret's complete ARN (``SecretArnPushSecret``)."""
+    return "SecretArn" + "".join(part.capitalize() for part in secret.key.split("-"))
+
+
+def parameter_key(secret: SharedSecret) -> str:
+    """Key of the SSM parameter (``origin_parameter``) holding an edge's replica ARN of this secret."""
+    return f"secret-arn/{secret.key}"
+
+
 def create_secrets(scope: Construct, prefix: str, replica_regions: list[str]) -> dict[str, secretsmanager.ISecret]:
     """The origin's secrets, each replicated to ``replica_regions`` under the same name."""
     created: dict[str, secretsmanager.ISecret] = {}
@@ -46,7 +63,9 @@ def create_secrets(scope: Construct, prefix: str, replica_regions: list[str]) ->
                 password_length=64, exclude_punctuation=True, include_space=False
             ),
             replica_regions=[secretsmanager.ReplicaRegion(region=r) for r in replica_regions] or None,
-            removal_policy=RemovalPolicy.RETAIN,
+            # Deleted if the first create fails (its name would otherwise block every retry),
+            # retained on every later update or stack deletion.
+            removal_policy=RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
         )
         acknowledge(
             value,
@@ -56,14 +75,21 @@ def create_secrets(scope: Construct, prefix: str, replica_regions: list[str]) ->
             "after the longest campaign window, as described in docs/operations.md.",
         )
         created[secret.key] = value
+        CfnOutput(scope, output_id(secret), value=value.secret_arn, description=f"complete ARN: {secret.purpose}")
     return created
 
 
-def import_secrets(scope: Stack, prefix: str) -> dict[str, secretsmanager.ISecret]:
-    """An edge's view of the origin's replicated secrets (same names in this region)."""
-    return {
-        secret.key: secretsmanager.Secret.from_secret_name_v2(
-            scope, f"Secret-{secret.key}", secret_name(prefix, secret)
+def import_secrets(scope: Stack, prefix: str, origin_name: str) -> dict[str, secretsmanager.ISecret]:
+    """An edge's view of the origin's replicated secrets, by the complete ARN of the replica in this region.
+
+    The ARN comes from an SSM parameter in this region (a CloudFormation parameter of type
+    ``AWS::SSM::Parameter::Value<String>`` whose default is the parameter's name), written by
+    ``crosslive deploy`` after the origin has created the replica.
+    """
+    imported: dict[str, secretsmanager.ISecret] = {}
+    for secret in ALL_SECRETS:
+        arn = ssm.StringParameter.value_for_string_parameter(
+            scope, origin_parameter(prefix, origin_name, parameter_key(secret))
         )
-        for secret in ALL_SECRETS
-    }
+        imported[secret.key] = secretsmanager.Secret.from_secret_complete_arn(scope, f"Secret-{secret.key}", arn)
+    return imported

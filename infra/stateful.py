@@ -1,8 +1,14 @@
 """The stateful stack of a region: its DynamoDB tables and (in the origin) the user pool.
 
 Stateful resources live apart from the stateless ones so that functions, APIs and nodes can be
-replaced freely while tables and identities are retained (``RemovalPolicy.RETAIN`` plus deletion
-protection).
+replaced freely while tables and identities are retained: ``RETAIN_ON_UPDATE_OR_DELETE`` plus
+deletion protection. "On update or delete" matters for a first deploy: if creating the stack fails
+(an opt-in region not enabled, a quota), CloudFormation deletes what it created instead of leaving
+retained tables and secrets whose names make every retry fail with "already exists". Deletion
+protection is off only while ``crosslive deploy`` creates the stack (``infra/deploy_context.py``).
+
+The web app client, whose callback URLs are the pages' CloudFront address, is created with the
+pages in the origin's stateless stack (``infra/sign_in.py``); the pool and its hosted-UI domain are here.
 """
 
 from __future__ import annotations
@@ -13,8 +19,9 @@ from aws_cdk import aws_dynamodb as dynamodb
 from constructs import Construct
 
 from crosslive.regions import RegionConfig
+from infra.deploy_context import deletion_protection
 from infra.nag import acknowledge
-from infra.secrets import create_secrets, import_secrets
+from infra.secrets import create_secrets
 from infra.tables import all_table_specs, create_table, physical_name
 
 ROLE_GROUPS = ("viewer", "merchant", "moderator", "admin")
@@ -32,6 +39,7 @@ class StatefulStack(Stack):
         **kwargs: object,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
+        protect = deletion_protection(self)
         self.tables: dict[str, dynamodb.ITableV2] = {}
         self.table_names: dict[str, str] = {}
         replica_regions = sorted(e.aws_region for e in edges)
@@ -41,19 +49,16 @@ class StatefulStack(Stack):
             if spec.replicated and region.role == "edge":
                 continue  # the origin's global table has a replica here; the stateless stack refers to it by name
             replicas = replica_regions if (spec.replicated and region.role == "origin") else []
-            self.tables[spec.short_name] = create_table(self, table_prefix, spec, replicas)
+            self.tables[spec.short_name] = create_table(self, table_prefix, spec, replicas, protect=protect)
 
-        self.secrets = (
-            create_secrets(self, table_prefix, replica_regions)
-            if region.role == "origin"
-            else import_secrets(self, table_prefix)
-        )
+        # Edges read the replicas' complete ARNs in their stateless stack (infra/secrets.py).
+        self.secrets = create_secrets(self, table_prefix, replica_regions) if region.role == "origin" else {}
         self.user_pool: cognito.UserPool | None = None
-        self.user_pool_client: cognito.UserPoolClient | None = None
+        self.user_pool_domain: cognito.UserPoolDomain | None = None
         if region.role == "origin":
-            self._identity()
+            self._identity(table_prefix, protect)
 
-    def _identity(self) -> None:
+    def _identity(self, table_prefix: str, protect: bool) -> None:
         """One Cognito user pool for every market: viewers, merchants, moderators, admins."""
         pool = cognito.UserPool(
             self,
@@ -69,24 +74,23 @@ class StatefulStack(Stack):
                 require_symbols=True,
                 temp_password_validity=Duration.days(3),
             ),
+            # Mutable for trusted admin flows (AdminUpdateUserAttributes) only: the web app client may
+            # read it but not write it (infra/sign_in.py), so a viewer cannot pick their own market.
             custom_attributes={"market": cognito.StringAttribute(min_len=2, max_len=2, mutable=True)},
             account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
             mfa=cognito.Mfa.OPTIONAL,
             mfa_second_factor=cognito.MfaSecondFactor(otp=True, sms=False),
             feature_plan=cognito.FeaturePlan.PLUS,
             standard_threat_protection_mode=cognito.StandardThreatProtectionMode.FULL_FUNCTION,
-            removal_policy=RemovalPolicy.RETAIN,
-            deletion_protection=True,
+            removal_policy=RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+            deletion_protection=protect,
         )
         for group in ROLE_GROUPS:
             cognito.CfnUserPoolGroup(self, f"Group-{group}", user_pool_id=pool.user_pool_id, group_name=group)
-        client = pool.add_client(
-            "WebClient",
-            auth_flows=cognito.AuthFlow(user_srp=True),
-            prevent_user_existence_errors=True,
-            id_token_validity=Duration.hours(1),
-            access_token_validity=Duration.hours(1),
-            refresh_token_validity=Duration.days(30),
+        # The hosted UI (authorization code + PKCE) at <prefix>-<account>.auth.<region>.amazoncognito.com.
+        prefix = self.node.try_get_context("crosslive:authDomainPrefix") or f"{table_prefix}-{self.account}"
+        self.user_pool_domain = pool.add_domain(
+            "HostedUi", cognito_domain=cognito.CognitoDomainOptions(domain_prefix=prefix)
         )
         acknowledge(
             pool,
@@ -95,6 +99,5 @@ class StatefulStack(Stack):
             "to comment within seconds; merchants and moderators are required to enrol TOTP by policy.",
         )
         self.user_pool = pool
-        self.user_pool_client = client
         CfnOutput(self, "UserPoolId", value=pool.user_pool_id)
-        CfnOutput(self, "UserPoolClientId", value=client.user_pool_client_id)
+        CfnOutput(self, "HostedUiUrl", value=self.user_pool_domain.base_url())

@@ -10,13 +10,14 @@ are verified, not trusted, on every route that needs them; public reads need non
 from __future__ import annotations
 
 import jsii
-from aws_cdk import CfnOutput, CfnParameter, Duration, Stack
+from aws_cdk import CfnOutput, Duration, Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_apigatewayv2_integrations as integrations
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_ssm as ssm
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
@@ -25,10 +26,11 @@ from functions import FUNCTIONS
 from functions.shared import config as cfg
 from infra.api_dns import LatencyRoutedApi
 from infra.bundling import LAMBDA_RUNTIME, functions_code
+from infra.deploy_context import origin_parameter
 from infra.media_fleet import MediaFleet
 from infra.nag import acknowledge
 from infra.pages import Pages
-from infra.secrets import COUPON_KEY, PUSH_SECRET, SharedSecret
+from infra.secrets import COUPON_KEY, PUSH_SECRET, SharedSecret, import_secrets
 from infra.stateful import StatefulStack
 from infra.tables import all_table_specs
 
@@ -97,7 +99,16 @@ class StatelessStack(Stack):
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
         self.region_config = region
-        issuer, audience = self._auth(origin, origin_stateful)
+        self.secrets = stateful.secrets if region.role == "origin" else import_secrets(self, table_prefix, origin.name)
+        # The API before the functions: the origin's pages (and their sign-in client, whose id is
+        # the token audience every function checks) need its address; routes come last.
+        self.api = self._api()
+        self.pages = (
+            Pages(self, "Pages", region=region, api=self.api, stateful=origin_stateful)
+            if origin_stateful is not None
+            else None
+        )
+        issuer, audience = self._auth(origin, table_prefix)
         table_arns = self._tables(stateful)
         env = {
             cfg.ENV_STAGE: "prod",
@@ -116,44 +127,40 @@ class StatelessStack(Stack):
         self.functions: dict[str, lambda_.Function] = {}
         for name in FUNCTIONS:
             self.functions[name] = self._function(name, functions_code(name), env, table_arns)
-        self._secrets(stateful)
+        self._secrets()
         if region.role == "edge":
             self._home_region_access(origin, table_prefix)
         stun = self.node.try_get_context("crosslive:stunServers") or "stun:stun.l.google.com:19302"
         self.media_fleet = MediaFleet(
-            self, "Media", region=region, env=env, table_arns=table_arns, secrets=stateful.secrets, stun_servers=stun
+            self,
+            "Media",
+            region=region,
+            env=env,
+            table_prefix=table_prefix,
+            secrets=self.secrets,
+            stun_servers=stun,
         )
         self._stream_consumers(stateful, env, table_arns, table_prefix)
-        self.api = self._api()
-        self.pages = Pages(self, "Pages", region=region, api=self.api) if region.role == "origin" else None
+        self._routes()
 
     # -- pieces -------------------------------------------------------------------------------
 
-    def _auth(self, origin: RegionConfig, origin_stateful: StatefulStack | None) -> tuple[str, str]:
-        """Issuer and audience of the tokens: the origin's user pool.
+    def _auth(self, origin: RegionConfig, table_prefix: str) -> tuple[str, str]:
+        """Issuer and audience of the tokens: the origin's user pool and the pages' app client.
 
-        In the origin they are references to its stateful stack. Edges are other stages and CDK
-        cannot reference across stages, so they take the pool's ids as deploy-time parameters
-        (the origin prints them as outputs: deploy it first, see the README).
+        In the origin they are references within this stage. An edge is another stage (CDK cannot
+        reference across stages): it reads them from SSM parameters in its own region, which
+        ``crosslive deploy`` writes from the origin's outputs before deploying the edge. They are
+        CloudFormation parameters whose default is the parameter's name, so nothing is copied by hand.
         """
-        if origin_stateful is not None and origin_stateful.user_pool is not None:
-            pool_id = origin_stateful.user_pool.user_pool_id
-            client_id = origin_stateful.user_pool_client.user_pool_client_id  # type: ignore[union-attr]
+        if self.pages is not None and self.pages.sign_in is not None:
+            pool_id = self.pages.sign_in.user_pool.user_pool_id
+            client_id = self.pages.sign_in.client.user_pool_client_id
         else:
-            pool_id = CfnParameter(
-                self,
-                "AuthUserPoolId",
-                type="String",
-                allowed_pattern=r"^[\w-]+_[0-9a-zA-Z]+$",
-                description=f"Cognito user pool id printed by the {origin.name} origin's stateful stack",
-            ).value_as_string
-            client_id = CfnParameter(
-                self,
-                "AuthUserPoolClientId",
-                type="String",
-                allowed_pattern=r"^[0-9a-z]+$",
-                description="Cognito app client id printed by the origin's stateful stack",
-            ).value_as_string
+            pool_id, client_id = (
+                ssm.StringParameter.value_for_string_parameter(self, origin_parameter(table_prefix, origin.name, key))
+                for key in ("user-pool-id", "web-client-id")
+            )
         return f"https://cognito-idp.{origin.aws_region}.amazonaws.com/{pool_id}", client_id
 
     def _tables(self, stateful: StatefulStack) -> list[str]:
@@ -221,10 +228,10 @@ class StatelessStack(Stack):
                 arns.extend(f"{arn}/index/{index.name}" for index in spec.indexes)
         self.functions["coupons"].add_to_role_policy(iam.PolicyStatement(actions=TABLE_ACTIONS, resources=arns))
 
-    def _secrets(self, stateful: StatefulStack) -> None:
+    def _secrets(self) -> None:
         """Give each function the ARN of (and read access to) exactly the secrets it uses."""
         for secret_def, users in ((COUPON_KEY, ("coupons",)), (PUSH_SECRET, ("comments",))):
-            secret = stateful.secrets[secret_def.key]
+            secret = self.secrets[secret_def.key]
             for name in users:
                 self.functions[name].add_environment(secret_def.env, secret.secret_arn)
                 secret.grant_read(self.functions[name])
@@ -285,7 +292,7 @@ class StatelessStack(Stack):
                     stream_arns[table] = self._stream_arn(stateful, table, table_prefix)
             function = self._function(short, functions_code(code_of), env, table_arns, handler=handler)
             for secret_def in secret_defs:
-                secret = stateful.secrets[secret_def.key]
+                secret = self.secrets[secret_def.key]
                 function.add_environment(secret_def.env, secret.secret_arn)
                 secret.grant_read(function)
             function.add_to_role_policy(
@@ -337,11 +344,6 @@ class StatelessStack(Stack):
             throttle=apigwv2.ThrottleSettings(rate_limit=5000, burst_limit=2000),
             access_log_settings=_AccessLogs(access_logs),
         )
-        for name in FUNCTIONS:
-            function = self.functions[name]
-            integration = integrations.HttpLambdaIntegration(f"Integration-{name}", function)
-            for path in (f"/v1/{name}", f"/v1/{name}/{{proxy+}}"):
-                api.add_routes(path=path, methods=[apigwv2.HttpMethod.ANY], integration=integration)
         acknowledge(
             api,
             "AwsSolutions::AwsSolutions-APIG4",
@@ -366,3 +368,11 @@ class StatelessStack(Stack):
             else None
         )
         return api
+
+    def _routes(self) -> None:
+        """``/v1/<name>`` and ``/v1/<name>/{proxy+}`` to each function, the embedded gateway's paths."""
+        for name in FUNCTIONS:
+            function = self.functions[name]
+            integration = integrations.HttpLambdaIntegration(f"Integration-{name}", function)
+            for path in (f"/v1/{name}", f"/v1/{name}/{{proxy+}}"):
+                self.api.add_routes(path=path, methods=[apigwv2.HttpMethod.ANY], integration=integration)

@@ -34,8 +34,15 @@ def _attr(key: KeySpec) -> dynamodb.Attribute:
     return dynamodb.Attribute(name=key.name, type=_TYPES[key.type])
 
 
-def create_table(scope: Construct, prefix: str, spec: TableSpec, replica_regions: list[str]) -> dynamodb.TableV2:
-    """A TableV2 for ``spec``; ``replica_regions`` non-empty makes it a global table."""
+def create_table(
+    scope: Construct, prefix: str, spec: TableSpec, replica_regions: list[str], *, protect: bool = True
+) -> dynamodb.TableV2:
+    """A TableV2 for ``spec``; ``replica_regions`` non-empty makes it a global table.
+
+    Retained on every update and stack deletion, deleted only when its first create fails
+    (``RETAIN_ON_UPDATE_OR_DELETE``); ``protect`` is off only during that first create
+    (``infra/deploy_context.py``), since deletion protection would stop the rollback too.
+    """
     gsis = [
         dynamodb.GlobalSecondaryIndexPropsV2(
             index_name=index.name,
@@ -72,6 +79,6 @@ def create_table(scope: Construct, prefix: str, spec: TableSpec, replica_regions
         point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
             point_in_time_recovery_enabled=True
         ),
-        deletion_protection=True,
-        removal_policy=RemovalPolicy.RETAIN,
+        deletion_protection=protect,
+        removal_policy=RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     )

@@ -1,0 +1,55 @@
+"""Context keys the deploy tool (``crosslive deploy``) passes to ``cdk deploy``, read in one place.
+
+* ``crosslive:replicaRegions``: comma-separated AWS regions the origin's global tables and secrets
+  replicate to. CloudFormation adds or removes only one global-table replica per update, so the
+  tool grows (or shrinks) the set one region per origin deploy. Unset: every edge of the origin.
+* ``crosslive:deletionProtection``: ``false`` while a stage's stateful stack is created for the first
+  time, so that a failed create rolls back cleanly (tables and the user pool are
+  ``RETAIN_ON_UPDATE_OR_DELETE``: deleted on a failed create, retained on every later change);
+  the tool turns protection on with the next deploy. Unset: ``true``.
+
+SSM parameter names an edge reads (the tool writes them from the origin's stack outputs) are here
+too, so the stacks and the tool cannot disagree on them.
+"""
+
+from __future__ import annotations
+
+from constructs import Construct
+
+from crosslive.regions import RegionConfig
+
+REPLICA_REGIONS = "crosslive:replicaRegions"
+DELETION_PROTECTION = "crosslive:deletionProtection"
+
+
+def replica_edges(scope: Construct, edges: list[RegionConfig]) -> list[RegionConfig]:
+    """The edges whose AWS region gets a replica of the origin's global tables in this deploy."""
+    value = scope.node.try_get_context(REPLICA_REGIONS)
+    if value is None:
+        return list(edges)
+    wanted = {r.strip() for r in str(value).split(",") if r.strip()}
+    unknown = wanted - {e.aws_region for e in edges}
+    if unknown:
+        raise ValueError(f"{REPLICA_REGIONS} names regions with no edge region file: {', '.join(sorted(unknown))}")
+    return [e for e in edges if e.aws_region in wanted]
+
+
+def deletion_protection(scope: Construct) -> bool:
+    return str(scope.node.try_get_context(DELETION_PROTECTION)).lower() != "false"
+
+
+def origin_parameter(table_prefix: str, origin_name: str, key: str) -> str:
+    """SSM parameter (in each edge's region) holding an origin output an edge needs, e.g. ``user-pool-id``."""
+    return f"/{table_prefix}/origin/{origin_name}/{key}"
+
+
+def node_ami_parameter(table_prefix: str) -> str:
+    """SSM parameter (in each region) holding the media nodes' pinned AMI id."""
+    return f"/{table_prefix}/media/node-ami"
+
+
+# What an edge reads from its origin, by parameter key -> the origin stack output that carries it.
+ORIGIN_OUTPUTS = {
+    "user-pool-id": "UserPoolId",
+    "web-client-id": "WebClientId",
+}
