@@ -101,11 +101,12 @@ def test_function_policies_name_tables_without_wildcards(template):
                     assert "*" not in str(resource), resource
 
 
-def test_origin_has_the_user_pool_and_edges_take_it_as_parameters(template):
+def test_origin_has_the_user_pool_and_edges_read_it_from_ssm(template):
     template("singapore", "stateful").resource_count_is("AWS::Cognito::UserPool", 1)
     for edge in (r.name for r in REGIONS.values() if r.role == "edge"):
         params = template(edge, "stateless").to_json()["Parameters"]
-        assert {"AuthUserPoolId", "AuthUserPoolClientId"} <= set(params)
+        defaults = {p.get("Default") for p in params.values()}
+        assert {"/crosslive/origin/singapore/user-pool-id", "/crosslive/origin/singapore/web-client-id"} <= defaults
         template(edge, "stateful").resource_count_is("AWS::Cognito::UserPool", 0)
 
 
