@@ -14,6 +14,7 @@ import click
 COMMANDS: dict[str, str] = {
     "dev": "crosslive.commands.dev:dev",
     "regions": "crosslive.commands.regions:regions",
+    "deploy": "crosslive.commands.deploy:deploy",
     "plugins": "crosslive.commands.plugins:plugins",
     "bench": "crosslive.cli:bench",
     "broadcast": "crosslive.commands.broadcast:broadcast",

@@ -1,7 +1,7 @@
 """Context keys the deploy tool (``crosslive deploy``) passes to ``cdk deploy``, read in one place.
 
 * ``crosslive:replicaRegions``: comma-separated AWS regions the origin's global tables and secrets
-  replicate to. CloudFormation adds or removes only one global-table replica per update, so the
+  replicate to (``none``: no replica). CloudFormation adds or removes only one global-table replica per update, so the
   tool grows (or shrinks) the set one region per origin deploy. Unset: every edge of the origin.
 * ``crosslive:deletionProtection``: ``false`` while a stage's stateful stack is created for the first
   time, so that a failed create rolls back cleanly (tables and the user pool are
@@ -14,12 +14,16 @@ too, so the stacks and the tool cannot disagree on them.
 
 from __future__ import annotations
 
-from constructs import Construct
+from typing import TYPE_CHECKING
 
 from crosslive.regions import RegionConfig
 
+if TYPE_CHECKING:  # the deploy tool imports this module and must not start jsii
+    from constructs import Construct
+
 REPLICA_REGIONS = "crosslive:replicaRegions"
 DELETION_PROTECTION = "crosslive:deletionProtection"
+NO_REPLICAS = "none"  # the value of REPLICA_REGIONS for an origin without edges yet
 
 
 def replica_edges(scope: Construct, edges: list[RegionConfig]) -> list[RegionConfig]:
@@ -27,7 +31,7 @@ def replica_edges(scope: Construct, edges: list[RegionConfig]) -> list[RegionCon
     value = scope.node.try_get_context(REPLICA_REGIONS)
     if value is None:
         return list(edges)
-    wanted = {r.strip() for r in str(value).split(",") if r.strip()}
+    wanted = {r.strip() for r in str(value).split(",") if r.strip() and r.strip() != NO_REPLICAS}
     unknown = wanted - {e.aws_region for e in edges}
     if unknown:
         raise ValueError(f"{REPLICA_REGIONS} names regions with no edge region file: {', '.join(sorted(unknown))}")
@@ -48,8 +52,20 @@ def node_ami_parameter(table_prefix: str) -> str:
     return f"/{table_prefix}/media/node-ami"
 
 
-# What an edge reads from its origin, by parameter key -> the origin stack output that carries it.
+# What an edge reads from its origin: SSM parameter key -> the origin stack output that carries it.
 ORIGIN_OUTPUTS = {
     "user-pool-id": "UserPoolId",
     "web-client-id": "WebClientId",
 }
+# The origin's replicated secrets (infra/secrets.py ALL_SECRETS): an edge reads each replica's ARN.
+SECRET_KEYS = ("coupon-key", "push-secret", "node-secret")
+
+
+def secret_output_id(key: str) -> str:
+    """The origin stateful stack's output carrying a secret's complete ARN (``SecretArnPushSecret``)."""
+    return "SecretArn" + "".join(part.capitalize() for part in key.split("-"))
+
+
+def secret_parameter_key(key: str) -> str:
+    """Key (for ``origin_parameter``) of the SSM parameter holding an edge's replica ARN of a secret."""
+    return f"secret-arn/{key}"

@@ -19,7 +19,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
-from infra.deploy_context import origin_parameter
+from infra.deploy_context import origin_parameter, secret_output_id, secret_parameter_key
 from infra.nag import acknowledge
 
 
@@ -40,14 +40,6 @@ def secret_name(prefix: str, secret: SharedSecret) -> str:
     return f"{prefix}/{secret.key}"
 
 
-def output_id(secret: SharedSecret) -> str:
-    """The origin stateful stack's output carrying this secret's complete ARN (``SecretArnPushSecret``)."""
-    return "SecretArn" + "".join(part.capitalize() for part in secret.key.split("-"))
-
-
-def parameter_key(secret: SharedSecret) -> str:
-    """Key of the SSM parameter (``origin_parameter``) holding an edge's replica ARN of this secret."""
-    return f"secret-arn/{secret.key}"
 
 
 def create_secrets(scope: Construct, prefix: str, replica_regions: list[str]) -> dict[str, secretsmanager.ISecret]:
@@ -75,7 +67,9 @@ def create_secrets(scope: Construct, prefix: str, replica_regions: list[str]) ->
             "after the longest campaign window, as described in docs/operations.md.",
         )
         created[secret.key] = value
-        CfnOutput(scope, output_id(secret), value=value.secret_arn, description=f"complete ARN: {secret.purpose}")
+        CfnOutput(
+            scope, secret_output_id(secret.key), value=value.secret_arn, description=f"complete ARN: {secret.purpose}"
+        )
     return created
 
 
@@ -89,7 +83,7 @@ def import_secrets(scope: Stack, prefix: str, origin_name: str) -> dict[str, sec
     imported: dict[str, secretsmanager.ISecret] = {}
     for secret in ALL_SECRETS:
         arn = ssm.StringParameter.value_for_string_parameter(
-            scope, origin_parameter(prefix, origin_name, parameter_key(secret))
+            scope, origin_parameter(prefix, origin_name, secret_parameter_key(secret.key))
         )
         imported[secret.key] = secretsmanager.Secret.from_secret_complete_arn(scope, f"Secret-{secret.key}", arn)
     return imported

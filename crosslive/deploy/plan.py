@@ -1,0 +1,247 @@
+"""The deploy plan: region files + account state -> ordered steps, or every reason to refuse.
+
+Order (docs/operations.md explains why):
+
+1. ``bootstrap`` each region CDK has not bootstrapped (version 6 or later): assets and the
+   bootstrap-version rule need it;
+2. ``pin-ami`` in each region without a pinned media-node AMI (or all, with ``--refresh-ami``);
+3. per origin: remove replicas of regions whose file is gone, one per origin update;
+4. deploy the origin's stacks (the first create without deletion protection, then ``protect``);
+5. per edge, in order: if its AWS region has no replica yet, update the origin's stateful stack
+   with exactly one more replica region (CloudFormation adds one global-table replica per
+   update); ``publish`` the origin's outputs into SSM parameters in the edge's region; deploy the
+   edge's stacks.
+
+Stacks are always named (``crosslive-<name>/Stateful``): ``cdk deploy --all`` deploys nothing,
+since every stack sits inside a Stage.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from crosslive.deploy.discovery import AccountState, stack_name
+from crosslive.regions import RegionConfig
+from infra.deploy_context import DELETION_PROTECTION, NO_REPLICAS, REPLICA_REGIONS
+
+MIN_BOOTSTRAP_VERSION = 6  # the oldest bootstrap stack the synthesized templates' rule accepts
+FAILED_STATES = {"ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "DELETE_FAILED", "UPDATE_ROLLBACK_FAILED"}
+_ARM = re.compile(r"^[a-z]+\d+g")  # Graviton families: c7g, m7gd, t4g ...
+
+
+class DeployRefused(Exception):
+    """Reasons not to start, every one of them (nothing has been changed)."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__("\n".join(reasons))
+        self.reasons = reasons
+
+
+@dataclass(frozen=True)
+class DeployOptions:
+    prefix: str = "crosslive"
+    domain: str | None = None
+    hosted_zone_id: str | None = None
+    allow_plain_http: bool = False
+    refresh_ami: bool = False
+    extra_context: dict[str, str] = field(default_factory=dict)
+
+    def context(self) -> dict[str, str]:
+        context = dict(self.extra_context)
+        if self.domain and self.hosted_zone_id:
+            context["crosslive:domain"] = self.domain
+            context["crosslive:hostedZoneId"] = self.hosted_zone_id
+        if self.prefix != "crosslive":
+            context["crosslive:tablePrefix"] = self.prefix
+        return context
+
+
+@dataclass(frozen=True)
+class Step:
+    """One action. ``kind``: bootstrap | pin-ami | deploy | publish | protect."""
+
+    kind: str
+    aws_region: str
+    description: str
+    stacks: tuple[str, ...] = ()  # cdk stack paths, for deploy/protect
+    context: tuple[tuple[str, str], ...] = ()  # -c key=value, for deploy/protect
+    region_name: str | None = None  # the region file (publish: the edge)
+    architecture: str = "x86_64"  # pin-ami
+
+    def command(self, account: str) -> list[str]:
+        """The CDK CLI command of this step (empty for steps done through the AWS API)."""
+        if self.kind == "bootstrap":
+            return ["npx", "--no-install", "cdk", "bootstrap", f"aws://{account}/{self.aws_region}"]
+        if self.kind in ("deploy", "protect"):
+            context = [arg for key, value in self.context for arg in ("-c", f"{key}={value}")]
+            return ["npx", "--no-install", "cdk", "deploy", *self.stacks, "--require-approval", "never", *context]
+        return []
+
+
+def _stacks(region: RegionConfig, *kinds: str) -> tuple[str, ...]:
+    return tuple(f"{region.stage_name}/{kind}" for kind in kinds)
+
+
+def _architecture(region: RegionConfig) -> str:
+    return "arm64" if _ARM.match(region.media.instance_type) else "x86_64"
+
+
+def plan_deploy(
+    regions: list[RegionConfig], state: AccountState, options: DeployOptions, selected: list[str] | None = None
+) -> list[Step]:
+    """The steps that deploy ``selected`` region files (default: all), or ``DeployRefused``."""
+    by_name = {r.name: r for r in regions}
+    reasons: list[str] = []
+    unknown = [name for name in selected or [] if name not in by_name]
+    if unknown:
+        raise DeployRefused([f"no region file named {name!r} (see `crosslive regions list`)" for name in unknown])
+    chosen = [by_name[name] for name in selected] if selected else list(regions)
+    origins = [r for r in regions if r.role == "origin" and (r in chosen or any(e.origin == r.name for e in chosen))]
+    involved = origins + [r for r in chosen if r.role == "edge"]
+
+    if not (options.domain and options.hosted_zone_id) and not options.allow_plain_http:
+        reasons.append(
+            "no domain: without crosslive:domain and crosslive:hostedZoneId the media nodes serve plain HTTP "
+            "and the HTTPS pages cannot reach them (playback fails). Pass --domain and --hosted-zone-id "
+            "(a Route 53 public hosted zone), or --allow-plain-http for a trial without playback from the pages."
+        )
+    for region in involved:
+        if region.aws_region not in state.enabled_regions:
+            reasons.append(
+                f"{region.name}: {region.aws_region} is not enabled in account {state.account} (an opt-in region). "
+                f"Enable it (`aws account enable-region --region-name {region.aws_region}`), wait until "
+                "`aws account get-region-opt-status` says ENABLED, then run this again. Nothing was deployed."
+            )
+        if region.account and not state.assumed and region.account != state.account:
+            reasons.append(
+                f"{region.name}: its region file names account {region.account}, "
+                f"but the credentials are for {state.account}"
+            )
+        for kind in ("Stateful", "Stateless"):
+            status = state.stacks.get(stack_name(region, kind))
+            if status in FAILED_STATES:
+                reasons.append(
+                    f"{stack_name(region, kind)} is {status}: clean it up first "
+                    "(docs/operations.md, 'Cleaning up after a failed first deploy')"
+                )
+    if reasons:
+        raise DeployRefused(reasons)
+
+    steps: list[Step] = []
+    for aws_region in sorted({r.aws_region for r in involved}):
+        version = state.bootstrap_versions.get(aws_region)
+        if version is None or version < MIN_BOOTSTRAP_VERSION:
+            found = "not bootstrapped" if version is None else f"bootstrap version {version}"
+            steps.append(Step("bootstrap", aws_region, f"cdk bootstrap {aws_region} ({found})"))
+    pinned: set[str] = set()
+    for region in involved:
+        if region.aws_region in pinned or (state.amis.get(region.aws_region) and not options.refresh_ami):
+            continue
+        pinned.add(region.aws_region)
+        steps.append(
+            Step(
+                "pin-ami",
+                region.aws_region,
+                f"pin the media nodes' AMI in {region.aws_region} (current Amazon Linux 2023, {_architecture(region)})",
+                architecture=_architecture(region),
+            )
+        )
+
+    base_context = options.context()
+    for origin in origins:
+        steps.extend(_origin_steps(origin, regions, chosen, state, base_context))
+    return steps
+
+
+def _context(base: dict[str, str], replicas: set[str], *, protect: bool = True) -> tuple[tuple[str, str], ...]:
+    values = {**base, REPLICA_REGIONS: ",".join(sorted(replicas)) or NO_REPLICAS}
+    if not protect:
+        values[DELETION_PROTECTION] = "false"
+    return tuple(sorted(values.items()))
+
+
+def _origin_steps(
+    origin: RegionConfig,
+    regions: list[RegionConfig],
+    chosen: list[RegionConfig],
+    state: AccountState,
+    base: dict[str, str],
+) -> list[Step]:
+    steps: list[Step] = []
+    all_edges = [r for r in regions if r.role == "edge" and r.origin == origin.name]
+    edges = [r for r in chosen if r.role == "edge" and r.origin == origin.name]
+    replicas = set(state.replicas.get(origin.name, frozenset()))
+    origin_exists = stack_name(origin, "Stateful") in state.stacks
+
+    # Regions whose file was removed lose their replica first, one per origin update.
+    for gone in sorted(replicas - {e.aws_region for e in all_edges}):
+        replicas.discard(gone)
+        steps.append(
+            Step(
+                "deploy",
+                origin.aws_region,
+                f"{origin.name}: remove the replica in {gone} (one replica per update)",
+                stacks=_stacks(origin, "Stateful"),
+                context=_context(base, replicas),
+            )
+        )
+
+    if origin in chosen or not origin_exists:
+        steps.append(
+            Step(
+                "deploy",
+                origin.aws_region,
+                f"{origin.name} (origin, {origin.aws_region}): stateful and stateless stacks"
+                + ("" if origin_exists else ", first create"),
+                stacks=_stacks(origin, "Stateful", "Stateless"),
+                context=_context(base, replicas, protect=origin_exists),
+            )
+        )
+        if not origin_exists:
+            steps.append(_protect(origin, base, replicas))
+
+    for edge in edges:
+        if edge.aws_region not in replicas:
+            replicas.add(edge.aws_region)
+            steps.append(
+                Step(
+                    "deploy",
+                    origin.aws_region,
+                    f"{origin.name}: add the replica in {edge.aws_region} for {edge.name} (one replica per update)",
+                    stacks=_stacks(origin, "Stateful"),
+                    context=_context(base, replicas),
+                )
+            )
+        steps.append(
+            Step(
+                "publish",
+                edge.aws_region,
+                f"publish {origin.name}'s user pool, web client and secret ARNs to SSM in {edge.aws_region}",
+                region_name=edge.name,
+            )
+        )
+        edge_exists = stack_name(edge, "Stateful") in state.stacks
+        steps.append(
+            Step(
+                "deploy",
+                edge.aws_region,
+                f"{edge.name} (edge, {edge.aws_region}): stateful and stateless stacks"
+                + ("" if edge_exists else ", first create"),
+                stacks=_stacks(edge, "Stateful", "Stateless"),
+                context=_context(base, replicas, protect=edge_exists),
+            )
+        )
+        if not edge_exists:
+            steps.append(_protect(edge, base, replicas))
+    return steps
+
+
+def _protect(region: RegionConfig, base: dict[str, str], replicas: set[str]) -> Step:
+    return Step(
+        "protect",
+        region.aws_region,
+        f"{region.name}: turn on deletion protection now that the first create succeeded",
+        stacks=_stacks(region, "Stateful"),
+        context=_context(base, replicas),
+    )

@@ -1,0 +1,299 @@
+"""``crosslive deploy``: the plan's order, one replica per origin update, and its refusals.
+
+The account is read through real boto3 clients: moto answers STS and SSM; botocore's Stubber
+answers EC2 DescribeRegions (moto cannot mark a region "not-opted-in"), DynamoDB DescribeTable
+(moto keeps no global-table replicas) and CloudFormation DescribeStacks (moto's CloudFormation
+needs packages this project does not install), each with the real response shape.
+"""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+from click.testing import CliRunner
+from moto import mock_aws
+
+from crosslive.cli import main
+from crosslive.deploy import AccountState, DeployOptions, DeployRefused, discover, plan_deploy
+from crosslive.deploy.discovery import BOOTSTRAP_VERSION_PARAMETER, replicated_table
+from crosslive.deploy.runner import edge_parameters, publish
+from crosslive.regions import load_regions
+from infra.deploy_context import DELETION_PROTECTION, REPLICA_REGIONS, node_ami_parameter
+
+REGIONS = load_regions()
+BY_NAME = {r.name: r for r in REGIONS}
+ORIGIN = next(r for r in REGIONS if r.role == "origin")
+EDGES = [r for r in REGIONS if r.role == "edge"]
+WITH_DOMAIN = DeployOptions(domain="shop.example", hosted_zone_id="Z0123456789ABC")
+
+
+def _context(step) -> dict[str, str]:
+    return dict(step.context)
+
+
+def _replicas(step) -> set[str]:
+    value = _context(step)[REPLICA_REGIONS]
+    return set() if value == "none" else set(value.split(","))
+
+
+# -- the plan --------------------------------------------------------------------------------------
+
+
+def test_first_deploy_plans_origin_then_each_edge_with_one_new_replica_per_origin_update():
+    # GIVEN a fresh account
+    steps = plan_deploy(REGIONS, AccountState.fresh(REGIONS), WITH_DOMAIN)
+    kinds = [s.kind for s in steps]
+    # THEN every region is bootstrapped and has a pinned AMI before anything is deployed
+    first_deploy = kinds.index("deploy")
+    assert {s.aws_region for s in steps if s.kind == "bootstrap"} == {r.aws_region for r in REGIONS}
+    assert {s.aws_region for s in steps if s.kind == "pin-ami"} == {r.aws_region for r in REGIONS}
+    assert set(kinds[:first_deploy]) == {"bootstrap", "pin-ami"}
+    # the origin comes first, created without deletion protection, then protected
+    origin_deploy = steps[first_deploy]
+    assert origin_deploy.stacks == ("crosslive-singapore/Stateful", "crosslive-singapore/Stateless")
+    assert _context(origin_deploy)[DELETION_PROTECTION] == "false" and _replicas(origin_deploy) == set()
+    assert steps[first_deploy + 1].kind == "protect" and DELETION_PROTECTION not in _context(steps[first_deploy + 1])
+    # each edge: the origin's stateful stack gains exactly its region, then SSM values, then the edge
+    origin_updates = [s for s in steps if s.kind == "deploy" and s.stacks == ("crosslive-singapore/Stateful",)]
+    assert len(origin_updates) == len(EDGES)
+    previous: set[str] = set()
+    for update, edge in zip(origin_updates, EDGES, strict=True):
+        assert _replicas(update) - previous == {edge.aws_region} and previous <= _replicas(update)
+        previous = _replicas(update)
+        at = steps.index(update)
+        assert [s.kind for s in steps[at + 1 : at + 4]] == ["publish", "deploy", "protect"]
+        assert steps[at + 1].region_name == edge.name
+        assert steps[at + 2].stacks == (f"{edge.stage_name}/Stateful", f"{edge.stage_name}/Stateless")
+    # stacks are always named: `cdk deploy --all` deploys nothing when stacks sit in stages
+    for step in steps:
+        command = step.command("111122223333")
+        assert "--all" not in command
+        if step.kind in ("deploy", "protect"):
+            assert command[:4] == ["npx", "--no-install", "cdk", "deploy"] and step.stacks
+            assert "crosslive:domain=shop.example" in command
+
+
+def test_an_edge_added_later_updates_the_origin_once_then_deploys_only_that_edge():
+    # GIVEN an account where the origin and europe run
+    state = AccountState(
+        account="111122223333",
+        enabled_regions=frozenset(r.aws_region for r in REGIONS),
+        bootstrap_versions={r.aws_region: 28 for r in REGIONS},
+        stacks={
+            f"{r.stage_name}-{kind}": "UPDATE_COMPLETE"
+            for r in (ORIGIN, BY_NAME["europe"])
+            for kind in ("Stateful", "Stateless")
+        },
+        replicas={ORIGIN.name: frozenset({"eu-central-1"})},
+        amis={r.aws_region: "ami-0abc" for r in REGIONS},
+    )
+    # WHEN only japan is deployed
+    steps = plan_deploy(REGIONS, state, WITH_DOMAIN, ["japan"])
+    # THEN: one origin update adding ap-northeast-1, publish, japan's first create, protection
+    assert [s.kind for s in steps] == ["deploy", "publish", "deploy", "protect"]
+    assert _replicas(steps[0]) == {"eu-central-1", "ap-northeast-1"}
+    assert steps[0].stacks == ("crosslive-singapore/Stateful",)
+    assert steps[2].stacks == ("crosslive-japan/Stateful", "crosslive-japan/Stateless")
+
+
+def test_a_removed_region_loses_its_replica_one_per_update_before_anything_else():
+    state = AccountState(
+        account="111122223333",
+        enabled_regions=frozenset(r.aws_region for r in REGIONS) | {"sa-east-1", "ap-south-1"},
+        bootstrap_versions={r.aws_region: 28 for r in REGIONS},
+        stacks={f"{ORIGIN.stage_name}-{kind}": "UPDATE_COMPLETE" for kind in ("Stateful", "Stateless")},
+        replicas={ORIGIN.name: frozenset({"sa-east-1", "ap-south-1"})},
+        amis={r.aws_region: "ami-0abc" for r in REGIONS},
+    )
+    steps = plan_deploy(REGIONS, state, WITH_DOMAIN, ["singapore"])
+    assert [_replicas(s) for s in steps[:2]] == [{"sa-east-1"}, set()]
+    assert all(s.stacks == ("crosslive-singapore/Stateful",) for s in steps[:2])
+
+
+def test_refuses_without_a_domain_unless_plain_http_is_asked_for():
+    with pytest.raises(DeployRefused, match="plain HTTP"):
+        plan_deploy(REGIONS, AccountState.fresh(REGIONS), DeployOptions())
+    assert plan_deploy(REGIONS, AccountState.fresh(REGIONS), DeployOptions(allow_plain_http=True))
+
+
+def test_refuses_a_stack_left_failed_by_an_earlier_first_deploy():
+    state = AccountState.fresh(REGIONS)
+    state.stacks["crosslive-singapore-Stateful"] = "ROLLBACK_COMPLETE"
+    with pytest.raises(DeployRefused, match="Cleaning up after a failed first deploy"):
+        plan_deploy(REGIONS, state, WITH_DOMAIN)
+
+
+# -- reading the account ---------------------------------------------------------------------------
+
+
+class _Session:
+    """Real boto3 clients: moto for most services, botocore Stubbers for EC2 and CloudFormation."""
+
+    def __init__(self, disabled: set[str], stacks: dict[str, dict], replicas: tuple[str, ...] = ()) -> None:
+        self.disabled = disabled
+        self.stacks = stacks  # stack name -> DescribeStacks' stack
+        self.replicas = replicas  # AWS regions of the origin's global-table replicas
+
+    def client(self, service: str, region_name: str | None = None):
+        client = boto3.client(service, region_name=region_name or "us-east-1")
+        if service == "ec2":
+            stubber = Stubber(client)
+            regions = sorted({r.aws_region for r in REGIONS} | {"us-west-2"})
+            stubber.add_response(
+                "describe_regions",
+                {
+                    "Regions": [
+                        {
+                            "RegionName": name,
+                            "Endpoint": f"ec2.{name}.amazonaws.com",
+                            "OptInStatus": "not-opted-in" if name in self.disabled else "opt-in-not-required",
+                        }
+                        for name in regions
+                    ]
+                },
+                {"AllRegions": True},
+            )
+            stubber.activate()
+        elif service == "dynamodb":
+            stubber = Stubber(client)
+            name = replicated_table("crosslive")
+            table = {
+                "TableName": name,
+                "TableStatus": "ACTIVE",
+                "Replicas": [
+                    {"RegionName": region, "ReplicaStatus": "ACTIVE"} for region in (ORIGIN.aws_region, *self.replicas)
+                ],
+            }
+            if self.replicas:
+                stubber.add_response("describe_table", {"Table": table}, {"TableName": name})
+            else:
+                stubber.add_client_error(
+                    "describe_table",
+                    service_error_code="ResourceNotFoundException",
+                    http_status_code=400,
+                    expected_params={"TableName": name},
+                )
+            stubber.activate()
+        elif service == "cloudformation":
+            stubber = Stubber(client)
+            self._stub_stacks(stubber, region_name)
+            stubber.activate()
+        return client
+
+    def _stub_stacks(self, stubber: Stubber, region_name: str | None) -> None:
+        for region in REGIONS:
+            if region.aws_region != region_name:
+                continue
+            for kind in ("Stateful", "Stateless"):
+                name = f"{region.stage_name}-{kind}"
+                if name in self.stacks:
+                    stubber.add_response("describe_stacks", {"Stacks": [self.stacks[name]]}, {"StackName": name})
+                else:
+                    stubber.add_client_error(
+                        "describe_stacks",
+                        service_error_code="ValidationError",
+                        service_message=f"Stack with id {name} does not exist",
+                        http_status_code=400,
+                        expected_params={"StackName": name},
+                    )
+
+
+@pytest.fixture
+def aws(monkeypatch):
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    with mock_aws():
+        yield
+
+
+def test_discovery_reads_bootstrap_amis_replicas_and_refuses_a_disabled_region(aws):
+    # GIVEN an account where me-central-1 (gulf) is not enabled, ap-southeast-1 is bootstrapped
+    # with a pinned AMI, and the origin's global table has a replica in eu-central-1
+    boto3.client("ssm", region_name="ap-southeast-1").put_parameter(
+        Name=BOOTSTRAP_VERSION_PARAMETER, Value="28", Type="String"
+    )
+    boto3.client("ssm", region_name="ap-southeast-1").put_parameter(
+        Name=node_ami_parameter("crosslive"), Value="ami-0123456789abcdef0", Type="String"
+    )
+    session = _Session(disabled={"me-central-1"}, stacks={}, replicas=("eu-central-1",))
+    # WHEN the account is read
+    state = discover(session, REGIONS)
+    # THEN
+    assert state.account == "123456789012"
+    assert "me-central-1" not in state.enabled_regions and "eu-central-1" in state.enabled_regions
+    assert state.bootstrap_versions["ap-southeast-1"] == 28 and state.bootstrap_versions["us-east-1"] is None
+    assert state.amis["ap-southeast-1"] == "ami-0123456789abcdef0" and state.amis["us-east-1"] is None
+    assert state.replicas[ORIGIN.name] == frozenset({"eu-central-1"})
+    assert state.stacks == {}
+    # AND the plan refuses, naming the region and how to enable it, before any step
+    with pytest.raises(DeployRefused) as refused:
+        plan_deploy(REGIONS, state, WITH_DOMAIN)
+    (reason,) = refused.value.reasons
+    assert "gulf" in reason and "me-central-1 is not enabled" in reason and "enable-region" in reason
+    # a deploy that leaves gulf out is planned: its region is never touched
+    steps = plan_deploy(REGIONS, state, WITH_DOMAIN, ["singapore", "europe", "japan"])
+    assert "me-central-1" not in {s.aws_region for s in steps}
+    assert not any(
+        s.kind == "deploy" and "eu-central-1" not in _replicas(s) and s.stacks == ("crosslive-singapore/Stateful",)
+        for s in steps
+    )  # europe's replica exists: no origin step adds it
+
+
+def test_publish_writes_the_edge_values_from_the_origin_outputs(aws):
+    arn = "arn:aws:secretsmanager:ap-southeast-1:123456789012:secret:crosslive/{key}-AbC123"
+    outputs = {
+        "crosslive-singapore-Stateful": [
+            {"OutputKey": "UserPoolId", "OutputValue": "ap-southeast-1_AbCdEf123"},
+            {"OutputKey": "SecretArnCouponKey", "OutputValue": arn.format(key="coupon-key")},
+            {"OutputKey": "SecretArnPushSecret", "OutputValue": arn.format(key="push-secret")},
+            {"OutputKey": "SecretArnNodeSecret", "OutputValue": arn.format(key="node-secret")},
+        ],
+        "crosslive-singapore-Stateless": [{"OutputKey": "WebClientId", "OutputValue": "4abc5defgh6ijk"}],
+    }
+    stacks = {
+        name: {
+            "StackName": name,
+            "StackStatus": "CREATE_COMPLETE",
+            "CreationTime": "2026-01-01T00:00:00Z",
+            "Outputs": value,
+        }
+        for name, value in outputs.items()
+    }
+    europe = BY_NAME["europe"]
+    written = publish(_Session(disabled=set(), stacks=stacks), ORIGIN, europe, "crosslive")
+    ssm = boto3.client("ssm", region_name="eu-central-1")
+    values = {name: ssm.get_parameter(Name=name)["Parameter"]["Value"] for name in written}
+    prefix = "/crosslive/origin/singapore/"
+    assert values[prefix + "user-pool-id"] == "ap-southeast-1_AbCdEf123"
+    assert values[prefix + "web-client-id"] == "4abc5defgh6ijk"
+    # the replica's complete ARN: same name and suffix, the edge's region
+    assert values[prefix + "secret-arn/push-secret"] == (
+        "arn:aws:secretsmanager:eu-central-1:123456789012:secret:crosslive/push-secret-AbC123"
+    )
+    assert len(values) == 5
+
+
+def test_edge_parameters_refuse_an_origin_not_yet_deployed():
+    from crosslive.deploy.runner import StepFailed
+
+    with pytest.raises(StepFailed, match="deploy the origin first"):
+        edge_parameters({}, ORIGIN, BY_NAME["europe"], "crosslive")
+
+
+def test_cli_dry_run_prints_the_plan_offline(monkeypatch, tmp_path):
+    # no credentials at all: the dry run makes no AWS call
+    for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    result = CliRunner().invoke(
+        main, ["deploy", "--dry-run", "--domain", "shop.example", "--hosted-zone-id", "Z0123456789ABC"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "offline plan" in result.output
+    assert "cdk deploy crosslive-singapore/Stateful crosslive-singapore/Stateless" in result.output
+    assert result.output.index("crosslive-singapore/Stateless") < result.output.index("crosslive-europe/Stateless")
+    refused = CliRunner().invoke(main, ["deploy", "--dry-run"])
+    assert refused.exit_code != 0 and "refusing to deploy" in refused.output and "plain HTTP" in refused.output
