@@ -43,8 +43,8 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from crosslive.regions import RegionConfig
-from functions.rooms.models import Room
-from functions.routing.models import MediaNodeRecord
+from functions.rooms.access import Room
+from functions.routing.registry import MediaNodeRecord
 from functions.shared.db import table_spec
 from infra.deploy_context import node_ami_parameter
 from infra.media_tls import FLEET_TAG, LETS_ENCRYPT, NodeTls
