@@ -63,8 +63,8 @@ def create_secrets(scope: Construct, prefix: str, replica_regions: list[str]) ->
             value,
             "AwsSolutions::AwsSolutions-SMG4",
             "No automatic rotation: these HMAC keys verify long-lived artefacts (a claimed coupon stays "
-            "redeemable for its whole window); rotate by adding a key version and retiring the old one "
-            "after the longest campaign window, as described in docs/operations.md.",
+            "redeemable for its whole window) and are read once per process; docs/operations.md ('Rotating "
+            "secrets') rotates them by hand at a safe moment, then rolls the nodes and functions.",
         )
         created[secret.key] = value
         CfnOutput(

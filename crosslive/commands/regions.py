@@ -135,7 +135,10 @@ def _tell_about_the_origin(edge: RegionConfig, directory: Path) -> None:
             f"the origin {origin.name!r} also loads {', '.join(added)}: an origin hosts the rooms and coupons "
             "of every market its edges serve (no change to its file needed)"
         )
+    # CloudFormation adds one global-table replica per origin update: the deploy tool does that
+    # step for this region alone, then deploys the region (docs/operations.md).
     click.echo(
-        f"deploy: `npx cdk deploy '{origin.stage_name}/*'` first (replicas, plugins), "
-        f"then `npx cdk deploy '{edge.stage_name}/*'` with the origin's user pool parameters"
+        f"next: crosslive deploy {edge.name} (updates {origin.name} first: adds {edge.aws_region} to its "
+        "replicas, one region per origin update, and its plugins; then deploys this region; enable the "
+        "AWS region first if it is opt-in)"
     )

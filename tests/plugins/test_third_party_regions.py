@@ -41,7 +41,7 @@ def test_regions_add_enables_the_installed_plugin_and_says_what_the_origin_loads
     written = parse_region_file(brazil_installed / "south-america.toml")[0]
     assert written is not None and written.plugins == ["crosslive-market-br", "market-cn"]
     assert "the origin 'singapore' also loads crosslive-market-br" in result.output
-    assert "npx cdk deploy 'crosslive-singapore/*'` first" in result.output
+    assert "crosslive deploy south-america (updates singapore first" in result.output
     # and the origin's functions load it without an edit of its file (it hosts BR's rooms)
     regions = load_regions(brazil_installed)
     origin = next(r for r in regions if r.name == "singapore")
