@@ -177,42 +177,15 @@ def _origin_steps(
     # Regions whose file was removed lose their replica first, one per origin update.
     for gone in sorted(replicas - {e.aws_region for e in all_edges}):
         replicas.discard(gone)
-        steps.append(
-            Step(
-                "deploy",
-                origin.aws_region,
-                f"{origin.name}: remove the replica in {gone} (one replica per update)",
-                stacks=_stacks(origin, "Stateful"),
-                context=_context(base, replicas),
-            )
-        )
+        steps.append(_replica_step(origin, f"remove the replica in {gone}", base, replicas))
 
     if origin in chosen or not origin_exists:
-        steps.append(
-            Step(
-                "deploy",
-                origin.aws_region,
-                f"{origin.name} (origin, {origin.aws_region}): stateful and stateless stacks"
-                + ("" if origin_exists else ", first create"),
-                stacks=_stacks(origin, "Stateful", "Stateless"),
-                context=_context(base, replicas, protect=origin_exists),
-            )
-        )
-        if not origin_exists:
-            steps.append(_protect(origin, base, replicas))
+        steps.extend(_stage_steps(origin, state, base, replicas))
 
     for edge in edges:
         if edge.aws_region not in replicas:
             replicas.add(edge.aws_region)
-            steps.append(
-                Step(
-                    "deploy",
-                    origin.aws_region,
-                    f"{origin.name}: add the replica in {edge.aws_region} for {edge.name} (one replica per update)",
-                    stacks=_stacks(origin, "Stateful"),
-                    context=_context(base, replicas),
-                )
-            )
+            steps.append(_replica_step(origin, f"add the replica in {edge.aws_region} for {edge.name}", base, replicas))
         steps.append(
             Step(
                 "publish",
@@ -221,27 +194,39 @@ def _origin_steps(
                 region_name=edge.name,
             )
         )
-        edge_exists = stack_name(edge, "Stateful") in state.stacks
-        steps.append(
-            Step(
-                "deploy",
-                edge.aws_region,
-                f"{edge.name} (edge, {edge.aws_region}): stateful and stateless stacks"
-                + ("" if edge_exists else ", first create"),
-                stacks=_stacks(edge, "Stateful", "Stateless"),
-                context=_context(base, replicas, protect=edge_exists),
-            )
-        )
-        if not edge_exists:
-            steps.append(_protect(edge, base, replicas))
+        steps.extend(_stage_steps(edge, state, base, replicas))
     return steps
 
 
-def _protect(region: RegionConfig, base: dict[str, str], replicas: set[str]) -> Step:
+def _replica_step(origin: RegionConfig, change: str, base: dict[str, str], replicas: set[str]) -> Step:
+    """An update of the origin's stateful stack alone, with the replica set changed by one region."""
     return Step(
+        "deploy",
+        origin.aws_region,
+        f"{origin.name}: {change} (one replica per update)",
+        stacks=_stacks(origin, "Stateful"),
+        context=_context(base, replicas),
+    )
+
+
+def _stage_steps(region: RegionConfig, state: AccountState, base: dict[str, str], replicas: set[str]) -> list[Step]:
+    """Deploy a stage's two stacks; a first create runs unprotected, then a step turns protection on."""
+    exists = stack_name(region, "Stateful") in state.stacks
+    deploy = Step(
+        "deploy",
+        region.aws_region,
+        f"{region.name} ({region.role}, {region.aws_region}): stateful and stateless stacks"
+        + ("" if exists else ", first create"),
+        stacks=_stacks(region, "Stateful", "Stateless"),
+        context=_context(base, replicas, protect=exists),
+    )
+    if exists:
+        return [deploy]
+    protect = Step(
         "protect",
         region.aws_region,
         f"{region.name}: turn on deletion protection now that the first create succeeded",
         stacks=_stacks(region, "Stateful"),
         context=_context(base, replicas),
     )
+    return [deploy, protect]

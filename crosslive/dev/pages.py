@@ -50,6 +50,7 @@ def page_config(platform: EmbeddedPlatform) -> dict[str, Any]:
         "api": "",  # same origin as the pages
         "region": platform.region_name,
         "local_issuer": "/v1/auth/token",
+        "auth": None,  # deployed: the Cognito hosted UI (infra/pages.py)
         "services": services,
     }
 

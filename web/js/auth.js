@@ -1,22 +1,98 @@
-// Tokens for the pages. A page takes its token from ?token= (then drops it from the address bar
-// so it does not leak through history or Referer) or from localStorage. The embedded platform has
-// a local issuer (POST /v1/auth/token) that the pages offer as a one-click sign-in; deployments
-// sign in through Cognito and pass the ID token the same way.
+// Tokens for the pages, kept in localStorage per role.
+//
+// Deployed (config.auth set): sign-in is Cognito's hosted UI with the authorization code grant and
+// PKCE (RFC 7636). The page sends the browser to /oauth2/authorize with a SHA-256 challenge of a
+// random verifier kept in sessionStorage, gets a one-time ?code= back, and exchanges it (with the
+// verifier) for tokens in a POST to /oauth2/token; it keeps the ID token, which the API verifies.
+// No token is ever put in a URL, so none reaches CloudFront's access logs; the code is removed
+// from the address bar at once and is useless without the verifier.
+//
+// Embedded platform (config.local_issuer set): a local issuer (POST /v1/auth/token) is offered as
+// a one-click sign-in, and a ready-made token may be handed over in ?token= (dropped from the
+// address bar at once). Deployed pages ignore ?token=.
 
 const key = (role) => `crosslive.token.${role}`;
+const PKCE_KEY = "crosslive.pkce";
 
-export function takeToken(role) {
+export function takeToken(role, config) {
   const url = new URL(location.href);
   const fromUrl = url.searchParams.get("token");
   if (fromUrl) {
-    localStorage.setItem(key(role), fromUrl);
     url.searchParams.delete("token");
     history.replaceState(null, "", url.href);
-    return fromUrl;
+    if (config && config.local_issuer) {
+      localStorage.setItem(key(role), fromUrl);
+      return fromUrl;
+    }
   }
   const stored = localStorage.getItem(key(role));
   if (stored && !expired(stored)) return stored;
   return null;
+}
+
+// -- hosted UI: authorization code + PKCE ---------------------------------------------------------
+
+function base64url(bytes) {
+  const text = btoa(String.fromCharCode(...new Uint8Array(bytes)));
+  return text.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function randomString(bytes = 32) {
+  return base64url(crypto.getRandomValues(new Uint8Array(bytes)));
+}
+
+// The page's registered callback: /console for the console, /watch for the viewer page (a share
+// link /watch/<room> comes back to /watch and is restored from sessionStorage).
+function redirectUri() {
+  return `${location.origin}${location.pathname.startsWith("/console") ? "/console" : "/watch"}`;
+}
+
+export async function beginHostedSignIn(config) {
+  const verifier = randomString(48);
+  const challenge = base64url(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier)));
+  const state = randomString(16);
+  sessionStorage.setItem(PKCE_KEY, JSON.stringify({ verifier, state, back: location.href }));
+  const authorize = new URL("/oauth2/authorize", config.auth.hosted_ui);
+  authorize.search = new URLSearchParams({
+    response_type: "code",
+    client_id: config.auth.client_id,
+    redirect_uri: redirectUri(),
+    scope: config.auth.scopes || "openid email profile",
+    state,
+    code_challenge: challenge,
+    code_challenge_method: "S256",
+  }).toString();
+  location.assign(authorize.href);
+}
+
+// On return from the hosted UI (?code=&state=): exchange the code, restore the page's address.
+// Returns the ID token, or null when this is not a return from sign-in (or it does not check out).
+export async function completeHostedSignIn(config, role) {
+  const url = new URL(location.href);
+  const code = url.searchParams.get("code");
+  const returned = url.searchParams.get("state");
+  if (!config.auth || !code) return null;
+  const pending = JSON.parse(sessionStorage.getItem(PKCE_KEY) || "null");
+  sessionStorage.removeItem(PKCE_KEY);
+  url.searchParams.delete("code");
+  url.searchParams.delete("state");
+  history.replaceState(null, "", pending && pending.state === returned ? pending.back : url.href);
+  if (!pending || pending.state !== returned) return null; // not our request: never exchange it
+  const response = await fetch(new URL("/oauth2/token", config.auth.hosted_ui), {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      grant_type: "authorization_code",
+      client_id: config.auth.client_id,
+      code,
+      redirect_uri: redirectUri(),
+      code_verifier: pending.verifier,
+    }),
+  });
+  if (!response.ok) throw new Error(`sign-in failed: the token endpoint answered ${response.status}`);
+  const token = (await response.json()).id_token;
+  storeToken(role, token);
+  return token;
 }
 
 export function storeToken(role, token) {

@@ -5,7 +5,7 @@
 // Every comment, name and title is rendered as text, never as HTML.
 
 import { Api, idempotencyKey } from "./api.js";
-import { claims, issueLocal, storeToken, takeToken } from "./auth.js";
+import { beginHostedSignIn, claims, completeHostedSignIn, issueLocal, storeToken, takeToken } from "./auth.js";
 import { loadConfig } from "./config.js";
 import { $, h, toast } from "./dom.js";
 import { formatCountdown } from "./i18n.js";
@@ -32,6 +32,7 @@ function setToken(token) {
   storeToken("merchant", token);
   $("#whoami").textContent = state.me ? `${state.me.name || state.me.sub} · ${(state.me["cognito:groups"] || []).join(", ")}` : "";
   $("#signin").hidden = Boolean(token) || !state.config.local_issuer;
+  $("#signin-hosted").hidden = Boolean(token) || !state.config.auth;
   $("#console").hidden = !token;
 }
 
@@ -529,6 +530,7 @@ async function afterSignIn() {
 async function main() {
   // Listeners first: no form is usable before its handler exists.
   $("#signin").addEventListener("submit", signIn);
+  $("#signin-hosted").addEventListener("click", () => beginHostedSignIn(state.config).catch((e) => toast(e.message, "error")));
   $("#room-select").addEventListener("change", (e) => openRoom(e.target.value));
   $("#room-new").addEventListener("click", () => { $("#room-form").hidden = false; });
   $("#room-form").addEventListener("submit", createRoom);
@@ -543,7 +545,7 @@ async function main() {
   $("#c-kind").addEventListener("change", renderCouponKind);
   state.config = await loadConfig();
   state.api = new Api(state.config.api, () => state.token);
-  setToken(takeToken("merchant"));
+  setToken((await completeHostedSignIn(state.config, "merchant")) || takeToken("merchant", state.config));
   if (state.token) await afterSignIn();
   setInterval(pollHost, POLL_HOST_MS);
   setInterval(pollStage, POLL_STAGE_MS);

@@ -5,7 +5,9 @@
 // failed request is worded from its problem code in the viewer's language (i18n.js problemText).
 
 import { Api, ApiError, idempotencyKey } from "./api.js";
-import { claims, issueLocal, randomId, storeToken, takeToken } from "./auth.js";
+import {
+  beginHostedSignIn, claims, completeHostedSignIn, issueLocal, randomId, storeToken, takeToken,
+} from "./auth.js";
 import { loadConfig } from "./config.js";
 import { $, $$, h, toast } from "./dom.js";
 import { bcp47, formatCountdown, pickLanguage, problemKey, problemText, translator } from "./i18n.js";
@@ -119,7 +121,8 @@ function setToken(token) {
   const signedIn = Boolean(token);
   $("#comment-form").hidden = !signedIn;
   $("#signin").hidden = signedIn || !state.config.local_issuer;
-  $("#signin-hint").hidden = signedIn || Boolean(state.config.local_issuer);
+  $("#signin-hosted").hidden = signedIn || !state.config.auth;
+  $("#signin-hint").hidden = signedIn || Boolean(state.config.local_issuer) || Boolean(state.config.auth);
   $("#claim").disabled = !signedIn;
 }
 
@@ -559,18 +562,20 @@ function pollRoom(options) {
 async function main() {
   // Listeners first: a form must never be usable (and natively submitted) before its handler exists.
   $("#signin").addEventListener("submit", signInLocal);
+  $("#signin-hosted").addEventListener("click", () => beginHostedSignIn(state.config).catch(showProblem));
   $("#comment-form").addEventListener("submit", postComment);
   $("#claim").addEventListener("click", claimOffer);
   document.documentElement.lang = BROWSER_LANGUAGE; // until a market is chosen
   applyLabels();
   state.config = await loadConfig();
   state.api = new Api(state.config.api, () => state.token);
+  const signedIn = await completeHostedSignIn(state.config, "viewer"); // restores the address first
   state.roomId = roomFromUrl();
   if (!state.roomId) {
     $("#player-status").textContent = state.t("no_room");
     return;
   }
-  state.token = takeToken("viewer");
+  state.token = signedIn || takeToken("viewer", state.config);
   const [room, markets] = await Promise.all([
     state.api.get(`/v1/rooms/${state.roomId}`, undefined, { auth: false }),
     state.api.get("/v1/localization/markets", undefined, { auth: false }),
