@@ -6,7 +6,8 @@ Order (docs/operations.md explains why):
    bootstrap-version rule need it;
 2. ``pin-ami`` in each region without a pinned media-node AMI (or all, with ``--refresh-ami``);
 3. per origin: remove replicas of regions whose file is gone, one per origin update;
-4. deploy the origin's stacks (the first create without deletion protection, then ``protect``);
+4. deploy the origin's stacks, whenever it or one of its edges is deployed (the origin loads the
+   plugins of its edges' markets); the first create without deletion protection, then ``protect``;
 5. per edge, in order: if its AWS region has no replica yet, update the origin's stateful stack
    with exactly one more replica region (CloudFormation adds one global-table replica per
    update); ``publish`` the origin's outputs into SSM parameters in the edge's region; deploy the
@@ -172,15 +173,15 @@ def _origin_steps(
     all_edges = [r for r in regions if r.role == "edge" and r.origin == origin.name]
     edges = [r for r in chosen if r.role == "edge" and r.origin == origin.name]
     replicas = set(state.replicas.get(origin.name, frozenset()))
-    origin_exists = stack_name(origin, "Stateful") in state.stacks
 
     # Regions whose file was removed lose their replica first, one per origin update.
     for gone in sorted(replicas - {e.aws_region for e in all_edges}):
         replicas.discard(gone)
         steps.append(_replica_step(origin, f"remove the replica in {gone}", base, replicas))
 
-    if origin in chosen or not origin_exists:
-        steps.extend(_stage_steps(origin, state, base, replicas))
+    # The origin is deployed whenever one of its edges is: it loads every market plugin its edges
+    # enable (crosslive.regions.plugins_in_effect); an unchanged stack is a no-op for CloudFormation.
+    steps.extend(_stage_steps(origin, state, base, replicas))
 
     for edge in edges:
         if edge.aws_region not in replicas:

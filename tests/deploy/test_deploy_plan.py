@@ -90,11 +90,14 @@ def test_an_edge_added_later_updates_the_origin_once_then_deploys_only_that_edge
     )
     # WHEN only japan is deployed
     steps = plan_deploy(REGIONS, state, WITH_DOMAIN, ["japan"])
-    # THEN: one origin update adding ap-northeast-1, publish, japan's first create, protection
-    assert [s.kind for s in steps] == ["deploy", "publish", "deploy", "protect"]
-    assert _replicas(steps[0]) == {"eu-central-1", "ap-northeast-1"}
-    assert steps[0].stacks == ("crosslive-singapore/Stateful",)
-    assert steps[2].stacks == ("crosslive-japan/Stateful", "crosslive-japan/Stateless")
+    # THEN: the origin (it loads japan's plugins; its replicas unchanged), one origin update adding
+    # ap-northeast-1, publish, japan's first create, protection
+    assert [s.kind for s in steps] == ["deploy", "deploy", "publish", "deploy", "protect"]
+    assert steps[0].stacks == ("crosslive-singapore/Stateful", "crosslive-singapore/Stateless")
+    assert _replicas(steps[0]) == {"eu-central-1"} and DELETION_PROTECTION not in _context(steps[0])
+    assert _replicas(steps[1]) == {"eu-central-1", "ap-northeast-1"}
+    assert steps[1].stacks == ("crosslive-singapore/Stateful",)
+    assert steps[3].stacks == ("crosslive-japan/Stateful", "crosslive-japan/Stateless")
 
 
 def test_a_removed_region_loses_its_replica_one_per_update_before_anything_else():
