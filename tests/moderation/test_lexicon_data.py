@@ -120,3 +120,12 @@ def test_no_shipped_faq_answer_breaks_its_markets_advertising_rules() -> None:
         for language in profile.languages:
             for entry in pm.faq_answers(market, language):
                 assert hidden_in(entry.filled(profile), [market], None, plugins=pm) == {}, (market, entry.id)
+
+
+def test_the_traditional_chinese_table_is_opencc_t2s() -> None:
+    from tools.lexicon.chinese import OUTPUT as T2S
+    from tools.lexicon.chinese import traditional_to_simplified
+
+    shipped = dict(line.split("\t") for line in T2S.read_text(encoding="utf-8").splitlines() if line[0] != "#")
+    assert shipped == traditional_to_simplified()
+    assert stream("幹你娘") == stream("干你娘")
