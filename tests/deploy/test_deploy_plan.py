@@ -8,6 +8,8 @@ needs packages this project does not install), each with the real response shape
 
 from __future__ import annotations
 
+import subprocess
+
 import boto3
 import pytest
 from botocore.stub import Stubber
@@ -17,7 +19,7 @@ from moto import mock_aws
 from crosslive.cli import main
 from crosslive.deploy import AccountState, DeployOptions, DeployRefused, discover, plan_deploy
 from crosslive.deploy.discovery import BOOTSTRAP_VERSION_PARAMETER, replicated_table
-from crosslive.deploy.runner import edge_parameters, publish
+from crosslive.deploy.runner import StepFailed, edge_parameters, publish, run_plan
 from crosslive.regions import load_regions
 from infra.deploy_context import DELETION_PROTECTION, REPLICA_REGIONS, node_ami_parameter
 
@@ -279,8 +281,6 @@ def test_publish_writes_the_edge_values_from_the_origin_outputs(aws):
 
 
 def test_edge_parameters_refuse_an_origin_not_yet_deployed():
-    from crosslive.deploy.runner import StepFailed
-
     with pytest.raises(StepFailed, match="deploy the origin first"):
         edge_parameters({}, ORIGIN, BY_NAME["europe"], "crosslive")
 
@@ -300,3 +300,70 @@ def test_cli_dry_run_prints_the_plan_offline(monkeypatch, tmp_path):
     assert result.output.index("crosslive-singapore/Stateless") < result.output.index("crosslive-europe/Stateless")
     refused = CliRunner().invoke(main, ["deploy", "--dry-run"])
     assert refused.exit_code != 0 and "refusing to deploy" in refused.output and "plain HTTP" in refused.output
+
+
+# -- running the plan ------------------------------------------------------------------------------
+
+
+def test_run_plan_pins_amis_runs_cdk_in_order_and_stops_at_a_failed_step(aws):
+    # GIVEN a plan for japan in an account where the origin and europe run (amis not pinned yet)
+    state = AccountState(
+        account="123456789012",
+        enabled_regions=frozenset(r.aws_region for r in REGIONS),
+        bootstrap_versions={r.aws_region: 28 for r in REGIONS},
+        stacks={f"{ORIGIN.stage_name}-{kind}": "UPDATE_COMPLETE" for kind in ("Stateful", "Stateless")},
+        replicas={ORIGIN.name: frozenset()},
+        amis={},
+    )
+    steps = [s for s in plan_deploy(REGIONS, state, WITH_DOMAIN, ["japan"]) if s.kind != "publish"]
+    ran: list[list[str]] = []
+    printed: list[str] = []
+
+    def run(command, **kwargs):
+        ran.append(command)
+        failed = "crosslive-japan/Stateless" in command
+        return subprocess.CompletedProcess(command, 1 if failed else 0)
+
+    # WHEN it runs (the CDK CLI faked: japan's first create fails)
+    with pytest.raises(StepFailed, match="Cleaning up after a failed first deploy") as failed:
+        run_plan(
+            steps,
+            session=boto3.Session(),
+            account=state.account,
+            regions=REGIONS,
+            options=WITH_DOMAIN,
+            echo=printed.append,
+            run=run,
+        )
+    # THEN each region's AMI parameter holds the current Amazon Linux 2023 image
+    for aws_region in (ORIGIN.aws_region, "ap-northeast-1"):
+        ssm = boto3.client("ssm", region_name=aws_region)
+        pinned = ssm.get_parameter(Name=node_ami_parameter("crosslive"))["Parameter"]
+        latest = ssm.get_parameter(Name="/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64")
+        assert pinned["Value"] == latest["Parameter"]["Value"] and pinned["DataType"] == "aws:ec2:image"
+    # the CDK commands ran in the plan's order, and nothing after the failed one
+    deploys = [s for s in steps if s.kind in ("deploy", "protect")]
+    assert ran == [s.command("123456789012") for s in deploys[: len(ran)]]
+    assert "crosslive-japan/Stateless" in ran[-1] and len(ran) < len(deploys)
+    assert f"step {steps.index(deploys[len(ran) - 1]) + 1} failed" in str(failed.value)
+    # with progress lines the operator can follow
+    assert printed[0].startswith(f"==> [1/{len(steps)}]") and any(line.startswith("    $ npx") for line in printed)
+
+
+def test_a_pinned_ami_is_kept_unless_refreshed(aws):
+    ssm = boto3.client("ssm", region_name="eu-central-1")
+    ssm.put_parameter(Name=node_ami_parameter("crosslive"), Value="ami-0123456789abcdef0", Type="String")
+    state = AccountState(
+        account="123456789012",
+        enabled_regions=frozenset(r.aws_region for r in REGIONS),
+        bootstrap_versions={r.aws_region: 28 for r in REGIONS},
+        amis={r.aws_region: "ami-0123456789abcdef0" for r in REGIONS},
+    )
+    assert not [s for s in plan_deploy(REGIONS, state, WITH_DOMAIN) if s.kind == "pin-ami"]
+    refresh = DeployOptions(domain="shop.example", hosted_zone_id="Z0123456789ABC", refresh_ami=True)
+    steps = [s for s in plan_deploy(REGIONS, state, refresh, ["europe"]) if s.kind == "pin-ami"]
+    assert {s.aws_region for s in steps} == {"eu-central-1", ORIGIN.aws_region}
+    run_plan(
+        steps, session=boto3.Session(), account="123456789012", regions=REGIONS, options=refresh, echo=lambda line: None
+    )
+    assert ssm.get_parameter(Name=node_ami_parameter("crosslive"))["Parameter"]["Value"] != "ami-0123456789abcdef0"
