@@ -59,9 +59,9 @@ def deploy(
         import boto3
 
         session = boto3.Session(profile_name=profile)
-        click.echo("checking credentials, enabled regions, CDK bootstrap and existing stacks ...")
+        click.echo("checking credentials, enabled regions, the hosted zone, CDK bootstrap and existing stacks ...")
         try:
-            state = discover(session, configs, prefix=options.prefix)
+            state = discover(session, configs, prefix=options.prefix, hosted_zone_id=options.hosted_zone_id)
         except Exception as exc:  # no credentials, expired token, access denied: say which
             raise click.ClickException(f"cannot read the account: {exc}") from exc
         click.echo(f"account {state.account}")

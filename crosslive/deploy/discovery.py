@@ -37,6 +37,7 @@ class AccountState:
     stacks: dict[str, str] = field(default_factory=dict)  # crosslive stack name -> status
     replicas: dict[str, frozenset[str]] = field(default_factory=dict)  # origin name -> replica AWS regions
     amis: dict[str, str | None] = field(default_factory=dict)  # AWS region -> pinned node AMI
+    zones: dict[str, str | None] = field(default_factory=dict)  # hosted zone id -> its domain (None: not found)
     assumed: bool = False
 
     @classmethod
@@ -55,13 +56,17 @@ def _code(exc: ClientError) -> str:
     return str(exc.response.get("Error", {}).get("Code", ""))
 
 
-def discover(session: Any, regions: list[RegionConfig], *, prefix: str = "crosslive") -> AccountState:
-    """Read the account: every call is a read (STS, EC2 DescribeRegions, SSM, CloudFormation, DynamoDB)."""
+def discover(
+    session: Any, regions: list[RegionConfig], *, prefix: str = "crosslive", hosted_zone_id: str | None = None
+) -> AccountState:
+    """Read the account: every call is a read (STS, EC2, SSM, CloudFormation, DynamoDB, Route 53)."""
     account = session.client("sts").get_caller_identity()["Account"]
     home = regions[0].aws_region
     described = session.client("ec2", region_name=home).describe_regions(AllRegions=True)["Regions"]
     enabled = frozenset(r["RegionName"] for r in described if r.get("OptInStatus") != "not-opted-in")
     state = AccountState(account=account, enabled_regions=enabled, bootstrap_versions={})
+    if hosted_zone_id:
+        state.zones[hosted_zone_id] = _zone_name(session, hosted_zone_id)
     for aws_region in sorted({r.aws_region for r in regions}):
         if aws_region not in enabled:
             continue  # a disabled region answers nothing; the plan refuses it
@@ -84,6 +89,19 @@ def discover(session: Any, regions: list[RegionConfig], *, prefix: str = "crossl
         if region.role == "origin":
             state.replicas[region.name] = _replica_regions(session, region, prefix)
     return state
+
+
+def _zone_name(session: Any, zone_id: str) -> str | None:
+    """The domain of a Route 53 hosted zone (no trailing dot), or None if the account has no such zone."""
+    try:
+        zone = session.client("route53").get_hosted_zone(Id=zone_id)["HostedZone"]
+    except ClientError as exc:
+        if _code(exc) in ("NoSuchHostedZone", "InvalidInput"):
+            return None
+        raise
+    if zone.get("Config", {}).get("PrivateZone"):
+        return None  # Let's Encrypt and viewers resolve names publicly
+    return str(zone["Name"]).rstrip(".").lower()
 
 
 def _parameter(ssm: Any, name: str) -> str | None:

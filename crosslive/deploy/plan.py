@@ -107,6 +107,14 @@ def plan_deploy(
             "and the HTTPS pages cannot reach them (playback fails). Pass --domain and --hosted-zone-id "
             "(a Route 53 public hosted zone), or --allow-plain-http for a trial without playback from the pages."
         )
+    if options.domain and options.hosted_zone_id and not state.assumed:
+        zone = state.zones.get(options.hosted_zone_id)
+        if zone != options.domain.lower().rstrip("."):
+            found = "no public hosted zone with that id" if zone is None else f"it is the zone of {zone}"
+            reasons.append(
+                f"hosted zone {options.hosted_zone_id} does not hold {options.domain} ({found} in account "
+                f"{state.account}): node names, their certificates and api.{options.domain} are written there"
+            )
     for region in involved:
         if region.aws_region not in state.enabled_regions:
             reasons.append(

@@ -28,6 +28,7 @@ BY_NAME = {r.name: r for r in REGIONS}
 ORIGIN = next(r for r in REGIONS if r.role == "origin")
 EDGES = [r for r in REGIONS if r.role == "edge"]
 WITH_DOMAIN = DeployOptions(domain="shop.example", hosted_zone_id="Z0123456789ABC")
+ZONES: dict[str, str | None] = {"Z0123456789ABC": "shop.example"}  # what discovery read from Route 53
 
 
 def _context(step) -> dict[str, str]:
@@ -79,6 +80,7 @@ def test_first_deploy_plans_origin_then_each_edge_with_one_new_replica_per_origi
 def test_an_edge_added_later_updates_the_origin_once_then_deploys_only_that_edge():
     # GIVEN an account where the origin and europe run
     state = AccountState(
+        zones=ZONES,
         account="111122223333",
         enabled_regions=frozenset(r.aws_region for r in REGIONS),
         bootstrap_versions={r.aws_region: 28 for r in REGIONS},
@@ -104,6 +106,7 @@ def test_an_edge_added_later_updates_the_origin_once_then_deploys_only_that_edge
 
 def test_a_removed_region_loses_its_replica_one_per_update_before_anything_else():
     state = AccountState(
+        zones=ZONES,
         account="111122223333",
         enabled_regions=frozenset(r.aws_region for r in REGIONS) | {"sa-east-1", "ap-south-1"},
         bootstrap_versions={r.aws_region: 28 for r in REGIONS},
@@ -120,6 +123,20 @@ def test_refuses_without_a_domain_unless_plain_http_is_asked_for():
     with pytest.raises(DeployRefused, match="plain HTTP"):
         plan_deploy(REGIONS, AccountState.fresh(REGIONS), DeployOptions())
     assert plan_deploy(REGIONS, AccountState.fresh(REGIONS), DeployOptions(allow_plain_http=True))
+
+
+def test_refuses_a_hosted_zone_that_does_not_hold_the_domain():
+    state = AccountState(
+        account="111122223333",
+        enabled_regions=frozenset(r.aws_region for r in REGIONS),
+        bootstrap_versions={},
+        zones={"Z0123456789ABC": "other.example"},
+    )
+    with pytest.raises(DeployRefused, match=r"it is the zone of other\.example"):
+        plan_deploy(REGIONS, state, WITH_DOMAIN)
+    state.zones = {"Z0123456789ABC": None}
+    with pytest.raises(DeployRefused, match="no public hosted zone with that id"):
+        plan_deploy(REGIONS, state, WITH_DOMAIN)
 
 
 def test_refuses_a_stack_left_failed_by_an_earlier_first_deploy():
@@ -222,23 +239,26 @@ def test_discovery_reads_bootstrap_amis_replicas_and_refuses_a_disabled_region(a
     boto3.client("ssm", region_name="ap-southeast-1").put_parameter(
         Name=node_ami_parameter("crosslive"), Value="ami-0123456789abcdef0", Type="String"
     )
+    zone_id = boto3.client("route53").create_hosted_zone(Name="shop.example.", CallerReference="t")["HostedZone"]["Id"]
+    zone_id = zone_id.rsplit("/", 1)[-1]
     session = _Session(disabled={"me-central-1"}, stacks={}, replicas=("eu-central-1",))
     # WHEN the account is read
-    state = discover(session, REGIONS)
+    state = discover(session, REGIONS, hosted_zone_id=zone_id)
     # THEN
     assert state.account == "123456789012"
     assert "me-central-1" not in state.enabled_regions and "eu-central-1" in state.enabled_regions
     assert state.bootstrap_versions["ap-southeast-1"] == 28 and state.bootstrap_versions["us-east-1"] is None
     assert state.amis["ap-southeast-1"] == "ami-0123456789abcdef0" and state.amis["us-east-1"] is None
     assert state.replicas[ORIGIN.name] == frozenset({"eu-central-1"})
-    assert state.stacks == {}
+    assert state.stacks == {} and state.zones == {zone_id: "shop.example"}
+    options = DeployOptions(domain="shop.example", hosted_zone_id=zone_id)
     # AND the plan refuses, naming the region and how to enable it, before any step
     with pytest.raises(DeployRefused) as refused:
-        plan_deploy(REGIONS, state, WITH_DOMAIN)
+        plan_deploy(REGIONS, state, options)
     (reason,) = refused.value.reasons
     assert "gulf" in reason and "me-central-1 is not enabled" in reason and "enable-region" in reason
     # a deploy that leaves gulf out is planned: its region is never touched
-    steps = plan_deploy(REGIONS, state, WITH_DOMAIN, ["singapore", "europe", "japan"])
+    steps = plan_deploy(REGIONS, state, options, ["singapore", "europe", "japan"])
     assert "me-central-1" not in {s.aws_region for s in steps}
     assert not any(
         s.kind == "deploy" and "eu-central-1" not in _replicas(s) and s.stacks == ("crosslive-singapore/Stateful",)
@@ -308,6 +328,7 @@ def test_cli_dry_run_prints_the_plan_offline(monkeypatch, tmp_path):
 def test_run_plan_pins_amis_runs_cdk_in_order_and_stops_at_a_failed_step(aws):
     # GIVEN a plan for japan in an account where the origin and europe run (amis not pinned yet)
     state = AccountState(
+        zones=ZONES,
         account="123456789012",
         enabled_regions=frozenset(r.aws_region for r in REGIONS),
         bootstrap_versions={r.aws_region: 28 for r in REGIONS},
@@ -354,6 +375,7 @@ def test_a_pinned_ami_is_kept_unless_refreshed(aws):
     ssm = boto3.client("ssm", region_name="eu-central-1")
     ssm.put_parameter(Name=node_ami_parameter("crosslive"), Value="ami-0123456789abcdef0", Type="String")
     state = AccountState(
+        zones=ZONES,
         account="123456789012",
         enabled_regions=frozenset(r.aws_region for r in REGIONS),
         bootstrap_versions={r.aws_region: 28 for r in REGIONS},
