@@ -246,3 +246,25 @@ def test_media_node_role_is_limited_to_its_tables(template, region):
                     tables.add(json.dumps(resource).split("table/")[-1].split('"')[0])
                 assert "dynamodb:BatchWriteItem" not in actions
     assert tables == {"crosslive-media-nodes", "crosslive-rooms"}
+
+
+def test_the_deploy_tool_writes_every_ssm_value_an_edge_reads_from_outputs_the_origin_has(template):
+    from crosslive.deploy.runner import edge_parameters
+    from infra.deploy_context import ORIGIN_OUTPUTS, SECRET_KEYS, secret_output_id
+
+    # GIVEN the outputs the origin's two stacks really declare
+    declared = set(template(ORIGIN.name, "stateful").to_json()["Outputs"]) | set(
+        template(ORIGIN.name, "stateless").to_json()["Outputs"]
+    )
+    needed = set(ORIGIN_OUTPUTS.values()) | {secret_output_id(key) for key in SECRET_KEYS}
+    assert needed <= declared
+    outputs = {key: f"arn:aws:secretsmanager:{ORIGIN.aws_region}:1:secret:x-AbC123" for key in needed}
+    for edge in EDGES:
+        # WHEN the tool computes what it writes into the edge's region
+        written = set(edge_parameters(outputs, ORIGIN, edge, "crosslive"))
+        # THEN every SSM parameter the edge's stacks read is written by it (or is the pinned AMI)
+        for stack in ("stateful", "stateless"):
+            for parameter in template(edge.name, stack).to_json().get("Parameters", {}).values():
+                name = parameter["Default"]
+                if name.startswith("/crosslive/"):
+                    assert name in written | {node_ami_parameter("crosslive")}, (edge.name, name)
