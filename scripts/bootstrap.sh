@@ -30,9 +30,13 @@ fi
 if [[ "$want_browser" == 1 ]]; then
   packages=()
   [[ -x /usr/bin/chromium ]] || packages+=(chromium chromium-driver)
-  # Debian's default fonts (DejaVu, Liberation) have no Thai glyphs: without TLWG's fonts Chromium
-  # draws the TH viewer page as boxes (tests/browser/test_watch_languages.py, watch-th.png).
+  # Every built-in market's script must render (tests/browser/test_first_hour.py fails on a
+  # missing glyph). Debian's default fonts (DejaVu: Latin, Vietnamese, Arabic) have no Thai and no
+  # CJK glyphs: TLWG's fonts for Thai, Droid Sans Fallback (7 MB, Han + kana + hangul; Noto CJK is
+  # 91 MB) for Japanese and Chinese.
   fc-list :lang=th 2>/dev/null | grep -q . || packages+=(fonts-thai-tlwg)
+  fc-list :lang=ja 2>/dev/null | grep -q . && fc-list :lang=zh 2>/dev/null | grep -q . || packages+=(fonts-droid-fallback)
+  fc-list :lang=ar 2>/dev/null | grep -q . || packages+=(fonts-dejavu-core)
   # GStreamer 1.22's webrtcbin, driven from the system python3 through PyGObject, publishes over
   # WHIP as a merchant's own encoder would (tests/media/test_gstreamer_whip.py).
   gst_packages=(gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad

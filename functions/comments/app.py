@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from functions.comments import posting, store
 from functions.comments.clusters import Item, cluster
+from functions.comments.faq import faq_reaches
 from functions.comments.ids import ID_PATTERN
 from functions.comments.models import VISIBLE_STATUSES
 from functions.comments.posting import is_moderator
@@ -49,6 +50,7 @@ CommentId = Annotated[str, Path(pattern=ID_PATTERN)]
 Language = Annotated[str | None, Query(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 Poster = Annotated[Principal, Depends(require_role("viewer", "merchant", "moderator"))]
 Member = Annotated[Principal, Depends(require_role("viewer", "merchant", "moderator"))]
+HOT_AUTHORS = 3  # distinct viewers asking the same thing make a question hot
 
 
 @router.post(
@@ -89,8 +91,13 @@ def list_comments(
     lang: Language = None,
     order: Annotated[str, Query(pattern="^(newest|oldest)$")] = "newest",
     status: Annotated[str | None, Query(pattern="^(published|masked|held|rejected|deleted)$")] = None,
+    market: Annotated[str | None, Query(pattern=r"^[A-Z]{2}$", description="the reader's market")] = None,
 ) -> CommentPage:
-    """Shadow mode: held and rejected comments are listed only to their author (and moderators)."""
+    """Shadow mode: held and rejected comments are listed only to their author (and moderators).
+
+    FAQ auto-replies answer for the asker's market (its shipping, its returns), so a reader sees
+    only those of their own market: the token's market, else ``?market=``; a reader with neither
+    sees none. Moderators see every market's."""
     room = get_room(room_id)
     moderator = is_moderator(room, principal)
     items, next_cursor = store.list_page(
@@ -103,8 +110,11 @@ def list_comments(
         status=status,
     )
     viewer = principal.sub if principal else None
+    reader_market = (principal.market if principal else None) or market
     out = []
     for comment in items:
+        if not moderator and not faq_reaches(comment, reader_market):
+            continue
         view = comment_out(comment, viewer_sub=viewer, moderator=moderator)
         if lang:
             view.translation = translate_text(view.text, comment.language, lang)
@@ -227,8 +237,9 @@ def host_view(
             markets=sorted(c.markets),
             comment_ids=c.comment_ids,
             tags=sorted(c.tags),
+            hot=len(c.authors) >= HOT_AUTHORS,
         )
-        for c in cluster(items)
+        for c in cluster(items, min_authors=HOT_AUTHORS)
     ]
     views.sort(key=lambda v: (0 if v.tags and v.kind == "viewer" else 1, -v.created_at))
     return HostView(

@@ -5,7 +5,9 @@ translated, so an Indonesian and a German asking the same thing can meet) become
 features: words for space-delimited scripts, character bigrams for Chinese, Japanese and Thai.
 Comments join the first cluster whose seed they resemble (Jaccard similarity of feature sets
 at least ``threshold``), newest first over a sliding window. A cluster is *hot* when enough
-distinct viewers are in it. Cost is O(comments x clusters) over a window of a few hundred
+distinct viewers are in it; a buying question (priority-tagged: price, stock, size, shipping...)
+is listed even when one buyer asks it, ranked below every hot cluster, so an urgent question from a
+single buyer reaches the host too. Cost is O(comments x clusters) over a window of a few hundred
 comments: well under a second, recomputed on every host-view read.
 """
 
@@ -131,7 +133,8 @@ class Item:
 
 
 def cluster(items: list[Item], *, threshold: float = 0.5, min_authors: int = 3) -> list[Cluster]:
-    """Hot clusters of ``items`` (newest first), biggest audience first."""
+    """Hot clusters of ``items`` (newest first), biggest audience first, then the tagged (buying)
+    questions too few viewers asked to be hot."""
     clusters: list[Cluster] = []
     for item in items:
         feats = features(item.text)
@@ -151,6 +154,6 @@ def cluster(items: list[Item], *, threshold: float = 0.5, min_authors: int = 3) 
         if item.market:
             best.markets.add(item.market)
         best.tags.update(item.tags)
-    hot = [c for c in clusters if len(c.authors) >= min_authors]
-    hot.sort(key=lambda c: (len(c.authors), len(c.comment_ids)), reverse=True)
-    return hot
+    shown = [c for c in clusters if len(c.authors) >= min_authors or c.tags]
+    shown.sort(key=lambda c: (len(c.authors) >= min_authors, len(c.authors), len(c.comment_ids)), reverse=True)
+    return shown

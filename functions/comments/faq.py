@@ -12,6 +12,7 @@ there, a plugin's text no more than a merchant's.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from functions.comments.tags import normalize
 from functions.moderation.shown import hidden_in
@@ -27,6 +28,14 @@ class FaqMatch:
     answer: str
     language: str
     tags: tuple[str, ...]
+
+
+def faq_reaches(comment: Any, market: str | None) -> bool:
+    """Whether a reader in ``market`` sees ``comment``: an auto-reply answers for its asker's
+    market only (an AE shipping answer is wrong, and in Arabic, for an Indonesian viewer)."""
+    if comment.kind != "auto-faq" or not comment.author_market:
+        return True
+    return market is not None and market == comment.author_market
 
 
 def match_faq(text: str, market: str, languages: list[str]) -> FaqMatch | None:

@@ -68,6 +68,7 @@ class HotQuestion(BaseModel):
     markets: list[str]
     comment_ids: list[str]
     tags: list[str]
+    hot: bool = Field(description="asked by enough viewers; false for a buying question only a few asked")
 
 
 class HostView(BaseModel):

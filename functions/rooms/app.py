@@ -16,7 +16,7 @@ from pynamodb.exceptions import PutError, UpdateError
 from pynamodb.expressions.update import Action
 
 from functions.rooms.access import ROOM_ID_PATTERN, get_room, require_owner
-from functions.rooms.models import Room
+from functions.rooms.models import Room, plain_map
 from functions.rooms.products import router as products_router
 from functions.rooms.schemas import RoomCreate, RoomOut, RoomUpdate
 from functions.shared.app import create_app, lambda_handler
@@ -35,6 +35,7 @@ def _out(room: Room) -> RoomOut:
         room_id=room.room_id,
         merchant_sub=room.merchant_sub,
         title=room.title,
+        titles={str(k): str(v) for k, v in plain_map(room.titles).items()},
         home_market=room.home_market,
         host_language=room.host_language,
         markets=[str(m) for m in room.markets],
@@ -59,19 +60,26 @@ def _check_markets(markets: list[str], home_market: str | None = None) -> None:
         raise ApiError(422, "duplicate-market", "a market is listed twice")
 
 
-def _check_title(title: str, markets: list[str], home_market: str) -> None:
+def _check_title(title: str, markets: list[str], home_market: str, titles: dict[str, str] | None = None) -> None:
     """The room's title is advertising in every market it broadcasts to (and under the home law):
     422 ``compliance-violation`` naming the rule, also where one market only restricts it (the
     merchant chose that market: drop it or retitle). Imported on use: the normalizer's tables."""
     from functions.moderation.shown import refuse, screen
 
-    refuse(screen(title, markets, home_market), "room title", targeted=True)
+    refuse(screen(title, markets, home_market, texts=titles), "room title", targeted=True)
+
+
+def _check_titles(titles: dict[str, str] | None, markets: list[str]) -> None:
+    outside = sorted(set(titles or {}) - set(markets))
+    if outside:
+        raise ApiError(422, "market-not-in-room", f"titles for markets the room does not broadcast to: {outside}")
 
 
 @router.post("", status_code=201, response_model=RoomOut, summary="Create a room (merchant)")
 def create_room(body: RoomCreate, principal: Merchant) -> RoomOut:
     _check_markets(body.markets, body.home_market)
-    _check_title(body.title, body.markets, body.home_market)
+    _check_titles(body.titles, body.markets)
+    _check_title(body.title, body.markets, body.home_market, body.titles)
     now = time.time()
     room = Room(
         room_id=secrets.token_urlsafe(9),
@@ -79,6 +87,7 @@ def create_room(body: RoomCreate, principal: Merchant) -> RoomOut:
         title=body.title,
         home_market=body.home_market,
         host_language=body.host_language,
+        titles=dict(body.titles or {}),
         markets=body.markets,
         status="scheduled",
         scheduled_start=body.scheduled_start,
@@ -111,10 +120,13 @@ def update_room(room_id: RoomId, body: RoomUpdate, principal: Merchant) -> RoomO
     require_owner(room, principal)
     if body.markets is not None:
         _check_markets(body.markets)
-    if body.title is not None or body.markets is not None:
-        _check_title(body.title or room.title, body.markets or [str(m) for m in room.markets], room.home_market)
+    markets = body.markets or [str(m) for m in room.markets]
+    _check_titles(body.titles, markets)
+    if body.title is not None or body.markets is not None or body.titles is not None:
+        titles = body.titles if body.titles is not None else plain_map(room.titles)
+        _check_title(body.title or room.title, markets, room.home_market, titles)
     actions: list[Action] = [Room.updated_at.set(time.time()), Room.version.add(1)]
-    for field in ("title", "markets", "status", "scheduled_start"):
+    for field in ("title", "titles", "markets", "status", "scheduled_start"):
         value = getattr(body, field)
         if value is not None:
             actions.append(getattr(Room, field).set(value))

@@ -21,6 +21,7 @@ class Product(TableModel):
     room_id = UnicodeAttribute(hash_key=True)
     sku = UnicodeAttribute(range_key=True)
     title = UnicodeAttribute()
+    titles: MapAttribute[str, str] = MapAttribute(null=True)  # market -> the merchant's own title for it
     category = UnicodeAttribute(null=True)
     image_url = UnicodeAttribute(null=True)
     buy_url = UnicodeAttribute(null=True)  # the merchant's product page / checkout (https)
@@ -36,6 +37,7 @@ class Stage(TableModel):
     highlights = ListAttribute(of=UnicodeAttribute, default=list)
     highlighted_at: MapAttribute[str, float] = MapAttribute(default=dict)  # sku -> UNIX time put up
     pinned = UnicodeAttribute(null=True)
+    pinned_texts: MapAttribute[str, str] = MapAttribute(null=True)  # market -> the merchant's own text for it
     pinned_at = NumberAttribute(null=True)
     version = NumberAttribute(default=0)
     updated_at = NumberAttribute(default=0)

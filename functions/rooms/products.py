@@ -7,7 +7,9 @@ the merchant's home market's (``functions.moderation.shown``; an unlawful claim 
 422, a product or message the law restricts in one market is hidden there). Viewers read the
 stage for their market: each card carries the price formatted for that market by the plugins
 (CLDR via Babel by default) and the title translated into the market's language
-when a translator can. Viewers learn that the stage changed by push: the ``stage`` table's stream
+when a translator can, unless the merchant wrote the title for that market (``titles``): a
+merchant's own text always wins over a machine's and is not marked as translated (and is screened
+for that market like the default one). The pinned message works the same way (``texts``). Viewers learn that the stage changed by push: the ``stage`` table's stream
 carries each new ``version`` to the fan-out, which sends a small ``stage`` signal over every
 viewer's WebSocket (``functions.rooms.signals``); the page then reads ``GET .../stage`` once.
 """
@@ -25,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pynamodb.exceptions import PutError, UpdateError
 
 from functions.rooms.access import ROOM_ID_PATTERN, get_room, require_moderator, require_owner
-from functions.rooms.models import Room
+from functions.rooms.models import Room, plain_map
 from functions.rooms.product_models import MAX_HIGHLIGHTS, Product, Stage
 from functions.shared.auth import Principal, require_role
 from functions.shared.errors import ApiError
@@ -42,12 +44,17 @@ MarketQuery = Annotated[str | None, Query(pattern=r"^[A-Z]{2}$", description="vi
 MAX_PRICE_MINOR = 10**12
 PriceMarket = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
 PriceMinor = Annotated[int, strict_int(0, MAX_PRICE_MINOR)]  # a JSON integer: "100" is refused
+ProductTitle = Annotated[str, Field(min_length=1, max_length=120)]
+PinText = Annotated[str, Field(min_length=1, max_length=280)]
 
 
 class ProductIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     title: str = Field(min_length=1, max_length=120)
+    titles: dict[PriceMarket, ProductTitle] | None = Field(
+        default=None, max_length=50, description="the title in a market's language, written by the merchant"
+    )
     category: str | None = Field(default=None, min_length=1, max_length=40, pattern=r"^[a-z0-9_-]+$")
     image_url: str | None = Field(default=None, max_length=500, pattern=r"^https://[^\s\"'<>]+$")
     buy_url: str | None = Field(
@@ -64,6 +71,7 @@ class ProductIn(BaseModel):
 class ProductOut(BaseModel):
     sku: str
     title: str
+    titles: dict[str, str] = Field(default_factory=dict)
     hidden_in: dict[str, str] = Field(
         default_factory=dict,
         description="markets this product is not shown to, with the advertising rule that restricts it there",
@@ -82,6 +90,7 @@ class Card(BaseModel):
     title: str
     title_original: str
     title_translated: bool
+    title_source: str = Field(description="merchant (written for this market), translation, or original")
     category: str | None
     image_url: str | None
     buy_url: str | None = None
@@ -112,10 +121,14 @@ class PinIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     text: str = Field(min_length=1, max_length=280)
+    texts: dict[PriceMarket, PinText] | None = Field(
+        default=None, max_length=50, description="the message in a market's language, written by the merchant"
+    )
 
 
 class Pinned(BaseModel):
-    text: str
+    text: str = Field(description="for ?market=, the merchant's text for that market when there is one")
+    texts: dict[str, str] = Field(default_factory=dict)
     at: float
     hidden_in: dict[str, str] = Field(
         default_factory=dict, description="markets the message is not shown to, with the rule (merchant's view)"
@@ -131,13 +144,8 @@ class StageOut(BaseModel):
     max_highlights: int = MAX_HIGHLIGHTS
 
 
-def _plain(raw: Any) -> dict[str, Any]:
-    """A raw ``MapAttribute`` value as a plain dict (PynamoDB wraps maps it has read)."""
-    return dict(raw.as_dict() if hasattr(raw, "as_dict") else raw or {})
-
-
 def _prices(product: Product) -> dict[str, int]:
-    raw: Any = _plain(product.prices)
+    raw: Any = plain_map(product.prices)
     return {str(k): int(v) for k, v in (raw or {}).items()}
 
 
@@ -146,7 +154,7 @@ def _skus(stage: Stage) -> list[str]:
 
 
 def _since(stage: Stage) -> dict[str, float]:
-    raw: Any = _plain(stage.highlighted_at)
+    raw: Any = plain_map(stage.highlighted_at)
     return {str(k): float(v) for k, v in (raw or {}).items()}
 
 
@@ -164,15 +172,27 @@ def _compliance() -> ModuleType:
 
 
 def _hidden_in(
-    text: str, markets: Sequence[str], home_market: str | None, categories: Sequence[str] = ()
+    text: str,
+    markets: Sequence[str],
+    home_market: str | None,
+    categories: Sequence[str] = (),
+    texts: dict[str, str] | None = None,
 ) -> dict[str, str]:
-    """``{market: reason}`` of the markets that must not see ``text`` (their advertising rules)."""
-    return dict(_compliance().hidden_in(text, markets, home_market, categories=categories))
+    """``{market: reason}`` of the markets that must not see ``text`` (or the merchant's own
+    ``texts[market]``) under their advertising rules."""
+    return dict(_compliance().hidden_in(text, markets, home_market, texts=texts, categories=categories))
 
 
-def _refuse_unlawful(text: str, room: Room, what: str, categories: list[str] | None = None) -> None:
+def _refuse_unlawful(
+    text: str, room: Room, what: str, categories: list[str] | None = None, texts: dict[str, str] | None = None
+) -> None:
     shown = _compliance()
-    shown.refuse(shown.screen(text, _markets(room), room.home_market, categories=categories or []), what)
+    screening = shown.screen(text, _markets(room), room.home_market, texts=texts, categories=categories or [])
+    shown.refuse(screening, what)
+
+
+def _titles(product: Product) -> dict[str, str]:
+    return {str(k): str(v) for k, v in plain_map(product.titles).items()}
 
 
 def _markets(room: Room) -> list[str]:
@@ -187,7 +207,10 @@ def _product_out(product: Product, room: Room) -> ProductOut:
     return ProductOut(
         sku=product.sku,
         title=product.title,
-        hidden_in=_hidden_in(product.title, _markets(room), room.home_market, categories=_categories(product)),
+        titles=_titles(product),
+        hidden_in=_hidden_in(
+            product.title, _markets(room), room.home_market, categories=_categories(product), texts=_titles(product)
+        ),
         category=product.category,
         image_url=product.image_url,
         buy_url=product.buy_url,
@@ -206,13 +229,20 @@ def _card(room: Room, product: Product, market: str, highlighted_at: float | Non
     profile = plugins.market_profile(market)
     amount = _prices(product).get(market)
     price = None if amount is None else plugins.format_price(amount, profile.currency, profile.locale)
-    translation = plugins.translate(product.title, room.host_language, profile.languages[0])
-    translated = bool(translation and translation.translated and translation.engine != "identity")
+    own = plain_map(product.titles).get(market)
+    if own:
+        title, translated, source = str(own), False, "merchant"
+    else:
+        translation = plugins.translate(product.title, room.host_language, profile.languages[0])
+        translated = bool(translation and translation.translated and translation.engine != "identity")
+        title = translation.text if translation and translation.translated else product.title
+        source = "translation" if translated else "original"
     return Card(
         sku=product.sku,
-        title=translation.text if translation and translation.translated else product.title,
+        title=title,
         title_original=product.title,
         title_translated=translated,
+        title_source=source,
         category=product.category,
         image_url=product.image_url,
         buy_url=product.buy_url,
@@ -249,19 +279,25 @@ def _update_stage(stage: Stage, actions: list[Any]) -> None:
 
 def _shown_to(room: Room, product: Product, market: str) -> bool:
     """Whether ``market``'s viewers may see the product (its advertising rules, screened now)."""
-    return market not in _hidden_in(product.title, [market], room.home_market, categories=_categories(product))
+    return market not in _hidden_in(
+        product.title, [market], room.home_market, categories=_categories(product), texts=_titles(product)
+    )
 
 
 def _stage_out(room: Room, stage: Stage, market: str | None) -> StageOut:
-    pinned = Pinned(text=stage.pinned, at=stage.pinned_at or 0) if stage.pinned else None
+    pinned = None
+    if stage.pinned:
+        texts = {str(k): str(v) for k, v in plain_map(stage.pinned_texts).items()}
+        text = texts.get(market, stage.pinned) if market else stage.pinned
+        pinned = Pinned(text=text, texts=texts, at=stage.pinned_at or 0)
     skus = _skus(stage)
     version = int(stage.version)
     if market is None:
         if pinned is not None:
-            pinned.hidden_in = _hidden_in(pinned.text, _markets(room), room.home_market)
+            pinned.hidden_in = _hidden_in(pinned.text, _markets(room), room.home_market, texts=pinned.texts)
         return StageOut(room_id=room.room_id, version=version, market=None, highlights=skus, pinned=pinned)
     _check_market(room, market)
-    if pinned is not None and _hidden_in(pinned.text, [market], room.home_market):
+    if pinned is not None and _hidden_in(stage.pinned, [market], room.home_market, texts=pinned.texts):
         pinned = None  # the message breaks an advertising rule of this market: its viewers never see it
     products: dict[str, Product] = {}
     if skus:
@@ -284,9 +320,10 @@ def _stage_out(room: Room, stage: Stage, market: str | None) -> StageOut:
 def put_product(room_id: RoomId, sku: Sku, body: ProductIn, principal: Merchant, response: Response) -> ProductOut:
     room = get_room(room_id)
     require_owner(room, principal)
-    for market in body.prices:
+    for market in [*body.prices, *(body.titles or {})]:
         _check_market(room, market)
-    _refuse_unlawful(body.title, room, "product title", [body.category] if body.category else [])
+    categories = [body.category] if body.category else []
+    _refuse_unlawful(body.title, room, "product title", categories, texts=dict(body.titles or {}))
     now = time.time()
     try:
         existing = Product.get(room_id, sku)
@@ -299,6 +336,7 @@ def put_product(room_id: RoomId, sku: Sku, body: ProductIn, principal: Merchant,
         room_id=room_id,
         sku=sku,
         title=body.title,
+        titles=dict(body.titles or {}),
         category=body.category,
         image_url=body.image_url,
         buy_url=body.buy_url,
@@ -403,9 +441,12 @@ def remove_highlight(room_id: RoomId, sku: Sku, principal: Merchant) -> StageOut
 def pin_message(room_id: RoomId, body: PinIn, principal: Staff) -> StageOut:
     room = get_room(room_id)
     require_moderator(room, principal)
-    _refuse_unlawful(body.text, room, "pinned message")
+    for market in body.texts or {}:
+        _check_market(room, market)
+    _refuse_unlawful(body.text, room, "pinned message", texts=dict(body.texts or {}))
     stage = _stage(room_id)
-    _update_stage(stage, [Stage.pinned.set(body.text), Stage.pinned_at.set(time.time())])
+    texts = Stage.pinned_texts.set(dict(body.texts)) if body.texts else Stage.pinned_texts.remove()
+    _update_stage(stage, [Stage.pinned.set(body.text), texts, Stage.pinned_at.set(time.time())])
     stage.refresh()
     return _stage_out(room, stage, None)
 
@@ -416,6 +457,6 @@ def unpin_message(room_id: RoomId, principal: Staff) -> StageOut:
     require_moderator(room, principal)
     stage = _stage(room_id)
     if stage.pinned:
-        _update_stage(stage, [Stage.pinned.remove(), Stage.pinned_at.remove()])
+        _update_stage(stage, [Stage.pinned.remove(), Stage.pinned_texts.remove(), Stage.pinned_at.remove()])
         stage.refresh()
     return _stage_out(room, stage, None)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from functions.shared.fields import LanguageTag, MarketCode, UnixTime
 
 RoomStatus = Literal["scheduled", "live", "ended"]
+RoomTitle = Annotated[str, Field(min_length=1, max_length=200)]
+TITLES_DESCRIPTION = "the title in a market's language, written by the merchant (viewers there see it instead)"
 
 
 class RoomCreate(BaseModel):
@@ -18,6 +20,7 @@ class RoomCreate(BaseModel):
     markets: list[MarketCode] = Field(min_length=1, max_length=50, description="viewer markets the room broadcasts to")
     home_market: MarketCode = Field(description="the merchant's home market (its law binds)")
     host_language: LanguageTag = Field(description="language comments are translated into (BCP 47)")
+    titles: dict[MarketCode, RoomTitle] | None = Field(default=None, max_length=50, description=TITLES_DESCRIPTION)
     scheduled_start: UnixTime | None = Field(default=None, description="UNIX time of the planned start")
 
 
@@ -25,6 +28,7 @@ class RoomUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     title: str | None = Field(default=None, min_length=1, max_length=200)
+    titles: dict[MarketCode, RoomTitle] | None = Field(default=None, max_length=50, description=TITLES_DESCRIPTION)
     markets: list[MarketCode] | None = Field(default=None, min_length=1, max_length=50)
     status: RoomStatus | None = None
     scheduled_start: UnixTime | None = None
@@ -34,6 +38,7 @@ class RoomOut(BaseModel):
     room_id: str
     merchant_sub: str
     title: str
+    titles: dict[str, str] = Field(default_factory=dict, description=TITLES_DESCRIPTION)
     home_market: str
     host_language: str
     markets: list[str]

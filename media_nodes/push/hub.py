@@ -13,7 +13,9 @@ lowest stock left), so a flash sale's claim storm reaches each viewer as one cam
 100 ms, whatever the claim rate.
 
 Shadow mode is enforced here too: a ``private`` event (a held or silently rejected comment)
-reaches only its author (who sees it as published) and the room's moderators.
+reaches only its author (who sees it as published) and the room's moderators. A FAQ auto-reply
+answers for its asker's market (``functions.comments.faq.faq_reaches``): it reaches the viewers
+of that market and the moderators only; the frame without it is still serialized once per room.
 
 Each subscriber has its own bounded queue and sender task, so one slow phone cannot stall the
 room; a subscriber whose queue overflows is disconnected (close code 1013, "try again later")
@@ -43,6 +45,7 @@ class Subscriber:
     room_id: str
     sub: str
     roles: frozenset[str]
+    market: str | None = None
     queue: asyncio.Queue[str | None] = field(default_factory=lambda: asyncio.Queue(QUEUE_FRAMES))
     overflowed: bool = False
 
@@ -146,12 +149,16 @@ class PushHub:
         pending_signals, room.signals = list(room.signals.values()), {}
         if not events and not pending_signals:
             return
-        public = [_payload(e, e["comment"]) for e in events if e.get("audience") == "all"]
+        public = [_payload(e, e["comment"]) for e in events if e.get("audience") == "all" and not _scope(e)]
         public.extend(_signal_payload(e) for e in pending_signals)
+        scoped = [e for e in events if e.get("audience") == "all" and _scope(e)]
         private = [e for e in events if e.get("audience") != "all"]
         shared = _frame(public) if public else None
         for subscriber in list(room.subscribers):
             extra = []
+            for event in scoped:
+                if subscriber.market == _scope(event) or subscriber.moderates(event.get("owner_sub")):
+                    extra.append(_payload(event, event["comment"]))
             for event in private:
                 if subscriber.moderates(event.get("owner_sub")):
                     extra.append(_payload(event, event["comment"]))
@@ -166,6 +173,14 @@ class PushHub:
                 self.stats.overflows += 1
         if not room.subscribers:
             self.rooms.pop(room_id, None)
+
+
+def _scope(event: dict[str, Any]) -> str | None:
+    """The one market a public event is for (a FAQ auto-reply's asker's), else None (everyone)."""
+    comment = event.get("comment") or {}
+    if comment.get("kind") == "auto-faq" and comment.get("author_market"):
+        return str(comment["author_market"])
+    return None
 
 
 def _payload(event: dict[str, Any], comment: dict[str, Any]) -> dict[str, Any]:

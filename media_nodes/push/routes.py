@@ -165,7 +165,7 @@ def push_router(hub: PushHub, prefix: str = "/v1/push") -> APIRouter:
         except ApiError as exc:
             await websocket.close(4401, exc.detail[:100])
             return
-        subscriber = Subscriber(room_id=room_id, sub=principal.sub, roles=principal.roles)
+        subscriber = Subscriber(room_id=room_id, sub=principal.sub, roles=principal.roles, market=principal.market)
         hub.subscribe(subscriber)
         expires_in = float(principal.claims.get("exp", time.time() + 3600)) - time.time()
         try:

@@ -54,13 +54,37 @@ def test_faq_questions_get_an_automatic_threaded_reply(post, client, live_room):
     ).json()
     assert question["status"] == "published"
     local_stream.drain()
-    listed = client.get(f"/v1/comments/rooms/{room_id}", params={"limit": 10}).json()["items"]
+    listed = client.get(f"/v1/comments/rooms/{room_id}", params={"limit": 10, "market": "ID"}).json()["items"]
     replies = [c for c in listed if c["reply_to"] == question["comment_id"]]
     assert len(replies) == 1
     reply = replies[0]
     assert reply["kind"] == "auto-faq" and reply["author_sub"] == "crosslive-faq"
+    assert reply["author_market"] == "ID"
     assert "{market_name}" not in reply["text"] and reply["text"]
     assert reply["links_allowed"] is False
+
+
+def test_a_faq_reply_reaches_only_its_askers_market(post, client, auth, live_room):
+    """An Indonesian shipping answer is no answer for a German viewer: readers of other markets (by
+    their token's market or ?market=) and readers of no market do not get it; moderators do."""
+    from functions.shared.plugins import get_plugins
+
+    room_id = live_room["room_id"]
+    answers = get_plugins().faq_answers("ID", "id")
+    question = post(room_id, f"kak, {answers[0].patterns[0]}?", sub="asker-2", language="id").json()
+    local_stream.drain()
+
+    def replies(headers: dict[str, str] | None = None, market: str | None = None) -> list[dict[str, object]]:
+        params: dict[str, object] = {"limit": 20, **({"market": market} if market else {})}
+        items = client.get(f"/v1/comments/rooms/{room_id}", params=params, headers=headers or {}).json()["items"]
+        return [c for c in items if c["reply_to"] == question["comment_id"]]
+
+    assert len(replies(auth("viewer", sub="buyer-id", market="ID"))) == 1
+    assert len(replies(market="ID")) == 1  # signed out, market picked on the page
+    assert replies(auth("viewer", sub="buyer-de", market="DE")) == []
+    assert replies(auth("viewer", sub="buyer-de", market="DE"), market="ID") == []  # the token's market wins
+    assert replies() == []
+    assert len(replies(auth("merchant", sub=live_room["merchant_sub"]))) == 1
 
 
 def test_ordinary_chat_gets_no_auto_reply(post, client, live_room):

@@ -153,16 +153,16 @@ def test_indonesian_campaign_and_coupon(client, auth, campaign_in):
     campaign = campaign_in("ID", "IDR", prior_price_minor=6_000_000)  # Rp10.000 off from Rp50.000
     terms = listed_terms(client, campaign, "ID")
     assert terms["language"] == "id"
-    assert terms["discount"] == "Potongan Rp10.000,00"
-    assert terms["prior_price"] == "Harga terendah dalam 30 hari terakhir: Rp60.000,00"
+    assert terms["discount"] == "Potongan Rp10.000"
+    assert terms["prior_price"] == "Harga terendah dalam 30 hari terakhir: Rp60.000"
     assert terms["disclosures"] == []  # Indonesia's coupon policy has none
 
     coupon = claimed(client, auth, campaign, "ID")
-    assert coupon["works"].startswith("Potongan Rp10.000,00 untuk pembelian minimal Rp50.000,00 di Indonesia (ID), ")
+    assert coupon["works"].startswith("Potongan Rp10.000 untuk pembelian minimal Rp50.000 di Indonesia (ID), ")
     assert "dibayar dalam Rupiah Indonesia, di toko siaran langsung ini, mulai " in coupon["works"]
     assert coupon["works"].endswith(" (Waktu Indonesia Barat)")
     assert coupon["valid_until_text"].startswith("Berlaku hingga ")
-    assert coupon["disclosures"] == ["Harga terendah dalam 30 hari terakhir: Rp60.000,00"]
+    assert coupon["disclosures"] == ["Harga terendah dalam 30 hari terakhir: Rp60.000"]
 
 
 def test_arabic_campaign_and_coupon(client, auth, campaign_in):

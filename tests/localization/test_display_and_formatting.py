@@ -66,7 +66,8 @@ def test_ltr_market_display_is_ltr(client):
     [
         (1999, "USD", "en_US", "$19.99"),
         (1999, "EUR", "de_DE", "19,99\xa0€"),
-        (1500000, "IDR", "id_ID", "Rp15.000,00"),
+        (1500000, "IDR", "id_ID", "Rp15.000"),  # CLDR cash digits: no sen
+        (1500050, "IDR", "id_ID", "Rp15.000,50"),
         (150000, "VND", "vi_VN", "150.000\xa0₫"),
         (1980, "JPY", "ja_JP", "￥1,980"),
         (12345, "THB", "th_TH", "฿123.45"),

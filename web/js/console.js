@@ -7,8 +7,9 @@
 import { Api, idempotencyKey } from "./api.js";
 import { beginHostedSignIn, claims, completeHostedSignIn, issueLocal, storeToken, takeToken } from "./auth.js";
 import { loadConfig } from "./config.js";
-import { $, h, toast } from "./dom.js";
-import { formatCountdown } from "./i18n.js";
+import { problemSentence, ruleSentence } from "./console-text.js";
+import { $, $$, h, toast } from "./dom.js";
+import { formatCountdown, languageName, sameLanguage } from "./i18n.js";
 import { publish } from "./media.js";
 import { CommentPush } from "./push.js";
 import { routeIngest } from "./routing.js";
@@ -20,8 +21,25 @@ const POLL_CAMPAIGNS_MS = 2000;
 const state = {
   config: null, api: null, token: null, me: null, markets: new Map(), room: null, roomId: null,
   currencies: new Map(), products: [], stage: { highlights: [], pinned: null, version: -1, max_highlights: 3 }, campaigns: [],
-  ingest: null, stream: null, hostView: null, held: [], fetchedAt: 0,
+  ingest: null, stream: null, hostView: null, held: [], fetchedAt: 0, policies: new Map(), hostLanguages: [],
 };
+
+// Every failure the merchant sees is a sentence that says what to do (console-text.js), never a
+// raw server detail or a JavaScript message.
+function fail(error, prefix = "") {
+  const item = toast(`${prefix}${problemSentence(error)}`, "error");
+  item.dataset.code = error?.code || "";
+  return item;
+}
+
+// The room-dependent controls (broadcast, chat, products, pin, coupons) sit in fieldsets that stay
+// disabled until a room is open, so nothing can be pressed against a room that does not exist.
+function setRoomControls() {
+  const open = Boolean(state.room);
+  for (const fieldset of $$("fieldset.needs-room")) fieldset.disabled = !open;
+  $("#no-room-hint").hidden = open;
+  if (open) renderRoom();
+}
 window.crosslivePage = state; // inspected by the end-to-end tests and handy in devtools
 
 // -- sign-in -----------------------------------------------------------------------------------
@@ -43,8 +61,8 @@ async function signIn(event) {
   try {
     setToken(await issueLocal(state.config, { sub, role: "merchant", market: "CN", name }));
     await afterSignIn();
-  } catch (error) {
-    toast(error.message, "error");
+  } catch {
+    toast("Sign-in failed. The merchant id may use letters, digits, dot, underscore, @ and hyphen; check it and try again.", "error");
   }
 }
 
@@ -68,9 +86,11 @@ async function openRoom(roomId) {
   history.replaceState(null, "", url.href);
   $("#room-form").hidden = true;
   $("#room-select").value = roomId;
-  renderRoom();
+  setRoomControls();
   state.currencies = new Map((await state.api.get(`/v1/rooms/${roomId}/currencies`)).map((c) => [c.market, c]));
+  await loadPolicies();
   renderPriceInputs();
+  renderMarketTexts();
   renderCouponMarkets();
   state.stage.version = -1;
   await Promise.all([loadProducts(), pollStage(), pollHost(), pollCampaigns(), pollSanctions()]);
@@ -85,12 +105,51 @@ function renderRoom() {
     `${room.room_id} · ${room.markets.join(", ")} · host language ${room.host_language} · `,
     h("a", { href: watch, target: "_blank", rel: "noopener", text: "viewer page" }),
   );
-  $("#host-language").textContent = `→ ${room.host_language}`;
+  // Say what the translator does, not more: the embedded default knows a phrasebook; what it cannot
+  // translate is shown as written and marked (docs/comments.md, "Translation").
+  $("#host-language").textContent = `Shown in ${languageName(room.host_language)} where a translation exists; ` +
+    "a comment that could not be translated is shown as written, marked with its language.";
   const badge = $("#live-badge");
   badge.textContent = room.status.toUpperCase();
   badge.className = `badge ${room.status === "live" ? "badge-live" : "badge-off"}`;
-  $("#end-show").disabled = room.status === "ended";
-  $("#go-live").disabled = room.status === "ended";
+  const ended = room.status === "ended";
+  $("#end-show").disabled = ended;
+  $("#go-live").disabled = ended;
+  $("#export-csv").disabled = !ended;
+}
+
+// The languages a host can read the chat in: the platform's host languages and every market's.
+function renderLanguagePicker() {
+  const tags = ["en", "zh-Hans"];
+  for (const m of state.markets.values()) tags.push(...m.languages);
+  state.hostLanguages = [...new Set(tags)];
+  $("#room-lang").replaceChildren(...state.hostLanguages.map((tag) => h("option", { value: tag, text: `${languageName(tag)} (${tag})` })));
+  $("#room-lang").value = "en";
+}
+
+// Per-market texts: the merchant may write a title or message for a market in its language; viewers
+// there see it instead of the default text (or of a machine translation of it).
+function marketTextInputs(container, markets, maxlength, label) {
+  container.replaceChildren(...markets.map((code) => {
+    const profile = state.markets.get(code);
+    const lang = profile?.languages?.[0] || "";
+    return h("label", {}, `${code} `, h("input", {
+      name: code, maxlength, lang, dir: "auto", "aria-label": `${label} for ${code}`,
+      placeholder: lang ? `in ${languageName(lang)}` : "",
+    }));
+  }));
+}
+
+function marketTexts(container) {
+  const out = {};
+  for (const input of container.querySelectorAll("input")) if (input.value.trim()) out[input.name] = input.value.trim();
+  return Object.keys(out).length ? out : undefined;
+}
+
+function renderMarketTexts() {
+  marketTextInputs($("#p-titles"), state.room.markets, 120, "Product title");
+  marketTextInputs($("#pin-texts"), state.room.markets, 280, "Pinned message");
+  marketTextInputs($("#c-titles"), state.room.markets, 120, "Coupon title");
 }
 
 function renderRoomForm() {
@@ -98,22 +157,31 @@ function renderRoomForm() {
   $("#room-home").replaceChildren(...[...state.markets.values()].map((m) => h("option", { value: m.code, text: `${m.code} · ${m.name}` })));
   $("#room-home").value = "CN";
   $("#room-markets").replaceChildren(...viewer.map((m) => h("label", {},
-    h("input", { type: "checkbox", value: m.code, checked: ["ID", "DE", "AE"].includes(m.code) }), ` ${m.code}`)));
+    h("input", { type: "checkbox", value: m.code, checked: ["ID", "DE", "AE"].includes(m.code), onchange: renderRoomTitles }),
+    ` ${m.code}`)));
+  renderLanguagePicker();
+  renderRoomTitles();
+}
+
+function renderRoomTitles() {
+  const markets = [...document.querySelectorAll("#room-markets input:checked")].map((i) => i.value);
+  marketTextInputs($("#room-titles"), markets, 200, "Room title");
 }
 
 async function createRoom(event) {
   event.preventDefault();
   const markets = [...document.querySelectorAll("#room-markets input:checked")].map((i) => i.value);
   try {
+    if (!markets.length) throw { code: "validation-failed", problem: { errors: [{ loc: ["body", "markets"] }] } };
     const room = await state.api.post("/v1/rooms", {
       title: $("#room-title-input").value.trim(), markets, home_market: $("#room-home").value,
-      host_language: $("#room-lang").value.trim(),
+      host_language: $("#room-lang").value, titles: marketTexts($("#room-titles")),
     });
     await loadRooms(room.room_id);
     await openRoom(room.room_id);
     toast("Room created", "ok");
   } catch (error) {
-    toast(error.message, "error");
+    fail(error);
   }
 }
 
@@ -127,8 +195,18 @@ async function setStatus(status) {
 
 async function ingestNode() {
   const nodes = await routeIngest(state.api, state.config, state.roomId, state.room.markets[0]);
-  if (!nodes.length) throw new Error("no media node accepts ingest right now");
+  if (!nodes.length) throw { code: "no-ingest-node" };
   return nodes[0];
+}
+
+// Why going live failed, as a sentence that says what to do.
+function goLiveSentence(error) {
+  if (error?.name === "NotAllowedError") return "The browser did not allow the camera and microphone. Allow them for this page, then press Go live again.";
+  if (error?.name === "NotFoundError") return "No camera or microphone was found. Connect one, then press Go live again.";
+  if (error?.name === "NotReadableError") return "The camera is in use by another application. Close it, then press Go live again.";
+  if (error?.code === "no-ingest-node") return "No media node accepts a broadcast right now. Try again in a minute, or broadcast from OBS.";
+  if (error?.code || error?.status) return problemSentence(error);
+  return "The broadcast could not start. Check the camera and your connection, then press Go live again.";
 }
 
 async function showObs() {
@@ -138,11 +216,12 @@ async function showObs() {
     $("#obs-token").textContent = state.token;
     watchPush(node);
   } catch (error) {
-    $("#obs-url").textContent = `unavailable: ${error.message}`;
+    $("#obs-url").textContent = goLiveSentence(error);
   }
 }
 
 async function goLive() {
+  if (!state.room) return;
   const button = $("#go-live");
   button.disabled = true;
   const status = $("#ingest-status");
@@ -165,19 +244,79 @@ async function goLive() {
     $("#stop-live").hidden = false;
     button.hidden = true;
   } catch (error) {
-    status.textContent = `Could not go live: ${error.message}`;
+    status.textContent = goLiveSentence(error);
+    status.dataset.error = error?.code || error?.name || "error";
+    releaseCamera();
     button.disabled = false;
   }
 }
 
+// The camera and microphone are the merchant's: once the broadcast stops, so do they (the browser's
+// recording indicator goes off), and Go live asks for them again.
+function releaseCamera() {
+  for (const track of state.stream?.getTracks() || []) track.stop();
+  state.stream = null;
+  $("#preview").srcObject = null;
+}
+
 async function stopLive() {
-  if (state.ingest) await state.ingest.close();
+  const ingest = state.ingest;
   state.ingest = null;
+  try {
+    if (ingest) await ingest.close();
+  } finally {
+    releaseCamera();
+  }
   document.body.dataset.ingest = "stopped";
-  $("#ingest-status").textContent = "Stopped";
+  $("#ingest-status").textContent = "Stopped: camera and microphone are off.";
   $("#stop-live").hidden = true;
   $("#go-live").hidden = false;
-  $("#go-live").disabled = false;
+  $("#go-live").disabled = state.room?.status === "ended";
+}
+
+// End show: one click would be too easy for what cannot be undone, so a dialog says what happens,
+// including to the sales still running.
+function askEndShow() {
+  const now = Date.now();
+  const elapsed = (now - state.fetchedAt) / 1000;
+  const running = state.campaigns.filter((c) => c.countdown.ends_in_seconds - elapsed > 0);
+  const last = Math.max(0, ...running.map((c) => c.countdown.ends_in_seconds - elapsed));
+  $("#end-campaigns").textContent = running.length
+    ? `${running.length} coupon sale${running.length > 1 ? "s are" : " is"} still running. Ending the show does not stop ` +
+      `${running.length > 1 ? "them" : "it"}: viewers can claim until the countdown ends (in ${formatCountdown(last, "en")}), ` +
+      "and coupons already claimed stay valid until they expire."
+    : "No coupon sale is running. Coupons already claimed stay valid until they expire.";
+  $("#end-campaigns").dataset.running = String(running.length);
+  $("#end-dialog").showModal();
+}
+
+async function endShow(event) {
+  if (event.target.returnValue !== "end") return;
+  try {
+    await stopLive();
+    await setStatus("ended");
+    toast("The show has ended. You can download the chat (CSV).", "ok");
+  } catch (error) { fail(error); }
+}
+
+// The chat export needs the bearer token, so it is fetched and handed to the browser as a file.
+async function exportCsv() {
+  try {
+    const response = await fetch(state.api.url(`/v1/comments/rooms/${state.roomId}/export.csv`), {
+      headers: { Authorization: `Bearer ${state.token}` },
+    });
+    if (!response.ok) {
+      let problem = {};
+      try { problem = await response.json(); } catch { /* not JSON */ }
+      throw { status: response.status, code: problem.code, problem };
+    }
+    const url = URL.createObjectURL(await response.blob());
+    const link = h("a", { href: url, download: `${state.roomId}-chat.csv` });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  } catch (error) { fail(error.code || error.status ? error : { code: "network" }); }
 }
 
 // -- comments: host view, hot questions, held queue ----------------------------------------------
@@ -216,10 +355,14 @@ async function pollHost() {
 
 function commentItem(comment, actions) {
   const translated = comment.translation?.translated && comment.translation.text !== comment.text;
+  // Not in the host's language and the translator could not translate it: shown as written, and said.
+  const untranslated = !translated && comment.language && comment.language !== "und" &&
+    !sameLanguage(comment.language, state.room?.host_language);
   const priority = comment.kind === "viewer" && comment.tags.length > 0;
   return h("li", {
     class: `item comment-item${priority ? " priority" : ""}`,
-    dataset: { id: comment.comment_id, kind: comment.kind, market: comment.author_market || "", tags: comment.tags.join(" ") },
+    dataset: { id: comment.comment_id, kind: comment.kind, market: comment.author_market || "", tags: comment.tags.join(" "),
+               untranslated: untranslated ? comment.language : "" },
   },
   h("div", { class: "meta" },
     h("span", { class: "tag", text: comment.author_market || "—" }),
@@ -228,18 +371,23 @@ function commentItem(comment, actions) {
     priority ? h("span", { class: "tag tag-priority", text: "priority" }) : null,
     ...comment.tags.map((t) => h("span", { class: "tag", text: t })),
     comment.pinned ? h("span", { class: "tag", text: "pinned" }) : null,
-    ` ${comment.author_name || comment.author_sub}`),
-  h("div", { class: "host-text", text: translated ? comment.translation.text : comment.text, dir: "auto" }),
-  translated ? h("div", { class: "meta original", text: `${comment.language}: ${comment.text}`, dir: "auto" }) : null,
+    " ", h("bdi", { text: comment.author_name || comment.author_sub })),
+  h("div", { class: "host-text", text: translated ? comment.translation.text : comment.text, dir: "auto", lang: translated ? state.room?.host_language : comment.language }),
+  translated ? h("div", { class: "meta original" }, `${languageName(comment.language)}: `,
+    h("bdi", { text: comment.text, lang: comment.language })) : null,
+  untranslated ? h("div", { class: "meta untranslated", text: `Not translated · written in ${languageName(comment.language)}` }) : null,
   actions ? h("div", { class: "actions small" }, actions) : null,
   );
 }
 
 function renderHost() {
   const view = state.hostView;
-  $("#hot").replaceChildren(...view.hot_questions.map((q) => h("div", { class: "hot" },
-    h("strong", { text: `${q.count}× ` }), q.label,
-    h("div", { class: "meta small", text: `${q.authors} viewers · ${q.markets.join(", ")}${q.tags.length ? " · " + q.tags.join(", ") : ""}` }))));
+  // Hot questions first (several viewers), then a buying question only one or two asked, ranked lower.
+  $("#hot").replaceChildren(...view.hot_questions.map((q) => h("div", {
+    class: `hot${q.hot === false ? " single" : ""}`, dataset: { hot: String(q.hot !== false), ids: q.comment_ids.join(" ") },
+  },
+  h("strong", { text: q.hot === false ? "Asked by a buyer: " : `${q.count}× ` }), h("bdi", { text: q.label, dir: "auto" }),
+  h("div", { class: "meta small", text: `${q.authors} ${q.authors === 1 ? "viewer" : "viewers"} · ${q.markets.join(", ")}${q.tags.length ? " · " + q.tags.join(", ") : ""}` }))));
   $("#host-comments").replaceChildren(...view.items.map((c) => commentItem(c, [
     h("button", { type: "button", class: "small", text: c.pinned ? "Unpin" : "Pin", onclick: () => pinComment(c) }),
     c.kind === "viewer" ? h("button", { type: "button", class: "small", text: "Hide", onclick: () => hide(c) }) : null,
@@ -264,7 +412,7 @@ async function pinComment(comment) {
     if (comment.pinned) await state.api.del(path);
     else await state.api.put(path);
     pollHost();
-  } catch (error) { toast(error.message, "error"); }
+  } catch (error) { fail(error); }
 }
 
 // Held comments are decided through moderation's review queue; a published one is hidden by
@@ -274,14 +422,14 @@ async function decide(comment, decision) {
     await state.api.post(`/v1/moderation/rooms/${state.roomId}/queue/${comment.comment_id}/${decision}`, { reason: "console" });
     toast(decision === "approve" ? "Published" : "Rejected", "ok");
     pollHost();
-  } catch (error) { toast(error.message, "error"); }
+  } catch (error) { fail(error); }
 }
 
 async function hide(comment) {
   try {
     await state.api.del(`/v1/comments/rooms/${state.roomId}/comments/${comment.comment_id}`);
     pollHost();
-  } catch (error) { toast(error.message, "error"); }
+  } catch (error) { fail(error); }
 }
 
 async function sanction(comment, kind) {
@@ -291,14 +439,14 @@ async function sanction(comment, kind) {
     await state.api.put(`/v1/moderation/rooms/${state.roomId}/sanctions/${encodeURIComponent(comment.author_sub)}`, body);
     toast(`${kind === "mute" ? "Muted" : "Banned"} ${comment.author_name || comment.author_sub}`, "ok");
     pollSanctions();
-  } catch (error) { toast(error.message, "error"); }
+  } catch (error) { fail(error); }
 }
 
 async function lift(sub) {
   try {
     await state.api.del(`/v1/moderation/rooms/${state.roomId}/sanctions/${encodeURIComponent(sub)}`);
     pollSanctions();
-  } catch (error) { toast(error.message, "error"); }
+  } catch (error) { fail(error); }
 }
 
 async function pollSanctions() {
@@ -321,7 +469,7 @@ async function hostSay(event) {
       { headers: { "Idempotency-Key": idempotencyKey() } });
     input.value = "";
     pollHost();
-  } catch (error) { toast(error.message, "error"); }
+  } catch (error) { fail(error); }
 }
 
 // -- products, highlights, pinned message ---------------------------------------------------
@@ -338,7 +486,7 @@ async function pollStage() {
     if (stage.version !== state.stage.version) {
       state.stage = stage;
       renderProducts();
-      $("#pinned-now").textContent = stage.pinned ? `Pinned: ${stage.pinned.text}` : "Nothing pinned.";
+      renderPinned(stage.pinned);
     }
   } catch { /* next poll */ }
 }
@@ -358,7 +506,8 @@ function renderProducts() {
   $("#products").replaceChildren(...state.products.map((p) => h("li", {
     class: `item${on.has(p.sku) ? " on-screen" : ""}`, dataset: { sku: p.sku },
   },
-  h("strong", { text: p.title }),
+  h("strong", { text: p.title, dir: "auto" }),
+  Object.keys(p.titles || {}).length ? h("div", { class: "meta" }, ...Object.entries(p.titles).map(([m, t]) => h("span", { class: "market-text" }, `${m}: `, h("bdi", { text: t })))) : null,
   h("div", { class: "prices" }, ...Object.entries(p.prices).map(([m, a]) => h("span", { text: `${m} ${priceText(a, m)}` }))),
   h("div", { class: "actions small" },
     on.has(p.sku)
@@ -385,7 +534,8 @@ async function saveProduct(event) {
     const digits = state.currencies.get(input.name).minor_units;
     prices[input.name] = Math.round(Number(input.value) * 10 ** digits);
   }
-  const body = { title: $("#p-title").value.trim(), prices };
+  const body = { title: $("#p-title").value.trim(), prices, titles: marketTexts($("#p-titles")) };
+  if (!Object.keys(prices).length) { fail({ code: "validation-failed", problem: { errors: [{ loc: ["body", "prices"] }] } }); return; }
   if ($("#p-image").value) body.image_url = $("#p-image").value;
   if ($("#p-buy").value) body.buy_url = $("#p-buy").value;
   try {
@@ -393,21 +543,21 @@ async function saveProduct(event) {
     $("#product-form").reset();
     await loadProducts();
     toast("Product saved", "ok");
-  } catch (error) { toast(error.message, "error"); }
+  } catch (error) { fail(error); }
 }
 
 async function highlight(sku) {
   try {
     state.stage = await state.api.post(`/v1/rooms/${state.roomId}/stage/highlights`, { sku });
     renderProducts();
-  } catch (error) { toast(error.message, "error"); }
+  } catch (error) { fail(error); }
 }
 
 async function unhighlight(sku) {
   try {
     state.stage = await state.api.del(`/v1/rooms/${state.roomId}/stage/highlights/${encodeURIComponent(sku)}`);
     renderProducts();
-  } catch (error) { toast(error.message, "error"); }
+  } catch (error) { fail(error); }
 }
 
 async function deleteProduct(sku) {
@@ -416,22 +566,28 @@ async function deleteProduct(sku) {
     await loadProducts();
     state.stage.version = -1;
     pollStage();
-  } catch (error) { toast(error.message, "error"); }
+  } catch (error) { fail(error); }
 }
 
 async function pin(event) {
   event.preventDefault();
   try {
-    state.stage = await state.api.put(`/v1/rooms/${state.roomId}/stage/pin`, { text: $("#pin-text").value });
-    $("#pinned-now").textContent = `Pinned: ${state.stage.pinned.text}`;
-  } catch (error) { toast(error.message, "error"); }
+    state.stage = await state.api.put(`/v1/rooms/${state.roomId}/stage/pin`, { text: $("#pin-text").value.trim(), texts: marketTexts($("#pin-texts")) });
+    renderPinned(state.stage.pinned);
+  } catch (error) { fail(error); }
+}
+
+function renderPinned(pinned) {
+  if (!pinned) { $("#pinned-now").textContent = "Nothing pinned."; return; }
+  $("#pinned-now").replaceChildren("Pinned: ", h("bdi", { text: pinned.text }),
+    ...Object.entries(pinned.texts || {}).map(([m, t]) => h("span", { class: "market-text" }, ` · ${m}: `, h("bdi", { text: t }))));
 }
 
 async function unpin() {
   try {
     state.stage = await state.api.del(`/v1/rooms/${state.roomId}/stage/pin`);
     $("#pinned-now").textContent = "Nothing pinned.";
-  } catch (error) { toast(error.message, "error"); }
+  } catch (error) { fail(error); }
 }
 
 // -- coupons and flash sales ---------------------------------------------------------------
@@ -458,25 +614,39 @@ function minorAmount(market, value) {
 
 // One campaign per market: each runs in its market's currency, and where the market's law asks
 // for the prior price (EU Omnibus) it is the price of the product currently on screen there.
-async function launchCoupon(event) {
-  event.preventDefault();
+// Every market's body is built and checked against its published rules (GET
+// /v1/localization/markets/{m}/policies) before the first campaign is sent, so a rule one market
+// breaks stops the whole launch instead of leaving some markets running and others not.
+async function loadPolicies() {
+  await Promise.all(state.room.markets.filter((m) => !state.policies.has(m)).map(async (m) => {
+    try {
+      const view = await state.api.get(`/v1/localization/markets/${m}/policies`, undefined, { auth: false });
+      state.policies.set(m, view.coupon_policy);
+    } catch { /* checked by the server on launch */ }
+  }));
+}
+
+function campaignBodies() {
   const now = Date.now() / 1000;
   const minutes = Number($("#c-minutes").value);
   const hours = Number($("#c-valid").value);
   const onScreen = state.products.find((p) => p.sku === state.stage.highlights[0]);
   const markets = [...document.querySelectorAll("#c-markets input:checked")].map((i) => i.value);
-  const launched = [];
+  const titles = marketTexts($("#c-titles")) || {};
+  const bodies = [];
+  const problems = [];
+  if (!markets.length) problems.push("Choose at least one market.");
   for (const market of markets) {
     const amount = minorAmount(market, document.querySelector(`#c-amounts input[name=${market}]`).value);
     let discount = { kind: "percent", percent: Number($("#c-percent").value) };
     if ($("#c-kind").value === "fixed") {
-      if (!amount) { toast(`${market}: enter the amount off`, "error"); continue; }
+      if (!amount) { problems.push(`${market}: enter the amount off in ${state.currencies.get(market).currency}.`); continue; }
       discount = { kind: "fixed", amount_minor: amount };
     } else if (amount) {
       discount.max_discount_minor = amount;
     }
     const body = {
-      title: $("#c-title").value.trim(), markets: [market], currency: state.currencies.get(market).currency,
+      title: titles[market] || $("#c-title").value.trim(), markets: [market], currency: state.currencies.get(market).currency,
       discount,
       stock: Number($("#c-stock").value), per_user_limit: 1,
       valid_from: now, valid_until: now + hours * 3600,
@@ -484,10 +654,37 @@ async function launchCoupon(event) {
     };
     const prior = onScreen?.prices?.[market];
     if (prior) body.prior_price_minor = prior;
+    const policy = state.policies.get(market);
+    if (policy?.requires_prior_price && !prior) {
+      problems.push(ruleSentence({ rule: "prior-price-required", market, days: policy.prior_price_days }));
+    }
+    if (policy && discount.kind === "percent" && discount.percent > policy.max_discount_percent) {
+      problems.push(`${market}: at most ${policy.max_discount_percent}% off is allowed there.`);
+    }
+    if (discount.kind === "fixed" && prior && discount.amount_minor >= prior) {
+      problems.push(ruleSentence({ rule: "discount-exceeds-prior-price", market }));
+    }
+    bodies.push(body);
+  }
+  return { bodies, problems };
+}
+
+async function launchCoupon(event) {
+  event.preventDefault();
+  const { bodies, problems } = campaignBodies();
+  const box = $("#c-problems");
+  box.replaceChildren(...problems.map((text) => h("li", { text })));
+  box.hidden = !problems.length;
+  if (problems.length) {
+    toast("Nothing was launched: fix what is listed under the form, then launch again.", "error").dataset.code = "precheck";
+    return;
+  }
+  const launched = [];
+  for (const body of bodies) {
     try {
       launched.push(await state.api.post(`/v1/coupons/rooms/${state.roomId}/campaigns`, body));
     } catch (error) {
-      toast(`${market}: ${error.message}`, "error");
+      fail(error, `${body.markets[0]}: `);
     }
   }
   if (launched.length) toast(`Launched in ${launched.map((c) => c.markets.join(",")).join(", ")}`, "ok");
@@ -509,9 +706,12 @@ function renderCampaigns() {
     const ends = c.countdown.ends_in_seconds - elapsed;
     const starts = c.countdown.starts_in_seconds - elapsed;
     const when = starts > 0 ? `starts in ${formatCountdown(starts, "en")}` : ends > 0 ? `ends in ${formatCountdown(ends, "en")}` : "ended";
+    // Each market's discount is in its own language and direction (Arabic is RTL): <bdi> keeps it
+    // from reordering the English around it.
     return h("li", { class: "item", dataset: { campaign: c.campaign_id } },
-      h("strong", { text: `${c.title} · ${c.markets.join(", ")}` }),
-      h("div", { class: "meta", text: `${c.terms.map((t) => t.discount).join(" / ")} · ${c.remaining}/${c.stock} left · ${when}` }));
+      h("strong", {}, h("bdi", { text: c.title }), ` · ${c.markets.join(", ")}`),
+      h("div", { class: "meta" }, ...c.terms.flatMap((t, i) => [i ? " / " : "", h("bdi", { text: t.discount, lang: t.language })]),
+        ` · ${c.remaining}/${c.stock} left · ${when}`));
   }));
 }
 
@@ -536,7 +736,9 @@ async function main() {
   $("#room-form").addEventListener("submit", createRoom);
   $("#go-live").addEventListener("click", goLive);
   $("#stop-live").addEventListener("click", stopLive);
-  $("#end-show").addEventListener("click", async () => { await stopLive(); await setStatus("ended"); });
+  $("#end-show").addEventListener("click", askEndShow);
+  $("#end-dialog").addEventListener("close", (event) => endShow(event));
+  $("#export-csv").addEventListener("click", exportCsv);
   $("#host-say").addEventListener("submit", hostSay);
   $("#product-form").addEventListener("submit", saveProduct);
   $("#pin-form").addEventListener("submit", pin);
@@ -546,6 +748,7 @@ async function main() {
   state.config = await loadConfig();
   state.api = new Api(state.config.api, () => state.token);
   setToken((await completeHostedSignIn(state.config, "merchant")) || takeToken("merchant", state.config));
+  setRoomControls();
   if (state.token) await afterSignIn();
   setInterval(pollHost, POLL_HOST_MS);
   setInterval(pollStage, POLL_STAGE_MS);

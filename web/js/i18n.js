@@ -12,17 +12,17 @@ const STRINGS = {
     buy: "Buy", claim: "Claim coupon", claimed: "Your code", ends_in: "Ends in", starts_in: "Starts in",
     flash: "Flash sale", ended: "Ended", not_sold: "Not sold in your market", pinned: "Pinned",
     translated: "translated", held: "Waiting for review", rejected: "Not published", off: "off",
-    min_spend: "Min. spend", left: "left", sold_out: "Sold out", node: "Node", unmute: "Tap to unmute",
+    min_spend: "Min. spend", left: "{n} left", sold_out: "Sold out", node: "Node", unmute: "Tap to unmute",
     auto_reply: "Auto-reply", no_room: "No room given: open /watch?room=<room id>", sign_in_first: "Sign in to comment",
   },
   id: {
-    live: "LANGSUNG", offline: "Offline", connecting: "Menghubungkan…", reconnecting: "Pindah ke node lain…",
+    live: "LIVE", offline: "Belum tayang", connecting: "Menghubungkan…", reconnecting: "Pindah ke node lain…",
     comments: "Komentar", say: "Tanya atau sapa", send: "Kirim", market: "Pasar",
-    signin: "Masuk", signin_local: "Masuk (penerbit lokal)", name: "Nama Anda", products: "Di layar",
+    signin: "Masuk", signin_local: "Masuk (uji lokal)", name: "Nama Anda", products: "Di layar",
     buy: "Beli", claim: "Klaim kupon", claimed: "Kode Anda", ends_in: "Berakhir dalam", starts_in: "Mulai dalam",
     flash: "Flash sale", ended: "Berakhir", not_sold: "Tidak dijual di pasar Anda", pinned: "Disematkan",
     translated: "diterjemahkan", held: "Menunggu tinjauan", rejected: "Tidak diterbitkan", off: "diskon",
-    min_spend: "Min. belanja", left: "tersisa", sold_out: "Habis", node: "Node", unmute: "Ketuk untuk suara",
+    min_spend: "Min. belanja", left: "Sisa {n}", sold_out: "Habis", node: "Server", unmute: "Ketuk untuk menyalakan suara",
     auto_reply: "Balasan otomatis", no_room: "Ruang tidak ada", sign_in_first: "Masuk untuk berkomentar",
   },
   ar: {
@@ -32,17 +32,17 @@ const STRINGS = {
     buy: "شراء", claim: "احصل على القسيمة", claimed: "رمزك", ends_in: "ينتهي خلال", starts_in: "يبدأ خلال",
     flash: "تخفيضات سريعة", ended: "انتهى", not_sold: "غير متوفر في سوقك", pinned: "مثبّت",
     translated: "مترجم", held: "بانتظار المراجعة", rejected: "لم يُنشر", off: "خصم",
-    min_spend: "الحد الأدنى للشراء", left: "متبقٍ", sold_out: "نفدت الكمية", node: "الخادم",
+    min_spend: "الحد الأدنى للشراء", left: "المتبقي: {n}", sold_out: "نفدت الكمية", node: "الخادم",
     unmute: "اضغط لتشغيل الصوت", auto_reply: "رد تلقائي", no_room: "لا توجد غرفة", sign_in_first: "سجّل الدخول للتعليق",
   },
   de: {
     live: "LIVE", offline: "Offline", connecting: "Verbinde…", reconnecting: "Wechsle zu einem anderen Knoten…",
     comments: "Kommentare", say: "Frag etwas oder sag hallo", send: "Senden", market: "Markt",
-    signin: "Anmelden", signin_local: "Anmelden (lokaler Aussteller)", name: "Dein Name", products: "Im Bild",
+    signin: "Anmelden", signin_local: "Anmelden (lokale Testanmeldung)", name: "Dein Name", products: "Im Bild",
     buy: "Kaufen", claim: "Gutschein sichern", claimed: "Dein Code", ends_in: "Endet in", starts_in: "Beginnt in",
     flash: "Blitzangebot", ended: "Beendet", not_sold: "In deinem Markt nicht erhältlich", pinned: "Angeheftet",
     translated: "übersetzt", held: "Wird geprüft", rejected: "Nicht veröffentlicht", off: "Rabatt",
-    min_spend: "Mindestbestellwert", left: "übrig", sold_out: "Ausverkauft", node: "Knoten",
+    min_spend: "Mindestbestellwert", left: "Noch {n} verfügbar", sold_out: "Ausverkauft", node: "Knoten",
     unmute: "Tippen für Ton", auto_reply: "Automatische Antwort", no_room: "Kein Raum angegeben",
     sign_in_first: "Zum Kommentieren anmelden",
   },
@@ -53,7 +53,7 @@ const STRINGS = {
     buy: "Acheter", claim: "Obtenir le coupon", claimed: "Votre code", ends_in: "Se termine dans",
     starts_in: "Commence dans", flash: "Vente flash", ended: "Terminé", not_sold: "Non vendu sur votre marché",
     pinned: "Épinglé", translated: "traduit", held: "En attente de modération", rejected: "Non publié", off: "de remise",
-    min_spend: "Achat min.", left: "restants", sold_out: "Épuisé", node: "Nœud", unmute: "Touchez pour le son",
+    min_spend: "Achat min.", left: "Plus que {n}", sold_out: "Épuisé", node: "Nœud", unmute: "Touchez pour le son",
     auto_reply: "Réponse automatique", no_room: "Aucun salon indiqué", sign_in_first: "Connectez-vous pour commenter",
   },
   ja: {
@@ -62,8 +62,8 @@ const STRINGS = {
     signin: "ログイン", signin_local: "ログイン（ローカル発行）", name: "お名前", products: "紹介中",
     buy: "購入", claim: "クーポンを受け取る", claimed: "あなたのコード", ends_in: "終了まで", starts_in: "開始まで",
     flash: "タイムセール", ended: "終了", not_sold: "お住まいの市場では販売していません", pinned: "固定",
-    translated: "翻訳", held: "確認待ち", rejected: "非公開", off: "オフ", min_spend: "最低購入額",
-    left: "残り", sold_out: "売り切れ", node: "ノード", unmute: "タップして音声オン", auto_reply: "自動返信",
+    translated: "翻訳済み", held: "確認待ち", rejected: "非公開", off: "オフ", min_spend: "最低購入額",
+    left: "残り{n}枚", sold_out: "売り切れ", node: "ノード", unmute: "タップして音声オン", auto_reply: "自動返信",
     no_room: "ルームが指定されていません", sign_in_first: "コメントするにはログイン",
   },
   zh: {
@@ -73,7 +73,7 @@ const STRINGS = {
     buy: "购买", claim: "领取优惠券", claimed: "你的券码", ends_in: "距结束", starts_in: "距开始",
     flash: "限时秒杀", ended: "已结束", not_sold: "你所在市场不售", pinned: "置顶",
     translated: "已翻译", held: "待审核", rejected: "未发布", off: "优惠", min_spend: "满",
-    left: "剩余", sold_out: "已抢光", node: "节点", unmute: "点击开启声音", auto_reply: "自动回复",
+    left: "仅剩{n}张", sold_out: "已抢光", node: "节点", unmute: "点击开启声音", auto_reply: "自动回复",
     no_room: "未指定直播间", sign_in_first: "登录后评论",
   },
   es: {
@@ -83,7 +83,7 @@ const STRINGS = {
     buy: "Comprar", claim: "Obtener cupón", claimed: "Tu código", ends_in: "Termina en", starts_in: "Empieza en",
     flash: "Oferta relámpago", ended: "Finalizada", not_sold: "No disponible en tu mercado", pinned: "Fijado",
     translated: "traducido", held: "En revisión", rejected: "No publicado", off: "de descuento",
-    min_spend: "Compra mín.", left: "disponibles", sold_out: "Agotado", node: "Servidor",
+    min_spend: "Compra mín.", left: "Quedan {n}", sold_out: "Agotado", node: "Servidor",
     unmute: "Toca para activar el sonido", auto_reply: "Respuesta automática", no_room: "No se indicó ninguna sala",
     sign_in_first: "Inicia sesión para comentar",
   },
@@ -94,7 +94,7 @@ const STRINGS = {
     products: "กำลังนำเสนอ", buy: "ซื้อเลย", claim: "เก็บคูปอง", claimed: "โค้ดของคุณ", ends_in: "สิ้นสุดใน",
     starts_in: "เริ่มใน", flash: "แฟลชเซล", ended: "สิ้นสุดแล้ว", not_sold: "ไม่มีจำหน่ายในประเทศของคุณ",
     pinned: "ปักหมุด", translated: "แปลแล้ว", held: "รอตรวจสอบ", rejected: "ไม่ได้เผยแพร่", off: "ส่วนลด",
-    min_spend: "ซื้อขั้นต่ำ", left: "สิทธิ์ที่เหลือ", sold_out: "สิทธิ์เต็มแล้ว", node: "เซิร์ฟเวอร์",
+    min_spend: "ซื้อขั้นต่ำ", left: "เหลือ {n} สิทธิ์", sold_out: "สิทธิ์เต็มแล้ว", node: "เซิร์ฟเวอร์",
     unmute: "แตะเพื่อเปิดเสียง", auto_reply: "ตอบกลับอัตโนมัติ", no_room: "ไม่ได้ระบุห้องไลฟ์",
     sign_in_first: "เข้าสู่ระบบเพื่อแสดงความคิดเห็น",
   },
@@ -106,18 +106,18 @@ const STRINGS = {
     buy: "Mua ngay", claim: "Lưu mã", claimed: "Mã của bạn", ends_in: "Kết thúc sau", starts_in: "Bắt đầu sau",
     flash: "Giờ vàng giá sốc", ended: "Đã kết thúc", not_sold: "Không bán tại thị trường của bạn", pinned: "Đã ghim",
     translated: "đã dịch", held: "Đang chờ duyệt", rejected: "Không được đăng", off: "giảm",
-    min_spend: "Đơn tối thiểu", left: "mã còn lại", sold_out: "Đã hết mã", node: "Máy chủ",
+    min_spend: "Đơn tối thiểu", left: "Còn {n} mã", sold_out: "Đã hết mã", node: "Máy chủ",
     unmute: "Chạm để bật tiếng", auto_reply: "Trả lời tự động", no_room: "Chưa chọn phòng live",
     sign_in_first: "Đăng nhập để bình luận",
   },
   ms: {
-    live: "LANGSUNG", offline: "Luar talian", connecting: "Menyambung…", reconnecting: "Bertukar ke pelayan lain…",
+    live: "LIVE", offline: "Luar talian", connecting: "Menyambung…", reconnecting: "Bertukar ke pelayan lain…",
     comments: "Komen", say: "Tanya soalan atau tegur hos", send: "Hantar", market: "Pasaran",
     signin: "Log masuk", signin_local: "Log masuk (pengeluar tempatan)", name: "Nama anda", products: "Di skrin",
     buy: "Beli", claim: "Tuntut baucar", claimed: "Kod anda", ends_in: "Tamat dalam", starts_in: "Bermula dalam",
     flash: "Jualan kilat", ended: "Telah tamat", not_sold: "Tidak dijual di pasaran anda", pinned: "Disemat",
     translated: "diterjemah", held: "Menunggu semakan", rejected: "Tidak disiarkan", off: "diskaun",
-    min_spend: "Min. belanja", left: "lagi", sold_out: "Habis ditebus", node: "Pelayan",
+    min_spend: "Min. belanja", left: "Baki {n}", sold_out: "Habis ditebus", node: "Pelayan",
     unmute: "Ketik untuk hidupkan bunyi", auto_reply: "Balasan automatik", no_room: "Tiada bilik dinyatakan",
     sign_in_first: "Log masuk untuk komen",
   },
@@ -129,7 +129,7 @@ const STRINGS = {
     starts_in: "Magsisimula sa",
     flash: "Flash sale", ended: "Tapos na", not_sold: "Hindi mabibili sa merkado mo", pinned: "Naka-pin",
     translated: "isinalin", held: "Sinusuri pa", rejected: "Hindi nai-post", off: "diskwento",
-    min_spend: "Min. na gastos", left: "natitira", sold_out: "Ubos na", node: "Server",
+    min_spend: "Min. na gastos", left: "{n} na lang ang natitira", sold_out: "Ubos na", node: "Server",
     unmute: "I-tap para may tunog", auto_reply: "Awtomatikong sagot", no_room: "Walang tinukoy na room",
     sign_in_first: "Mag-sign in para makapag-komento",
   },
@@ -141,6 +141,7 @@ const STRINGS = {
 // `detail` (functions/shared/errors.py).
 const MESSAGES = {
   en: {
+    not_translated: "not translated · {language}", copy: "Copy code", copied: "Copied", code_short: "Code", claiming: "Claiming…", claiming_slow: "Still working: many viewers are claiming right now.", watch_signin: "Sign in to watch this live show", diagnostics: "Connection details",
     video_label: "Live video", default_name: "Viewer", show_ended: "This show has ended",
     stream_refused: "You can't watch this stream", err_generic: "Something went wrong. Please try again.",
     err_network: "No connection. Check your network and try again.",
@@ -161,6 +162,7 @@ const MESSAGES = {
     err_offer_gone: "This offer is no longer available.",
   },
   id: {
+    not_translated: "tidak diterjemahkan · {language}", copy: "Salin kode", copied: "Tersalin", code_short: "Kode", claiming: "Mengklaim…", claiming_slow: "Masih diproses: banyak penonton sedang mengklaim.", watch_signin: "Masuk untuk menonton siaran langsung ini", diagnostics: "Detail koneksi",
     video_label: "Video siaran langsung", default_name: "Penonton", show_ended: "Siaran ini telah berakhir",
     stream_refused: "Anda tidak dapat menonton siaran ini", err_generic: "Terjadi kesalahan. Silakan coba lagi.",
     err_network: "Tidak ada koneksi. Periksa jaringan Anda dan coba lagi.",
@@ -180,6 +182,7 @@ const MESSAGES = {
     err_offer_gone: "Penawaran ini sudah tidak tersedia.",
   },
   ar: {
+    not_translated: "غير مترجم · {language}", copy: "نسخ الرمز", copied: "تم النسخ", code_short: "الرمز", claiming: "جارٍ الحصول على القسيمة…", claiming_slow: "ما زلنا نعمل على طلبك: كثير من المشاهدين يطلبون الآن.", watch_signin: "سجّل الدخول لمشاهدة هذا البث المباشر", diagnostics: "تفاصيل الاتصال",
     video_label: "فيديو البث المباشر", default_name: "مشاهد", show_ended: "انتهى هذا البث",
     stream_refused: "لا يمكنك مشاهدة هذا البث", err_generic: "حدث خطأ ما. يُرجى المحاولة مرة أخرى.",
     err_network: "لا يوجد اتصال. تحقّق من شبكتك وحاول مرة أخرى.",
@@ -197,6 +200,7 @@ const MESSAGES = {
     err_offer_gone: "هذا العرض لم يعد متاحاً.",
   },
   de: {
+    not_translated: "nicht übersetzt · {language}", copy: "Code kopieren", copied: "Kopiert", code_short: "Code", claiming: "Wird gesichert…", claiming_slow: "Dauert noch etwas: gerade sichern sich viele den Gutschein.", watch_signin: "Melde dich an, um die Live-Show zu sehen", diagnostics: "Verbindungsdetails",
     video_label: "Live-Video", default_name: "Zuschauer", show_ended: "Diese Show ist beendet",
     stream_refused: "Du kannst diesen Stream nicht ansehen",
     err_generic: "Etwas ist schiefgelaufen. Bitte versuch es noch einmal.",
@@ -219,6 +223,7 @@ const MESSAGES = {
     err_offer_gone: "Dieses Angebot ist nicht mehr verfügbar.",
   },
   fr: {
+    not_translated: "non traduit · {language}", copy: "Copier le code", copied: "Copié", code_short: "Code", claiming: "Obtention…", claiming_slow: "Encore un instant : beaucoup de spectateurs demandent le coupon.", watch_signin: "Connectez-vous pour regarder ce direct", diagnostics: "Détails de connexion",
     video_label: "Vidéo en direct", default_name: "Spectateur", show_ended: "Ce direct est terminé",
     stream_refused: "Vous ne pouvez pas regarder ce direct",
     err_generic: "Une erreur s’est produite. Veuillez réessayer.",
@@ -242,6 +247,7 @@ const MESSAGES = {
     err_offer_gone: "Cette offre n’est plus disponible.",
   },
   ja: {
+    not_translated: "未翻訳・{language}", copy: "コードをコピー", copied: "コピーしました", code_short: "コード", claiming: "受け取り中…", claiming_slow: "処理中です。多くの方が受け取っています。", watch_signin: "ログインしてライブを視聴", diagnostics: "接続の詳細",
     video_label: "ライブ映像", default_name: "視聴者", show_ended: "この配信は終了しました", stream_refused: "この配信は視聴できません",
     err_generic: "問題が発生しました。もう一度お試しください。", err_network: "接続できません。ネットワークを確認して、もう一度お試しください。",
     err_server: "現在サービスを利用できません。しばらくしてからもう一度お試しください。", err_busy: "ただいま大変混み合っています。もう一度お試しください。",
@@ -255,6 +261,7 @@ const MESSAGES = {
     err_offer_gone: "このオファーは終了しました。",
   },
   zh: {
+    not_translated: "未翻译 · {language}", copy: "复制券码", copied: "已复制", code_short: "券码", claiming: "领取中…", claiming_slow: "仍在处理：很多观众正在领取。", watch_signin: "登录后观看直播", diagnostics: "连接详情",
     video_label: "直播视频", default_name: "观众", show_ended: "本场直播已结束", stream_refused: "你无法观看此直播",
     err_generic: "出了点问题，请重试。", err_network: "网络连接失败，请检查网络后重试。", err_server: "服务暂时不可用，请稍后再试。",
     err_busy: "当前抢购人数过多，请重试。", err_rate_limited: "操作太频繁，请稍等片刻再试。", err_sign_in: "登录已过期，请重新登录。",
@@ -265,6 +272,7 @@ const MESSAGES = {
     err_sale_closed: "活动已结束。", err_not_in_segment: "该优惠券仅限特定观众领取。", err_offer_gone: "该优惠已失效。",
   },
   es: {
+    not_translated: "sin traducir · {language}", copy: "Copiar código", copied: "Copiado", code_short: "Código", claiming: "Obteniendo…", claiming_slow: "Un momento: muchas personas están pidiendo el cupón.", watch_signin: "Inicia sesión para ver este directo", diagnostics: "Detalles de conexión",
     video_label: "Video en vivo", default_name: "Espectador", show_ended: "Esta transmisión ha terminado",
     stream_refused: "No puedes ver esta transmisión", err_generic: "Algo salió mal. Inténtalo de nuevo.",
     err_network: "Sin conexión. Revisa tu red e inténtalo de nuevo.",
@@ -285,6 +293,7 @@ const MESSAGES = {
     err_offer_gone: "Esta oferta ya no está disponible.",
   },
   th: {
+    not_translated: "ไม่ได้แปล · {language}", copy: "คัดลอกโค้ด", copied: "คัดลอกแล้ว", code_short: "โค้ด", claiming: "กำลังเก็บคูปอง…", claiming_slow: "ยังดำเนินการอยู่ มีผู้ชมกำลังเก็บคูปองจำนวนมาก", watch_signin: "เข้าสู่ระบบเพื่อดูไลฟ์นี้", diagnostics: "รายละเอียดการเชื่อมต่อ",
     video_label: "วิดีโอไลฟ์สด", default_name: "ผู้ชม", show_ended: "ไลฟ์นี้จบแล้ว",
     stream_refused: "คุณไม่สามารถรับชมไลฟ์นี้ได้", err_generic: "เกิดข้อผิดพลาด โปรดลองอีกครั้ง",
     err_network: "ไม่มีการเชื่อมต่อ โปรดตรวจสอบเครือข่ายแล้วลองอีกครั้ง",
@@ -302,6 +311,7 @@ const MESSAGES = {
     err_offer_gone: "ข้อเสนอนี้ไม่มีแล้ว",
   },
   vi: {
+    not_translated: "chưa dịch · {language}", copy: "Sao chép mã", copied: "Đã sao chép", code_short: "Mã", claiming: "Đang lưu mã…", claiming_slow: "Vẫn đang xử lý: nhiều người đang lưu mã cùng lúc.", watch_signin: "Đăng nhập để xem buổi live này", diagnostics: "Chi tiết kết nối",
     video_label: "Video phát trực tiếp", default_name: "Người xem", show_ended: "Phiên live này đã kết thúc",
     stream_refused: "Bạn không thể xem phiên live này", err_generic: "Đã xảy ra lỗi. Vui lòng thử lại.",
     err_network: "Không có kết nối. Hãy kiểm tra mạng và thử lại.",
@@ -321,6 +331,7 @@ const MESSAGES = {
     err_offer_gone: "Ưu đãi này không còn nữa.",
   },
   ms: {
+    not_translated: "tidak diterjemah · {language}", copy: "Salin kod", copied: "Disalin", code_short: "Kod", claiming: "Menuntut…", claiming_slow: "Masih diproses: ramai penonton sedang menuntut.", watch_signin: "Log masuk untuk menonton siaran langsung ini", diagnostics: "Butiran sambungan",
     video_label: "Video siaran langsung", default_name: "Penonton", show_ended: "Siaran ini telah tamat",
     stream_refused: "Anda tidak boleh menonton siaran ini", err_generic: "Berlaku ralat. Sila cuba lagi.",
     err_network: "Tiada sambungan. Semak rangkaian anda dan cuba lagi.",
@@ -342,6 +353,7 @@ const MESSAGES = {
     err_offer_gone: "Tawaran ini tidak lagi tersedia.",
   },
   fil: {
+    not_translated: "hindi naisalin · {language}", copy: "Kopyahin ang code", copied: "Nakopya na", code_short: "Code", claiming: "Kinukuha…", claiming_slow: "Sandali pa: maraming nanonood ang kumukuha ngayon.", watch_signin: "Mag-sign in para mapanood ang live na ito", diagnostics: "Detalye ng koneksyon",
     video_label: "Live na video", default_name: "Manonood", show_ended: "Tapos na ang live na ito",
     stream_refused: "Hindi mo mapapanood ang stream na ito", err_generic: "Nagkaproblema. Pakisubukan ulit.",
     err_network: "Walang koneksyon. Tingnan ang network mo at subukan ulit.",
@@ -410,6 +422,20 @@ export function problemText(error, language) {
   if (key) return t(key);
   const detail = error?.problem?.detail;
   return pickLanguage([language]) === "en" && typeof detail === "string" && detail ? detail : t("err_generic");
+}
+
+// Same language for a reader: "en" reads "en-GB"; "zh-Hans" is not "zh-Hant" (as the API's
+// functions/comments/translation.same_language).
+export function sameLanguage(a, b) {
+  const [x, y] = [String(a || "").toLowerCase().split("-"), String(b || "").toLowerCase().split("-")];
+  if (x[0] !== y[0]) return false;
+  const script = (parts) => parts.slice(1).find((p) => p.length === 4);
+  return !script(x) || !script(y) || script(x) === script(y);
+}
+
+// A language's name in the reader's language ("ja" -> "Japanese", "日本語" for a Japanese reader).
+export function languageName(tag, inLanguage = "en") {
+  try { return new Intl.DisplayNames([inLanguage], { type: "language" }).of(tag) || tag; } catch { return tag; }
 }
 
 export function pickLanguage(languages) {

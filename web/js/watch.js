@@ -10,7 +10,7 @@ import {
 } from "./auth.js";
 import { loadConfig } from "./config.js";
 import { $, $$, h, toast } from "./dom.js";
-import { bcp47, formatCountdown, pickLanguage, problemKey, problemText, translator } from "./i18n.js";
+import { bcp47, formatCountdown, languageName, pickLanguage, problemKey, problemText, sameLanguage, translator } from "./i18n.js";
 import { CommentPush } from "./push.js";
 
 const POLL_STAGE_MS = 1000;
@@ -124,6 +124,22 @@ function setToken(token) {
   $("#signin-hosted").hidden = signedIn || !state.config.auth;
   $("#signin-hint").hidden = signedIn || Boolean(state.config.local_issuer) || Boolean(state.config.auth);
   $("#claim").disabled = !signedIn;
+  // Playback needs a viewer token (the media node admits the room's markets by it): a viewer who is
+  // not signed in is told so on the video in one line, instead of a black box.
+  const needsSignIn = !signedIn && state.room?.status !== "ended";
+  $("#watch-signin").hidden = !needsSignIn;
+  if (needsSignIn) {
+    $("#player-status").textContent = "";
+    document.body.dataset.player = "signed-out";
+  }
+}
+
+// The one-line sign-in on the video: the local issuer's name field on the embedded platform; in a
+// deployment, the hint that says how to sign in.
+function focusSignIn() {
+  const target = state.config.local_issuer ? $("#signin-name") : $("#signin-hint");
+  target.scrollIntoView({ block: "center" });
+  if (target.focus) target.focus();
 }
 
 async function signInLocal(event) {
@@ -211,6 +227,7 @@ function startPlayer() {
       }[status.state] ?? status.state;
       $("#player-status").textContent = text;
       const node = status.node;
+      // Which node serves the video is for diagnostics, kept behind "Connection details".
       $("#node-info").textContent = node ? `${state.t("node")}: ${node.node_id} · ${node.role || ""} · ${node.region || ""}` : "";
       document.body.dataset.player = status.state;
       document.body.dataset.node = node ? node.node_id : "";
@@ -318,7 +335,7 @@ async function pollComments() {
   state.lastPoll = Date.now();
   try {
     const page = await state.api.get(`/v1/comments/rooms/${state.roomId}`,
-      { lang: state.language, limit: 50, order: "newest" });
+      { lang: state.language, limit: 50, order: "newest", market: state.market });
     const fresh = page.items.filter((c) => !state.comments.has(c.comment_id)).reverse();
     for (const comment of page.items) {
       const known = state.comments.get(comment.comment_id);
@@ -397,6 +414,10 @@ function onCampaignSignal(event) {
 function renderComment(comment, existing, via = "list") {
   const translated = comment.translation && comment.translation.translated &&
     comment.translation.text !== comment.text;
+  // Written in another language and no translation exists: shown as written, and said, with the
+  // language it was written in (in the viewer's own words for it).
+  const untranslated = !translated && comment.language && comment.language !== "und" &&
+    !sameLanguage(comment.language, state.profile?.languages?.[0] || state.language);
   const mine = state.me && comment.author_sub === state.me.sub;
   const el = h("li", {
     class: `comment ${comment.kind}${mine ? " mine" : ""}`,
@@ -408,7 +429,9 @@ function renderComment(comment, existing, via = "list") {
   comment.status === "held" ? h("span", { class: "flag", text: state.t("held") }) : null,
   comment.status === "rejected" ? h("span", { class: "flag", text: state.t("rejected") }) : null,
   translated ? h("span", { class: "flag", text: state.t("translated") }) : null,
+  untranslated ? h("span", { class: "flag untranslated", text: state.t("not_translated").replace("{language}", languageName(comment.language, state.language)) }) : null,
   );
+  if (untranslated) el.dataset.untranslated = comment.language;
   const list = $("#comments");
   if (existing) existing.replaceWith(el);
   else list.append(el);
@@ -483,10 +506,12 @@ function renderOffer() {
   $("#offer-terms").textContent = terms ? [offer.min_spend_minor > 0 && `${state.t("min_spend")} ${terms.min_spend}`,
     terms.prior_price, ...terms.disclosures].filter(Boolean).join(" · ") : "";
   $("#offer-left").dataset.left = String(offer.remaining);
-  $("#offer-left").textContent = offer.remaining > 0 ? `${new Intl.NumberFormat(state.locale).format(offer.remaining)} ${state.t("left")}` : state.t("sold_out");
+  $("#offer-left").textContent = offer.remaining > 0
+    ? state.t("left").replace("{n}", new Intl.NumberFormat(state.locale).format(offer.remaining)) : state.t("sold_out");
   const mine = state.claimed.get(offer.campaign_id);
   $("#claimed").hidden = !mine;
   if (mine) {
+    $("#claimed-short").textContent = shortCode(mine.code);
     $("#claimed-code").textContent = mine.code;
     $("#claimed-works").textContent = mine.works || [mine.discount_text, mine.valid_until_text].filter(Boolean).join(" · ");
   }
@@ -518,11 +543,42 @@ function tick() {
   claim.disabled = !state.token || starts > 0 || ends <= 0 || offer.remaining <= 0;
 }
 
+// The part of a coupon code a person reads out (to the shop's support, or to tell two apart): the
+// first 8 characters of its random id, in two groups. The checkout needs the whole code, which the
+// copy button copies (functions/coupons/codes.py: CPN1.<id>.<tag>).
+function shortCode(code) {
+  const id = String(code).split(".")[1] || String(code);
+  return `${id.slice(0, 4)}-${id.slice(4, 8)}`;
+}
+
+async function copyCode() {
+  const code = $("#claimed-code").textContent;
+  const button = $("#copy-code");
+  try {
+    await navigator.clipboard.writeText(code);
+  } catch { // no clipboard permission: select the code so a long-press / Ctrl+C copies it
+    const range = document.createRange();
+    range.selectNodeContents($("#claimed-code"));
+    getSelection().removeAllRanges();
+    getSelection().addRange(range);
+    return;
+  }
+  button.textContent = state.t("copied");
+  button.dataset.copied = "1";
+  setTimeout(() => { button.textContent = state.t("copy"); delete button.dataset.copied; }, 2000);
+}
+
 async function claimOffer() {
   const offer = state.offer;
   if (!offer || !state.token) return;
   const button = $("#claim");
   button.disabled = true;
+  // Progress while the claim is on its way: the button says so at once, and a slow answer (a
+  // contended sale) gets a sentence after two seconds rather than a silent disabled button.
+  button.textContent = state.t("claiming");
+  button.setAttribute("aria-busy", "true");
+  document.body.dataset.claim = "pending";
+  const slow = setTimeout(() => { $("#claim-progress").textContent = state.t("claiming_slow"); }, 2000);
   // One key per claim attempt: a retry after a lost answer returns the same coupon.
   offer.claimKey ||= idempotencyKey();
   try {
@@ -530,10 +586,17 @@ async function claimOffer() {
       undefined, { headers: { "Idempotency-Key": offer.claimKey } });
     state.claimed.set(offer.campaign_id, coupon);
     state.stageVersion = -1; // buy links now carry the code
+    document.body.dataset.claim = "done";
     renderOffer();
   } catch (error) {
+    document.body.dataset.claim = "failed";
     showProblem(error);
     tick();
+  } finally {
+    clearTimeout(slow);
+    $("#claim-progress").textContent = "";
+    button.textContent = state.t("claim");
+    button.removeAttribute("aria-busy");
   }
 }
 
@@ -559,12 +622,22 @@ function pollRoom(options) {
   }, options);
 }
 
+// The room's title as the merchant wrote it for this market, else the default one.
+function renderTitle() {
+  const title = state.room.titles?.[state.market] || state.room.title;
+  document.title = `${title} — crosslive`;
+  $("#room-title").textContent = title;
+  $("#room-title").dataset.source = state.room.titles?.[state.market] ? "merchant" : "default";
+}
+
 async function main() {
   // Listeners first: a form must never be usable (and natively submitted) before its handler exists.
   $("#signin").addEventListener("submit", signInLocal);
   $("#signin-hosted").addEventListener("click", () => beginHostedSignIn(state.config).catch(showProblem));
   $("#comment-form").addEventListener("submit", postComment);
   $("#claim").addEventListener("click", claimOffer);
+  $("#copy-code").addEventListener("click", copyCode);
+  $("#watch-signin").addEventListener("click", focusSignIn);
   document.documentElement.lang = BROWSER_LANGUAGE; // until a market is chosen
   applyLabels();
   state.config = await loadConfig();
@@ -582,17 +655,18 @@ async function main() {
   ]);
   state.room = room;
   for (const profile of markets) if (room.markets.includes(profile.code)) state.markets.set(profile.code, profile);
-  document.title = `${room.title} — crosslive`;
-  $("#room-title").textContent = room.title;
+
   const select = $("#market");
   for (const profile of state.markets.values()) {
     select.append(h("option", { value: profile.code, text: `${profile.name} · ${profile.currency}` }));
   }
   applyMarket(chooseMarket(state.markets));
+  renderTitle();
   await ensureToken({ reissue: true });
   setToken(state.token);
   select.addEventListener("change", async () => {
     applyMarket(select.value);
+    renderTitle();
     await ensureToken({ reissue: true });
     setToken(state.token);
     await restartPlayer();
