@@ -544,11 +544,17 @@ function tick() {
 }
 
 // The part of a coupon code a person reads out (to the shop's support, or to tell two apart): the
-// first 8 characters of its random id, in two groups. The checkout needs the whole code, which the
-// copy button copies (functions/coupons/codes.py: CPN1.<id>.<tag>).
+// first 40 bits of its random id in Crockford base32 (no I, L, O, U; case does not matter), in two
+// groups of four. The checkout needs the whole code, which the copy button copies
+// (functions/coupons/codes.py: CPN1.<id>.<tag>, id in base64url).
+const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 function shortCode(code) {
-  const id = String(code).split(".")[1] || String(code);
-  return `${id.slice(0, 4)}-${id.slice(4, 8)}`;
+  const id = String(code).split(".")[1] || "";
+  const bytes = [...atob(id.replace(/-/g, "+").replace(/_/g, "/").slice(0, 8))].map((c) => c.charCodeAt(0)).slice(0, 5);
+  let bits = bytes.reduce((n, b) => n * 256n + BigInt(b), 0n);
+  let out = "";
+  for (let i = 0; i < 8; i += 1) { out = CROCKFORD[Number(bits % 32n)] + out; bits /= 32n; }
+  return `${out.slice(0, 4)}-${out.slice(4)}`;
 }
 
 async function copyCode() {
