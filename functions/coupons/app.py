@@ -32,6 +32,7 @@ from functions.coupons.schemas import (
     VisitOut,
 )
 from functions.coupons.wallet import coupon_out
+from functions.coupons.warm import warm_in_background
 from functions.rooms.access import ROOM_ID_PATTERN, get_room, require_owner
 from functions.shared.app import create_app, lambda_handler
 from functions.shared.auth import Principal, require_role
@@ -68,6 +69,7 @@ def list_campaigns(
     language: Language = None,
 ) -> list[CampaignOut]:
     get_room(room_id)
+    warm_in_background()  # a viewer reads the campaigns before claiming: have the claim path's clients ready
     now = time.time()
     found = Campaign.by_room.query(room_id, scan_index_forward=False, limit=limit)
     return [

@@ -33,6 +33,7 @@ from functions.shared.auth import Principal, require_role
 from functions.shared.errors import ApiError
 from functions.shared.fields import strict_int
 from functions.shared.plugins import get_plugins
+from plugins.builtin.formatting import cash_digits
 
 router = APIRouter(prefix="/v1/rooms", tags=["products"])
 Merchant = Annotated[Principal, Depends(require_role("merchant"))]
@@ -108,6 +109,7 @@ class MarketCurrency(BaseModel):
     currency: str
     locale: str
     minor_units: int = Field(description="digits after the decimal point (CLDR): 1.00 is 10**minor_units")
+    cash_digits: int = Field(description="digits a whole amount is shown with (CLDR cash digits: IDR 0)")
     example: str = Field(description="one major unit, formatted for the market")
 
 
@@ -374,7 +376,12 @@ def room_currencies(room_id: RoomId) -> list[MarketCurrency]:
         example = plugins.format_price(10**digits, profile.currency, profile.locale)
         out.append(
             MarketCurrency(
-                market=market, currency=profile.currency, locale=profile.locale, minor_units=digits, example=example
+                market=market,
+                currency=profile.currency,
+                locale=profile.locale,
+                minor_units=digits,
+                cash_digits=min(digits, cash_digits(profile.currency)),
+                example=example,
             )
         )
     return out

@@ -26,11 +26,16 @@ def minor_to_major(amount_minor: int, currency: str) -> Decimal:
     return Decimal(amount_minor).scaleb(-get_currency_precision(currency))
 
 
+def cash_digits(currency: str) -> int:
+    """CLDR's cash digits of ``currency`` (IDR 0 although its minor unit has 2)."""
+    fractions = get_global("currency_fractions")
+    return int(fractions.get(currency, fractions["DEFAULT"])[2])
+
+
 def shown_digits(amount_minor: int, currency: str) -> int:
     """Fraction digits to show: CLDR's cash digits when fewer and the amount needs no more."""
     digits = get_currency_precision(currency)
-    fractions = get_global("currency_fractions")
-    cash = int(fractions.get(currency, fractions["DEFAULT"])[2])
+    cash = cash_digits(currency)
     if cash < digits and amount_minor % 10 ** (digits - cash) == 0:
         return cash
     return digits

@@ -84,7 +84,7 @@ def test_the_console_as_a_merchant_uses_it(base_url, new_page, api, issue, scree
     expect(page.locator("#no-room-hint")).to_be_hidden()
 
     # the browser checks the forms' patterns (Chromium ignored the old ones as invalid under the v flag)
-    page.locator("#product-details summary").click()
+    page.locator("#product-details > summary").click()
     page.fill("#p-sku", "bad sku!")
     assert page.locator("#p-sku").evaluate("(i) => i.checkValidity()") is False
     page.fill("#p-sku", "scarf-1.red_2")

@@ -200,7 +200,7 @@ def test_the_room_going_live_and_ending_reaches_a_waiting_viewer_by_push(
     # THEN the badge turns live from the room signal, within a couple of seconds (the room read is 15 s
     # away while the socket is live)
     expect(badge).to_have_attribute("data-status", "live", timeout=5_000)
-    expect(badge).to_have_text("LANGSUNG")
+    expect(badge).to_have_text("LIVE")
     flipped = time.monotonic()
     assert viewer.evaluate("window.crosslivePage.signalled.room") == 1
     assert viewer.evaluate("window.crosslivePage.room.version") == patched.json()["version"]

@@ -105,7 +105,7 @@ def test_live_story_from_camera_to_checkout(base_url, new_page, api, issue, stor
     expect(viewer.locator("body")).to_have_attribute("data-node-role", "edge")
     assert viewer.evaluate("document.body.dataset.node").startswith("local-edge-")
     assert_video_advancing(viewer)
-    expect(viewer.locator("#live-badge")).to_have_text("LANGSUNG", timeout=TIMEOUT)
+    expect(viewer.locator("#live-badge")).to_have_text("LIVE", timeout=TIMEOUT)
 
     # STEP: the viewer asks in Indonesian.
     viewer.fill("#comment-text", "Pengiriman berapa lama?")

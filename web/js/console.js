@@ -491,12 +491,15 @@ async function pollStage() {
   } catch { /* next poll */ }
 }
 
-// Minor units come from the server (CLDR via Babel), the one definition the API uses for amounts.
+// Minor units come from the server (CLDR via Babel), the one definition the API uses for amounts; a
+// whole amount is shown with the currency's cash digits, as viewers see it (Rp150.000).
 function priceText(amount, market) {
   const c = state.currencies.get(market);
   if (!c) return String(amount);
-  return new Intl.NumberFormat(c.locale.replace(/_/g, "-"), {
-    style: "currency", currency: c.currency, minimumFractionDigits: c.minor_units, maximumFractionDigits: c.minor_units,
+  const cash = c.cash_digits ?? c.minor_units;
+  const digits = amount % 10 ** (c.minor_units - cash) === 0 ? cash : c.minor_units;
+  return new Intl.NumberFormat(`${c.locale.replace(/_/g, "-")}-u-nu-latn`, {
+    style: "currency", currency: c.currency, minimumFractionDigits: digits, maximumFractionDigits: digits,
   }).format(amount / 10 ** c.minor_units);
 }
 
@@ -508,7 +511,7 @@ function renderProducts() {
   },
   h("strong", { text: p.title, dir: "auto" }),
   Object.keys(p.titles || {}).length ? h("div", { class: "meta" }, ...Object.entries(p.titles).map(([m, t]) => h("span", { class: "market-text" }, `${m}: `, h("bdi", { text: t })))) : null,
-  h("div", { class: "prices" }, ...Object.entries(p.prices).map(([m, a]) => h("span", { text: `${m} ${priceText(a, m)}` }))),
+  h("div", { class: "prices" }, ...Object.entries(p.prices).map(([m, a]) => h("span", {}, `${m} `, h("bdi", { text: priceText(a, m) })))),
   h("div", { class: "actions small" },
     on.has(p.sku)
       ? h("button", { type: "button", class: "small", text: "Take off screen", onclick: () => unhighlight(p.sku) })

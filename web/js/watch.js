@@ -85,7 +85,9 @@ function applyMarket(code) {
   state.market = code;
   state.profile = state.markets.get(code);
   state.language = state.profile.languages[0];
-  state.locale = bcp47(state.profile.locale);
+  // Latin digits, as the server's prices (Babel formats with latn): an Arabic page must not show
+  // "99.00 ر.س." beside a countdown in Arabic-Indic digits.
+  state.locale = `${bcp47(state.profile.locale)}-u-nu-latn`;
   state.t = translator(state.language);
   localStorage.setItem("crosslive.market", code);
   document.documentElement.lang = state.language;
