@@ -26,6 +26,7 @@ BENCHMARKS: dict[str, str] = {
     "comments": "bench.comments:command",
     "coupons": "bench.coupons:command",
     "localization": "bench.localization:command",
+    "first-claim": "bench.first_claim:command",
 }
 
 

@@ -12,9 +12,9 @@ downloads as CSV; nothing scrolls sideways at 1,440 px. Screenshots: console-144
 ``test_every_built_in_markets_viewer_page``: one room broadcast to every built-in viewer market; each
 market's page draws every glyph it shows (no tofu, tests/browser/glyphs.js), marks comments no
 translation exists for, shows the Indonesian FAQ answer only to Indonesian viewers, keeps the node
-behind "Connection details", shows prices with CLDR cash digits and the merchant's own title for
-Japan. The Indonesian viewer claims with progress shown, sees the short code and copies the whole
-one. A viewer who is not signed in is told on the video how to watch. Screenshots: watch-<market>.
+behind "Connection details", shows prices with CLDR cash digits and the merchant's own titles and
+pinned message for Japan (and pinned message for Germany). The Indonesian viewer claims with
+progress shown (the answer held back 2.5 s), sees the short code and copies the whole one. A viewer who is not signed in is told on the video how to watch. Screenshots: watch-<market>.
 """
 
 from __future__ import annotations
@@ -219,6 +219,12 @@ def every_market_room(api, issue):
     assert product.status_code in (200, 201), product.text
     shown = api.post(f"/v1/rooms/{room_id}/stage/highlights", headers=headers, json={"sku": "scarf"})
     assert shown.status_code in (200, 201), shown.text
+    pinned = api.put(
+        f"/v1/rooms/{room_id}/stage/pin",
+        headers=headers,
+        json={"text": "Free shipping today", "texts": {"JP": "本日は送料無料", "DE": "Heute versandkostenfrei"}},
+    )
+    assert pinned.status_code == 200, pinned.text
     assert api.patch(f"/v1/rooms/{room_id}", headers=headers, json={"status": "live"}).status_code == 200
     now = time.time()
     for market in markets:
@@ -299,6 +305,11 @@ def test_every_built_in_markets_viewer_page(base_url, new_page, api, issue, ever
             expect(page.locator("#room-title")).to_have_text("シルクスカーフのライブ")
             expect(page.locator(".card-title")).to_have_text("シルクスカーフ")
             expect(page.locator("#offer-left")).to_have_text("残り99枚")
+            expect(page.locator("#pinned-text")).to_have_text("本日は送料無料")
+        if market == "DE":
+            expect(page.locator("#pinned-text")).to_have_text("Heute versandkostenfrei")
+        if market == "US":
+            expect(page.locator("#pinned-text")).to_have_text("Free shipping today")
 
         missing = page.evaluate(GLYPHS_JS)
         assert missing == [], f"{market}: characters drawn as boxes: {missing}"
@@ -306,7 +317,17 @@ def test_every_built_in_markets_viewer_page(base_url, new_page, api, issue, ever
         screenshot(page, f"watch-{market.lower()}")
 
         if market == "ID":
+            # a slow answer (held back 2.5 s here): the button says it is claiming, then a sentence why
+            page.evaluate("""() => {
+              const original = window.fetch;
+              window.fetch = (url, init) => String(url).includes("/claims")
+                ? new Promise((resolve) => setTimeout(resolve, 2500)).then(() => original(url, init))
+                : original(url, init);
+            }""")
             page.click("#claim")
+            expect(page.locator("#claim")).to_have_text("Mengklaim…")
+            expect(page.locator("#claim")).to_have_attribute("aria-busy", "true")
+            expect(page.locator("#claim-progress")).to_have_text("Masih diproses: banyak penonton sedang mengklaim.")
             expect(page.locator("body[data-claim='done']")).to_be_attached(timeout=30_000)
             code = page.locator("#claimed-code").inner_text()
             short = page.locator("#claimed-short").inner_text()

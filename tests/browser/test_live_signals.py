@@ -174,7 +174,7 @@ def _waiting_viewer(new_page, base_url: str, room_id: str, token: str, log: Requ
         viewer.on("request", log)
     viewer.goto(f"{base_url}/watch?room={room_id}&token={token}")
     expect(viewer.locator("#live-badge")).to_have_attribute("data-status", "scheduled", timeout=TIMEOUT)
-    expect(viewer.locator("#live-badge")).to_have_text("Offline")
+    expect(viewer.locator("#live-badge")).to_have_text("Belum tayang")  # a scheduled show, in Indonesian
     expect(viewer.locator("body")).to_have_attribute("data-push", "live", timeout=TIMEOUT)
     assert viewer.evaluate("document.body.dataset.player") != "playing"
     return viewer
