@@ -1,17 +1,18 @@
 """Products of a room and the live stage: highlighted product cards and the pinned message.
 
 The merchant lists products with a price per viewer market; while live, the host puts up to
-``MAX_HIGHLIGHTS`` of them on screen (as Bambuser's live shopping does) and pins a message.
-Titles and the pinned message are advertising: each market sees only what passes its rules and
-the merchant's home market's (``functions.moderation.shown``; an unlawful claim is refused with
-422, a product or message the law restricts in one market is hidden there). Viewers read the
-stage for their market: each card carries the price formatted for that market by the plugins
-(CLDR via Babel by default) and the title translated into the market's language
-when a translator can, unless the merchant wrote the title for that market (``titles``): a
-merchant's own text always wins over a machine's and is not marked as translated (and is screened
-for that market like the default one). The pinned message works the same way (``texts``). Viewers learn that the stage changed by push: the ``stage`` table's stream
-carries each new ``version`` to the fan-out, which sends a small ``stage`` signal over every
-viewer's WebSocket (``functions.rooms.signals``); the page then reads ``GET .../stage`` once.
+``MAX_HIGHLIGHTS`` of them on screen (as Bambuser's live shopping does) and pins a message. Titles
+and the pinned message are advertising: each market sees only what passes its rules and the
+merchant's home market's (``functions.moderation.shown``; an unlawful claim is refused with 422, a
+product or message the law restricts in one market is hidden there). Viewers read the stage for
+their market: each card carries the price formatted for that market by the plugins (CLDR via Babel
+by default) and the title translated into the market's language when a translator can, unless the
+merchant wrote the title for that market (``titles``): a merchant's own text always wins over a
+machine's and is not marked as translated (and is screened for that market like the default one).
+The pinned message works the same way (``texts``). Viewers learn that the stage changed by push: the
+``stage`` table's stream carries each new ``version`` to the fan-out, which sends a small ``stage``
+signal over every viewer's WebSocket (``functions.rooms.signals``); the page then reads ``GET
+.../stage`` once.
 """
 
 from __future__ import annotations

@@ -14,7 +14,8 @@ market's page draws every glyph it shows (no tofu, tests/browser/glyphs.js), mar
 translation exists for, shows the Indonesian FAQ answer only to Indonesian viewers, keeps the node
 behind "Connection details", shows prices with CLDR cash digits and the merchant's own titles and
 pinned message for Japan (and pinned message for Germany). The Indonesian viewer claims with
-progress shown (the answer held back 2.5 s), sees the short code and copies the whole one. A viewer who is not signed in is told on the video how to watch. Screenshots: watch-<market>.
+progress shown (the answer held back 2.5 s), sees the short code and copies the whole one. A viewer
+who is not signed in is told on the video how to watch. Screenshots: watch-<market>.
 """
 
 from __future__ import annotations

@@ -382,7 +382,7 @@ for (const [language, words] of Object.entries(MESSAGES)) Object.assign(STRINGS[
 // Codes a normal page never causes (it always sends a fresh, valid Idempotency-Key) get the generic text.
 export const ERROR_KEYS = {
   network: "err_network",
-  "internal-error": "err_server", "auth-unconfigured": "err_server", "auth-unavailable": "err_server", "coupon-key-unconfigured": "err_server",
+  "internal-error": "err_server", "auth-unconfigured": "err_server", "coupon-key-unconfigured": "err_server",
   "unknown-segment": "err_server",
   "claim-contended": "err_busy", "storage-unavailable": "err_busy", "auth-unavailable": "err_busy",
   "node-busy": "err_busy",
