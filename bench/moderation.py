@@ -28,6 +28,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -248,8 +249,66 @@ def _inline_latency(rows: list[tuple[str, str]], count: int) -> None:
             f"({(db.cpu_seconds - db_start[1]) / max(1, requests) * 1000:.1f} ms per request); in AWS the requests "
             "of one comment run side by side"
         )
+        _write_path_requests(rows, count, db)
     finally:
         platform.stop()
+
+
+def _write_path_requests(rows: list[tuple[str, str]], count: int, db: Any) -> None:
+    """DynamoDB requests of the whole comment write path (``functions.comments.posting``: room,
+    sanctions and reply target read, moderation counters, the comment with its idempotency record),
+    per comment, counted at the embedded DynamoDB server."""
+    import uuid
+
+    from functions.comments.models import Comment
+    from functions.comments.posting import post_comment
+    from functions.comments.schemas import CommentCreate
+    from functions.rooms.models import Room
+    from functions.shared import stream
+    from functions.shared.auth import Principal
+    from functions.shared.errors import DomainError
+
+    now = time.time()
+    rooms = [f"bench-write-{uuid.uuid4().hex[:8]}-{i}" for i in range(7)]
+    for room_id in rooms:
+        Room(
+            room_id,
+            merchant_sub="bench-merchant",
+            title="bench",
+            home_market="CN",
+            host_language="zh-Hans",
+            markets=["ID", "DE", "AE", "US", "JP"],
+            status="live",
+            created_at=now,
+            updated_at=now,
+        ).save()
+    outcomes: Counter[str] = Counter()
+    sink = stream.install(None)  # the local fan-out reads the registry and rooms: not the write path
+    before, operations = db.requests, Counter(db.operations)
+    for i in range(count):
+        market, text = rows[i % len(rows)]
+        principal = Principal(sub=f"bench-writer-{i % 500}", roles=frozenset({"viewer"}), market=market)
+        try:
+            comment = post_comment(
+                rooms[i % len(rooms)],
+                CommentCreate(text=text),
+                principal,
+                idempotency_key=uuid.uuid4().hex,
+                ip=f"10.1.{i % 50}.1",
+            )
+            outcomes[f"stored {comment.status}"] += 1
+        except DomainError as refused:
+            outcomes[f"refused {refused.code}"] += 1
+    requests = db.requests - before
+    per_operation = {op: round(n / count, 2) for op, n in (Counter(db.operations) - operations).most_common()}
+    stream.install(sink)
+    replies = sum(1 for room_id in rooms for c in Comment.query(room_id) if c.kind == "auto-faq")
+    click.echo(
+        f"comment write path (functions.comments.posting.post_comment, viewers): {requests / count:.2f} DynamoDB "
+        f"requests per viewer comment, {requests / (count + replies):.2f} per comment stored counting the "
+        f"{replies} FAQ auto-replies as the comments they are ({count} posts: {dict(outcomes)}); "
+        f"per viewer comment and operation: {per_operation}"
+    )
 
 
 @click.command("moderation")

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from io import BytesIO
 from typing import Any
@@ -54,11 +55,13 @@ class SerializedWSGI:
         self.app = app
         self.lock = threading.Lock()
         self.requests = 0
+        self.operations: Counter[str] = Counter()  # requests per DynamoDB operation, for the benchmarks
         self.cpu_seconds = 0.0  # CPU spent inside the app (moto's emulation), for the benchmarks
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
         with self.lock:
             self.requests += 1
+            self.operations[str(environ.get("HTTP_X_AMZ_TARGET", "")).rpartition(".")[2]] += 1
             started = time.thread_time()
             result = self.app(environ, start_response)
             try:

@@ -11,20 +11,22 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Any
 
 from functions.comments import store
 from functions.comments.faq import FAQ_AUTHOR_SUB, match_faq
-from functions.comments.ids import new_comment_id
+from functions.comments.ids import is_comment_id, new_comment_id
 from functions.comments.models import VISIBLE_STATUSES, Comment, encode_reasons, room_status_key
 from functions.comments.schemas import CommentCreate
 from functions.comments.tags import priority_tags
 from functions.comments.translation import detect_language
 from functions.comments.validation import clean_text
 from functions.moderation.verdict import CommentContext, Verdict
-from functions.rooms.access import Room, get_room, market_languages, room_languages
+from functions.rooms.access import Room, market_languages, room_languages, room_missing
 from functions.shared.auth import Principal
 from functions.shared.config import get_settings
-from functions.shared.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, TooMany
+from functions.shared.db import get_items
+from functions.shared.errors import Conflict, DomainError, Forbidden, Invalid, TooMany
 from functions.shared.idempotency import fingerprint, record_id
 
 log = logging.getLogger("crosslive.comments")
@@ -132,17 +134,14 @@ def _post(
     room_id: str, body: CommentCreate, principal: Principal, *, request_id: str, digest: str, ip: str | None
 ) -> Comment:
     text = clean_text(body.text)
-    room = get_room(room_id)
+    now = time.time()
+    room, sanctions, target = read_state(room_id, principal.sub, body.reply_to, now)
     if room.status == "ended":
         raise Conflict("room-ended", "this show has ended; comments are closed")
-    if body.reply_to is not None:
-        try:
-            target: Comment | None = store.get_comment(room_id, body.reply_to)
-        except NotFound:
-            target = None
-        if target is None or not store.visible_to(target, principal.sub, is_moderator(room, principal)):
-            raise Invalid("reply-target-not-found", f"no comment {body.reply_to!r} to reply to in this room")
-    now = time.time()
+    if body.reply_to is not None and (
+        target is None or not store.visible_to(target, principal.sub, is_moderator(room, principal))
+    ):
+        raise Invalid("reply-target-not-found", f"no comment {body.reply_to!r} to reply to in this room")
     market = str(principal.market or (room.markets[0] if room.markets else room.home_market))
     candidates = list(dict.fromkeys(market_languages(market) + room_languages(room)))
     language = body.language or detect_language(text, candidates) or (candidates[0] if candidates else "und")
@@ -158,6 +157,7 @@ def _post(
         room_markets=tuple(str(m) for m in room.markets or []),
         home_market=room.home_market,
         request_id=request_id,
+        sanctions=tuple(sanctions),
     )
     verdict = moderate(text, context)
     reasons: list[dict[str, object]] = [
@@ -191,23 +191,44 @@ def _post(
         tags=priority_tags(text),
         links_allowed=kind in ("host", "moderator"),
     )
-    stored = store.create_comment(comment, request_id=request_id, body_hash=digest)
+    reply = faq_reply(room, comment, market, now) if status in VISIBLE_STATUSES and kind == "viewer" else None
+    stored = store.create_comment(
+        comment, request_id=request_id, body_hash=digest, replies=[reply] if reply is not None else []
+    )
     if stored.comment_id != comment.comment_id:  # a replay: answered with what the first attempt stored
         return stored
-    if status in VISIBLE_STATUSES and kind == "viewer":
-        auto_reply(room, comment, market)
     return comment
 
 
-def auto_reply(room: Room, question: Comment, market: str) -> None:
-    """Answer a FAQ at once, threaded to the question and marked automatic."""
+def read_state(room_id: str, sub: str, reply_to: str | None, now: float) -> tuple[Room, list[Any], Comment | None]:
+    """The room, the author's unexpired sanctions and the reply target, in ONE strongly consistent
+    ``BatchGetItem``: a show's end and a ban apply to the very next comment, and they cost the
+    write path one request, not three."""
+    from functions.moderation.pipeline import sanction_keys, unexpired
+
+    requests: list[tuple[type[Any], tuple[Any, ...]]] = [(Room, (room_id,)), *sanction_keys(room_id, sub)]
+    if reply_to is not None and is_comment_id(reply_to):
+        requests.append((Comment, (room_id, reply_to)))
+    room, room_sanction, platform_sanction, *target = get_items(requests)
+    if room is None:
+        raise room_missing(room_id)
+    return room, unexpired([room_sanction, platform_sanction], now), (target[0] if target else None)
+
+
+def faq_reply(room: Room, question: Comment, market: str, now: float) -> Comment | None:
+    """The FAQ's answer to ``question``, threaded to it and marked automatic (None: no FAQ matches).
+
+    Stored in the question's own transaction: the answer costs no request of its own, and it
+    exists exactly when the question does. Its time is a millisecond after the question's, so it
+    sorts after it.
+    """
     try:
         found = match_faq(question.original_text, market, [question.language, *market_languages(market)])
         if found is None:
-            return
-        reply = new_comment(
+            return None
+        return new_comment(
             room.room_id,
-            time.time(),
+            now + 0.001,
             author_sub=FAQ_AUTHOR_SUB,
             author_name="FAQ",
             author_market=market,
@@ -221,6 +242,6 @@ def auto_reply(room: Room, question: Comment, market: str) -> None:
             reply_to=question.comment_id,
             tags=list(found.tags) or priority_tags(found.answer),
         )
-        store.create_comment(reply, request_id=None, body_hash="")
-    except Exception:  # the question is stored and pushed either way
+    except Exception:  # the question is stored either way
         log.exception("FAQ auto-reply failed for %s", question.comment_id)
+        return None

@@ -13,7 +13,7 @@ publishes it and pushes it to the room like a new one.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
@@ -25,8 +25,11 @@ from functions.shared.errors import BadRequest, Conflict, Invalid, NotFound
 from functions.shared.idempotency import IdempotencyRecord, check_fingerprint, done_record, find, result_of
 
 
-def create_comment(comment: Comment, *, request_id: str | None, body_hash: str) -> Comment:
-    """Store a new comment; with ``request_id`` atomically with its idempotency record.
+def create_comment(
+    comment: Comment, *, request_id: str | None, body_hash: str, replies: Sequence[Comment] = ()
+) -> Comment:
+    """Store a new comment; with ``request_id`` atomically with its idempotency record and its
+    ``replies`` (a FAQ auto-answer): one request for all of them.
 
     If the request already has its record (a retry whose first attempt was stored, an SDK retry
     of the applied transaction, a duplicate sent at once), nothing is written and the comment
@@ -34,7 +37,8 @@ def create_comment(comment: Comment, *, request_id: str | None, body_hash: str) 
     another body is 422 ``idempotency-key-reused``.
     """
     if request_id is None:
-        comment.save(condition=Comment.comment_id.does_not_exist())
+        for item in (comment, *replies):
+            item.save(condition=Comment.comment_id.does_not_exist())
         return comment
     record = done_record(
         IdempotencyRecord, request_id, {"room_id": comment.room_id, "comment_id": comment.comment_id}, body_hash
@@ -42,7 +46,8 @@ def create_comment(comment: Comment, *, request_id: str | None, body_hash: str) 
     try:
         with TransactWrite(connection=Comment._get_connection().connection) as tx:
             tx.save(record, condition=IdempotencyRecord.id.does_not_exist())
-            tx.save(comment, condition=Comment.comment_id.does_not_exist())
+            for item in (comment, *replies):
+                tx.save(item, condition=Comment.comment_id.does_not_exist())
     except TransactWriteError as exc:
         reasons = exc.cancellation_reasons or []
         if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
@@ -50,7 +55,8 @@ def create_comment(comment: Comment, *, request_id: str | None, body_hash: str) 
             if stored is not None:
                 return stored
         raise
-    stream.emit(None, comment)
+    for item in (comment, *replies):
+        stream.emit(None, item)
     return comment
 
 
@@ -66,11 +72,11 @@ def stored_comment(request_id: str, body_hash: str) -> Comment | None:
 
 def get_comment(room_id: str, comment_id: str) -> Comment:
     if not is_comment_id(comment_id):
-        raise NotFound( "comment-not-found", f"no comment {comment_id!r} in room {room_id!r}")
+        raise NotFound("comment-not-found", f"no comment {comment_id!r} in room {room_id!r}")
     try:
         return Comment.get(room_id, comment_id, consistent_read=True)
     except DoesNotExist as exc:
-        raise NotFound( "comment-not-found", f"no comment {comment_id!r} in room {room_id!r}") from exc
+        raise NotFound("comment-not-found", f"no comment {comment_id!r} in room {room_id!r}") from exc
 
 
 def _update(comment: Comment, actions: list, now: float) -> Comment:  # type: ignore[type-arg]
@@ -78,7 +84,7 @@ def _update(comment: Comment, actions: list, now: float) -> Comment:  # type: ig
         comment.update(actions=[*actions, Comment.updated_at.set(now)], condition=Comment.comment_id.exists())
     except UpdateError as exc:
         if getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException":
-            raise NotFound( "comment-not-found", f"no comment {comment.comment_id!r}") from exc
+            raise NotFound("comment-not-found", f"no comment {comment.comment_id!r}") from exc
         raise
     return comment
 
@@ -90,7 +96,7 @@ def set_status(room_id: str, comment_id: str, status: str, actor_sub: str) -> Co
     from every viewer's screen. A comment leaving review is no longer shadowed.
     """
     if status not in STATUSES:
-        raise Invalid( "invalid-status", f"status must be one of {', '.join(STATUSES)}")
+        raise Invalid("invalid-status", f"status must be one of {', '.join(STATUSES)}")
     comment = get_comment(room_id, comment_id)
     if comment.status == status:
         return comment
@@ -110,7 +116,7 @@ def set_pinned(room_id: str, comment_id: str, pinned: bool) -> Comment:
     """Pin (a promo code, shipping info) or unpin a published comment."""
     comment = get_comment(room_id, comment_id)
     if pinned and comment.status not in VISIBLE_STATUSES:
-        raise Conflict( "comment-not-published", "only published comments can be pinned")
+        raise Conflict("comment-not-published", "only published comments can be pinned")
     if comment.pinned == pinned:
         return comment
     now = time.time()
@@ -142,7 +148,7 @@ def list_page(
 ) -> tuple[list[Comment], str | None]:
     """One page of a room's comments as ``viewer_sub`` may see them, and the next cursor."""
     if cursor is not None and not is_comment_id(cursor):
-        raise BadRequest( "invalid-cursor", "cursor is not a comment id from a previous page")
+        raise BadRequest("invalid-cursor", "cursor is not a comment id from a previous page")
     condition = None
     if cursor is not None:
         condition = Comment.comment_id < cursor if newest_first else Comment.comment_id > cursor

@@ -30,10 +30,10 @@ def clean_text(raw: str) -> str:
     try:
         raw.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise BadRequest( "invalid-utf8", "text is not valid Unicode (lone surrogate)") from exc
+        raise BadRequest("invalid-utf8", "text is not valid Unicode (lone surrogate)") from exc
     text = raw.strip()
     if not text:
-        raise Invalid( "comment-empty", "a comment needs some text")
+        raise Invalid("comment-empty", "a comment needs some text")
     if len(text) > MAX_CODE_POINTS:
         raise Invalid(
             "comment-too-long",

@@ -71,9 +71,9 @@ def open_share(share_id: str, opener_sub: str) -> ShareLink:
     try:
         link = ShareLink.get(share_id)
     except ShareLink.DoesNotExist as exc:
-        raise NotFound( "share-not-found", "no such share link") from exc
+        raise NotFound("share-not-found", "no such share link") from exc
     if link.sharer_sub == opener_sub:
-        raise Invalid( "own-share", "opening your own share link does not count")
+        raise Invalid("own-share", "opening your own share link does not count")
     if not link.opened:
         try:
             link.update(
@@ -119,7 +119,7 @@ def check_segment(campaign: Campaign, viewer_sub: str, now: float) -> None:
     if campaign.segment == "lapsed":
         needed = float(days or 0) * DAY
         if activity is None:
-            raise Forbidden( "not-in-segment", "this coupon is for returning viewers", segment="lapsed")
+            raise Forbidden("not-in-segment", "this coupon is for returning viewers", segment="lapsed")
         silence = max(activity.gap_before_last, now - activity.last_seen)
         if silence < needed:
             raise Forbidden(

@@ -68,7 +68,7 @@ def create_campaign(body: CampaignCreate, room: Room, merchant_sub: str) -> Camp
     try:
         campaign.save(condition=store.campaigns.campaign_id.does_not_exist())
     except PutError as exc:
-        raise Conflict( "campaign-exists", "campaign id collision, retry") from exc
+        raise Conflict("campaign-exists", "campaign id collision, retry") from exc
     return campaign
 
 
@@ -84,13 +84,13 @@ def load_campaign(campaign_id: str, room_id: str | None = None, store: CouponSto
             try:  # just created in the home region and not replicated here yet
                 campaign = home.campaigns.get(campaign_id, consistent_read=True)
             except home.campaigns.DoesNotExist as exc:
-                raise NotFound( "campaign-not-found", f"no campaign {campaign_id!r}") from exc
+                raise NotFound("campaign-not-found", f"no campaign {campaign_id!r}") from exc
         with _cache_lock:
             _cache[campaign_id] = campaign
             while len(_cache) > CACHE_SIZE:
                 _cache.popitem(last=False)
     if room_id is not None and campaign.room_id != room_id:
-        raise NotFound( "campaign-not-found", f"no campaign {campaign_id!r} in room {room_id!r}")
+        raise NotFound("campaign-not-found", f"no campaign {campaign_id!r} in room {room_id!r}")
     return campaign
 
 

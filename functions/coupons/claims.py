@@ -144,7 +144,7 @@ def known_sold_out(store: CouponStore, campaign: Campaign) -> bool:
 
 
 def exhausted() -> Conflict:
-    return Conflict( "coupon-exhausted", "all coupons of this campaign have been claimed")
+    return Conflict("coupon-exhausted", "all coupons of this campaign have been claimed")
 
 
 def claim_coupon(

@@ -66,7 +66,7 @@ def _load_key() -> bytes:
         generated = secrets.token_hex(MIN_KEY_BYTES)
         os.environ.setdefault(ENV_COUPON_KEY, generated)
         return _decode_key(os.environ[ENV_COUPON_KEY])
-    raise Unavailable( "coupon-key-unconfigured", "no coupon signing key is configured for this deployment")
+    raise Unavailable("coupon-key-unconfigured", "no coupon signing key is configured for this deployment")
 
 
 def signing_key() -> bytes:
@@ -111,7 +111,7 @@ def parse_code(code: str) -> tuple[str, str]:
     """``(code_id, tag)`` of a well-formed code, else a 422 problem (nothing is looked up)."""
     match = CODE_PATTERN.match(code) if len(code) <= MAX_CODE_LENGTH else None
     if match is None:
-        raise Invalid( "coupon-code-malformed", "not a coupon code")
+        raise Invalid("coupon-code-malformed", "not a coupon code")
     return match.group(1), match.group(2)
 
 

@@ -28,7 +28,7 @@ def _currencies() -> frozenset[str]:
 def require_currency(code: str) -> int:
     """The number of minor-unit digits of ``code``; 422 if ISO 4217/CLDR does not know it."""
     if code not in _currencies():
-        raise Invalid( "unknown-currency", f"{code!r} is not a known ISO 4217 currency")
+        raise Invalid("unknown-currency", f"{code!r} is not a known ISO 4217 currency")
     return int(get_currency_precision(code))
 
 

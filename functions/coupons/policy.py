@@ -57,20 +57,19 @@ def validate_campaign(body: CampaignCreate, room: Room, now: float | None = None
     """Raise a 422 problem for the first structural defect, or one listing every market violation."""
     now = time.time() if now is None else now
     if body.valid_until <= now:
-        raise Invalid( "campaign-window-past", "valid_until is in the past")
+        raise Invalid("campaign-window-past", "valid_until is in the past")
     if body.valid_until - max(now, body.valid_from) > MAX_VALIDITY_SECONDS:
-        raise Invalid( "campaign-window-too-long", "a campaign may run at most 366 days")
+        raise Invalid("campaign-window-too-long", "a campaign may run at most 366 days")
     outside = [m for m in body.markets if m not in room.markets]
     if outside:
-        raise Invalid( "market-not-in-room", f"the room does not broadcast to {', '.join(outside)}", markets=outside
-        )
+        raise Invalid("market-not-in-room", f"the room does not broadcast to {', '.join(outside)}", markets=outside)
     require_currency(body.currency)
     plugins = get_plugins()
     for market in body.markets:
         try:
             profile = plugins.market_profile(market)
         except UnknownMarketError as exc:
-            raise Invalid( "unknown-market", f"no enabled plugin provides market {market!r}") from exc
+            raise Invalid("unknown-market", f"no enabled plugin provides market {market!r}") from exc
         if profile.currency != body.currency:
             raise Invalid(
                 "currency-market-mismatch",

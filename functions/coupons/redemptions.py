@@ -28,12 +28,12 @@ from functions.shared.plugins import get_plugins
 
 
 def _invalid_code() -> Invalid:
-    return Invalid( "coupon-code-invalid", "this is not a valid coupon code")
+    return Invalid("coupon-code-invalid", "this is not a valid coupon code")
 
 
 def _require_merchant(campaign: Campaign, principal: Principal) -> None:
     if principal.sub != campaign.merchant_sub and "admin" not in principal.roles:
-        raise Forbidden( "not-campaign-merchant", "only the campaign's merchant checkout may redeem or cancel")
+        raise Forbidden("not-campaign-merchant", "only the campaign's merchant checkout may redeem or cancel")
 
 
 def redemption_out(redemption: Redemption) -> RedemptionOut:
@@ -78,7 +78,7 @@ def redeem(body: RedeemIn, principal: Principal, now: float | None = None) -> tu
     if not tag_matches(tag, code_id, coupon.campaign_id, coupon.holder_sub):
         raise _invalid_code()
     if body.holder_sub != coupon.holder_sub:
-        raise Forbidden( "coupon-not-yours", "this coupon belongs to another customer")
+        raise Forbidden("coupon-not-yours", "this coupon belongs to another customer")
     campaign = load_campaign(coupon.campaign_id, store=store)
     _require_merchant(campaign, principal)
     if body.market != coupon.market:
@@ -94,9 +94,9 @@ def redeem(body: RedeemIn, principal: Principal, now: float | None = None) -> tu
             coupon_currency=campaign.currency,
         )
     if now < float(campaign.valid_from):
-        raise Conflict( "coupon-not-yet-valid", "this coupon is not valid yet")
+        raise Conflict("coupon-not-yet-valid", "this coupon is not valid yet")
     if now > float(campaign.valid_until):
-        raise Conflict( "coupon-expired", "this coupon has expired")
+        raise Conflict("coupon-expired", "this coupon has expired")
     if body.order_total_minor < int(campaign.min_spend_minor or 0):
         raise Invalid(
             "min-spend-not-met",
@@ -107,7 +107,7 @@ def redeem(body: RedeemIn, principal: Principal, now: float | None = None) -> tu
     if existing is not None:
         return existing, False
     if coupon.status != "claimed":
-        raise Conflict( "coupon-already-redeemed", "this coupon has already been used on another order")
+        raise Conflict("coupon-already-redeemed", "this coupon has already been used on another order")
     policy = get_plugins().coupon_policy(coupon.market)
     discount = discount_for(
         body.order_total_minor,
@@ -145,7 +145,7 @@ def redeem(body: RedeemIn, principal: Principal, now: float | None = None) -> tu
         existing = _existing_for_order(store, coupon, body.order_id)
         if existing is not None:  # the same order won a race with itself
             return existing, False
-        raise Conflict( "coupon-already-redeemed", "this coupon has already been used on another order") from exc
+        raise Conflict("coupon-already-redeemed", "this coupon has already been used on another order") from exc
     return redemption, True
 
 
@@ -154,7 +154,7 @@ def load_redemption(redemption_id: str, principal: Principal) -> Redemption:
     try:
         redemption = store.redemptions.get(redemption_id, consistent_read=True)
     except store.redemptions.DoesNotExist as exc:
-        raise NotFound( "redemption-not-found", f"no redemption {redemption_id!r}") from exc
+        raise NotFound("redemption-not-found", f"no redemption {redemption_id!r}") from exc
     _require_merchant(load_campaign(redemption.campaign_id, store=store), principal)
     return redemption
 
@@ -165,7 +165,7 @@ def cancel(redemption_id: str, principal: Principal, now: float | None = None) -
     store = home_store()
     redemption = load_redemption(redemption_id, principal)
     if redemption.status != "redeemed":
-        raise Conflict( "redemption-already-cancelled", "this redemption was already cancelled")
+        raise Conflict("redemption-already-cancelled", "this redemption was already cancelled")
     coupon = store.coupons(redemption.code_id)
     C, R = store.coupons, store.redemptions
     try:
@@ -181,7 +181,7 @@ def cancel(redemption_id: str, principal: Principal, now: float | None = None) -
                 condition=C.redemption_id == redemption_id,
             )
     except TransactWriteError as exc:
-        raise Conflict( "redemption-already-cancelled", "this redemption was already cancelled") from exc
+        raise Conflict("redemption-already-cancelled", "this redemption was already cancelled") from exc
     redemption.status = "cancelled"
     redemption.cancelled_at = now
     return redemption

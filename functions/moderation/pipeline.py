@@ -12,7 +12,10 @@ order of cost, each adding reasons; the strongest action wins (publish < mask < 
    brand-new accounts flooding. Moderators and the host are exempt.
 
 The DynamoDB calls of 1 and 4 start first and run in parallel with 2, 3 and 5, so the in-line
-cost is about one DynamoDB round trip plus tens of microseconds of CPU.
+cost is about one DynamoDB round trip plus tens of microseconds of CPU. Each is one request: the
+sanctions one ``BatchGetItem`` (none when the caller read them already, in its own batch: the
+comment write path reads them with the room, ``sanction_keys``/``unexpired``), the counters one
+``TransactWriteItems`` (``spam.start_rate_checks``).
 5. The host's own comments are advertising: the compliance rules of every market the room
    reaches plus the merchant's home market (``compliance.py``).
 """
@@ -25,7 +28,7 @@ from functions.moderation.compliance import check_compliance
 from functions.moderation.contacts import scan as scan_contacts
 from functions.moderation.lexicon import matcher_for
 from functions.moderation.normalize import stream
-from functions.moderation.sanctions import active_sanctions
+from functions.moderation.sanctions import ActiveSanction, active_sanctions, sanction_keys, unexpired
 from functions.moderation.spam import POOL, start_rate_checks
 from functions.moderation.verdict import ACTION_ORDER, CommentContext, Reason, Verdict
 from functions.shared.plugins import get_plugins
@@ -58,8 +61,15 @@ def _verdict(text: str, masked: str | None, reasons: list[tuple[str, Reason]]) -
     return Verdict(action, final, why, shadow=shadow)  # type: ignore[arg-type]
 
 
+__all__ = ["ActiveSanction", "is_privileged", "moderate_comment", "sanction_keys", "unexpired"]
+
+
 def moderate_comment(text: str, context: CommentContext) -> Verdict:
-    """Decide what happens to a comment: publish, mask, hold for review or reject, with reasons."""
+    """Decide what happens to a comment: publish, mask, hold for review or reject, with reasons.
+
+    ``context.sanctions``: the author's unexpired mutes and bans when the caller read them already
+    (fresh, in the same request as its own reads); otherwise they are read here.
+    """
     now = context.now or time.time()
     plugins = get_plugins()
     market = context.market.upper()
@@ -71,7 +81,10 @@ def moderate_comment(text: str, context: CommentContext) -> Verdict:
     )
 
     # The DynamoDB reads and writes start first and run side by side with the CPU checks.
-    pending_sanctions = POOL.submit(active_sanctions, context.room_id, context.author_sub, now)
+    sanctions = list(context.sanctions) if context.sanctions is not None else []
+    pending_sanctions = None
+    if context.sanctions is None:
+        pending_sanctions = POOL.submit(active_sanctions, context.room_id, context.author_sub, now)
     pending_rates = None
     if not privileged:
         pending_rates = start_rate_checks(
@@ -109,7 +122,8 @@ def moderate_comment(text: str, context: CommentContext) -> Verdict:
             detail = f"{violation.rule}: {violation.message} ({violation.matched})"
             reasons.append((compliance_action, Reason("compliance", detail, "compliance", None, violation.market)))
 
-    sanctions = pending_sanctions.result()
+    if pending_sanctions is not None:
+        sanctions = pending_sanctions.result()
     findings = pending_rates() if pending_rates is not None else []
     if sanctions:
         worst = max(sanctions, key=lambda s: s.kind == "ban")

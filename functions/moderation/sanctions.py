@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 
 from functions.moderation.models import AuditEntry, Sanction
+from functions.shared.db import get_items
 
 PLATFORM = "platform"
 TTL_GRACE_SECONDS = 86_400
@@ -23,13 +24,23 @@ class ActiveSanction:
     expires_at: float | None
 
 
+def sanction_keys(room_id: str, sub: str) -> list[tuple[type[Sanction], tuple[str, str]]]:
+    """The items that may hold the author's mute or ban: this room's and the platform's."""
+    return [(Sanction, (room_scope(room_id), sub)), (Sanction, (PLATFORM, sub))]
+
+
+def unexpired(items: list[Sanction | None], now: float) -> list[ActiveSanction]:
+    """The sanctions among ``items`` (read with ``sanction_keys``) that still apply at ``now``."""
+    return [
+        ActiveSanction(item.scope, item.kind, item.reason, item.expires_at)
+        for item in items
+        if item is not None and (item.expires_at is None or item.expires_at > now)
+    ]
+
+
 def active_sanctions(room_id: str, sub: str, now: float) -> list[ActiveSanction]:
     """The author's unexpired mutes and bans in this room and platform-wide (one BatchGetItem)."""
-    found = []
-    for item in Sanction.batch_get([(room_scope(room_id), sub), (PLATFORM, sub)]):
-        if item.expires_at is None or item.expires_at > now:
-            found.append(ActiveSanction(item.scope, item.kind, item.reason, item.expires_at))
-    return found
+    return unexpired(get_items(sanction_keys(room_id, sub)), now)
 
 
 def audit(

@@ -1,13 +1,15 @@
 """Spam and bot checks that need shared state: rate limits, repeated texts, new-account floods.
 
-Each check is one conditional-free ``UpdateItem`` on a fixed-window counter (``models.Counter``)
-that returns what the check needs, so the in-line cost is a handful of single-digit-millisecond
-writes whatever the number of Lambda containers. Limits come from the market's
+Each check is a fixed-window counter (``models.Counter``): the author's requests, the author's
+requests with one text, the address's requests, the accounts that posted a text in a room, the
+brand-new accounts of a room. One comment counts on all of them in one ``TransactWriteItems``
+whose conditions are the limits (``start_rate_checks``), so the in-line cost is one DynamoDB
+request whatever the number of counters or Lambda containers. Limits come from the market's
 ``moderation_policy`` (plugins).
 
 **A request counts once.** The per-user and per-address counters are *sets* of request ids (the
-comment's idempotency record id, shortened), not running totals, and a text is remembered as
-``t:<text>:<request>``: adding the same member twice changes nothing. So a retry of one request
+comment's idempotency record id, shortened), not running totals, and so is the author's counter of
+one text: adding the same member twice changes nothing. So a retry of one request
 (the client's, after a lost answer, or the SDK's, after a timeout on an update that applied) is
 neither one more comment towards the flood limit nor a duplicate of its own text. Before this, a
 retry found its own text and moderation rejected it in shadow mode while its author was told
@@ -17,7 +19,9 @@ retry found its own text and moderation rejected it in shadow mode while its aut
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -32,7 +36,8 @@ NEW_ACCOUNT_LIMIT_DIVISOR = 4
 WATER_ARMY_ACCOUNTS = 3  # distinct accounts posting the same text in a room within the window
 NEW_ACCOUNT_FLOOD = 20  # distinct brand-new accounts commenting in one room per window
 MIN_TRACKED_TEXT = 8  # shorter texts ("666", "nice", "好看") are what real crowds repeat
-# DynamoDB calls of one comment run side by side (botocore clients are thread-safe).
+# The counting runs beside the CPU checks (botocore clients are thread-safe).
+log = logging.getLogger("crosslive.moderation.spam")
 POOL = ThreadPoolExecutor(max_workers=16, thread_name_prefix="moderation-state")
 
 
@@ -40,25 +45,8 @@ def _client() -> Any:
     return Counter._get_connection().connection.client
 
 
-def _add(key: str, expires_at: int, *members: str) -> dict[str, Any]:
-    """Add ``members`` to a counter's set (idempotent); returns its attributes after the write."""
-    response = _client().update_item(
-        TableName=str(Counter.Meta.table_name),  # type: ignore[attr-defined]
-        Key={"key": {"S": key}},
-        UpdateExpression="ADD #m :m SET #e = if_not_exists(#e, :exp)",
-        ExpressionAttributeNames={"#m": "members", "#e": "expires_at"},
-        ExpressionAttributeValues={":m": {"SS": list(members)}, ":exp": {"N": str(expires_at)}},
-        ReturnValues="ALL_NEW",
-    )
-    return dict(response.get("Attributes") or {})
-
-
 def _members(attrs: dict[str, Any]) -> set[str]:
     return set(attrs.get("members", {}).get("SS", []))
-
-
-def _requests(members: set[str]) -> int:
-    return sum(1 for m in members if m.startswith("r:"))
 
 
 def _short(request_id: str | None) -> str:
@@ -75,6 +63,58 @@ class SpamFinding:
     action: str  # hold | reject
 
 
+# A counter is clean while, with this comment's member added, its set has at most ``:bound`` members
+# (adding a member twice changes nothing, hence the second clause: a retry is not one more).
+CLEAN = "attribute_not_exists(#m) OR size(#m) < :bound OR (contains(#m, :me) AND size(#m) <= :bound)"
+
+
+@dataclass(frozen=True)
+class _Check:
+    """One counter of one comment: the member it adds and the bound it must stay within."""
+
+    name: str  # user | text-again | ip | water-army | newcomers
+    key: str
+    expires_at: int
+    member: str
+    bound: int
+    finding: Callable[[int], SpamFinding]  # the finding, given the set's size with the member added
+
+    def update(self, table: str, *, checked: bool) -> dict[str, Any]:
+        update: dict[str, Any] = {
+            "TableName": table,
+            "Key": {"key": {"S": self.key}},
+            "UpdateExpression": "ADD #m :m SET #e = if_not_exists(#e, :exp)",
+            "ExpressionAttributeNames": {"#m": "members", "#e": "expires_at"},
+            "ExpressionAttributeValues": {":m": {"SS": [self.member]}, ":exp": {"N": str(self.expires_at)}},
+        }
+        if checked:
+            update["ConditionExpression"] = CLEAN
+            update["ExpressionAttributeValues"] |= {":bound": {"N": str(self.bound)}, ":me": {"S": self.member}}
+            update["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+        return {"Update": update}
+
+
+MAX_CONFLICT_RETRIES = 4
+
+
+def _transact(checks: list[_Check], broken: dict[str, set[str]]) -> list[dict[str, Any]] | None:
+    """One ``TransactWriteItems`` adding this comment to every counter; the counters not yet in
+    ``broken`` carry their bound. Returns each item's cancellation reason (None: all counted)."""
+    table = str(Counter.Meta.table_name)  # type: ignore[attr-defined]
+    items = [c.update(table, checked=c.name not in broken) for c in checks]
+    client = _client()
+    for attempt in range(MAX_CONFLICT_RETRIES + 1):
+        try:
+            client.transact_write_items(TransactItems=items)
+            return None
+        except client.exceptions.TransactionCanceledException as exc:
+            reasons = list(exc.response.get("CancellationReasons") or [])
+            if any(r.get("Code") == "ConditionalCheckFailed" for r in reasons) or attempt == MAX_CONFLICT_RETRIES:
+                return reasons
+            time.sleep(0.005 * (attempt + 1))  # a concurrent comment held one of the counters: again
+    return None
+
+
 def start_rate_checks(
     *,
     room_id: str,
@@ -86,10 +126,15 @@ def start_rate_checks(
     new_account: bool,
     request_id: str | None = None,
 ) -> Callable[[], list[SpamFinding]]:
-    """Count this comment: the writes start at once, in parallel; call the result for the findings.
+    """Count this comment on every counter in ONE DynamoDB request; call the result for the findings.
 
-    The in-line budget is then one DynamoDB round trip, not one per counter. ``request_id`` (the
-    comment's idempotency record id) makes a retry of the same request count once.
+    The members go into one ``TransactWriteItems`` whose conditions are the bounds (``CLEAN``).
+    The common case, breaking none, is that one request. A broken bound cancels it and names the
+    counter, with its set as it was (``ReturnValuesOnConditionCheckFailure``), so the finding is
+    exact; the comment is then counted again without the bounds already broken (a duplicate or a
+    water-army hold: the spam path pays a second request), unless it is refused as a flood, which
+    needs no count. ``request_id`` (the comment's idempotency record id) makes a retry of the same
+    request count once.
     """
     me = _short(request_id)
     window = int(now // WINDOW_SECONDS)
@@ -99,48 +144,66 @@ def start_rate_checks(
     limit = policy.max_comments_per_minute
     if new_account:
         limit = max(2, limit // NEW_ACCOUNT_LIMIT_DIVISOR)
+    ip_limit = limit * IP_LIMIT_FACTOR
 
-    user_members = [f"r:{me}", f"t:{text_hash}:{me}"] if tracked else [f"r:{me}"]
-    user: Future[dict[str, Any]] = POOL.submit(_add, f"user#{sub}#{window}", expires, *user_members)
-    by_ip = POOL.submit(_add, f"ip#{ip}#{window}", expires, f"r:{me}") if ip else None
-    text = None
+    checks = [
+        _Check(
+            "user", f"user#{sub}#{window}", expires, f"r:{me}", limit,
+            lambda _: SpamFinding("flood", f"more than {limit} comments a minute", "reject"),
+        )
+    ]  # fmt: skip
+    if tracked:
+        checks.append(
+            _Check(
+                "text-again", f"user#{sub}#{window}#t#{text_hash}", expires, f"r:{me}", 1,
+                lambda _: SpamFinding("duplicate", "the same text again within the window", "reject"),
+            )
+        )  # fmt: skip
+    if ip:
+        checks.append(
+            _Check(
+                "ip", f"ip#{ip}#{window}", expires, f"r:{me}", ip_limit,
+                lambda _: SpamFinding("ip-flood", f"more than {ip_limit} comments a minute from one address", "reject"),
+            )
+        )  # fmt: skip
     if tracked:
         text_window = int(now // policy.duplicate_window_seconds)
-        text = POOL.submit(
-            _add,
-            f"text#{room_id}#{text_hash}#{text_window}",
-            int((text_window + 2) * policy.duplicate_window_seconds + 60),
-            sub,
-        )
-    newcomers = POOL.submit(_add, f"new#{room_id}#{window}", expires, sub) if new_account else None
-
-    def findings() -> list[SpamFinding]:
-        found: list[SpamFinding] = []
-        mine = _members(user.result())
-        if _requests(mine) > limit:
-            found.append(SpamFinding("flood", f"more than {limit} comments a minute", "reject"))
-        same_text = {m for m in mine if m.startswith(f"t:{text_hash}:")}
-        if tracked and same_text - {f"t:{text_hash}:{me}"}:
-            found.append(SpamFinding("duplicate", "the same text again within the window", "reject"))
-        if by_ip is not None and _requests(_members(by_ip.result())) > limit * IP_LIMIT_FACTOR:
-            found.append(
-                SpamFinding(
-                    "ip-flood", f"more than {limit * IP_LIMIT_FACTOR} comments a minute from one address", "reject"
-                )
+        checks.append(
+            _Check(
+                "water-army", f"text#{room_id}#{text_hash}#{text_window}",
+                int((text_window + 2) * policy.duplicate_window_seconds + 60), sub, WATER_ARMY_ACCOUNTS - 1,
+                lambda n: SpamFinding("water-army", f"{n} accounts posted the same text", "hold"),
             )
-        if text is not None:
-            authors = _members(text.result())
-            if len(authors) >= WATER_ARMY_ACCOUNTS:
-                found.append(SpamFinding("water-army", f"{len(authors)} accounts posted the same text", "hold"))
-        if newcomers is not None:
-            accounts = _members(newcomers.result())
-            if len(accounts) > NEW_ACCOUNT_FLOOD:
-                found.append(
-                    SpamFinding("new-account-flood", f"{len(accounts)} brand-new accounts this minute", "hold")
-                )
-        return found
+        )  # fmt: skip
+    if new_account:
+        checks.append(
+            _Check(
+                "newcomers", f"new#{room_id}#{window}", expires, sub, NEW_ACCOUNT_FLOOD,
+                lambda n: SpamFinding("new-account-flood", f"{n} brand-new accounts this minute", "hold"),
+            )
+        )  # fmt: skip
 
-    return findings
+    def run() -> list[SpamFinding]:
+        broken: dict[str, set[str]] = {}  # counter name -> its set with this comment's member added
+        for _ in range(len(checks) + 1):
+            reasons = _transact(checks, broken)
+            if reasons is None:
+                break
+            failed = {
+                check.name: _members(dict(reason.get("Item") or {})) | {check.member}
+                for check, reason in zip(checks, reasons, strict=False)
+                if reason.get("Code") == "ConditionalCheckFailed"
+            }
+            if not failed:  # still contended after the retries: counted nowhere, judged on nothing
+                log.warning("moderation counters contended; a comment of %s was not counted", sub)
+                break
+            broken.update(failed)
+            if "user" in failed or "ip" in failed:
+                break  # refused as a flood: nothing to count
+        return [check.finding(len(broken[check.name])) for check in checks if check.name in broken]
+
+    future: Future[list[SpamFinding]] = POOL.submit(run)
+    return future.result
 
 
 def check_rates(**kwargs: Any) -> list[SpamFinding]:

@@ -9,7 +9,7 @@ nothing visible to others; the sender is told, or in shadow mode sees it as if p
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 Action = Literal["publish", "mask", "hold", "reject"]
 ACTION_ORDER: dict[str, int] = {"publish": 0, "mask": 1, "hold": 2, "reject": 3}
@@ -35,6 +35,10 @@ class CommentContext:
     # The request's idempotency record id: moderation's counters count a request once, so a retry
     # of the same request is neither a second comment nor a duplicate of itself.
     request_id: str | None = None
+    # The author's unexpired mutes and bans (``sanctions.ActiveSanction``) when the caller read
+    # them already, in its own request (the comments function reads them with the room); None:
+    # moderation reads them itself.
+    sanctions: tuple[Any, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ __all__ = [
     "require_moderator",
     "require_owner",
     "room_languages",
+    "room_missing",
 ]
 
 ROOM_ID_PATTERN = r"^[A-Za-z0-9_-]{3,64}$"
@@ -30,7 +31,12 @@ def get_room(room_id: str) -> Room:
     try:
         return Room.get(room_id)
     except Room.DoesNotExist as exc:
-        raise NotFound( "room-not-found", f"no room {room_id!r}") from exc
+        raise room_missing(room_id) from exc
+
+
+def room_missing(room_id: str) -> NotFound:
+    """The refusal for a room that does not exist (one wording wherever a room is read)."""
+    return NotFound("room-not-found", f"no room {room_id!r}")
 
 
 def find_room(room_id: str) -> Room | None:
@@ -66,10 +72,10 @@ def room_languages(room: Room) -> list[str]:
 def require_owner(room: Room, principal: Principal) -> None:
     """The caller must be the room's merchant (or an admin)."""
     if principal.sub != room.merchant_sub and "admin" not in principal.roles:
-        raise Forbidden( "not-room-owner", "only the room's merchant may do this")
+        raise Forbidden("not-room-owner", "only the room's merchant may do this")
 
 
 def require_moderator(room: Room, principal: Principal) -> None:
     """The caller must moderate: the room's merchant, a moderator or an admin."""
     if principal.sub != room.merchant_sub and not principal.has("moderator"):
-        raise Forbidden( "not-room-moderator", "only the room's merchant or a moderator may do this")
+        raise Forbidden("not-room-moderator", "only the room's merchant or a moderator may do this")
