@@ -240,7 +240,7 @@ def curate_language(language: str, source_dir: Path, innocent_streams: list[str]
         else:  # spellings of one key (nigger, n1gger): keep the strongest rating, the plainest spelling
             if int(row["severity"]) > int(old["severity"]):
                 old.update(category=row["category"], severity=row["severity"])
-            if term.replace(" ", "").isalpha() and not old["term"].replace(" ", "").isalpha():
+            if _plainness(term) < _plainness(old["term"]):
                 old["term"] = term
     own = [(t, c, sev, a, OWN_SOURCE) for t, lang, c, sev, a in OWN_ENTRIES if lang == language]
     for lang, category, source, terms in ATTESTED_SINGLE_WORDS:
@@ -276,6 +276,12 @@ def _safe_reading(term: str, language: str, innocent_streams: list[str]) -> str:
     return found
 
 
+def _plainness(term: str) -> tuple[bool, int]:
+    """Sort key of the spellings of one key: letters only first, then fewer spaces ("fuck" before
+    "f u c k" before "fu*k"), so the row carries the word as a reader writes it."""
+    return (not term.replace(" ", "").isalpha(), term.count(" "))
+
+
 def _row(
     term: str, language: str, category: str, severity: int, action: str, source: str, licence: str
 ) -> dict[str, str]:
@@ -294,6 +300,7 @@ def _row(
 def build(source_dir: Path = DEFAULT_SOURCE_DIR) -> dict[str, int]:
     """Write every market's lexicon.csv; returns rows per market."""
     innocent_streams = [without_safe_words(stream(text)) for _m, text in load_innocent()]
+    common = {term_stream(term) for term in COMMON_EN}  # whatever spelling of the key a row carries
     by_language: dict[str, list[dict[str, str]]] = {}
     written: dict[str, int] = defaultdict(int)
     for market_dir in sorted(p for p in MARKETS_DIR.iterdir() if (p / "market.toml").is_file()):
@@ -309,7 +316,9 @@ def build(source_dir: Path = DEFAULT_SOURCE_DIR) -> dict[str, int]:
             chosen = by_language[language]
             if language == "en" and position > 0:
                 chosen = [
-                    r for r in chosen if int(r["severity"]) >= 2 or r["term"] in COMMON_EN or r["source"] == OWN_SOURCE
+                    r
+                    for r in chosen
+                    if int(r["severity"]) >= 2 or term_stream(r["term"]) in common or r["source"] == OWN_SOURCE
                 ]
             rows.extend(chosen)
         with (market_dir / "lexicon.csv").open("w", encoding="utf-8", newline="") as fh:
