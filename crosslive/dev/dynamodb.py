@@ -27,8 +27,8 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from io import BytesIO
-from typing import Any
-from urllib.parse import urlsplit
+from typing import Any, Protocol
+from urllib.parse import SplitResult, urlsplit
 
 import botocore.handlers
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
@@ -83,18 +83,35 @@ class _Body(BytesIO):
             chunk = self.read()
 
 
+class Faults(Protocol):
+    """Something that may fail a DynamoDB request instead of, or after, serving it (tests)."""
+
+    def around(self, request: AWSPreparedRequest, serve: Callable[[], AWSResponse]) -> AWSResponse: ...
+
+
 class InProcessTransport:
-    """botocore ``before-send`` handler: requests to a registered endpoint skip the socket."""
+    """botocore ``before-send`` handler: requests to a registered endpoint skip the socket.
+
+    ``faults`` (``crosslive.dev.faults.FaultInjector``) wraps each request when set: it sits where
+    the network would, below botocore's retries, so the functions see faults exactly as they would
+    see a throttled, failing or timing-out DynamoDB.
+    """
 
     def __init__(self) -> None:
         self.apps: dict[str, SerializedWSGI] = {}  # "127.0.0.1:PORT" -> that server's app
         self.served = 0
+        self.faults: Faults | None = None
 
     def __call__(self, request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
         url = urlsplit(request.url)
         app = self.apps.get(url.netloc)
         if app is None:
             return None  # not ours: botocore sends it as usual
+        if self.faults is not None:
+            return self.faults.around(request, lambda: self._serve(app, request, url))
+        return self._serve(app, request, url)
+
+    def _serve(self, app: SerializedWSGI, request: AWSPreparedRequest, url: SplitResult) -> AWSResponse:
         body = request.body
         if hasattr(body, "read"):
             body = body.read()

@@ -143,8 +143,10 @@ def redeem(body: RedeemIn, principal: Principal, now: float | None = None) -> tu
     except TransactWriteError as exc:
         coupon = store.coupons.get(code_id, consistent_read=True)
         existing = _existing_for_order(store, coupon, body.order_id)
-        if existing is not None:  # the same order won a race with itself
+        if existing is not None:  # the same order won a race with itself, or an applied attempt's answer was lost
             return existing, False
+        if coupon.status == "claimed":  # nothing applied: a fault that outlasted the SDK's retries (503)
+            raise
         raise Conflict("coupon-already-redeemed", "this coupon has already been used on another order") from exc
     return redemption, True
 

@@ -96,8 +96,10 @@ def create_room(body: RoomCreate, principal: Merchant) -> RoomOut:
     )
     try:
         room.save(condition=Room.room_id.does_not_exist())
-    except PutError as exc:  # a 72-bit id collided: refuse rather than overwrite
-        raise ApiError(409, "room-exists", "room id collision, retry") from exc
+    except PutError as exc:
+        if getattr(exc.cause, "response", {}).get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+            raise  # a storage fault, not a collision: 503 with Retry-After (functions.shared.errors)
+        raise ApiError(409, "room-exists", "room id collision, retry") from exc  # a 72-bit id collided
     return _out(room)
 
 
