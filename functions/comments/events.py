@@ -7,7 +7,6 @@ here into the room's languages once for every viewer rather than once per viewer
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -16,9 +15,9 @@ from functions.comments.models import VISIBLE_STATUSES, Comment
 from functions.comments.translation import translate_text
 from functions.comments.views import comment_out
 from functions.rooms.access import find_room, room_languages
+from functions.shared.push import events_of
 
 ROOM_CACHE_SECONDS = 30.0
-log = logging.getLogger("crosslive.comments.events")
 
 
 def _decode(image: dict[str, Any] | None) -> Comment | None:
@@ -97,18 +96,10 @@ def add_translations(event: dict[str, Any], languages: Iterable[str]) -> None:
 
 def comment_events(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The producer of the comments table: one event per record that someone needs to hear of."""
-    events = []
-    for record in records:
-        try:
-            event = event_for_record(record)
-        except Exception:
-            log.exception("undecodable stream record %s", record.get("eventID"))
-            continue
-        if event is None:
-            continue
+    events = events_of(records, event_for_record)
+    for event in events:
         info = room_info(event["room_id"])
         event["owner_sub"] = info["owner_sub"]
         if event["audience"] == "all" and event["type"] != "comment.remove":
             add_translations(event, info["languages"])
-        events.append(event)
     return events

@@ -13,15 +13,11 @@ Only what ``GET /v1/rooms/{id}`` and ``GET .../stage`` show anyone travels.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
 from typing import Any
 
 from functions.rooms.models import Room
 from functions.rooms.product_models import Stage
-from functions.shared.push import coalesce
-
-log = logging.getLogger("crosslive.rooms.signals")
+from functions.shared.push import coalesce, events_of
 
 
 def room_event(record: dict[str, Any]) -> dict[str, Any] | None:
@@ -72,26 +68,11 @@ def stage_event(record: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
-def _signals(
-    records: list[dict[str, Any]], event_of: Callable[[dict[str, Any]], dict[str, Any] | None]
-) -> list[dict[str, Any]]:
-    events = []
-    for record in records:
-        try:
-            event = event_of(record)
-        except Exception:
-            log.exception("undecodable stream record %s", record.get("eventID"))
-            continue
-        if event is not None:
-            events.append(event)
-    return coalesce(events)
-
-
 def room_signals(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The producer of the rooms table: at most one ``room`` signal per room and batch."""
-    return _signals(records, room_event)
+    return coalesce(events_of(records, room_event))
 
 
 def stage_signals(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The producer of the stage table: at most one ``stage`` signal per room and batch."""
-    return _signals(records, stage_event)
+    return coalesce(events_of(records, stage_event))

@@ -13,8 +13,11 @@ storm becomes one campaign signal per flush, not one frame per claim.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from typing import Any
 
+log = logging.getLogger("crosslive.push")
 SIGNAL_TYPES = ("room", "stage", "campaign")
 # When signals of one campaign are merged, the stronger change wins: a viewer must refetch after
 # a creation even if a stock signal of the same flush came later.
@@ -49,6 +52,23 @@ def merge(older: dict[str, Any], newer: dict[str, Any]) -> dict[str, Any]:
     signal["left"] = min(int(a["left"]), int(b["left"]))
     signal["change"] = stronger(str(a["change"]), str(b["change"]))
     return {**latest, "signal": signal}
+
+
+def events_of(
+    records: list[dict[str, Any]], event_of: Callable[[dict[str, Any]], dict[str, Any] | None]
+) -> list[dict[str, Any]]:
+    """``event_of`` of each stream record, in order, without the Nones; a record it cannot decode
+    is logged and skipped (one bad record must not cost the batch its other events)."""
+    events = []
+    for record in records:
+        try:
+            event = event_of(record)
+        except Exception:
+            log.exception("undecodable stream record %s", record.get("eventID"))
+            continue
+        if event is not None:
+            events.append(event)
+    return events
 
 
 def coalesce(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
