@@ -531,3 +531,37 @@ def test_viewer_socket_gets_the_room_status_after_the_merchants_patch(client, au
     rooms = [e for e in watcher.quiet_for(0.3) if e["type"] == "room"]
     assert [e["status"] for e in rooms] == ["live", "ended"]
     assert MERCHANT not in json.dumps(watcher.events) and "part 2" not in json.dumps(watcher.events)
+
+
+def test_a_faq_auto_reply_reaches_only_its_askers_market_and_the_moderators():
+    """An Indonesian shipping answer on the push socket: Indonesian viewers and the room's merchant
+    get it; a German viewer on the same node gets the room's other events without it."""
+
+    def comment_event(comment_id: str, kind: str, market: str) -> dict[str, Any]:
+        comment = {"comment_id": comment_id, "kind": kind, "author_market": market, "text": "…", "language": "id"}
+        return {"type": "comment", "id": f"{comment_id}:1", "room_id": "room-faq", "audience": "all",
+                "owner_sub": "merchant-faq", "author_sub": "someone", "comment": comment}
+
+    async def run() -> dict[str, list[str]]:
+        hub = PushHub(flush_interval=0.01)
+        viewers = {
+            "id": Subscriber(room_id="room-faq", sub="v-id", roles=frozenset({"viewer"}), market="ID"),
+            "de": Subscriber(room_id="room-faq", sub="v-de", roles=frozenset({"viewer"}), market="DE"),
+            "owner": Subscriber(room_id="room-faq", sub="merchant-faq", roles=frozenset({"merchant"}), market="CN"),
+        }
+        for viewer in viewers.values():
+            hub.subscribe(viewer)
+        hub.publish([comment_event("q-1", "viewer", "ID"), comment_event("a-1", "auto-faq", "ID")])
+        await asyncio.sleep(0.1)
+        seen: dict[str, list[str]] = {}
+        for name, viewer in viewers.items():
+            seen[name] = []
+            while not viewer.queue.empty():
+                frame = json.loads(viewer.queue.get_nowait() or "{}")
+                seen[name] += [e["comment"]["comment_id"] for e in frame["events"]]
+        return seen
+
+    seen = asyncio.run(run())
+    assert sorted(seen["id"]) == ["a-1", "q-1"]
+    assert seen["de"] == ["q-1"]
+    assert sorted(seen["owner"]) == ["a-1", "q-1"]
