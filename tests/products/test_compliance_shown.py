@@ -93,3 +93,22 @@ def test_a_room_title_goes_through_every_markets_rules(client, auth, room, owner
     assert renamed.status_code == 422
     assert {(v["rule"], v["market"]) for v in renamed.json()["violations"]} >= {("AE-restricted-alcohol", "AE")}
     assert client.get(f"/v1/rooms/{room['room_id']}").json()["title"] == room["title"]
+
+
+def test_a_markets_own_text_is_screened_for_that_market(client, room, owner):
+    # the merchant's own DE title makes a therapeutic claim the EU bans: refused, naming the EU rule
+    claim = _put(client, room, owner, "balm", "Herbal balm", titles={"DE": "Kräuterbalsam, cures eczema"})
+    assert claim.status_code == 422
+    assert "EU-UCPD-I-17-cure" in {v["rule"] for v in claim.json()["violations"]}
+    # an AE title naming a drink AE restricts hides the product from AE only; DE keeps its own title
+    titled = _put(client, room, owner, "mug", "Ceramic mug", titles={"AE": "Beer mug", "DE": "Keramikbecher"})
+    assert titled.status_code == 201, titled.text
+    assert set(titled.json()["hidden_in"]) == {"AE"}
+    assert "mug" not in _cards(client, room, "AE") and "mug" in _cards(client, room, "DE")
+    # a pinned message whose own AE text names whisky: AE's viewers see no pin, ID's see theirs
+    url = f"/v1/rooms/{room['room_id']}/stage/pin"
+    pinned = client.put(url, json={"text": "Tasting at 8pm", "texts": {"AE": "Whisky tasting at 8pm"}}, headers=owner)
+    assert pinned.status_code == 200, pinned.text
+    stage = f"/v1/rooms/{room['room_id']}/stage"
+    assert client.get(stage, params={"market": "AE"}).json()["pinned"] is None
+    assert client.get(stage, params={"market": "ID"}).json()["pinned"]["text"] == "Tasting at 8pm"
