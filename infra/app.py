@@ -6,6 +6,7 @@ locally (``infra/bundling.py``), never in Docker. Context keys (``cdk.json`` or 
 * ``crosslive:account``: the AWS account to deploy to (default: the CLI's, or environment-agnostic).
 * ``crosslive:tablePrefix``: prefix of every table name (default ``crosslive``).
 * ``crosslive:nag``: ``false`` turns the cdk-nag validation off (on by default).
+* ``crosslive:regionsDir``: the folder of region files (default ``regions/``).
 * ``crosslive:replicaRegions``, ``crosslive:deletionProtection``: set by ``crosslive deploy``
   (``infra/deploy_context.py``).
 
@@ -32,7 +33,7 @@ from typing import Any
 
 from aws_cdk import App, cx_api
 
-from crosslive.regions import load_regions, markets_of_plugins, plugins_in_effect
+from crosslive.regions import RegionFileError, load_regions, markets_of_plugins, plugins_in_effect
 from infra.deploy_context import replica_edges
 from infra.stage import RegionStage
 from plugins.manager import PluginError, build_plugin_manager
@@ -57,7 +58,11 @@ def build_app(app: App | None = None) -> App:
     account = app.node.try_get_context("crosslive:account") or os.environ.get("CDK_DEFAULT_ACCOUNT")
     prefix = app.node.try_get_context("crosslive:tablePrefix") or "crosslive"
     nag = str(app.node.try_get_context("crosslive:nag")).lower() != "false"
-    files = load_regions()
+    regions_dir = app.node.try_get_context("crosslive:regionsDir")
+    try:
+        files = load_regions(Path(regions_dir)) if regions_dir else load_regions()
+    except RegionFileError as exc:  # e.g. a plugin enabled but not installed: said per file and line
+        raise SystemExit(f"region files are not valid (crosslive regions check):\n{exc}") from exc
     provided = markets_of_plugins()
     # Each stage gets the plugins in effect there: an origin also loads its edges' market plugins.
     regions = [r.model_copy(update={"plugins": plugins_in_effect(r, files, provided)}) for r in files]

@@ -2,9 +2,11 @@
 
 A function's code asset is the runtime dependencies installed for the Lambda platform
 (``pip install --platform manylinux2014_x86_64 --only-binary=:all:``), plus any extra group it
-needs (``FUNCTION_EXTRAS``: the moderation libraries only where text is moderated), plus the
-``functions`` and ``plugins`` packages with their data. What the Lambda runtime provides (boto3,
-botocore and their dependencies) is left out. Functions with the same extras share one asset.
+needs (``extras`` in its spec, ``functions/specs.py``: the moderation libraries only where text is moderated), plus the
+``functions`` and ``plugins`` packages with their data, plus the region's enabled third-party
+plugins from their installed distributions (``infra/plugin_bundle.py``). What the Lambda runtime
+provides (boto3, botocore and their dependencies) is left out. Functions with the same extras in
+regions with the same third-party plugins share one asset.
 
 The dependency install is cached under ``.cache/lambda-deps/<hash>`` (keyed by the requirement
 list, Python version and platform), so synthesizing five regions installs once.
@@ -13,6 +15,7 @@ list, Python version and platform), so synthesizing five regions installs once.
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import subprocess
 import sys
@@ -23,6 +26,10 @@ from typing import Any
 import jsii
 from aws_cdk import AssetHashType, BundlingOptions, DockerImage, ILocalBundling
 from aws_cdk import aws_lambda as lambda_
+
+from functions.specs import SPECS, spec_of
+from infra import plugin_bundle
+from infra.plugin_bundle import PluginFiles, bundle_files, third_party_plugins
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CACHE_DIR = REPO_ROOT / ".cache" / "lambda-deps"
@@ -35,13 +42,6 @@ LAMBDA_RUNTIME = lambda_.Runtime.PYTHON_3_11
 LAMBDA_PLATFORM = "manylinux2014_x86_64"
 # Packages the Lambda Python runtime already provides (and their big transitive ones).
 PROVIDED_BY_RUNTIME = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "python_dateutil", "urllib3", "six")
-# Extra dependency groups (pyproject optional-dependencies) a function needs beyond the base.
-FUNCTION_EXTRAS: dict[str, tuple[str, ...]] = {
-    "comments": ("moderation",),
-    "moderation": ("moderation",),
-    "rooms": ("moderation",),  # compliance checks of what merchants publish
-    "coupons": ("moderation",),  # compliance of coupon titles (functions.moderation.shown)
-}
 SOURCE_PACKAGES = ("functions", "plugins")
 # Runtime requirements not needed inside Lambda (local-only tooling among the base deps).
 NOT_IN_LAMBDA: tuple[str, ...] = ()
@@ -77,14 +77,28 @@ def _source_files() -> list[Path]:
     return files
 
 
-def asset_hash(extras: tuple[str, ...] = ()) -> str:
-    """Content hash of the bundle: requirements, target platform and every source file."""
+def requirement_names(extras: tuple[str, ...] = ()) -> list[str]:
+    """The distribution names of ``lambda_requirements(extras)``."""
+    return [re.split(r"[=<>!~\[; ]", requirement, maxsplit=1)[0] for requirement in lambda_requirements(extras)]
+
+
+def region_plugin_files(plugins: tuple[str, ...], extras: tuple[str, ...] = ()) -> list[PluginFiles]:
+    """What the region's third-party plugins add (their dependencies beyond the base ones included)."""
+    return bundle_files(plugins, carried=requirement_names(extras), provided=PROVIDED_BY_RUNTIME)
+
+
+def asset_hash(extras: tuple[str, ...] = (), plugins: tuple[str, ...] = ()) -> str:
+    """Content hash of the bundle: requirements, target platform, every source file and the
+    files of the region's third-party plugins."""
     digest = hashlib.sha256()
     digest.update(Path(__file__).read_bytes())  # how the bundle is made is part of what it is
+    digest.update(Path(plugin_bundle.__file__).read_bytes())
     digest.update("\n".join([*lambda_requirements(extras), LAMBDA_PYTHON_VERSION, LAMBDA_PLATFORM]).encode())
     for path in _source_files():
         digest.update(str(path.relative_to(REPO_ROOT)).encode())
         digest.update(path.read_bytes())
+    if third_party_plugins(plugins):
+        digest.update(plugin_bundle.digest(region_plugin_files(plugins, extras)).encode())
     return digest.hexdigest()
 
 
@@ -214,9 +228,14 @@ def strip_binaries(directory: Path) -> None:
 
 
 def build_bundle(
-    output_dir: Path, log: Any = print, python_version: str = LAMBDA_PYTHON_VERSION, extras: tuple[str, ...] = ()
+    output_dir: Path,
+    log: Any = print,
+    python_version: str = LAMBDA_PYTHON_VERSION,
+    extras: tuple[str, ...] = (),
+    plugins: tuple[str, ...] = (),
 ) -> Path:
-    """Write the complete Lambda bundle (dependencies + sources) into ``output_dir``."""
+    """Write the complete Lambda bundle (dependencies + sources + the region's third-party
+    plugins from their installed distributions) into ``output_dir``."""
     deps = install_dependencies(log, python_version, extras)
     output_dir.mkdir(parents=True, exist_ok=True)
     shutil.copytree(deps, output_dir, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".complete"))
@@ -225,6 +244,10 @@ def build_bundle(
         destination = output_dir / path.relative_to(REPO_ROOT)
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, destination)
+    if third_party_plugins(plugins):
+        # Dependencies the platform's own wheels already brought stay as installed for Lambda.
+        carried = [info.name.split("-")[0] for info in deps.glob("*.dist-info")]
+        plugin_bundle.copy_into(output_dir, bundle_files(plugins, carried=carried, provided=PROVIDED_BY_RUNTIME))
     # Last, once everything is in place: our own packages must be compiled too.
     if python_version == f"{sys.version_info.major}.{sys.version_info.minor}":
         precompile(output_dir)
@@ -235,32 +258,38 @@ def build_bundle(
 class LocalPipBundler:
     """CDK's local bundling hook: builds the bundle on this machine, never in Docker."""
 
-    def __init__(self, extras: tuple[str, ...]) -> None:
+    def __init__(self, extras: tuple[str, ...], plugins: tuple[str, ...] = ()) -> None:
         self.extras = extras
+        self.plugins = plugins
 
     def try_bundle(self, output_dir: str, *_options: Any, **_kwargs: Any) -> bool:
-        build_bundle(Path(output_dir), log=lambda msg: print(msg, file=sys.stderr), extras=self.extras)
+        log = lambda msg: print(msg, file=sys.stderr)  # noqa: E731
+        build_bundle(Path(output_dir), log=log, extras=self.extras, plugins=self.plugins)
         return True
 
 
-_HASHES: dict[tuple[str, ...], str] = {}
+_HASHES: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = {}
 
 
 def function_extras(name: str) -> tuple[str, ...]:
-    return FUNCTION_EXTRAS.get(name, ())
+    """The extra dependency groups of function ``name`` (its spec in ``functions/specs.py``)."""
+    return spec_of(name).extras if name in {spec.name for spec in SPECS} else ()
 
 
-def functions_code(name: str) -> lambda_.Code:
-    """The code asset of function ``name``: shared by every function with the same extras."""
+def functions_code(name: str, plugins: tuple[str, ...] = ()) -> lambda_.Code:
+    """The code asset of function ``name`` in a region enabling ``plugins``: shared by every
+    function with the same extras in every region with the same third-party plugins."""
     extras = function_extras(name)
-    if extras not in _HASHES:
-        _HASHES[extras] = asset_hash(extras)
+    third_party = tuple(third_party_plugins(plugins))
+    key = (extras, third_party)
+    if key not in _HASHES:
+        _HASHES[key] = asset_hash(extras, third_party)
     return lambda_.Code.from_asset(
         str(REPO_ROOT / "functions"),
-        asset_hash=_HASHES[extras],
+        asset_hash=_HASHES[key],
         asset_hash_type=AssetHashType.CUSTOM,
         bundling=BundlingOptions(
             image=DockerImage.from_registry("local-bundling-only"),  # never pulled: local bundling succeeds
-            local=LocalPipBundler(extras),
+            local=LocalPipBundler(extras, third_party),
         ),
     )

@@ -24,36 +24,32 @@ from constructs import Construct
 from crosslive.regions import RegionConfig
 from functions import FUNCTIONS
 from functions.shared import config as cfg
+from functions.specs import SPECS, FunctionSpec
 from infra.api_dns import LatencyRoutedApi
 from infra.bundling import LAMBDA_RUNTIME, functions_code
 from infra.deploy_context import origin_parameter
 from infra.media_fleet import MediaFleet
 from infra.nag import acknowledge
 from infra.pages import Pages
-from infra.secrets import COUPON_KEY, PUSH_SECRET, SharedSecret, import_secrets
+from infra.secrets import ALL_SECRETS, import_secrets
 from infra.stateful import StatefulStack
 from infra.tables import all_table_specs
 
-# Extra AWS APIs a function calls besides DynamoDB (these actions have no resource-level scoping).
-EXTRA_ACTIONS: dict[str, list[str]] = {
-    "localization": ["translate:TranslateText", "comprehend:DetectDominantLanguage"],
-    "moderation": ["comprehend:DetectToxicContent"],
-    "comments": ["translate:TranslateText", "comprehend:DetectDominantLanguage"],
-}
-TABLE_ACTIONS = [
+READ_ACTIONS = [
     "dynamodb:GetItem",
     "dynamodb:BatchGetItem",
     "dynamodb:Query",
     "dynamodb:Scan",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:DescribeTable",
+]
+WRITE_ACTIONS = [
     "dynamodb:PutItem",
     "dynamodb:UpdateItem",
     "dynamodb:DeleteItem",
     "dynamodb:BatchWriteItem",
-    "dynamodb:ConditionCheckItem",
-    "dynamodb:DescribeTable",
 ]
-# Tables the coupons function writes in the origin region too (besides every coupon* table).
-HOME_REGION_TABLES = ("coupons", "idempotency")
+STREAM_ACTIONS = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"]
 MEMORY_MB: dict[str, int] = {}  # default below; a function that needs more says so here
 DEFAULT_MEMORY_MB = 1024  # more memory = more CPU: shorter cold starts for the same price per ms
 
@@ -109,7 +105,7 @@ class StatelessStack(Stack):
             else None
         )
         issuer, audience = self._auth(origin, table_prefix)
-        table_arns = self._tables(stateful)
+        self.table_arns = self._tables(stateful)
         env = {
             cfg.ENV_STAGE: "prod",
             cfg.ENV_REGION_NAME: region.name,
@@ -125,11 +121,9 @@ class StatelessStack(Stack):
             "POWERTOOLS_LOG_LEVEL": "INFO",
         }
         self.functions: dict[str, lambda_.Function] = {}
-        for name in FUNCTIONS:
-            self.functions[name] = self._function(name, functions_code(name), env, table_arns)
-        self._secrets()
-        if region.role == "edge":
-            self._home_region_access(origin, table_prefix)
+        specs = {spec.name: spec for spec in SPECS}
+        for name in FUNCTIONS:  # the API's functions, each from its spec (functions/specs.py)
+            self.functions[name] = self._function(specs[name], env, stateful, origin, table_prefix)
         stun = self.node.try_get_context("crosslive:stunServers") or "stun:stun.l.google.com:19302"
         self.media_fleet = MediaFleet(
             self,
@@ -140,7 +134,7 @@ class StatelessStack(Stack):
             secrets=self.secrets,
             stun_servers=stun,
         )
-        self._stream_consumers(stateful, env, table_arns, table_prefix)
+        self._stream_consumers(stateful, env, origin, table_prefix)
         self._routes()
 
     # -- pieces -------------------------------------------------------------------------------
@@ -163,9 +157,9 @@ class StatelessStack(Stack):
             )
         return f"https://cognito-idp.{origin.aws_region}.amazonaws.com/{pool_id}", client_id
 
-    def _tables(self, stateful: StatefulStack) -> list[str]:
-        """ARNs of every table and each of its named indexes in this region (no wildcards)."""
-        arns: list[str] = []
+    def _tables(self, stateful: StatefulStack) -> dict[str, list[str]]:
+        """Table short name -> ARNs of the table and each of its named indexes in this region."""
+        arns: dict[str, list[str]] = {}
         specs = {spec.short_name: spec for spec in all_table_specs()}
         for short, name in sorted(stateful.table_names.items()):
             table = stateful.tables.get(short)
@@ -175,13 +169,14 @@ class StatelessStack(Stack):
                 if table is not None
                 else self.format_arn(service="dynamodb", resource="table", resource_name=name)
             )
-            arns.append(arn)
-            arns.extend(f"{arn}/index/{index.name}" for index in specs[short].indexes)
+            arns[short] = [arn, *(f"{arn}/index/{index.name}" for index in specs[short].indexes)]
         return arns
 
     def _function(
-        self, name: str, code: lambda_.Code, env: dict[str, str], table_arns: list[str], handler: str | None = None
+        self, spec: FunctionSpec, env: dict[str, str], stateful: StatefulStack, origin: RegionConfig, table_prefix: str
     ) -> lambda_.Function:
+        """The Lambda of ``spec`` with a role granting exactly what the spec says (least privilege)."""
+        name = spec.name
         log_group = logs.LogGroup(self, f"Logs-{name}", retention=logs.RetentionDays.ONE_MONTH)
         role = iam.Role(self, f"Role-{name}", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
         log_group.grant_write(role)
@@ -190,8 +185,8 @@ class StatelessStack(Stack):
             f"Fn-{name}",
             runtime=LAMBDA_RUNTIME,
             architecture=lambda_.Architecture.X86_64,
-            code=code,
-            handler=handler or f"functions.{name}.app.handler",
+            code=functions_code(name, tuple(self.region_config.plugins)),
+            handler=spec.handler,
             memory_size=MEMORY_MB.get(name, DEFAULT_MEMORY_MB),
             timeout=Duration.seconds(15),
             environment={**env, "POWERTOOLS_SERVICE_NAME": name},
@@ -200,9 +195,20 @@ class StatelessStack(Stack):
             tracing=lambda_.Tracing.ACTIVE,
             description=f"crosslive {name} ({self.region_config.name})",
         )
-        function.add_to_role_policy(iam.PolicyStatement(actions=TABLE_ACTIONS, resources=table_arns))
-        if EXTRA_ACTIONS.get(name):
-            function.add_to_role_policy(iam.PolicyStatement(actions=EXTRA_ACTIONS[name], resources=["*"]))
+        reads = [t for t in spec.reads if t not in spec.writes]
+        for tables, actions in ((reads, READ_ACTIONS), (spec.writes, READ_ACTIONS + WRITE_ACTIONS)):
+            if tables:
+                resources = [arn for table in tables for arn in self.table_arns[table]]
+                function.add_to_role_policy(iam.PolicyStatement(actions=actions, resources=resources))
+        if spec.home_region_writes and self.region_config.role == "edge":
+            self._home_region_access(function, spec, origin, table_prefix)
+        if spec.aws_actions:
+            function.add_to_role_policy(iam.PolicyStatement(actions=list(spec.aws_actions), resources=["*"]))
+        for secret_def in ALL_SECRETS:
+            if secret_def.key in spec.secrets:
+                secret = self.secrets[secret_def.key]
+                function.add_environment(secret_def.env, secret.secret_arn)
+                secret.grant_read(function)
         acknowledge(
             role,
             "AwsSolutions::AwsSolutions-IAM5[Resource::*]",
@@ -211,30 +217,24 @@ class StatelessStack(Stack):
         )
         return function
 
-    def _home_region_access(self, origin: RegionConfig, table_prefix: str) -> None:
+    def _home_region_access(
+        self, function: lambda_.Function, spec: FunctionSpec, origin: RegionConfig, table_prefix: str
+    ) -> None:
         """Coupon state is written only in the campaign home region (the origin), so that stock
-        cannot be oversold by last-writer-wins replication: an edge's coupons function reaches
-        the origin's coupon tables (and its idempotency table) across regions."""
+        cannot be oversold by last-writer-wins replication: from an edge, the function reaches
+        the origin's tables its spec names (``home_region_writes``) across regions."""
         arns: list[str] = []
-        for spec in all_table_specs():
-            if spec.short_name.startswith("coupon") or spec.short_name in HOME_REGION_TABLES:
+        for table in all_table_specs():
+            if table.short_name in spec.home_region_writes:
                 arn = self.format_arn(
                     service="dynamodb",
                     region=origin.aws_region,
                     resource="table",
-                    resource_name=f"{table_prefix}-{spec.short_name}",
+                    resource_name=f"{table_prefix}-{table.short_name}",
                 )
                 arns.append(arn)
-                arns.extend(f"{arn}/index/{index.name}" for index in spec.indexes)
-        self.functions["coupons"].add_to_role_policy(iam.PolicyStatement(actions=TABLE_ACTIONS, resources=arns))
-
-    def _secrets(self) -> None:
-        """Give each function the ARN of (and read access to) exactly the secrets it uses."""
-        for secret_def, users in ((COUPON_KEY, ("coupons",)), (PUSH_SECRET, ("comments",))):
-            secret = self.secrets[secret_def.key]
-            for name in users:
-                self.functions[name].add_environment(secret_def.env, secret.secret_arn)
-                secret.grant_read(self.functions[name])
+                arns.extend(f"{arn}/index/{index.name}" for index in table.indexes)
+        function.add_to_role_policy(iam.PolicyStatement(actions=READ_ACTIONS + WRITE_ACTIONS, resources=arns))
 
     def _stream_arn(self, stateful: StatefulStack, short: str, table_prefix: str) -> str:
         """The stream ARN of table ``short`` in this region.
@@ -267,49 +267,32 @@ class StatelessStack(Stack):
         return lookup.get_response_field("Table.LatestStreamArn")
 
     def _stream_consumers(
-        self, stateful: StatefulStack, env: dict[str, str], table_arns: list[str], table_prefix: str
+        self, stateful: StatefulStack, env: dict[str, str], origin: RegionConfig, table_prefix: str
     ) -> None:
-        """Functions fed by this region's table streams.
+        """Functions fed by this region's table streams (specs with ``streams``).
 
         The fan-out (``functions.fanout``) reads the stream of every table whose model says
         ``stream=True`` (comment events and the viewers' live ``room``/``stage``/``campaign``
         signals): one Lambda, one event source mapping per table. These are global tables: every
         replica's stream carries every region's writes, so each region's fan-out pushes to its own
-        nodes (no explicit relay). IAM lists each exact stream ARN, never a wildcard.
+        nodes (no explicit relay). The toxicity screen exists where its plugin is enabled. IAM
+        lists each exact stream ARN, never a wildcard.
         """
-        streamed = tuple(spec.short_name for spec in all_table_specs() if spec.stream)
-        consumers: list[tuple[str, str, str, tuple[SharedSecret, ...], tuple[str, ...]]] = [
-            ("comments-fanout", "functions.fanout.handler.handler", "comments", (PUSH_SECRET,), streamed),
-        ]
-        if "comprehend-toxicity" in self.region_config.plugins:
-            consumers.append(
-                ("toxicity", "functions.moderation.toxicity.stream_handler", "moderation", (), ("comments",))
-            )
         stream_arns: dict[str, str] = {}
-        for short, handler, code_of, secret_defs, tables in consumers:
-            for table in tables:
+        for spec in SPECS:
+            if not spec.streams or (spec.enabled_by and spec.enabled_by not in self.region_config.plugins):
+                continue
+            for table in spec.streams:
                 if table not in stream_arns:
                     stream_arns[table] = self._stream_arn(stateful, table, table_prefix)
-            function = self._function(short, functions_code(code_of), env, table_arns, handler=handler)
-            for secret_def in secret_defs:
-                secret = self.secrets[secret_def.key]
-                function.add_environment(secret_def.env, secret.secret_arn)
-                secret.grant_read(function)
+            function = self._function(spec, env, stateful, origin, table_prefix)
             function.add_to_role_policy(
-                iam.PolicyStatement(
-                    actions=[
-                        "dynamodb:DescribeStream",
-                        "dynamodb:GetRecords",
-                        "dynamodb:GetShardIterator",
-                        "dynamodb:ListStreams",
-                    ],
-                    resources=[stream_arns[table] for table in tables],
-                )
+                iam.PolicyStatement(actions=STREAM_ACTIONS, resources=[stream_arns[table] for table in spec.streams])
             )
-            for table in tables:
+            for table in spec.streams:
                 # The comments mapping keeps its original construct id (no replacement on deploy).
                 function.add_event_source_mapping(
-                    f"Stream-{short}" if table == "comments" else f"Stream-{short}-{table}",
+                    f"Stream-{spec.name}" if table == "comments" else f"Stream-{spec.name}-{table}",
                     event_source_arn=stream_arns[table],
                     starting_position=lambda_.StartingPosition.LATEST,
                     batch_size=100,
@@ -317,9 +300,7 @@ class StatelessStack(Stack):
                     bisect_batch_on_error=True,
                     report_batch_item_failures=False,
                 )
-            if short == "toxicity":
-                function.add_to_role_policy(iam.PolicyStatement(actions=EXTRA_ACTIONS["moderation"], resources=["*"]))
-            self.functions[short] = function
+            self.functions[spec.name] = function
 
     def _api(self) -> apigwv2.HttpApi:
         api = apigwv2.HttpApi(

@@ -1,58 +1,94 @@
-"""`npx cdk synth` through the pinned CLI: offline, no credentials, real local bundling."""
+"""`npx cdk synth` through the pinned CLI: offline, no credentials, real local bundling.
+
+One synthesis serves every test here (it bundles for minutes). Before it, a platform team's
+steps: a third-party market plugin is scaffolded, pip-installed into a target folder (never into
+the shared venv), and a region that enables it is added with `crosslive regions add`.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from crosslive.regions import region_files
+from crosslive.regions import REGIONS_DIR, region_files
 
 REPO = Path(__file__).resolve().parents[2]
+PLUGIN = "crosslive-market-br"
+MODULE = "crosslive_market_br"
 
 
-@pytest.mark.slow
-def test_npx_cdk_synth_offline_without_credentials(tmp_path):
+def _run(args: list[str], env: dict[str, str], cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=1200)
+
+
+@pytest.fixture(scope="module")
+def synth(tmp_path_factory) -> dict[str, Any]:
+    tmp = tmp_path_factory.mktemp("cdk-cli")
+    site, regions = tmp / "site", tmp / "regions"
+    shutil.copytree(REGIONS_DIR, regions)
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(
+        PYTHONPATH=os.pathsep.join([str(REPO), str(site)]),
         JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20",
         CDK_DISABLE_CLI_TELEMETRY="true",
         AWS_EC2_METADATA_DISABLED="true",
-        AWS_CONFIG_FILE=str(tmp_path / "none"),
-        AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"),
+        AWS_CONFIG_FILE=str(tmp / "none"),
+        AWS_SHARED_CREDENTIALS_FILE=str(tmp / "none"),
     )
-    out = tmp_path / "cdk.out"
-    result = subprocess.run(
-        ["npx", "--no-install", "cdk", "synth", "--no-notices", "--quiet", "-o", str(out)],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    cli = [sys.executable, "-m", "crosslive.cli"]
+    # GIVEN a Brazil market plugin scaffolded and pip-installed (offline) into a target folder
+    new = [*cli, "plugins", "new", PLUGIN, "--dir", str(tmp), "--market", "BR", "--market-name", "Brasil"]
+    new += ["--currency", "BRL", "--locale", "pt_BR", "--languages", "pt-BR", "--time-zone", "America/Sao_Paulo"]
+    assert _run([*new, "--aws-region", "sa-east-1"], env).returncode == 0
+    pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation"]
+    installed = _run([*pip, "--disable-pip-version-check", "--target", str(site), str(tmp / PLUGIN)], env)
+    assert installed.returncode == 0, installed.stderr
+    # and a region that enables it, added as the README says
+    add = [*cli, "regions", "add", "south-america", "--aws-region", "sa-east-1", "--origin", "singapore"]
+    added = _run([*add, "--market", "BR", "--dir", str(regions)], env)
+    assert added.returncode == 0, added.stderr + added.stdout
+    # WHEN the app is synthesized through the pinned CLI, reading cdk.json
+    out = tmp / "cdk.out"
+    synth = ["npx", "--no-install", "cdk", "synth", "--no-notices", "--quiet", "-o", str(out)]
+    result = _run([*synth, "-c", f"crosslive:regionsDir={regions}"], env)
     assert result.returncode == 0, result.stderr[-4000:]
-    manifest = json.loads((out / "manifest.json").read_text())
-    stages = [a for a in manifest["artifacts"].values() if a["type"] == "cdk:cloud-assembly"]
-    assert len(stages) == len(region_files()) >= 5
-    # The Lambda asset was bundled locally: it holds our packages and the Lambda-platform wheels,
-    # and no boto3/botocore (the runtime provides them). The comments function's code asset is
-    # found through its template (S3Key = <asset hash>.zip).
-    origin_dir = next(out.glob("assembly-crosslive-singapore"))
-    stateless = json.loads(next(origin_dir.glob("*Stateless*.template.json")).read_text())
-    keys = [
-        r["Properties"]["Code"]["S3Key"]
-        for r in stateless["Resources"].values()
-        if r["Type"] == "AWS::Lambda::Function" and r["Properties"].get("Handler") == "functions.comments.app.handler"
-    ]
-    assert len(keys) == 1, keys
-    asset_hash = keys[0].removesuffix(".zip")
+    return {"out": out, "stderr": result.stderr, "site": site}
+
+
+def _functions(out: Path, stage: str) -> dict[str, dict[str, Any]]:
+    """Handler -> properties of each Lambda function in a stage's stateless template."""
+    template = json.loads(next((out / f"assembly-{stage}").glob("*Stateless*.template.json")).read_text())
+    return {
+        r["Properties"]["Handler"]: r["Properties"]
+        for r in template["Resources"].values()
+        if r["Type"] == "AWS::Lambda::Function" and r["Properties"].get("Handler", "").startswith("functions.")
+    }
+
+
+def _bundle(out: Path, properties: dict[str, Any]) -> Path:
+    asset_hash = properties["Code"]["S3Key"].removesuffix(".zip")
     bundles = [p for p in out.rglob(f"asset.{asset_hash}") if p.is_dir()]
     assert bundles, f"asset.{asset_hash} not found"
-    bundle = bundles[0]
+    return bundles[0]
+
+
+@pytest.mark.slow
+def test_npx_cdk_synth_offline_without_credentials(synth):
+    out = synth["out"]
+    manifest = json.loads((out / "manifest.json").read_text())
+    stages = [a for a in manifest["artifacts"].values() if a["type"] == "cdk:cloud-assembly"]
+    assert len(stages) == len(region_files()) + 1 >= 6  # the shipped regions and south-america
+    # The Lambda asset was bundled locally: it holds our packages and the Lambda-platform wheels,
+    # and no boto3/botocore (the runtime provides them).
+    bundle = _bundle(out, _functions(out, "crosslive-europe")["functions.comments.app.handler"])
     assert (bundle / "functions" / "comments" / "app.py").is_file()
     assert (bundle / "plugins" / "markets" / "de" / "market.toml").is_file()
     assert (bundle / "fastapi").is_dir() and (bundle / "pydantic_core").is_dir()
@@ -70,3 +106,42 @@ def test_npx_cdk_synth_offline_without_credentials(tmp_path):
     assert list((bundle / "functions" / "comments" / "__pycache__").glob("app.cpython-311.pyc"))
     # only the CLDR locales the markets load
     assert 20 < len(list((bundle / "babel" / "locale-data").glob("*.dat"))) < 100
+    # a region without the third-party plugin does not carry it
+    assert not (bundle / MODULE).exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stage", ["crosslive-south-america", "crosslive-singapore"])
+def test_the_region_enabling_a_third_party_plugin_carries_it_in_every_function(synth, stage):
+    # (the origin too: it hosts the rooms and coupons of its edges' markets)
+    out = synth["out"]
+    functions = _functions(out, stage)
+    assert len(functions) >= 8
+    for handler, properties in functions.items():
+        assert PLUGIN in properties["Environment"]["Variables"]["CROSSLIVE_PLUGINS"].split(","), handler
+        bundle = _bundle(out, properties)
+        assert (bundle / f"{MODULE}-0.1.0.dist-info" / "entry_points.txt").is_file(), handler
+        assert (bundle / MODULE / "data" / "market.toml").is_file(), handler
+    # THEN in the bundle alone (no target folder, no repo on the path) the region's plugins load
+    bundle = _bundle(out, functions["functions.comments.app.handler"])
+    probe = (
+        "import sys; sys.path.insert(0, sys.argv[1]);"
+        "from plugins.manager import build_plugin_manager;"
+        f"pm = build_plugin_manager([{PLUGIN!r}, 'market-cn']);"
+        "import plugins, crosslive_market_br;"
+        "print(pm.market_profile('BR').currency, plugins.__file__, crosslive_market_br.__file__)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    result = subprocess.run(
+        [sys.executable, "-I", "-c", probe, str(bundle)], capture_output=True, text=True, timeout=300, env=env
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    currency, plugins_file, module_file = result.stdout.split()
+    assert currency == "BRL"
+    assert plugins_file.startswith(str(bundle)) and module_file.startswith(str(bundle)), result.stdout
+
+
+@pytest.mark.slow
+def test_synth_prints_the_plain_http_nodes_warning(synth):
+    assert "[Warning] " in synth["stderr"]
+    assert "Media nodes serve WHIP/WHEP and the comment push over plain HTTP" in synth["stderr"]

@@ -1,0 +1,135 @@
+"""What each Lambda function needs from its region, in one table that CDK reads (``infra/stateless.py``).
+
+One ``FunctionSpec`` per deployed Lambda: its handler, the tables it reads and writes (short
+names, as in ``table_meta``), the streams it consumes, the shared secrets it reads, the extra
+dependency groups its bundle carries, the AWS APIs it calls besides DynamoDB, and the plugin that
+turns it on (if any). infra gives each function a role with exactly this: read actions on
+``reads``, read and write actions on ``writes``, stream reads on ``streams``, nothing on any
+other table. ``tests/infra/test_function_roles.py`` checks each synthesized role against its spec
+and each spec against the tables its handler's code uses, so a function that starts using a
+table fails a test until its spec says so.
+
+A new function: add its spec here (an API function also goes in ``functions.FUNCTIONS``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from functions.shared.db import streamed_tables
+
+PUSH_SECRET = "push-secret"  # infra.secrets.PUSH_SECRET.key: signs fan-out -> media node pushes
+COUPON_KEY = "coupon-key"  # infra.secrets.COUPON_KEY.key: binds coupon codes to their users
+TRANSLATE = ("translate:TranslateText", "comprehend:DetectDominantLanguage")
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """One Lambda function and everything infra must know about it."""
+
+    name: str
+    handler: str
+    api: bool = False  # routed at /v1/<name> by the HTTP API
+    reads: tuple[str, ...] = ()  # tables it only reads
+    writes: tuple[str, ...] = ()  # tables it reads and writes
+    home_region_writes: tuple[str, ...] = ()  # tables it writes in the origin region, from an edge
+    streams: tuple[str, ...] = ()  # tables whose streams feed it (one event source each)
+    secrets: tuple[str, ...] = ()
+    extras: tuple[str, ...] = ()  # pyproject optional-dependency groups in its bundle
+    aws_actions: tuple[str, ...] = ()  # APIs without resource-level permissions (resource "*")
+    enabled_by: str | None = None  # a plugin that must be enabled in the region for it to exist
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        return (*self.writes, *(t for t in self.reads if t not in self.writes))
+
+
+SPECS: tuple[FunctionSpec, ...] = (
+    FunctionSpec(
+        "rooms",
+        "functions.rooms.app.handler",
+        api=True,
+        writes=("rooms", "products", "stage"),
+        extras=("moderation",),  # compliance checks of what merchants publish
+    ),
+    FunctionSpec(
+        "comments",
+        "functions.comments.app.handler",
+        api=True,
+        reads=("rooms",),
+        writes=("comments", "comment-requests", "moderation-counters", "moderation-sanctions", "moderation-audit"),
+        extras=("moderation",),
+        aws_actions=TRANSLATE,
+    ),
+    FunctionSpec(
+        "moderation",
+        "functions.moderation.app.handler",
+        api=True,
+        reads=("rooms",),
+        writes=("comments", "comment-requests", "moderation-sanctions", "moderation-audit"),
+        extras=("moderation",),
+        aws_actions=("comprehend:DetectToxicContent",),
+    ),
+    FunctionSpec(
+        "coupons",
+        "functions.coupons.app.handler",
+        api=True,
+        reads=("rooms",),
+        writes=(
+            "coupon-campaigns",
+            "coupon-stock",
+            "coupon-holdings",
+            "coupons",
+            "coupon-redemptions",
+            "coupon-viewers",
+            "coupon-shares",
+            "idempotency",  # Powertools idempotency (by table name, beside the stock it protects)
+        ),
+        # Stock is written only in the campaign's home region (the origin): last-writer-wins
+        # replication could oversell otherwise. An edge's coupons function writes there.
+        home_region_writes=(
+            "coupon-campaigns",
+            "coupon-stock",
+            "coupon-holdings",
+            "coupons",
+            "coupon-redemptions",
+            "coupon-viewers",
+            "coupon-shares",
+            "idempotency",
+        ),
+        secrets=(COUPON_KEY,),
+        extras=("moderation",),  # compliance of coupon titles (functions.moderation.shown)
+    ),
+    FunctionSpec(
+        "localization",
+        "functions.localization.app.handler",
+        api=True,
+        reads=("rooms",),
+        writes=("exchange-rates", "translations"),
+        aws_actions=TRANSLATE,
+    ),
+    FunctionSpec("routing", "functions.routing.app.handler", api=True, reads=("media-nodes", "rooms")),
+    FunctionSpec("insights", "functions.insights.app.handler", api=True),
+    FunctionSpec(
+        "comments-fanout",
+        "functions.fanout.handler.handler",
+        # what the producers read to word a signal, and the node registry to deliver it
+        reads=("rooms", "stage", "comments", "coupon-campaigns", "coupon-stock", "media-nodes"),
+        streams=streamed_tables(),
+        secrets=(PUSH_SECRET,),
+        extras=("moderation",),
+    ),
+    FunctionSpec(
+        "toxicity",
+        "functions.moderation.toxicity.stream_handler",
+        writes=("comments", "comment-requests", "moderation-sanctions", "moderation-audit"),
+        streams=("comments",),
+        extras=("moderation",),
+        aws_actions=("comprehend:DetectToxicContent",),
+        enabled_by="comprehend-toxicity",
+    ),
+)
+
+
+def spec_of(name: str) -> FunctionSpec:
+    return next(spec for spec in SPECS if spec.name == name)

@@ -1,0 +1,178 @@
+"""Least privilege: each function's role grants exactly the table access its spec declares
+(``functions/specs.py``), and each spec declares every table its handler's code uses."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crosslive.regions import load_regions
+from functions import FUNCTIONS
+from functions.shared.db import load_all_models
+from functions.specs import SPECS, FunctionSpec
+
+ROOT = Path(__file__).resolve().parents[2]
+REGIONS = {r.name: r for r in load_regions()}
+ORIGIN = next(r for r in REGIONS.values() if r.role == "origin")
+READ = "dynamodb:GetItem"
+WRITE = "dynamodb:PutItem"
+DEPLOYED = [spec for spec in SPECS if spec.enabled_by is None]
+
+
+def _logical(construct_id: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]", "", construct_id)
+
+
+def _table_of(resource: Any) -> tuple[str, str] | None:
+    """(region kind, table short name) of a DynamoDB table or index ARN in a template."""
+    text = json.dumps(resource)
+    for short in load_all_models():
+        if re.search(rf"FnGetAttTable{_logical(short)}[0-9A-F]{{8}}Arn", text):
+            return "own", short
+        found = re.search(rf"arn:aws:dynamodb:([a-z0-9-]+):.*:table/crosslive-{re.escape(short)}(/index/|\"|$)", text)
+        if found:
+            return ("home" if found.group(1) == ORIGIN.aws_region else "own"), short
+    return None
+
+
+def grants(template: Any, name: str) -> dict[str, set[str]]:
+    """Tables the role of function ``name`` may read / write, here and in the home region."""
+    found: dict[str, set[str]] = {"read": set(), "write": set(), "home": set(), "stream": set()}
+    pattern = re.compile(rf"^Role{_logical(name)}DefaultPolicy[0-9A-F]{{8}}$")
+    policies = [p for lid, p in template.find_resources("AWS::IAM::Policy").items() if pattern.match(lid)]
+    assert len(policies) == 1, name
+    for statement in policies[0]["Properties"]["PolicyDocument"]["Statement"]:
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        if not any(a.startswith("dynamodb:") for a in actions):
+            continue
+        assert "*" not in resources, statement
+        if "dynamodb:GetRecords" in actions:
+            found["stream"].update(json.dumps(r) for r in resources)
+            continue
+        for resource in resources:
+            where = _table_of(resource)
+            assert where is not None, resource
+            if where[0] == "home":
+                assert WRITE in actions, statement
+                found["home"].add(where[1])
+            else:
+                found["read" if READ in actions else "other"].add(where[1])
+                if WRITE in actions:
+                    found["write"].add(where[1])
+    return found
+
+
+def test_every_api_function_and_stream_consumer_has_one_spec():
+    assert [s.name for s in SPECS if s.api] == list(FUNCTIONS)
+    assert len({s.name for s in SPECS}) == len(SPECS)
+    known = set(load_all_models())
+    for spec in SPECS:
+        assert set(spec.tables) | set(spec.streams) | set(spec.home_region_writes) <= known, spec.name
+
+
+@pytest.mark.parametrize("region", ["singapore", "europe"])
+@pytest.mark.parametrize("spec", DEPLOYED, ids=lambda s: s.name)
+def test_each_function_role_grants_only_its_own_tables(template, region, spec: FunctionSpec):
+    # GIVEN the synthesized stateless stack of an origin and of an edge
+    found = grants(template(region, "stateless"), spec.name)
+    # THEN reads cover exactly the spec's tables, writes exactly its written ones
+    assert found["read"] == set(spec.tables)
+    assert found["write"] == set(spec.writes)
+    assert found.get("other", set()) == set()
+    # and only an edge reaches the origin's tables, only those the spec names
+    assert found["home"] == (set(spec.home_region_writes) if region == "europe" else set())
+    assert len(found["stream"]) == len(spec.streams)
+
+
+def test_a_plugin_enabled_stream_consumer_exists_only_where_enabled(template, tmp_path_factory):
+    from aws_cdk.assertions import Template
+
+    from infra.app import new_app
+    from infra.stage import RegionStage
+
+    toxicity = next(s for s in SPECS if s.enabled_by)
+    assert not any(
+        lid.startswith(f"Fn{_logical(toxicity.name)}")
+        for lid in template("singapore", "stateless").find_resources("AWS::Lambda::Function")
+    )
+    # GIVEN an origin that enables the plugin
+    region = ORIGIN.model_copy(update={"plugins": [*ORIGIN.plugins, toxicity.enabled_by]})
+    app = new_app(context={"aws:cdk:bundling-stacks": []}, outdir=str(tmp_path_factory.mktemp("toxicity")))
+    stage = RegionStage(app, region, origin=region, edges=[], account=None, table_prefix="crosslive", nag=False)
+    found = grants(Template.from_stack(stage.stateless), toxicity.name)
+    assert found["write"] == set(toxicity.writes) and found["read"] == set(toxicity.tables)
+    assert len(found["stream"]) == len(toxicity.streams)
+
+
+# -- each spec against its code ------------------------------------------------------------------
+
+# Tables whose model a handler's code names without using them against DynamoDB.
+NAMED_NOT_USED = {
+    # coupons.store binds every coupon model to a region; the producers read campaigns and stock only
+    "comments-fanout": {"coupons", "coupon-holdings", "coupon-redemptions"},
+}
+
+
+def _module_file(name: str) -> Path | None:
+    for path in (ROOT / f"{name.replace('.', '/')}.py", ROOT / name.replace(".", "/") / "__init__.py"):
+        if path.is_file():
+            return path
+    return None
+
+
+def _imports(name: str, tree: ast.Module, is_package: bool) -> set[str]:
+    """functions.* modules ``name`` imports anywhere (function-level imports included)."""
+    package = name if is_package else name.rsplit(".", 1)[0]
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parts, *([node.module] if node.module else [])])
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    return {m for m in found if m.startswith("functions") and _module_file(m)}
+
+
+def tables_named_by(handler: str) -> set[str]:
+    """Tables whose model class is named in a module the handler's module reaches by imports."""
+    models = load_all_models()
+    seen: set[str] = set()
+    names: dict[str, set[str]] = {}
+    todo = [handler.rsplit(".", 1)[0]]
+    while todo:
+        module = todo.pop()
+        if module in seen:
+            continue
+        seen.add(module)
+        path = _module_file(module)
+        assert path is not None, module
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names[module] = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} | {
+            n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)
+        }
+        names[module] |= {
+            a.asname or a.name.split(".")[-1] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) for a in n.names
+        }
+        todo.extend(_imports(module, tree, path.name == "__init__.py") - seen)
+    return {
+        short
+        for short, model in models.items()
+        if any(model.__name__ in used for module, used in names.items() if module != model.__module__)
+    }
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+def test_each_spec_declares_every_table_its_code_names(spec: FunctionSpec):
+    named = tables_named_by(spec.handler) - NAMED_NOT_USED.get(spec.name, set())
+    missing = named - set(spec.tables)
+    assert not missing, f"{spec.name} uses {sorted(missing)}: add them to its spec in functions/specs.py"
