@@ -57,7 +57,7 @@ SPECS: tuple[FunctionSpec, ...] = (
         "functions.comments.app.handler",
         api=True,
         reads=("rooms",),
-        writes=("comments", "comment-requests", "moderation-counters", "moderation-sanctions", "moderation-audit"),
+        writes=("comments", "idempotency", "moderation-counters", "moderation-sanctions", "moderation-audit"),
         extras=("moderation",),
         aws_actions=TRANSLATE,
     ),
@@ -66,7 +66,7 @@ SPECS: tuple[FunctionSpec, ...] = (
         "functions.moderation.app.handler",
         api=True,
         reads=("rooms",),
-        writes=("comments", "comment-requests", "moderation-sanctions", "moderation-audit"),
+        writes=("comments", "idempotency", "moderation-sanctions", "moderation-audit"),
         extras=("moderation",),
         aws_actions=("comprehend:DetectToxicContent",),
     ),
@@ -83,7 +83,7 @@ SPECS: tuple[FunctionSpec, ...] = (
             "coupon-redemptions",
             "coupon-viewers",
             "coupon-shares",
-            "idempotency",  # Powertools idempotency (by table name, beside the stock it protects)
+            "idempotency",  # retried claims and redemptions, beside the stock they protect
         ),
         # Stock is written only in the campaign's home region (the origin): last-writer-wins
         # replication could oversell otherwise. An edge's coupons function writes there.
@@ -122,7 +122,7 @@ SPECS: tuple[FunctionSpec, ...] = (
     FunctionSpec(
         "toxicity",
         "functions.moderation.toxicity.stream_handler",
-        writes=("comments", "comment-requests", "moderation-sanctions", "moderation-audit"),
+        writes=("comments", "idempotency", "moderation-sanctions", "moderation-audit"),
         streams=("comments",),
         extras=("moderation",),
         aws_actions=("comprehend:DetectToxicContent",),

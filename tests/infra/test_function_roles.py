@@ -114,8 +114,9 @@ def test_a_plugin_enabled_stream_consumer_exists_only_where_enabled(template, tm
 
 # Tables whose model a handler's code names without using them against DynamoDB.
 NAMED_NOT_USED = {
-    # coupons.store binds every coupon model to a region; the producers read campaigns and stock only
-    "comments-fanout": {"coupons", "coupon-holdings", "coupon-redemptions"},
+    # coupons.store and coupons.claims bind every coupon model and the idempotency record to a
+    # region; the campaign producer reads campaigns and stock only
+    "comments-fanout": {"coupons", "coupon-holdings", "coupon-redemptions", "idempotency"},
 }
 
 
