@@ -100,3 +100,4 @@ def _eligible_market(campaign: Campaign, principal: Principal, now: float) -> st
         raise Conflict("claims-closed", "the sale is over")
     check_segment(campaign, principal.sub, now)
     return market
+

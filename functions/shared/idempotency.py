@@ -87,7 +87,9 @@ def fingerprint(*parts: Any) -> str:
     return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def done_record(model: type[IdempotencyRecord], rid: str, data: dict[str, Any], print_: str = "") -> IdempotencyRecord:
+def done_record(
+    model: type[IdempotencyRecord], rid: str, data: dict[str, Any], print_: str = ""
+) -> IdempotencyRecord:
     """The ``done`` record to save in the transaction of the write it stands for."""
     return model(
         rid,
