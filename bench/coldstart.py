@@ -28,6 +28,13 @@ import click
 
 from functions import FUNCTIONS
 
+# Functions invoked by an event source rather than HTTP: (handler module, the asset they ship in,
+# a first event). The fan-out's first batch is empty: what its cold start costs before any record.
+STREAM_FUNCTIONS: dict[str, tuple[str, str, dict]] = {
+    "fanout": ("functions.fanout.handler", "comments", {"Records": []}),
+}
+ALL_FUNCTIONS = (*FUNCTIONS, *STREAM_FUNCTIONS)
+
 RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six")
 
 _PROBE = r"""
@@ -45,13 +52,16 @@ class Ctx:
     invoked_function_arn = "arn:aws:lambda:us-east-1:0:function:bench"
     aws_request_id = "req"; function_version = "$LATEST"
     def get_remaining_time_in_millis(self): return 10000
+if EVENT is not None:
+    event = EVENT
 response = module.handler(event, Ctx())
 t2 = time.perf_counter()
 plugins_ms = None
 if PLUGINS:
     from functions.shared.plugins import get_plugins
     t3 = time.perf_counter(); get_plugins(); plugins_ms = (time.perf_counter() - t3) * 1000
-print(json.dumps({"import_ms": (t1 - t0) * 1000, "first_ms": (t2 - t1) * 1000, "status": response["statusCode"],
+print(json.dumps({"import_ms": (t1 - t0) * 1000, "first_ms": (t2 - t1) * 1000,
+                  "status": response.get("statusCode", 200),
                   "plugins_ms": plugins_ms}))
 """
 
@@ -82,8 +92,15 @@ def _runtime_dir(root: Path) -> Path:
     return target
 
 
-def _probe(bundle: Path, runtime: Path, module: str, path: str, plugins: bool, env: dict[str, str]) -> dict:
-    code = _PROBE.replace("MODULE", repr(module)).replace("PATH", repr(path)).replace("PLUGINS", str(plugins))
+def _probe(
+    bundle: Path, runtime: Path, module: str, path: str, plugins: bool, env: dict[str, str], event: dict | None = None
+) -> dict:
+    code = (
+        _PROBE.replace("MODULE", repr(module))
+        .replace("PATH", repr(path))
+        .replace("PLUGINS", str(plugins))
+        .replace("EVENT", repr(event))
+    )
     # -S: no site-packages; -I would also drop PYTHONPATH, so set sys.path explicitly instead.
     bootstrap = f"import sys; sys.path[:0] = [{str(bundle)!r}, {str(runtime)!r}]\n" + code
     result = subprocess.run(
@@ -110,9 +127,15 @@ def zipped_size(directory: Path) -> int:
     return buffer.tell()
 
 
-def run(repeats: int = 5, functions: tuple[str, ...] = FUNCTIONS, echo=click.echo) -> dict:  # type: ignore[no-untyped-def]
+def _extras(name: str) -> tuple[str, ...]:
+    from infra.bundling import function_extras
+
+    return function_extras(STREAM_FUNCTIONS[name][1] if name in STREAM_FUNCTIONS else name)
+
+
+def run(repeats: int = 5, functions: tuple[str, ...] = ALL_FUNCTIONS, echo=click.echo) -> dict:  # type: ignore[no-untyped-def]
     from crosslive.regions import load_regions
-    from infra.bundling import LAMBDA_PYTHON_VERSION, build_bundle, function_extras
+    from infra.bundling import LAMBDA_PYTHON_VERSION, build_bundle
 
     local_version = f"{sys.version_info.major}.{sys.version_info.minor}"
     region = load_regions()[0]
@@ -133,7 +156,7 @@ def run(repeats: int = 5, functions: tuple[str, ...] = FUNCTIONS, echo=click.ech
         echo(f"building the bundle for CPython {local_version} (this machine) and {LAMBDA_PYTHON_VERSION} (Lambda) ...")
         bundles: dict[tuple[str, ...], Path] = {}
         zip_bytes: dict[tuple[str, ...], int] = {}
-        for extras in sorted({function_extras(name) for name in functions} | {()}):
+        for extras in sorted({_extras(name) for name in functions} | {()}):
             label = "+".join(extras) or "base"
             bundle = build_bundle(
                 root / f"bundle-{label}", log=lambda m: echo(f"  {m}"), python_version=local_version, extras=extras
@@ -149,12 +172,18 @@ def run(repeats: int = 5, functions: tuple[str, ...] = FUNCTIONS, echo=click.ech
         precompile_module(bundles[()] / "bench_baseline.py")
         runtime = _runtime_dir(root)
         results: dict[str, dict] = {}
-        targets = [("baseline", "bench_baseline", "/v1/baseline/health", False, ())] + [
-            (name, f"functions.{name}.app", f"/v1/{name}/health", True, function_extras(name)) for name in functions
+        targets: list[tuple[str, str, str, bool, tuple[str, ...], dict | None]] = [
+            ("baseline", "bench_baseline", "/v1/baseline/health", False, (), None)
         ]
+        for name in functions:
+            if name in STREAM_FUNCTIONS:
+                handler_module, _, first_event = STREAM_FUNCTIONS[name]
+                targets.append((name, handler_module, "", True, _extras(name), first_event))
+            else:
+                targets.append((name, f"functions.{name}.app", f"/v1/{name}/health", True, _extras(name), None))
         with click.progressbar(targets, label="cold starts", item_show_func=lambda t: t[0] if t else "") as bar:
-            for name, module, path, plugins, extras in bar:
-                samples = [_probe(bundles[extras], runtime, module, path, plugins, env) for _ in range(repeats)]
+            for name, module, path, plugins, extras, event in bar:
+                samples = [_probe(bundles[extras], runtime, module, path, plugins, env, event) for _ in range(repeats)]
                 if any(s["status"] != 200 for s in samples):
                     raise click.ClickException(f"{name}: health returned {samples[0]['status']}")
                 results[name] = {
@@ -168,7 +197,7 @@ def run(repeats: int = 5, functions: tuple[str, ...] = FUNCTIONS, echo=click.ech
     for name, figures in results.items():
         total = figures["import_ms"] + figures["first_ms"]
         plugins_ms = f"{figures['plugins_ms']:.0f}" if figures.get("plugins_ms") is not None else "-"
-        size = zip_bytes[function_extras(name) if name != "baseline" else ()] / 1e6
+        size = zip_bytes[_extras(name) if name != "baseline" else ()] / 1e6
         echo(
             f"{name:<14}{figures['import_ms']:>10.0f}{figures['first_ms']:>11.1f}{total:>10.0f}"
             f"{total / base_total:>11.2f}{plugins_ms:>11}{size:>8.1f}"
@@ -181,7 +210,8 @@ def run(repeats: int = 5, functions: tuple[str, ...] = FUNCTIONS, echo=click.ech
 
 @click.command("coldstart")
 @click.option("--repeats", default=5, show_default=True, help="fresh processes per function")
-@click.option("--function", "functions", multiple=True, type=click.Choice(FUNCTIONS), help="default: all")
+@click.option("--function", "functions", multiple=True, type=click.Choice(ALL_FUNCTIONS), help="default: all")
 def command(repeats: int, functions: tuple[str, ...]) -> None:
-    """Cold start per function: import + first request in a fresh process, and bundle size."""
-    run(repeats=repeats, functions=functions or FUNCTIONS)
+    """Cold start per function: import + first request (the fan-out: an empty batch) in a fresh
+    process, and bundle size."""
+    run(repeats=repeats, functions=functions or ALL_FUNCTIONS)
