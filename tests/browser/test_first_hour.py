@@ -140,6 +140,13 @@ def test_the_console_as_a_merchant_uses_it(base_url, new_page, api, issue, scree
     page.fill("#host-say-text", "   ")
     page.click("#host-say button[type=submit]")
     expect(page.locator(".toast-error").last).to_have_text("Write a message first.", timeout=TIMEOUT)
+    # a pinned message an EU rule refuses: which market, which law, what matched
+    page.fill("#pin-text", "Miracle cure scarf")
+    page.click("#pin-form button[type=submit]")
+    refused = page.locator(".toast-error[data-code='compliance-violation']").last
+    expect(refused).to_contain_text("breaks an advertising rule", timeout=TIMEOUT)
+    expect(refused).to_contain_text("DE: Claims that a product cures illness are banned")
+    expect(refused).to_contain_text("Matched: “miracle cure”")
 
     # go live, stop: the camera and microphone stop
     page.click("#go-live")

@@ -25,6 +25,7 @@ const PROBLEMS = {
   "currency-market-mismatch": "Each market needs its own campaign in its own currency.",
   "discount-exceeds-min-spend": "The amount off is larger than the minimum spend. Lower the amount or raise the minimum.",
   "campaign-violates-market-rules": "The coupon breaks a rule of one of the markets (see below). Change it and launch again.",
+  "compliance-violation": "This text breaks an advertising rule of a market it is shown in. Reword it (or give that market its own text) and save again.",
   "comment-empty": "Write a message first.",
   "comment-too-long": "That message is too long (500 characters at most).",
   "too-many-comments": "You are sending messages too fast. Wait a moment.",
@@ -73,6 +74,12 @@ export function problemSentence(error) {
   if (code === "campaign-violates-market-rules") {
     const violations = error.problem?.violations || [];
     const lines = violations.map((v) => (RULES[v.rule] ? RULES[v.rule](v) : `${v.market}: ${v.message}.`));
+    return [PROBLEMS[code], ...lines].join(" ");
+  }
+  if (code === "compliance-violation") {
+    // e.g. "ID: health claims need a permit (BPOM). Matched: "menyembuhkan"."
+    const lines = (error.problem?.violations || []).map((v) =>
+      `${v.market}: ${v.message}${v.law ? ` (${v.law})` : ""}${v.matched ? ` Matched: “${v.matched}”.` : ""}`);
     return [PROBLEMS[code], ...lines].join(" ");
   }
   if (Object.hasOwn(PROBLEMS, code)) return PROBLEMS[code];
