@@ -9,6 +9,8 @@ are verified, not trusted, on every route that needs them; public reads need non
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import jsii
 from aws_cdk import CfnOutput, Duration, Stack
 from aws_cdk import aws_apigateway as apigw
@@ -78,6 +80,19 @@ class _AccessLogs:
             status=True,
             user=False,
         )
+
+
+PAGE_ORIGINS = "crosslive:pageOrigins"
+
+
+def page_origins(value: object) -> list[str]:
+    """The ``crosslive:pageOrigins`` context: https origins (scheme and host, no path), no ``*``."""
+    origins = [o.strip().rstrip("/") for o in str(value or "").split(",") if o.strip()]
+    for origin in origins:
+        parts = urlsplit(origin)
+        if parts.scheme != "https" or not parts.hostname or parts.path or "*" in origin:
+            raise ValueError(f"{PAGE_ORIGINS}: {origin!r} is not an https origin like https://shop.example")
+    return origins
 
 
 class StatelessStack(Stack):
@@ -303,17 +318,27 @@ class StatelessStack(Stack):
             self.functions[spec.name] = function
 
     def _api(self) -> apigwv2.HttpApi:
+        """The HTTP API. No CORS for any origin by default: crosslive's own pages call it
+        same-origin through CloudFront (``/v1/*``). A shop's own pages on other origins are listed
+        with ``-c crosslive:pageOrigins=https://shop.example,https://www.shop.example``; only those
+        get CORS answers, so another site's page cannot use a viewer's token from the browser."""
+        origins = page_origins(self.node.try_get_context(PAGE_ORIGINS))
+        cors = (
+            apigwv2.CorsPreflightOptions(
+                allow_origins=origins,
+                allow_methods=[apigwv2.CorsHttpMethod.ANY],
+                allow_headers=["authorization", "content-type", "idempotency-key"],
+                max_age=Duration.hours(1),
+            )
+            if origins
+            else None
+        )
         api = apigwv2.HttpApi(
             self,
             "Api",
             api_name=f"crosslive-{self.region_config.name}",
             create_default_stage=False,
-            cors_preflight=apigwv2.CorsPreflightOptions(
-                allow_origins=["*"],
-                allow_methods=[apigwv2.CorsHttpMethod.ANY],
-                allow_headers=["authorization", "content-type", "idempotency-key"],
-                max_age=Duration.hours(1),
-            ),
+            cors_preflight=cors,
         )
         access_logs = logs.LogGroup(self, "ApiAccessLogs", retention=logs.RetentionDays.ONE_MONTH)
         stage = apigwv2.HttpStage(

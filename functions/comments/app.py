@@ -193,7 +193,9 @@ def delete_comment(room_id: RoomId, comment_id: CommentId, principal: Member) ->
     room = get_room(room_id)
     comment = store.get_comment(room_id, comment_id)
     if comment.author_sub != principal.sub and not is_moderator(room, principal):
-        raise ApiError(403, "not-comment-author", "only its author or a moderator may delete a comment")
+        raise ApiError(
+            403, "not-comment-author", "only its author, the room's merchant or a moderator may delete a comment"
+        )
     store.set_status(room_id, comment_id, "deleted", principal.sub)
     return Response(status_code=204)
 

@@ -94,6 +94,15 @@ def _replay(chunks: list[bytes], tail: Message | None, receive: Receive) -> Rece
     return replay
 
 
+def protect(headers: MutableMapping[str, str], *, authenticated: bool) -> None:
+    """Headers every answer carries: ``nosniff`` (a JSON or CSV body is never sniffed into HTML),
+    and ``Cache-Control: no-store`` on an answer to an authenticated request (it may hold the
+    caller's coupon codes or hidden comments, which no shared or browser cache may keep)."""
+    headers["X-Content-Type-Options"] = "nosniff"
+    if authenticated:
+        headers["Cache-Control"] = "no-store"
+
+
 def create_app(name: str, summary: str, *, version: str = "1.0.0") -> FastAPI:
     """A FastAPI app for function ``name`` serving under ``/v1/<name>``."""
     settings = get_settings()
@@ -103,7 +112,8 @@ def create_app(name: str, summary: str, *, version: str = "1.0.0") -> FastAPI:
         summary=summary,
         version=version,
         openapi_url=f"{base}/openapi.json",
-        docs_url=f"{base}/docs",
+        # Swagger UI loads its scripts from a CDN: only on the embedded platform, never deployed.
+        docs_url=f"{base}/docs" if settings.is_local else None,
         redoc_url=None,
     )
     install_error_handlers(app)
@@ -115,6 +125,7 @@ def create_app(name: str, summary: str, *, version: str = "1.0.0") -> FastAPI:
     async def access_log(request, call_next):  # type: ignore[no-untyped-def]
         started = time.perf_counter()
         response = await call_next(request)
+        protect(response.headers, authenticated="authorization" in request.headers)
         log.debug(
             "request",
             extra={

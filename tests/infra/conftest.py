@@ -31,6 +31,7 @@ def dns_stages(tmp_path_factory):
             "aws:cdk:bundling-stacks": [],
             "crosslive:domain": "shop.example",
             "crosslive:hostedZoneId": "Z0123456789ABC",
+            "crosslive:pageOrigins": "https://shop.example,https://www.shop.example",
         },
         outdir=str(tmp_path_factory.mktemp("cdk-dns")),
     )
