@@ -21,6 +21,16 @@ from functions.shared.db import streamed_tables
 PUSH_SECRET = "push-secret"  # infra.secrets.PUSH_SECRET.key: signs fan-out -> media node pushes
 COUPON_KEY = "coupon-key"  # infra.secrets.COUPON_KEY.key: binds coupon codes to their users
 TRANSLATE = ("translate:TranslateText", "comprehend:DetectDominantLanguage")
+COUPON_TABLES = (
+    "coupon-campaigns",
+    "coupon-stock",
+    "coupon-holdings",
+    "coupons",
+    "coupon-redemptions",
+    "coupon-viewers",
+    "coupon-shares",
+    "idempotency",  # retried claims and redemptions, beside the stock they protect
+)
 
 
 @dataclass(frozen=True)
@@ -75,28 +85,10 @@ SPECS: tuple[FunctionSpec, ...] = (
         "functions.coupons.app.handler",
         api=True,
         reads=("rooms",),
-        writes=(
-            "coupon-campaigns",
-            "coupon-stock",
-            "coupon-holdings",
-            "coupons",
-            "coupon-redemptions",
-            "coupon-viewers",
-            "coupon-shares",
-            "idempotency",  # retried claims and redemptions, beside the stock they protect
-        ),
+        writes=COUPON_TABLES,
         # Stock is written only in the campaign's home region (the origin): last-writer-wins
         # replication could oversell otherwise. An edge's coupons function writes there.
-        home_region_writes=(
-            "coupon-campaigns",
-            "coupon-stock",
-            "coupon-holdings",
-            "coupons",
-            "coupon-redemptions",
-            "coupon-viewers",
-            "coupon-shares",
-            "idempotency",
-        ),
+        home_region_writes=COUPON_TABLES,
         secrets=(COUPON_KEY,),
         extras=("moderation",),  # compliance of coupon titles (functions.moderation.shown)
     ),

@@ -110,25 +110,20 @@ def test_cdk_synth_through_the_pinned_cli_fails_on_a_finding_and_prints_warnings
     )
     env = {**os.environ, "PYTHONPATH": str(repo), "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
     env["CDK_DISABLE_CLI_TELEMETRY"] = "true"
+
+    def cdk_synth(out: str) -> subprocess.CompletedProcess[str]:
+        command = ["npx", "--no-install", "cdk", "synth", "--no-notices", "-o", str(tmp_path / out)]
+        return subprocess.run(
+            [*command, "--app", f"{sys.executable} {script}"],
+            cwd=repo,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+
     # WHEN
-    result = subprocess.run(
-        [
-            "npx",
-            "--no-install",
-            "cdk",
-            "synth",
-            "--no-notices",
-            "-o",
-            str(tmp_path / "out"),
-            "--app",
-            f"{sys.executable} {script}",
-        ],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    result = cdk_synth("out")
     # THEN it exits non-zero, naming each finding with the id to acknowledge
     assert result.returncode != 0, result.stderr[-3000:]
     assert "Acknowledge with 'AwsSolutions::AwsSolutions-S1'" in result.stderr
@@ -143,23 +138,6 @@ def test_cdk_synth_through_the_pinned_cli_fails_on_a_finding_and_prints_warnings
             "        acknowledge(app, f'AwsSolutions::AwsSolutions-{rule}', 'a test of the acknowledged path')\n",
         )
     )
-    result = subprocess.run(
-        [
-            "npx",
-            "--no-install",
-            "cdk",
-            "synth",
-            "--no-notices",
-            "-o",
-            str(tmp_path / "out2"),
-            "--app",
-            f"{sys.executable} {script}",
-        ],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    result = cdk_synth("out2")
     assert result.returncode == 0, result.stderr[-3000:]
     assert "[Warning] /bad/Bad/Open: a warning the CLI would not show" in result.stderr

@@ -9,7 +9,7 @@ import pytest
 
 from functions.shared.config import get_settings
 from plugins.manager import PluginError, build_plugin_manager
-from tests.plugins.installed import install_fake
+from tests.plugins.installed import BRAZIL, install_fake
 
 hookimpl = pluggy.HookimplMarker("crosslive")
 
@@ -113,24 +113,8 @@ def test_region_function_refuses_to_start_with_unknown_plugin(monkeypatch):
         get_settings.cache_clear()
 
 
-BAD_MARKET = """
-import pluggy
-
-hookimpl = pluggy.HookimplMarker("crosslive")
-
-
-@hookimpl
-def market_codes():
-    return ["BR"]
-
-
-@hookimpl
-def market_profile(market):
-    if market != "BR":
-        return None
-    return {"code": "BR", "name": "Brasil", "languages": ["pt-BR"], "locale": "pt_BR",
-            "currency": "real", "time_zone": "America/Sao_Paulo"}
-"""
+# The Brazil market of tests/plugins/installed.py, with a currency that is no ISO 4217 code.
+BAD_MARKET = BRAZIL.replace('"BRL"', '"real"')
 
 
 def test_crosslive_dev_refuses_to_start_naming_the_plugin_with_bad_data(tmp_path):
