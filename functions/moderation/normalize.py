@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 ELONGATED = "\x01"  # marks a word whose doubled letters were collapsed
@@ -229,6 +230,13 @@ def _stream(text: str, *, views: bool) -> str:
         s = _DOUBLED_WORD_RE.sub(_doubled, s)
     if not views and (INNER in s or ELONGATED in s):
         s = " " + " ".join(w for w in s.split() if not w.startswith(INNER) and not _thai_view(w, s)) + " "
+    elif INNER in s:  # the inner-scan letters go last, so phrases read on ("f u c k you": " fuck you ")
+        words = s.split()
+        s = (
+            " "
+            + " ".join([w for w in words if not w.startswith(INNER)] + [w for w in words if w.startswith(INNER)])
+            + " "
+        )
     return s
 
 
@@ -297,27 +305,52 @@ _START_RE = re.compile(f"(?<![{_W}])[{_W}]|[{CONTINUOUS_CLASS}]")
 def locate(text: str, key: str) -> tuple[int, int] | None:
     """The shortest span ``[start, end)`` of ``text`` whose stream still holds ``key``.
 
-    Used only when a comment matched (rare): it tries word ends for the end, then word starts
-    (every character in space-less scripts) for the start, each a call to ``stream``.
+    Used only when a comment matched (rare): it bisects word ends for the end, then word starts
+    (every character in space-less scripts) for the start, each try a call to ``stream``, so a
+    500-character comment costs ~20 calls rather than hundreds.
     """
     if key not in stream(text):
         return None
     ends = sorted({m.end() for m in _CUT_RE.finditer(text)} | {len(text)})
-    end = next((e for e in ends if key in stream(text[:e])), len(text))
+    end = ends[_first_true(len(ends), lambda i: key in stream(text[: ends[i]]))]
     starts = sorted({m.start() for m in _START_RE.finditer(text, 0, end)} | {0}, reverse=True)
-    start = next((s for s in starts if key in stream(text[s:end])), 0)
+    start = starts[_first_true(len(starts), lambda i: key in stream(text[starts[i] : end]))]
     return start, end
+
+
+def _first_true(count: int, holds: Callable[[int], bool]) -> int:
+    """The first index of ``range(count)`` where ``holds`` is true, by bisection; the last one is
+    known to hold. Holding is monotone but for spelled-out runs ("f u c k" holds "fuck", "f u c k y"
+    does not); there bisection still ends on an index that holds, at worst a little wide."""
+    lo, hi = -1, count - 1  # holds(hi) is true; lo is "before the first"
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if holds(mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi
 
 
 def spans(text: str, key: str) -> list[tuple[int, int]]:
     """Every non-overlapping span of ``text`` that holds ``key`` (see ``locate``), left to right."""
     found: list[tuple[int, int]] = []
     offset = 0
-    while offset < len(text) and len(found) < 16:
-        span = locate(text[offset:], key)
+    window = _WINDOW
+    while offset < len(text) and len(found) < _MAX_SPANS:
+        # look in a window first (normalization is local), widening it only when the key lies further
+        span = locate(text[offset : offset + window], key)
         if span is None:
-            break
+            if offset + window >= len(text) or key not in stream(text[offset:]):
+                break
+            window *= 4
+            continue
         start, end = span[0] + offset, span[1] + offset
         found.append((start, end))
         offset = max(end, start + 1)
+        window = _WINDOW
     return found
+
+
+_WINDOW = 96  # characters: a term spelled out with separators fits many times over
+_MAX_SPANS = 64
