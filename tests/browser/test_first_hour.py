@@ -30,6 +30,7 @@ from playwright.sync_api import expect
 
 from functions.shared.plugins import get_plugins
 from plugins.manager import builtin_market_plugins
+from tests.browser.test_hosted_sign_in import HOSTED_UI, FakeHostedUi, _deployed_config
 
 pytestmark = pytest.mark.browser
 TIMEOUT = 15_000
@@ -345,3 +346,20 @@ def test_every_built_in_markets_viewer_page(base_url, new_page, api, issue, ever
             assert page.evaluate("navigator.clipboard.readText()") == code
             assert page.evaluate(GLYPHS_JS) == []
             screenshot(page, "watch-id-claimed")
+
+
+def test_a_signed_out_viewer_of_a_deployment_signs_in_from_the_video(base_url, new_page, issue, every_market_room):
+    """Deployed (hosted sign-in, no local issuer): the line on the video starts the hosted sign-in
+    and the viewer comes back signed in, watching the same room."""
+    hosted = FakeHostedUi(base_url, issue("viewer-video-1", "viewer", "DE", "Jonas"))
+    page = new_page()
+    page.route(f"{base_url}/config.json", _deployed_config)
+    page.route(f"{HOSTED_UI}/oauth2/authorize**", hosted.authorize)
+    page.route(f"{HOSTED_UI}/oauth2/token", hosted.token)
+    page.goto(f"{base_url}/watch?room={every_market_room}&market=DE")
+    button = page.locator("#watch-signin")
+    expect(button).to_have_text("Melde dich an, um die Live-Show zu sehen", timeout=TIMEOUT)
+    button.click()
+    expect(page.locator("#comment-form")).to_be_visible(timeout=TIMEOUT)
+    expect(button).to_be_hidden()
+    assert page.url == f"{base_url}/watch?room={every_market_room}&market=DE"

@@ -137,8 +137,12 @@ function setToken(token) {
 }
 
 // The one-line sign-in on the video: the local issuer's name field on the embedded platform; in a
-// deployment, the hint that says how to sign in.
+// deployment with hosted sign-in (Cognito), that sign-in at once; else the hint that says how.
 function focusSignIn() {
+  if (!state.config.local_issuer && state.config.auth) {
+    beginHostedSignIn(state.config).catch(showProblem);
+    return;
+  }
   const target = state.config.local_issuer ? $("#signin-name") : $("#signin-hint");
   target.scrollIntoView({ block: "center" });
   if (target.focus) target.focus();
