@@ -49,6 +49,16 @@ class LazyGroup(click.Group):
             return command
         return super().get_command(ctx, cmd_name)
 
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the subcommand; a plugin that is broken (bad data, a hook that raises) is reported
+        as one line naming it, not a traceback, whichever command met it."""
+        from plugins.manager import PluginError
+
+        try:
+            return super().invoke(ctx)
+        except PluginError as exc:
+            raise click.ClickException(str(exc)) from exc
+
 
 @click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="crosslive")

@@ -61,9 +61,11 @@ def build_app(app: App | None = None) -> App:
     regions_dir = app.node.try_get_context("crosslive:regionsDir")
     try:
         files = load_regions(Path(regions_dir)) if regions_dir else load_regions()
+        provided = markets_of_plugins()
     except RegionFileError as exc:  # e.g. a plugin enabled but not installed: said per file and line
         raise SystemExit(f"region files are not valid (crosslive regions check):\n{exc}") from exc
-    provided = markets_of_plugins()
+    except PluginError as exc:  # an installed plugin that cannot even say which markets it provides
+        raise SystemExit(str(exc)) from exc
     # Each stage gets the plugins in effect there: an origin also loads its edges' market plugins.
     regions = [r.model_copy(update={"plugins": plugins_in_effect(r, files, provided)}) for r in files]
     for region in regions:

@@ -60,6 +60,31 @@ def test_synthesis_refuses_a_region_whose_plugin_returns_bad_data(monkeypatch):
         infra_app.build_app(App())
 
 
+@pytest.mark.parametrize("hook", ["market_codes", "market_profile"])
+def test_synthesis_names_an_installed_plugin_whose_hook_raises(tmp_path, monkeypatch, hook):
+    # GIVEN an installed market plugin whose hook raises, enabled by a new region
+    import shutil
+
+    from crosslive.regions import REGIONS_DIR
+    from infra.app import build_app, new_app
+    from tests.plugins.installed import BRAZIL, install_fake
+
+    source = BRAZIL.replace(f"def {hook}(", f"def {hook}(*_args):\n    raise KeyError('profile')\n\n\ndef _unused(")
+    install_fake(tmp_path, "crosslive-market-raises", f"crosslive_market_raises_in_{hook}", source)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    regions = tmp_path / "regions"
+    shutil.copytree(REGIONS_DIR, regions)
+    (regions / "south-america.toml").write_text(
+        'aws_region = "sa-east-1"\nrole = "edge"\norigin = "singapore"\nmarkets = ["SG"]\n'
+        'plugins = ["crosslive-market-raises", "market-cn", "market-sg"]\n',
+        encoding="utf-8",
+    )
+    app = new_app(context={"aws:cdk:bundling-stacks": [], "crosslive:regionsDir": str(regions)})
+    # WHEN / THEN synthesis stops with the plugin and the hook named, not a bare error
+    with pytest.raises(SystemExit, match=rf"plugin 'crosslive-market-raises': {hook} raised KeyError: 'profile'"):
+        build_app(app)
+
+
 def _stage_with_an_open_bucket(app: App) -> None:
     from aws_cdk import Annotations
 

@@ -59,3 +59,19 @@ def test_regions_add_with_a_wrong_plugin_name_suggests_the_installed_one(brazil_
     assert "not installed: market-br (installed for its markets: crosslive-market-br)" in result.output
     assert "enable crosslive-market-br" in result.output
     assert not (brazil_installed / "south-america.toml").exists()
+
+
+def test_a_plugin_whose_hook_raises_is_named_by_the_region_commands(tmp_path, monkeypatch):
+    # GIVEN an installed market plugin whose market_codes raises
+    source = BRAZIL.replace(
+        "def market_codes():\n    return", "def market_codes():\n    raise OSError('data file missing')\n    return"
+    )
+    install_fake(tmp_path, "crosslive-market-broken", "crosslive_market_broken", source)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    # WHEN / THEN each command says which plugin, in one line
+    for args in (["regions", "check"], ["plugins", "list"]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 1, result.output
+        assert (
+            "Error: plugin 'crosslive-market-broken': market_codes raised OSError: data file missing" in result.output
+        )
