@@ -12,10 +12,12 @@ the node under systemd. Nodes register and heartbeat in the ``media-nodes`` tabl
 function ranks them, and dead ones leave the ranking within ten seconds.
 
 What a node may touch (an internet-facing host gets the least): the node registry
-(``media-nodes``: its own heartbeat, the live nodes it cascades from) and the ``rooms`` table (a
-room's markets before admitting a viewer, ``live`` when a publisher starts ingest) in its own
-region, the two secrets it uses, its log group and its code object. Nothing else: comments,
-coupons and the moderation audit log are the functions' business.
+(``media-nodes``: its own heartbeat, the live nodes it cascades from), the ``rooms`` table (a
+room's markets before admitting a viewer, ``live`` when a publisher starts ingest) and the
+``coupon-viewers`` table (a viewer it delivered frames to watched: presence for the coupon
+segments, read and updated item by item) in its own region, the two secrets it uses, its log
+group and its code object. Nothing else: comments, coupon state and the moderation audit log are
+the functions' business.
 
 Rollouts: each node signals CloudFormation (cfn-signal) only once its health endpoint answers, a
 rolling update replaces one node at a time and keeps every node of the region in service meanwhile
@@ -43,6 +45,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from crosslive.regions import RegionConfig
+from functions.coupons.presence import ViewerActivity
 from functions.rooms.access import Room
 from functions.routing.registry import MediaNodeRecord
 from functions.shared.db import table_spec
@@ -64,6 +67,7 @@ NODE_TABLE_ACTIONS: dict[type, list[str]] = {
         "dynamodb:Scan",
     ],
     Room: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+    ViewerActivity: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
 }
 READY_TIMEOUT = Duration.minutes(20)  # boot: packages, pip install, certificate, first health answer
 SOURCE_EXCLUDES = [

@@ -24,6 +24,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from functions.coupons.presence import record_presence
 from functions.rooms.access import ROOM_ID_PATTERN, get_room
 from functions.rooms.lifecycle import go_live_on_ingest
 from functions.routing.registry import MediaNodeRecord
@@ -117,7 +118,14 @@ def create_node_app(settings: NodeSettings) -> FastAPI:
         if room.status == "scheduled":
             await asyncio.to_thread(go_live_on_ingest, room)
 
-    node = MediaNode(settings, on_ingest_live=ingest_live)
+    async def viewer_watched(room_id: str, viewer_sub: str) -> None:
+        """A viewer was delivered the room's frames for ``watched_seconds``: presence the platform
+        saw itself (new / lapsed / share opens, ``functions/coupons/presence.py``)."""
+        room = await asyncio.to_thread(get_room, room_id)
+        if viewer_sub != room.merchant_sub:
+            await asyncio.to_thread(record_presence, room.merchant_sub, room_id, viewer_sub, "watch")
+
+    node = MediaNode(settings, on_ingest_live=ingest_live, on_viewer_watched=viewer_watched)
     record.started_at = node.started_at
 
     def load() -> registry.NodeLoad:

@@ -18,6 +18,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from functions.coupons.presence import WATCHED_SECONDS
 from functions.shared.config import Settings, get_settings
 
 ENV_NODE_ID = "CROSSLIVE_MEDIA_NODE_ID"  # unique per node process; default <region>-<host>-<port>
@@ -29,6 +30,7 @@ ENV_ORIGIN_URL = "CROSSLIVE_MEDIA_ORIGIN_URL"  # static upstream when the regist
 ENV_MAX_VIEWERS = "CROSSLIVE_MEDIA_MAX_VIEWERS"
 ENV_UPSTREAM_LINGER = "CROSSLIVE_MEDIA_UPSTREAM_LINGER"  # seconds an idle upstream is kept
 ENV_SOURCE_GRACE = "CROSSLIVE_MEDIA_SOURCE_GRACE"  # seconds viewers wait for a lost source
+ENV_WATCHED_SECONDS = "CROSSLIVE_MEDIA_WATCHED_SECONDS"  # frames delivered this long: a watch (segments)
 ENV_HEARTBEAT = "CROSSLIVE_MEDIA_HEARTBEAT"  # seconds between registry heartbeats; 0 disables
 ENV_CORS_ORIGINS = "CROSSLIVE_MEDIA_CORS_ORIGINS"
 ENV_OFFER_RATE = "CROSSLIVE_MEDIA_OFFER_RATE"  # offers per second per client address
@@ -69,6 +71,7 @@ class NodeSettings:
     max_viewers: int = 500
     upstream_linger: float = 5.0
     source_grace: float = 10.0
+    watched_seconds: float = WATCHED_SECONDS
     heartbeat_seconds: float = 2.0
     cors_origins: tuple[str, ...] = ("*",)
     offer_rate: float = 5.0
@@ -168,6 +171,7 @@ def node_settings(host: str = "127.0.0.1", port: int = 8081, env: dict[str, str]
         max_viewers=int(env.get(ENV_MAX_VIEWERS, 500)),
         upstream_linger=float(env.get(ENV_UPSTREAM_LINGER, 5.0)),
         source_grace=float(env.get(ENV_SOURCE_GRACE, 10.0)),
+        watched_seconds=float(env.get(ENV_WATCHED_SECONDS, WATCHED_SECONDS)),
         heartbeat_seconds=float(env.get(ENV_HEARTBEAT, 2.0)),
         cors_origins=_csv(env.get(ENV_CORS_ORIGINS, "*")),
         offer_rate=float(env.get(ENV_OFFER_RATE, 5.0)),

@@ -83,15 +83,25 @@ class Counters:
 
 
 IngestListener = Callable[[str], Awaitable[None]]
+WatchListener = Callable[[str, str], Awaitable[None]]  # (room id, viewer sub)
 
 
 class MediaNode:
     """``on_ingest_live(room_id)`` is awaited when a publisher's first frame arrives (not on the
-    WHIP answer: a POST whose ICE never connects must neither take the room live nor hold it)."""
+    WHIP answer: a POST whose ICE never connects must neither take the room live nor hold it).
+    ``on_viewer_watched(room_id, viewer_sub)`` is awaited once per viewer session still open
+    ``settings.watched_seconds`` after it started and sent frames by then: the platform saw the
+    viewer watch (the coupon segments' presence, ``functions/coupons/presence.py``)."""
 
-    def __init__(self, settings: NodeSettings, on_ingest_live: IngestListener | None = None) -> None:
+    def __init__(
+        self,
+        settings: NodeSettings,
+        on_ingest_live: IngestListener | None = None,
+        on_viewer_watched: WatchListener | None = None,
+    ) -> None:
         self.settings = settings
         self.on_ingest_live = on_ingest_live
+        self.on_viewer_watched = on_viewer_watched
         self.hubs: dict[str, RoomHub] = {}
         self.sessions: dict[str, Session] = {}
         self.counters = Counters()
@@ -274,7 +284,19 @@ class MediaNode:
         session = Session(session_id, "viewer", room_id, owner, pc, tracks=tracks)
         self._register(session)
         self.counters.offers_accepted += 1
+        if self.on_viewer_watched is not None and not owner.startswith("node:"):
+            self._later(self.settings.watched_seconds, self._watched, session)
         return session, answer
+
+    async def _watched(self, session: Session) -> None:
+        """The viewer's session is still open and was sent frames: tell ``on_viewer_watched``."""
+        listener = self.on_viewer_watched
+        if listener is None or session.closed or not any(t.frames_sent for t in session.tracks.values()):
+            return
+        try:
+            await listener(session.room_id, session.owner)
+        except Exception:
+            logger.warning("watch of %s in room %s not recorded", session.owner, session.room_id, exc_info=True)
 
     async def ensure_source(self, room_id: str) -> RoomHub:
         """The room's hub with a source: local publisher, existing pull, or a new pull."""

@@ -21,6 +21,7 @@ from functions.comments.schemas import CommentCreate
 from functions.comments.tags import priority_tags
 from functions.comments.translation import detect_language
 from functions.comments.validation import clean_text
+from functions.coupons.presence import note_once
 from functions.moderation.verdict import CommentContext, Verdict
 from functions.rooms.access import Room, market_languages, room_languages, room_missing
 from functions.shared.auth import Principal
@@ -197,7 +198,19 @@ def _post(
     )
     if stored.comment_id != comment.comment_id:  # a replay: answered with what the first attempt stored
         return stored
+    if kind == "viewer":
+        note_presence(room, principal.sub, now)
     return comment
+
+
+def note_presence(room: Room, viewer_sub: str, now: float) -> None:
+    """The platform saw the viewer in the room (their comment is stored): the coupon segments'
+    presence (``functions.coupons.presence``), written at most once per viewer and room every
+    ``REFRESH_SECONDS`` by this process. Best effort: the comment is stored either way."""
+    try:
+        note_once(room.merchant_sub, room.room_id, viewer_sub, "comment", now)
+    except Exception:
+        log.warning("presence of %s in room %s not recorded", viewer_sub, room.room_id, exc_info=True)
 
 
 def read_state(room_id: str, sub: str, reply_to: str | None, now: float) -> tuple[Room, list[Any], Comment | None]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 # The modules other packages may import (signals: the fan-out's producer of the coupon-campaigns and
-# coupon-stock tables); everything else is this package's own. tests/foundation/test_layout.py holds
+# coupon-stock tables; presence: where comments and media nodes record that they saw a viewer);
+# everything else is this package's own. tests/foundation/test_layout.py holds
 # every package to it (docs/architecture.md).
-PUBLIC_MODULES: tuple[str, ...] = ("signals",)
+PUBLIC_MODULES: tuple[str, ...] = ("presence", "signals")

@@ -1,12 +1,15 @@
-"""Viewer activity for eligibility segments: first/last seen in a merchant's rooms, and shares.
+"""Viewer activity for eligibility segments: presence in a merchant's rooms, and shares.
 
-* A *visit* (``POST /v1/coupons/rooms/{room}/visits``, the viewer's own token) records when the
-  viewer was first and last seen by the room's merchant. A visit more than
-  ``SESSION_GAP_SECONDS`` after the previous one starts a new session and remembers the silence
-  before it (``gap_before_last``): that is what "lapsed for N days" is measured on.
+* Presence is recorded by the services that see the viewer (``functions.coupons.presence``: a
+  comment, a WHEP session that delivered frames); ``POST /v1/coupons/rooms/{room}/visits`` (the
+  viewer's page) can only add to it. ``check_segment`` decides new / lapsed on the viewer's whole
+  history with the merchant (``functions.coupons.history``: presence, claims, redemptions).
 * A *share* (``POST /v1/coupons/rooms/{room}/shares``) makes a link id. It counts for the sharer
   only when **someone else** opens it (``POST /v1/coupons/shares/{id}/opens`` with their own
-  token), so a viewer cannot make themselves a sharer by saying so.
+  token), and only if that opener is a viewer of one of the room's markets whom the platform saw
+  in the room (a comment or a watched WHEP session), and only for the first sharer that opener
+  credits in the room (``OPENS_CREDITED_PER_OPENER``). So a viewer cannot make themselves a sharer
+  by saying so, and a fresh account that never watched unlocks nobody.
 """
 
 from __future__ import annotations
@@ -14,44 +17,25 @@ from __future__ import annotations
 import secrets
 import time
 
-from pynamodb.exceptions import UpdateError
-from pynamodb.expressions.update import Action
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
 
+from functions.coupons.history import viewer_history
 from functions.coupons.models import Campaign, ShareLink, ViewerActivity
-from functions.rooms.access import Room
-from functions.shared.errors import ApiError, Forbidden, Invalid, NotFound
+from functions.coupons.presence import activity_key, record_presence
+from functions.rooms.access import Room, get_room
+from functions.shared.auth import Principal
+from functions.shared.errors import ApiError, Conflict, Forbidden, Invalid, NotFound
 
-SESSION_GAP_SECONDS = 30 * 60
 DAY = 86_400.0
 DEFAULT_NEW_VIEWER_DAYS = 7
-
-
-def activity_key(merchant_sub: str, viewer_sub: str) -> str:
-    return f"{merchant_sub}#{viewer_sub}"
+# How many sharers of one room a viewer's opens can credit: the first link that brought them.
+OPENS_CREDITED_PER_OPENER = 1
 
 
 def record_visit(room: Room, viewer_sub: str, now: float | None = None) -> ViewerActivity:
-    """Record that ``viewer_sub`` is in ``room`` now (idempotent within a session)."""
-    now = time.time() if now is None else now
-    key = activity_key(room.merchant_sub, viewer_sub)
-    try:
-        current = ViewerActivity.get(key)
-    except ViewerActivity.DoesNotExist:
-        current = ViewerActivity(key, first_seen=now, last_seen=now, gap_before_last=0)
-        try:
-            current.save(condition=ViewerActivity.activity_key.does_not_exist())
-            return current
-        except Exception:  # a concurrent first visit won: fall through to the update
-            current = ViewerActivity.get(key)
-    gap = now - current.last_seen
-    actions: list[Action] = [ViewerActivity.last_seen.set(max(now, current.last_seen))]
-    if gap > SESSION_GAP_SECONDS:
-        actions.append(ViewerActivity.gap_before_last.set(gap))
-    try:
-        current.update(actions=actions, condition=ViewerActivity.last_seen == current.last_seen)
-    except UpdateError:  # another visit of the same viewer landed first: theirs is as good
-        current.refresh()
-    return current
+    """The viewer's page says they joined ``room``: presence, but not proof of watching."""
+    return record_presence(room.merchant_sub, room.room_id, viewer_sub, "visit", now)
 
 
 def create_share(room: Room, sharer_sub: str) -> ShareLink:
@@ -66,50 +50,92 @@ def create_share(room: Room, sharer_sub: str) -> ShareLink:
     return link
 
 
-def open_share(share_id: str, opener_sub: str) -> ShareLink:
-    """Someone else opened the link: the sharer now counts as a sharer of the room (once)."""
+def open_share(share_id: str, opener: Principal) -> tuple[ShareLink, bool]:
+    """Someone else opened the link; the answer says whether this open made the sharer a sharer.
+
+    Refused: the sharer's own open (422 ``own-share``), an opener outside the room's markets (403
+    ``opener-market-not-in-room``), an opener the platform has not seen in the room yet (409
+    ``opener-not-present``: watch or comment first; the page retries after watching). Not counted
+    (200, ``counted: false``): a link someone else opened first (a link counts once), an opener who
+    already credited ``OPENS_CREDITED_PER_OPENER`` sharers of this room.
+    """
     try:
         link = ShareLink.get(share_id)
     except ShareLink.DoesNotExist as exc:
         raise NotFound("share-not-found", "no such share link") from exc
-    if link.sharer_sub == opener_sub:
+    if link.sharer_sub == opener.sub:
         raise Invalid("own-share", "opening your own share link does not count")
-    if not link.opened:
-        try:
-            link.update(
-                actions=[
-                    ShareLink.opened.set(True),
-                    ShareLink.opened_by.set(opener_sub),
-                    ShareLink.opened_at.set(time.time()),
-                ],
-                condition=ShareLink.opened == False,  # noqa: E712 (PynamoDB condition, not a bool)
-            )
-        except UpdateError:
-            link.refresh()
-    key = activity_key(link.merchant_sub, link.sharer_sub)
+    room = get_room(link.room_id)
+    if not opener.market or opener.market not in (room.markets or []):
+        raise Forbidden(
+            "opener-market-not-in-room",
+            f"room {room.room_id!r} is not broadcast to {opener.market or 'no market'}: the open does not count",
+        )
+    if link.opened:
+        return link, link.opened_by == opener.sub
+    try:
+        seen: ViewerActivity | None = ViewerActivity.get(activity_key(link.merchant_sub, opener.sub))
+    except ViewerActivity.DoesNotExist:
+        seen = None
+    if seen is None or link.room_id not in (seen.present_rooms or set()):
+        raise Conflict(
+            "opener-not-present",
+            "the open counts once you have watched the room (or commented in it); try again after watching",
+            retry_after=10,
+        )
+    credited = seen.credited_rooms or set()
+    if link.room_id in credited:  # OPENS_CREDITED_PER_OPENER == 1: a room in the set is spent
+        return link, False
+    if not _credit(link, seen):
+        link.refresh()
+        return link, link.opened_by == opener.sub
     now = time.time()
-    ViewerActivity(key).update(
+    ViewerActivity(activity_key(link.merchant_sub, link.sharer_sub)).update(
         actions=[
             ViewerActivity.sharer_rooms.add({link.room_id}),
             ViewerActivity.first_seen.set(ViewerActivity.first_seen | now),
             ViewerActivity.last_seen.set(ViewerActivity.last_seen | now),
         ]
     )
-    return link
+    return link, True
+
+
+def _credit(link: ShareLink, opener: ViewerActivity) -> bool:
+    """Mark the link opened by ``opener`` and spend the opener's credit in the room, both or neither."""
+    now = time.time()
+    try:
+        with TransactWrite(connection=ShareLink._get_connection().connection) as tx:
+            tx.update(
+                ShareLink(link.share_id),
+                actions=[
+                    ShareLink.opened.set(True),
+                    ShareLink.opened_by.set(opener.activity_key.split("#", 1)[1]),
+                    ShareLink.opened_at.set(now),
+                ],
+                condition=ShareLink.opened == False,  # noqa: E712 (PynamoDB condition, not a bool)
+            )
+            tx.update(
+                ViewerActivity(opener.activity_key),
+                actions=[ViewerActivity.credited_rooms.add({link.room_id})],
+                condition=~ViewerActivity.credited_rooms.contains(link.room_id),
+            )
+    except TransactWriteError:
+        return False  # the link was opened meanwhile, or this opener spent their credit meanwhile
+    return True
 
 
 def check_segment(campaign: Campaign, viewer_sub: str, now: float) -> None:
-    """403 unless the viewer is in the campaign's segment right now (checked at claim time)."""
+    """403 unless the viewer is in the campaign's segment right now (checked at claim time).
+
+    New and lapsed are decided on the viewer's whole history with the merchant (presence, claims,
+    redemptions: ``functions.coupons.history``)."""
     if campaign.segment == "everyone":
         return
-    try:
-        activity: ViewerActivity | None = ViewerActivity.get(activity_key(campaign.merchant_sub, viewer_sub))
-    except ViewerActivity.DoesNotExist:
-        activity = None
+    history = viewer_history(campaign.merchant_sub, viewer_sub, now)
     days = campaign.segment_days
     if campaign.segment == "new":
         window = (days or DEFAULT_NEW_VIEWER_DAYS) * DAY
-        if activity is not None and now - activity.first_seen > window:
+        if history.first_seen is not None and now - history.first_seen > window:
             raise Forbidden(
                 "not-in-segment",
                 f"this coupon is for viewers new in the last {window / DAY:g} days",
@@ -118,10 +144,9 @@ def check_segment(campaign: Campaign, viewer_sub: str, now: float) -> None:
         return
     if campaign.segment == "lapsed":
         needed = float(days or 0) * DAY
-        if activity is None:
+        if not history.known:
             raise Forbidden("not-in-segment", "this coupon is for returning viewers", segment="lapsed")
-        silence = max(activity.gap_before_last, now - activity.last_seen)
-        if silence < needed:
+        if history.away < needed:
             raise Forbidden(
                 "not-in-segment",
                 f"this coupon is for viewers away for {days} days or more",
@@ -129,8 +154,7 @@ def check_segment(campaign: Campaign, viewer_sub: str, now: float) -> None:
             )
         return
     if campaign.segment == "sharers":
-        rooms = set(activity.sharer_rooms or ()) if activity is not None else set()
-        if campaign.room_id not in rooms:
+        if campaign.room_id not in history.sharer_rooms:
             raise Forbidden(
                 "not-in-segment",
                 "this coupon is for viewers whose share of the room someone opened",

@@ -166,8 +166,13 @@ def post_share(room_id: RoomId, principal: Viewer) -> ShareOut:
 
 @router.post("/shares/{share_id}/opens", response_model=ShareOut, summary="Someone opened a share link")
 def post_share_open(share_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{16,64}$")], principal: Viewer) -> ShareOut:
-    link = open_share(share_id, principal.sub)
-    return ShareOut(share_id=link.share_id, room_id=link.room_id, url_path=f"/watch/{link.room_id}?share={share_id}")
+    link, counted = open_share(share_id, principal)
+    return ShareOut(
+        share_id=link.share_id,
+        room_id=link.room_id,
+        url_path=f"/watch/{link.room_id}?share={share_id}",
+        counted=counted,
+    )
 
 
 app = create_app("coupons", "Coupons and flash sales: campaigns, claims, redemption")

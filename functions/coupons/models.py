@@ -149,7 +149,12 @@ class ViewerActivity(TableModel):
     first_seen = NumberAttribute()
     last_seen = NumberAttribute()
     gap_before_last = NumberAttribute(default=0)
+    session_start = NumberAttribute(null=True)  # start of the current session (absent on older records)
     sharer_rooms = UnicodeSetAttribute(null=True)  # rooms whose share someone else opened
+    # Rooms where the platform itself saw the viewer (a comment, a WHEP session that delivered
+    # frames), not what a client said: only these make an opened share count.
+    present_rooms = UnicodeSetAttribute(null=True)
+    credited_rooms = UnicodeSetAttribute(null=True)  # rooms where this viewer's open credited a sharer
 
 
 class ShareLink(TableModel):

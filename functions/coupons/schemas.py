@@ -177,6 +177,9 @@ class ShareOut(BaseModel):
     share_id: str
     room_id: str
     url_path: str
+    # On an open: whether this open made the sharer a sharer of the room (a link counts once, an
+    # opener credits one sharer per room). Always false on a new link.
+    counted: bool = False
 
 
 class VisitOut(BaseModel):

@@ -227,7 +227,7 @@ def test_functions_accept_tokens_of_the_pages_client(template, edge):
     assert len(audiences) == 1 and "Ref" in next(iter(audiences))
 
 
-# -- 11: the node role reaches only the node registry and rooms ----------------------------------
+# -- 11: the node role reaches only the node registry, rooms and viewer presence ----------------------------------
 
 
 @pytest.mark.parametrize("region", sorted(REGIONS))
@@ -245,7 +245,7 @@ def test_media_node_role_is_limited_to_its_tables(template, region):
                 for resource in _as_list(statement["Resource"]):
                     tables.add(json.dumps(resource).split("table/")[-1].split('"')[0])
                 assert "dynamodb:BatchWriteItem" not in actions
-    assert tables == {"crosslive-media-nodes", "crosslive-rooms"}
+    assert tables == {"crosslive-media-nodes", "crosslive-rooms", "crosslive-coupon-viewers"}
 
 
 def test_the_deploy_tool_writes_every_ssm_value_an_edge_reads_from_outputs_the_origin_has(template):

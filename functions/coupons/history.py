@@ -1,0 +1,104 @@
+"""A viewer's history with a merchant: everything the platform recorded, merged into one timeline.
+
+"New" and "lapsed" are decided on it, not on page-reported visits alone:
+
+* presence (``coupon-viewers``: comments, watched WHEP sessions, visits; ``functions.coupons.presence``),
+* the viewer's coupons of this merchant's campaigns (``coupons``, by holder: when each was claimed),
+* their redemptions (``coupon-redemptions``: when the checkout used one).
+
+So a viewer who claimed in an earlier room 45 days ago and left no presence record is neither new
+nor a stranger: they have been away 45 days. The timeline is a set of covered intervals (a
+presence record gives its earlier history up to the last session and the current session; each
+claim or redemption is an instant); intervals closer than ``SESSION_GAP_SECONDS`` are one session.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+
+from functions.coupons.campaigns import load_campaign
+from functions.coupons.models import Coupon, Redemption, ViewerActivity
+from functions.coupons.presence import SESSION_GAP_SECONDS, activity_key
+from functions.shared.errors import NotFound
+
+# How many of the viewer's newest coupons are read (one query; campaigns are cached per process).
+COUPONS_READ = 100
+
+
+@dataclass(frozen=True)
+class History:
+    """When the merchant's platform first and last saw the viewer, and how long they were away."""
+
+    first_seen: float | None
+    last_seen: float | None
+    # Seconds away before the current session (if the viewer is in one), else since last seen;
+    # 0 for a viewer whose only session is the current one.
+    away: float
+    sharer_rooms: frozenset[str]
+
+    @property
+    def known(self) -> bool:
+        return self.first_seen is not None
+
+
+def viewer_history(merchant_sub: str, viewer_sub: str, now: float) -> History:
+    try:
+        activity: ViewerActivity | None = ViewerActivity.get(activity_key(merchant_sub, viewer_sub))
+    except ViewerActivity.DoesNotExist:
+        activity = None
+    intervals = _activity_intervals(activity) + [(t, t) for t in _coupon_times(merchant_sub, viewer_sub)]
+    sharers = frozenset(activity.sharer_rooms or ()) if activity is not None else frozenset()
+    if not intervals:
+        return History(None, None, 0.0, sharers)
+    sessions = _sessions(intervals)
+    last_end = sessions[-1][1]
+    if now - last_end > SESSION_GAP_SECONDS:
+        away = now - last_end
+    elif len(sessions) > 1:
+        away = sessions[-1][0] - sessions[-2][1]
+    else:
+        away = 0.0
+    return History(sessions[0][0], last_end, away, sharers)
+
+
+def _activity_intervals(activity: ViewerActivity | None) -> list[tuple[float, float]]:
+    if activity is None:
+        return []
+    first, last, gap = float(activity.first_seen), float(activity.last_seen), float(activity.gap_before_last or 0)
+    if gap <= 0:
+        return [(first, last)]
+    # Older records have no session_start: their gap ended at the last presence.
+    start = float(activity.session_start) if activity.session_start is not None else last
+    previous = max(first, start - gap)
+    return [(first, previous), (start, last)]
+
+
+def _coupon_times(merchant_sub: str, viewer_sub: str) -> list[float]:
+    """When the viewer claimed (and redeemed) coupons of ``merchant_sub``'s campaigns.
+
+    Read from this region's replica: history is about days, replication lag about a second."""
+    times: list[float] = []
+    for coupon in Coupon.by_holder.query(viewer_sub, scan_index_forward=False, limit=COUPONS_READ):
+        try:
+            campaign = load_campaign(coupon.campaign_id)
+        except NotFound:
+            continue
+        if campaign.merchant_sub != merchant_sub:
+            continue
+        times.append(float(coupon.claimed_at))
+        if coupon.redemption_id:
+            with contextlib.suppress(Redemption.DoesNotExist):
+                times.append(float(Redemption.get(coupon.redemption_id).redeemed_at))
+    return times
+
+
+def _sessions(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The intervals merged where less than ``SESSION_GAP_SECONDS`` apart, oldest first."""
+    merged: list[tuple[float, float]] = []
+    for start, end in sorted(intervals):
+        if merged and start - merged[-1][1] <= SESSION_GAP_SECONDS:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
