@@ -36,7 +36,7 @@ from functions.shared.errors import ApiError, problem
 from functions.shared.fields import moment as stored_moment
 from functions.shared.plugins import get_plugins
 from plugins.manager import CrossliveManager, UnknownMarketError
-from plugins.types import MarketProfile, TextTooLongError, TranslationUnavailableError
+from plugins.types import FaqAnswer, MarketProfile, TextTooLongError, TranslationUnavailableError
 
 
 def plugins_dependency() -> CrossliveManager:
@@ -194,6 +194,14 @@ def read_market(code: MarketCode, plugins: Plugins) -> MarketView:
     return market_view(profile_of(plugins, code))
 
 
+def _lawful(plugins: CrossliveManager, profile: MarketProfile, answers: list[FaqAnswer]) -> list[FaqAnswer]:
+    """The answers the market's advertising rules allow (``functions.moderation.shown``, imported
+    here on use: an FAQ answer shown to viewers is advertising too, a plugin's as a merchant's)."""
+    from functions.moderation.shown import hidden_in
+
+    return [a for a in answers if not hidden_in(a.filled(profile), [profile.code], None, plugins=plugins)]
+
+
 @router.get("/markets/{code}/faq", response_model=list[FaqView], summary="FAQ answers of a market in a language")
 def market_faq(
     code: MarketCode, plugins: Plugins, language: Annotated[str | None, Query(max_length=35)] = None
@@ -202,7 +210,7 @@ def market_faq(
     templates for gets the first language's answers translated, labelled with the engine."""
     profile = profile_of(plugins, code)
     wanted = check_language(language) if language else profile.languages[0]
-    answers = plugins.faq_answers(profile.code, wanted)
+    answers = _lawful(plugins, profile, plugins.faq_answers(profile.code, wanted))
     if answers:
         return [
             FaqView(
@@ -216,7 +224,7 @@ def market_faq(
         ]
     base = profile.languages[0]
     views = []
-    for a in plugins.faq_answers(profile.code, base):
+    for a in _lawful(plugins, profile, plugins.faq_answers(profile.code, base)):
         result = translate_one(plugins, a.filled(profile), wanted, source=base)
         views.append(
             FaqView(

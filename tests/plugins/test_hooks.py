@@ -341,3 +341,18 @@ def test_a_faq_answer_that_breaks_the_markets_advertising_rules_is_never_posted(
     assert faq.match_faq("does the balm work?", "TH", ["en"]) is None
     found = faq.match_faq("what balm size?", "TH", ["en"])
     assert found is not None and found.answer == "The balm comes in 50 ml."
+
+
+def test_the_faq_listing_of_a_market_leaves_out_answers_its_advertising_rules_ban(manager_with):
+    class Claims:
+        @hookimpl
+        def faq_answers(self, market: str, language: str) -> list[dict[str, Any]]:
+            if (market, language) != ("TH", "th"):
+                return []
+            return [{"id": "balm.claim", "patterns": ["บาล์ม"], "answer": "บาล์มนี้รักษาหายขาด"}]  # "cures for good"
+
+    from functions.localization.app import market_faq
+
+    pm = manager_with(("claims", Claims()))
+    listed = {view.id for view in market_faq("TH", pm, "th")}
+    assert "balm.claim" not in listed and listed  # the market's own answers are still listed
