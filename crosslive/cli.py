@@ -27,6 +27,7 @@ BENCHMARKS: dict[str, str] = {
     "coupons": "bench.coupons:command",
     "localization": "bench.localization:command",
     "first-claim": "bench.first_claim:command",
+    "soak": "bench.soak:command",
 }
 
 

@@ -330,6 +330,7 @@ def create_node_app(settings: NodeSettings) -> FastAPI:
             "cpu_count": psutil.cpu_count(),
             "sessions": len(node.sessions),
             "pending_offers": node.pending_offers,
+            "tasks": len(asyncio.all_tasks()),  # a leak shows here first (crosslive bench soak)
             "counters": vars(node.counters),
             "rooms": rooms,
         }

@@ -73,7 +73,7 @@ class SerializedWSGI:
                 self.cpu_seconds += time.thread_time() - started
 
 
-class _Body(BytesIO):
+class ResponseBody(BytesIO):
     """A response body in the shape botocore reads (``stream()``), as moto's mock gives it."""
 
     def stream(self, **_: Any) -> Iterable[bytes]:
@@ -136,7 +136,7 @@ class InProcessTransport:
 
         payload = b"".join(app(environ, start_response))
         self.served += 1
-        return AWSResponse(request.url, int(status[0].split(" ", 1)[0]), dict(headers), _Body(payload))  # type: ignore[arg-type]
+        return AWSResponse(request.url, int(status[0].split(" ", 1)[0]), dict(headers), ResponseBody(payload))  # type: ignore[arg-type]
 
 
 IN_PROCESS = InProcessTransport()

@@ -25,11 +25,11 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from io import BytesIO
-from typing import Any
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.exceptions import ReadTimeoutError
+
+from crosslive.dev.dynamodb import ResponseBody
 
 KINDS = ("throttle", "server-error", "timeout-after-write")
 WRITES = ("PutItem", "TransactWriteItems", "UpdateItem")
@@ -41,14 +41,6 @@ _ERRORS = {
     ),
     "server-error": (500, "com.amazonaws.dynamodb.v20120810#InternalServerError", "Internal server error"),
 }
-
-
-class _Body(BytesIO):
-    def stream(self, **_: Any) -> Iterator[bytes]:
-        chunk = self.read()
-        while chunk:
-            yield chunk
-            chunk = self.read()
 
 
 class FaultInjector:
@@ -105,7 +97,7 @@ class FaultInjector:
         status, error_type, message = _ERRORS[kind]
         body = json.dumps({"__type": error_type, "message": message}).encode()
         headers = {"Content-Type": "application/x-amz-json-1.0", "x-amzn-ErrorType": error_type.rsplit("#", 1)[1]}
-        return AWSResponse(request.url, status, headers, _Body(body))  # type: ignore[arg-type]
+        return AWSResponse(request.url, status, headers, ResponseBody(body))  # type: ignore[arg-type]
 
 
 @contextmanager

@@ -64,18 +64,22 @@ def shop(client, auth) -> dict[str, Any]:
     return dict(response.json())
 
 
+def _campaign(client, auth, shop, **overrides: Any) -> dict[str, Any]:
+    created = client.post(
+        f"/v1/coupons/rooms/{shop['room_id']}/campaigns",
+        json=campaign_body(**overrides),
+        headers=auth("merchant", sub="fault-merchant"),
+    )
+    assert created.status_code == 201, created.text
+    return dict(created.json())
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("mode", MODES)
 def test_claims_under_faults(client, auth, shop, mode):
     # GIVEN a flash sale of 12 coupons (1 per viewer) and 24 viewers, one key each
     run = next(_ids)
-    created = client.post(
-        f"/v1/coupons/rooms/{shop['room_id']}/campaigns",
-        json=campaign_body(stock=12, per_user_limit=1, stock_shards=3),
-        headers=auth("merchant", sub="fault-merchant"),
-    )
-    assert created.status_code == 201
-    campaign = created.json()
+    campaign = _campaign(client, auth, shop, stock=12, per_user_limit=1, stock_shards=3)
     url = f"/v1/coupons/rooms/{shop['room_id']}/campaigns/{campaign['campaign_id']}/claims"
     viewers = [f"fault-claimer-{run}-{i}" for i in range(24)]
     keys = {v: f"claim-{run}-{v}" for v in viewers}
@@ -168,12 +172,7 @@ def test_comments_under_faults(client, auth, shop, mode):
 def test_redemptions_under_faults(client, auth, shop, mode):
     # GIVEN 10 viewers holding a coupon each (claimed without faults)
     run = next(_ids)
-    created = client.post(
-        f"/v1/coupons/rooms/{shop['room_id']}/campaigns",
-        json=campaign_body(stock=10),
-        headers=auth("merchant", sub="fault-merchant"),
-    )
-    campaign = created.json()
+    campaign = _campaign(client, auth, shop, stock=10)
     url = f"/v1/coupons/rooms/{shop['room_id']}/campaigns/{campaign['campaign_id']}/claims"
     held = {}
     for i in range(10):

@@ -1,0 +1,20 @@
+"""The soak bench's growth figure: the RSS slope after warm-up (the bench itself runs as
+``crosslive bench soak``; its results are in docs/benchmarks.md)."""
+
+from __future__ import annotations
+
+import math
+
+from bench.soak import ProcessSeries
+
+
+def test_rss_slope_ignores_warm_up_and_measures_growth_per_minute():
+    series = ProcessSeries("p", pid=0)
+    # 60 s of start-up growth, then 2 MB per minute
+    series.samples = [(t, 100 + (t if t < 60 else 60 + (t - 60) / 30), 10, 2, 5) for t in range(0, 301, 5)]
+    assert math.isclose(series.slope_mb_per_min(after=60), 2.0, rel_tol=1e-9)
+    flat = ProcessSeries("q", pid=0)
+    flat.samples = [(t, 200.0, 10, 2, 5) for t in range(0, 301, 5)]
+    assert flat.slope_mb_per_min(after=60) == 0.0
+    summary = series.summary(after=60)
+    assert summary["rss_mb"]["after_warmup"] == 160.0 and summary["fds"] == {"start": 10, "end": 10}
