@@ -212,8 +212,11 @@ async function endPlayback() {
   document.body.dataset.player = "ended";
   $("#node-info").textContent = "";
   $("#unmute").hidden = true;
-  if (old) await old.stop();
+  // The picture goes at once, together with "ended" (stopping the player's session may take a
+  // while on a busy phone; nothing is shown from it meanwhile).
   $("#video").srcObject = null;
+  if (old) await old.stop();
+  $("#video").srcObject = null; // in case the stopping player attached a stream meanwhile
 }
 
 // Playback is the media nodes' player (media_nodes/static/crosslive-player.js, loaded by the
