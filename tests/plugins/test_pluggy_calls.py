@@ -115,3 +115,16 @@ def test_an_error_that_is_part_of_a_hook_contract_passes_through(manager_with):
     pm = manager_with(("too-long", TooLong()))
     with pytest.raises(TextTooLongError):
         pm.translate("x", "en", "de")
+
+
+def test_pluggys_hook_call_monitoring_sees_the_accessors_calls(manager_with):
+    pm = manager_with()
+    seen: list[tuple[str, dict[str, Any]]] = []
+    undo = pm.add_hookcall_monitoring(lambda name, impls, kwargs: seen.append((name, kwargs)), lambda *_: None)
+    try:
+        pm.check_campaign("FR", {"title": "x"})
+        pm.translate("Sold out.", "en", "de")
+    finally:
+        undo()
+    assert ("check_campaign", {"market": "FR", "campaign": {"title": "x"}}) in seen
+    assert ("translate", {"text": "Sold out.", "source": "en", "target": "de"}) in seen
