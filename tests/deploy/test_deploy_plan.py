@@ -15,6 +15,7 @@ import pytest
 from botocore.stub import Stubber
 from click.testing import CliRunner
 from moto import mock_aws
+from moto.backends import get_backend
 
 from crosslive.cli import main
 from crosslive.deploy import AccountState, DeployOptions, DeployRefused, discover, plan_deploy
@@ -226,8 +227,27 @@ def aws(monkeypatch):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.delenv("AWS_PROFILE", raising=False)
-    with mock_aws():
+    # moto keeps one set of backends per process, shared with the session's embedded platform
+    # (tests/conftest.py): a plain `with mock_aws()` resets every backend on entry and exit,
+    # which deleted that platform's DynamoDB tables under every later test. Reset only the
+    # services these tests use.
+    mock = mock_aws()
+    _reset_moto(MOCKED_SERVICES)
+    mock.start(reset=False)
+    try:
         yield
+    finally:
+        mock.stop(remove_data=False)
+        _reset_moto(MOCKED_SERVICES)
+
+
+MOCKED_SERVICES = ("ssm", "sts", "route53")
+
+
+def _reset_moto(services: tuple[str, ...]) -> None:
+    for service in services:
+        for account_backends in get_backend(service).values():
+            account_backends.reset()
 
 
 def test_discovery_reads_bootstrap_amis_replicas_and_refuses_a_disabled_region(aws):
