@@ -141,7 +141,7 @@ const STRINGS = {
 // `detail` (functions/shared/errors.py).
 const MESSAGES = {
   en: {
-    not_translated: "not translated · {language}", copy: "Copy code", copied: "Copied", code_short: "Code", claiming: "Claiming…", claiming_slow: "Still working: many viewers are claiming right now.", watch_signin: "Sign in to watch this live show", diagnostics: "Connection details",
+    not_translated: "not translated · {language}", copy: "Copy code", copied: "Copied", share: "Share", code_short: "Code", claiming: "Claiming…", claiming_slow: "Still working: many viewers are claiming right now.", watch_signin: "Sign in to watch this live show", diagnostics: "Connection details",
     video_label: "Live video", default_name: "Viewer", show_ended: "This show has ended",
     stream_refused: "You can't watch this stream", err_generic: "Something went wrong. Please try again.",
     err_network: "No connection. Check your network and try again.",
@@ -162,7 +162,7 @@ const MESSAGES = {
     err_offer_gone: "This offer is no longer available.",
   },
   id: {
-    not_translated: "tidak diterjemahkan · {language}", copy: "Salin kode", copied: "Tersalin", code_short: "Kode", claiming: "Mengklaim…", claiming_slow: "Masih diproses: banyak penonton sedang mengklaim.", watch_signin: "Masuk untuk menonton siaran langsung ini", diagnostics: "Detail koneksi",
+    not_translated: "tidak diterjemahkan · {language}", copy: "Salin kode", copied: "Tersalin", share: "Bagikan", code_short: "Kode", claiming: "Mengklaim…", claiming_slow: "Masih diproses: banyak penonton sedang mengklaim.", watch_signin: "Masuk untuk menonton siaran langsung ini", diagnostics: "Detail koneksi",
     video_label: "Video siaran langsung", default_name: "Penonton", show_ended: "Siaran ini telah berakhir",
     stream_refused: "Anda tidak dapat menonton siaran ini", err_generic: "Terjadi kesalahan. Silakan coba lagi.",
     err_network: "Tidak ada koneksi. Periksa jaringan Anda dan coba lagi.",
@@ -182,7 +182,7 @@ const MESSAGES = {
     err_offer_gone: "Penawaran ini sudah tidak tersedia.",
   },
   ar: {
-    not_translated: "غير مترجم · {language}", copy: "نسخ الرمز", copied: "تم النسخ", code_short: "الرمز", claiming: "جارٍ الحصول على القسيمة…", claiming_slow: "ما زلنا نعمل على طلبك: كثير من المشاهدين يطلبون الآن.", watch_signin: "سجّل الدخول لمشاهدة هذا البث المباشر", diagnostics: "تفاصيل الاتصال",
+    not_translated: "غير مترجم · {language}", copy: "نسخ الرمز", copied: "تم النسخ", share: "مشاركة", code_short: "الرمز", claiming: "جارٍ الحصول على القسيمة…", claiming_slow: "ما زلنا نعمل على طلبك: كثير من المشاهدين يطلبون الآن.", watch_signin: "سجّل الدخول لمشاهدة هذا البث المباشر", diagnostics: "تفاصيل الاتصال",
     video_label: "فيديو البث المباشر", default_name: "مشاهد", show_ended: "انتهى هذا البث",
     stream_refused: "لا يمكنك مشاهدة هذا البث", err_generic: "حدث خطأ ما. يُرجى المحاولة مرة أخرى.",
     err_network: "لا يوجد اتصال. تحقّق من شبكتك وحاول مرة أخرى.",
@@ -200,7 +200,7 @@ const MESSAGES = {
     err_offer_gone: "هذا العرض لم يعد متاحاً.",
   },
   de: {
-    not_translated: "nicht übersetzt · {language}", copy: "Code kopieren", copied: "Kopiert", code_short: "Code", claiming: "Wird gesichert…", claiming_slow: "Dauert noch etwas: gerade sichern sich viele den Gutschein.", watch_signin: "Melde dich an, um die Live-Show zu sehen", diagnostics: "Verbindungsdetails",
+    not_translated: "nicht übersetzt · {language}", copy: "Code kopieren", copied: "Kopiert", share: "Teilen", code_short: "Code", claiming: "Wird gesichert…", claiming_slow: "Dauert noch etwas: gerade sichern sich viele den Gutschein.", watch_signin: "Melde dich an, um die Live-Show zu sehen", diagnostics: "Verbindungsdetails",
     video_label: "Live-Video", default_name: "Zuschauer", show_ended: "Diese Show ist beendet",
     stream_refused: "Du kannst diesen Stream nicht ansehen",
     err_generic: "Etwas ist schiefgelaufen. Bitte versuch es noch einmal.",
@@ -223,7 +223,7 @@ const MESSAGES = {
     err_offer_gone: "Dieses Angebot ist nicht mehr verfügbar.",
   },
   fr: {
-    not_translated: "non traduit · {language}", copy: "Copier le code", copied: "Copié", code_short: "Code", claiming: "Obtention…", claiming_slow: "Encore un instant : beaucoup de spectateurs demandent le coupon.", watch_signin: "Connectez-vous pour regarder ce direct", diagnostics: "Détails de connexion",
+    not_translated: "non traduit · {language}", copy: "Copier le code", copied: "Copié", share: "Partager", code_short: "Code", claiming: "Obtention…", claiming_slow: "Encore un instant : beaucoup de spectateurs demandent le coupon.", watch_signin: "Connectez-vous pour regarder ce direct", diagnostics: "Détails de connexion",
     video_label: "Vidéo en direct", default_name: "Spectateur", show_ended: "Ce direct est terminé",
     stream_refused: "Vous ne pouvez pas regarder ce direct",
     err_generic: "Une erreur s’est produite. Veuillez réessayer.",
@@ -247,7 +247,7 @@ const MESSAGES = {
     err_offer_gone: "Cette offre n’est plus disponible.",
   },
   ja: {
-    not_translated: "未翻訳・{language}", copy: "コードをコピー", copied: "コピーしました", code_short: "コード", claiming: "受け取り中…", claiming_slow: "処理中です。多くの方が受け取っています。", watch_signin: "ログインしてライブを視聴", diagnostics: "接続の詳細",
+    not_translated: "未翻訳・{language}", copy: "コードをコピー", copied: "コピーしました", share: "シェア", code_short: "コード", claiming: "受け取り中…", claiming_slow: "処理中です。多くの方が受け取っています。", watch_signin: "ログインしてライブを視聴", diagnostics: "接続の詳細",
     video_label: "ライブ映像", default_name: "視聴者", show_ended: "この配信は終了しました", stream_refused: "この配信は視聴できません",
     err_generic: "問題が発生しました。もう一度お試しください。", err_network: "接続できません。ネットワークを確認して、もう一度お試しください。",
     err_server: "現在サービスを利用できません。しばらくしてからもう一度お試しください。", err_busy: "ただいま大変混み合っています。もう一度お試しください。",
@@ -261,7 +261,7 @@ const MESSAGES = {
     err_offer_gone: "このオファーは終了しました。",
   },
   zh: {
-    not_translated: "未翻译 · {language}", copy: "复制券码", copied: "已复制", code_short: "券码", claiming: "领取中…", claiming_slow: "仍在处理：很多观众正在领取。", watch_signin: "登录后观看直播", diagnostics: "连接详情",
+    not_translated: "未翻译 · {language}", copy: "复制券码", copied: "已复制", share: "分享", code_short: "券码", claiming: "领取中…", claiming_slow: "仍在处理：很多观众正在领取。", watch_signin: "登录后观看直播", diagnostics: "连接详情",
     video_label: "直播视频", default_name: "观众", show_ended: "本场直播已结束", stream_refused: "你无法观看此直播",
     err_generic: "出了点问题，请重试。", err_network: "网络连接失败，请检查网络后重试。", err_server: "服务暂时不可用，请稍后再试。",
     err_busy: "当前抢购人数过多，请重试。", err_rate_limited: "操作太频繁，请稍等片刻再试。", err_sign_in: "登录已过期，请重新登录。",
@@ -272,7 +272,7 @@ const MESSAGES = {
     err_sale_closed: "活动已结束。", err_not_in_segment: "该优惠券仅限特定观众领取。", err_offer_gone: "该优惠已失效。",
   },
   es: {
-    not_translated: "sin traducir · {language}", copy: "Copiar código", copied: "Copiado", code_short: "Código", claiming: "Obteniendo…", claiming_slow: "Un momento: muchas personas están pidiendo el cupón.", watch_signin: "Inicia sesión para ver este directo", diagnostics: "Detalles de conexión",
+    not_translated: "sin traducir · {language}", copy: "Copiar código", copied: "Copiado", share: "Compartir", code_short: "Código", claiming: "Obteniendo…", claiming_slow: "Un momento: muchas personas están pidiendo el cupón.", watch_signin: "Inicia sesión para ver este directo", diagnostics: "Detalles de conexión",
     video_label: "Video en vivo", default_name: "Espectador", show_ended: "Esta transmisión ha terminado",
     stream_refused: "No puedes ver esta transmisión", err_generic: "Algo salió mal. Inténtalo de nuevo.",
     err_network: "Sin conexión. Revisa tu red e inténtalo de nuevo.",
@@ -293,7 +293,7 @@ const MESSAGES = {
     err_offer_gone: "Esta oferta ya no está disponible.",
   },
   th: {
-    not_translated: "ไม่ได้แปล · {language}", copy: "คัดลอกโค้ด", copied: "คัดลอกแล้ว", code_short: "โค้ด", claiming: "กำลังเก็บคูปอง…", claiming_slow: "ยังดำเนินการอยู่ มีผู้ชมกำลังเก็บคูปองจำนวนมาก", watch_signin: "เข้าสู่ระบบเพื่อดูไลฟ์นี้", diagnostics: "รายละเอียดการเชื่อมต่อ",
+    not_translated: "ไม่ได้แปล · {language}", copy: "คัดลอกโค้ด", copied: "คัดลอกแล้ว", share: "แชร์", code_short: "โค้ด", claiming: "กำลังเก็บคูปอง…", claiming_slow: "ยังดำเนินการอยู่ มีผู้ชมกำลังเก็บคูปองจำนวนมาก", watch_signin: "เข้าสู่ระบบเพื่อดูไลฟ์นี้", diagnostics: "รายละเอียดการเชื่อมต่อ",
     video_label: "วิดีโอไลฟ์สด", default_name: "ผู้ชม", show_ended: "ไลฟ์นี้จบแล้ว",
     stream_refused: "คุณไม่สามารถรับชมไลฟ์นี้ได้", err_generic: "เกิดข้อผิดพลาด โปรดลองอีกครั้ง",
     err_network: "ไม่มีการเชื่อมต่อ โปรดตรวจสอบเครือข่ายแล้วลองอีกครั้ง",
@@ -311,7 +311,7 @@ const MESSAGES = {
     err_offer_gone: "ข้อเสนอนี้ไม่มีแล้ว",
   },
   vi: {
-    not_translated: "chưa dịch · {language}", copy: "Sao chép mã", copied: "Đã sao chép", code_short: "Mã", claiming: "Đang lưu mã…", claiming_slow: "Vẫn đang xử lý: nhiều người đang lưu mã cùng lúc.", watch_signin: "Đăng nhập để xem buổi live này", diagnostics: "Chi tiết kết nối",
+    not_translated: "chưa dịch · {language}", copy: "Sao chép mã", copied: "Đã sao chép", share: "Chia sẻ", code_short: "Mã", claiming: "Đang lưu mã…", claiming_slow: "Vẫn đang xử lý: nhiều người đang lưu mã cùng lúc.", watch_signin: "Đăng nhập để xem buổi live này", diagnostics: "Chi tiết kết nối",
     video_label: "Video phát trực tiếp", default_name: "Người xem", show_ended: "Phiên live này đã kết thúc",
     stream_refused: "Bạn không thể xem phiên live này", err_generic: "Đã xảy ra lỗi. Vui lòng thử lại.",
     err_network: "Không có kết nối. Hãy kiểm tra mạng và thử lại.",
@@ -331,7 +331,7 @@ const MESSAGES = {
     err_offer_gone: "Ưu đãi này không còn nữa.",
   },
   ms: {
-    not_translated: "tidak diterjemah · {language}", copy: "Salin kod", copied: "Disalin", code_short: "Kod", claiming: "Menuntut…", claiming_slow: "Masih diproses: ramai penonton sedang menuntut.", watch_signin: "Log masuk untuk menonton siaran langsung ini", diagnostics: "Butiran sambungan",
+    not_translated: "tidak diterjemah · {language}", copy: "Salin kod", copied: "Disalin", share: "Kongsi", code_short: "Kod", claiming: "Menuntut…", claiming_slow: "Masih diproses: ramai penonton sedang menuntut.", watch_signin: "Log masuk untuk menonton siaran langsung ini", diagnostics: "Butiran sambungan",
     video_label: "Video siaran langsung", default_name: "Penonton", show_ended: "Siaran ini telah tamat",
     stream_refused: "Anda tidak boleh menonton siaran ini", err_generic: "Berlaku ralat. Sila cuba lagi.",
     err_network: "Tiada sambungan. Semak rangkaian anda dan cuba lagi.",
@@ -353,7 +353,7 @@ const MESSAGES = {
     err_offer_gone: "Tawaran ini tidak lagi tersedia.",
   },
   fil: {
-    not_translated: "hindi naisalin · {language}", copy: "Kopyahin ang code", copied: "Nakopya na", code_short: "Code", claiming: "Kinukuha…", claiming_slow: "Sandali pa: maraming nanonood ang kumukuha ngayon.", watch_signin: "Mag-sign in para mapanood ang live na ito", diagnostics: "Detalye ng koneksyon",
+    not_translated: "hindi naisalin · {language}", copy: "Kopyahin ang code", copied: "Nakopya na", share: "Ibahagi", code_short: "Code", claiming: "Kinukuha…", claiming_slow: "Sandali pa: maraming nanonood ang kumukuha ngayon.", watch_signin: "Mag-sign in para mapanood ang live na ito", diagnostics: "Detalye ng koneksyon",
     video_label: "Live na video", default_name: "Manonood", show_ended: "Tapos na ang live na ito",
     stream_refused: "Hindi mo mapapanood ang stream na ito", err_generic: "Nagkaproblema. Pakisubukan ulit.",
     err_network: "Walang koneksyon. Tingnan ang network mo at subukan ulit.",

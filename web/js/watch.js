@@ -18,6 +18,12 @@ const POLL_COMMENTS_MS = 1500;
 const CATCH_UP_MS = 10000; // while the push socket is live, the list API only catches up
 const POLL_COUPONS_MS = 2000;
 const POLL_ROOM_MS = 5000;
+// A share link's open counts once the platform saw this viewer watch (a media node records 20 s of
+// frames, functions/coupons/presence.py): the first report a few seconds into playback, then every
+// SHARE_OPEN_RETRY_MS (the server's Retry-After), a bounded number of times.
+const SHARE_OPEN_FIRST_MS = 5000;
+const SHARE_OPEN_RETRY_MS = 10000;
+const SHARE_OPEN_TRIES = 15;
 // While the push socket is live, stage/campaign/room changes arrive as signals on it: their polls
 // only catch up (a missed signal) instead of running every second per viewer.
 const SIGNAL_CATCH_UP_MS = 15000;
@@ -126,6 +132,7 @@ function setToken(token) {
   $("#signin-hosted").hidden = signedIn || !state.config.auth;
   $("#signin-hint").hidden = signedIn || Boolean(state.config.local_issuer) || Boolean(state.config.auth);
   $("#claim").disabled = !signedIn;
+  $("#share").hidden = !signedIn;
   // Playback needs a viewer token (the media node admits the room's markets by it): a viewer who is
   // not signed in is told so on the video in one line, instead of a black box.
   const needsSignIn = !signedIn && state.room?.status !== "ended";
@@ -244,6 +251,7 @@ function startPlayer() {
       $("#unmute").hidden = status.state !== "playing" || !video.muted;
       // The push socket follows the node that plays; before anything plays (a scheduled room), the first
       // node tried serves it, so the room going live reaches the page by push too.
+      if (status.state === "playing") scheduleShareOpen(SHARE_OPEN_FIRST_MS);
       if (["connected", "playing"].includes(status.state)) ensurePush(node);
       else if (status.state === "connecting" && !state.push) ensurePush(node);
     },
@@ -566,6 +574,64 @@ function shortCode(code) {
   return `${out.slice(0, 4)}-${out.slice(4)}`;
 }
 
+// -- sharing -----------------------------------------------------------------------------------
+
+// "Share": a link to this page for this room with the viewer's share id (POST /v1/coupons/rooms/{room}/shares),
+// handed to the system's share sheet where there is one, else copied (and shown, selected, if the
+// clipboard is refused). It counts for the sharer when someone else opens it and watches.
+async function shareRoom() {
+  const button = $("#share");
+  try {
+    const share = await state.api.post(`/v1/coupons/rooms/${state.roomId}/shares`, {});
+    const url = new URL(location.href);
+    url.hash = "";
+    for (const key of [...url.searchParams.keys()]) if (key !== "room") url.searchParams.delete(key);
+    url.searchParams.set("share", share.share_id);
+    state.shareLink = url.href;
+    const field = $("#share-link");
+    field.value = url.href;
+    field.hidden = false;
+    if (navigator.share) {
+      try { await navigator.share({ title: document.title, url: url.href }); return; } catch { /* copy instead */ }
+    }
+    try {
+      await navigator.clipboard.writeText(url.href);
+      button.textContent = state.t("copied");
+      setTimeout(() => { button.textContent = state.t("share"); }, 2000);
+    } catch {
+      field.select();
+    }
+  } catch (error) {
+    showProblem(error);
+  }
+}
+
+// Opened through someone's share link: report the open once this viewer has watched (the server
+// decides whether it counts: docs/coupons.md, "Shares"). Quiet: an open that does not count, or
+// one refused, is not the viewer's problem. A reload does not report the same link twice.
+function scheduleShareOpen(delay) {
+  const shareId = new URL(location.href).searchParams.get("share");
+  if (!shareId || state.shareOpen || !state.token || sessionStorage.getItem(`crosslive.share.${shareId}`)) return;
+  state.shareOpen = { share_id: shareId, state: "waiting", tries: 0 };
+  setTimeout(() => reportShareOpen(shareId), delay);
+}
+
+async function reportShareOpen(shareId) {
+  const open = state.shareOpen;
+  open.tries += 1;
+  try {
+    const answer = await state.api.post(`/v1/coupons/shares/${encodeURIComponent(shareId)}/opens`, {});
+    Object.assign(open, { state: "done", counted: answer.counted });
+    document.body.dataset.shareOpen = "done";
+    sessionStorage.setItem(`crosslive.share.${shareId}`, "1");
+  } catch (error) {
+    const again = error instanceof ApiError && error.code === "opener-not-present" && open.tries < SHARE_OPEN_TRIES;
+    Object.assign(open, { state: again ? "waiting" : "refused", code: error.code });
+    document.body.dataset.shareOpen = open.state;
+    if (again) setTimeout(() => reportShareOpen(shareId), SHARE_OPEN_RETRY_MS);
+  }
+}
+
 async function copyCode() {
   const code = $("#claimed-code").textContent;
   const button = $("#copy-code");
@@ -652,6 +718,7 @@ async function main() {
   $("#comment-form").addEventListener("submit", postComment);
   $("#claim").addEventListener("click", claimOffer);
   $("#copy-code").addEventListener("click", copyCode);
+  $("#share").addEventListener("click", shareRoom);
   $("#watch-signin").addEventListener("click", focusSignIn);
   document.documentElement.lang = BROWSER_LANGUAGE; // until a market is chosen
   applyLabels();
