@@ -262,7 +262,36 @@ def check_regions(
                     + ")",
                 )
             )
+        problems.extend(residency_problems(path, config, key_lines))
     return sorted(problems, key=lambda p: (str(p.path), p.line))
+
+
+def residency_problems(path: Path, config: RegionConfig, key_lines: dict[str, int]) -> list[Problem]:
+    """A market served here whose plugin's data-residency rule does not allow this AWS region.
+
+    The region's own tables hold its viewers' comments, presence and shares, and its functions write
+    them: a region outside a market's allowed regions would store that market's personal data
+    where its law forbids it. (Not checked here: where the origin's global tables replicate; see
+    docs/plugins.md, "Data residency".)
+    """
+    from plugins.manager import build_plugin_manager
+
+    pm = build_plugin_manager(None, validate=False)
+    found: list[Problem] = []
+    for market in config.markets:
+        rule = pm.data_residency(market)
+        if not rule.allows(config.aws_region):
+            found.append(
+                Problem(
+                    path,
+                    key_lines.get("markets", 0),
+                    "markets",
+                    f"market {market}: rule data-residency ({rule.law or rule.jurisdiction}) allows its "
+                    f"personal data only in {', '.join(rule.allowed_regions)}, not in {config.aws_region} "
+                    "(serve it from a region in that list)",
+                )
+            )
+    return found
 
 
 def plugins_for_markets(markets: Iterable[str], provided: dict[str, set[str]] | None = None) -> list[str]:

@@ -17,6 +17,7 @@ from functions.routing.models import DEAD_AFTER_SECONDS, MediaNodeRecord
 from functions.routing.ranking import rank_nodes
 from functions.shared.app import create_app, lambda_handler
 from functions.shared.auth import Authenticated
+from functions.shared.config import get_settings
 from functions.shared.errors import ApiError
 from functions.shared.plugins import get_plugins
 
@@ -73,12 +74,32 @@ def nodes_for_room(
     for node_id in exclude or []:
         if not NODE_ID.match(node_id):
             raise ApiError(422, "validation-failed", f"bad node id {node_id!r}")
-    preference = get_plugins().routing_preference(viewer_market)
-    ranked = rank_nodes(MediaNodeRecord.scan(), preference, room_id=room_id, rtts=rtts, exclude=exclude or [])
+    plugins = get_plugins()
+    preference = plugins.routing_preference(viewer_market)
+    # The embedded platform (stage "local") runs every node on this one machine, labelled with the
+    # default AWS region: no border is crossed, so the rule has nothing to place there.
+    residency = None if get_settings().is_local else plugins.data_residency(viewer_market)
+    nodes = list(MediaNodeRecord.scan())
+    ranked = rank_nodes(nodes, preference, room_id=room_id, rtts=rtts, exclude=exclude or [], residency=residency)
+    withheld = sorted({n.aws_region for n in nodes if residency is not None and not residency.allows(n.aws_region)})
     return {
         "room_id": room_id,
         "market": viewer_market,
         "dead_after_seconds": DEAD_AFTER_SECONDS,
+        # Regions with nodes this market's data-residency rule does not allow: never offered, even
+        # when no allowed node is left (the player then waits and asks again).
+        "residency": (
+            {
+                "jurisdiction": residency.jurisdiction,
+                "law": residency.law,
+                "allowed_regions": list(residency.allowed_regions),
+                "withheld_regions": withheld,
+                "detail": f"market {viewer_market}: rule data-residency ({residency.law or residency.jurisdiction}) "
+                f"allows only {', '.join(residency.allowed_regions)}; nodes in {', '.join(withheld)} are not offered",
+            }
+            if residency is not None and withheld
+            else None
+        ),
         "nodes": [
             {
                 "node_id": n.node_id,

@@ -4,8 +4,9 @@ A node's score is an estimate in milliseconds of what the viewer will suffer the
 better): the measured RTT if the client sent one, else a prior by how the market's plugin ranks
 the node's region (preferred, fallback, other); plus a load penalty that grows steeply as the node
 fills; minus a small bonus when the node already carries the room (no cascade hop to set up).
-Nodes that are dead (heartbeat older than ``DEAD_AFTER_SECONDS``), draining, full or in a region
-the market excludes are left out.
+Nodes that are dead (heartbeat older than ``DEAD_AFTER_SECONDS``), draining, full, in a region
+the market excludes, or outside the regions the market's data-residency rule allows are left out:
+routing never falls back outside a market's allowed regions (the API says so instead).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from functions.routing.models import DEAD_AFTER_SECONDS, MediaNodeRecord
-from plugins.types import RoutingPreference
+from plugins.types import DataResidency, RoutingPreference
 
 PRIOR_RTT_MS = {"preferred": 40.0, "fallback": 120.0, "other": 250.0}
 HAS_ROOM_BONUS_MS = 15.0
@@ -67,6 +68,7 @@ def rank_nodes(
     rtts: dict[str, float] | None = None,
     exclude: Iterable[str] = (),
     now: float | None = None,
+    residency: DataResidency | None = None,
 ) -> list[RankedNode]:
     now = time.time() if now is None else now
     rtts = rtts or {}
@@ -79,7 +81,7 @@ def rank_nodes(
         if node.viewers is not None and node.capacity is not None and node.viewers >= node.capacity:
             continue
         tier = region_tier(node.aws_region, preference)
-        if tier is None:
+        if tier is None or (residency is not None and not residency.allows(node.aws_region)):
             continue
         load = node_load(node)
         rtt = rtts.get(node.node_id)

@@ -9,7 +9,14 @@ import pytest
 from click.testing import CliRunner
 
 from crosslive.cli import main
-from crosslive.regions import REGIONS_DIR, check_regions, load_regions, parse_region_file, region_files
+from crosslive.regions import (
+    REGIONS_DIR,
+    RegionFileError,
+    check_regions,
+    load_regions,
+    parse_region_file,
+    region_files,
+)
 
 
 @pytest.fixture
@@ -114,6 +121,12 @@ def test_add_writes_a_valid_file_that_list_shows(regions_dir: Path):
             ["--aws-region", "eu-west-3", "--origin", "singapore", "--market", "BR", "--plugin", "market-br"],
             "not installed: market-br",
         ),
+        # EU personal data outside the EU: refused, naming the market and the rule (issue 18)
+        (
+            ["--aws-region", "us-west-2", "--origin", "singapore", "--market", "DE", "--market", "FR"],
+            "market DE: rule data-residency (GDPR) allows its personal data only in eu-central-1, eu-west-1, "
+            "eu-west-3, eu-north-1, eu-south-1, not in us-west-2",
+        ),
     ],
 )
 def test_add_refuses_what_check_would_reject_and_writes_nothing(regions_dir: Path, args: list[str], message: str):
@@ -152,3 +165,29 @@ def test_plugins_list_shows_hooks_per_region():
     assert "gulf (me-central-1, edge)" in result.output
     assert "market-ae:" in result.output and "market_profile" in result.output
     assert "market-de" not in result.output  # not enabled in the Gulf
+
+
+def test_check_and_synth_refuse_a_region_storing_a_market_outside_its_allowed_regions(regions_dir: Path):
+    # GIVEN an edge in Oregon serving Germany and France (GDPR: EU regions only) and Indonesia (anywhere)
+    oregon = regions_dir / "oregon.toml"
+    oregon.write_text(
+        'aws_region = "us-west-2"\nrole = "edge"\norigin = "singapore"\nmarkets = ["DE", "FR", "ID"]\n'
+        'plugins = ["market-de", "market-fr", "market-id"]\n',
+        encoding="utf-8",
+    )
+    # WHEN it is checked, THEN each EU market is named with the rule, on the markets line; ID is not
+    result = CliRunner().invoke(main, ["regions", "check", str(oregon), "--dir", str(regions_dir)])
+    assert result.exit_code != 0
+    assert f"{oregon}:4: markets: market DE: rule data-residency (GDPR)" in result.output
+    assert f"{oregon}:4: markets: market FR: rule data-residency (GDPR)" in result.output
+    assert "market ID" not in result.output
+    # AND loading the set (what crosslive synth and deploy do first) refuses it too
+    with pytest.raises(RegionFileError, match="market DE: rule data-residency"):
+        load_regions(regions_dir)
+    # while the same markets from an EU region pass
+    oregon.write_text(
+        'aws_region = "eu-west-3"\nrole = "edge"\norigin = "singapore"\nmarkets = ["DE", "FR", "ID"]\n'
+        'plugins = ["market-de", "market-fr", "market-id"]\n',
+        encoding="utf-8",
+    )
+    assert check_regions([oregon], all_paths=region_files(regions_dir)) == []

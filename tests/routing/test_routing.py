@@ -163,3 +163,53 @@ def test_routing_api_requires_a_token_and_a_known_room(client, auth) -> None:
         client.get("/v1/routing/rooms/nope-room/nodes", headers=auth("viewer", market="ID")).status_code
         == 404
     )
+
+
+def test_routing_never_falls_back_outside_the_markets_allowed_regions(client, auth, room, fleet, monkeypatch) -> None:
+    from functions.routing import app as routing_app
+    from functions.shared.config import get_settings
+
+    url = f"/v1/routing/rooms/{room['room_id']}/nodes"
+    # on the embedded platform every node is on this machine: routing is as before
+    local = client.get(url, headers=auth("viewer", market="DE")).json()
+    assert local["residency"] is None and len(local["nodes"]) == 4
+    deployed = get_settings().model_copy(update={"stage": "prod"})
+    monkeypatch.setattr(routing_app, "get_settings", lambda: deployed)
+    headers = auth("viewer", market="DE")
+    # GIVEN a German viewer (DE: EU personal data only in EU regions) while Frankfurt is up
+    body = client.get(url, headers=headers).json()
+    assert [n["node_id"] for n in body["nodes"]] == ["de-1"]  # never Singapore, Tokyo or the UAE
+    assert body["residency"]["allowed_regions"][0] == "eu-central-1"
+    assert body["residency"]["withheld_regions"] == ["ap-northeast-1", "ap-southeast-1", "me-central-1"]
+    # WHEN the only EU node dies
+    de = MediaNodeRecord.get("de-1")
+    de.heartbeat_at = time.time() - (DEAD_AFTER_SECONDS + 1)
+    de.save()
+    body = client.get(url, headers=headers).json()
+    # THEN no node outside the EU is offered, and the answer says why
+    assert body["nodes"] == []
+    assert "market DE: rule data-residency (GDPR)" in body["residency"]["detail"]
+    # while a market without a residency rule is routed anywhere, with nothing withheld
+    indonesian = client.get(url, headers=auth("viewer", market="ID")).json()
+    assert indonesian["nodes"] and indonesian["residency"] is None
+
+
+def test_every_market_plugin_routes_only_within_its_allowed_regions() -> None:
+    from plugins.manager import build_plugin_manager
+
+    pm = build_plugin_manager(None, validate=False)
+    for market in ("AE", "CN", "DE", "FR", "ID", "JP", "MY", "PH", "SA", "SG", "TH", "US", "VN"):
+        preference, residency = pm.routing_preference(market), pm.data_residency(market)
+        assert preference is not None, market
+        outside = [r for r in preference.preferred_regions + preference.fallback_regions if not residency.allows(r)]
+        assert outside == [], (market, outside)
+
+
+def test_ranking_leaves_out_regions_the_residency_rule_does_not_allow() -> None:
+    from plugins.types import DataResidency
+
+    eu = DataResidency(jurisdiction="EU", allowed_regions=["eu-central-1", "eu-west-1"], law="GDPR")
+    nodes = [record("de-1", "eu-central-1"), record("us-1", "us-east-1"), record("ie-1", "eu-west-1")]
+    prefers_us = RoutingPreference(preferred_regions=["us-east-1"], fallback_regions=["eu-west-1"])
+    assert [n.node_id for n in rank_nodes(nodes, prefers_us, residency=eu)] == ["ie-1", "de-1"]
+    assert rank_nodes(nodes, prefers_us)[0].node_id == "us-1"
