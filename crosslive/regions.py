@@ -294,6 +294,32 @@ def residency_problems(path: Path, config: RegionConfig, key_lines: dict[str, in
     return found
 
 
+def replication_warnings(configs: Iterable[RegionConfig]) -> list[str]:
+    """Where today's table placement still stores a restricted market's personal data outside its
+    allowed regions: every personal-data table is a global table of the origin replicated to all
+    its edges, so a market served anywhere in an origin's group is stored in every region of it.
+    Warnings, not problems: the region files cannot fix this (per-zone placement is issue 18)."""
+    from plugins.manager import build_plugin_manager
+
+    configs = list(configs)
+    pm = build_plugin_manager(None, validate=False)
+    warnings: list[str] = []
+    for origin in (c for c in configs if c.role == "origin"):
+        group = [origin, *(c for c in configs if c.role == "edge" and c.origin == origin.name)]
+        served = sorted({m for c in group for m in c.markets})
+        for market in served:
+            rule = pm.data_residency(market)
+            outside = sorted({c.aws_region for c in group if not rule.allows(c.aws_region)})
+            if outside:
+                warnings.append(
+                    f"warning: market {market}: rule data-residency ({rule.law or rule.jurisdiction}): the "
+                    f"personal-data tables of origin {origin.name} replicate to every region of its group, "
+                    f"so {market}'s comments, claims and presence are also stored in {', '.join(outside)} "
+                    "(table placement per residency zone is not implemented yet: docs/plugins.md)"
+                )
+    return warnings
+
+
 def plugins_for_markets(markets: Iterable[str], provided: dict[str, set[str]] | None = None) -> list[str]:
     """Installed plugin names that provide ``markets``: the built-in ``market-<code>`` where there
     is one, else every installed plugin (entry point) that lists the market."""

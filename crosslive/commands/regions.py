@@ -17,6 +17,7 @@ from crosslive.regions import (
     plugins_in_effect,
     region_files,
     region_to_toml,
+    replication_warnings,
 )
 
 
@@ -59,6 +60,10 @@ def check(files: tuple[Path, ...], directory: Path) -> None:
     if problems:
         raise click.ClickException(f"{len(problems)} problem(s) in {len({p.path for p in problems})} file(s)")
     click.echo(f"{len(targets)} region file(s) OK")
+    every = {p.resolve(): p for p in [*region_files(directory), *targets]}
+    configs = [c for c in (parse_region_file(p)[0] for p in every.values()) if c is not None]
+    for warning in replication_warnings(configs):
+        click.echo(warning, err=True)
 
 
 @regions.command("add")

@@ -191,3 +191,16 @@ def test_check_and_synth_refuse_a_region_storing_a_market_outside_its_allowed_re
         encoding="utf-8",
     )
     assert check_regions([oregon], all_paths=region_files(regions_dir)) == []
+
+
+def test_check_warns_where_todays_table_placement_still_stores_a_market_outside_its_regions(regions_dir: Path):
+    # GIVEN the shipped regions: the Frankfurt edge serves DE and FR, its origin is Singapore
+    result = CliRunner().invoke(main, ["regions", "check", "--dir", str(regions_dir)])
+    # THEN the files pass, and the check says that the origin's global tables still put DE's and FR's
+    # personal data in the group's other regions (not a file problem: per-zone placement is not built)
+    assert result.exit_code == 0, result.output
+    assert "region file(s) OK" in result.output
+    for market in ("DE", "FR"):
+        assert f"warning: market {market}: rule data-residency (GDPR)" in result.output
+    assert "also stored in ap-northeast-1, ap-southeast-1, me-central-1, us-east-1" in result.output
+    assert "warning: market ID" not in result.output
