@@ -28,6 +28,7 @@ BENCHMARKS: dict[str, str] = {
     "localization": "bench.localization:command",
     "first-claim": "bench.first_claim:command",
     "soak": "bench.soak:command",
+    "insights": "bench.insights:command",
 }
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from functions.insights.fold import FOLDED_TABLES
 from functions.shared.db import streamed_tables
 
 PUSH_SECRET = "push-secret"  # infra.secrets.PUSH_SECRET.key: signs fan-out -> media node pushes
@@ -31,6 +32,17 @@ COUPON_TABLES = (
     "coupon-shares",
     "idempotency",  # retried claims and redemptions, beside the stock they protect
 )
+INSIGHTS_TABLES = (
+    "insights-minutes",
+    "insights-distinct",
+    "insights-viewers",
+    "insights-shows",
+    "insights-alerts",
+    "insights-alert-state",
+    "insights-campaigns",
+    "insights-nonces",
+)
+INSIGHTS_ONLY_STREAMS = ("coupons", "coupon-redemptions")  # streamed for the insights funnel only
 
 
 @dataclass(frozen=True)
@@ -48,6 +60,7 @@ class FunctionSpec:
     extras: tuple[str, ...] = ()  # pyproject optional-dependency groups in its bundle
     aws_actions: tuple[str, ...] = ()  # APIs without resource-level permissions (resource "*")
     enabled_by: str | None = None  # a plugin that must be enabled in the region for it to exist
+    origin_only: bool = False  # a stream consumer of global tables that must run once, in the origin
 
     @property
     def tables(self) -> tuple[str, ...]:
@@ -101,13 +114,34 @@ SPECS: tuple[FunctionSpec, ...] = (
         aws_actions=TRANSLATE,
     ),
     FunctionSpec("routing", "functions.routing.app.handler", api=True, reads=("media-nodes", "rooms")),
-    FunctionSpec("insights", "functions.insights.app.handler", api=True),
+    FunctionSpec(
+        "insights",
+        "functions.insights.app.handler",
+        api=True,
+        # the live figures read the room, the comments (hot questions) and the rates (GMV)
+        reads=("rooms", "comments", "exchange-rates"),
+        writes=INSIGHTS_TABLES,
+        secrets=(PUSH_SECRET,),  # node feeds are signed with the fleet's push secret
+        extras=("moderation", "insights"),  # hot questions use the comments tagging; DataSketches
+        aws_actions=("events:PutEvents",),  # alerts on EventBridge
+    ),
+    FunctionSpec(
+        "insights-consumer",
+        "functions.insights.consumer.handler",
+        reads=("rooms", "comments", "exchange-rates"),
+        writes=INSIGHTS_TABLES,
+        streams=FOLDED_TABLES,
+        extras=("moderation", "insights"),
+        aws_actions=("events:PutEvents",),
+        origin_only=True,
+    ),
     FunctionSpec(
         "comments-fanout",
         "functions.fanout.handler.handler",
         # what the producers read to word a signal, and the node registry to deliver it
         reads=("rooms", "stage", "comments", "coupon-campaigns", "coupon-stock", "media-nodes"),
-        streams=streamed_tables(),
+        # every streamed table but those only the insights consumer folds
+        streams=tuple(t for t in streamed_tables() if t not in INSIGHTS_ONLY_STREAMS),
         secrets=(PUSH_SECRET,),
         extras=("moderation",),
     ),

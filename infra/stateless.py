@@ -290,13 +290,16 @@ class StatelessStack(Stack):
         ``stream=True`` (comment events and the viewers' live ``room``/``stage``/``campaign``
         signals): one Lambda, one event source mapping per table. These are global tables: every
         replica's stream carries every region's writes, so each region's fan-out pushes to its own
-        nodes (no explicit relay). The toxicity screen exists where its plugin is enabled. IAM
-        lists each exact stream ARN, never a wildcard.
+        nodes (no explicit relay). The toxicity screen exists where its plugin is enabled; the
+        insights consumer only in the origin (``origin_only``: it would count each event once per
+        region otherwise). IAM lists each exact stream ARN, never a wildcard.
         """
         stream_arns: dict[str, str] = {}
         for spec in SPECS:
             if not spec.streams or (spec.enabled_by and spec.enabled_by not in self.region_config.plugins):
                 continue
+            if spec.origin_only and self.region_config.role != "origin":
+                continue  # e.g. insights: global tables' streams carry every region's writes to the origin
             for table in spec.streams:
                 if table not in stream_arns:
                     stream_arns[table] = self._stream_arn(stateful, table, table_prefix)

@@ -34,6 +34,7 @@ from functions.shared.errors import ApiError, DomainError
 from media_nodes import registry
 from media_nodes.config import NodeSettings
 from media_nodes.forwarding import aiortc_adapter
+from media_nodes.insights_feed import InsightsFeed, http_poster, insights_url
 from media_nodes.node import MediaNode, Session
 from media_nodes.node_tokens import is_node_token, verify_node_token
 from media_nodes.ratelimit import TokenBuckets
@@ -127,6 +128,8 @@ def create_node_app(settings: NodeSettings) -> FastAPI:
 
     node = MediaNode(settings, on_ingest_live=ingest_live, on_viewer_watched=viewer_watched)
     record.started_at = node.started_at
+    feed_url = insights_url()
+    feed = InsightsFeed(node, settings.node_id, http_poster(feed_url, node.http) if feed_url else None)
 
     def load() -> registry.NodeLoad:
         return registry.NodeLoad(
@@ -142,9 +145,13 @@ def create_node_app(settings: NodeSettings) -> FastAPI:
         heartbeat: asyncio.Task[None] | None = None
         if settings.heartbeat_seconds > 0:
             heartbeat = asyncio.ensure_future(registry.heartbeat_loop(record, load, settings.heartbeat_seconds))
+        feeding = asyncio.ensure_future(feed.run()) if feed.post is not None else None
         try:
             yield
         finally:
+            if feeding is not None:
+                feeding.cancel()
+                await asyncio.gather(feeding, return_exceptions=True)
             if heartbeat is not None:
                 heartbeat.cancel()
                 await asyncio.gather(heartbeat, return_exceptions=True)
@@ -165,6 +172,7 @@ def create_node_app(settings: NodeSettings) -> FastAPI:
     )
     app.add_middleware(AcceptPostOnOptions)  # outside CORS: its preflight answer gets it too
     app.state.node = node
+    app.state.insights_feed = feed
 
     async def guard_offer(request: Request) -> None:
         client = request.client.host if request.client else "unknown"
@@ -258,6 +266,7 @@ def create_node_app(settings: NodeSettings) -> FastAPI:
             return principal.sub
         if not principal.market or principal.market not in room.markets:
             raise ApiError(403, "market-not-served", f"room {room_id!r} is not broadcast to market {principal.market}")
+        request.state.viewer_market = principal.market  # a viewer (not the host or a node): insights counts it
         return principal.sub
 
     @app.post("/whep/{room_id}", status_code=201, tags=["whep"], summary="Watch a room (SDP offer in, answer out)")
@@ -274,6 +283,7 @@ def create_node_app(settings: NodeSettings) -> FastAPI:
             session, answer = await node.view(room_id, offer, owner)
         finally:
             node.pending_offers -= 1
+        feed.track(session.id, room_id, getattr(request.state, "viewer_market", None), owner)
         return created(session, "whep", answer)
 
     @app.delete("/whep/{room_id}/{session_id}", tags=["whep"], summary="Stop watching")

@@ -143,6 +143,22 @@ def classify_toxicity(texts: list[str], language: str) -> list[dict[str, Any]] |
     """
 
 
+@hookspec(firstresult=True)
+def sentiment_polarity(texts: list[str], language: str) -> list[float] | None:
+    """Return the sentiment polarity of texts (live insights' sentiment index).
+
+    One number in ``[-1.0, 1.0]`` per text, in order: above 0 positive, below 0 negative, 0
+    neutral; or ``None`` when this plugin does not handle ``language``. The built-in local
+    lexicon plugin answers for every built-in market language; Amazon Comprehend
+    (``comprehend-sentiment``) answers first for the languages it supports.
+
+    Stops at first non-None result.
+
+    :param texts: The texts to score, each in ``language``.
+    :param language: The BCP 47 tag of the texts' language.
+    """
+
+
 # ---------------------------------------------------------------------------------------------
 # Localization
 # ---------------------------------------------------------------------------------------------

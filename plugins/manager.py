@@ -55,12 +55,14 @@ DEFAULT_PLUGINS: dict[str, str] = {
     "local-translation": "plugins.builtin.local_translation:plugin",
     "local-language-detection": "plugins.builtin.language_detection",
     "coupon-texts": "plugins.builtin.coupon_texts",
+    "local-sentiment": "plugins.builtin.sentiment_lexicon:plugin",
 }
 # Optional built-ins that a region turns on by name (besides the markets).
 # (The AWS-backed ones, e.g. Amazon Translate and Comprehend toxicity, are added here.)
 OPTIONAL_PLUGINS: dict[str, str] = {
     "aws-translate": "plugins.builtin.aws_translate:plugin",
     "comprehend-toxicity": "plugins.builtin.comprehend_toxicity:plugin",
+    "comprehend-sentiment": "plugins.builtin.comprehend_sentiment:plugin",
 }
 
 __all__ = [
@@ -285,6 +287,17 @@ class CrossliveManager(pluggy.PluginManager):
         except PluginError:
             raise self._blame("classify_toxicity", check, texts=texts, language=language) from None
 
+    def sentiment_polarity(self, texts: list[str], language: str) -> list[float] | None:
+        """One polarity in [-1, 1] per text, or ``None`` when no plugin scores ``language``."""
+        result = self.call("sentiment_polarity", texts=texts, language=language)
+        if result is None:
+            return None
+        check = partial(_check_polarities, len(texts))
+        try:
+            return check("", result)
+        except PluginError:
+            raise self._blame("sentiment_polarity", check, texts=texts, language=language) from None
+
     # -- localization -----------------------------------------------------------------------
 
     def detect_language(self, text: str, candidates: Iterable[str] = ()) -> LanguageGuess | None:
@@ -443,6 +456,17 @@ def _check_codes(plugin: str, result: Any) -> None:
 def _check_phrasebook(plugin: str, result: Any) -> None:
     if result is not None and not _is_phrasebook(result):
         raise PluginError(plugin, "phrasebook must return {concept: {language: phrase}}")
+
+
+def _check_polarities(count: int, plugin: str, result: Any) -> list[float]:
+    if not isinstance(result, list) or len(result) != count:
+        raise PluginError(plugin, f"sentiment_polarity must return a list of {count} numbers")
+    out = []
+    for value in result:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not -1.0 <= float(value) <= 1.0:
+            raise PluginError(plugin, f"sentiment_polarity returned {value!r}, not a number in [-1, 1]")
+        out.append(float(value))
+    return out
 
 
 def _check_scores(count: int, plugin: str, result: Any) -> list[ToxicityScore] | None:

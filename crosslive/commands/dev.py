@@ -15,11 +15,22 @@ from plugins.manager import PluginError
 @click.option("--host", default="127.0.0.1", show_default=True, help="loopback only by default")
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--media/--no-media", default=True, show_default=True, help="origin and edge media nodes + demo")
-def dev(host: str, port: int, media: bool) -> None:
+@click.option(
+    "--demo-viewers",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0, 20_000),
+    help="synthetic viewers of the demo room (insights panel data), fed through the real node feed",
+)
+def dev(host: str, port: int, media: bool, demo_viewers: int) -> None:
     """Run DynamoDB (moto), every function, the issuer, media nodes and pages; Ctrl-C stops."""
     platform = EmbeddedPlatform(host=host, port=port)
     if media:
         platform.services.extend(_media_services())
+    if demo_viewers:
+        from crosslive.dev.demo_viewers import DemoViewersService
+
+        platform.services.append(DemoViewersService(demo_viewers))
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())

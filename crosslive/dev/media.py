@@ -21,6 +21,7 @@ from crosslive.dev.platform import free_port
 from crosslive.dev.supervisor import RestartingProcess
 from functions.shared import config as cfg
 from media_nodes import config as node_cfg
+from media_nodes.insights_feed import ENV_INSIGHTS_URL
 
 if TYPE_CHECKING:
     from crosslive.dev.platform import EmbeddedPlatform, Service
@@ -85,6 +86,7 @@ class MediaNodeService:
             node_cfg.ENV_PUBLIC_URL: self.url,
             node_cfg.ENV_NODE_SECRET: self.secret,
             node_cfg.ENV_ICE_LOOPBACK: "1",
+            ENV_INSIGHTS_URL: platform.base_url,  # the node's per-second viewer feed
         }
         if self.origin is not None:
             env[node_cfg.ENV_ORIGIN_URL] = self.origin.url

@@ -25,6 +25,7 @@ from crosslive.dev.dynamodb import EmbeddedDynamoDB
 from crosslive.dev.gateway import Gateway, issuer_app, load_function_apps
 from crosslive.dev.issuer import LocalIssuer
 from crosslive.dev.stream import install as install_local_stream
+from crosslive.dev.stream import subscribe as subscribe_local_stream
 from functions.shared import config as cfg
 from functions.shared import stream as stream_port
 
@@ -103,6 +104,9 @@ class EmbeddedPlatform:
         create_tables()
         if self._saved_sink is None:
             self._saved_sink = install_local_stream()
+            from functions.insights.consumer import process_records as insights_consumer
+
+            subscribe_local_stream(insights_consumer)  # the insights consumer's event source mappings
         self.check_plugins()
 
     def check_plugins(self) -> None:

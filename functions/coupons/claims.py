@@ -188,6 +188,7 @@ def claim_coupon(
             outcome = _try_claim(store, campaign, coupon, holder_sub, record)
             if outcome == "granted":
                 _emit_stock(store, campaign.campaign_id, shard)
+                stream.emit(None, coupon)  # written in the transaction: reported here (insights' funnel)
                 return coupon
             if outcome == "shard-empty":
                 EMPTY_SHARDS.add(key, shard)

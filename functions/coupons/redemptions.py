@@ -10,6 +10,7 @@ gets 409.
 
 from __future__ import annotations
 
+import copy
 import secrets
 import time
 
@@ -22,6 +23,7 @@ from functions.coupons.models import Campaign, Coupon, Redemption
 from functions.coupons.money import discount_for, opt_int
 from functions.coupons.schemas import RedeemIn, RedemptionOut
 from functions.coupons.store import CouponStore, home_store
+from functions.shared import stream
 from functions.shared.auth import Principal
 from functions.shared.errors import Conflict, Forbidden, Invalid, NotFound
 from functions.shared.plugins import get_plugins
@@ -148,6 +150,7 @@ def redeem(body: RedeemIn, principal: Principal, now: float | None = None) -> tu
         if coupon.status == "claimed":  # nothing applied: a fault that outlasted the SDK's retries (503)
             raise
         raise Conflict("coupon-already-redeemed", "this coupon has already been used on another order") from exc
+    stream.emit(None, redemption)  # written in the transaction: reported here (insights' GMV)
     return redemption, True
 
 
@@ -184,6 +187,8 @@ def cancel(redemption_id: str, principal: Principal, now: float | None = None) -
             )
     except TransactWriteError as exc:
         raise Conflict("redemption-already-cancelled", "this redemption was already cancelled") from exc
+    before = copy.deepcopy(redemption)
     redemption.status = "cancelled"
     redemption.cancelled_at = now
+    stream.emit(before, redemption)
     return redemption

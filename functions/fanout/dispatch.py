@@ -5,8 +5,9 @@ routes. A producer takes the batch's records of its tables, in stream order, and
 events (``functions.shared.push``). One producer may serve several tables (a campaign signal
 merges campaign and stock records), and then gets all their records in one call.
 
-Every table defined with ``stream=True`` has an entry (a test holds the two together), because
-infra gives the fan-out an event source mapping for each.
+infra gives the fan-out an event source mapping for each table of this map. Every table defined
+with ``stream=True`` has a consumer: an entry here, or the insights consumer's
+(``functions.insights.fold.FOLDED_TABLES``; a test holds the three together).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from functions.comments.events import comment_events
 from functions.coupons.signals import campaign_events
 from functions.fanout.records import table_of
+from functions.insights.events import alert_events
 from functions.rooms.signals import room_signals, stage_signals
 from functions.shared.push import coalesce
 
@@ -30,6 +32,7 @@ PRODUCERS: dict[str, Producer] = {
     "stage": stage_signals,
     "coupon-campaigns": campaign_events,
     "coupon-stock": campaign_events,
+    "insights-alerts": alert_events,
 }
 
 

@@ -1,12 +1,46 @@
-"""Live insights: funnel, sentiment, hot questions, alerts."""
+"""Live insights: the node feed, player beacons and the merchant's live figures per market."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Any
 
+from fastapi import APIRouter, Path, Request
+
+from functions.fanout import signing
+from functions.insights import feed, live
+from functions.insights.schemas import ROOM_ID, Beacon
+from functions.rooms.access import get_room, require_owner
 from functions.shared.app import create_app, lambda_handler
+from functions.shared.auth import Authenticated
+from functions.shared.errors import ApiError
 
 router = APIRouter(prefix="/v1/insights", tags=["insights"])
+RoomId = Annotated[str, Path(pattern=ROOM_ID)]
+
+
+@router.post("/internal/node-feed", status_code=202, summary="A media node's per-second batch (signed)")
+async def node_feed(request: Request) -> dict[str, int]:
+    body = await request.body()
+    parsed = feed.parse_feed(body, request.headers.get(feed.FEED_SIGNATURE_HEADER), signing.verify)
+    return feed.accept_feed(parsed)
+
+
+@router.post("/rooms/{room_id}/beacons", status_code=202, summary="The viewer's player reports playback")
+def beacons(room_id: RoomId, beacon: Beacon, principal: Authenticated) -> dict[str, int]:
+    room = get_room(room_id)
+    if not principal.market or principal.market not in room.markets:
+        raise ApiError(403, "market-not-served", f"room {room_id!r} is not broadcast to market {principal.market}")
+    if room.status != "live":
+        raise ApiError(409, "room-not-live", f"room {room_id!r} is {room.status}; beacons count only while live")
+    return {"writes": feed.accept_beacon(room_id, principal.sub, principal.market, beacon)}
+
+
+@router.get("/rooms/{room_id}/live", summary="The room's live figures per market (its merchant)")
+def live_figures(room_id: RoomId, principal: Authenticated) -> dict[str, Any]:
+    room = get_room(room_id)
+    require_owner(room, principal)
+    return live.room_figures(room)
+
 
 app = create_app("insights", "Live insights: funnel, sentiment, hot questions, alerts")
 app.include_router(router)

@@ -73,7 +73,8 @@ SIGNAL_MODELS: dict[str, type[BaseModel]] = {"room": RoomSignal, "stage": StageS
 
 
 class PushEvent(BaseModel):
-    type: str = Field(pattern=r"^(comment(\.update|\.remove)?|room|stage|campaign)$")
+    # insights.alert: the merchant's live-insights alert (functions/insights/events.py), private
+    type: str = Field(pattern=r"^(comment(\.update|\.remove)?|room|stage|campaign|insights\.alert)$")
     id: str = Field(min_length=1, max_length=160)
     room_id: str = Field(pattern=ROOM_ID_PATTERN)
     audience: str = Field(pattern=r"^(all|private)$")
@@ -90,6 +91,8 @@ class PushEvent(BaseModel):
         if model is None:
             if self.comment is None or self.signal is not None:
                 raise ValueError("a comment event carries a comment and no signal")
+            if self.type == "insights.alert" and (self.audience != "private" or not self.owner_sub):
+                raise ValueError("an insights alert goes only to the room's merchant and moderators")
             return self
         if self.signal is None or self.comment is not None or self.audience != "all":
             raise ValueError("a signal carries a signal, no comment, and goes to everyone in the room")

@@ -8,13 +8,15 @@ import pytest
 
 from crosslive.regions import load_regions
 from functions.fanout.dispatch import PRODUCERS
+from functions.insights.fold import FOLDED_TABLES
 from infra.tables import all_table_specs
 
 REGIONS = {r.name: r for r in load_regions()}
 FANOUT_HANDLER = "functions.fanout.handler.handler"
+INSIGHTS_HANDLER = "functions.insights.consumer.handler"
 STREAM_ACTIONS = {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"}
-SIGNAL_TABLES = tuple(t for t in PRODUCERS if t != "comments")
-STREAMED = ("comments", *SIGNAL_TABLES)
+SIGNAL_TABLES = tuple(t for t in PRODUCERS if t not in ("comments", "insights-alerts"))  # viewers' live signals
+STREAMED = tuple(PRODUCERS)  # what the fan-out reads: comments, the signals and the merchant's alerts
 
 
 def _fanout_id(resources: dict) -> str:
@@ -42,8 +44,9 @@ def test_every_signal_table_is_streamed_by_its_model():
     specs = {spec.short_name: spec for spec in all_table_specs()}
     assert set(SIGNAL_TABLES) == {"rooms", "stage", "coupon-campaigns", "coupon-stock"}
     assert all(specs[t].stream for t in STREAMED)
-    # and the fan-out has a producer for every streamed table (infra maps each stream to it)
-    assert {t for t, spec in specs.items() if spec.stream} == set(PRODUCERS)
+    # every streamed table has a consumer: a fan-out producer or the insights fold (infra maps
+    # each of their tables to them), and each consumer's tables are streamed
+    assert {t for t, spec in specs.items() if spec.stream} == set(PRODUCERS) | set(FOLDED_TABLES)
 
 
 @pytest.mark.parametrize("region", sorted(REGIONS))
@@ -110,7 +113,8 @@ def test_the_origin_tables_carry_new_and_old_images(template, table):
 @pytest.mark.parametrize("region", sorted(REGIONS))
 def test_the_rooms_stream_feeds_the_fanout_in_every_region(template, region):
     """The room status signal: the rooms table's stream (the origin's table, an edge's replica) is
-    mapped to the fan-out with the same settings as the others and readable by its role alone."""
+    mapped to the fan-out with the same settings as the others and readable by its role alone
+    (and, in the origin, by the insights consumer's)."""
     resources = template(region, "stateless").to_json()["Resources"]
     fanout = _fanout_id(resources)
     (mapping,) = [
@@ -132,6 +136,14 @@ def test_the_rooms_stream_feeds_the_fanout_in_every_region(template, region):
         )
     ]
     role = resources[fanout]["Properties"]["Role"]["Fn::GetAtt"][0]
-    assert [resources[k]["Properties"]["Roles"] for k in readers] == [[{"Ref": role}]]
+    expected = [[{"Ref": role}]]
+    if REGIONS[region].role == "origin":  # and the insights consumer (show start/end), origin only
+        insights = next(
+            k
+            for k, v in resources.items()
+            if v["Type"] == "AWS::Lambda::Function" and v["Properties"].get("Handler") == INSIGHTS_HANDLER
+        )
+        expected.append([{"Ref": resources[insights]["Properties"]["Role"]["Fn::GetAtt"][0]}])
+    assert sorted(str(resources[k]["Properties"]["Roles"]) for k in readers) == sorted(map(str, expected))
     if REGIONS[region].role == "edge":  # the replica's stream ARN, read at deploy time
         assert mapping["EventSourceArn"]["Fn::GetAtt"][0].startswith("RoomsStreamArn")

@@ -141,6 +141,30 @@ def test_hook_classify_toxicity(manager_with):
         manager_with(("short", Short())).classify_toxicity(["a", "b"], "en")
 
 
+def test_hook_sentiment_polarity(manager_with):
+    # the built-in local scorer answers for a market language, in order, one number per text
+    pm = manager_with()
+    scores = pm.sentiment_polarity(["bagus sekali", "jelek", "besok"], "id")
+    assert scores is not None and scores[0] > 0 and scores[1] < 0 and scores[2] == 0
+
+    class Loud:
+        @hookimpl
+        def sentiment_polarity(self, texts: list[str], language: str) -> list[float] | None:
+            return [1.0 for _ in texts] if language == "id" else None
+
+    # a registered plugin answers first; for other languages the built-in still does
+    assert manager_with(("loud", Loud())).sentiment_polarity(["jelek"], "id") == [1.0]
+    assert manager_with(("loud", Loud())).sentiment_polarity(["schlecht"], "de")[0] < 0
+
+    class Wild:
+        @hookimpl
+        def sentiment_polarity(self, texts: list[str], language: str) -> list[float]:
+            return [3.0 for _ in texts]
+
+    with pytest.raises(PluginError, match=r"'wild'.*not a number in \[-1, 1\]"):
+        manager_with(("wild", Wild())).sentiment_polarity(["a"], "en")
+
+
 def test_hook_detect_language(manager_with):
     pm = manager_with()
     guess = pm.detect_language("Berapa lama pengiriman ke Jakarta?", ["id", "en"])

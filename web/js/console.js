@@ -331,7 +331,8 @@ function watchPush(node) {
   state.push = new CommentPush({
     baseUrl: node.base_url, roomId: state.roomId, token: state.token,
     onEvents: (events) => {
-      if (!events.some((e) => e.comment)) return; // stage/campaign signals do not change the host view
+      window.dispatchEvent(new CustomEvent("crosslive:push", { detail: events })); // the insights panel's alerts
+      if (!events.some((e) => e.comment && e.type !== "insights.alert")) return; // stage/campaign signals do not change the host view
       clearTimeout(refreshTimer);
       refreshTimer = setTimeout(pollHost, 150);
     },

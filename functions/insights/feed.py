@@ -1,0 +1,99 @@
+"""Accepting inputs: signed node feeds and viewers' player beacons, checked before anything counts.
+
+A node feed is accepted only when signed with the fleet's push secret (the key the nodes already
+share with the fan-out), recent, never seen before (``node_id``/``batch`` nonce) and within
+bounds; otherwise the whole batch is refused with a problem and nothing of it is counted. A
+beacon must come from a verified viewer of a market the room is broadcast to, carry a sequence
+number newer than the viewer's last one, and concern a room that is live.
+"""
+
+from __future__ import annotations
+
+import time
+import zlib
+from collections.abc import Callable
+
+from pydantic import ValidationError
+
+from functions.insights import alerts, store
+from functions.insights.fold import Deltas
+from functions.insights.models import ROOM_MARKET
+from functions.insights.schemas import Beacon, NodeFeed
+from functions.shared.errors import ApiError
+
+FEED_SIGNATURE_HEADER = "X-Crosslive-Feed-Signature"
+MAX_AGE_SECONDS = 300  # a sample older than this is refused (a node buffers at most a few seconds)
+MAX_AHEAD_SECONDS = 5  # clock skew allowed into the future
+
+
+def _check_time(at: float, now: float) -> None:
+    if at < now - MAX_AGE_SECONDS or at > now + MAX_AHEAD_SECONDS:
+        raise ApiError(422, "stale-event", f"event time {at:.0f} is outside the accepted window around {now:.0f}")
+
+
+Verifier = Callable[[str | None, bytes, float | None], None]
+
+
+def parse_feed(body: bytes, signature: str | None, verify: Verifier, now: float | None = None) -> NodeFeed:
+    """The verified, bounded feed; ``ApiError`` 401 (unsigned/forged/stale signature) or 422.
+
+    ``verify``: the fleet's signature check (``functions.fanout.signing.verify``, passed in by the
+    entry module: the fan-out imports this package's alert producer, so this module does not
+    import the fan-out). It raises on a bad signature.
+    """
+    try:
+        verify(signature, body, now)
+    except Exception as exc:
+        raise ApiError(401, "bad-feed-signature", f"node feed refused: {exc}") from exc
+    try:
+        feed = NodeFeed.model_validate_json(body)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        raise ApiError(422, "validation-failed", f"{where}: {first.get('msg')}") from exc
+    current = time.time() if now is None else now
+    for sample in feed.seconds:
+        _check_time(sample.t, current)
+    for event in feed.sessions:
+        _check_time(event.at, current)
+    for gap in feed.ingest_gaps:
+        _check_time(gap.t, current)
+    return feed
+
+
+def accept_feed(feed: NodeFeed, now: float | None = None) -> dict[str, int]:
+    """Count a verified feed once: nonce first (a replay changes nothing), then one fold."""
+    try:
+        store.claim_nonce(f"node:{feed.node_id}:{feed.batch}", now)
+    except store.ReplayedError as exc:
+        raise ApiError(409, "feed-replayed", f"batch {feed.batch} of node {feed.node_id} was already counted") from exc
+    deltas = Deltas()
+    for sample in feed.seconds:
+        deltas.present(sample.room_id, sample.market, sample.t, sample.viewers)
+    for gap in feed.ingest_gaps:  # node-seconds (a cause), and the second itself (how long)
+        deltas.count(gap.room_id, ROOM_MARKET, gap.t, "ingest_gap_s")
+        deltas.present(gap.room_id, ROOM_MARKET, gap.t, 1)
+    writes = store.apply_sessions(feed.sessions, deltas)
+    writes += store.apply(deltas, shard=zlib.crc32(feed.node_id.encode()))
+    alerts.evaluate_soon({key[0] for key in deltas.seconds} | {key[0] for key in deltas.counters}, now)
+    return {"writes": writes, "seconds": len(feed.seconds), "sessions": len(feed.sessions)}
+
+
+def accept_beacon(room_id: str, sub: str, market: str, beacon: Beacon, now: float | None = None) -> int:
+    """Count a viewer's beacon at the server's clock (a player's clock is not trusted)."""
+    try:
+        store.accept_beacon_seq(room_id, sub, market, beacon.seq)
+    except store.ReplayedError as exc:
+        raise ApiError(409, "beacon-replayed", "this beacon (or a newer one) was already counted") from exc
+    at = time.time() if now is None else now
+    deltas = Deltas()
+    for event in beacon.events:
+        if event.type == "rendered":
+            deltas.count(room_id, market, at, "rendered")
+            deltas.count(room_id, market, at, "ttff_ms", event.ms)
+        elif event.type == "stall":
+            deltas.count(room_id, market, at, "stalls")
+            deltas.count(room_id, market, at, "stall_ms", event.ms)
+        else:
+            deltas.count(room_id, market, at, "player_leaves")
+    return store.apply(deltas)

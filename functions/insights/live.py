@@ -1,0 +1,176 @@
+"""The live figures of one room: load its items once, compute every figure per market and in total."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from functions.comments import questions
+from functions.insights import figures, health, history
+from functions.insights.figures import Minute
+from functions.insights.models import (
+    ROOM_MARKET,
+    Alert,
+    DistinctSet,
+    MinuteCounters,
+    ShowRecord,
+    ViewerPresence,
+    series_key,
+)
+from functions.insights.sketch import Distinct, union_all
+
+DISTINCT_METRICS = ("reach", "qualified", "commenters", "claimers", "redeemers")
+STEP_OF_METRIC = {
+    "reach": "joined",
+    "qualified": "qualified",
+    "commenters": "commented",
+    "claimers": "claimed",
+    "redeemers": "redeemed",
+}
+
+
+def load_minutes(room_id: str, market: str, first_minute: int) -> list[Minute]:
+    return [
+        figures.minute_from_item(item)
+        for item in MinuteCounters.query(series_key(room_id, market), MinuteCounters.minute >= first_minute)
+    ]
+
+
+def load_distinct(room_id: str, market: str) -> dict[str, Distinct]:
+    """Metric -> the union of its shards."""
+    out: dict[str, Distinct] = {}
+    for item in DistinctSet.query(series_key(room_id, market)):
+        metric = str(item.part).split("#", 1)[0]
+        out[metric] = out.get(metric, Distinct()).union(Distinct.load(item.members, item.sketch))
+    return out
+
+
+def load_show(room_id: str) -> ShowRecord | None:
+    try:
+        return ShowRecord.get(room_id)
+    except ShowRecord.DoesNotExist:
+        return None
+
+
+def _gmv(totals: dict[str, dict[str, int]], currencies: dict[str, str | None]) -> dict[str, Any]:
+    """GMV per market in its own currency, and in the operators' rates base currency."""
+    from functions.localization.rates import MissingRateError, current_rates
+
+    rates = current_rates()
+    per_market = {}
+    converted = 0
+    missing = []
+    for market, counters in totals.items():
+        currency = currencies.get(market)
+        amount = counters.get("gmv_minor", 0)
+        per_market[market] = {"amount_minor": amount, "currency": currency}
+        if amount and currency:
+            try:
+                converted += rates.convert(amount, currency, rates.base)
+            except MissingRateError:
+                missing.append(currency)
+    return {"markets": per_market, "total_minor": converted, "currency": rates.base, "missing_rates": missing}
+
+
+def room_figures(room: Any, now: float | None = None, window_minutes: int = 240) -> dict[str, Any]:
+    """Everything the live panel and the report show for ``room`` (a ``rooms`` item)."""
+    now = time.time() if now is None else now
+    show = load_show(room.room_id)
+    live_at = float(show.live_at) if show is not None and show.live_at is not None else None
+    ended_at = float(show.ended_at) if show is not None and show.ended_at is not None else None
+    markets = [str(m) for m in room.markets or []]
+    first_minute = int((live_at or now - window_minutes * 60) // 60)
+    minutes = {m: load_minutes(room.room_id, m, first_minute) for m in [*markets, ROOM_MARKET]}
+    end = int(min(now, ended_at or now))
+    start = int(live_at) if live_at is not None else (first_minute * 60)
+    present = {m: figures.present_by_second(minutes[m]) for m in markets}
+    total_present: dict[int, int] = {}
+    for market_present in present.values():
+        for t, n in market_present.items():
+            total_present[t] = total_present.get(t, 0) + n
+    distinct = {m: load_distinct(room.room_id, m) for m in markets}
+    viewers = list(ViewerPresence.query(room.room_id))
+    dwell_by_market: dict[str, list[float]] = {m: [] for m in markets}
+    for viewer in viewers:
+        if viewer.first_at is None:
+            continue  # seen only through a comment or a beacon: not a viewer with a first frame
+        value = figures.dwell_seconds(viewer, now, live_at, ended_at)
+        dwell_by_market.setdefault(str(viewer.market), []).append(value)
+    show_seconds = max(0.0, (ended_at or now) - live_at) if live_at is not None else 0.0
+    per_market: dict[str, Any] = {}
+    steps: dict[str, dict[str, int]] = {}
+    totals: dict[str, dict[str, int]] = {}
+    currencies: dict[str, str | None] = {}
+    for market in markets:
+        counts = {metric: d.count() for metric, d in distinct[market].items()}
+        steps[market] = {STEP_OF_METRIC[m]: counts.get(m, 0) for m in DISTINCT_METRICS}
+        totals[market] = figures.add_counters(minutes[market])
+        currencies[market] = next((m.currency for m in minutes[market] if m.currency), None)
+        reach = counts.get("reach", 0)
+        engaged = union_all(distinct[market].get(m, Distinct()) for m in ("commenters", "claimers")).count()
+        per_market[market] = {
+            "concurrent": figures.concurrency(present[market], start, end),
+            "reach": reach,
+            "qualified": counts.get("qualified", 0),
+            "dwell": figures.dwell(dwell_by_market.get(market, []), show_seconds),
+            "exit_rate": figures.exit_rates(minutes[market], present[market]),
+            "engagement_rate": round(engaged / reach, 4) if reach else None,
+            "claim_rate": round(counts.get("claimers", 0) / reach, 4) if reach else None,
+            "redemption_rate": (
+                round(counts.get("redeemers", 0) / counts["claimers"], 4) if counts.get("claimers") else None
+            ),
+            "sentiment": figures.sentiment_per_minute(minutes[market]),
+            "counters": totals[market],
+            "minutes": {m.minute: {k: v for k, v in m.counters.items() if v} for m in minutes[market]},
+        }
+    all_reach = union_all(d.get("reach", Distinct()) for d in distinct.values()).count()
+    gmv = _gmv(totals, currencies)
+    hours = show_seconds / 3600
+    all_minutes = [m for market in markets for m in minutes[market]]
+    out = {
+        "room_id": room.room_id,
+        "generated_at": now,
+        "show": {
+            "live_at": live_at,
+            "ended_at": ended_at,
+            "seconds": round(show_seconds, 1),
+            "events": list(show.events or []) if show is not None else [],
+        },
+        "markets": per_market,
+        "funnel": figures.funnel(steps),
+        "total": {
+            "concurrent": figures.concurrency(total_present, start, end),
+            "reach": all_reach,
+            "qualified": union_all(d.get("qualified", Distinct()) for d in distinct.values()).count(),
+            "dwell": figures.dwell([v for vs in dwell_by_market.values() for v in vs], show_seconds),
+            "sentiment": figures.sentiment_per_minute(all_minutes),
+            "gmv": gmv,
+            "gmv_per_live_hour_minor": round(gmv["total_minor"] / hours) if hours >= 1 / 60 else None,
+            # seconds in which at least one node saw no frame of the room's ingest
+            "ingest_gap_seconds": len(figures.present_by_second(minutes[ROOM_MARKET])),
+        },
+        "alerts": recent_alerts(room.room_id),
+        "hot_questions": questions.hot_questions(room, live_at or now - 3600, now),
+    }
+    past = history.past_summaries(room.merchant_sub, before=live_at) if live_at is not None else []
+    out["health"] = health.health(health.raw_parts(out), [p.get("health", {}) for p in past])
+    return out
+
+
+def recent_alerts(room_id: str, limit: int = 50) -> list[dict[str, Any]]:
+    """The room's alerts, newest first."""
+    out = []
+    for alert in Alert.query(room_id, scan_index_forward=False, limit=limit):
+        figures_raw: Any = alert.figures
+        out.append(
+            {
+                "alert_id": alert.alert_id,
+                "kind": alert.kind,
+                "market": alert.market,
+                "at": alert.at,
+                "cause": alert.cause,
+                "detail": alert.detail,
+                "figures": figures_raw.as_dict() if hasattr(figures_raw, "as_dict") else figures_raw or {},
+            }
+        )
+    return out

@@ -1,0 +1,187 @@
+"""The insights tables: per-minute counters, distinct-viewer sets, viewer presence, shows, nonces.
+
+Why each table looks the way it does (definitions of every figure: ``docs/insights.md``):
+
+* ``MinuteCounters`` (``insights-minutes``): one item per (room, market, minute) holding plain
+  counters that writers only ``ADD`` to (atomic, commutative: any number of consumers and nodes
+  may write the same item without reading it) and ``c00``..``c59``, the viewers present in each
+  second of the minute summed over media nodes. The room-wide series (ingest gaps) uses market
+  ``ROOM_MARKET``.
+* ``DistinctSet`` (``insights-distinct``): ``DISTINCT_SHARDS`` items per (room, market, metric)
+  such as reach or commenters (a node writes the shard of its id, so 200 nodes do not contend on
+  one item): an exact set of pseudonymous viewer keys (``ADD`` to a string set is atomic) up to
+  ``sketch.EXACT_LIMIT`` members, then an Apache DataSketches HLL image written with a version
+  condition. Reads union the shards; the markets' unions merge into the room's total.
+* ``ViewerPresence`` (``insights-viewers``): one item per (room, viewer), written when a session
+  starts or ends (never per heartbeat): watched seconds, open sessions, funnel flags. Dwell,
+  qualified viewers and the win-back segment come from here.
+* ``ShowRecord`` (``insights-shows``): when the show went live and ended, and its event markers
+  (products put on screen, stalls).
+* ``CampaignRoom`` (``insights-campaigns``): the room of each coupon campaign.
+* ``FeedNonce`` (``insights-nonces``): each accepted node batch and player beacon, for 10 minutes,
+  so a replay is refused instead of counted twice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import (
+    BinaryAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+
+from functions.shared.db import TableModel, table_meta
+
+ROOM_MARKET = "_room"  # the series of room-wide figures (the ingest), beside one per market
+
+COUNTERS = (
+    "starts",  # sessions whose first frame was sent in this minute (node)
+    "joins",  # viewers whose first session of the show started in this minute
+    "exits",  # viewers whose last open session ended in this minute
+    "rendered",  # first frames rendered by players
+    "ttff_ms",  # sum of players' time to first frame (ms); divide by ``rendered``
+    "stalls",  # playback stalls reported by players
+    "stall_ms",  # their summed duration (ms)
+    "player_leaves",  # players that reported their viewer leaving (page closed, stop pressed)
+    "ingest_gap_s",  # node-seconds without an ingest frame (``ROOM_MARKET``; its c00..c59: nodes per second)
+    "comments",  # visible comments posted
+    "positive",  # ... scored positive in their own language
+    "negative",  # ... scored negative
+    "questions",  # ... tagged as questions
+    "moderated",  # comments held, rejected or masked by moderation
+    "claims",  # coupons claimed
+    "redemptions",  # coupons redeemed (net of cancellations)
+    "gmv_minor",  # order totals of redemptions, minor units of the market's currency
+    "highlights",  # products put on screen (``ROOM_MARKET``)
+    "host_comments",  # comments by the host (``ROOM_MARKET``): a quiet host is a drop-off cause
+)
+
+
+DISTINCT_SHARDS = 8  # writers spread over this many items per (room, market, metric); reads union them
+
+
+def series_key(room_id: str, market: str) -> str:
+    return f"{room_id}#{market}"
+
+
+def distinct_part(metric: str, shard: int) -> str:
+    """Range key of one shard of a distinct set: ``reach#3``. Metrics: reach, qualified,
+    commenters, claimers, redeemers."""
+    return f"{metric}#{shard % DISTINCT_SHARDS}"
+
+
+class MinuteCounters(TableModel):
+    Meta = table_meta("insights-minutes")  # type: ignore[assignment]
+
+    series = UnicodeAttribute(hash_key=True)  # series_key(room, market)
+    minute = NumberAttribute(range_key=True)  # UNIX minute (epoch seconds // 60)
+    currency = UnicodeAttribute(null=True)  # of gmv_minor
+    for _name in COUNTERS:
+        locals()[_name] = NumberAttribute(null=True)
+    for _second in range(60):
+        locals()[f"c{_second:02d}"] = NumberAttribute(null=True)
+    del _name, _second
+
+
+class DistinctSet(TableModel):
+    Meta = table_meta("insights-distinct")  # type: ignore[assignment]
+
+    series = UnicodeAttribute(hash_key=True)  # series_key(room, market)
+    part = UnicodeAttribute(range_key=True)  # distinct_part(metric, shard)
+    members = UnicodeSetAttribute(null=True)  # exact mode: viewer keys
+    sketch = BinaryAttribute(null=True, legacy_encoding=False)  # HLL mode: DataSketches compact image
+    version = NumberAttribute(default=0)
+
+
+class ViewerPresence(TableModel):
+    Meta = table_meta("insights-viewers")  # type: ignore[assignment]
+
+    room_id = UnicodeAttribute(hash_key=True)
+    viewer = UnicodeAttribute(range_key=True)  # pseudonymous key (keys.viewer_key)
+    market = UnicodeAttribute(null=True)
+    sub = UnicodeAttribute(null=True)  # for the win-back segment; never leaves the insights API
+    first_at = NumberAttribute(null=True)
+    last_at = NumberAttribute(null=True)
+    open_since = NumberAttribute(null=True)  # start of the current open session(s)
+    sessions = NumberAttribute(default=0)  # sessions started (the first one makes the viewer a join)
+    sessions_open = NumberAttribute(default=0)
+    watched = NumberAttribute(default=0)  # seconds in closed sessions, capped to the show window
+    commented = NumberAttribute(null=True)  # time of first comment
+    claimed = NumberAttribute(null=True)
+    redeemed = NumberAttribute(null=True)
+    beacon_seq = NumberAttribute(null=True)  # the last player beacon accepted (replays refused)
+
+
+class ShowsByMerchant(GlobalSecondaryIndex["ShowRecord"]):
+    """A merchant's shows by start time: the health baselines and the next-show recommendation."""
+
+    class Meta:
+        index_name = "by-merchant"
+        projection = AllProjection()
+
+    merchant_sub = UnicodeAttribute(hash_key=True)
+    live_at = NumberAttribute(range_key=True)
+
+
+class ShowRecord(TableModel):
+    Meta = table_meta("insights-shows")  # type: ignore[assignment]
+
+    room_id = UnicodeAttribute(hash_key=True)
+    merchant_sub = UnicodeAttribute(null=True)
+    markets = ListAttribute(of=UnicodeAttribute, null=True)
+    live_at = NumberAttribute(null=True)
+    ended_at = NumberAttribute(null=True)
+    events = ListAttribute(of=MapAttribute, null=True)  # {"at", "kind", "detail"} markers
+    summary: MapAttribute[str, Any] = MapAttribute(null=True)  # written when the show ends (history.py)
+
+    by_merchant = ShowsByMerchant()
+
+
+class AlertState(TableModel):
+    """When an alert of one kind last fired for one room and market (at most one per cool-down)."""
+
+    Meta = table_meta("insights-alert-state", replicated=False)  # type: ignore[assignment]
+
+    room_id = UnicodeAttribute(hash_key=True)
+    key = UnicodeAttribute(range_key=True)  # "<kind>#<market>"
+    last_at = NumberAttribute()
+
+
+class Alert(TableModel):
+    """An alert for the merchant. Streamed: the fan-out pushes it to the console."""
+
+    Meta = table_meta("insights-alerts", stream=True)  # type: ignore[assignment]
+
+    room_id = UnicodeAttribute(hash_key=True)
+    alert_id = UnicodeAttribute(range_key=True)  # "<at, zero-padded>#<kind>#<market>": time-ordered
+    kind = UnicodeAttribute()  # drop-off | sentiment-spike | unanswered-surge
+    market = UnicodeAttribute()  # a market code, or "*" for the whole room
+    at = NumberAttribute()  # when the cause was seen (UNIX seconds)
+    # drop-off only: ingest-drop | stall | product-shown | moderation-wave | host-quiet | unknown
+    cause = UnicodeAttribute(null=True)
+    detail = UnicodeAttribute()  # one sentence for the merchant
+    figures: MapAttribute[str, Any] = MapAttribute(null=True)  # the numbers behind it
+    merchant_sub = UnicodeAttribute(null=True)
+
+
+class CampaignRoom(TableModel):
+    """Which room a coupon campaign belongs to, from the campaigns stream (claims name only the
+    campaign; insights reads other packages' tables only through their streams)."""
+
+    Meta = table_meta("insights-campaigns")  # type: ignore[assignment]
+
+    campaign_id = UnicodeAttribute(hash_key=True)
+    room_id = UnicodeAttribute()
+
+
+class FeedNonce(TableModel):
+    Meta = table_meta("insights-nonces", replicated=False, ttl_attribute="expires_at")  # type: ignore[assignment]
+
+    nonce = UnicodeAttribute(hash_key=True)
+    expires_at = NumberAttribute()

@@ -1,0 +1,72 @@
+"""The insights inputs (node feed, player beacons) and their bounds.
+
+Every list is bounded and every field constrained, so an oversized or malformed batch is refused
+whole with a 422 (or 413 past the body limit) and nothing of it is counted.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ROOM_ID = r"^[A-Za-z0-9_-]{3,64}$"
+MARKET = r"^[A-Z]{2}$"
+MAX_SECONDS = 600  # per-second samples in one node batch (rooms x markets x seconds)
+MAX_SESSION_EVENTS = 500  # session starts/ends in one node batch; a node sends more in several
+MAX_GAPS = 120
+MAX_BEACON_EVENTS = 10
+MAX_SESSION_SECONDS = 24 * 3600
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SecondSample(_Strict):
+    """Viewers present on the node in one second, for one room and market."""
+
+    room_id: str = Field(pattern=ROOM_ID)
+    market: str = Field(pattern=MARKET)
+    t: int = Field(ge=0, description="UNIX second")
+    viewers: int = Field(ge=0, le=100_000)
+
+
+class SessionEvent(_Strict):
+    """A WHEP session's first frame sent (``start``), its 10 s mark (``qualified``) or its end."""
+
+    room_id: str = Field(pattern=ROOM_ID)
+    market: str = Field(pattern=MARKET)
+    sub: str = Field(min_length=1, max_length=128)
+    event: Literal["start", "qualified", "end"]
+    at: float = Field(ge=0)
+    watched: float = Field(default=0, ge=0, le=MAX_SESSION_SECONDS)
+
+
+class IngestGap(_Strict):
+    """A second in which a live room's ingest delivered no frame to this node."""
+
+    room_id: str = Field(pattern=ROOM_ID)
+    t: int = Field(ge=0)
+
+
+class NodeFeed(_Strict):
+    """One signed batch from a media node, pre-aggregated per second (``media_nodes/insights_feed.py``)."""
+
+    node_id: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$")
+    batch: int = Field(ge=0, description="increasing per node process; a replayed batch is refused")
+    seconds: list[SecondSample] = Field(default_factory=list, max_length=MAX_SECONDS)
+    sessions: list[SessionEvent] = Field(default_factory=list, max_length=MAX_SESSION_EVENTS)
+    ingest_gaps: list[IngestGap] = Field(default_factory=list, max_length=MAX_GAPS)
+
+
+class BeaconEvent(_Strict):
+    type: Literal["rendered", "stall", "leave"]
+    ms: int = Field(default=0, ge=0, le=600_000, description="time to first frame, or stall length")
+
+
+class Beacon(_Strict):
+    """What a viewer's player reports: first frame rendered, stalls, leaving."""
+
+    seq: int = Field(ge=1, le=2**53, description="strictly increasing per viewer and room (e.g. Date.now())")
+    events: list[BeaconEvent] = Field(min_length=1, max_length=MAX_BEACON_EVENTS)

@@ -1,0 +1,218 @@
+"""Writing ``Deltas`` to the insights tables: one request per touched item, atomic counters.
+
+Counters and per-second presence are ``ADD`` updates (commutative, so nodes, beacons and stream
+consumers never read before writing and never lose a concurrent update). Distinct sets grow with
+an atomic set ``ADD`` while exact, and become an HLL sketch written under a version condition
+past ``sketch.EXACT_LIMIT``. Viewer items change only when a session starts or ends or a funnel
+step happens, never per heartbeat.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from typing import Any
+
+from pynamodb.exceptions import PutError, UpdateError
+
+from functions.insights.fold import Deltas, viewer_key
+from functions.insights.models import (
+    DISTINCT_SHARDS,
+    CampaignRoom,
+    DistinctSet,
+    FeedNonce,
+    MinuteCounters,
+    ShowRecord,
+    ViewerPresence,
+    distinct_part,
+    series_key,
+)
+from functions.insights.schemas import SessionEvent
+from functions.insights.sketch import EXACT_LIMIT, Distinct
+
+QUALIFY_SECONDS = 10.0
+NONCE_TTL_SECONDS = 600
+SKETCH_RETRIES = 8
+
+
+class ReplayedError(Exception):
+    """An input whose nonce or sequence number was accepted before."""
+
+
+def _conditional_failed(exc: Exception) -> bool:
+    cause = getattr(exc, "cause_response_code", None)
+    return cause == "ConditionalCheckFailedException"
+
+
+def claim_nonce(nonce: str, now: float | None = None) -> None:
+    """Record ``nonce`` once; ``ReplayedError`` if it was recorded in the last 10 minutes."""
+    now = time.time() if now is None else now
+    try:
+        FeedNonce(nonce, expires_at=int(now + NONCE_TTL_SECONDS)).save(condition=FeedNonce.nonce.does_not_exist())
+    except PutError as exc:
+        if _conditional_failed(exc):
+            raise ReplayedError(nonce) from exc
+        raise
+
+
+def apply(deltas: Deltas, shard: int | None = None) -> int:
+    """Write every change of ``deltas``; returns the number of DynamoDB write requests made.
+
+    ``shard``: which shard of each distinct set to add to (a node passes its own; otherwise one
+    is drawn at random, which spreads stream batches over the shards).
+    """
+    shard = random.randrange(DISTINCT_SHARDS) if shard is None else shard
+    writes = 0
+    keys = set(deltas.counters) | set(deltas.seconds) | set(deltas.currency)
+    for room_id, market, minute in sorted(keys):
+        actions: list[Any] = []
+        for name, amount in sorted(deltas.counters.get((room_id, market, minute), {}).items()):
+            if amount:
+                actions.append(getattr(MinuteCounters, name).add(amount))
+        for second, viewers in sorted(deltas.seconds.get((room_id, market, minute), {}).items()):
+            actions.append(getattr(MinuteCounters, f"c{second:02d}").add(viewers))
+        currency = deltas.currency.get((room_id, market, minute))
+        if currency:
+            actions.append(MinuteCounters.currency.set(currency))
+        if actions:
+            MinuteCounters(series_key(room_id, market), minute).update(actions=actions)
+            writes += 1
+    for (room_id, market, metric), members in sorted(deltas.distinct.items()):
+        if members:
+            add_distinct(room_id, market, metric, members, shard)
+            writes += 1
+    for (room_id, key), viewer in deltas.viewers.items():
+        actions = []
+        for name in ("market", "sub"):
+            value = getattr(viewer, name)
+            if value is not None:
+                actions.append(getattr(ViewerPresence, name).set(value))
+        for name in ("commented", "claimed", "redeemed"):
+            value = getattr(viewer, name)
+            if value is not None:
+                attr = getattr(ViewerPresence, name)
+                actions.append(attr.set(attr | value))  # if_not_exists: the first time counts
+        if actions:
+            ViewerPresence(room_id, key).update(actions=actions)
+            writes += 1
+    for campaign_id, room_id in deltas.campaigns.items():
+        CampaignRoom(campaign_id, room_id=room_id).save()
+        writes += 1
+    for room_id, show in deltas.shows.items():
+        actions = []
+        if show.merchant_sub is not None:
+            actions.append(ShowRecord.merchant_sub.set(show.merchant_sub))
+        if show.markets is not None:
+            actions.append(ShowRecord.markets.set(show.markets))  # type: ignore[arg-type]
+        if show.live_at is not None:
+            actions.append(ShowRecord.live_at.set(ShowRecord.live_at | show.live_at))
+        if show.ended_at is not None:
+            actions.append(ShowRecord.ended_at.set(show.ended_at))
+        if show.events:
+            actions.append(ShowRecord.events.set((ShowRecord.events | []).append(show.events)))
+        if actions:
+            ShowRecord(room_id).update(actions=actions)
+            writes += 1
+    return writes
+
+
+def add_distinct(room_id: str, market: str, metric: str, members: set[str], shard: int = 0) -> None:
+    """Add viewer keys to a distinct set: atomic set ``ADD`` while exact, a versioned HLL after."""
+    series = series_key(room_id, market)
+    part = distinct_part(metric, shard)
+    for _ in range(SKETCH_RETRIES):
+        try:
+            item = DistinctSet.get(series, part)
+        except DistinctSet.DoesNotExist:
+            item = None
+        if item is None or item.sketch is None:
+            fresh = DistinctSet(series, part)
+            try:
+                fresh.update(
+                    actions=[DistinctSet.members.add(members)],
+                    condition=DistinctSet.sketch.does_not_exist(),
+                )
+            except UpdateError as exc:
+                if _conditional_failed(exc):
+                    continue  # became a sketch meanwhile: add to the sketch
+                raise
+            if len(fresh.members or ()) <= EXACT_LIMIT:
+                return
+            item = fresh
+        distinct = Distinct.load(item.members, item.sketch)
+        distinct.add(members)
+        version = int(item.version or 0)
+        try:
+            DistinctSet(series, part).update(
+                actions=[
+                    DistinctSet.sketch.set(distinct.image() or b""),
+                    DistinctSet.members.remove(),
+                    DistinctSet.version.set(version + 1),
+                ],
+                condition=(DistinctSet.version == version) | DistinctSet.version.does_not_exist(),
+            )
+            return
+        except UpdateError as exc:
+            if not _conditional_failed(exc):
+                raise
+    raise RuntimeError(f"distinct set {series}/{part} kept changing; gave up after {SKETCH_RETRIES} tries")
+
+
+def apply_sessions(events: list[SessionEvent], deltas: Deltas) -> int:
+    """Update viewer items for session starts/ends; joins, exits, reach, qualified go to ``deltas``.
+
+    One ``UpdateItem`` per event (a session starts and ends once), returning the new item so the
+    first session of a viewer counts as a join and the last one closing as an exit, without a read.
+    """
+    writes = 0
+    for event in events:
+        key = viewer_key(event.room_id, event.sub)
+        item = ViewerPresence(event.room_id, key)
+        if event.event == "start":
+            item.update(
+                actions=[
+                    ViewerPresence.market.set(event.market),
+                    ViewerPresence.sub.set(event.sub),
+                    ViewerPresence.first_at.set(ViewerPresence.first_at | event.at),
+                    ViewerPresence.open_since.set(ViewerPresence.open_since | event.at),
+                    ViewerPresence.sessions.add(1),
+                    ViewerPresence.sessions_open.add(1),
+                ]
+            )
+            deltas.count(event.room_id, event.market, event.at, "starts")
+            deltas.distinct[(event.room_id, event.market, "reach")].add(key)
+            if int(item.sessions or 0) == 1:
+                deltas.count(event.room_id, event.market, event.at, "joins")
+        elif event.event == "qualified":
+            deltas.distinct[(event.room_id, event.market, "qualified")].add(key)
+            continue
+        else:
+            item.update(
+                actions=[
+                    ViewerPresence.watched.add(event.watched),
+                    ViewerPresence.sessions_open.add(-1),
+                    ViewerPresence.last_at.set(event.at),
+                ]
+            )
+            if int(item.sessions_open or 0) <= 0:
+                deltas.count(event.room_id, event.market, event.at, "exits")
+                ViewerPresence(event.room_id, key).update(actions=[ViewerPresence.open_since.remove()])
+                writes += 1
+            if float(item.watched or 0) >= QUALIFY_SECONDS:
+                deltas.distinct[(event.room_id, event.market, "qualified")].add(key)
+        writes += 1
+    return writes
+
+
+def accept_beacon_seq(room_id: str, sub: str, market: str, seq: int) -> None:
+    """Advance the viewer's beacon sequence; ``ReplayedError`` unless ``seq`` is newer."""
+    item = ViewerPresence(room_id, viewer_key(room_id, sub))
+    try:
+        item.update(
+            actions=[ViewerPresence.beacon_seq.set(seq), ViewerPresence.market.set(market)],
+            condition=ViewerPresence.beacon_seq.does_not_exist() | (ViewerPresence.beacon_seq < seq),
+        )
+    except UpdateError as exc:
+        if _conditional_failed(exc):
+            raise ReplayedError(f"{room_id}/{seq}") from exc
+        raise

@@ -1,0 +1,97 @@
+"""The insights consumer in AWS: origin only, one event source mapping per folded table, and a
+least-privilege role (its own tables read/write, three others read-only, one EventBridge bus)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from crosslive.regions import load_regions
+from functions.insights.fold import FOLDED_TABLES
+
+REGIONS = {r.name: r for r in load_regions()}
+HANDLER = "functions.insights.consumer.handler"
+WRITES = {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"}
+
+
+def _consumer(resources: dict) -> str | None:
+    found = [
+        k
+        for k, v in resources.items()
+        if v["Type"] == "AWS::Lambda::Function" and v["Properties"].get("Handler") == HANDLER
+    ]
+    return found[0] if found else None
+
+
+def _statements(resources: dict, role: str) -> list[dict]:
+    return [
+        statement
+        for v in resources.values()
+        if v["Type"] == "AWS::IAM::Policy" and {"Ref": role} in v["Properties"]["Roles"]
+        for statement in v["Properties"]["PolicyDocument"]["Statement"]
+    ]
+
+
+def _names(resource: object) -> str:
+    return json.dumps(resource)
+
+
+@pytest.mark.parametrize("region", sorted(REGIONS))
+def test_the_consumer_runs_in_the_origin_only_on_the_folded_tables(template, region):
+    resources = template(region, "stateless").to_json()["Resources"]
+    consumer = _consumer(resources)
+    if REGIONS[region].role != "origin":
+        assert consumer is None  # global tables: the origin's streams carry every region's writes
+        return
+    assert consumer is not None
+    mappings = [
+        v["Properties"]
+        for v in resources.values()
+        if v["Type"] == "AWS::Lambda::EventSourceMapping" and v["Properties"]["FunctionName"] == {"Ref": consumer}
+    ]
+    assert len(mappings) == len(FOLDED_TABLES)
+    arns = _names([m["EventSourceArn"] for m in mappings])
+    for table in FOLDED_TABLES:
+        assert f"Table{table.replace('-', '')}".lower() in arns.lower().replace("-", "")
+
+
+def test_the_consumer_role_writes_only_insights_tables_and_reads_three_others(template):
+    origin = next(name for name, r in REGIONS.items() if r.role == "origin")
+    resources = template(origin, "stateless").to_json()["Resources"]
+    consumer = _consumer(resources)
+    assert consumer is not None
+    role = resources[consumer]["Properties"]["Role"]["Fn::GetAtt"][0]
+    statements = _statements(resources, role)
+    dynamodb = [s for s in statements if any(str(a).startswith("dynamodb:") for a in _listed(s["Action"]))]
+    writers = [s for s in dynamodb if WRITES & set(_listed(s["Action"]))]
+    assert writers, "the consumer writes its tables"
+    for statement in writers:
+        for resource in _listed(statement["Resource"]):
+            assert "insights" in _names(resource).lower(), f"writes a table that is not its own: {resource}"
+    readers = [
+        s for s in dynamodb if "dynamodb:GetItem" in _listed(s["Action"]) and not WRITES & set(_listed(s["Action"]))
+    ]
+    read = _names([s["Resource"] for s in readers]).lower().replace("-", "")
+    for table in ("rooms", "comments", "exchangerates"):
+        assert table in read
+    for other in ("coupons", "moderation", "products"):
+        assert f"table{other}" not in read and f"table{other}" not in _names([s["Resource"] for s in writers]).lower()
+    events = [s for s in statements if "events:PutEvents" in _listed(s["Action"])]
+    assert len(events) == 1 and "event-bus/default" in _names(events[0]["Resource"])
+    assert not [s for s in statements if s.get("Resource") == "*" and "dynamodb" in _names(s["Action"])]
+
+
+def test_the_insights_function_verifies_node_feeds_with_the_push_secret(template):
+    origin = next(name for name, r in REGIONS.items() if r.role == "origin")
+    resources = template(origin, "stateless").to_json()["Resources"]
+    (function,) = [
+        v
+        for v in resources.values()
+        if v["Type"] == "AWS::Lambda::Function" and v["Properties"].get("Handler") == "functions.insights.app.handler"
+    ]
+    assert "CROSSLIVE_PUSH_SECRET_ARN" in function["Properties"]["Environment"]["Variables"]
+
+
+def _listed(value: object) -> list:
+    return value if isinstance(value, list) else [value]

@@ -1,0 +1,148 @@
+"""The node feed and player beacons: counted once when genuine, refused whole with a 4xx otherwise."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+from functions.fanout import signing
+
+from .conftest import FeedPoster
+
+
+def _session(room_id: str, sub: str, event: str, at: float, market: str = "ID", watched: float = 0) -> dict[str, Any]:
+    return {"room_id": room_id, "market": market, "sub": sub, "event": event, "at": at, "watched": watched}
+
+
+def test_node_feed_counts_viewers_present_reach_and_joins(
+    live_room: dict[str, Any], feed: FeedPoster, figures: Callable[[str], dict[str, Any]]
+) -> None:
+    # GIVEN two viewers in ID and one in DE whose first frames the node sent a few seconds ago
+    room_id = live_room["room_id"]
+    now = time.time()
+    t = int(now) - 3
+    starts = [
+        _session(room_id, "v-id-1", "start", t - 2),
+        _session(room_id, "v-id-2", "start", t - 1),
+        _session(room_id, "v-de-1", "start", t - 1, market="DE"),
+    ]
+    seconds = [
+        {"room_id": room_id, "market": "ID", "t": t - 2, "viewers": 1},
+        {"room_id": room_id, "market": "ID", "t": t - 1, "viewers": 2},
+        {"room_id": room_id, "market": "ID", "t": t, "viewers": 2},
+        {"room_id": room_id, "market": "DE", "t": t, "viewers": 1},
+    ]
+    # WHEN the node posts its batch
+    response = feed.post(seconds=seconds, sessions=starts)
+    # THEN it is accepted and the merchant sees who is there, per market and in total
+    assert response.status_code == 202, response.text
+    data = figures(room_id)
+    assert data["markets"]["ID"]["concurrent"]["now"] == 2
+    assert data["markets"]["ID"]["concurrent"]["peak"] == 2
+    assert data["markets"]["DE"]["concurrent"]["now"] == 1
+    assert data["total"]["concurrent"]["now"] == 3
+    assert data["markets"]["ID"]["reach"] == 2
+    assert data["total"]["reach"] == 3
+    assert data["markets"]["ID"]["counters"]["joins"] == 2
+    assert data["funnel"]["ID"]["steps"]["joined"] == 2
+
+
+def test_a_session_that_ends_after_ten_seconds_qualifies_and_exits(
+    live_room: dict[str, Any], feed: FeedPoster, figures: Callable[[str], dict[str, Any]]
+) -> None:
+    room_id = live_room["room_id"]
+    now = time.time()
+    feed.post(sessions=[_session(room_id, "v1", "start", now - 30), _session(room_id, "v2", "start", now - 30)])
+    feed.post(
+        sessions=[
+            _session(room_id, "v1", "end", now - 18, watched=12),  # qualified: 12 s >= 10 s
+            _session(room_id, "v2", "end", now - 25, watched=5),  # left before qualifying
+        ]
+    )
+    data = figures(room_id)
+    market = data["markets"]["ID"]
+    assert market["qualified"] == 1
+    assert market["counters"]["exits"] == 2
+    assert market["dwell"]["buckets"]["0-10 s"] == 1
+    assert market["dwell"]["buckets"]["10-60 s"] == 1
+    assert data["funnel"]["ID"]["rates"]["qualified"] == 0.5
+
+
+def test_forged_replayed_stale_oversized_and_malformed_feeds_are_refused_and_not_counted(
+    live_room: dict[str, Any], feed: FeedPoster, client: Any, figures: Callable[[str], dict[str, Any]]
+) -> None:
+    room_id = live_room["room_id"]
+    now = time.time()
+    start = {"sessions": [_session(room_id, "v-x", "start", now - 1)]}
+
+    body = feed.body(**start)
+    forged = feed.send(body, signature=signing.sign(body).replace("v1=", "v1=00"))
+    assert forged.status_code == 401 and forged.json()["code"] == "bad-feed-signature"
+    assert feed.send(body, signature="").json()["code"] == "bad-feed-signature"
+    old_signature = feed.send(body, signature=signing.sign(body, now=now - 600))
+    assert old_signature.status_code == 401
+
+    assert feed.send(body).status_code == 202  # the genuine batch, once
+    replay = feed.send(body)
+    assert replay.status_code == 409 and replay.json()["code"] == "feed-replayed"
+
+    stale = feed.post(sessions=[_session(room_id, "v-y", "start", now - 3600)])
+    assert stale.status_code == 422 and stale.json()["code"] == "stale-event"
+    too_many = feed.post(sessions=[_session(room_id, f"v{i}", "start", now) for i in range(501)])
+    assert too_many.status_code in (413, 422)
+    oversized = feed.send(b'{"node_id":"n","batch":1,"seconds":[' + b" " * 70_000 + b"]}")
+    assert oversized.status_code == 413
+    unknown = feed.post(sessions=[{**_session(room_id, "v-z", "start", now), "admin": True}])
+    assert unknown.status_code == 422 and unknown.json()["code"] == "validation-failed"
+    bad_room = feed.post(sessions=[_session("../etc", "v-z", "start", now)])
+    assert bad_room.status_code == 422
+
+    data = figures(room_id)
+    assert data["markets"]["ID"]["reach"] == 1  # only the genuine batch counted
+    assert data["markets"]["ID"]["counters"]["joins"] == 1
+
+
+def test_player_beacons_count_first_frames_and_stalls_once(
+    live_room: dict[str, Any],
+    client: Any,
+    auth: Callable[..., dict[str, str]],
+    figures: Callable[[str], dict[str, Any]],
+) -> None:
+    room_id = live_room["room_id"]
+    url = f"/v1/insights/rooms/{room_id}/beacons"
+    viewer = auth("viewer", sub="beacon-viewer", market="DE")
+    seq = int(time.time() * 1000)
+    body = {"seq": seq, "events": [{"type": "rendered", "ms": 800}, {"type": "stall", "ms": 1200}]}
+    assert client.post(url, json=body, headers=viewer).status_code == 202
+    replay = client.post(url, json=body, headers=viewer)
+    assert replay.status_code == 409 and replay.json()["code"] == "beacon-replayed"
+    older = client.post(url, json={**body, "seq": seq - 1}, headers=viewer)
+    assert older.status_code == 409
+    other_market = client.post(url, json={**body, "seq": seq + 1}, headers=auth("viewer", sub="jp-1", market="JP"))
+    assert other_market.status_code == 403 and other_market.json()["code"] == "market-not-served"
+    too_many = client.post(url, json={"seq": seq + 2, "events": [{"type": "stall", "ms": 1}] * 11}, headers=viewer)
+    assert too_many.status_code == 422
+    negative = client.post(url, json={"seq": seq + 3, "events": [{"type": "stall", "ms": -5}]}, headers=viewer)
+    assert negative.status_code == 422
+    anonymous = client.post(url, json={"seq": seq + 4, "events": [{"type": "leave"}]})
+    assert anonymous.status_code == 401
+    other_room = client.post("/v1/insights/rooms/no-such-room/beacons", json={**body, "seq": seq + 5}, headers=viewer)
+    assert other_room.status_code == 404
+
+    counters = figures(room_id)["markets"]["DE"]["counters"]
+    assert counters["rendered"] == 1
+    assert counters["ttff_ms"] == 800
+    assert counters["stalls"] == 1
+    assert counters["stall_ms"] == 1200
+
+
+def test_live_figures_are_the_merchants_alone(
+    live_room: dict[str, Any], client: Any, auth: Callable[..., dict[str, str]]
+) -> None:
+    url = f"/v1/insights/rooms/{live_room['room_id']}/live"
+    assert client.get(url).status_code == 401
+    other = client.get(url, headers=auth("merchant", sub="someone-else"))
+    assert other.status_code == 403 and other.json()["code"] == "not-room-owner"
+    assert json.loads(client.get(url, headers=auth("merchant", sub="merchant-ins")).text)["room_id"]

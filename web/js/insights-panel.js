@@ -1,0 +1,74 @@
+// The console's live insights panel: viewers per market (chart with event markers), the funnel per
+// market with the diverging step highlighted, sentiment, hot questions, health and alerts.
+//
+// It reads GET /v1/insights/rooms/{room}/live every POLL_MS for the room the console has open
+// (the console keeps it in ?room=) and shows alerts the moment the console's push socket delivers
+// them (console.js re-dispatches every pushed event as a "crosslive:push" window event).
+
+import { Api } from "./api.js";
+import { takeToken } from "./auth.js";
+import { loadConfig } from "./config.js";
+import { h } from "./dom.js";
+import { alertsList, funnelTable, healthView, nowTiles, questionsList, sentimentChart, viewersChart } from "./insights-view.js";
+
+const POLL_MS = 2000;
+const state = { api: null, roomId: null, alerts: new Map(), timer: null };
+
+function roomOf() {
+  return new URL(location.href).searchParams.get("room");
+}
+
+function render(data) {
+  const root = document.getElementById("insights");
+  if (!root) return;
+  for (const alert of data.alerts || []) state.alerts.set(alert.alert_id, alert);
+  const report = new URL("/web/report.html", location.href);
+  report.searchParams.set("room", state.roomId);
+  root.replaceChildren(
+    h("h2", { id: "h-insights" }, "Live insights ", h("a", { href: report.href, target: "_blank", class: "small", text: "report" })),
+    nowTiles(data),
+    viewersChart(data, { width: 560, height: 180 }),
+    h("h3", { text: "Funnel per market" }),
+    funnelTable(data),
+    h("div", { class: "insights-row" }, [
+      h("div", {}, [sentimentChart(data, { width: 280, height: 140 })]),
+      h("div", {}, [healthView(data)]),
+    ]),
+    h("h3", { text: "Hot questions" }),
+    questionsList(data),
+    h("h3", { text: "Alerts" }),
+    alertsList([...state.alerts.values()].sort((a, b) => b.at - a.at)),
+  );
+  root.dataset.updated = String(data.generated_at);
+}
+
+async function poll() {
+  const roomId = roomOf();
+  if (roomId !== state.roomId) {
+    state.roomId = roomId;
+    state.alerts.clear();
+  }
+  if (state.roomId && state.api) {
+    try {
+      render(await state.api.get(`/v1/insights/rooms/${encodeURIComponent(state.roomId)}/live`));
+    } catch { /* the next poll */ }
+  }
+  state.timer = setTimeout(poll, POLL_MS);
+}
+
+window.addEventListener("crosslive:push", (event) => {
+  for (const pushed of event.detail || []) {
+    if (pushed.type !== "insights.alert" || !pushed.comment) continue;
+    state.alerts.set(pushed.comment.alert_id, pushed.comment);
+    const list = document.getElementById("insights-alerts");
+    if (list) list.replaceWith(alertsList([...state.alerts.values()].sort((a, b) => b.at - a.at)));
+  }
+});
+
+async function start() {
+  const config = await loadConfig();
+  state.api = new Api(config.api, () => takeToken("merchant"));
+  poll();
+}
+
+start();

@@ -1,0 +1,125 @@
+// Views of GET /v1/insights/rooms/{id}/live shared by the console's live panel and the report
+// page: series for the charts, the funnel table with the diverging step highlighted, health,
+// hot questions, alerts, and the per-minute CSV.
+
+import { h } from "./dom.js";
+import { barChart, lineChart } from "./insights-charts.js";
+
+const STEPS = ["joined", "qualified", "commented", "claimed", "redeemed"];
+const pct = (v) => (v === null || v === undefined ? "—" : `${Math.round(v * 1000) / 10}%`);
+
+export function viewerSeries(data) {
+  return Object.fromEntries(Object.entries(data.markets).map(([m, f]) => [m, f.concurrent.per_minute]));
+}
+
+export function sentimentSeries(data) {
+  return Object.fromEntries(Object.entries(data.markets).map(([m, f]) => [m, f.sentiment]));
+}
+
+export function markers(data) {
+  const shown = (data.show.events || []).map((e) => ({ at: e.at, label: e.detail || e.kind }));
+  const alerts = (data.alerts || []).map((a) => ({ at: a.at, label: `⚠ ${a.market}` }));
+  return [...shown, ...alerts];
+}
+
+export function viewersChart(data, opts = {}) {
+  return lineChart(viewerSeries(data), markers(data), { title: "Concurrent viewers per market", ...opts });
+}
+
+export function sentimentChart(data, opts = {}) {
+  return lineChart(sentimentSeries(data), [], { title: "Sentiment index per minute", ...opts });
+}
+
+export function nowTiles(data) {
+  const tiles = Object.entries(data.markets).map(([m, f]) =>
+    h("div", { class: "tile", "data-market": m }, [
+      h("span", { class: "tile-label", text: m }),
+      h("strong", { class: "tile-value", text: String(f.concurrent.now) }),
+      h("span", { class: "muted small", text: `peak ${f.concurrent.peak} · reach ${f.reach}` }),
+    ]));
+  const total = data.total;
+  tiles.unshift(h("div", { class: "tile tile-total" }, [
+    h("span", { class: "tile-label", text: "All" }),
+    h("strong", { class: "tile-value", id: "insights-now", text: String(total.concurrent.now) }),
+    h("span", { class: "muted small", text: `peak ${total.concurrent.peak} · avg ${total.concurrent.average} · reach ${total.reach}` }),
+  ]));
+  return h("div", { class: "tiles" }, tiles);
+}
+
+export function funnelTable(data) {
+  const head = h("tr", {}, [h("th", { text: "Market" }), ...STEPS.map((s) => h("th", { text: s }))]);
+  const rows = Object.entries(data.funnel).map(([market, f]) =>
+    h("tr", { "data-market": market }, [
+      h("th", { text: market }),
+      ...STEPS.map((step) => {
+        const rate = f.rates[step];
+        const diverges = f.diverges_at === step;
+        return h("td", { class: diverges ? "diverges" : "", title: diverges ? `${market} falls behind the other markets here` : "" }, [
+          h("span", { text: String(f.steps[step]) }),
+          rate !== undefined ? h("span", { class: "muted small", text: ` ${pct(rate)}` }) : null,
+        ].filter(Boolean));
+      }),
+    ]));
+  return h("table", { class: "funnel" }, [h("thead", {}, [head]), h("tbody", {}, rows)]);
+}
+
+export function healthView(data) {
+  const health = data.health || {};
+  const parts = Object.entries(health.parts || {}).map(([name, p]) =>
+    [name, p.score ?? 0, p.score !== null && p.score < 40]);
+  return h("div", { class: "health" }, [
+    h("div", { class: "health-index" }, [
+      h("strong", { id: "insights-health", text: health.index ?? "—" }),
+      h("span", { class: "muted small", text: ` / 100 · against ${health.baseline_from || "—"}` }),
+    ]),
+    barChart(parts, { title: "Health parts (50 = your usual)", format: (v) => Math.round(v) }),
+  ]);
+}
+
+export function questionsList(data, limit = 8) {
+  const items = (data.hot_questions || []).slice(0, limit).map((q) =>
+    h("li", { class: q.unanswered ? "unanswered" : "" }, [
+      h("span", { text: q.label }),
+      h("span", { class: "muted small", text: ` · ${q.recent_askers} asking now, ${q.askers} in all · ${Object.entries(q.languages).map(([l, n]) => `${l} ${n}`).join(", ")}${q.unanswered ? " · unanswered" : ""}` }),
+    ]));
+  return h("ul", { class: "list questions" }, items.length ? items : [h("li", { class: "muted", text: "No repeated questions yet" })]);
+}
+
+export function alertsList(alerts) {
+  const items = alerts.map((a) =>
+    h("li", { class: `alert alert-${a.kind}` }, [
+      h("strong", { text: `${new Date(a.at * 1000).toLocaleTimeString()} ${a.kind}` }),
+      h("span", { text: ` ${a.detail}` }),
+    ]));
+  return h("ul", { class: "list alerts", id: "insights-alerts" }, items.length ? items : [h("li", { class: "muted", text: "No alerts" })]);
+}
+
+export function dwellChart(data) {
+  const buckets = data.total.dwell.buckets;
+  return barChart(Object.entries(buckets).map(([k, v]) => [k, v]), { title: `Dwell (p50 ${data.total.dwell.p50} s, p90 ${data.total.dwell.p90} s)` });
+}
+
+export function couponResults(data) {
+  const rows = Object.entries(data.markets).map(([m, f]) => [
+    m, f.counters.claims, f.counters.redemptions, pct(f.claim_rate), pct(f.redemption_rate),
+    f.counters.gmv_minor ? `${f.counters.gmv_minor} ${data.total.gmv.markets[m]?.currency || ""} (minor units)` : "—",
+  ]);
+  const head = h("tr", {}, ["Market", "Claims", "Redemptions", "Claim rate", "Redemption rate", "GMV"].map((t) => h("th", { text: t })));
+  return h("table", { class: "coupons" }, [h("thead", {}, [head]), h("tbody", {}, rows.map((r) => h("tr", {}, r.map((c) => h("td", { text: String(c) })))))]);
+}
+
+// Per-minute series, one row per (minute, market): what a spreadsheet needs after the show.
+export function perMinuteCsv(data) {
+  const counters = ["joins", "exits", "comments", "questions", "moderated", "claims", "redemptions", "gmv_minor", "stalls"];
+  const lines = [["minute_utc", "market", "viewers_avg", "exit_rate", "sentiment", ...counters].join(",")];
+  for (const [market, f] of Object.entries(data.markets)) {
+    const minutes = new Set([...Object.keys(f.concurrent.per_minute), ...Object.keys(f.minutes || {})]);
+    for (const m of [...minutes].map(Number).sort((a, b) => a - b)) {
+      const iso = new Date(m * 60000).toISOString().slice(0, 16);
+      const row = (f.minutes || {})[m] || {};
+      lines.push([iso, market, f.concurrent.per_minute[m] ?? "", f.exit_rate[m] ?? "", f.sentiment[m] ?? "",
+        ...counters.map((c) => row[c] ?? 0)].join(","));
+    }
+  }
+  return lines.join("\n") + "\n";
+}
