@@ -42,6 +42,7 @@ INSIGHTS_TABLES = (
     "insights-campaigns",
     "insights-nonces",
 )
+INSIGHTS_READS = ("rooms", "comments", "exchange-rates", "idempotency", "moderation-counters")
 INSIGHTS_ONLY_STREAMS = ("coupons", "coupon-redemptions")  # streamed for the insights funnel only
 
 
@@ -118,8 +119,9 @@ SPECS: tuple[FunctionSpec, ...] = (
         "insights",
         "functions.insights.app.handler",
         api=True,
-        # the live figures read the room, the comments (hot questions) and the rates (GMV)
-        reads=("rooms", "comments", "exchange-rates"),
+        # the live figures read the room, the comments (hot questions) and the rates (GMV); the
+        # comments store it reads through also names the idempotency and moderation-counter tables
+        reads=INSIGHTS_READS,
         writes=INSIGHTS_TABLES,
         secrets=(PUSH_SECRET,),  # node feeds are signed with the fleet's push secret
         extras=("moderation", "insights"),  # hot questions use the comments tagging; DataSketches
@@ -128,7 +130,7 @@ SPECS: tuple[FunctionSpec, ...] = (
     FunctionSpec(
         "insights-consumer",
         "functions.insights.consumer.handler",
-        reads=("rooms", "comments", "exchange-rates"),
+        reads=INSIGHTS_READS,
         writes=INSIGHTS_TABLES,
         streams=FOLDED_TABLES,
         extras=("moderation", "insights"),
@@ -139,7 +141,7 @@ SPECS: tuple[FunctionSpec, ...] = (
         "comments-fanout",
         "functions.fanout.handler.handler",
         # what the producers read to word a signal, and the node registry to deliver it
-        reads=("rooms", "stage", "comments", "coupon-campaigns", "coupon-stock", "media-nodes"),
+        reads=("rooms", "stage", "comments", "coupon-campaigns", "coupon-stock", "media-nodes", "insights-alerts"),
         # every streamed table but those only the insights consumer folds
         streams=tuple(t for t in streamed_tables() if t not in INSIGHTS_ONLY_STREAMS),
         secrets=(PUSH_SECRET,),
