@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from functions.insights.fold import FOLDED_TABLES
+from functions.insights.streams import FOLDED_TABLES
 from functions.shared.db import streamed_tables
 
 PUSH_SECRET = "push-secret"  # infra.secrets.PUSH_SECRET.key: signs fan-out -> media node pushes

@@ -19,6 +19,7 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer
 
 from functions.insights.models import ROOM_MARKET
+from functions.insights.streams import FOLDED_TABLES
 
 VISIBLE = ("published", "masked")
 MODERATED = ("masked", "held", "rejected")
@@ -217,8 +218,6 @@ def fold_room(deltas: Deltas, old: dict[str, Any] | None, new: dict[str, Any] | 
             show.ended_at = float(new["updated_at"])
 
 
-# The tables insights folds, and how: infra maps one event source per table to the consumer.
-FOLDED_TABLES = ("comments", "coupon-campaigns", "coupons", "coupon-redemptions", "stage", "rooms")
 
 
 def fold_records(

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from crosslive.regions import load_regions
-from functions.insights.fold import FOLDED_TABLES
+from functions.insights.streams import FOLDED_TABLES
 
 REGIONS = {r.name: r for r in load_regions()}
 HANDLER = "functions.insights.consumer.handler"

@@ -8,7 +8,7 @@ import pytest
 
 from crosslive.regions import load_regions
 from functions.fanout.dispatch import PRODUCERS
-from functions.insights.fold import FOLDED_TABLES
+from functions.insights.streams import FOLDED_TABLES
 from infra.tables import all_table_specs
 
 REGIONS = {r.name: r for r in load_regions()}
