@@ -7,7 +7,7 @@ merges campaign and stock records), and then gets all their records in one call.
 
 infra gives the fan-out an event source mapping for each table of this map. Every table defined
 with ``stream=True`` has a consumer: an entry here, or the insights consumer's
-(``functions.insights.fold.FOLDED_TABLES``; a test holds the three together).
+(``functions.insights.streams.FOLDED_TABLES``; a test holds the three together).
 """
 
 from __future__ import annotations

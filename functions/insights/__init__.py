@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 # The modules other packages may import (events: the fan-out's producer of the alerts table, the
-# console push; streams: the tables the consumer folds, for the function specs); everything else is this package's own. tests/foundation/test_layout.py holds every
-# package to it (docs/architecture.md).
+# console push; streams: the tables the consumer folds, for the function specs); everything else
+# is this package's own. tests/foundation/test_layout.py holds every package to it
+# (docs/architecture.md).
 PUBLIC_MODULES: tuple[str, ...] = ("events", "streams")
 # The Lambda entry points (the HTTP app and the stream consumer): the top of this package.
 ENTRY_MODULES: tuple[str, ...] = ("app", "consumer")
