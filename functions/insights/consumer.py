@@ -1,7 +1,7 @@
 """The insights stream consumer: records of comments, coupons, redemptions, stage, rooms -> tables.
 
 In AWS one Lambda (``handler``) has an event source mapping on each of those tables' streams
-(``fold.FOLDED_TABLES``), in the origin region only: the tables are global, so each replica's
+(``streams.FOLDED_TABLES``), in the origin region only: the tables are global, so each replica's
 stream carries every region's writes, and a consumer per region would count each event once per
 region. On the embedded platform ``crosslive.dev.stream.subscribe`` hands it the same batches.
 Each batch is folded in memory (``fold.fold_records``) and written once per touched item
