@@ -81,7 +81,14 @@ SPECS: tuple[FunctionSpec, ...] = (
         "functions.comments.app.handler",
         api=True,
         reads=("rooms",),
-        writes=("comments", "idempotency", "moderation-counters", "moderation-sanctions", "moderation-audit"),
+        writes=(
+            "comments",
+            "idempotency",
+            "moderation-counters",
+            "moderation-sanctions",
+            "moderation-audit",
+            "coupon-viewers",  # a viewer's comment is presence for the coupon segments
+        ),
         extras=("moderation",),
         aws_actions=TRANSLATE,
     ),
