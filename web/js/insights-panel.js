@@ -67,7 +67,7 @@ window.addEventListener("crosslive:push", (event) => {
 
 async function start() {
   const config = await loadConfig();
-  state.api = new Api(config.api, () => takeToken("merchant"));
+  state.api = new Api(config.api, () => takeToken("merchant", config));
   poll();
 }
 

@@ -54,7 +54,7 @@ function render() {
 
 async function start() {
   const config = await loadConfig();
-  const api = new Api(config.api, () => takeToken("merchant"));
+  const api = new Api(config.api, () => takeToken("merchant", config));
   const room = new URL(location.href).searchParams.get("room");
   try {
     data = await api.get(`/v1/insights/rooms/${encodeURIComponent(room || "")}/live`);
