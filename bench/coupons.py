@@ -5,7 +5,8 @@ driven over real HTTP by ``httpx`` (asyncio). Each run launches N claimers at on
 default), each a different viewer with their own token and ``Idempotency-Key``:
 
 * a share of them double-tap: a second request with the *same* key at the same moment;
-* a 409 ``claim-in-progress`` or a 503 is retried with the same key, as a client should;
+* a 503 is retried with the same key, as a client should (a double-tap gets the same coupon twice:
+  claims keep no in-progress state since the outcome became a function of the key);
 * every claimer that got a coupon asks once more with its key (a replay) at the end.
 
 Printed per design: granted (distinct coupon codes handed out; must equal the stock), duplicates
