@@ -18,7 +18,12 @@ router = APIRouter(prefix="/v1/insights", tags=["insights"])
 RoomId = Annotated[str, Path(pattern=ROOM_ID)]
 
 
-@router.post("/internal/node-feed", status_code=202, summary="A media node's per-second batch (signed)")
+@router.post(
+    "/internal/node-feed",
+    status_code=202,
+    summary="A media node's per-second batch (signed)",
+    responses={401: {"description": "Missing, stale or forged node signature"}},
+)
 async def node_feed(request: Request) -> dict[str, int]:
     body = await request.body()
     parsed = feed.parse_feed(body, request.headers.get(feed.FEED_SIGNATURE_HEADER), signing.verify)

@@ -138,6 +138,14 @@ def documented_openapi(app: FastAPI) -> dict[str, Any]:
             has_body = method in _BODY_METHODS and "requestBody" in operation
             for status in _statuses(method, auth, has_body):
                 responses[str(status)] = _problem(status)
+            for status, declared in responses.items():  # a route's own error statuses: problems too
+                if status[:1] in "45" and int(status) not in _WHY:
+                    continue
+                if status[:1] in "45":
+                    responses[status] = {
+                        **_problem(int(status)),
+                        "description": declared.get("description") or _WHY[int(status)],
+                    }
             for parameter in operation.get("parameters", []):
                 header = REQUIRED_HEADERS.get(str(parameter.get("name", "")).lower())
                 if parameter.get("in") == "header" and header is not None:
