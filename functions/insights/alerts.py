@@ -101,15 +101,21 @@ def _fall(present: Mapping[int, int], at: int) -> float | None:
 
 
 def find_drop(present: Mapping[int, int], start: int, end: int) -> tuple[int, float, int] | None:
-    """The first second in [start, end) where viewers are ≥ 20 % below their mean over the 5
-    minutes before it (or since the market's first reported second, with at least 60 s of it)
-    while they were not, 60 s earlier: ``(second, baseline, viewers)``, or None."""
-    first = min(present, default=end)
+    """The first reported second in [start, end) where viewers are ≥ 20 % below their mean over
+    the reported seconds of the 5 minutes before it (at least 60 of them) while they were not,
+    60 s earlier: ``(second, baseline, viewers)``, or None.
+
+    Only seconds some node reported count: a second missing because a node's batch is late is not
+    read as nobody watching (which raised false 100 % drops). The price: a market whose viewers
+    all left reports nothing more and raises no drop-off alert (``docs/insights.md``).
+    """
     for t in range(start, end):
-        window = range(max(t - BASELINE_SECONDS, first), t)
+        if t not in present or (t - DROP_WITHIN_SECONDS) not in present:
+            continue
+        window = [present[s] for s in range(t - BASELINE_SECONDS, t) if s in present]
         if len(window) < DROP_WITHIN_SECONDS:
             continue
-        baseline = sum(present.get(s, 0) for s in window) / len(window)
+        baseline = sum(window) / len(window)
         if baseline < MIN_BASELINE_VIEWERS:
             continue
         threshold = (1 - DROP_FRACTION) * baseline
