@@ -141,12 +141,17 @@ def test_the_console_as_a_merchant_uses_it(base_url, new_page, api, issue, scree
     page.fill("#host-say-text", "   ")
     page.click("#host-say button[type=submit]")
     expect(page.locator(".toast-error").last).to_have_text("Write a message first.", timeout=TIMEOUT)
-    # a pinned message an EU rule refuses: which market, which law, what matched
+    # a pinned message EU rules refuse: which markets, which rule, what matched; markets that share
+    # a rule's text read as one sentence, and the message sits in the corner, not over the forms
     page.fill("#pin-text", "Miracle cure scarf")
     page.click("#pin-form button[type=submit]")
     refused = page.locator(".toast-error[data-code='compliance-violation']").last
     expect(refused).to_contain_text("breaks an advertising rule", timeout=TIMEOUT)
-    expect(refused).to_contain_text("DE: Claims that a product cures illness are banned")
+    expect(refused).to_contain_text("DE, FR: Claims that a product cures illness are banned")
+    assert refused.inner_text().count("Claims that a product cures illness are banned") == 1
+    box = refused.bounding_box()
+    viewport = page.viewport_size
+    assert box and viewport and box["x"] > viewport["width"] / 2, box  # in the corner
     expect(refused).to_contain_text("Matched: “miracle cure”")
 
     # go live, stop: the camera and microphone stop

@@ -77,9 +77,15 @@ export function problemSentence(error) {
     return [PROBLEMS[code], ...lines].join(" ");
   }
   if (code === "compliance-violation") {
-    // e.g. "ID: health claims need a permit (BPOM). Matched: "menyembuhkan"."
-    const lines = (error.problem?.violations || []).map((v) =>
-      `${v.market}: ${v.message}${v.law ? ` (${v.law})` : ""}${v.matched ? ` Matched: “${v.matched}”.` : ""}`);
+    // e.g. "DE, FR: Claims that a product cures illness are banned … Matched: “miracle cure”." One
+    // line per distinct rule text, naming every market it applies to, so twelve markets that share
+    // a rule read as one sentence (the laws stay available in the problem's `violations`).
+    const byMessage = new Map();
+    for (const v of error.problem?.violations || []) {
+      const line = `${v.message}${v.matched ? ` Matched: “${v.matched}”.` : ""}`;
+      byMessage.set(line, [...(byMessage.get(line) || []), v.market]);
+    }
+    const lines = [...byMessage].map(([line, markets]) => `${[...new Set(markets)].join(", ")}: ${line}`);
     return [PROBLEMS[code], ...lines].join(" ");
   }
   if (Object.hasOwn(PROBLEMS, code)) return PROBLEMS[code];

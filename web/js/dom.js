@@ -30,11 +30,14 @@ export function show(el, visible) {
   el.hidden = !visible;
 }
 
-// A message that goes away after 5 s; returns its element (a caller may tag it, e.g. data-code).
+// A message in the page's corner that goes away by itself: 5 s, longer for a long sentence (about
+// the time it takes to read it, at most 20 s), or at once when clicked. Returns its element (a
+// caller may tag it, e.g. data-code).
 export function toast(text, kind = "info") {
   const box = $("#toasts") || document.body.appendChild(h("div", { id: "toasts", role: "status", "aria-live": "polite" }));
   const item = h("div", { class: `toast toast-${kind}`, text });
+  item.addEventListener("click", () => item.remove());
   box.append(item);
-  setTimeout(() => item.remove(), 5000);
+  setTimeout(() => item.remove(), Math.min(20_000, Math.max(5000, text.length * 60)));
   return item;
 }
