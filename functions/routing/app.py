@@ -8,13 +8,14 @@ with its WHEP URL and a probe URL; the player may measure RTTs to the probes and
 from __future__ import annotations
 
 import re
+import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
 from functions.rooms.access import ROOM_ID_PATTERN, get_room
 from functions.routing.models import DEAD_AFTER_SECONDS, MediaNodeRecord
-from functions.routing.ranking import rank_nodes
+from functions.routing.ranking import is_alive, rank_nodes
 from functions.shared.app import create_app, lambda_handler
 from functions.shared.auth import Authenticated
 from functions.shared.config import get_settings
@@ -81,7 +82,11 @@ def nodes_for_room(
     residency = None if get_settings().is_local else plugins.data_residency(viewer_market)
     nodes = list(MediaNodeRecord.scan())
     ranked = rank_nodes(nodes, preference, room_id=room_id, rtts=rtts, exclude=exclude or [], residency=residency)
-    withheld = sorted({n.aws_region for n in nodes if residency is not None and not residency.allows(n.aws_region)})
+    # only live nodes count as withheld: a dead node's record is no node a viewer could have had
+    now = time.time()
+    withheld = sorted(
+        {n.aws_region for n in nodes if residency and is_alive(n, now) and not residency.allows(n.aws_region)}
+    )
     return {
         "room_id": room_id,
         "market": viewer_market,

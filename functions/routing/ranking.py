@@ -60,6 +60,11 @@ def node_load(node: MediaNodeRecord) -> float:
     return max(min(1.0, float(node.cpu_percent or 0) / 100.0), min(1.0, viewers))
 
 
+def is_alive(node: MediaNodeRecord, now: float) -> bool:
+    """Whether the node's last heartbeat is recent enough for it to be offered (or withheld)."""
+    return now - float(node.heartbeat_at) <= DEAD_AFTER_SECONDS
+
+
 def rank_nodes(
     nodes: Iterable[MediaNodeRecord],
     preference: RoutingPreference | None,
@@ -76,7 +81,7 @@ def rank_nodes(
     ranked = []
     for node in nodes:
         age = now - float(node.heartbeat_at)
-        if age > DEAD_AFTER_SECONDS or node.draining or node.node_id in excluded:
+        if not is_alive(node, now) or node.draining or node.node_id in excluded:
             continue
         if node.viewers is not None and node.capacity is not None and node.viewers >= node.capacity:
             continue

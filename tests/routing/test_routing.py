@@ -165,7 +165,9 @@ def test_routing_api_requires_a_token_and_a_known_room(client, auth) -> None:
     )
 
 
-def test_routing_never_falls_back_outside_the_markets_allowed_regions(client, auth, room, fleet, monkeypatch) -> None:
+def test_routing_never_falls_back_outside_the_markets_allowed_regions(
+    client, auth, room, fleet, monkeypatch, request
+) -> None:
     from functions.routing import app as routing_app
     from functions.shared.config import get_settings
 
@@ -176,6 +178,10 @@ def test_routing_never_falls_back_outside_the_markets_allowed_regions(client, au
     deployed = get_settings().model_copy(update={"stage": "prod"})
     monkeypatch.setattr(routing_app, "get_settings", lambda: deployed)
     headers = auth("viewer", market="DE")
+    # a dead node's record left in the registry is nobody's node: never listed as withheld
+    gone = record("us-gone", "us-east-1", heartbeat_at=time.time() - (DEAD_AFTER_SECONDS + 60))
+    gone.save()
+    request.addfinalizer(gone.delete)
     # GIVEN a German viewer (DE: EU personal data only in EU regions) while Frankfurt is up
     body = client.get(url, headers=headers).json()
     assert [n["node_id"] for n in body["nodes"]] == ["de-1"]  # never Singapore, Tokyo or the UAE
