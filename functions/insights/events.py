@@ -7,12 +7,10 @@ only the merchant and the room's moderators receive it (``media_nodes/push/hub.p
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from functions.insights.models import Alert
-
-log = logging.getLogger("crosslive.insights.events")
+from functions.shared.push import events_of
 
 
 def push_event(record: dict[str, Any]) -> dict[str, Any] | None:
@@ -43,13 +41,4 @@ def push_event(record: dict[str, Any]) -> dict[str, Any] | None:
 
 def alert_events(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The producer: one push event per new alert in the batch."""
-    events = []
-    for record in records:
-        try:
-            event = push_event(record)
-        except Exception:
-            log.exception("undecodable alert record %s", record.get("eventID"))
-            continue
-        if event is not None:
-            events.append(event)
-    return events
+    return events_of(records, push_event)

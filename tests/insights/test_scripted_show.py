@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from crosslive.dev.demo_viewers import _Session
 from crosslive.dev.stream import stream_record
 from functions.comments.models import Comment
 from functions.coupons.models import Campaign, Coupon, Redemption
@@ -29,18 +30,6 @@ from media_nodes.insights_feed import InsightsFeed
 NODES = [f"node-{i}" for i in range(4)]  # crc32 puts these on 4 distinct-set shards (<= 256 keys each)
 SIZES = {"ID": 1000, "DE": 600, "AE": 400}
 SHOW_SECONDS = 480
-
-
-class _Track:
-    waiting_keyframe = False
-    frames_sent = 1
-
-
-@dataclass
-class _Session:
-    room_id: str
-    tracks: dict[str, Any] = field(default_factory=lambda: {"video": _Track()})
-    closed: bool = False
 
 
 @dataclass
