@@ -56,6 +56,7 @@ def node_ami_parameter(table_prefix: str) -> str:
 ORIGIN_OUTPUTS = {
     "user-pool-id": "UserPoolId",
     "web-client-id": "WebClientId",
+    "api-url": "ApiUrl",  # the origin's API: where every region's media nodes post the insights feed
 }
 # The origin's replicated secrets (infra/secrets.py ALL_SECRETS): an edge reads each replica's ARN.
 SECRET_KEYS = ("coupon-key", "push-secret", "node-secret")

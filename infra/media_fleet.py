@@ -15,7 +15,8 @@ What a node may touch (an internet-facing host gets the least): the node registr
 (``media-nodes``: its own heartbeat, the live nodes it cascades from), the ``rooms`` table (a
 room's markets before admitting a viewer, ``live`` when a publisher starts ingest) and the
 ``coupon-viewers`` table (a viewer it delivered frames to watched: presence for the coupon
-segments, read and updated item by item) in its own region, the two secrets it uses, its log
+segments, read and updated item by item) in its own region, the two secrets it uses (the push
+secret also signs its insights feed, posted over HTTPS to the origin region's API), its log
 group and its code object. Nothing else: comments, coupon state and the moderation audit log are
 the functions' business.
 
@@ -53,6 +54,7 @@ from infra.deploy_context import node_ami_parameter
 from infra.media_tls import FLEET_TAG, LETS_ENCRYPT, NodeTls
 from infra.nag import acknowledge
 from infra.secrets import NODE_SECRET, PUSH_SECRET
+from media_nodes.insights_feed import ENV_INSIGHTS_URL
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 HTTP_PORT = 8443  # first worker's signalling port (HTTPS with a domain); worker i listens on HTTP_PORT + i
@@ -99,6 +101,7 @@ class MediaFleet(Construct):
         table_prefix: str,
         secrets: dict[str, secretsmanager.ISecret],
         stun_servers: str,
+        insights_url: str,
     ) -> None:
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
@@ -190,6 +193,9 @@ class MediaFleet(Construct):
             "CROSSLIVE_MEDIA_HEARTBEAT=2",
             # ICE must bind inside the range the security group opens (aioice picks ephemeral ports otherwise).
             f"CROSSLIVE_MEDIA_UDP_PORTS={media.udp_port_min}-{media.udp_port_max}",
+            # The insights feed (per-second viewer counts, session events), signed with the push
+            # secret read below, goes to the origin region's API (media_nodes/insights_feed.py).
+            f"{ENV_INSIGHTS_URL}={insights_url}",
         ]
         user_data.add_commands(
             "set -euo pipefail",

@@ -148,6 +148,7 @@ class StatelessStack(Stack):
             table_prefix=table_prefix,
             secrets=self.secrets,
             stun_servers=stun,
+            insights_url=self._insights_url(origin, table_prefix),
         )
         self._stream_consumers(stateful, env, origin, table_prefix)
         self._routes()
@@ -171,6 +172,21 @@ class StatelessStack(Stack):
                 for key in ("user-pool-id", "web-client-id")
             )
         return f"https://cognito-idp.{origin.aws_region}.amazonaws.com/{pool_id}", client_id
+
+    def _insights_url(self, origin: RegionConfig, table_prefix: str) -> str:
+        """Where this region's media nodes post their insights feed: the origin region's API.
+
+        The insights tables are global tables written with ``ADD`` counters; counter updates made
+        in two regions at once would be lost to last-writer-wins, so every node feeds the origin
+        (``docs/insights.md``). The origin's own API address in the origin; an edge reads it from
+        the SSM parameter ``crosslive deploy`` writes from the origin's ``ApiUrl`` output, as it
+        does the user pool.
+        """
+        if self.region_config.role == "origin":
+            return self.api_url
+        return ssm.StringParameter.value_for_string_parameter(
+            self, origin_parameter(table_prefix, origin.name, "api-url")
+        )
 
     def _tables(self, stateful: StatefulStack) -> dict[str, list[str]]:
         """Table short name -> ARNs of the table and each of its named indexes in this region."""
@@ -360,7 +376,8 @@ class StatelessStack(Stack):
             "roles on each mutating route; public reads (rooms, comments, markets) need no token, which a "
             "gateway authorizer on the {proxy+} routes could not express.",
         )
-        CfnOutput(self, "ApiUrl", value=stage.url or api.api_endpoint)
+        self.api_url = stage.url or api.api_endpoint
+        CfnOutput(self, "ApiUrl", value=self.api_url)
         domain = self.node.try_get_context("crosslive:domain")
         zone_id = self.node.try_get_context("crosslive:hostedZoneId")
         self.api_dns = (

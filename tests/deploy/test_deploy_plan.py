@@ -295,7 +295,10 @@ def test_publish_writes_the_edge_values_from_the_origin_outputs(aws):
             {"OutputKey": "SecretArnPushSecret", "OutputValue": arn.format(key="push-secret")},
             {"OutputKey": "SecretArnNodeSecret", "OutputValue": arn.format(key="node-secret")},
         ],
-        "crosslive-singapore-Stateless": [{"OutputKey": "WebClientId", "OutputValue": "4abc5defgh6ijk"}],
+        "crosslive-singapore-Stateless": [
+            {"OutputKey": "WebClientId", "OutputValue": "4abc5defgh6ijk"},
+            {"OutputKey": "ApiUrl", "OutputValue": "https://abc123.execute-api.ap-southeast-1.amazonaws.com/"},
+        ],
     }
     stacks = {
         name: {
@@ -313,11 +316,13 @@ def test_publish_writes_the_edge_values_from_the_origin_outputs(aws):
     prefix = "/crosslive/origin/singapore/"
     assert values[prefix + "user-pool-id"] == "ap-southeast-1_AbCdEf123"
     assert values[prefix + "web-client-id"] == "4abc5defgh6ijk"
+    # the edge's media nodes post their insights feed to the origin's API
+    assert values[prefix + "api-url"] == "https://abc123.execute-api.ap-southeast-1.amazonaws.com/"
     # the replica's complete ARN: same name and suffix, the edge's region
     assert values[prefix + "secret-arn/push-secret"] == (
         "arn:aws:secretsmanager:eu-central-1:123456789012:secret:crosslive/push-secret-AbC123"
     )
-    assert len(values) == 5
+    assert len(values) == 6
 
 
 def test_edge_parameters_refuse_an_origin_not_yet_deployed():

@@ -119,3 +119,51 @@ def test_origin_serves_the_pages_and_forwards_the_api_through_cloudfront(templat
     )
     for edge in (r.name for r in REGIONS.values() if r.role == "edge"):
         template(edge, "stateless").resource_count_is("AWS::CloudFront::Distribution", 0)
+
+
+def _node_user_data(stateless):
+    (launch,) = stateless.find_resources("AWS::EC2::LaunchTemplate").values()
+    return launch["Properties"]["LaunchTemplateData"]["UserData"]
+
+
+@pytest.mark.parametrize("region", sorted(REGIONS))
+def test_every_nodes_insights_feed_goes_to_the_origin_api_signed_with_the_push_secret(template, region):
+    """Nodes get CROSSLIVE_MEDIA_INSIGHTS_URL = the origin's API (its own stage in the origin, the SSM
+    parameter `crosslive deploy` writes from the origin's ApiUrl in an edge), and may read the push
+    secret (by ARN, at boot) that signs the feed."""
+    config = REGIONS[region]
+    stateless = template(region, "stateless")
+    user_data = json.dumps(_node_user_data(stateless))
+    assert "CROSSLIVE_MEDIA_INSIGHTS_URL=" in user_data
+    assert "CROSSLIVE_PUSH_SECRET=$PUSH_SECRET" in user_data
+    if config.role == "origin":
+        # the origin's own HTTP API: a reference to its ApiGatewayV2 API id, never a literal address
+        (api_id,) = stateless.find_resources("AWS::ApiGatewayV2::Api")
+        assert api_id in user_data.split("CROSSLIVE_MEDIA_INSIGHTS_URL=", 1)[1].split("CROSSLIVE_MEDIA_NODE_ID")[0]
+    else:
+        parameter = f"/crosslive/origin/{config.origin}/api-url"
+        defaults = {p.get("Default") for p in stateless.to_json().get("Parameters", {}).values()}
+        assert parameter in defaults
+        (name,) = [k for k, p in stateless.to_json()["Parameters"].items() if p.get("Default") == parameter]
+        assert name in user_data.split("CROSSLIVE_MEDIA_INSIGHTS_URL=", 1)[1].split("CROSSLIVE_MEDIA_NODE_ID")[0]
+    # the node role reads the push secret (what signs the feed) and nothing of the insights tables
+    roles = stateless.find_resources(
+        "AWS::IAM::Role",
+        {
+            "Properties": {
+                "AssumeRolePolicyDocument": Match.object_like(
+                    {"Statement": [Match.object_like({"Principal": {"Service": "ec2.amazonaws.com"}})]}
+                )
+            }
+        },
+    )
+    (role_id,) = roles
+    policies = [
+        p["Properties"]["PolicyDocument"]["Statement"]
+        for p in stateless.find_resources("AWS::IAM::Policy").values()
+        if {"Ref": role_id} in p["Properties"]["Roles"]
+    ]
+    statements = [s for group in policies for s in group]
+    reads = [s for s in statements if "secretsmanager:GetSecretValue" in json.dumps(s["Action"])]
+    assert any("push" in json.dumps(s["Resource"]).lower() for s in reads), reads
+    assert "insights-" not in json.dumps(statements)
