@@ -58,7 +58,7 @@ class PinnedInRoom(GlobalSecondaryIndex["Comment"]):
     pinned_at = NumberAttribute(range_key=True)
 
 
-_CommentsMeta = table_meta("comments", stream=True)
+_CommentsMeta = table_meta("comments", stream=True, zoned=True)
 _CommentsMeta.stream_view_type = "NEW_AND_OLD_IMAGES"  # type: ignore[attr-defined]  # PynamoDB: StreamSpecification
 
 

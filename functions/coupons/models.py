@@ -71,7 +71,7 @@ class Campaign(TableModel):
 class StockShard(TableModel):
     """``remaining`` units of one shard of a campaign's stock."""
 
-    Meta = table_meta("coupon-stock", stream=True)  # type: ignore[assignment]  # stock left, pushed
+    Meta = table_meta("coupon-stock", stream=True, zoned=True)  # type: ignore[assignment]  # stock left, pushed
 
     shard_key = UnicodeAttribute(hash_key=True)  # "<campaign_id>#<shard>"
     campaign_id = UnicodeAttribute()
@@ -82,7 +82,7 @@ class StockShard(TableModel):
 class Holding(TableModel):
     """How many coupons of a campaign one user holds (the per-user limit's counter)."""
 
-    Meta = table_meta("coupon-holdings")  # type: ignore[assignment]
+    Meta = table_meta("coupon-holdings", zoned=True)  # type: ignore[assignment]
 
     holding_key = UnicodeAttribute(hash_key=True)  # "<campaign_id>#<user sub>"
     claimed = NumberAttribute(default=0)
@@ -100,7 +100,7 @@ class CouponsByHolder(GlobalSecondaryIndex["Coupon"]):
 class Coupon(TableModel):
     """One claimed coupon, bound to its holder and to the market it was claimed in."""
 
-    Meta = table_meta("coupons", stream=True)  # type: ignore[assignment]  # claims feed insights' funnel
+    Meta = table_meta("coupons", stream=True, zoned=True)  # type: ignore[assignment]  # claims feed insights' funnel
 
     code_id = UnicodeAttribute(hash_key=True)  # 128-bit random, base64url
     campaign_id = UnicodeAttribute()
@@ -117,7 +117,7 @@ class Coupon(TableModel):
 class Redemption(TableModel):
     """A coupon used on a checkout order; cancelling it returns the coupon to usable."""
 
-    Meta = table_meta("coupon-redemptions", stream=True)  # type: ignore[assignment]  # GMV in insights
+    Meta = table_meta("coupon-redemptions", stream=True, zoned=True)  # type: ignore[assignment]  # GMV in insights
 
     redemption_id = UnicodeAttribute(hash_key=True)
     code_id = UnicodeAttribute()
@@ -143,7 +143,7 @@ class ViewerActivity(TableModel):
     back to the live room is still recognised as lapsed while they are there.
     """
 
-    Meta = table_meta("coupon-viewers")  # type: ignore[assignment]
+    Meta = table_meta("coupon-viewers", zoned=True)  # type: ignore[assignment]
 
     activity_key = UnicodeAttribute(hash_key=True)
     first_seen = NumberAttribute()
@@ -160,7 +160,7 @@ class ViewerActivity(TableModel):
 class ShareLink(TableModel):
     """A viewer's share of a room; it counts only once someone else opens it."""
 
-    Meta = table_meta("coupon-shares")  # type: ignore[assignment]
+    Meta = table_meta("coupon-shares", zoned=True)  # type: ignore[assignment]
 
     share_id = UnicodeAttribute(hash_key=True)
     room_id = UnicodeAttribute()

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pynamodb.connection import Connection
 from pynamodb.models import Model
@@ -23,6 +23,7 @@ from pynamodb.models import Model
 from functions.coupons.models import Campaign, Coupon, Holding, Redemption, StockShard
 from functions.shared.config import Settings, get_settings
 from functions.shared.idempotency import IdempotencyRecord
+from functions.shared.zones import Zone, bind_at, is_zoned
 
 M = TypeVar("M", bound=Model)
 
@@ -41,44 +42,30 @@ class CouponStore:
     connection: Connection
 
 
-def _bind(model: type[M], region: str, host: str | None) -> type[M]:
-    """A subclass of ``model`` talking to ``region`` (not registered as a table of its own).
+@lru_cache(maxsize=32)
+def _store(region: str, host: str | None, zone: Zone | None, table_names: tuple[str, ...]) -> CouponStore:
+    def bound(model: type[M]) -> type[M]:
+        return bind_at(model, region, zone if is_zoned(model) else None, host)
 
-    ``_connection`` is reset: PynamoDB caches a connection per class, and a subclass would
-    otherwise inherit its parent's (the local region's)."""
-    meta: dict[str, Any] = {
-        "table_name": getattr(model.Meta, "table_name"),  # noqa: B009
-        "region": region,
-        "host": host,
-        "billing_mode": "PAY_PER_REQUEST",
-    }
-    return type(
-        f"{model.__name__}In_{region.replace('-', '_')}",
-        (model,),
-        {"Meta": type("Meta", (), meta), "__module__": model.__module__, "_connection": None},
-    )
-
-
-@lru_cache(maxsize=16)
-def _store(region: str, host: str | None, table_names: tuple[str, ...]) -> CouponStore:
     return CouponStore(
         region=region,
-        campaigns=_bind(Campaign, region, host),
-        shards=_bind(StockShard, region, host),
-        holdings=_bind(Holding, region, host),
-        coupons=_bind(Coupon, region, host),
-        redemptions=_bind(Redemption, region, host),
-        requests=_bind(IdempotencyRecord, region, host),
+        campaigns=bound(Campaign),
+        shards=bound(StockShard),
+        holdings=bound(Holding),
+        coupons=bound(Coupon),
+        redemptions=bound(Redemption),
+        requests=bound(IdempotencyRecord),
         connection=Connection(region=region, host=host),
     )
 
 
-def bound_store(region: str, settings: Settings | None = None) -> CouponStore:
-    """The coupon models of ``region``'s replica, on the settings' endpoint."""
+def bound_store(region: str, settings: Settings | None = None, zone: Zone | None = None) -> CouponStore:
+    """The coupon models of ``region``'s replica of ``zone``'s tables (None: the default zone's;
+    campaigns are global and stay in theirs), on the settings' endpoint."""
     host = (settings or get_settings()).dynamodb_endpoint
     models: tuple[type[Model], ...] = (Campaign, StockShard, Holding, Coupon, Redemption, IdempotencyRecord)
     names = tuple(str(m.Meta.table_name) for m in models)
-    return _store(region, host, names)
+    return _store(region, host, zone, names)
 
 
 def home_store(settings: Settings | None = None) -> CouponStore:

@@ -100,7 +100,7 @@ class DistinctSet(TableModel):
 
 
 class ViewerPresence(TableModel):
-    Meta = table_meta("insights-viewers")  # type: ignore[assignment]
+    Meta = table_meta("insights-viewers", zoned=True)  # type: ignore[assignment]
 
     room_id = UnicodeAttribute(hash_key=True)
     viewer = UnicodeAttribute(range_key=True)  # pseudonymous key (keys.viewer_key)

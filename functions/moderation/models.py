@@ -32,7 +32,7 @@ class Counter(TableModel):
 class Sanction(TableModel):
     """A mute or ban of one account, in one room (``room#<id>``) or platform-wide (``platform``)."""
 
-    Meta = table_meta("moderation-sanctions", ttl_attribute="ttl")  # type: ignore[assignment]
+    Meta = table_meta("moderation-sanctions", ttl_attribute="ttl", zoned=True)  # type: ignore[assignment]
 
     scope = UnicodeAttribute(hash_key=True)
     sub = UnicodeAttribute(range_key=True)
@@ -47,7 +47,7 @@ class Sanction(TableModel):
 class AuditEntry(TableModel):
     """One moderation action: who did what to whom, when and why (never deleted)."""
 
-    Meta = table_meta("moderation-audit")  # type: ignore[assignment]
+    Meta = table_meta("moderation-audit", zoned=True)  # type: ignore[assignment]
 
     scope = UnicodeAttribute(hash_key=True)  # room#<id> | platform
     entry_id = UnicodeAttribute(range_key=True)  # <time, zero-padded>#<random>: sorts by time

@@ -6,7 +6,9 @@ embedded platform (``crosslive/dev``) set them from the same names.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from functools import lru_cache
 
 from pydantic import BaseModel, Field
@@ -26,7 +28,16 @@ ENV_AUTH_JWKS_URL = (
 )
 ENV_AUTH_JWKS = "CROSSLIVE_AUTH_JWKS"  # inline JWKS JSON (embedded platform's local issuer)
 ENV_MAX_BODY_BYTES = "CROSSLIVE_MAX_BODY_BYTES"
+ENV_ZONES = "CROSSLIVE_ZONES"  # residency zones, JSON (see ``parse_zones``); absent = none
 ENV_AWS_REGION = "AWS_REGION"
+
+
+class ZoneConfig(BaseModel):
+    """One residency zone as configured (``functions.shared.zones.Zone`` adds its name)."""
+
+    home: str = Field(min_length=1)  # the zone's home AWS region: where its writes go
+    regions: tuple[str, ...] = ()  # the deployed AWS regions inside the zone (home included)
+    markets: tuple[str, ...] = Field(min_length=1)  # the restricted markets whose data the zone holds
 
 
 class Settings(BaseModel):
@@ -44,6 +55,7 @@ class Settings(BaseModel):
     auth_jwks_url: str | None = None
     auth_jwks: str | None = None
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    zones: dict[str, ZoneConfig] = Field(default_factory=dict)  # residency zones by name ("eu")
 
     @property
     def is_local(self) -> bool:
@@ -52,6 +64,38 @@ class Settings(BaseModel):
 
 def _csv(value: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in (value or "").split(",") if part.strip())
+
+
+_ZONE_NAME = re.compile(r"^[a-z][a-z0-9]{0,15}$")
+
+
+def parse_zones(raw: str | None) -> dict[str, ZoneConfig]:
+    """``CROSSLIVE_ZONES``: ``{"eu": {"home": "eu-central-1", "regions": ["eu-central-1"],
+    "markets": ["DE", "FR"]}}``; absent or empty is no zone (everything in the default zone).
+
+    Refuses (``ValueError``) what would misplace data: a zone name that cannot be part of a table
+    name, a market in two zones, a home outside the zone's regions. The home is listed among the
+    regions when the value leaves it out.
+    """
+    if raw is None or not raw.strip():
+        return {}
+    value = json.loads(raw)
+    if not isinstance(value, dict):
+        raise ValueError(f"{ENV_ZONES} must be a JSON object of zones by name")
+    zones: dict[str, ZoneConfig] = {}
+    owner: dict[str, str] = {}
+    for name, body in value.items():
+        if not _ZONE_NAME.match(str(name)):
+            raise ValueError(f"{ENV_ZONES}: zone name {name!r} must be lower-case letters and digits")
+        zone = ZoneConfig.model_validate(body)
+        regions = tuple(dict.fromkeys((zone.home, *zone.regions)))
+        markets = tuple(m.strip().upper() for m in zone.markets)
+        for market in markets:
+            if market in owner:
+                raise ValueError(f"{ENV_ZONES}: market {market} is in zones {owner[market]!r} and {name!r}")
+            owner[market] = name
+        zones[name] = ZoneConfig(home=zone.home, regions=regions, markets=markets)
+    return zones
 
 
 def settings_from_env(env: dict[str, str] | None = None) -> Settings:
@@ -73,6 +117,7 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         auth_jwks_url=env.get(ENV_AUTH_JWKS_URL) or None,
         auth_jwks=env.get(ENV_AUTH_JWKS) or None,
         max_body_bytes=int(env.get(ENV_MAX_BODY_BYTES, 64 * 1024)),
+        zones=parse_zones(env.get(ENV_ZONES)),
     )
 
 

@@ -24,12 +24,20 @@ TABLE_MODELS: dict[str, type[Model]] = {}
 
 
 def table_meta(
-    short_name: str, *, replicated: bool = True, ttl_attribute: str | None = None, stream: bool = False
+    short_name: str,
+    *,
+    replicated: bool = True,
+    ttl_attribute: str | None = None,
+    stream: bool = False,
+    zoned: bool = False,
 ) -> Any:
     """A PynamoDB ``Meta`` for a crosslive table.
 
     ``replicated``: a global table with a replica in every region (data that must travel);
     otherwise each region has its own table. ``stream``: new images go to DynamoDB Streams.
+    ``zoned``: the table holds personal data (or shares a transaction with such a table), so it
+    is placed per residency zone: one copy per zone, written in the zone's home
+    (``functions.shared.zones``); the default zone's copy is this model's table.
     """
     settings = get_settings()
     attrs: dict[str, Any] = {
@@ -41,6 +49,7 @@ def table_meta(
         "crosslive_replicated": replicated,
         "crosslive_ttl_attribute": ttl_attribute,
         "crosslive_stream": stream,
+        "crosslive_zoned": zoned,
     }
     return type("Meta", (), attrs)
 
@@ -180,6 +189,7 @@ class TableSpec:
     ttl_attribute: str | None = None
     stream: bool = False
     replicated: bool = True
+    zoned: bool = False  # one copy per residency zone (``{prefix}-{zone}-{short}``), see zones.py
 
 
 def _key(attr: Any) -> KeySpec:
@@ -217,6 +227,7 @@ def table_spec(model: type[Model]) -> TableSpec:
         ttl_attribute=meta.crosslive_ttl_attribute,
         stream=meta.crosslive_stream,
         replicated=meta.crosslive_replicated,
+        zoned=meta.crosslive_zoned,
     )
 
 

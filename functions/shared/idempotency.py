@@ -45,7 +45,7 @@ DONE, REFUSED = "done", "refused"
 class IdempotencyRecord(TableModel):
     """What one keyed request did (see the module docstring)."""
 
-    Meta = table_meta("idempotency", replicated=False, ttl_attribute="expiration")
+    Meta = table_meta("idempotency", replicated=False, ttl_attribute="expiration", zoned=True)
 
     id = UnicodeAttribute(hash_key=True)
     status = UnicodeAttribute(null=True)

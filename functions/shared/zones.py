@@ -1,0 +1,175 @@
+"""Residency zones: where the personal data of a market's people is stored.
+
+A **zone** groups the restricted markets of one jurisdiction (their plugins'
+``data_residency`` allows only some regions, e.g. "eu": DE and FR). Tables defined with
+``table_meta(..., zoned=True)`` have one copy per zone, ``{prefix}-{zone}-{short}`` (e.g.
+``crosslive-eu-comments``), created in the zone's home region with replicas only in the zone's
+other regions; everyone else's data stays in the **default zone**, the tables as they always were
+(``{prefix}-{short}``). See ``docs/residency.md`` and ``RESIDENCY-DESIGN.md``.
+
+The zones come from ``CROSSLIVE_ZONES`` (``functions.shared.config.parse_zones``); with none
+configured every function behaves exactly as before: ``bind(model, market)`` returns ``model``.
+
+Every read and write of a zoned table picks its table with ``bind(model, market)``, ``market``
+being that of the person the data is about (the viewer's token market, a comment's author market,
+a campaign's market). Reads that span people of every market (a room's comments, the moderation
+queue) read ``everywhere(model)``: the default table plus each zone's, a transient cross-region
+read whose result is shown, not stored.
+
+``bind_region`` is the one binding primitive (coupons use it to write to the home region);
+bound classes are cached, so PynamoDB keeps one connection per (model, region, table).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, TypeVar
+
+from pynamodb.models import Model
+
+from functions.shared.config import Settings, get_settings
+
+M = TypeVar("M", bound=Model)
+
+
+@dataclass(frozen=True)
+class Zone:
+    """One residency zone: its ``name`` (in table names), its ``home`` region (where its tables
+    are written), the ``regions`` it is deployed in and the ``markets`` whose data it holds."""
+
+    name: str
+    home: str
+    regions: tuple[str, ...]
+    markets: tuple[str, ...]
+
+    def holds(self, market: str | None) -> bool:
+        return market is not None and market.upper() in self.markets
+
+
+def zones(settings: Settings | None = None) -> tuple[Zone, ...]:
+    """The configured zones, by name (empty: everything is in the default zone)."""
+    settings = settings or get_settings()
+    return tuple(
+        Zone(name=name, home=cfg.home, regions=tuple(cfg.regions), markets=tuple(cfg.markets))
+        for name, cfg in sorted(settings.zones.items())
+    )
+
+
+def zone_of(market: str | None, settings: Settings | None = None) -> Zone | None:
+    """The zone holding ``market``'s people's data; None: the default zone (also for no market)."""
+    return next((z for z in zones(settings) if z.holds(market)), None)
+
+
+def zone_named(name: str, settings: Settings | None = None) -> Zone | None:
+    """The zone called ``name`` (None when no such zone is configured)."""
+    return next((z for z in zones(settings) if z.name == name), None)
+
+
+def is_zoned(model: type[Model]) -> bool:
+    """The model's table has a copy per zone (``table_meta(..., zoned=True)``)."""
+    return bool(_meta_value(model, "crosslive_zoned"))
+
+
+def short_name(model: type[Model]) -> str:
+    """The table's short name ("comments"), also of a bound subclass."""
+    name = _meta_value(model, "crosslive_short_name") or _meta_value(model, "crosslive_bound_short_name")
+    if not name:
+        raise TypeError(f"{model.__name__} is not a crosslive table model")
+    return str(name)
+
+
+def zone_table_name(model: type[Model], zone: Zone | None) -> str:
+    """The physical table name of ``model`` in ``zone`` (None: the default zone's):
+    ``{prefix}-{zone}-{short}`` beside the default ``{prefix}-{short}``."""
+    base = _unbound(model)
+    default = str(base.Meta.table_name)  # "{prefix}-{short}", as ``configure_tables`` set it
+    if zone is None:
+        return default
+    if not is_zoned(base):
+        raise TypeError(f"table {short_name(base)!r} is global, not placed per zone")
+    short = short_name(base)
+    return f"{default[: -len(short)]}{zone.name}-{short}"
+
+
+def bind(model: type[M], market: str | None, settings: Settings | None = None) -> type[M]:
+    """``model`` bound to the table holding ``market``'s people's data.
+
+    A market of no zone (or no market): ``model`` itself, as configured today. A zone's market:
+    a cached subclass on the zone's table in the zone's home region (same endpoint).
+    """
+    settings = settings or get_settings()
+    return bind_zone(model, zone_of(market, settings), settings)
+
+
+def bind_zone(model: type[M], zone: Zone | None, settings: Settings | None = None) -> type[M]:
+    """``model`` bound to ``zone``'s table in its home (None: ``model`` itself)."""
+    if zone is None:
+        return model
+    settings = settings or get_settings()
+    return bind_region(model, zone.home, zone=zone, settings=settings)
+
+
+def bind_region(
+    model: type[M], region: str, *, zone: Zone | None = None, settings: Settings | None = None
+) -> type[M]:
+    """``model`` talking to ``region`` on ``zone``'s table (None: the default zone's), cached.
+
+    The subclass is not registered as a table of its own; its connection cache starts empty
+    (PynamoDB caches a connection per class, and a subclass would otherwise inherit its parent's).
+    """
+    return bind_at(model, region, zone, (settings or get_settings()).dynamodb_endpoint)
+
+
+def bind_at(model: type[M], region: str, zone: Zone | None, host: str | None) -> type[M]:
+    """``bind_region`` on an explicit endpoint ``host`` (None: AWS's endpoint of ``region``)."""
+    base = _unbound(model)
+    return _bound(base, region, zone_table_name(base, zone), host, zone)
+
+
+def everywhere(model: type[M], settings: Settings | None = None) -> list[type[M]]:
+    """``model`` in the default zone, then in each zone: what a read spanning every market reads."""
+    settings = settings or get_settings()
+    return [model, *(bind_zone(model, zone, settings) for zone in zones(settings))]
+
+
+def zone_name_of(model: type[Model]) -> str | None:
+    """The zone a (bound) model writes to; None: the default zone."""
+    value = _meta_value(model, "crosslive_zone")
+    return str(value) if value else None
+
+
+def _unbound(model: type[M]) -> type[M]:
+    for klass in model.__mro__:
+        if getattr(klass.__dict__.get("Meta"), "crosslive_short_name", None):
+            return klass  # type: ignore[no-any-return]
+    raise TypeError(f"{model.__name__} is not a crosslive table model")
+
+
+@lru_cache(maxsize=256)
+def _bound(model: type[M], region: str, table_name: str, host: str | None, zone: Zone | None) -> type[M]:
+    parent: Any = model.Meta
+    meta: dict[str, Any] = {
+        k: v for k, v in vars(parent).items() if not k.startswith("__") and k != "crosslive_short_name"
+    }
+    meta.update(
+        table_name=table_name,
+        region=region,
+        host=host,
+        crosslive_bound_short_name=parent.crosslive_short_name,
+        crosslive_zone=zone.name if zone else None,
+    )
+    suffix = f"{zone.name.capitalize()}" if zone else ""
+    return type(
+        f"{model.__name__}{suffix}In_{region.replace('-', '_')}",
+        (model,),
+        {"Meta": type("Meta", (), meta), "__module__": model.__module__, "_connection": None},
+    )
+
+
+def _meta_value(model: type[Model], name: str) -> Any:
+    for klass in model.__mro__:
+        meta = klass.__dict__.get("Meta")
+        if meta is not None and name in vars(meta):
+            return vars(meta)[name]
+    return None
