@@ -42,6 +42,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 ELONGATED = "\x01"  # marks a word whose doubled letters were collapsed
+# One Han character censored by a Latin letter or a symbol right after a Han character (傻X, 他x的,
+# 操○): the stream writes the geta mark (〓, Unicode's "missing character"), and reviewed Chinese
+# terms carry a spelling with their vulgar character as that mark (``lexicon.spellings``).
+PLACEHOLDER = "\u3013"
+_HAN_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_PLACEHOLDER_RE = re.compile(f"(?<=[{_HAN_CLASS}])[x*×○●□■〓╳✕✖](?![a-z0-9])")
 INNER = "\x02"  # marks the letters of a spelled-out run ("f u c k y o u"), scanned for terms inside
 _LEET = str.maketrans(
     {
@@ -87,8 +93,9 @@ CONTINUOUS_CLASS = (
     "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # CJK
     "\uac00-\ud7af"  # Hangul
     "\U00020000-\U0003ffff"  # CJK extensions B+
+    "\u3013"  # PLACEHOLDER: a censored Han character
 )
-_MARKS = "\u0300-\u036f\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0ecb-\u0ecd\u3099\u309a"
+_MARKS = "\u0300-\u036f\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0ecb-\u0ecd\u3099\u309a\u3013"  # and PLACEHOLDER
 _LEET_SYMBOLS = "@$!|+"
 
 
@@ -214,6 +221,7 @@ def _stream(text: str, *, views: bool) -> str:
     t = fold(text)
     ascii_only = t.isascii()
     if not ascii_only:
+        t = _PLACEHOLDER_RE.sub(PLACEHOLDER, t)  # 傻X, 傻* -> 傻〓 (before separators between Han go)
         t = _CONT_GAP_RE.sub(r"\1", t)  # 傻@逼, 傻 逼 -> 傻逼
     if _SUSPECT_RE.search(t) is not None:
         if _TIGHT_SINGLES_RE.search(t):

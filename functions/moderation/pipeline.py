@@ -100,7 +100,7 @@ def moderate_comment(text: str, context: CommentContext) -> Verdict:
 
     reasons: list[tuple[str, Reason]] = []
     matcher = matcher_for(plugins, market)
-    hits = matcher.scan(normalized)
+    hits = matcher.scan(normalized, text)
     masked = None
     if hits:
         for hit in hits:

@@ -29,11 +29,18 @@ from pathlib import Path
 import pykakasi
 from pypinyin import lazy_pinyin
 
-from functions.moderation.lexicon import spellings
-from functions.moderation.normalize import stream, term_keys, term_stream
+from functions.moderation.lexicon import letter_spaced, spellings
+from functions.moderation.normalize import INNER, inner_key, stream, term_keys, term_stream
 from functions.moderation.safewords import all_safe_words
 from plugins.types import LexiconEntry
-from tools.lexicon.sources import ATTESTED_SINGLE_WORDS, COMMON_EN, KEEP_DICTIONARY_WORDS, OWN_ENTRIES, SHOP_WORDS
+from tools.lexicon.sources import (
+    ATTESTED_SINGLE_WORDS,
+    COMMON_EN,
+    KEEP_DICTIONARY_WORDS,
+    OWN_ENTRIES,
+    SHOP_WORDS,
+    SPELLED_OUT_ONLY,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 MARKETS_DIR = ROOT / "plugins" / "markets"
@@ -160,16 +167,26 @@ def dictionary_words() -> set[str]:
 
 
 ARABIC_ARTICLE = "ال"
-THAI_PREFIXES = ("ไอ้", "ไอ", "อี", "อิ")  # the insult prefixes "you ..." (male, female)
+ARABIC_VOCATIVE = "يا "
+# the Thai words that address someone with an insult: the prefixes "you ..." (male, female; นาย,
+# "Mr", in the broad list's นายโง่) and the rude "you are" (มึงมัน: "มึงมันเหี้ย", australiaunwrapped.com's
+# "Thai Swear Words: Ranked Strongest to Weakest"). Not the bare rude "you" (มึง) before a stem:
+# "มึงตัวเล็ก" is "you're small", with the stem of อีตัว.
+THAI_PREFIXES = ("ไอ้", "ไอ", "อี", "อิ", "นาย")
+THAI_ADDRESS = ("ไอ้", "อี", "มึงมัน")
 
 
 def derived_forms(term: str, language: str) -> list[str]:
-    """Forms of a broad-list entry that the list spells only one way.
+    """Forms of an entry that its source spells only one way.
 
     Arabic: the bare word of an entry written with the article ("الساقط" -> "ساقط"), since an
-    insult is usually hurled without it, and its feminine ("ساقطة"). Thai: the same insult with the
-    other prefix ("อีสัตว์" -> "ไอ้สัตว์"); the bare stem is not derived (สัตว์ is "animal", อาหารสัตว์ "animal feed").
+    insult is usually hurled without it, and its feminine ("ساقطة"); a vocative in either order
+    ("يا حيوان", and the afterthought "حيوان يا" of spoken Arabic). Thai: the same insult with every
+    other way of addressing someone ("อีสัตว์" -> "ไอ้สัตว์", "มึงมันสัตว์"); the bare stem is
+    not derived (สัตว์ is "animal", อาหารสัตว์ "animal feed"; โง่, "stupid", in "ถามโง่ๆ", a dumb question).
     """
+    if language == "ar" and term.startswith(ARABIC_VOCATIVE) and len(term.split()) == 2:
+        return [term[len(ARABIC_VOCATIVE) :] + " " + ARABIC_VOCATIVE.strip()]
     if language == "ar" and " " not in term and term.startswith(ARABIC_ARTICLE) and len(term) >= 5:
         stem = term[len(ARABIC_ARTICLE) :]
         return [stem, *feminine(stem)]
@@ -177,7 +194,7 @@ def derived_forms(term: str, language: str) -> list[str]:
         for prefix in THAI_PREFIXES:
             if term.startswith(prefix) and len(term) > len(prefix) + 1:
                 stem = term[len(prefix) :]
-                return [p + stem for p in ("ไอ้", "อี") if p != prefix]
+                return [p + stem for p in THAI_ADDRESS if p != prefix]
     return []
 
 
@@ -214,6 +231,11 @@ def without_safe_words(normalized: str) -> str:
 
 
 def _hits_innocent(term: str, innocent_streams: list[str]) -> bool:
+    if letter_spaced(term):  # matched on the letters of spelled-out runs only
+        letters = inner_key(term)
+        return letters is None or any(
+            letters in word for s in innocent_streams for word in s.split() if word.startswith(INNER)
+        )
     keys = term_keys(term)
     return not keys or any(key in s for key in keys for s in innocent_streams)
 
@@ -242,17 +264,31 @@ def curate_language(language: str, source_dir: Path, innocent_streams: list[str]
                 old.update(category=row["category"], severity=row["severity"])
             if _plainness(term) < _plainness(old["term"]):
                 old["term"] = term
-    own = [(t, c, sev, a, OWN_SOURCE) for t, lang, c, sev, a in OWN_ENTRIES if lang == language]
+    own = [
+        (form, c, sev, a, OWN_SOURCE)
+        for t, lang, c, sev, a in OWN_ENTRIES
+        if lang == language
+        for form in (t, *derived_forms(t, lang))
+    ]
     for lang, category, source, terms in ATTESTED_SINGLE_WORDS:
         if lang == language:
             forms = [f for t in terms for f in (t, *(feminine(t) if lang == "ar" else derived_forms(t, lang)))]
             own += [(t, category, 1, "mask", f"{OWN_SOURCE}, attested in {source}") for t in forms]
+    listed = set(raw)
+    own += [
+        (" ".join(word), "profanity", 1, "mask", f"{LDNOOBW_SOURCE}, letter-spaced only")
+        for word in SPELLED_OUT_ONLY.get(language, ())
+        if word in listed
+    ]
     for term, category, severity, action, source in own:
         variants = [term, *pinyin_variants(term)] if severity >= 2 or language == "zh-Hans" else [term]
+        licence = LDNOOBW_LICENSE if source.startswith(LDNOOBW_SOURCE) else OWN_LICENSE
         for variant in variants:
-            if _hits_innocent(variant, innocent_streams) or term_stream(variant).strip() in stop:
+            spelled = letter_spaced(variant)  # a shop word by itself; its spelled-out form is no shop talk
+            if _hits_innocent(variant, innocent_streams) or (not spelled and term_stream(variant).strip() in stop):
                 continue
-            rows[term_keys(variant)[0]] = _row(variant, language, category, severity, action, source, OWN_LICENSE)
+            key = "spelled:" + variant if spelled else term_keys(variant)[0]
+            rows[key] = _row(variant, language, category, severity, action, source, licence)
     if language == "zh-Hans":  # mixed Han/Latin spellings only for the reviewed entries
         readable = {r["term"] for r in rows.values() if r["source"] == OWN_SOURCE}
     else:
@@ -318,7 +354,10 @@ def build(source_dir: Path = DEFAULT_SOURCE_DIR) -> dict[str, int]:
                 chosen = [
                     r
                     for r in chosen
-                    if int(r["severity"]) >= 2 or term_stream(r["term"]) in common or r["source"] == OWN_SOURCE
+                    if int(r["severity"]) >= 2
+                    or term_stream(r["term"]) in common
+                    or r["source"] == OWN_SOURCE
+                    or letter_spaced(r["term"])
                 ]
             rows.extend(chosen)
         with (market_dir / "lexicon.csv").open("w", encoding="utf-8", newline="") as fh:

@@ -627,9 +627,36 @@ ATTESTED_SINGLE_WORDS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ),
     ("ar", "profanity", "Alnilin, Jafar Abbas column on insults in everyday Arabic (2020)", ("غبي", "أهبل", "اهبل")),
     (
+        "ar",
+        "profanity",
+        "El Mofid News, Sameh Fouad, 'ما معنى كلمة نذل' (2025-11-17): an insult for a base, faithless person",
+        ("نذل",),
+    ),
+    (
+        "ar",
+        "profanity",
+        "Alyawmiyah, 'بين كلمات عادية في دول وشتائم في دول أخرى': معرّص, a pimp, an insult outside Tunisia",
+        ("معرص",),
+    ),
+    (
+        "th",
+        "profanity",
+        "Komchadluek, Thai Supreme Court rulings on insults under Criminal Code s. 393 (as compiled in 2017)",
+        ("อีตอแหล", "ไอ้ระยำ", "ไอ้เบื๊อก", "ไอ้หน้าโง่", "อีดอกทอง"),
+    ),
+    (
         "th",
         "profanity",
         "mythailanguage.com, 'Swearing in Thai' (citing Thai Wikipedia on เหี้ย)",
         ("เหี้ย", "อีดอก", "ตัวเหี้ย"),
     ),
 ]
+
+
+# Words of the broad list that curation keeps out as shop words ("idiot" proof, an "ugly" Christmas
+# sweater, "dumb" phone, a "lame" excuse for a late parcel) but that insult a person when spelled out
+# letter by letter: spelling a word out is itself evidence of evading a filter, so they ship as
+# letter-spaced rows ("i d i o t"), which match letter-spaced spellings only (``lexicon.letter_spaced``).
+SPELLED_OUT_ONLY: dict[str, tuple[str, ...]] = {
+    "en": ("idiot", "stupid", "dumb", "ugly", "loser", "lame", "sucker", "tramp", "hooker"),
+}
