@@ -14,8 +14,10 @@ Figures, all from one run in one process:
   (``bench/data/evasion_corpus.tsv``, built by ``bench/moderation_corpus.py``) and the innocent
   commerce comments (``bench/data/innocent_comments.tsv``), which lexicon curation also reads;
   better-profanity is scored on it too. The *held-out part* (``bench/data/heldout_corpus.tsv``)
-  was written by hand and is never read by curation (``tools/lexicon``): its figures are the
-  honest ones.
+  was written by hand and is never read by curation (``tools/lexicon``); its misses were then
+  fixed, so it is partly seen. The *held-out v2 part* (``bench/data/heldout_v2.tsv``) was written
+  blind in session 4 (its author read no lexicon, normalizer or other corpus) and is never read by
+  curation either: its figures are the honest ones, and its missed rows are counted, not printed.
 * **In-line latency**: p50/p95/p99 of the CPU part of ``moderate_comment`` (normalize, lexicon,
   mask, links and contacts) and of the whole call against the embedded platform (moto's DynamoDB
   on loopback, requests serialized: slower than DynamoDB in-region, so an upper bound).
@@ -38,6 +40,7 @@ from plugins.manager import CrossliveManager
 
 INNOCENT = Path(__file__).parent / "data" / "innocent_comments.tsv"
 HELDOUT = Path(__file__).parent / "data" / "heldout_corpus.tsv"
+HELDOUT_V2 = Path(__file__).parent / "data" / "heldout_v2.tsv"
 
 
 def _innocent() -> list[tuple[str, str]]:
@@ -85,8 +88,11 @@ def flagged(pm: CrossliveManager, market: str, text: str) -> bool:
     return bool(matcher_for(pm, market).hits(text) or links or contacts)
 
 
-def _accuracy(pm: CrossliveManager, rows: list[tuple[int, str, str, str, str]]) -> None:
-    """Recall and innocent comments touched, overall, per language and per technique."""
+def _accuracy(pm: CrossliveManager, rows: list[tuple[int, str, str, str, str]], *, list_misses: bool = True) -> None:
+    """Recall and innocent comments touched, overall, per language and per technique.
+
+    ``list_misses=False`` prints only how many rows were missed or touched, not their text: a blind
+    part stays blind to whoever tunes moderation from the bench output."""
     per: dict[str, Counter[str]] = {"language": Counter(), "technique": Counter()}
     caught: dict[str, Counter[str]] = {"language": Counter(), "technique": Counter()}
     innocent: Counter[str] = Counter()
@@ -124,8 +130,10 @@ def _accuracy(pm: CrossliveManager, rows: list[tuple[int, str, str, str, str]]) 
         "   per technique: "
         + ", ".join(f"{t} {caught['technique'][t]}/{n}" for t, n in sorted(per["technique"].items()))
     )
-    if misses:
+    if misses and list_misses:
         click.echo(f"   missed / touched ({len(misses)}): " + "; ".join(misses[:40]))
+    elif misses:
+        click.echo(f"   missed / touched: {len(misses)} (not listed: this part stays blind)")
 
 
 def _first_language(pm: CrossliveManager, market: str) -> str:
@@ -187,6 +195,11 @@ def run(seconds: float, baseline_seconds: float, inline: int, baseline_accuracy:
     heldout = load_evasion(HELDOUT)
     click.echo(f"== held-out part: {HELDOUT.relative_to(HELDOUT.parents[2])} (never read by curation)")
     _accuracy(pm, heldout)
+    click.echo(
+        f"== held-out v2 (written blind in session 4): {HELDOUT_V2.relative_to(HELDOUT_V2.parents[2])} "
+        "(never read by curation)"
+    )
+    _accuracy(pm, load_evasion(HELDOUT_V2), list_misses=False)
 
     # -- in-line latency ----------------------------------------------------------------------
     rows = [(m, t) for m, t in innocent] + [(r[1], r[4]) for r in evasion]

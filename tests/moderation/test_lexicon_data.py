@@ -92,6 +92,20 @@ def test_curation_never_reads_the_held_out_corpus() -> None:
     assert "heldout" not in str(INNOCENT)
 
 
+def test_curation_never_reads_the_held_out_v2_corpus() -> None:
+    # the second held-out corpus (written blind in session 4) is the honest measure: no curation
+    # source names it, and the innocent list curation drops terms by is another file
+    from bench.moderation import HELDOUT_V2
+
+    assert HELDOUT_V2.is_file()
+    tools = Path(__file__).resolve().parents[2] / "tools" / "lexicon"
+    for path in tools.rglob("*"):
+        if path.is_file() and path.suffix in {".py", ".csv", ".tsv", ".txt", ".json", ".md"}:
+            text = path.read_text(encoding="utf-8")
+            assert HELDOUT_V2.name not in text and HELDOUT_V2.stem not in text, path
+    assert INNOCENT.resolve() != HELDOUT_V2.resolve()
+
+
 def test_the_look_alike_table_is_unicode_data() -> None:
     # the shipped table is what tools/lexicon derives from UTS #39 confusables (a maintained package)
     table = {}
