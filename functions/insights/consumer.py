@@ -8,8 +8,10 @@ Each batch is folded in memory (``fold.fold_records``) and written once per touc
 (``store.apply``), so 100 comments of one room and market in one minute cost one counter update,
 not 100.
 
-Delivery is at least once (a Lambda retry re-folds its batch): the counters may then count a
-batch twice, the distinct sets and per-viewer steps cannot (``docs/insights.md``).
+Delivery is at least once (a Lambda retry re-folds its batch, whole or bisected), counting is
+exactly once: every minute and show item records the markers of the stream records folded into
+it, in the same conditional ``UpdateItem`` as the counts (``store.apply``); distinct sets and
+per-viewer steps are idempotent anyway (``docs/insights.md``, "Delivery").
 """
 
 from __future__ import annotations
@@ -41,8 +43,15 @@ def room_of_campaign(campaign_id: str) -> str | None:
 
 
 def process_records(records: list[dict[str, Any]]) -> dict[str, int]:
-    deltas = fold.fold_records(records, table_of, sentiment.scorer_for(records, table_of), room_of_campaign)
-    writes = store.apply(deltas) if deltas else 0
+    """Fold a batch and write it; each record counts once however often the batch is delivered."""
+    score = sentiment.scorer_for(records, table_of)
+    deltas = fold.fold_records(records, table_of, score, room_of_campaign)
+
+    def refold(applied: frozenset[str]) -> fold.Deltas:
+        rest = [r for r in records if fold.record_marker(r) not in applied]
+        return fold.fold_records(rest, table_of, score, room_of_campaign)
+
+    writes = store.apply(deltas, refold=refold) if deltas else 0
     if deltas:
         alerts.evaluate_soon({key[0] for key in deltas.counters})
     for room_id, show in deltas.shows.items():

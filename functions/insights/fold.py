@@ -9,6 +9,7 @@ what keeps the write cost per batch, not per event (``docs/insights.md``, "Write
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -68,9 +69,17 @@ class Deltas:
     viewers: dict[tuple[str, str], ViewerDelta] = field(default_factory=dict)
     shows: dict[str, ShowDelta] = field(default_factory=dict)
     campaigns: dict[str, str] = field(default_factory=dict)  # campaign id -> room id
+    # Stream records only: which records (``record_marker``) went into each minute item and each
+    # show, in delivery order, so ``store.apply`` folds a record into an item at most once.
+    minute_marks: dict[tuple[str, str, int], dict[str, None]] = field(default_factory=lambda: defaultdict(dict))
+    show_marks: dict[str, dict[str, None]] = field(default_factory=lambda: defaultdict(dict))
+    marking: str | None = None  # the marker of the record being folded
 
     def count(self, room_id: str, market: str, at: float, name: str, amount: int = 1) -> None:
-        self.counters[(room_id, market, minute_of(at))][name] += amount
+        key = (room_id, market, minute_of(at))
+        self.counters[key][name] += amount
+        if self.marking is not None:
+            self.minute_marks[key][self.marking] = None
 
     def present(self, room_id: str, market: str, second: int, viewers: int) -> None:
         self.seconds[(room_id, market, second // 60)][second % 60] += viewers
@@ -79,7 +88,29 @@ class Deltas:
         return self.viewers.setdefault((room_id, key), ViewerDelta())
 
     def show(self, room_id: str) -> ShowDelta:
+        if self.marking is not None:
+            self.show_marks[room_id][self.marking] = None
         return self.shows.setdefault(room_id, ShowDelta())
+
+    def minute_only(self, key: tuple[str, str, int]) -> Deltas:
+        """The part of these deltas that goes to one minute item (a re-fold after a conflict)."""
+        out = Deltas()
+        if key in self.counters:
+            out.counters[key] = self.counters[key]
+        if key in self.currency:
+            out.currency[key] = self.currency[key]
+        if key in self.minute_marks:
+            out.minute_marks[key] = self.minute_marks[key]
+        return out
+
+    def show_only(self, room_id: str) -> Deltas:
+        """The part of these deltas that goes to one show item."""
+        out = Deltas()
+        if room_id in self.shows:
+            out.shows[room_id] = self.shows[room_id]
+        if room_id in self.show_marks:
+            out.show_marks[room_id] = self.show_marks[room_id]
+        return out
 
     def __bool__(self) -> bool:
         return bool(self.counters or self.seconds or self.distinct or self.viewers or self.shows or self.campaigns)
@@ -240,5 +271,15 @@ def fold_records(
     for record in records:
         fold = folds.get(table_of(record) or "")
         if fold is not None:
+            deltas.marking = record_marker(record)
             fold(image(record, "OldImage"), image(record, "NewImage"))
+    deltas.marking = None
     return deltas
+
+
+def record_marker(record: dict[str, Any]) -> str:
+    """A short, unique name of one stream record: 12 base64url characters (72 bits) of a hash of
+    its stream, event id and sequence number. Stored in the items the record was folded into."""
+    data = record.get("dynamodb") or {}
+    raw = f"{record.get('eventSourceARN', '')}\x00{record.get('eventID', '')}\x00{data.get('SequenceNumber', '')}"
+    return base64.urlsafe_b64encode(hashlib.blake2b(raw.encode(), digest_size=9).digest()).decode()

@@ -82,6 +82,7 @@ class MinuteCounters(TableModel):
     series = UnicodeAttribute(hash_key=True)  # series_key(room, market)
     minute = NumberAttribute(range_key=True)  # UNIX minute (epoch seconds // 60)
     currency = UnicodeAttribute(null=True)  # of gmv_minor
+    folded = UnicodeSetAttribute(null=True)  # markers of the stream records counted here (fold.record_marker)
     for _name in COUNTERS:
         locals()[_name] = NumberAttribute(null=True)
     for _second in range(60):
@@ -139,6 +140,7 @@ class ShowRecord(TableModel):
     ended_at = NumberAttribute(null=True)
     events = ListAttribute(of=MapAttribute, null=True)  # {"at", "kind", "detail"} markers
     summary: MapAttribute[str, Any] = MapAttribute(null=True)  # written when the show ends (history.py)
+    folded = UnicodeSetAttribute(null=True)  # markers of the stream records applied here (fold.record_marker)
 
     by_merchant = ShowsByMerchant()
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import random
 import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from pynamodb.exceptions import PutError, UpdateError
@@ -55,51 +57,108 @@ def claim_nonce(nonce: str, now: float | None = None) -> None:
         raise
 
 
-def apply(deltas: Deltas, shard: int | None = None) -> int:
+Refold = Callable[[frozenset[str]], Deltas]  # the batch folded again without the records already applied
+
+
+def apply(deltas: Deltas, shard: int | None = None, refold: Refold | None = None) -> int:
     """Write every change of ``deltas``; returns the number of DynamoDB write requests made.
 
     ``shard``: which shard of each distinct set to add to (a node passes its own; otherwise one
     is drawn at random, which spreads stream batches over the shards).
+
+    ``refold``: for stream batches. Each minute and show item a batch touches is written under the
+    condition that none of the batch's records for it were applied before (``_marks_condition``),
+    adding their markers in the same ``UpdateItem``. When the condition fails (a Lambda retry of a
+    batch that partly succeeded), the item is read, ``refold`` folds the batch again without the
+    records it already holds, and only the rest is written.
     """
     shard = random.randrange(DISTINCT_SHARDS) if shard is None else shard
     writes = 0
     keys = set(deltas.counters) | set(deltas.seconds) | set(deltas.currency)
-    for room_id, market, minute in sorted(keys):
-        actions: list[Any] = []
-        for name, amount in sorted(deltas.counters.get((room_id, market, minute), {}).items()):
-            if amount:
-                actions.append(getattr(MinuteCounters, name).add(amount))
-        for second, viewers in sorted(deltas.seconds.get((room_id, market, minute), {}).items()):
-            actions.append(getattr(MinuteCounters, f"c{second:02d}").add(viewers))
-        currency = deltas.currency.get((room_id, market, minute))
-        if currency:
-            actions.append(MinuteCounters.currency.set(currency))
-        if actions:
-            MinuteCounters(series_key(room_id, market), minute).update(actions=actions)
-            writes += 1
+    for key in sorted(keys):
+        writes += _write_minute(key, deltas, refold)
     for (room_id, market, metric), members in sorted(deltas.distinct.items()):
-        if members:
-            add_distinct(room_id, market, metric, members, shard)
+        fresh = {m for m in members if ("d", room_id, market, metric, m) not in _known}
+        if fresh:
+            add_distinct(room_id, market, metric, fresh, shard)
+            _remember(("d", room_id, market, metric, m) for m in fresh)
             writes += 1
-    for (room_id, key), viewer in deltas.viewers.items():
-        actions = []
-        for name in ("market", "sub"):
-            value = getattr(viewer, name)
-            if value is not None:
-                actions.append(getattr(ViewerPresence, name).set(value))
-        for name in ("commented", "claimed", "redeemed"):
-            value = getattr(viewer, name)
-            if value is not None:
-                attr = getattr(ViewerPresence, name)
-                actions.append(attr.set(attr | value))  # if_not_exists: the first time counts
-        if actions:
-            ViewerPresence(room_id, key).update(actions=actions)
-            writes += 1
+    for (room_id, viewer_id), viewer in deltas.viewers.items():
+        writes += _write_viewer(room_id, viewer_id, viewer)
     for campaign_id, room_id in deltas.campaigns.items():
         CampaignRoom(campaign_id, room_id=room_id).save()
         writes += 1
-    for room_id, show in deltas.shows.items():
-        actions = []
+    for room_id in deltas.shows:
+        writes += _write_show(room_id, deltas, refold)
+    return writes
+
+
+# -- exactly once per stream record ---------------------------------------------------------------
+
+MAX_CONDITION_MARKS = 120  # markers checked one by one in a condition (its expression stays < 4 KB)
+CONFLICT_RETRIES = 4
+
+
+def _marks_condition(attr: Any, marks: list[str]) -> Any:
+    """None of ``marks`` is in ``attr`` yet.
+
+    Every marker is checked up to ``MAX_CONDITION_MARKS`` (Lambda's batches are 100 records).
+    Past that only the first and the last: Lambda delivers a shard's records in order and a retry
+    (whole or bisected) is a contiguous run of an earlier delivery, so an item either holds all of
+    a run's records for it or none, or a prefix ending before the last one.
+    """
+    checked = marks if len(marks) <= MAX_CONDITION_MARKS else [marks[0], marks[-1]]
+    condition = None
+    for mark in checked:
+        part = ~attr.contains(mark)
+        condition = part if condition is None else condition & part
+    return attr.does_not_exist() | condition
+
+
+def _applied(model: type[Any], *key: Any) -> frozenset[str]:
+    try:
+        item = model.get(*key, consistent_read=True)
+    except model.DoesNotExist:
+        return frozenset()
+    return frozenset(item.folded or ())
+
+
+def _write_minute(key: tuple[str, str, int], deltas: Deltas, refold: Refold | None) -> int:
+    room_id, market, minute = key
+    for attempt in range(CONFLICT_RETRIES):
+        actions: list[Any] = []
+        for name, amount in sorted(deltas.counters.get(key, {}).items()):
+            if amount:
+                actions.append(getattr(MinuteCounters, name).add(amount))
+        for second, viewers in sorted(deltas.seconds.get(key, {}).items()):
+            actions.append(getattr(MinuteCounters, f"c{second:02d}").add(viewers))
+        currency = deltas.currency.get(key)
+        if currency:
+            actions.append(MinuteCounters.currency.set(currency))
+        marks = list(deltas.minute_marks.get(key, {}))
+        if not actions:
+            return attempt
+        condition = None
+        if marks:
+            actions.append(MinuteCounters.folded.add(set(marks)))
+            condition = _marks_condition(MinuteCounters.folded, marks)
+        item = MinuteCounters(series_key(room_id, market), minute)
+        try:
+            item.update(actions=actions, condition=condition)
+            return attempt + 1
+        except UpdateError as exc:
+            if not (_conditional_failed(exc) and refold is not None):
+                raise
+        deltas = refold(_applied(MinuteCounters, series_key(room_id, market), minute)).minute_only(key)
+    raise RuntimeError(f"minute item {room_id}/{market}/{minute} kept conflicting; gave up")
+
+
+def _write_show(room_id: str, deltas: Deltas, refold: Refold | None) -> int:
+    for attempt in range(CONFLICT_RETRIES):
+        show = deltas.shows.get(room_id)
+        if show is None:
+            return attempt
+        actions: list[Any] = []
         if show.merchant_sub is not None:
             actions.append(ShowRecord.merchant_sub.set(show.merchant_sub))
         if show.markets is not None:
@@ -110,10 +169,72 @@ def apply(deltas: Deltas, shard: int | None = None) -> int:
             actions.append(ShowRecord.ended_at.set(show.ended_at))
         if show.events:
             actions.append(ShowRecord.events.set((ShowRecord.events | []).append(show.events)))
-        if actions:
-            ShowRecord(room_id).update(actions=actions)
-            writes += 1
-    return writes
+        if not actions:
+            return attempt
+        marks = list(deltas.show_marks.get(room_id, {}))
+        condition = None
+        if marks:
+            actions.append(ShowRecord.folded.add(set(marks)))
+            condition = _marks_condition(ShowRecord.folded, marks)
+        try:
+            ShowRecord(room_id).update(actions=actions, condition=condition)
+            return attempt + 1
+        except UpdateError as exc:
+            if not (_conditional_failed(exc) and refold is not None):
+                raise
+        deltas = refold(_applied(ShowRecord, room_id)).show_only(room_id)
+    raise RuntimeError(f"show item {room_id} kept conflicting; gave up")
+
+
+# -- first touches only -----------------------------------------------------------------------------
+
+KNOWN_LIMIT = 500_000  # (viewer, step) and (set, member) facts remembered per process, ~60 MB at most
+_known: OrderedDict[tuple[str, ...], None] = OrderedDict()
+
+
+def _remember(facts: Iterable[tuple[str, ...]]) -> None:
+    """Remember facts already stored for good (a set member, a viewer's first step time): writing
+    them again changes nothing, so a later batch skips them. Least recently used are forgotten."""
+    for fact in facts:
+        _known[fact] = None
+        _known.move_to_end(fact)
+    while len(_known) > KNOWN_LIMIT:
+        _known.popitem(last=False)
+
+
+def forget_known() -> None:
+    """Forget every remembered fact (tests that recreate tables)."""
+    _known.clear()
+
+
+STEPS = ("commented", "claimed", "redeemed")
+
+
+def _write_viewer(room_id: str, key: str, viewer: Any) -> int:
+    """A viewer's first comment, claim or redemption: written once, skipped when already stored.
+
+    The step times are ``if_not_exists``: once a step is stored, writing it again changes nothing,
+    so a step this process already stored is not written again. A viewer who comments 30 times
+    costs one write here, not 30.
+    """
+    steps = [
+        name
+        for name in STEPS
+        if getattr(viewer, name) is not None and ("v", room_id, key, name) not in _known
+    ]
+    if not steps:
+        return 0
+    actions: list[Any] = []
+    for name in ("market", "sub"):
+        value = getattr(viewer, name)
+        if value is not None:
+            actions.append(getattr(ViewerPresence, name).set(value))
+    for name in steps:
+        attr = getattr(ViewerPresence, name)
+        actions.append(attr.set(attr | getattr(viewer, name)))  # if_not_exists: the first time counts
+    ViewerPresence(room_id, key).update(actions=actions)
+    _remember(("v", room_id, key, name) for name in steps)
+    return 1
 
 
 def add_distinct(room_id: str, market: str, metric: str, members: set[str], shard: int = 0) -> None:
