@@ -22,6 +22,8 @@ class Product(TableModel):
     sku = UnicodeAttribute(range_key=True)
     title = UnicodeAttribute()
     titles: MapAttribute[str, str] = MapAttribute(null=True)  # market -> the merchant's own title for it
+    description = UnicodeAttribute(null=True)  # shown on the viewer's card, screened like the title
+    descriptions: MapAttribute[str, str] = MapAttribute(null=True)  # market -> the merchant's own description
     category = UnicodeAttribute(null=True)
     image_url = UnicodeAttribute(null=True)
     buy_url = UnicodeAttribute(null=True)  # the merchant's product page / checkout (https)

@@ -1,8 +1,8 @@
 """Products of a room and the live stage: highlighted product cards and the pinned message.
 
 The merchant lists products with a price per viewer market; while live, the host puts up to
-``MAX_HIGHLIGHTS`` of them on screen (as Bambuser's live shopping does) and pins a message. Titles
-and the pinned message are advertising: each market sees only what passes its rules and the
+``MAX_HIGHLIGHTS`` of them on screen (as Bambuser's live shopping does) and pins a message. Titles,
+descriptions and the pinned message are advertising: each market sees only what passes its rules and the
 merchant's home market's (``functions.moderation.shown``; an unlawful claim is refused with 422, a
 product or message the law restricts in one market is hidden there). Viewers read the stage for
 their market: each card carries the price formatted for that market by the plugins (CLDR via Babel
@@ -24,7 +24,7 @@ from typing import Annotated, Any
 
 from babel.numbers import get_currency_precision
 from fastapi import APIRouter, Depends, Path, Query, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pynamodb.exceptions import PutError, UpdateError
 
 from functions.rooms.access import ROOM_ID_PATTERN, get_room, require_moderator, require_owner
@@ -47,6 +47,8 @@ MAX_PRICE_MINOR = 10**12
 PriceMarket = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
 PriceMinor = Annotated[int, strict_int(0, MAX_PRICE_MINOR)]  # a JSON integer: "100" is refused
 ProductTitle = Annotated[str, Field(min_length=1, max_length=120)]
+MAX_DESCRIPTION = 1000  # characters: a card's few lines, not a product page
+ProductDescription = Annotated[str, Field(min_length=1, max_length=MAX_DESCRIPTION)]
 PinText = Annotated[str, Field(min_length=1, max_length=280)]
 
 
@@ -56,6 +58,13 @@ class ProductIn(BaseModel):
     title: str = Field(min_length=1, max_length=120)
     titles: dict[PriceMarket, ProductTitle] | None = Field(
         default=None, max_length=50, description="the title in a market's language, written by the merchant"
+    )
+    description: ProductDescription | None = Field(
+        default=None,
+        description="shown on the viewer's product card; screened by every market's advertising rules like the title",
+    )
+    descriptions: dict[PriceMarket, ProductDescription] | None = Field(
+        default=None, max_length=50, description="the description in a market's language, written by the merchant"
     )
     category: str | None = Field(default=None, min_length=1, max_length=40, pattern=r"^[a-z0-9_-]+$")
     image_url: str | None = Field(default=None, max_length=500, pattern=r"^https://[^\s\"'<>]+$")
@@ -69,14 +78,23 @@ class ProductIn(BaseModel):
         min_length=1, max_length=50, description="viewer market -> price in that market's minor units"
     )
 
+    @model_validator(mode="after")
+    def _descriptions_need_a_description(self) -> ProductIn:
+        if self.descriptions and not self.description:
+            raise ValueError("descriptions (per market) need a description (the default shown to other markets)")
+        return self
+
 
 class ProductOut(BaseModel):
     sku: str
     title: str
     titles: dict[str, str] = Field(default_factory=dict)
+    description: str | None = None
+    descriptions: dict[str, str] = Field(default_factory=dict)
     hidden_in: dict[str, str] = Field(
         default_factory=dict,
-        description="markets this product is not shown to, with the advertising rule that restricts it there",
+        description="markets this product is not shown to, with the advertising rule (of its title or "
+        "description) that restricts it there",
     )
     category: str | None
     image_url: str | None
@@ -93,6 +111,12 @@ class Card(BaseModel):
     title_original: str
     title_translated: bool
     title_source: str = Field(description="merchant (written for this market), translation, or original")
+    description: str | None = Field(
+        default=None, description="the merchant's description for this market, else the default one translated"
+    )
+    description_source: str | None = Field(
+        default=None, description="merchant (written for this market), translation, or original; null without one"
+    )
     category: str | None
     image_url: str | None
     buy_url: str | None = None
@@ -198,6 +222,25 @@ def _titles(product: Product) -> dict[str, str]:
     return {str(k): str(v) for k, v in plain_map(product.titles).items()}
 
 
+def _descriptions(product: Product) -> dict[str, str]:
+    return {str(k): str(v) for k, v in plain_map(product.descriptions).items()}
+
+
+def _product_hidden_in(product: Product, room: Room, markets: Sequence[str]) -> dict[str, str]:
+    """``{market: reason}`` where the product's title or its description may not be shown."""
+    categories = _categories(product)
+    hidden = _hidden_in(product.title, markets, room.home_market, categories=categories, texts=_titles(product))
+    if product.description or product.descriptions:
+        texts = _descriptions(product)
+        for market, reason in _hidden_in(
+            product.description or "", markets, room.home_market, categories=categories, texts=texts
+        ).items():
+            hidden[market] = (
+                f"{hidden[market]} {reason}" if market in hidden and reason not in hidden[market] else reason
+            )
+    return dict(sorted(hidden.items()))
+
+
 def _markets(room: Room) -> list[str]:
     return [str(m) for m in room.markets]
 
@@ -211,9 +254,9 @@ def _product_out(product: Product, room: Room) -> ProductOut:
         sku=product.sku,
         title=product.title,
         titles=_titles(product),
-        hidden_in=_hidden_in(
-            product.title, _markets(room), room.home_market, categories=_categories(product), texts=_titles(product)
-        ),
+        description=product.description,
+        descriptions=_descriptions(product),
+        hidden_in=_product_hidden_in(product, room, _markets(room)),
         category=product.category,
         image_url=product.image_url,
         buy_url=product.buy_url,
@@ -232,20 +275,20 @@ def _card(room: Room, product: Product, market: str, highlighted_at: float | Non
     profile = plugins.market_profile(market)
     amount = _prices(product).get(market)
     price = None if amount is None else plugins.format_price(amount, profile.currency, profile.locale)
-    own = plain_map(product.titles).get(market)
-    if own:
-        title, translated, source = str(own), False, "merchant"
-    else:
-        translation = plugins.translate(product.title, room.host_language, profile.languages[0])
-        translated = bool(translation and translation.translated and translation.engine != "identity")
-        title = translation.text if translation and translation.translated else product.title
-        source = "translation" if translated else "original"
+    title, translated, source = _localized(product.title, _titles(product), room, market)
+    description, description_source = None, None
+    if product.description:
+        description, _translated, description_source = _localized(
+            product.description, _descriptions(product), room, market
+        )
     return Card(
         sku=product.sku,
         title=title,
         title_original=product.title,
         title_translated=translated,
         title_source=source,
+        description=description,
+        description_source=description_source,
         category=product.category,
         image_url=product.image_url,
         buy_url=product.buy_url,
@@ -255,6 +298,18 @@ def _card(room: Room, product: Product, market: str, highlighted_at: float | Non
         price=price,
         highlighted_at=highlighted_at,
     )
+
+
+def _localized(text: str, own: dict[str, str], room: Room, market: str) -> tuple[str, bool, str]:
+    """(text, translated, source) a market's viewers read: the merchant's own text for that market,
+    else ``text`` translated into the market's language when an engine can, else as written."""
+    if own.get(market):
+        return own[market], False, "merchant"
+    plugins = get_plugins()
+    translation = plugins.translate(text, room.host_language, plugins.market_profile(market).languages[0])
+    translated = bool(translation and translation.translated and translation.engine != "identity")
+    shown = translation.text if translation and translation.translated else text
+    return shown, translated, "translation" if translated else "original"
 
 
 def _stage(room_id: str) -> Stage:
@@ -282,9 +337,7 @@ def _update_stage(stage: Stage, actions: list[Any]) -> None:
 
 def _shown_to(room: Room, product: Product, market: str) -> bool:
     """Whether ``market``'s viewers may see the product (its advertising rules, screened now)."""
-    return market not in _hidden_in(
-        product.title, [market], room.home_market, categories=_categories(product), texts=_titles(product)
-    )
+    return market not in _product_hidden_in(product, room, [market])
 
 
 def _stage_out(room: Room, stage: Stage, market: str | None) -> StageOut:
@@ -323,10 +376,12 @@ def _stage_out(room: Room, stage: Stage, market: str | None) -> StageOut:
 def put_product(room_id: RoomId, sku: Sku, body: ProductIn, principal: Merchant, response: Response) -> ProductOut:
     room = get_room(room_id)
     require_owner(room, principal)
-    for market in [*body.prices, *(body.titles or {})]:
+    for market in [*body.prices, *(body.titles or {}), *(body.descriptions or {})]:
         _check_market(room, market)
     categories = [body.category] if body.category else []
     _refuse_unlawful(body.title, room, "product title", categories, texts=dict(body.titles or {}))
+    if body.description:
+        _refuse_unlawful(body.description, room, "product description", categories, texts=dict(body.descriptions or {}))
     now = time.time()
     try:
         existing = Product.get(room_id, sku)
@@ -340,6 +395,8 @@ def put_product(room_id: RoomId, sku: Sku, body: ProductIn, principal: Merchant,
         sku=sku,
         title=body.title,
         titles=dict(body.titles or {}),
+        description=body.description,
+        descriptions=dict(body.descriptions or {}) or None,
         category=body.category,
         image_url=body.image_url,
         buy_url=body.buy_url,

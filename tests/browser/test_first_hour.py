@@ -105,13 +105,21 @@ def test_the_console_as_a_merchant_uses_it(base_url, new_page, api, issue, scree
 
     # a product with a price in every market, on screen: now every market launches
     page.fill("#p-title", "Silk scarf")
-    page.locator("#product-form details.per-market summary").click()
+    page.locator("#product-form details.per-market summary").first.click()
     page.fill("#p-titles input[name=JP]", "シルクスカーフ")
+    page.fill("#p-description", "Hand-rolled edges, 90 x 90 cm")
+    page.locator("#product-form details.per-market summary").nth(1).click()
+    page.fill("#p-descriptions input[name=JP]", "手巻きの縁、90×90cm")
     for price in page.locator("#p-prices input").all():
         price.fill("150000" if price.get_attribute("name") in ("ID", "VN") else "99")
     page.click("#product-form button[type=submit]")
     page.locator("#products li[data-sku='scarf-1.red_2'] button.primary").click(timeout=TIMEOUT)
     expect(page.locator("#products li.on-screen")).to_have_count(1, timeout=TIMEOUT)
+    expect(page.locator("#products li.on-screen")).to_contain_text("Hand-rolled edges, 90 x 90 cm")
+    saved = api.get(f"/v1/rooms/{room_id}/products").json()
+    assert [(p["description"], p["descriptions"]) for p in saved] == [
+        ("Hand-rolled edges, 90 x 90 cm", {"JP": "手巻きの縁、90×90cm"})
+    ]
     page.click("#coupon-form button[type=submit]")
     expect(page.locator("#campaigns li")).to_have_count(8, timeout=TIMEOUT)  # the list shows the newest 8
     assert len(api.get(f"/v1/coupons/rooms/{room_id}/campaigns").json()) == 12
@@ -226,6 +234,8 @@ def every_market_room(api, issue):
         json={
             "title": "Silk scarf",
             "titles": {"JP": "シルクスカーフ"},
+            "description": "Hand-rolled edges, 90 x 90 cm",
+            "descriptions": {"JP": "手巻きの縁、90×90cm"},
             "prices": prices,
             "buy_url": "https://shop.example/p/scarf",
         },
@@ -318,6 +328,7 @@ def test_every_built_in_markets_viewer_page(base_url, new_page, api, issue, ever
         if market == "JP":
             expect(page.locator("#room-title")).to_have_text("シルクスカーフのライブ")
             expect(page.locator(".card-title")).to_have_text("シルクスカーフ")
+            expect(page.locator(".card-description")).to_have_text("手巻きの縁、90×90cm")
             expect(page.locator("#offer-left")).to_have_text("残り99枚")
             expect(page.locator("#pinned-text")).to_have_text("本日は送料無料")
         if market == "DE":

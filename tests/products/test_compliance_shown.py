@@ -112,3 +112,72 @@ def test_a_markets_own_text_is_screened_for_that_market(client, room, owner):
     stage = f"/v1/rooms/{room['room_id']}/stage"
     assert client.get(stage, params={"market": "AE"}).json()["pinned"] is None
     assert client.get(stage, params={"market": "ID"}).json()["pinned"]["text"] == "Tasting at 8pm"
+
+
+def _card(client, room, market, sku):
+    response = client.get(f"/v1/rooms/{room['room_id']}/products", params={"market": market})
+    assert response.status_code == 200, response.text
+    return next(card for card in response.json() if card["sku"] == sku)
+
+
+def test_a_description_with_an_unlawful_claim_is_refused_naming_the_rule(client, room, owner):
+    # WHEN a lawful title comes with a description that makes a therapeutic claim (banned in AE and the EU)
+    response = _put(client, room, owner, "salve", "Herbal salve", description="Rub in twice a day: cures eczema")
+    # THEN 422 names the rules, says it is the description, and nothing is stored
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert problem["code"] == "compliance-violation" and "product description" in problem["detail"]
+    assert {"AE-health-claims", "EU-UCPD-I-17-cure"} <= {v["rule"] for v in problem["violations"]}
+    assert "salve" not in {p["sku"] for p in client.get(f"/v1/rooms/{room['room_id']}/products").json()}
+    # the home market's law follows the description too: "the best in the whole network" (PRC art. 9(3))
+    absolute = _put(client, room, owner, "scarf", "真丝围巾", description="全网最好的真丝")
+    assert absolute.status_code == 422 and [v["rule"] for v in absolute.json()["violations"]] == ["CN-AD-9-3-absolute"]
+    # a market's own description is screened for that market
+    own = _put(
+        client,
+        room,
+        owner,
+        "salve",
+        "Herbal salve",
+        description="Herbal salve",
+        descriptions={"DE": "heilt Ekzeme, cures eczema"},
+    )
+    assert own.status_code == 422 and "EU-UCPD-I-17-cure" in {v["rule"] for v in own.json()["violations"]}
+
+
+def test_a_description_restricted_in_one_market_hides_the_product_there_with_the_reason(client, room, owner):
+    # WHEN an innocent title's description names a drink AE's advertising law restricts
+    response = _put(client, room, owner, "glass", "Crystal glasses", description="Perfect for whisky and wine")
+    # THEN it is stored, the merchant reads where it is hidden and why, and AE's viewers never see it
+    assert response.status_code == 201, response.text
+    product = response.json()
+    assert product["description"] == "Perfect for whisky and wine"
+    assert "AE-restricted-alcohol" in product["hidden_in"]["AE"]
+    assert "glass" not in _cards(client, room, "AE") and "glass" in _cards(client, room, "DE")
+    # AND on screen: the highlight reaches DE's stage with the description, not AE's
+    stage_url = f"/v1/rooms/{room['room_id']}/stage"
+    assert client.post(f"{stage_url}/highlights", json={"sku": "glass"}, headers=owner).status_code == 200
+    de = client.get(stage_url, params={"market": "DE"}).json()["highlights"]
+    assert [(c["sku"], c["description"]) for c in de] == [("glass", "Perfect for whisky and wine")]
+    assert client.get(stage_url, params={"market": "AE"}).json()["highlights"] == []
+
+
+def test_viewers_read_their_markets_description(client, room, owner):
+    body = {"description": "Hand-rolled edges, 90 x 90 cm", "descriptions": {"DE": "Handrollierte Kanten, 90 x 90 cm"}}
+    assert _put(client, room, owner, "silk", "Silk scarf", **body).status_code == 201
+    de = _card(client, room, "DE", "silk")
+    assert (de["description"], de["description_source"]) == ("Handrollierte Kanten, 90 x 90 cm", "merchant")
+    ae = _card(client, room, "AE", "silk")
+    assert ae["description_source"] in {"translation", "original"} and ae["description"]
+    # a product without one: the card says so
+    assert _put(client, room, owner, "plain", "Plain scarf").status_code == 201
+    assert _card(client, room, "DE", "plain")["description"] is None
+
+
+def test_a_description_is_bounded_and_needs_its_default(client, room, owner):
+    too_long = _put(client, room, owner, "long", "Long scarf", description="x" * 1001)
+    assert too_long.status_code == 422 and too_long.json()["code"] == "validation-failed"
+    orphan = _put(client, room, owner, "orphan", "Scarf", descriptions={"DE": "Schal"})
+    assert orphan.status_code == 422 and orphan.json()["code"] == "validation-failed"
+    elsewhere = _put(client, room, owner, "far", "Scarf", description="Silk", descriptions={"US": "Silk"})
+    assert elsewhere.status_code == 422 and elsewhere.json()["code"] == "market-not-in-room"

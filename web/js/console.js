@@ -148,6 +148,7 @@ function marketTexts(container) {
 
 function renderMarketTexts() {
   marketTextInputs($("#p-titles"), state.room.markets, 120, "Product title");
+  marketTextInputs($("#p-descriptions"), state.room.markets, 1000, "Product description");
   marketTextInputs($("#pin-texts"), state.room.markets, 280, "Pinned message");
   marketTextInputs($("#c-titles"), state.room.markets, 120, "Coupon title");
 }
@@ -511,6 +512,7 @@ function renderProducts() {
     class: `item${on.has(p.sku) ? " on-screen" : ""}`, dataset: { sku: p.sku },
   },
   h("strong", { text: p.title, dir: "auto" }),
+  p.description ? h("div", { class: "meta", text: p.description, dir: "auto" }) : null,
   Object.keys(p.titles || {}).length ? h("div", { class: "meta" }, ...Object.entries(p.titles).map(([m, t]) => h("span", { class: "market-text" }, `${m}: `, h("bdi", { text: t })))) : null,
   h("div", { class: "prices" }, ...Object.entries(p.prices).map(([m, a]) => h("span", {}, `${m} `, h("bdi", { text: priceText(a, m) })))),
   h("div", { class: "actions small" },
@@ -540,6 +542,8 @@ async function saveProduct(event) {
   }
   const body = { title: $("#p-title").value.trim(), prices, titles: marketTexts($("#p-titles")) };
   if (!Object.keys(prices).length) { fail({ code: "validation-failed", problem: { errors: [{ loc: ["body", "prices"] }] } }); return; }
+  if ($("#p-description").value.trim()) body.description = $("#p-description").value.trim();
+  body.descriptions = marketTexts($("#p-descriptions"));
   if ($("#p-image").value) body.image_url = $("#p-image").value;
   if ($("#p-buy").value) body.buy_url = $("#p-buy").value;
   try {

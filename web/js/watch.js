@@ -319,6 +319,7 @@ function renderStage(stage) {
   const cards = stage.highlights.map((card) => h("article", { class: "card", dataset: { sku: card.sku } },
     card.image_url ? h("img", { src: card.image_url, alt: "", loading: "lazy" }) : null,
     h("div", { class: "card-title", text: card.title, title: card.title_original }),
+    card.description ? h("p", { class: "card-description", text: card.description, dir: "auto" }) : null,
     card.price
       ? h("div", { class: "card-price", text: card.price, dataset: { currency: card.currency } })
       : h("div", { class: "muted small", text: state.t("not_sold") }),
