@@ -5,8 +5,9 @@ driven over real HTTP by ``httpx`` (asyncio). Each run launches N claimers at on
 default), each a different viewer with their own token and ``Idempotency-Key``:
 
 * a share of them double-tap: a second request with the *same* key at the same moment;
-* a 503 is retried with the same key, as a client should (a double-tap gets the same coupon twice:
-  claims keep no in-progress state since the outcome became a function of the key);
+* a 503 (``claim-contended`` or a storage fault, with ``Retry-After``) is retried with the same
+  key, as a client should; that is the only answer worth a retry: claims keep no in-progress
+  state (the outcome is a function of the key), so a double-tap gets the same coupon twice;
 * every claimer that got a coupon asks once more with its key (a replay) at the end.
 
 Printed per design: granted (distinct coupon codes handed out; must equal the stock), duplicates
@@ -48,7 +49,7 @@ class DesignResult:
     claimers: int
     requests: int = 0
     retries: int = 0
-    in_progress: int = 0
+    unavailable: int = 0  # 503 answers (claim-contended, storage faults): retried with the same key
     granted: int = 0
     duplicates: int = 0
     exhausted: int = 0
@@ -126,9 +127,9 @@ async def _claimer(
                 progress.granted.add(code)
                 return code
             body = response.json()
-            busy = response.status_code == 409 and body.get("code") == "claim-in-progress"
-            if busy or response.status_code == 503:
-                result.in_progress += response.status_code == 409
+            if response.status_code == 503:
+                result.unavailable += 1
+                result.problems[f"503 {body.get('code')}"] += 1
                 result.retries += 1
                 await asyncio.sleep(random.uniform(0.02, 0.1) * (1 + attempt // 4))
                 continue
@@ -172,7 +173,7 @@ async def _run_design(
     rng = random.Random(7)
     gate = asyncio.Semaphore(connections)
     # No pool timeout: a claimer waits its turn for a connection; giving up mid-queue would only
-    # leave the server working for nobody (and the retry would meet its own in-progress key).
+    # leave the server working for nobody.
     timeout = httpx.Timeout(120.0, pool=None)
     async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=timeout) as client:
         reporter = asyncio.create_task(progress.report())
@@ -304,7 +305,7 @@ def _print(results: list[DesignResult], stock: int, ceiling: Any, echo: Any) -> 
     for r in results:
         echo(
             f"{r.name}: {r.claimers} claimers, {r.requests} claim requests ({r.retries} retried: "
-            f"{r.in_progress} in-progress answers), {r.exhausted} told sold out, "
+            f"{r.unavailable} answered 503), {r.exhausted} told sold out, "
             f"{r.replays_matching} replays returned the same coupon, {r.errors} errors, {r.seconds:.1f} s"
             + (f"; seen: {dict(r.problems)}" if r.problems else "")
         )
