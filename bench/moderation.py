@@ -223,6 +223,7 @@ def run(seconds: float, baseline_seconds: float, inline: int, baseline_accuracy:
 
 
 def _inline_latency(rows: list[tuple[str, str]], count: int) -> None:
+    from crosslive.dev.dynamodb import EmbeddedDynamoDB
     from crosslive.dev.platform import EmbeddedPlatform
     from functions.moderation.pipeline import moderate_comment
     from functions.moderation.verdict import CommentContext
@@ -235,6 +236,7 @@ def _inline_latency(rows: list[tuple[str, str]], count: int) -> None:
         moderate_comment("warm up", CommentContext("bench-room", "warm", frozenset({"viewer"}), "US", now=now))
         latencies = []
         actions: Counter[str] = Counter()
+        assert isinstance(platform.dynamodb, EmbeddedDynamoDB)  # in-process: its counters are readable here
         db = platform.dynamodb.app
         db_start = (db.requests, db.cpu_seconds)
         for i in range(count):

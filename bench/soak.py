@@ -1,7 +1,9 @@
 """``crosslive bench soak``: the whole platform at a steady load for minutes; does anything grow?
 
-The embedded platform (this process: every function, DynamoDB, the local stream and fan-out) and
-two media nodes (origin and edge, their own processes) run under a steady mix:
+The embedded platform (this process: every function, the local stream and fan-out), its DynamoDB
+stand-in (moto, in a process of its own: ``crosslive.dev.dynamodb_process``, so the items it stores
+are not counted as the platform's growth) and two media nodes (origin and edge, their own
+processes) run under a steady mix:
 
 * comments: ``--comment-rate`` a second (default 3: every request comes from one address, and
   moderation refuses more than 200 a minute from one address), round-robin over 200 viewers
@@ -17,6 +19,11 @@ after the first minute, or the second half of a short run: start-up allocations 
 fds/threads/tasks at start and end, and every error (any answer other than the expected 2xx). The
 baseline for the slope is the same run's own first minute: the ratio says how much of the RSS at
 the end was added after warm-up.
+
+The verdict (``PASS``/``FAIL``, printed last): every judged process (the platform and both nodes)
+grew at most ``RSS_BOUND_MB_PER_MIN`` after warm-up, and no request failed. The DynamoDB process is
+reported, not judged: its growth is the data the run stored, which DynamoDB keeps too. The bound
+and the runs that set it are in docs/benchmarks.md (soak).
 
 ``--short`` runs 60 s (CI-sized smoke); the default is 600 s.
 """
@@ -38,12 +45,18 @@ import httpx
 import psutil
 
 SAMPLE_SECONDS = 5.0
+# The most a judged process may grow after warm-up at the default rates (3 comments/s, 1 claim/s, a
+# WHEP viewer every 5 s): 60 MB an hour, where a leak of one comment's or one viewer's state per
+# request would show several times that (docs/benchmarks.md, soak).
+RSS_BOUND_MB_PER_MIN = 1.0
+SHORT_RUN_SECONDS = 180.0  # below this the slope is over less than two minutes of samples: indicative
 
 
 @dataclass
 class ProcessSeries:
     name: str
     pid: int
+    judged: bool = True  # held to RSS_BOUND_MB_PER_MIN (the DynamoDB stand-in's data is not a leak)
     samples: list[tuple[float, float, int, int, int | None]] = field(default_factory=list)  # t, MB, fds, threads, tasks
 
     def sample(self, t: float, tasks: int | None) -> None:
@@ -64,6 +77,7 @@ class ProcessSeries:
         warm = next((s for s in self.samples if s[0] >= after), last)
         return {
             "process": self.name,
+            "judged": self.judged,
             "rss_mb": {"start": round(first[1], 1), "after_warmup": round(warm[1], 1), "end": round(last[1], 1)},
             "rss_slope_mb_per_min_after_warmup": round(self.slope_mb_per_min(after), 3),
             "fds": {"start": first[2], "end": last[2]},
@@ -180,12 +194,14 @@ def _node_tasks(url: str) -> int | None:
 
 async def _soak(seconds: float, comment_rate: float, claim_rate: float, join_every: float, stay: float) -> dict:
     from bench.media import clip_track, encoded_clip
+    from crosslive.dev.dynamodb_process import DynamoDBProcess
     from crosslive.dev.media import MediaNodeService, ensure_demo_room
     from crosslive.dev.platform import EmbeddedPlatform
     from media_nodes.client import WhipPublisher
     from plugins.manager import builtin_market_plugins
 
-    platform = EmbeddedPlatform(port=0, plugins=tuple(sorted(builtin_market_plugins())))
+    dynamodb = DynamoDBProcess()
+    platform = EmbeddedPlatform(port=0, plugins=tuple(sorted(builtin_market_plugins())), dynamodb=dynamodb)
     platform.start()
     ensure_demo_room()
     secret = "soak-secret"
@@ -201,7 +217,7 @@ async def _soak(seconds: float, comment_rate: float, claim_rate: float, join_eve
         base = platform.base_url
         room = httpx.post(
             f"{base}/v1/rooms",
-            headers={"Authorization": f"Bearer {merchant}"},
+            headers={"Authorization": f"Bearer {merchant}", "Idempotency-Key": f"soak-room-{os.getpid()}"},
             json={"title": "soak", "markets": ["ID"], "home_market": "CN", "host_language": "en"},
             timeout=30,
         ).json()
@@ -226,17 +242,18 @@ async def _soak(seconds: float, comment_rate: float, claim_rate: float, join_eve
         publisher = await WhipPublisher.start(f"{origin.url}/whip/demo-live", merchant,
                                               [clip_track(encoded_clip(320, 180, 300_000))])  # fmt: skip
         series = [
-            ProcessSeries("platform (functions + DynamoDB + fan-out)", os.getpid()),
+            ProcessSeries("platform (functions + fan-out)", os.getpid()),
             ProcessSeries("media origin", origin.proc.pid),
             ProcessSeries("media edge", edge.proc.pid),
+            ProcessSeries("DynamoDB stand-in (moto: stored data)", dynamodb.pid, judged=False),
         ]
-        urls = [None, origin.url, edge.url]
+        urls = [None, origin.url, edge.url, None]
         started = time.monotonic()
 
         def sample() -> None:
             t = time.monotonic() - started
             for s, url in zip(series, urls, strict=True):
-                s.sample(t, _node_tasks(url) if url else threading.active_count())
+                s.sample(t, _node_tasks(url) if url else threading.active_count() if s.pid == os.getpid() else None)
 
         sample()
         threads = [
@@ -255,7 +272,7 @@ async def _soak(seconds: float, comment_rate: float, claim_rate: float, join_eve
             thread.join(timeout=30)
         await asyncio.sleep(stay + 2)  # the last viewers have left: the edge should be back to idle
         sample()
-        warmup = 60.0 if seconds >= 180 else seconds / 2
+        warmup = 60.0 if seconds >= SHORT_RUN_SECONDS else seconds / 2
         return {
             "seconds": seconds,
             "machine": {"cpus": os.cpu_count(), "load_average": [round(x, 2) for x in os.getloadavg()]},
@@ -264,6 +281,7 @@ async def _soak(seconds: float, comment_rate: float, claim_rate: float, join_eve
             "answers": dict(sorted(load.answers.items())),
             "whep": dict(whep),
             "errors": load.errors + load_errors,
+            "bound_mb_per_min": RSS_BOUND_MB_PER_MIN,
             "edge_viewers_at_end": httpx.get(f"{edge.url}/health", timeout=5).json().get("viewers"),
         }
     finally:
@@ -273,6 +291,28 @@ async def _soak(seconds: float, comment_rate: float, claim_rate: float, join_eve
         edge.stop()
         origin.stop()
         platform.stop()
+
+
+def verdict(report: dict[str, Any]) -> str:
+    """``PASS``/``FAIL`` and why: each judged process's slope against the bound, and the errors."""
+    bound = report["bound_mb_per_min"]
+    failed = [
+        f"{p['process']} grew {p['rss_slope_mb_per_min_after_warmup']:+.3f} MB/min"
+        for p in report["processes"]
+        if p["judged"] and not p["rss_slope_mb_per_min_after_warmup"] <= bound  # NaN (too few samples) fails
+    ]
+    if report["errors"]:
+        failed.append(f"{len(report['errors'])} errors")
+    short = (
+        f" (a {report['seconds']:g} s run: its slope is over the second half only, indicative; "
+        f"judge growth on a run of {SHORT_RUN_SECONDS:g} s or more)"
+        if report["seconds"] < SHORT_RUN_SECONDS
+        else ""
+    )
+    judged = ", ".join(p["process"] for p in report["processes"] if p["judged"])
+    if failed:
+        return f"FAIL: bound {bound:g} MB/min per process after warm-up, 0 errors: " + "; ".join(failed) + short
+    return f"PASS: {judged} each within {bound:g} MB/min after warm-up, 0 errors{short}"
 
 
 @click.command("soak")
@@ -306,7 +346,9 @@ def command(
     click.echo(f"errors: {len(report['errors'])}")
     for error in report["errors"][:20]:
         click.echo(f"  {error}")
+    report["verdict"] = verdict(report)
     click.echo(json.dumps(report, indent=2))
+    click.echo(report["verdict"])
     if json_out:
         with open(json_out, "w", encoding="utf-8") as fh:
             json.dump(report, fh, indent=2)

@@ -57,6 +57,7 @@ ORIGIN_OUTPUTS = {
     "user-pool-id": "UserPoolId",
     "web-client-id": "WebClientId",
     "api-url": "ApiUrl",  # the origin's API: where every region's media nodes post the insights feed
+    "pages-origin": "PagesOrigin",  # the edge's media nodes allow the origin's pages by CORS
 }
 # The origin's replicated secrets (infra/secrets.py ALL_SECRETS): an edge reads each replica's ARN.
 SECRET_KEYS = ("coupon-key", "push-secret", "node-secret")

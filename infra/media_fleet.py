@@ -54,6 +54,7 @@ from infra.deploy_context import node_ami_parameter
 from infra.media_tls import FLEET_TAG, LETS_ENCRYPT, NodeTls
 from infra.nag import acknowledge
 from infra.secrets import NODE_SECRET, PUSH_SECRET
+from media_nodes.config import ENV_CORS_ORIGINS
 from media_nodes.insights_feed import ENV_INSIGHTS_URL
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -102,6 +103,7 @@ class MediaFleet(Construct):
         secrets: dict[str, secretsmanager.ISecret],
         stun_servers: str,
         insights_url: str,
+        page_origins: list[str],
     ) -> None:
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
@@ -196,6 +198,8 @@ class MediaFleet(Construct):
             # The insights feed (per-second viewer counts, session events), signed with the push
             # secret read below, goes to the origin region's API (media_nodes/insights_feed.py).
             f"{ENV_INSIGHTS_URL}={insights_url}",
+            # CORS: only the stage's pages (CloudFront) and its configured page origins call the node.
+            f"{ENV_CORS_ORIGINS}={','.join(page_origins)}",
         ]
         user_data.add_commands(
             "set -euo pipefail",

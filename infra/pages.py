@@ -203,6 +203,10 @@ class Pages(Construct):
                 "(and invalidates CloudFront, which has no resource-level permissions); it serves nothing else.",
             )
         CfnOutput(self, "PagesUrl", value=pages_url)
+        # The pages' origin, by a stable key: each edge's media nodes allow it by CORS (``crosslive
+        # deploy`` copies it to the edge's SSM parameter ``pages-origin``, infra/deploy_context.py).
+        self.origin = pages_url
+        CfnOutput(stack, "PagesOrigin", value=pages_url)
 
     def _headers(self) -> cloudfront.ResponseHeadersPolicy:
         """CSP, HSTS, nosniff, no referrer, frame denial: the embedded platform's page headers, in CloudFront."""

@@ -149,6 +149,7 @@ class StatelessStack(Stack):
             secrets=self.secrets,
             stun_servers=stun,
             insights_url=self._insights_url(origin, table_prefix),
+            page_origins=self._media_page_origins(origin, table_prefix),
         )
         self._stream_consumers(stateful, env, origin, table_prefix)
         self._routes()
@@ -187,6 +188,19 @@ class StatelessStack(Stack):
         return ssm.StringParameter.value_for_string_parameter(
             self, origin_parameter(table_prefix, origin.name, "api-url")
         )
+
+    def _media_page_origins(self, origin: RegionConfig, table_prefix: str) -> list[str]:
+        """The page origins the region's media nodes allow by CORS: the stage's pages (this stack's
+        CloudFront distribution in the origin; in an edge, the origin's, from the SSM parameter
+        ``crosslive deploy`` writes) and the configured ``crosslive:pageOrigins``. Never ``*``."""
+        pages = (
+            self.pages.origin
+            if self.pages is not None
+            else ssm.StringParameter.value_for_string_parameter(
+                self, origin_parameter(table_prefix, origin.name, "pages-origin")
+            )
+        )
+        return [pages, *page_origins(self.node.try_get_context(PAGE_ORIGINS))]
 
     def _tables(self, stateful: StatefulStack) -> dict[str, list[str]]:
         """Table short name -> ARNs of the table and each of its named indexes in this region."""

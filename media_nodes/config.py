@@ -32,6 +32,9 @@ ENV_UPSTREAM_LINGER = "CROSSLIVE_MEDIA_UPSTREAM_LINGER"  # seconds an idle upstr
 ENV_SOURCE_GRACE = "CROSSLIVE_MEDIA_SOURCE_GRACE"  # seconds viewers wait for a lost source
 ENV_WATCHED_SECONDS = "CROSSLIVE_MEDIA_WATCHED_SECONDS"  # frames delivered this long: a watch (segments)
 ENV_HEARTBEAT = "CROSSLIVE_MEDIA_HEARTBEAT"  # seconds between registry heartbeats; 0 disables
+# Page origins (scheme://host[:port], comma-separated) whose scripts may call this node: the
+# stage's pages (CloudFront) and its configured page origins in AWS (infra/media_fleet.py), the
+# embedded platform's page origins locally (crosslive/dev/media.py). Unset: no origin at all; never `*`.
 ENV_CORS_ORIGINS = "CROSSLIVE_MEDIA_CORS_ORIGINS"
 ENV_OFFER_RATE = "CROSSLIVE_MEDIA_OFFER_RATE"  # offers per second per client address
 ENV_OFFER_BURST = "CROSSLIVE_MEDIA_OFFER_BURST"
@@ -73,7 +76,7 @@ class NodeSettings:
     source_grace: float = 10.0
     watched_seconds: float = WATCHED_SECONDS
     heartbeat_seconds: float = 2.0
-    cors_origins: tuple[str, ...] = ("*",)
+    cors_origins: tuple[str, ...] = ()  # page origins allowed by CORS (cors_origins()); none by default
     offer_rate: float = 5.0
     offer_burst: int = 20
     max_pending: int = 32
@@ -148,6 +151,20 @@ def check_tls(public_url: str, cert: str | None, key: str | None) -> None:
         )
 
 
+def cors_origins(value: str | None) -> tuple[str, ...]:
+    """The ``CROSSLIVE_MEDIA_CORS_ORIGINS`` list: each an origin (``https://shop.example``;
+    ``http://`` for a local platform's pages), never ``*``: a page on any other site could otherwise
+    drive WHIP/WHEP with a token it got hold of, and read the answers."""
+    origins = tuple(o.rstrip("/") for o in _csv(value))
+    for origin in origins:
+        parts = urllib.parse.urlsplit(origin)
+        if "*" in origin or parts.path or parts.query or not parts.hostname or parts.scheme not in ("http", "https"):
+            raise NodeConfigError(
+                f"{ENV_CORS_ORIGINS}: {origin!r} is not a page origin like https://shop.example (never *)"
+            )
+    return origins
+
+
 def node_settings(host: str = "127.0.0.1", port: int = 8081, env: dict[str, str] | None = None) -> NodeSettings:
     """Settings of the node process serving ``host:port``, from ``env`` (default: the environment)."""
     env = dict(os.environ) if env is None else env
@@ -173,7 +190,7 @@ def node_settings(host: str = "127.0.0.1", port: int = 8081, env: dict[str, str]
         source_grace=float(env.get(ENV_SOURCE_GRACE, 10.0)),
         watched_seconds=float(env.get(ENV_WATCHED_SECONDS, WATCHED_SECONDS)),
         heartbeat_seconds=float(env.get(ENV_HEARTBEAT, 2.0)),
-        cors_origins=_csv(env.get(ENV_CORS_ORIGINS, "*")),
+        cors_origins=cors_origins(env.get(ENV_CORS_ORIGINS)),
         offer_rate=float(env.get(ENV_OFFER_RATE, 5.0)),
         offer_burst=int(env.get(ENV_OFFER_BURST, 20)),
         max_pending=int(env.get(ENV_MAX_PENDING, 32)),

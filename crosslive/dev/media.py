@@ -87,6 +87,10 @@ class MediaNodeService:
             node_cfg.ENV_NODE_SECRET: self.secret,
             node_cfg.ENV_ICE_LOOPBACK: "1",
             ENV_INSIGHTS_URL: platform.base_url,  # the node's per-second viewer feed
+            # the platform's pages may call it (and origins the developer added); no other site
+            node_cfg.ENV_CORS_ORIGINS: ",".join(
+                (*platform.page_origins(), *node_cfg.cors_origins(os.environ.get(node_cfg.ENV_CORS_ORIGINS)))
+            ),
         }
         if self.origin is not None:
             env[node_cfg.ENV_ORIGIN_URL] = self.origin.url

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 import uvicorn
 
 from crosslive.dev.dynamodb import EmbeddedDynamoDB
+from crosslive.dev.dynamodb_process import DynamoDBProcess
 from crosslive.dev.gateway import Gateway, issuer_app, load_function_apps
 from crosslive.dev.issuer import LocalIssuer
 from crosslive.dev.stream import install as install_local_stream
@@ -55,7 +56,9 @@ class EmbeddedPlatform:
     plugins: tuple[str, ...] | None = None  # None: all installed
     services: list[Service] = field(default_factory=list)
     issuer: LocalIssuer = field(default_factory=LocalIssuer)
-    dynamodb: EmbeddedDynamoDB = field(default_factory=EmbeddedDynamoDB)
+    # In this process by default; a ``DynamoDBProcess`` keeps moto's stored data out of this
+    # process's memory (``crosslive bench soak`` measures the platform's growth without it).
+    dynamodb: EmbeddedDynamoDB | DynamoDBProcess = field(default_factory=EmbeddedDynamoDB)
     _server: uvicorn.Server | None = None
     _thread: threading.Thread | None = None
     _saved_env: dict[str, str | None] = field(default_factory=dict)
@@ -66,6 +69,17 @@ class EmbeddedPlatform:
     @property
     def base_url(self) -> str:
         return f"http://{self.host}:{self.port}"
+
+    def page_origins(self) -> tuple[str, ...]:
+        """The origins the platform's pages are served from: what its media nodes allow by CORS.
+
+        A loopback or wildcard host is reachable as both 127.0.0.1 and localhost; pages opened under
+        another name (a LAN address with ``--host 0.0.0.0``) are added with
+        ``CROSSLIVE_MEDIA_CORS_ORIGINS``."""
+        names = {self.host}
+        if self.host in ("127.0.0.1", "localhost", "0.0.0.0"):
+            names = {"127.0.0.1", "localhost"}
+        return tuple(f"http://{name}:{self.port}" for name in sorted(names))
 
     def environment(self) -> dict[str, str]:
         """The variables a deployed Lambda gets, pointed at the embedded services."""

@@ -298,6 +298,7 @@ def test_publish_writes_the_edge_values_from_the_origin_outputs(aws):
         "crosslive-singapore-Stateless": [
             {"OutputKey": "WebClientId", "OutputValue": "4abc5defgh6ijk"},
             {"OutputKey": "ApiUrl", "OutputValue": "https://abc123.execute-api.ap-southeast-1.amazonaws.com/"},
+            {"OutputKey": "PagesOrigin", "OutputValue": "https://d111111abcdef8.cloudfront.net"},
         ],
     }
     stacks = {
@@ -318,11 +319,12 @@ def test_publish_writes_the_edge_values_from_the_origin_outputs(aws):
     assert values[prefix + "web-client-id"] == "4abc5defgh6ijk"
     # the edge's media nodes post their insights feed to the origin's API
     assert values[prefix + "api-url"] == "https://abc123.execute-api.ap-southeast-1.amazonaws.com/"
+    assert values[prefix + "pages-origin"] == "https://d111111abcdef8.cloudfront.net"  # the edge nodes' CORS
     # the replica's complete ARN: same name and suffix, the edge's region
     assert values[prefix + "secret-arn/push-secret"] == (
         "arn:aws:secretsmanager:eu-central-1:123456789012:secret:crosslive/push-secret-AbC123"
     )
-    assert len(values) == 6
+    assert len(values) == 7
 
 
 def test_edge_parameters_refuse_an_origin_not_yet_deployed():

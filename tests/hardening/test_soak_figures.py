@@ -18,3 +18,27 @@ def test_rss_slope_ignores_warm_up_and_measures_growth_per_minute():
     assert flat.slope_mb_per_min(after=60) == 0.0
     summary = series.summary(after=60)
     assert summary["rss_mb"]["after_warmup"] == 160.0 and summary["fds"] == {"start": 10, "end": 10}
+
+
+def _report(seconds: float, slopes: dict[str, float], errors: int = 0) -> dict[str, object]:
+    return {
+        "seconds": seconds,
+        "bound_mb_per_min": 1.0,
+        "errors": ["comment 500"] * errors,
+        "processes": [
+            {"process": name, "judged": name != "db", "rss_slope_mb_per_min_after_warmup": slope}
+            for name, slope in slopes.items()
+        ],
+    }
+
+
+def test_the_soak_verdict_judges_each_process_but_the_database_against_the_bound():
+    from bench.soak import verdict
+
+    # the DynamoDB stand-in's growth is the data the run stored: reported, never judged
+    assert verdict(_report(600, {"platform": 0.4, "edge": 0.9, "db": 25.0})).startswith("PASS")
+    failing = verdict(_report(600, {"platform": 0.4, "edge": 1.5, "db": 0.0}))
+    assert failing.startswith("FAIL") and "edge grew +1.500" in failing
+    assert verdict(_report(600, {"platform": float("nan")})).startswith("FAIL")  # too few samples
+    assert "2 errors" in verdict(_report(600, {"platform": 0.0}, errors=2))
+    assert "indicative" in verdict(_report(60, {"platform": 0.0}))

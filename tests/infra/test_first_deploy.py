@@ -99,7 +99,7 @@ def test_edge_stacks_have_no_parameter_without_a_default(template, edge):
             assert "Default" in parameter, (stack, name)
             assert parameter["Type"].startswith("AWS::SSM::Parameter::Value<"), (stack, name)
     defaults = {p["Default"] for p in template(edge, "stateless").to_json()["Parameters"].values()}
-    for key in ("user-pool-id", "web-client-id"):
+    for key in ("user-pool-id", "web-client-id", "pages-origin"):
         assert origin_parameter("crosslive", ORIGIN.name, key) in defaults
 
 

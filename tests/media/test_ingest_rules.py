@@ -74,7 +74,7 @@ async def test_a_room_has_one_ingest_across_nodes(start_node: Any, room: dict[st
 
 
 async def test_options_answers_200_with_accept_post_plain_and_as_a_preflight(start_node: Any) -> None:
-    node = await start_node(origin_url=None)
+    node = await start_node(origin_url=None, cors_origins=("https://shop.example",))
     async with httpx.AsyncClient(timeout=10) as http:
         for path in ("/whip/some-room", "/whep/some-room"):
             plain = await http.options(f"{node.url}{path}")
@@ -89,6 +89,41 @@ async def test_options_answers_200_with_accept_post_plain_and_as_a_preflight(sta
             )
             assert preflight.status_code == 200 and preflight.headers["accept-post"] == "application/sdp"
             assert "POST" in preflight.headers["access-control-allow-methods"]
+
+
+PAGES = "http://127.0.0.1:8000"  # the page origin the node is told (the embedded platform's pages)
+
+
+async def test_only_the_page_origin_may_call_whip_and_whep_from_a_browser(start_node: Any) -> None:
+    # GIVEN a node told its stage's page origin
+    node = await start_node(origin_url=None, cors_origins=(PAGES,))
+    preflight = {
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization,content-type",
+    }
+    async with httpx.AsyncClient(timeout=10) as http:
+        for path in ("/whip/some-room", "/whep/some-room"):
+            # WHEN a page of another site asks to POST an offer (the browser's preflight)
+            other = await http.options(f"{node.url}{path}", headers={"Origin": "https://other.example", **preflight})
+            # THEN it gets no CORS allow header (the browser never sends the offer)
+            assert "access-control-allow-origin" not in other.headers, path
+            # and a simple request from there gets none either (the browser hides the answer)
+            probe = await http.get(f"{node.url}/health", headers={"Origin": "https://other.example"})
+            assert "access-control-allow-origin" not in probe.headers
+            # WHILE the stage's pages get it, for their origin only
+            page = await http.options(f"{node.url}{path}", headers={"Origin": PAGES, **preflight})
+            assert page.status_code == 200 and page.headers["access-control-allow-origin"] == PAGES, path
+
+
+def test_a_node_allows_no_origin_unless_told_and_never_a_wildcard() -> None:
+    from media_nodes.config import ENV_CORS_ORIGINS, NodeConfigError, node_settings
+
+    assert node_settings(port=8081, env={}).cors_origins == ()
+    told = node_settings(port=8081, env={ENV_CORS_ORIGINS: "https://d1.cloudfront.net, https://shop.example/"})
+    assert told.cors_origins == ("https://d1.cloudfront.net", "https://shop.example")
+    for bad in ("*", "https://*.example", "shop.example", "https://shop.example/watch", "ftp://shop.example"):
+        with pytest.raises(NodeConfigError, match=ENV_CORS_ORIGINS):
+            node_settings(port=8081, env={ENV_CORS_ORIGINS: bad})
 
 
 async def test_a_dtls_failure_openssl_gives_no_reason_for_is_explained() -> None:
