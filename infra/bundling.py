@@ -45,7 +45,7 @@ PROVIDED_BY_RUNTIME = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil"
 SOURCE_PACKAGES = ("functions", "plugins")
 # Runtime requirements not needed inside Lambda (local-only tooling among the base deps).
 NOT_IN_LAMBDA: tuple[str, ...] = ()
-CACHE_FORMAT = 2  # bump when install_dependencies changes what it leaves in the cache
+CACHE_FORMAT = 3  # bump when install_dependencies changes what it leaves in the cache
 _SKIP_PARTS = {"__pycache__", ".mypy_cache", ".pytest_cache", "tests"}
 
 
@@ -219,12 +219,21 @@ def precompile(bundle: Path) -> None:
 
 
 def strip_binaries(directory: Path) -> None:
-    """Drop debug symbols from shared objects (cryptography's ships unstripped: ~3 MB)."""
+    """Drop debug symbols from shared objects (cryptography's ships unstripped: ~3 MB).
+
+    Wheels repaired by auditwheel (a ``<package>.libs`` folder beside the package: numpy's) are
+    left alone: their libraries were rewritten by patchelf, and ``strip`` turns them into files the
+    loader refuses ("ELF load command address/offset not page-aligned"): numpy, and so
+    datasketches and the insights functions, failed to import.
+    """
     strip = shutil.which("strip")
     if strip is None:
         return
+    repaired = {path.name.removesuffix(".libs") for path in directory.glob("*.libs")}
     for library in directory.rglob("*.so"):
-        subprocess.run([strip, "--strip-unneeded", str(library)], check=False, capture_output=True)
+        top = library.relative_to(directory).parts[0].removesuffix(".libs")
+        if top not in repaired:
+            subprocess.run([strip, "--strip-unneeded", str(library)], check=False, capture_output=True)
 
 
 def build_bundle(

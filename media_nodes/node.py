@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 from aiortc import RTCPeerConnection
 
-from functions.shared.errors import ApiError
+from functions.shared.errors import BadRequest, Conflict, NotFound, Unavailable
 from media_nodes import registry
 from media_nodes.config import NodeSettings
 from media_nodes.forwarding import aiortc_adapter
@@ -200,11 +200,10 @@ class MediaNode:
         codecs = check_publish(offer)
         current = self.publisher_of(room_id)
         if current is not None and current.live:
-            raise ApiError(409, "room-already-live", f"room {room_id!r} already has a publisher on this node")
+            raise Conflict("room-already-live", f"room {room_id!r} already has a publisher on this node")
         elsewhere = await self._ingest_elsewhere(room_id)
         if elsewhere:
-            raise ApiError(
-                409,
+            raise Conflict(
                 "room-already-live",
                 f"room {room_id!r} is already being published to node {elsewhere}; "
                 "stop that publisher first (one ingest per room)",
@@ -214,8 +213,8 @@ class MediaNode:
             await self.close_session(current)
         hub = self.hub(room_id)
         if hub.viewers and hub.codecs.get("video") not in (None, codecs["video"]):
-            raise ApiError(
-                409, "codec-change", f"viewers of {room_id!r} receive {hub.codecs['video']}; publish that"
+            raise Conflict(
+                "codec-change", f"viewers of {room_id!r} receive {hub.codecs['video']}; publish that"
             )
         upstream = self.upstream_of(room_id)
         if upstream is not None:  # a local publisher replaces a pull of the same room
@@ -229,7 +228,7 @@ class MediaNode:
             answer = await answer_publisher(pc, offer.sdp, codecs, source)
         except Exception as exc:
             await pc.close()
-            raise ApiError(400, "negotiation-failed", f"the offer could not be negotiated: {exc}") from exc
+            raise BadRequest("negotiation-failed", f"the offer could not be negotiated: {exc}") from exc
         self._register(session)
         self.counters.offers_accepted += 1
         return session, answer
@@ -265,11 +264,8 @@ class MediaNode:
 
     async def view(self, room_id: str, offer: Offer, owner: str) -> tuple[Session, str]:
         if self.viewers >= self.settings.max_viewers:
-            raise ApiError(
-                503,
-                "node-full",
-                "this node carries its maximum of viewers; ask routing for another",
-                headers={"Retry-After": "2"},
+            raise Unavailable(
+                "node-full", "this node carries its maximum of viewers; ask routing for another", retry_after=2
             )
         receiving_kinds(offer)  # before any pull: a send-only offer is refused as it is
         hub = await self.ensure_source(room_id)
@@ -280,7 +276,7 @@ class MediaNode:
             answer, tracks = await answer_viewer(pc, offer.sdp, hub, kinds)
         except Exception as exc:
             await pc.close()
-            raise ApiError(400, "negotiation-failed", f"the offer could not be negotiated: {exc}") from exc
+            raise BadRequest("negotiation-failed", f"the offer could not be negotiated: {exc}") from exc
         session = Session(session_id, "viewer", room_id, owner, pc, tracks=tracks)
         self._register(session)
         self.counters.offers_accepted += 1
@@ -315,7 +311,7 @@ class MediaNode:
                     logger.warning("pull of %s from %s failed: %s", room_id, url, exc)
                     continue
                 return self.hub(room_id)
-        raise ApiError(404, "room-not-live", f"room {room_id!r} is not being broadcast")
+        raise NotFound("room-not-live", f"room {room_id!r} is not being broadcast")
 
     async def _upstream_candidates(self, room_id: str) -> list[str]:
         urls: list[str] = []

@@ -25,7 +25,7 @@ from functions.coupons.models import Campaign, ShareLink, ViewerActivity
 from functions.coupons.presence import activity_key, record_presence
 from functions.rooms.access import Room, get_room
 from functions.shared.auth import Principal
-from functions.shared.errors import ApiError, Conflict, Forbidden, Invalid, NotFound
+from functions.shared.errors import Conflict, Forbidden, Invalid, NotFound
 
 DAY = 86_400.0
 DEFAULT_NEW_VIEWER_DAYS = 7
@@ -161,4 +161,5 @@ def check_segment(campaign: Campaign, viewer_sub: str, now: float) -> None:
                 segment="sharers",
             )
         return
-    raise ApiError(500, "unknown-segment", f"campaign has unknown segment {campaign.segment!r}")
+    # segments are validated when a campaign is created: an unknown one is a fault (logged, 500)
+    raise RuntimeError(f"campaign {campaign.campaign_id} has unknown segment {campaign.segment!r}")

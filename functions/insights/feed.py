@@ -19,7 +19,7 @@ from functions.insights import alerts, store
 from functions.insights.fold import Deltas
 from functions.insights.models import ROOM_MARKET
 from functions.insights.schemas import Beacon, NodeFeed
-from functions.shared.errors import ApiError
+from functions.shared.errors import Conflict, Invalid, Unauthenticated
 
 FEED_SIGNATURE_HEADER = "X-Crosslive-Feed-Signature"
 MAX_AGE_SECONDS = 300  # a sample older than this is refused (a node buffers at most a few seconds)
@@ -28,14 +28,14 @@ MAX_AHEAD_SECONDS = 5  # clock skew allowed into the future
 
 def _check_time(at: float, now: float) -> None:
     if at < now - MAX_AGE_SECONDS or at > now + MAX_AHEAD_SECONDS:
-        raise ApiError(422, "stale-event", f"event time {at:.0f} is outside the accepted window around {now:.0f}")
+        raise Invalid("stale-event", f"event time {at:.0f} is outside the accepted window around {now:.0f}")
 
 
 Verifier = Callable[[str | None, bytes, float | None], None]
 
 
 def parse_feed(body: bytes, signature: str | None, verify: Verifier, now: float | None = None) -> NodeFeed:
-    """The verified, bounded feed; ``ApiError`` 401 (unsigned/forged/stale signature) or 422.
+    """The verified, bounded feed; ``Unauthenticated`` (unsigned/forged/stale signature) or ``Invalid``.
 
     ``verify``: the fleet's signature check (``functions.fanout.signing.verify``, passed in by the
     entry module: the fan-out imports this package's alert producer, so this module does not
@@ -44,13 +44,13 @@ def parse_feed(body: bytes, signature: str | None, verify: Verifier, now: float 
     try:
         verify(signature, body, now)
     except Exception as exc:
-        raise ApiError(401, "bad-feed-signature", f"node feed refused: {exc}") from exc
+        raise Unauthenticated("bad-feed-signature", f"node feed refused: {exc}") from exc
     try:
         feed = NodeFeed.model_validate_json(body)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ()))
-        raise ApiError(422, "validation-failed", f"{where}: {first.get('msg')}") from exc
+        raise Invalid("validation-failed", f"{where}: {first.get('msg')}") from exc
     current = time.time() if now is None else now
     for sample in feed.seconds:
         _check_time(sample.t, current)
@@ -66,7 +66,7 @@ def accept_feed(feed: NodeFeed, now: float | None = None) -> dict[str, int]:
     try:
         store.claim_nonce(f"node:{feed.node_id}:{feed.batch}", now)
     except store.ReplayedError as exc:
-        raise ApiError(409, "feed-replayed", f"batch {feed.batch} of node {feed.node_id} was already counted") from exc
+        raise Conflict("feed-replayed", f"batch {feed.batch} of node {feed.node_id} was already counted") from exc
     deltas = Deltas()
     for sample in feed.seconds:
         deltas.present(sample.room_id, sample.market, sample.t, sample.viewers)
@@ -84,7 +84,7 @@ def accept_beacon(room_id: str, sub: str, market: str, beacon: Beacon, now: floa
     try:
         store.accept_beacon_seq(room_id, sub, market, beacon.seq)
     except store.ReplayedError as exc:
-        raise ApiError(409, "beacon-replayed", "this beacon (or a newer one) was already counted") from exc
+        raise Conflict("beacon-replayed", "this beacon (or a newer one) was already counted") from exc
     at = time.time() if now is None else now
     deltas = Deltas()
     for event in beacon.events:

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from functions.moderation.compliance import Violation, check_compliance
-from functions.shared.errors import ApiError
+from functions.shared.errors import Invalid
 from plugins.manager import CrossliveManager
 
 
@@ -96,8 +96,7 @@ def refuse(screening: Screening, what: str, *, targeted: bool = False) -> None:
     if not found:
         return
     rules = ", ".join(dict.fromkeys(v.rule for v in found))
-    raise ApiError(
-        422,
+    raise Invalid(
         "compliance-violation",
         f"the {what} breaks {rules}: " + " ".join(describe(v) for v in found),
         violations=[

@@ -31,7 +31,7 @@ from functions.rooms.access import ROOM_ID_PATTERN, get_room, require_moderator,
 from functions.rooms.models import Room, plain_map
 from functions.rooms.product_models import MAX_HIGHLIGHTS, Product, Stage
 from functions.shared.auth import Principal, require_role
-from functions.shared.errors import ApiError
+from functions.shared.errors import Conflict, Invalid, NotFound
 from functions.shared.fields import strict_int
 from functions.shared.plugins import get_plugins
 from plugins.builtin.formatting import cash_digits
@@ -267,7 +267,7 @@ def _product_out(product: Product, room: Room) -> ProductOut:
 
 def _check_market(room: Room, market: str) -> None:
     if market not in room.markets:
-        raise ApiError(422, "market-not-in-room", f"room {room.room_id} does not broadcast to {market}")
+        raise Invalid("market-not-in-room", f"room {room.room_id} does not broadcast to {market}")
 
 
 def _card(room: Room, product: Product, market: str, highlighted_at: float | None = None) -> Card:
@@ -332,7 +332,7 @@ def _update_stage(stage: Stage, actions: list[Any]) -> None:
             condition=Stage.version == stage.version,
         )
     except UpdateError as exc:
-        raise ApiError(409, "stage-changed", "the stage changed meanwhile; read it again and retry") from exc
+        raise Conflict("stage-changed", "the stage changed meanwhile; read it again and retry") from exc
 
 
 def _shown_to(room: Room, product: Product, market: str) -> bool:
@@ -452,7 +452,7 @@ def delete_product(room_id: RoomId, sku: Sku, principal: Merchant) -> Response:
     try:
         Product.get(room_id, sku).delete()
     except Product.DoesNotExist as exc:
-        raise ApiError(404, "product-not-found", f"no product {sku!r} in room {room_id}") from exc
+        raise NotFound("product-not-found", f"no product {sku!r} in room {room_id}") from exc
     stage = _stage(room_id)
     if sku in _skus(stage):
         _update_stage(stage, [_set_highlights([s for s in _skus(stage) if s != sku])])
@@ -475,13 +475,13 @@ def add_highlight(room_id: RoomId, body: HighlightIn, principal: Merchant) -> St
     try:
         Product.get(room_id, body.sku)
     except Product.DoesNotExist as exc:
-        raise ApiError(404, "product-not-found", f"no product {body.sku!r} in room {room_id}") from exc
+        raise NotFound("product-not-found", f"no product {body.sku!r} in room {room_id}") from exc
     stage = _stage(room_id)
     current = _skus(stage)
     if body.sku not in current:  # idempotent: highlighting twice changes nothing
         if len(current) >= MAX_HIGHLIGHTS:
-            raise ApiError(
-                409, "too-many-highlights", f"at most {MAX_HIGHLIGHTS} products on screen; take one down first"
+            raise Conflict(
+                "too-many-highlights", f"at most {MAX_HIGHLIGHTS} products on screen; take one down first"
             )
         since = {k: v for k, v in _since(stage).items() if k in current}
         _update_stage(

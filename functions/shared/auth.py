@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 import jwt
@@ -33,28 +32,13 @@ from fastapi.security import HTTPBearer
 
 from functions.shared.config import Settings, get_settings
 from functions.shared.errors import ApiError
+from functions.shared.principal import Principal
 
 ROLES = ("viewer", "merchant", "moderator", "admin")
 ALGORITHMS = ("RS256", "ES256")  # what a signing key may use; each key accepts exactly one
 MARKET_CLAIM = "custom:market"
 LEEWAY_SECONDS = 30
 MAX_TOKEN_BYTES = 8192
-
-
-@dataclass(frozen=True)
-class Principal:
-    """A verified caller."""
-
-    sub: str
-    roles: frozenset[str]
-    market: str | None = None
-    name: str | None = None
-    token_id: str | None = None
-    issued_at: int = 0
-    claims: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-
-    def has(self, *roles: str) -> bool:
-        return "admin" in self.roles or any(r in self.roles for r in roles)
 
 
 class _KeySource:

@@ -19,14 +19,11 @@ from __future__ import annotations
 
 import logging
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
-from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
+if TYPE_CHECKING:  # the web framework is imported where a response is made: the stream Lambdas
+    from fastapi import FastAPI, Request  # raise domain errors too, and never load FastAPI
+    from fastapi.responses import JSONResponse
 
 PROBLEM_JSON = "application/problem+json"
 logger = logging.getLogger("crosslive.errors")
@@ -51,6 +48,10 @@ class DomainError(Exception):
 
 class BadRequest(DomainError):
     """The request is malformed in a way the schema cannot say (a cursor from nowhere)."""
+
+
+class Unauthenticated(DomainError):
+    """Who is asking cannot be established: a signature or credential is missing or forged."""
 
 
 class Forbidden(DomainError):
@@ -84,6 +85,7 @@ class Unavailable(DomainError):
 
 STATUS_OF_KIND: dict[type[DomainError], int] = {
     BadRequest: 400,
+    Unauthenticated: 401,
     Forbidden: 403,
     NotFound: 404,
     Conflict: 409,
@@ -134,6 +136,8 @@ def problem(
     headers: dict[str, str] | None = None,
     **extra: Any,
 ) -> JSONResponse:
+    from fastapi.responses import JSONResponse
+
     body = {
         "type": f"urn:crosslive:problem:{code}",
         "title": title or HTTPStatus(status).phrase,
@@ -165,6 +169,9 @@ def allowed_methods(request: Request) -> list[str]:
     A fixed path (``/v1/rooms/health``) names its own resource even where a templated one
     (``/v1/rooms/{room_id}``) would also match it: its methods are the answer.
     """
+    from fastapi.routing import APIRoute
+    from starlette.routing import Match
+
     routes = request.app.router.routes
     for route in routes:
         fixed = isinstance(route, APIRoute) and not route.param_convertors
@@ -218,6 +225,8 @@ def is_storage_fault(exc: BaseException) -> bool:
 
 def install_error_handlers(app: FastAPI) -> None:
     """Turn every error (ours, validation, routing, unexpected) into a problem document."""
+    from fastapi.exceptions import RequestValidationError
+    from starlette.exceptions import HTTPException as StarletteHTTPException
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:

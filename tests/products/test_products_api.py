@@ -150,13 +150,13 @@ def test_stale_stage_write_is_refused(client, stocked, owner):
     # THEN the first tab's write on the old version is refused instead of lost.
     from functions.rooms.product_models import Stage
     from functions.rooms.products import _update_stage
-    from functions.shared.errors import ApiError
+    from functions.shared.errors import Conflict
 
     rid = stocked["room_id"]
     client.get(f"/v1/rooms/{rid}/stage")
     stale = Stage.get(rid)
     client.post(f"/v1/rooms/{rid}/stage/highlights", json={"sku": "scarf-red"}, headers=owner)
-    with pytest.raises(ApiError) as refused:
+    with pytest.raises(Conflict) as refused:
         _update_stage(stale, [Stage.pinned.set("late")])
     assert refused.value.status == 409
     assert Stage.get(rid).pinned is None
