@@ -344,7 +344,7 @@ def command(
     """Post -> delivered latency (p50/p95/p99) and sustained comments/s with many WebSocket viewers."""
     from crosslive.dev.platform import EmbeddedPlatform, free_port
     from functions.fanout.delivery import ENV_PUSH_NODES
-    from functions.fanout.signing import ENV_PUSH_SECRET
+    from functions.shared.signing import ENV_PUSH_SECRET
     from plugins.manager import builtin_market_plugins
 
     platform = EmbeddedPlatform(port=0, plugins=tuple(sorted(builtin_market_plugins())))

@@ -94,9 +94,9 @@ def _comment_records(count: int, start: float) -> list[dict[str, Any]]:
 
 
 def throughput(events: int) -> dict[str, float]:
-    from functions.fanout.records import table_of
     from functions.insights import fold, store
     from functions.insights.models import MinuteCounters, series_key
+    from functions.shared.stream_records import table_of
 
     start = time.time() - 120
     records = _comment_records(events, start)
@@ -226,7 +226,7 @@ async def _freshness(
                 "sessions": [],
                 "ingest_gaps": [],
             }
-            from functions.fanout import signing
+            from functions.shared import signing
 
             body = json.dumps(history).encode()
             await http.post(

@@ -97,7 +97,8 @@ SPECS: tuple[FunctionSpec, ...] = (
         "functions.moderation.app.handler",
         api=True,
         reads=("rooms",),
-        writes=("comments", "idempotency", "moderation-sanctions", "moderation-audit"),
+        # the review queue of held comments is the comments function's (it owns that table)
+        writes=("moderation-sanctions", "moderation-audit"),
         extras=("moderation",),
         aws_actions=("comprehend:DetectToxicContent",),
     ),
@@ -156,7 +157,7 @@ SPECS: tuple[FunctionSpec, ...] = (
     ),
     FunctionSpec(
         "toxicity",
-        "functions.moderation.toxicity.stream_handler",
+        "functions.comments.screening.stream_handler",
         writes=("comments", "idempotency", "moderation-sanctions", "moderation-audit"),
         streams=("comments",),
         extras=("moderation",),

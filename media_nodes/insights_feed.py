@@ -6,7 +6,7 @@ notes, per room and market, how many are present (their first frame was sent: th
 released to the session), which sessions started, passed ``QUALIFY_SECONDS`` of watching, or
 ended, and the seconds in which a room's source delivered no frame (ingest gaps). Every
 ``flush_seconds`` these go as one batch to ``POST /v1/insights/internal/node-feed``, signed with
-the fleet's push secret (``functions.fanout.signing``) and numbered, so the insights function can
+the fleet's push secret (``functions.shared.signing``) and numbered, so the insights function can
 refuse forged and replayed batches. A failed POST keeps the batch for the next flush (bounded).
 
 Cost: one request per node per flush, however many viewers; nothing per viewer per second.
@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from functions.fanout import signing
+from functions.shared import signing
 
 ENV_INSIGHTS_URL = "CROSSLIVE_MEDIA_INSIGHTS_URL"  # API base URL (…/v1/insights/internal/node-feed is appended)
 FEED_PATH = "/v1/insights/internal/node-feed"

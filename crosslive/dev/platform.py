@@ -63,7 +63,7 @@ class EmbeddedPlatform:
     _thread: threading.Thread | None = None
     _saved_env: dict[str, str | None] = field(default_factory=dict)
     _saved_sink: stream_port.Sink | None = None
-    # Signs the comment fan-out's pushes to the media nodes (functions.fanout.signing); random per run.
+    # Signs the comment fan-out's pushes to the media nodes (functions.shared.signing); random per run.
     push_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
 
     @property

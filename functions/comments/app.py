@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
-from functions.comments import posting, store
+from functions.comments import posting, review, store
 from functions.comments.clusters import Item, cluster
 from functions.comments.faq import faq_reaches
 from functions.comments.ids import ID_PATTERN
@@ -25,8 +25,11 @@ from functions.comments.schemas import (
     CommentCreate,
     CommentOut,
     CommentPage,
+    HeldCommentOut,
     HostView,
     HotQuestion,
+    ReviewIn,
+    ReviewOut,
 )
 from functions.comments.tags import priority_tags
 from functions.comments.translation import translate_text
@@ -316,6 +319,57 @@ def export_csv(room_id: RoomId, principal: Member) -> Response:
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{room_id}-chat.csv"'},
     )
+
+
+# -- review queue: comments held by moderation ---------------------------------------------------
+
+QueueCommentId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]  # an unknown id is 404, not 422
+
+
+@router.get(
+    "/rooms/{room_id}/queue",
+    response_model=list[HeldCommentOut],
+    summary="Comments held for review, oldest first (room's merchant or a moderator)",
+)
+def review_queue(
+    room_id: RoomId, principal: Member, limit: Annotated[int, Query(ge=1, le=200)] = 50
+) -> list[HeldCommentOut]:
+    require_moderator(get_room(room_id), principal)
+    return [
+        HeldCommentOut(
+            comment_id=c.comment_id,
+            author_sub=c.author_sub,
+            text=c.text,
+            original_text=c.original_text,
+            reasons=c.reasons,
+            created_at=c.created_at,
+        )
+        for c in review.held_comments(room_id, limit)
+    ]
+
+
+def _decide(room_id: str, comment_id: str, decision: str, principal: Principal, body: ReviewIn | None) -> ReviewOut:
+    require_moderator(get_room(room_id), principal)
+    updated = review.decide(room_id, comment_id, decision, principal.sub, body.reason if body else "")
+    return ReviewOut(comment_id=comment_id, status=updated.status)
+
+
+@router.post(
+    "/rooms/{room_id}/queue/{comment_id}/approve",
+    response_model=ReviewOut,
+    summary="Publish a held comment (room's merchant or a moderator)",
+)
+def approve(room_id: RoomId, comment_id: QueueCommentId, principal: Member, body: ReviewIn | None = None) -> ReviewOut:
+    return _decide(room_id, comment_id, "approve", principal, body)
+
+
+@router.post(
+    "/rooms/{room_id}/queue/{comment_id}/reject",
+    response_model=ReviewOut,
+    summary="Reject a held comment (room's merchant or a moderator)",
+)
+def reject(room_id: RoomId, comment_id: QueueCommentId, principal: Member, body: ReviewIn | None = None) -> ReviewOut:
+    return _decide(room_id, comment_id, "reject", principal, body)
 
 
 app = create_app("comments", "Comments: post, list and push danmaku across markets")

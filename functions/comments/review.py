@@ -1,18 +1,42 @@
-"""The comments function's surface for moderation: the held queue and status decisions.
+"""The review queue: comments held by moderation, and the decision that publishes or rejects one.
 
-Moderation's review queue (``functions.moderation.app``) and its after-publish toxicity screen
-(``functions.moderation.toxicity``) change comments only through this module: the comments table
-stays the comments function's own.
+The comments function owns its table, so it owns the change a review decision makes (the routes
+are ``/v1/comments/rooms/{room_id}/queue...`` in ``app.py``); moderation's part is the rules that
+held the comment (``functions.moderation.pipeline``) and the audit log the decision is written to
+(``functions.moderation.sanctions.audit``). Moderation imports nothing of comments.
 """
 
 from __future__ import annotations
 
+import time
+
 from functions.comments.models import Comment, room_status_key
 from functions.comments.store import get_comment, set_status
+from functions.moderation import sanctions
+from functions.shared.errors import Conflict
 
-__all__ = ["Comment", "get_comment", "held_comments", "set_status"]
+DECISIONS = {"approve": "published", "reject": "rejected"}
 
 
 def held_comments(room_id: str, limit: int) -> list[Comment]:
     """The room's comments held for review, oldest first."""
     return list(Comment.by_room_status.query(room_status_key(room_id, "held"), limit=limit))
+
+
+def decide(room_id: str, comment_id: str, decision: str, actor_sub: str, reason: str = "") -> Comment:
+    """Publish (``approve``) or reject a held comment and audit it; a replayed or concurrent
+    decision is refused (409 ``not-held``): the first one stands."""
+    comment = get_comment(room_id, comment_id)
+    if comment.status != "held":
+        raise Conflict("not-held", f"comment {comment_id!r} is {comment.status}, not held for review")
+    updated = set_status(room_id, comment_id, DECISIONS[decision], actor_sub)
+    sanctions.audit(
+        sanctions.room_scope(room_id),
+        actor_sub,
+        decision,
+        time.time(),
+        target_sub=comment.author_sub,
+        comment_id=comment_id,
+        reason=reason,
+    )
+    return updated

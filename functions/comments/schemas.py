@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from functions.comments.ids import ID_PATTERN
 
@@ -81,3 +81,23 @@ class HostView(BaseModel):
 
 class StatusChange(BaseModel):
     status: Literal["published", "held", "rejected", "deleted"]
+
+
+class HeldCommentOut(BaseModel):
+    comment_id: str
+    author_sub: str
+    text: str
+    original_text: str
+    reasons: str
+    created_at: float
+
+
+class ReviewIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(default="", max_length=500)
+
+
+class ReviewOut(BaseModel):
+    comment_id: str
+    status: str

@@ -19,7 +19,7 @@ import time
 import urllib.parse
 from typing import Any
 
-from functions.fanout import signing
+from functions.shared import signing
 
 ENV_PUSH_NODES = "CROSSLIVE_PUSH_NODES"  # comma-separated node base URLs of this region
 PUSH_PATH = "/v1/push/internal/events"

@@ -18,10 +18,10 @@ from typing import Any
 
 from functions.comments.events import comment_events
 from functions.coupons.signals import campaign_events
-from functions.fanout.records import table_of
 from functions.insights.events import alert_events
 from functions.rooms.signals import room_signals, stage_signals
 from functions.shared.push import coalesce
+from functions.shared.stream_records import table_of
 
 Producer = Callable[[list[dict[str, Any]]], list[dict[str, Any]]]
 log = logging.getLogger("crosslive.fanout.dispatch")

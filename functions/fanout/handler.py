@@ -6,7 +6,7 @@ from typing import Any
 
 from functions.fanout.delivery import deliver
 from functions.fanout.dispatch import events_for_records
-from functions.fanout.records import records_of
+from functions.shared.stream_records import records_of
 
 
 def process_records(records: list[dict[str, Any]]) -> dict[str, Any]:

@@ -6,10 +6,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 
-from functions.fanout import signing
 from functions.insights import feed, live
 from functions.insights.schemas import ROOM_ID, Beacon
 from functions.rooms.access import get_room, require_owner
+from functions.shared import signing
 from functions.shared.app import create_app, lambda_handler
 from functions.shared.auth import Authenticated
 from functions.shared.errors import ApiError

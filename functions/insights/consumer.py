@@ -20,9 +20,9 @@ import logging
 import time
 from typing import Any
 
-from functions.fanout.records import records_of, table_of
 from functions.insights import alerts, fold, history, sentiment, store
 from functions.insights.models import CampaignRoom
+from functions.shared.stream_records import records_of, table_of
 
 log = logging.getLogger("crosslive.insights.consumer")
 CAMPAIGN_CACHE_SECONDS = 300.0

@@ -37,9 +37,8 @@ Verifier = Callable[[str | None, bytes, float | None], None]
 def parse_feed(body: bytes, signature: str | None, verify: Verifier, now: float | None = None) -> NodeFeed:
     """The verified, bounded feed; ``Unauthenticated`` (unsigned/forged/stale signature) or ``Invalid``.
 
-    ``verify``: the fleet's signature check (``functions.fanout.signing.verify``, passed in by the
-    entry module: the fan-out imports this package's alert producer, so this module does not
-    import the fan-out). It raises on a bad signature.
+    ``verify``: the fleet's signature check (``functions.shared.signing.verify``, passed in by the
+    entry module; tests pass a clock-pinned one). It raises on a bad signature.
     """
     try:
         verify(signature, body, now)

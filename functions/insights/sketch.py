@@ -8,6 +8,12 @@ viewers). Sets and sketches merge (``union``; two exact sets stay exact), so a c
 whenever no shard has passed the limit, in particular for every count up to ``EXACT_LIMIT``. The
 room's total reach is the union of its markets', which a sum of per-market counts would overstate
 when a viewer watched from two markets.
+
+The sketches come from ``_datasketches``, the compiled core of the ``datasketches`` distribution
+(pinned exactly in pyproject.toml): the package's ``__init__`` also loads its kernel-density helpers,
+which import numpy (~20 MB zipped with its OpenBLAS), and the HLL sketch needs none of that. So
+the Lambda bundle leaves numpy out (``infra.bundling.NOT_IMPORTED``) and the insights bundle stays
+the size of the others.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import datasketches
+import _datasketches as datasketches
 
 EXACT_LIMIT = 256
 LG_K = 14

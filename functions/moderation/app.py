@@ -1,7 +1,9 @@
-"""Moderation API: pre-live compliance check, mutes and bans, the review queue, the audit log.
+"""Moderation API: pre-live compliance check, mutes and bans, the audit log.
 
 The in-line checks of every comment are not a route: the comments function calls
-``functions.moderation.pipeline.moderate_comment`` directly (one process, no extra hop).
+``functions.moderation.pipeline.moderate_comment`` directly (one process, no extra hop). The review
+queue of held comments is the comments function's (``/v1/comments/rooms/{room_id}/queue``): it owns
+the table a decision changes, and writes the decision to this package's audit log.
 """
 
 from __future__ import annotations
@@ -19,9 +21,6 @@ from functions.moderation.schemas import (
     AuditOut,
     ComplianceCheckIn,
     ComplianceCheckOut,
-    HeldCommentOut,
-    ReviewIn,
-    ReviewOut,
     SanctionIn,
     SanctionOut,
     ViolationOut,
@@ -36,7 +35,6 @@ Caller = Annotated[Principal, Depends(current_principal)]
 PlatformModerator = Annotated[Principal, Depends(require_role("moderator"))]
 RoomId = Annotated[str, Path(pattern=ROOM_ID_PATTERN)]
 Sub = Annotated[str, Path(pattern=SUB_PATTERN)]
-CommentId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 Limit = Annotated[int, Query(ge=1, le=200)]
 
 
@@ -174,73 +172,6 @@ def lift_platform(sub: Sub, principal: PlatformModerator) -> None:
         raise ApiError(404, "no-sanction", f"{sub!r} is not muted or banned platform-wide")
 
 
-# -- review queue -----------------------------------------------------------------------------
-
-
-@router.get(
-    "/rooms/{room_id}/queue",
-    response_model=list[HeldCommentOut],
-    summary="Comments held for review, oldest first (room's merchant or a moderator)",
-)
-def review_queue(room_id: RoomId, principal: Caller, limit: Limit = 50) -> list[HeldCommentOut]:
-    from functions.comments.review import held_comments
-
-    room = get_room(room_id)
-    require_moderator(room, principal)
-    return [
-        HeldCommentOut(
-            comment_id=c.comment_id,
-            author_sub=c.author_sub,
-            text=c.text,
-            original_text=c.original_text,
-            reasons=c.reasons,
-            created_at=c.created_at,
-        )
-        for c in held_comments(room_id, limit)
-    ]
-
-
-def _review(room_id: str, comment_id: str, principal: Principal, decision: str, reason: str) -> ReviewOut:
-    from functions.comments import review
-
-    room = get_room(room_id)
-    require_moderator(room, principal)
-    comment = review.get_comment(room_id, comment_id)
-    if comment.status != "held":
-        # a replayed or concurrent decision: the first one stands
-        raise ApiError(409, "not-held", f"comment {comment_id!r} is {comment.status}, not held for review")
-    status = "published" if decision == "approve" else "rejected"
-    updated = review.set_status(room_id, comment_id, status, principal.sub)
-    sanctions.audit(
-        sanctions.room_scope(room_id),
-        principal.sub,
-        decision,
-        time.time(),
-        target_sub=comment.author_sub,
-        comment_id=comment_id,
-        reason=reason,
-    )
-    return ReviewOut(comment_id=comment_id, status=updated.status)
-
-
-@router.post(
-    "/rooms/{room_id}/queue/{comment_id}/approve",
-    response_model=ReviewOut,
-    summary="Publish a held comment (room's merchant or a moderator)",
-)
-def approve(room_id: RoomId, comment_id: CommentId, principal: Caller, body: ReviewIn | None = None) -> ReviewOut:
-    return _review(room_id, comment_id, principal, "approve", body.reason if body else "")
-
-
-@router.post(
-    "/rooms/{room_id}/queue/{comment_id}/reject",
-    response_model=ReviewOut,
-    summary="Reject a held comment (room's merchant or a moderator)",
-)
-def reject(room_id: RoomId, comment_id: CommentId, principal: Caller, body: ReviewIn | None = None) -> ReviewOut:
-    return _review(room_id, comment_id, principal, "reject", body.reason if body else "")
-
-
 # -- audit log --------------------------------------------------------------------------------
 
 
@@ -262,6 +193,6 @@ def platform_audit(principal: PlatformModerator, limit: Limit = 100) -> list[Aud
     return [_audit_out(e) for e in AuditEntry.query(sanctions.PLATFORM, scan_index_forward=False, limit=limit)]
 
 
-app = create_app("moderation", "Moderation: lexicon, spam, compliance, review queue, bans")
+app = create_app("moderation", "Moderation: lexicon, spam, compliance, mutes and bans, audit log")
 app.include_router(router)
 handler = lambda_handler(app, "moderation")

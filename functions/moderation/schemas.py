@@ -55,24 +55,6 @@ class SanctionOut(BaseModel):
     expires_at: float | None
 
 
-class ReviewIn(_In):
-    reason: str = Field(default="", max_length=500)
-
-
-class HeldCommentOut(BaseModel):
-    comment_id: str
-    author_sub: str
-    text: str
-    original_text: str
-    reasons: str
-    created_at: float
-
-
-class ReviewOut(BaseModel):
-    comment_id: str
-    status: str
-
-
 class AuditOut(BaseModel):
     scope: str
     entry_id: str

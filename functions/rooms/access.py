@@ -7,9 +7,9 @@ nodes) reach rooms only through this module (``Room`` is re-exported for type hi
 from __future__ import annotations
 
 from functions.rooms.models import Room
-from functions.shared.principal import Principal
 from functions.shared.errors import Forbidden, NotFound
 from functions.shared.plugins import get_plugins
+from functions.shared.principal import Principal
 
 __all__ = [
     "ROOM_ID_PATTERN",

@@ -6,7 +6,7 @@
   ``{"type": "ready", ...}`` and then sends ``{"type": "events", "events": [...]}`` frames. Close
   codes: 4400 malformed hello, 4401 missing/forged/expired token (also when the token expires
   while connected), 4408 no hello in time, 1013 too slow to keep up.
-* ``POST /v1/push/internal/events``: the fan-out's signed batch (``functions.fanout.signing``):
+* ``POST /v1/push/internal/events``: the fan-out's signed batch (``functions.shared.signing``):
   comment events and the live ``room``/``stage``/``campaign`` signals (``functions.shared.push``),
   each checked against its public schema here (extra fields are refused, so nothing private can
   ride along to viewers).
@@ -25,7 +25,7 @@ from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from functions.fanout import signing
+from functions.shared import signing
 from functions.shared.auth import verify_token
 from functions.shared.errors import ApiError, problem
 from media_nodes.push.hub import PushHub, Subscriber

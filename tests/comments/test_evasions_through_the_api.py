@@ -49,6 +49,6 @@ def test_contact_spam_waits_for_review_and_no_other_viewer_reads_it(post, client
     # shadow mode: the spammer is not told; other viewers never read it; it waits in the review queue
     assert comment_id not in _listed(client, live_room["room_id"])
     queue = client.get(
-        f"/v1/moderation/rooms/{live_room['room_id']}/queue", headers=auth("merchant", sub="merchant-1")
+        f"/v1/comments/rooms/{live_room['room_id']}/queue", headers=auth("merchant", sub="merchant-1")
     ).json()
     assert comment_id in {c["comment_id"] for c in queue}

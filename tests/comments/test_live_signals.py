@@ -21,13 +21,13 @@ import pytest
 
 from crosslive.dev import stream as local_stream
 from functions.coupons.signals import campaign_events
-from functions.fanout import signing
 from functions.fanout.delivery import PUSH_PATH
 from functions.fanout.dispatch import events_for_records
 from functions.fanout.handler import handler, process_records
-from functions.fanout.records import table_of
 from functions.rooms.signals import room_event, stage_event
+from functions.shared import signing
 from functions.shared.push import merge
+from functions.shared.stream_records import table_of
 from media_nodes.push.hub import PushHub, Subscriber
 from tests.coupons.coupon_helpers import campaign_body
 

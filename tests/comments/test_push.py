@@ -11,10 +11,10 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from crosslive.dev import stream as local_stream
-from functions.fanout import signing
 from functions.fanout.delivery import PUSH_PATH
 from functions.fanout.handler import handler
 from functions.moderation.verdict import Reason, Verdict
+from functions.shared import signing
 
 
 def test_a_posted_comment_reaches_every_viewer_with_translations(post, viewer, live_room):

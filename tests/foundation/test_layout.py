@@ -6,9 +6,9 @@
 * A function package imports another only through that package's ``PUBLIC_MODULES`` (declared in
   its ``__init__.py``); ``functions.shared`` is everyone's base layer. The media nodes and the
   plugins are held to the same public modules.
-* Function packages form no circle: counting every import except those of a package's entry
-  modules (``app`` and any ``ENTRY_MODULES``: the Lambda entry points, the top layer), the
-  package graph is acyclic.
+* Function packages form no circle: counting every import of every module (entry modules, such
+  as ``app`` and the Lambda stream handlers a package lists in ``ENTRY_MODULES``, included, and
+  imports inside functions too), the package graph is acyclic.
 """
 
 from __future__ import annotations
@@ -22,6 +22,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# The one circle left, named with its way out; any other circle fails, and so does this entry once
+# the circle is gone (test_known_circles_are_still_there). moderation's HTTP app authorizes
+# room-scoped actions through rooms.access, and rooms screens the texts it shows through
+# moderation.shown: the way out is a table-less text-rules package (normalize, compliance, shown
+# and their data) below both, which moves files other work is changing this session.
+KNOWN_CIRCLES: dict[frozenset[str], str] = {
+    frozenset({"moderation", "rooms"}): "moderation.app -> rooms.access; rooms.{app,products} -> moderation.shown",
+}
 LAYERS = ("plugins", "functions", "media_nodes", "crosslive")  # bottom to top
 LOWER_LAYERS = LAYERS[:-1]
 BASE = "shared"
@@ -111,15 +119,19 @@ def violations(root: Path) -> list[str]:
             parts = imp.target.split(".")
             if len(parts) < 3 or parts[2] not in public:
                 problems.append(f"{where} (functions.{target_pkg} declares public only: {', '.join(public) or 'none'})")
-            if source_pkg in packages and not _is_entry(imp.module, packages[source_pkg][1]):
+            if source_pkg in packages:
                 edges[source_pkg].add(target_pkg)
-    problems.extend(f"import circle between function packages: {' -> '.join(c)}" for c in _cycles(edges))
+    problems.extend(
+        f"import circle between function packages: {' -> '.join(c)}"
+        for c in _cycles(edges)
+        if root != ROOT or frozenset(c) not in KNOWN_CIRCLES
+    )
     return problems
 
 
-def _is_entry(module: str, entry_modules: tuple[str, ...]) -> bool:
-    parts = module.split(".")
-    return len(parts) > 2 and parts[2] in entry_modules
+def package_circles(root: Path) -> list[frozenset[str]]:
+    """The packages of each circle in the package graph under ``root``."""
+    return [frozenset(line.split(": ", 1)[1].split(" -> ")) for line in violations(root) if "circle" in line]
 
 
 def _cycles(edges: dict[str, set[str]]) -> list[list[str]]:
@@ -143,6 +155,16 @@ def _cycles(edges: dict[str, set[str]]) -> list[list[str]]:
 
 def test_the_layout_keeps_its_import_rules():
     assert violations(ROOT) == []
+
+
+def test_known_circles_are_still_there(tmp_path):
+    # a known circle that is gone must leave KNOWN_CIRCLES too (the check is exact again)
+    import shutil
+
+    for top in LOWER_LAYERS:
+        shutil.copytree(ROOT / top, tmp_path / top, ignore=shutil.ignore_patterns("__pycache__", "data", "*.tsv"))
+    found = package_circles(tmp_path)
+    assert all(circle in found for circle in KNOWN_CIRCLES), found
 
 
 @pytest.mark.parametrize("package", sorted(function_packages(ROOT)))
@@ -178,6 +200,11 @@ def test_the_check_catches_internals_circles_and_the_cli(tmp_path):
             "functions/b/__init__.py": 'PUBLIC_MODULES: tuple[str, ...] = ("api",)\n',
             "functions/b/api.py": "def f():\n    from functions.a import api\n",
             "functions/b/logic.py": "from functions.a.store import y\n",
+            "functions/c/__init__.py": 'PUBLIC_MODULES = ("api",)\n',
+            "functions/c/api.py": "from functions.d import api\n",
+            "functions/d/__init__.py": 'PUBLIC_MODULES = ("api",)\nENTRY_MODULES = ("app", "stream")\n',
+            "functions/d/api.py": "",
+            "functions/d/stream.py": "def handler():\n    from functions.c import api\n",
             "media_nodes/__init__.py": "",
             "media_nodes/tool.py": "from crosslive.dev.platform import EmbeddedPlatform\n",
             "plugins/__init__.py": "",
@@ -185,9 +212,11 @@ def test_the_check_catches_internals_circles_and_the_cli(tmp_path):
         },
     )
     found = violations(tmp_path)
-    # THEN each is reported: an internal module, the a <-> b circle, the CLI import, an upward import
+    # THEN each is reported: an internal module, the a <-> b circle, a circle closed only by an
+    # entry module (d's stream handler, inside a function), the CLI import, an upward import
     assert any("functions/b/logic.py: imports functions.a.store" in p for p in found)
     assert any(p.startswith("import circle between function packages: a -> b -> a") for p in found)
+    assert "import circle between function packages: c -> d -> c" in found
     assert any("media_nodes/tool.py: imports crosslive.dev.platform" in p for p in found)
     assert any("plugins/market.py: imports functions.shared.db" in p for p in found)
-    assert len(found) == 4, found
+    assert len(found) == 5, found

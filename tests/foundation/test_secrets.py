@@ -8,8 +8,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from functions.fanout import signing
-from functions.shared import secrets
+from functions.shared import secrets, signing
 
 ARN = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:crosslive/push-secret-AbCdEf"
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from crosslive.dev import stream as local_stream
-from functions.fanout import signing
 from functions.insights.feed import FEED_SIGNATURE_HEADER
+from functions.shared import signing
 
 MERCHANT = "merchant-ins"
 

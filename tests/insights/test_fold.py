@@ -8,12 +8,12 @@ from typing import Any
 from crosslive.dev.stream import stream_record
 from functions.comments.models import Comment
 from functions.coupons.models import Coupon, Redemption
-from functions.fanout.records import table_of
 from functions.insights.fold import fold_records, minute_of, viewer_key
 from functions.insights.models import ROOM_MARKET
 from functions.insights.sketch import EXACT_LIMIT, Distinct, union_all
 from functions.rooms.models import Room
 from functions.rooms.product_models import Stage
+from functions.shared.stream_records import table_of
 
 AT = 1_800_000_000.0
 

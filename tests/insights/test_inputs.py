@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from functions.fanout import signing
+from functions.shared import signing
 
 from .conftest import FeedPoster
 

@@ -20,11 +20,11 @@ from crosslive.dev.demo_viewers import _Session
 from crosslive.dev.stream import stream_record
 from functions.comments.models import Comment
 from functions.coupons.models import Campaign, Coupon, Redemption
-from functions.fanout import signing
 from functions.insights import consumer, feed, live
 from functions.insights.models import ShowRecord
 from functions.rooms.access import find_room
 from functions.rooms.product_models import Stage
+from functions.shared import signing
 from media_nodes.insights_feed import InsightsFeed
 
 NODES = [f"node-{i}" for i in range(4)]  # crc32 puts these on 4 distinct-set shards (<= 256 keys each)

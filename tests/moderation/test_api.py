@@ -216,21 +216,21 @@ def test_held_comment_is_approved_once(client: TestClient, auth: Auth, room: dic
     posted = _post_comment(client, room_id, "cheaper scarves at www.other-shop.de", viewer)
     assert posted.status_code == 201, posted.text
     comment_id = posted.json()["comment_id"]
-    queue = client.get(f"/v1/moderation/rooms/{room_id}/queue", headers=auth("merchant", sub="merchant-1"))
+    queue = client.get(f"/v1/comments/rooms/{room_id}/queue", headers=auth("merchant", sub="merchant-1"))
     assert [c["comment_id"] for c in queue.json()] == [comment_id]
-    assert client.get(f"/v1/moderation/rooms/{room_id}/queue", headers=viewer).status_code == 403
+    assert client.get(f"/v1/comments/rooms/{room_id}/queue", headers=viewer).status_code == 403
     # WHEN a moderator approves it THEN it is published, leaves the queue and the action is audited
     approved = client.post(
-        f"/v1/moderation/rooms/{room_id}/queue/{comment_id}/approve",
+        f"/v1/comments/rooms/{room_id}/queue/{comment_id}/approve",
         json={"reason": "ok"},
         headers=auth("moderator", sub="mod-2"),
     )
     assert approved.status_code == 200 and approved.json()["status"] == "published"
-    assert client.get(f"/v1/moderation/rooms/{room_id}/queue", headers=auth("moderator", sub="mod-2")).json() == []
+    assert client.get(f"/v1/comments/rooms/{room_id}/queue", headers=auth("moderator", sub="mod-2")).json() == []
     # WHEN the same decision (or the opposite one) is replayed THEN 409 and nothing changes
     for decision in ("approve", "reject"):
         replay = client.post(
-            f"/v1/moderation/rooms/{room_id}/queue/{comment_id}/{decision}",
+            f"/v1/comments/rooms/{room_id}/queue/{comment_id}/{decision}",
             headers=auth("moderator", sub="mod-2"),
         )
         assert replay.status_code == 409 and replay.json()["code"] == "not-held"
@@ -244,13 +244,13 @@ def test_held_comment_rejected_and_unknown_ids(client: TestClient, auth: Auth, r
     comment_id = posted.json()["comment_id"]
     mod = auth("merchant", sub="merchant-1")
     assert (
-        client.post(f"/v1/moderation/rooms/{room_id}/queue/{comment_id}/reject", headers=mod).json()["status"]
+        client.post(f"/v1/comments/rooms/{room_id}/queue/{comment_id}/reject", headers=mod).json()["status"]
         == "rejected"
     )
-    assert client.post(f"/v1/moderation/rooms/{room_id}/queue/nope/approve", headers=mod).status_code == 404
+    assert client.post(f"/v1/comments/rooms/{room_id}/queue/nope/approve", headers=mod).status_code == 404
     assert (
         client.post(
-            f"/v1/moderation/rooms/{room_id}/queue/{comment_id}/approve",
+            f"/v1/comments/rooms/{room_id}/queue/{comment_id}/approve",
             headers=auth("merchant", sub="merchant-2"),
         ).status_code
         == 403

@@ -12,7 +12,8 @@ from botocore.stub import Stubber
 from fastapi.testclient import TestClient
 
 from functions.comments import store
-from functions.moderation.toxicity import Published, local_scores, screen, stream_handler
+from functions.comments.screening import Published, screen, stream_handler
+from functions.moderation.toxicity import local_scores
 from functions.shared.plugins import get_plugins
 from plugins.builtin.comprehend_toxicity import ComprehendToxicityPlugin, ToxicityUnavailableError, clip
 from plugins.manager import build_plugin_manager, builtin_market_plugins

@@ -417,11 +417,11 @@ async function pinComment(comment) {
   } catch (error) { fail(error); }
 }
 
-// Held comments are decided through moderation's review queue; a published one is hidden by
+// Held comments are decided through the comments function's review queue; a published one is hidden by
 // deleting it (its author and the room's moderators can); mutes and bans are room sanctions.
 async function decide(comment, decision) {
   try {
-    await state.api.post(`/v1/moderation/rooms/${state.roomId}/queue/${comment.comment_id}/${decision}`, { reason: "console" });
+    await state.api.post(`/v1/comments/rooms/${state.roomId}/queue/${comment.comment_id}/${decision}`, { reason: "console" });
     toast(decision === "approve" ? "Published" : "Rejected", "ok");
     pollHost();
   } catch (error) { fail(error); }

@@ -1,4 +1,8 @@
-"""Stream records: the batch Lambda delivers, and which table each record comes from."""
+"""Stream records: the batch Lambda delivers, and which table each record comes from.
+
+Every stream consumer reads them (the fan-out, the insights consumer), so they live in the base
+layer: the fan-out dispatches to insights' alert producer, and insights must not import the fan-out.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""Signed requests from the fan-out to the media nodes' push endpoint.
+"""Signed requests with the fleet's push secret: the fan-out's batches to the media nodes' push
+endpoint, and the nodes' insights feeds to the insights function.
+
+Base layer (``functions.shared``) because both directions use it: the fan-out dispatches to the
+insights alert producer, and insights verifies what nodes sign, so neither imports the other.
 
 The push endpoint accepts a batch only with ``X-Crosslive-Push-Signature: t=<unix>,v1=<hex>``,
 an HMAC-SHA256 over ``f"{t}.".encode() + body`` with the shared secret
