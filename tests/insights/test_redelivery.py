@@ -10,9 +10,9 @@ import pytest
 
 from crosslive.dev.stream import stream_record
 from functions.comments.models import Comment
-from functions.fanout.records import table_of
 from functions.insights import consumer, store
 from functions.rooms.product_models import Stage
+from functions.shared.stream_records import table_of
 
 
 def _records(room_id: str, count: int, first_seq: int) -> list[dict[str, Any]]:
