@@ -137,3 +137,19 @@ def test_any_string_gets_a_verdict(context: Ctx) -> None:
         verdict = moderate_comment(text, context("US"))
         assert verdict.action in ("publish", "mask", "hold", "reject")
         assert len(verdict.text) == len(text)  # masking never changes the length or drops characters
+
+
+def test_round_two_classes_on_the_comment_write_path(context: Ctx) -> None:
+    # a Latin letter for the censored character: the whole insult is masked, the rest kept
+    censored = moderate_comment("主播他X的骗人", context("CN"))
+    assert censored.action == "mask" and censored.text == "主播***骗人"
+    # a Katakana name holding a kana threat's sound is published as written; the threat itself is held
+    assert moderate_comment("キエロフの本はありますか", context("JP")).action == "publish"
+    assert moderate_comment("お前キエロ", context("JP")).action == "hold"  # 消えろ: a threat, held
+    # a shop word spelled out letter by letter is masked whole; written whole it is shop talk
+    spelled = moderate_comment("s t u p i d seller", context("US"))
+    assert spelled.action == "mask" and spelled.text == "* * * * * * seller"
+    assert moderate_comment("idiot-proof setup, love it", context("US")).action == "publish"
+    # the Arabic afterthought vocative, at the end of a comment only
+    assert moderate_comment("انت كلب يا", context("SA")).action == "mask"
+    assert moderate_comment("السعر واطي يا جماعة", context("SA")).action == "publish"
