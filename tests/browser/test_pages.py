@@ -43,6 +43,7 @@ def test_console_sets_up_a_room_and_viewers_see_local_prices(base_url, new_page,
     ):
         console.fill("#p-sku", sku)
         console.fill("#p-title", title)
+        console.fill("#p-description", f"{title}: hand-rolled edges" if sku == "scarf-red" else title)
         console.fill("#p-buy", f"https://shop.example/p/{sku}")
         for market, value in prices.items():
             console.fill(f"#p-prices input[name={market}]", value)
@@ -74,6 +75,10 @@ def test_console_sets_up_a_room_and_viewers_see_local_prices(base_url, new_page,
     # the markup title is shown as text and never runs
     expect(viewer_id.locator(".card[data-sku='scarf-x'] .card-title")).to_have_text(
         '<img src=x onerror="window.pwned=1">')
+    expect(viewer_id.locator(".card[data-sku='scarf-x'] .card-description")).to_have_text(
+        '<img src=x onerror="window.pwned=1">')
+    expect(viewer_id.locator(".card[data-sku='scarf-red'] .card-description")).to_have_text(
+        "Red silk scarf: hand-rolled edges")
     assert viewer_id.evaluate("window.pwned") is None
     assert viewer_id.evaluate("document.documentElement.dir") == "ltr"
     screenshot(viewer_id, "watch-id-desktop")
