@@ -116,6 +116,21 @@ def moderation_policy(market: str) -> dict[str, Any] | None:
 
 
 @hookspec
+def contact_words(market: str) -> list[dict[str, Any]]:
+    """Return the words of off-platform contact spam in a market's languages (collected).
+
+    One entry per language: ``{"language": "de", "source": "...", "numbers": {"null": "0",
+    "zwölf": "12", ...}, "repeat": {"double": 2}, "dot": ["punkt"], "tld": {"كوم": "com"},
+    "cues": ["anrufen", ...], "refs": ["bestellung"]}``: how a phone number is read aloud (word ->
+    digits), the spoken dot and top-level domain of a URL, the words that ask to be called, and
+    those naming an order number. Comment moderation reads the words of every market of the
+    region, since a comment's language is not its market's.
+
+    :param market: The market code.
+    """
+
+
+@hookspec
 def compliance_rules(market: str) -> list[dict[str, Any]]:
     """Return advertising-law and restricted-category rules applied to what a merchant publishes.
 

@@ -33,6 +33,7 @@ from plugins.hookspecs import hookimpl
 from plugins.types import (
     CampaignViolation,
     ComplianceRule,
+    ContactWords,
     CouponPolicy,
     CouponTexts,
     DataResidency,
@@ -271,6 +272,12 @@ class CrossliveManager(pluggy.PluginManager):
             lambda: self._first("moderation_policy", ModerationPolicy, market=market) or ModerationPolicy(),
         )
 
+    def contact_words(self, market: str) -> list[ContactWords]:
+        return self._cached(
+            ("contact_words", market),
+            lambda: self._collect("contact_words", ContactWords, market=market),
+        )
+
     def compliance_rules(self, market: str) -> list[ComplianceRule]:
         return self._cached(
             ("compliance_rules", market),
@@ -396,6 +403,7 @@ class CrossliveManager(pluggy.PluginManager):
             profile = self.market_profile(code)
             self.moderation_lexicon(code)
             self.moderation_policy(code)
+            self.contact_words(code)
             self.compliance_rules(code)
             self.coupon_policy(code)
             self.data_residency(code)

@@ -108,6 +108,20 @@ class ModerationPolicy(_Strict):
     contact_ids: Literal["hold", "reject", "allow"] = "hold"
 
 
+class ContactWords(_Strict):
+    """One language's words of contact spam (``contact_words`` hook)."""
+
+    language: str = Field(min_length=2)
+    source: str = Field(min_length=1)
+    # word -> the digits it is read as ("zwölf" -> "12"); at most two digits a word
+    numbers: dict[Annotated[str, Field(min_length=1, max_length=40)], Annotated[str, Field(pattern=r"^[0-9]{1,2}$")]]
+    repeat: dict[str, Annotated[int, Field(ge=2, le=3)]] = Field(default_factory=dict)
+    dot: list[Annotated[str, Field(min_length=1, max_length=20)]] = Field(default_factory=list)
+    tld: dict[str, Annotated[str, Field(pattern=r"^[a-z]{2,12}$")]] = Field(default_factory=dict)
+    cues: list[Annotated[str, Field(min_length=1, max_length=40)]] = Field(default_factory=list)
+    refs: list[Annotated[str, Field(min_length=1, max_length=40)]] = Field(default_factory=list)
+
+
 class ComplianceRule(_Strict):
     id: str = Field(min_length=1)
     market: MarketCode

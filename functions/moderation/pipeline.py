@@ -109,7 +109,7 @@ def moderate_comment(text: str, context: CommentContext) -> Verdict:
         masked = matcher.mask(text, [h for h in hits if h.rule.action == "mask"])
 
     if not privileged:
-        links, contacts = scan_contacts(text)
+        links, contacts = scan_contacts(text, plugins)
         if links and policy.links != "allow":
             reasons.append(("reject" if new_account else "hold", Reason("link", links[0], market=market)))
         if contacts and policy.contact_ids != "allow":
