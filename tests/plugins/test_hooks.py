@@ -100,6 +100,41 @@ def test_hook_moderation_policy(manager_with):
     assert pm.moderation_policy("FR").max_comments_per_minute == 20
 
 
+def test_hook_contact_words(manager_with):
+    class Swahili:
+        @hookimpl
+        def contact_words(self, market: str) -> list[dict[str, Any]]:
+            if market != "DE":
+                return []
+            digits = ["sifuri", "moja", "mbili", "tatu", "nne", "tano", "sita", "saba", "nane", "tisa"]
+            return [
+                {
+                    "language": "sw",
+                    "source": "test",
+                    "numbers": {word: str(value) for value, word in enumerate(digits)},
+                    "dot": ["nukta"],
+                    "cues": ["piga"],
+                }
+            ]
+
+    from functions.moderation.contacts import find_contacts, find_links
+
+    pm = manager_with(("swahili", Swahili()))
+    languages = {w.language for w in pm.contact_words("DE")}
+    assert languages == {"de", "en", "sw"}  # collected: the built-in market's and the plugin's
+    assert find_contacts("piga sifuri saba moja, tano tano nane, tisa", pm)
+    assert find_links("duka (nukta) com", pm)
+    assert not find_contacts("sifuri saba moja, tano tano nane, tisa", manager_with())  # words unknown there
+
+    class Broken:
+        @hookimpl
+        def contact_words(self, market: str) -> list[dict[str, Any]]:
+            return [{"language": "sw", "source": "test", "numbers": {"kumi": "ten"}}]
+
+    with pytest.raises(PluginError, match="broken"):
+        manager_with(("broken", Broken())).contact_words("DE")
+
+
 def test_hook_compliance_rules(manager_with):
     class Rule:
         @hookimpl
