@@ -36,7 +36,9 @@ SPOKEN_PHONES = {
     "zh": ["电话 幺三九 零零二一 五六七八", "打我手机一五八，两两六七，三九零四"],
     "ar": ["اتصل صفر تسعة ستة ستة، واحد اتنين تلاتة، اربعة خمسة", "رقمي صفر خمسة صفر ثلاثة سبعة سبعة ثمانية اثنان"],
 }  # fmt: skip
-SPACED_DIGITS = ["0 9 1 7 - 3 3 5 5 - 2 4 6 8", "1 5 9 - 2 2 0 7 - 6 6 1 0", "08 one two three 4567 8"]
+SPACED_DIGITS = ["0 9 1 7 - 3 3 5 5 - 2 4 6 8", "1 5 9 - 2 2 0 7 - 6 6 1 0", "08 one two three 4567 8", "0️⃣9️⃣1️⃣7️⃣3️⃣3️⃣5️⃣5️⃣2️⃣4️⃣"]
+PRICE_RANGES = ["harga 150.000 - 200.000", "Rp 1.250.000 - 1.500.000", "giá 150.000 - 200.000đ", "¥ 12 800 - 15 600",
+                "1 299 000 - 1 499 000 VND", "order #2024 1234 5678"]  # fmt: skip
 MESSENGERS = [
     "t e l e g r a m @deals_4u", "t.e.l.e.g.r.a.m: fastdeal77", "L I N E id: bagqueen9", "w h a t s a p p @shopbabe1",
     "w-h-a-t-s-a-p-p: shopbabe1", "tg @cheapbags99", "t g @cheapbags99", "tele: @cheapbags99", "wa @cheapbags99",
@@ -96,6 +98,11 @@ def test_spoken_dots_make_links(text: str) -> None:
 @pytest.mark.parametrize(("language", "text"), [(lang, t) for lang, texts in INNOCENT.items() for t in texts])
 def test_prices_sizes_quantities_orders_and_dates_are_left_alone(language: str, text: str) -> None:
     assert scan(text) == ([], []), (language, text)
+
+
+@pytest.mark.parametrize("text", PRICE_RANGES)
+def test_price_ranges_and_order_numbers_are_not_phone_numbers(text: str) -> None:
+    assert scan(text) == ([], [])
 
 
 @pytest.mark.parametrize("text", HANDLES_AND_WORDS)
