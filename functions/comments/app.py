@@ -348,28 +348,31 @@ def review_queue(
     ]
 
 
-def _decide(room_id: str, comment_id: str, decision: str, principal: Principal, body: ReviewIn | None) -> ReviewOut:
-    require_moderator(get_room(room_id), principal)
-    updated = review.decide(room_id, comment_id, decision, principal.sub, body.reason if body else "")
-    return ReviewOut(comment_id=comment_id, status=updated.status)
+def _decider(decision: str):  # type: ignore[no-untyped-def]
+    """The route of one review decision (``approve`` publishes, ``reject`` rejects)."""
+
+    def decide(
+        room_id: RoomId, comment_id: QueueCommentId, principal: Member, body: ReviewIn | None = None
+    ) -> ReviewOut:
+        require_moderator(get_room(room_id), principal)
+        updated = review.decide(room_id, comment_id, decision, principal.sub, body.reason if body else "")
+        return ReviewOut(comment_id=comment_id, status=updated.status)
+
+    decide.__name__ = decision
+    return decide
 
 
-@router.post(
-    "/rooms/{room_id}/queue/{comment_id}/approve",
-    response_model=ReviewOut,
-    summary="Publish a held comment (room's merchant or a moderator)",
-)
-def approve(room_id: RoomId, comment_id: QueueCommentId, principal: Member, body: ReviewIn | None = None) -> ReviewOut:
-    return _decide(room_id, comment_id, "approve", principal, body)
-
-
-@router.post(
-    "/rooms/{room_id}/queue/{comment_id}/reject",
-    response_model=ReviewOut,
-    summary="Reject a held comment (room's merchant or a moderator)",
-)
-def reject(room_id: RoomId, comment_id: QueueCommentId, principal: Member, body: ReviewIn | None = None) -> ReviewOut:
-    return _decide(room_id, comment_id, "reject", principal, body)
+for _decision, _summary in (
+    ("approve", "Publish a held comment (room's merchant or a moderator)"),
+    ("reject", "Reject a held comment (room's merchant or a moderator)"),
+):
+    router.add_api_route(
+        f"/rooms/{{room_id}}/queue/{{comment_id}}/{_decision}",
+        _decider(_decision),
+        methods=["POST"],
+        response_model=ReviewOut,
+        summary=_summary,
+    )
 
 
 app = create_app("comments", "Comments: post, list and push danmaku across markets")
