@@ -11,6 +11,7 @@ import csv
 import io
 import logging
 import time
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -348,7 +349,7 @@ def review_queue(
     ]
 
 
-def _decider(decision: str):  # type: ignore[no-untyped-def]
+def _decider(decision: str) -> Callable[..., ReviewOut]:
     """The route of one review decision (``approve`` publishes, ``reject`` rejects)."""
 
     def decide(
