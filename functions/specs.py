@@ -106,7 +106,9 @@ SPECS: tuple[FunctionSpec, ...] = (
         "coupons",
         "functions.coupons.app.handler",
         api=True,
-        reads=("rooms",),
+        # a winback campaign's claim reads the show's win-back segment (insights' viewer items and
+        # the show's price reveals)
+        reads=("rooms", "insights-viewers", "insights-shows"),
         writes=COUPON_TABLES,
         # Stock is written only in the campaign's home region (the origin): last-writer-wins
         # replication could oversell otherwise. An edge's coupons function writes there.

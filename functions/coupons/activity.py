@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Callable
 
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
@@ -31,6 +32,18 @@ DAY = 86_400.0
 DEFAULT_NEW_VIEWER_DAYS = 7
 # How many sharers of one room a viewer's opens can credit: the first link that brought them.
 OPENS_CREDITED_PER_OPENER = 1
+
+# (show room, viewer sub, viewer market) -> why the viewer is in the show's win-back segment
+# (empty: not in it). Insights owns the segment; the coupons app installs its reader
+# (``use_winback``) because only entry modules may import across that boundary
+# (docs/architecture.md: insights reads comments, which records presence here).
+WinbackReasons = Callable[[str, str, str], tuple[str, ...]]
+_winback: list[WinbackReasons] = []
+
+
+def use_winback(reasons: WinbackReasons) -> None:
+    """Install the reader of show win-back segments (``functions.insights.winback.member_reasons``)."""
+    _winback[:] = [reasons]
 
 
 def record_visit(room: Room, viewer_sub: str, now: float | None = None) -> ViewerActivity:
@@ -124,12 +137,25 @@ def _credit(link: ShareLink, opener: ViewerActivity) -> bool:
     return True
 
 
-def check_segment(campaign: Campaign, viewer_sub: str, now: float) -> None:
+def check_segment(campaign: Campaign, viewer_sub: str, now: float, market: str = "") -> None:
     """403 unless the viewer is in the campaign's segment right now (checked at claim time).
 
     New and lapsed are decided on the viewer's whole history with the merchant (presence, claims,
     redemptions: ``functions.coupons.history``)."""
     if campaign.segment == "everyone":
+        return
+    if campaign.segment == "winback":
+        show = str(campaign.segment_show)
+        if not _winback:
+            raise ApiError(500, "winback-unavailable", "the win-back segment reader is not installed")
+        if not _winback[0](show, viewer_sub, market):
+            raise Forbidden(
+                "not-in-segment",
+                "this coupon is for viewers of an earlier show who left early, left after a price was shown, "
+                "or claimed a coupon they did not use",
+                segment="winback",
+                show=show,
+            )
         return
     history = viewer_history(campaign.merchant_sub, viewer_sub, now)
     days = campaign.segment_days

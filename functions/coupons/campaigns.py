@@ -25,7 +25,7 @@ from functions.coupons.schemas import (
     Segment,
 )
 from functions.coupons.store import CouponStore, home_store
-from functions.rooms.access import Room
+from functions.rooms.access import Room, find_room
 from functions.shared.errors import Conflict, NotFound
 from functions.shared.plugins import get_plugins
 
@@ -37,6 +37,10 @@ CACHE_SIZE = 2048
 def create_campaign(body: CampaignCreate, room: Room, merchant_sub: str) -> Campaign:
     """Validate against the room and every target market's rules, then write campaign and stock."""
     validate_campaign(body, room)
+    if body.segment.show is not None:
+        show = find_room(body.segment.show)
+        if show is None or show.merchant_sub != merchant_sub:  # another merchant's room reads as missing
+            raise NotFound("show-not-found", f"no show {body.segment.show!r} of yours to win viewers back from")
     store = home_store()
     campaign_id = secrets.token_urlsafe(12)
     shards = create_stock(store, campaign_id, body.stock, body.stock_shards or default_shards(body.stock))
@@ -63,6 +67,7 @@ def create_campaign(body: CampaignCreate, room: Room, merchant_sub: str) -> Camp
         flash_end=body.flash.end if body.flash else None,
         segment=body.segment.kind,
         segment_days=body.segment.days,
+        segment_show=body.segment.show,
         created_at=time.time(),
     )
     try:
@@ -175,7 +180,11 @@ def campaign_out(
         valid_from=float(campaign.valid_from),
         valid_until=float(campaign.valid_until),
         flash=flash,
-        segment=Segment(kind=campaign.segment, days=campaign.segment_days),  # type: ignore[arg-type]
+        segment=Segment(
+            kind=campaign.segment,  # type: ignore[arg-type]
+            days=int(campaign.segment_days) if campaign.segment_days is not None else None,
+            show=campaign.segment_show,
+        ),
         countdown=countdown(campaign, now),
         terms=[market_terms(campaign, m, served_language(m, language)) for m in (markets or markets_of(campaign))],
     )

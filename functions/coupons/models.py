@@ -61,8 +61,9 @@ class Campaign(TableModel):
     valid_until = NumberAttribute()
     flash_start = NumberAttribute(null=True)
     flash_end = NumberAttribute(null=True)
-    segment = UnicodeAttribute(default="everyone")  # everyone | new | lapsed | sharers
+    segment = UnicodeAttribute(default="everyone")  # everyone | new | lapsed | sharers | winback
     segment_days = NumberAttribute(null=True)
+    segment_show = UnicodeAttribute(null=True)  # winback: the room whose win-back segment may claim
     created_at = NumberAttribute()
 
     by_room = CampaignsByRoom()

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from functions.coupons.money import MAX_AMOUNT_MINOR
+from functions.rooms.access import ROOM_ID_PATTERN
 from functions.shared.fields import MarketCode as Market
 from functions.shared.fields import UnixTime as Timestamp
 from functions.shared.fields import strict_int
@@ -43,15 +44,22 @@ class Flash(_Body):
 
 
 class Segment(_Body):
-    kind: Literal["everyone", "new", "lapsed", "sharers"] = "everyone"
+    kind: Literal["everyone", "new", "lapsed", "sharers", "winback"] = "everyone"
     days: Annotated[int, strict_int(1, 365)] | None = Field(
         default=None, description="new: first seen within N days; lapsed: unseen for N days"
+    )
+    show: str | None = Field(
+        default=None,
+        pattern=ROOM_ID_PATTERN,
+        description="winback: the room of the show whose win-back segment may claim (one of the merchant's)",
     )
 
     @model_validator(mode="after")
     def _days(self) -> Segment:
         if self.kind == "lapsed" and self.days is None:
             raise ValueError("a lapsed segment needs days")
+        if (self.kind == "winback") != (self.show is not None):
+            raise ValueError("a winback segment needs show (a room id), and only a winback segment has one")
         return self
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 # The modules other packages may import (events: the fan-out's producer of the alerts table, the
-# console push; streams: the tables the consumer folds, for the function specs); everything else
+# console push; streams: the tables the consumer folds, for the function specs; winback: the
+# show's win-back segment, which the coupons app checks claims against); everything else
 # is this package's own. tests/foundation/test_layout.py holds every package to it
 # (docs/architecture.md).
-PUBLIC_MODULES: tuple[str, ...] = ("events", "streams")
+PUBLIC_MODULES: tuple[str, ...] = ("events", "streams", "winback")
 # The Lambda entry points (the HTTP app and the stream consumer): the top of this package.
 ENTRY_MODULES: tuple[str, ...] = ("app", "consumer")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 
-from functions.insights import feed, live
+from functions.insights import feed, live, nextshow, winback, zoned
 from functions.insights.schemas import ROOM_ID, Beacon
 from functions.rooms.access import get_room, require_owner
 from functions.shared import signing
@@ -45,6 +45,44 @@ def live_figures(room_id: RoomId, principal: Authenticated) -> dict[str, Any]:
     room = get_room(room_id)
     require_owner(room, principal)
     return live.room_figures(room)
+
+
+@router.get("/rooms/{room_id}/winback", summary="The show's win-back segment: counts per reason and market")
+def winback_counts(room_id: RoomId, principal: Authenticated) -> dict[str, Any]:
+    room = get_room(room_id)
+    require_owner(room, principal)
+    return winback.counts(room_id, [str(m) for m in room.markets or []])
+
+
+@router.get(
+    "/rooms/{room_id}/winback.csv",
+    summary="Export the win-back segment of one residency zone (its merchant)",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}},
+)
+def winback_export(
+    room_id: RoomId,
+    principal: Authenticated,
+    zone: Annotated[str, Query(pattern=r"^[a-z0-9]{1,32}$")] = zoned.DEFAULT_ZONE,
+) -> Response:
+    room = get_room(room_id)
+    require_owner(room, principal)
+    if zone not in zoned.zone_names():
+        raise ApiError(404, "zone-not-found", f"no residency zone {zone!r}; zones: {', '.join(zoned.zone_names())}")
+    body = winback.export_csv(winback.segment(room_id, zone))
+    filename = f"winback-{room_id}-{zone}.csv"
+    return Response(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
+    )
+
+
+@router.get("/rooms/{room_id}/next-show", summary="When to go live next: the start that maximizes expected viewers")
+def next_show(room_id: RoomId, principal: Authenticated) -> dict[str, Any]:
+    room = get_room(room_id)
+    require_owner(room, principal)
+    return nextshow.recommend_for(room)
 
 
 app = create_app("insights", "Live insights: funnel, sentiment, hot questions, alerts")

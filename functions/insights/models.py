@@ -63,6 +63,7 @@ COUNTERS = (
 )
 
 
+QUALIFY_SECONDS = 10.0  # a viewer who watched this long is qualified (docs/insights.md)
 DISTINCT_SHARDS = 8  # writers spread over this many items per (room, market, metric); reads union them
 
 

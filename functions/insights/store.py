@@ -20,6 +20,7 @@ from pynamodb.exceptions import PutError, UpdateError
 from functions.insights.fold import Deltas, viewer_key
 from functions.insights.models import (
     DISTINCT_SHARDS,
+    QUALIFY_SECONDS,
     CampaignRoom,
     DistinctSet,
     FeedNonce,
@@ -32,7 +33,6 @@ from functions.insights.models import (
 from functions.insights.schemas import SessionEvent
 from functions.insights.sketch import EXACT_LIMIT, Distinct
 
-QUALIFY_SECONDS = 10.0
 NONCE_TTL_SECONDS = 600
 SKETCH_RETRIES = 8
 
