@@ -8,6 +8,7 @@ reach it, and the report must render, print and export its CSV and PNG.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -127,6 +128,13 @@ def _panel_and_report(
     expect(panel.locator("svg.chart").first.locator("polyline")).to_have_count(2)  # one line per market
     panel.scroll_into_view_if_needed()
     screenshot(console, "insights-panel")
+    # AND its win-back section (nobody has left yet) and the next start in each market's own format
+    expect(panel.locator("#insights-winback tr[data-market=ID] td").first).to_have_text("0", timeout=TIMEOUT)
+    next_show = panel.locator("#insights-next-show")
+    expect(next_show.locator("tr[data-market=ID] td.local-time")).to_have_text(re.compile(r"^\w+ \d{1,2}\.\d{2}$"))
+    expect(next_show.locator("tr[data-market=DE] td.local-time")).to_have_text(re.compile(r"^\w+ \d{1,2}:\d{2}$"))
+    next_show.scroll_into_view_if_needed()
+    screenshot(console, "insights-panel-next-show-id-de")
 
     # AND when 30 of DE's 40 viewers leave, the drop-off alert for DE reaches the panel
     present["DE"] = 10
@@ -142,6 +150,8 @@ def _panel_and_report(
     report.goto(f"{base_url}/web/report.html?token={merchant}&room={room_id}")
     expect(report.locator("body[data-ready='1']")).to_have_count(1, timeout=3 * TIMEOUT)  # the whole show, read once
     expect(report.locator("#report svg.chart")).to_have_count(4)
+    expect(report.locator("#report-winback tr[data-market=DE]")).to_have_count(1)
+    expect(report.locator("#report-next-show tr[data-market=ID] td.local-time")).to_have_text(re.compile(r"\d\.\d{2}$"))
     with report.expect_download() as csv_download:
         report.click("#export-csv")
     csv = Path(csv_download.value.path()).read_text(encoding="utf-8").splitlines()

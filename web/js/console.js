@@ -660,6 +660,7 @@ function campaignBodies() {
       valid_from: now, valid_until: now + hours * 3600,
       flash: { start: now, end: now + minutes * 60 },
     };
+    if ($("#c-segment").value === "winback") body.segment = { kind: "winback", show: $("#c-show").value.trim() || state.roomId };
     const prior = onScreen?.prices?.[market];
     if (prior) body.prior_price_minor = prior;
     const policy = state.policies.get(market);
@@ -752,6 +753,7 @@ async function main() {
   $("#pin-form").addEventListener("submit", pin);
   $("#unpin").addEventListener("click", unpin);
   $("#coupon-form").addEventListener("submit", launchCoupon);
+  $("#c-segment").addEventListener("change", () => { $("#c-show").hidden = $("#c-segment").value !== "winback"; });
   $("#c-kind").addEventListener("change", renderCouponKind);
   state.config = await loadConfig();
   state.api = new Api(state.config.api, () => state.token);

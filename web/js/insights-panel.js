@@ -1,5 +1,7 @@
 // The console's live insights panel: viewers per market (chart with event markers), the funnel per
-// market with the diverging step highlighted, sentiment, hot questions, health and alerts.
+// market with the diverging step highlighted, sentiment, hot questions, health, alerts, the show's
+// win-back segment (export per zone; "Target with a coupon" points the coupon form at it) and when
+// to go live next.
 //
 // It reads GET /v1/insights/rooms/{room}/live every POLL_MS for the room the console has open
 // (the console keeps it in ?room=) and shows alerts the moment the console's push socket delivers
@@ -9,10 +11,22 @@ import { Api } from "./api.js";
 import { takeToken } from "./auth.js";
 import { loadConfig } from "./config.js";
 import { h } from "./dom.js";
-import { alertsList, funnelTable, healthView, nowTiles, questionsList, sentimentChart, viewersChart } from "./insights-view.js";
+import { alertsList, exportWinback, funnelTable, healthView, nextShowView, nowTiles, questionsList, sentimentChart, viewersChart, winbackView } from "./insights-view.js";
 
 const POLL_MS = 2000;
-const state = { api: null, roomId: null, alerts: new Map(), timer: null };
+const SLOW_POLL_MS = 30000; // the segment and the recommendation read every viewer item / past show: not every 2 s
+const state = { api: null, roomId: null, alerts: new Map(), timer: null, winback: null, nextShow: null, slowAt: 0 };
+
+// Point the console's coupon form at this show's win-back segment.
+function targetWinback() {
+  const segment = document.getElementById("c-segment");
+  const show = document.getElementById("c-show");
+  if (!segment || !show) return;
+  segment.value = "winback";
+  show.value = state.roomId;
+  show.hidden = false;
+  document.getElementById("coupon-form")?.scrollIntoView({ block: "center" });
+}
 
 function roomOf() {
   return new URL(location.href).searchParams.get("room");
@@ -38,6 +52,12 @@ function render(data) {
     questionsList(data),
     h("h3", { text: "Alerts" }),
     alertsList([...state.alerts.values()].sort((a, b) => b.at - a.at)),
+    h("h3", { text: "Win back" }),
+    state.winback
+      ? winbackView(state.winback, { onExport: (zone) => exportWinback(state.api, state.roomId, zone), onTarget: targetWinback })
+      : h("p", { class: "muted small", text: "Loading…" }),
+    h("h3", { text: "When to go live next" }),
+    state.nextShow ? nextShowView(state.nextShow) : h("p", { class: "muted small", text: "Loading…" }),
   );
   root.dataset.updated = String(data.generated_at);
 }
@@ -47,8 +67,18 @@ async function poll() {
   if (roomId !== state.roomId) {
     state.roomId = roomId;
     state.alerts.clear();
+    state.winback = state.nextShow = null;
+    state.slowAt = 0;
   }
   if (state.roomId && state.api) {
+    if (Date.now() - state.slowAt >= SLOW_POLL_MS) {
+      state.slowAt = Date.now();
+      const path = `/v1/insights/rooms/${encodeURIComponent(state.roomId)}`;
+      [state.winback, state.nextShow] = await Promise.all([
+        state.api.get(`${path}/winback`).catch(() => state.winback),
+        state.api.get(`${path}/next-show`).catch(() => state.nextShow),
+      ]);
+    }
     try {
       render(await state.api.get(`/v1/insights/rooms/${encodeURIComponent(state.roomId)}/live`));
     } catch { /* the next poll */ }

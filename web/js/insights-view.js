@@ -123,3 +123,64 @@ export function perMinuteCsv(data) {
   }
   return lines.join("\n") + "\n";
 }
+
+// The show's win-back segment (GET /v1/insights/rooms/{id}/winback): members per market and
+// reason, a CSV export per residency zone (each zone's people only) and, in the console, a button
+// that makes the coupon form target the segment.
+const REASON_TEXT = {
+  "left-before-qualifying": "left before 10 s",
+  "left-after-price-reveal": "left ≤ 60 s after a price",
+  "claimed-not-redeemed": "claimed, not redeemed",
+};
+
+export function winbackView(winback, { onExport, onTarget } = {}) {
+  const reasons = winback.reasons || Object.keys(REASON_TEXT);
+  const head = h("tr", {}, [h("th", { text: "Market" }), h("th", { text: "In segment" }), ...reasons.map((r) => h("th", { text: REASON_TEXT[r] || r }))]);
+  const row = (label, f, market) => h("tr", market ? { "data-market": market } : { class: "total" }, [
+    h("th", { text: label }), h("td", { text: String(f.members) }), ...reasons.map((r) => h("td", { text: String(f[r]) })),
+  ]);
+  const rows = Object.entries(winback.markets).map(([m, f]) => row(m, f, m));
+  rows.push(row("All", winback.total));
+  const actions = Object.entries(winback.zones || { default: [] }).map(([zone, markets]) =>
+    h("button", { type: "button", class: "small", "data-zone": zone, onclick: () => onExport?.(zone),
+      text: `CSV: ${zone === "default" ? "default zone" : `${zone} zone (${markets.join(", ")})`}` }));
+  if (onTarget) actions.push(h("button", { type: "button", class: "small", id: "winback-target", onclick: onTarget, text: "Target with a coupon" }));
+  return h("div", { class: "winback", id: "insights-winback" }, [
+    h("table", { class: "coupons winback-table" }, [h("thead", {}, [head]), h("tbody", {}, rows)]),
+    h("div", { class: "row no-print" }, actions),
+    h("p", { class: "muted small", text: "Each export holds one residency zone's viewers, read from that zone's tables." }),
+  ]);
+}
+
+export async function exportWinback(api, roomId, zone) {
+  const response = await fetch(api.url(`/v1/insights/rooms/${encodeURIComponent(roomId)}/winback.csv`, { zone }),
+    { headers: { Authorization: `Bearer ${api.token()}` } });
+  if (!response.ok) throw new Error(`export failed: HTTP ${response.status}`);
+  const link = h("a", { href: URL.createObjectURL(await response.blob()), download: `winback-${roomId}-${zone}.csv` });
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
+// When to go live next (GET /v1/insights/rooms/{id}/next-show): the start, each market's local
+// time in its own language, the expected viewers, and whether it rests on history or the default.
+export function nextShowView(next) {
+  const basis = next.basis === "history"
+    ? `from your last ${next.shows_used} show${next.shows_used === 1 ? "" : "s"}`
+    : "default: no past show yet, so the local evenings (18:00–22:00) are assumed best";
+  const rows = Object.entries(next.markets).map(([m, f]) => h("tr", { "data-market": m }, [
+    h("th", { text: m }),
+    h("td", { class: "local-time", lang: f.language || "", text: f.local_text }),
+    h("td", { class: "muted small", text: f.time_zone_name }),
+    h("td", { text: f.in_quiet_hours ? "quiet hours" : String(f.expected_viewers) }),
+  ]));
+  const head = h("tr", {}, ["Market", "Local time", "Time zone", "Expected viewers"].map((t) => h("th", { text: t })));
+  return h("div", { class: "next-show", id: "insights-next-show" }, [
+    h("p", {}, [
+      h("strong", { text: new Date(next.start * 1000).toUTCString().replace(":00 GMT", " UTC") }),
+      h("span", { class: "muted small", text: ` · ${next.show_minutes} min · ${basis}` }),
+    ]),
+    h("table", { class: "coupons next-show-table" }, [h("thead", {}, [head]), h("tbody", {}, rows)]),
+    next.quiet_hours_respected ? null : h("p", { class: "muted small", text: "No start keeps every market out of its quiet hours; markets marked quiet are not counted on." }),
+  ].filter(Boolean));
+}

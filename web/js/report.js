@@ -7,9 +7,12 @@ import { takeToken } from "./auth.js";
 import { loadConfig } from "./config.js";
 import { h } from "./dom.js";
 import { svgToPng } from "./insights-charts.js";
-import { couponResults, dwellChart, funnelTable, healthView, nowTiles, perMinuteCsv, questionsList, sentimentChart, viewersChart } from "./insights-view.js";
+import { couponResults, dwellChart, exportWinback, funnelTable, healthView, nextShowView, nowTiles, perMinuteCsv, questionsList, sentimentChart, viewersChart, winbackView } from "./insights-view.js";
 
 let data = null;
+let winback = null; // GET .../winback: the segment's counts per market and reason
+let nextShow = null; // GET .../next-show: when to go live next
+let api = null;
 
 function download(name, href) {
   const link = h("a", { href, download: name });
@@ -48,16 +51,24 @@ function render() {
     h("section", {}, [sentimentChart(data, { width: 760, height: 160 })]),
     h("section", {}, [h("h2", { text: "Top questions" }), questionsList(data, 10)]),
     h("section", {}, [h("h2", { text: "Coupon results" }), couponResults(data)]),
+    h("section", { id: "report-winback" }, [h("h2", { text: "Win back" }),
+      winback ? winbackView(winback, { onExport: (zone) => exportWinback(api, data.room_id, zone) }) : h("p", { class: "muted", text: "Not available" })]),
+    h("section", { id: "report-next-show" }, [h("h2", { text: "When to go live next" }),
+      nextShow ? nextShowView(nextShow) : h("p", { class: "muted", text: "Not available" })]),
   );
   document.body.dataset.ready = "1";
 }
 
 async function start() {
   const config = await loadConfig();
-  const api = new Api(config.api, () => takeToken("merchant", config));
+  api = new Api(config.api, () => takeToken("merchant", config));
   const room = new URL(location.href).searchParams.get("room");
+  const path = `/v1/insights/rooms/${encodeURIComponent(room || "")}`;
+  const optional = (promise) => promise.catch(() => null); // the report stands without these two
   try {
-    data = await api.get(`/v1/insights/rooms/${encodeURIComponent(room || "")}/live`);
+    [data, winback, nextShow] = await Promise.all([
+      api.get(`${path}/live`), optional(api.get(`${path}/winback`)), optional(api.get(`${path}/next-show`)),
+    ]);
   } catch (error) {
     document.getElementById("report-status").textContent = `Could not load the report: ${error.message}`;
     return;
