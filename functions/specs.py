@@ -106,9 +106,7 @@ SPECS: tuple[FunctionSpec, ...] = (
         "coupons",
         "functions.coupons.app.handler",
         api=True,
-        # a winback campaign's claim reads the show's win-back segment (insights' viewer items and
-        # the show's price reveals)
-        reads=("rooms", "insights-viewers", "insights-shows"),
+        reads=("rooms",),
         writes=COUPON_TABLES,
         # Stock is written only in the campaign's home region (the origin): last-writer-wins
         # replication could oversell otherwise. An edge's coupons function writes there.
@@ -132,7 +130,8 @@ SPECS: tuple[FunctionSpec, ...] = (
         # the live figures read the room, the comments (hot questions) and the rates (GMV); the
         # comments store it reads through also names the idempotency and moderation-counter tables
         reads=INSIGHTS_READS,
-        writes=INSIGHTS_TABLES,
+        # coupon-viewers: a show's win-back segment is published there (coupons.segments)
+        writes=(*INSIGHTS_TABLES, "coupon-viewers"),
         secrets=(PUSH_SECRET,),  # node feeds are signed with the fleet's push secret
         extras=("moderation", "insights"),  # hot questions use the comments tagging; DataSketches
         aws_actions=("events:PutEvents",),  # alerts on EventBridge

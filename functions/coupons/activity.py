@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Callable
 
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
@@ -24,6 +23,7 @@ from pynamodb.transactions import TransactWrite
 from functions.coupons.history import viewer_history
 from functions.coupons.models import Campaign, ShareLink, ViewerActivity
 from functions.coupons.presence import activity_key, record_presence
+from functions.coupons.segments import in_winback
 from functions.rooms.access import Room, get_room
 from functions.shared.auth import Principal
 from functions.shared.errors import Conflict, Forbidden, Invalid, NotFound
@@ -32,18 +32,6 @@ DAY = 86_400.0
 DEFAULT_NEW_VIEWER_DAYS = 7
 # How many sharers of one room a viewer's opens can credit: the first link that brought them.
 OPENS_CREDITED_PER_OPENER = 1
-
-# (show room, viewer sub, viewer market) -> why the viewer is in the show's win-back segment
-# (empty: not in it). Insights owns the segment; the coupons app installs its reader
-# (``use_winback``) because only entry modules may import across that boundary
-# (docs/architecture.md: insights reads comments, which records presence here).
-WinbackReasons = Callable[[str, str, str], tuple[str, ...]]
-_winback: list[WinbackReasons] = []
-
-
-def use_winback(reasons: WinbackReasons) -> None:
-    """Install the reader of show win-back segments (``functions.insights.winback.member_reasons``)."""
-    _winback[:] = [reasons]
 
 
 def record_visit(room: Room, viewer_sub: str, now: float | None = None) -> ViewerActivity:
@@ -137,7 +125,7 @@ def _credit(link: ShareLink, opener: ViewerActivity) -> bool:
     return True
 
 
-def check_segment(campaign: Campaign, viewer_sub: str, now: float, market: str = "") -> None:
+def check_segment(campaign: Campaign, viewer_sub: str, now: float) -> None:
     """403 unless the viewer is in the campaign's segment right now (checked at claim time).
 
     New and lapsed are decided on the viewer's whole history with the merchant (presence, claims,
@@ -146,9 +134,7 @@ def check_segment(campaign: Campaign, viewer_sub: str, now: float, market: str =
         return
     if campaign.segment == "winback":
         show = str(campaign.segment_show)
-        if not _winback:
-            raise ApiError(500, "winback-unavailable", "the win-back segment reader is not installed")
-        if not _winback[0](show, viewer_sub, market):
+        if not in_winback(campaign.merchant_sub, show, viewer_sub):
             raise Forbidden(
                 "not-in-segment",
                 "this coupon is for viewers of an earlier show who left early, left after a price was shown, "

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 
-from functions.coupons.activity import create_share, open_share, record_visit, use_winback
+from functions.coupons.activity import create_share, open_share, record_visit
 from functions.coupons.campaigns import campaign_out, create_campaign, load_campaign
 from functions.coupons.claiming import claim
 from functions.coupons.models import Campaign, Coupon
@@ -33,7 +33,6 @@ from functions.coupons.schemas import (
 )
 from functions.coupons.wallet import coupon_out
 from functions.coupons.warm import warm_in_background
-from functions.insights import winback
 from functions.rooms.access import ROOM_ID_PATTERN, get_room, require_owner
 from functions.shared.app import create_app, lambda_handler
 from functions.shared.auth import Principal, require_role
@@ -41,7 +40,6 @@ from functions.shared.errors import ApiError
 from functions.shared.idempotency import IdempotencyKey
 
 router = APIRouter(prefix="/v1/coupons", tags=["coupons"])
-use_winback(winback.member_reasons)  # the winback segment: viewers of a show insights wants back
 Merchant = Annotated[Principal, Depends(require_role("merchant"))]
 Viewer = Annotated[Principal, Depends(require_role("viewer"))]
 RoomId = Annotated[str, Path(pattern=ROOM_ID_PATTERN)]

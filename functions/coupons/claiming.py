@@ -98,5 +98,5 @@ def _eligible_market(campaign: Campaign, principal: Principal, now: float) -> st
         raise Conflict("claims-not-open", "the sale has not started yet", starts_in_seconds=round(start - now, 3))
     if now >= end:
         raise Conflict("claims-closed", "the sale is over")
-    check_segment(campaign, principal.sub, now, market)
+    check_segment(campaign, principal.sub, now)
     return market

@@ -156,6 +156,7 @@ class ViewerActivity(TableModel):
     # frames), not what a client said: only these make an opened share count.
     present_rooms = UnicodeSetAttribute(null=True)
     credited_rooms = UnicodeSetAttribute(null=True)  # rooms where this viewer's open credited a sharer
+    winback_rooms = UnicodeSetAttribute(null=True)  # shows whose win-back segment holds the viewer (insights)
 
 
 class ShareLink(TableModel):

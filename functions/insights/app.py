@@ -54,6 +54,16 @@ def winback_counts(room_id: RoomId, principal: Authenticated) -> dict[str, Any]:
     return winback.counts(room_id, [str(m) for m in room.markets or []])
 
 
+@router.post(
+    "/rooms/{room_id}/winback/publish",
+    summary="Make the show's winback coupon campaigns admit exactly its win-back segment as it is now",
+)
+def winback_publish(room_id: RoomId, principal: Authenticated) -> dict[str, Any]:
+    room = get_room(room_id)
+    require_owner(room, principal)
+    return {"room_id": room_id, **winback.publish(room_id, room.merchant_sub)}
+
+
 @router.get(
     "/rooms/{room_id}/winback.csv",
     summary="Export the win-back segment of one residency zone (its merchant)",

@@ -118,6 +118,7 @@ class ViewerPresence(TableModel):
     claimed = NumberAttribute(null=True)
     redeemed = NumberAttribute(null=True)
     beacon_seq = NumberAttribute(null=True)  # the last player beacon accepted (replays refused)
+    winback_published = NumberAttribute(null=True)  # 1: published to coupons as in the win-back segment
 
 
 class ShowsByMerchant(GlobalSecondaryIndex["ShowRecord"]):

@@ -12,7 +12,8 @@ A viewer of the show is in the segment for one or more reasons:
 Everything is read from the per-viewer items (``insights-viewers``) and the show's markers, per
 residency zone (``zoned.py``): the segment of one zone is read from that zone's table and holds
 only that zone's markets. The merchant's summary counts per reason and market (no personal data);
-the CSV export and the coupon check are per zone.
+the CSV export is per zone. ``publish`` hands the segment to coupons (``coupons.segments``),
+where a ``winback`` campaign's claims are checked.
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from functions.coupons import segments
 from functions.insights import zoned
-from functions.insights.fold import viewer_key
-from functions.insights.models import QUALIFY_SECONDS, ShowRecord, ViewerPresence
+from functions.insights.models import QUALIFY_SECONDS, ShowRecord
 
 PRICE_REVEAL_WINDOW = 60.0
 LEFT_EARLY = "left-before-qualifying"
@@ -132,14 +133,30 @@ def counts(room_id: str, markets: Iterable[str]) -> dict[str, Any]:
     }
 
 
-def member_reasons(room_id: str, sub: str, market: str) -> tuple[str, ...]:
-    """Why the viewer ``sub`` of ``market`` is in the room's segment (one read in their zone)."""
-    model = zoned.viewers_model(zoned.zone_of(market))
-    try:
-        viewer = model.get(room_id, viewer_key(room_id, sub), consistent_read=True)
-    except ViewerPresence.DoesNotExist:
-        return ()
-    return reasons_of(viewer, load_show(room_id))
+def publish(room_id: str, merchant_sub: str) -> dict[str, int]:
+    """Make coupons' ``winback`` campaigns of this show admit exactly the segment as it is now.
+
+    Every zone's viewers are read from that zone's table; only changes are written: a viewer who
+    joined the segment since the last publication is added in coupons (``coupons.segments``), one
+    who left it (came back, redeemed) is taken out, and the viewer item remembers which.
+    """
+    show = load_show(room_id)
+    out = {"members": 0, "added": 0, "removed": 0}
+    for zone in zoned.zone_names():
+        model = zoned.viewers_model(zone)
+        for viewer in model.query(room_id):
+            if viewer.sub is None or not zoned.in_zone(viewer.market, zone):
+                continue
+            member = bool(reasons_of(viewer, show))
+            out["members"] += member
+            if member == bool(viewer.winback_published):
+                continue
+            seen = [float(t) for t in (viewer.last_at, viewer.claimed, viewer.first_at) if t is not None]
+            segments.set_winback(merchant_sub, room_id, str(viewer.sub), member, max(seen, default=0.0))
+            flag = model.winback_published
+            model(room_id, viewer.viewer).update(actions=[flag.set(1) if member else flag.remove()])
+            out["added" if member else "removed"] += 1
+    return out
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")

@@ -1,35 +1,24 @@
 """Which residency zone's copy of the per-viewer insights table a read goes to (issue 18).
 
 ``insights-viewers`` holds personal data (the viewer's subject), so it is placed per residency
-zone (``/work/wt/RESIDENCY-DESIGN.md``): a zone groups the restricted markets of one
-jurisdiction (``CROSSLIVE_ZONES``, e.g. ``{"eu": {"markets": ["DE", "FR"], ...}}``); every other
-market is in the default zone. Everything here takes the zone as one parameter, so a per-viewer
-read or export touches one zone's table and keeps only that zone's markets.
-
-Until the runtime's ``functions/shared/zones.py`` binds a model to a zone's own table, every
-zone's viewers are written to the one ``insights-viewers`` table: ``viewers_model`` is the single
-place that changes to ``zones.bind(ViewerPresence, market)`` then, and the market filter of
-``in_zone`` keeps an export to its zone's people either way.
+zone (``functions/shared/zones.py``): a zone groups the restricted markets of one jurisdiction
+(``CROSSLIVE_ZONES``, e.g. ``eu``: DE and FR); every other market is in the default zone.
+Everything here takes the zone as one parameter, so a per-viewer read or export touches one
+zone's table (``viewers_model``) and keeps only that zone's markets (``in_zone``): a viewer
+item misplaced in another zone's table is still never exported with the wrong zone.
 """
 
 from __future__ import annotations
 
-import json
-import os
-
 from functions.insights.models import ViewerPresence
+from functions.shared import zones
 
 DEFAULT_ZONE = "default"
-ENV_ZONES = "CROSSLIVE_ZONES"  # the contract's variable (functions/shared/config.py on the runtime's branch)
 
 
-def zone_markets() -> dict[str, frozenset[str]]:
-    """Named zone -> its markets, from ``CROSSLIVE_ZONES`` (absent or empty: no named zones)."""
-    raw = os.environ.get(ENV_ZONES, "").strip()
-    if not raw:
-        return {}
-    parsed = json.loads(raw)
-    return {str(name): frozenset(str(m) for m in zone.get("markets") or []) for name, zone in parsed.items()}
+def zone_markets() -> dict[str, tuple[str, ...]]:
+    """Named zone -> its markets (no zones configured: empty)."""
+    return {zone.name: zone.markets for zone in zones.zones()}
 
 
 def zone_names() -> list[str]:
@@ -39,10 +28,8 @@ def zone_names() -> list[str]:
 
 def zone_of(market: str | None) -> str:
     """The zone whose tables hold a viewer of ``market``."""
-    for name, markets in zone_markets().items():
-        if market in markets:
-            return name
-    return DEFAULT_ZONE
+    zone = zones.zone_of(market)
+    return zone.name if zone is not None else DEFAULT_ZONE
 
 
 def in_zone(market: str | None, zone: str) -> bool:
@@ -50,7 +37,10 @@ def in_zone(market: str | None, zone: str) -> bool:
 
 
 def viewers_model(zone: str) -> type[ViewerPresence]:
-    """The ``insights-viewers`` model of ``zone`` (one table for every zone until zone tables exist)."""
-    if zone not in zone_names():
+    """The ``insights-viewers`` model on ``zone``'s table (in the zone's home region)."""
+    if zone == DEFAULT_ZONE:
+        return ViewerPresence
+    found = zones.zone_named(zone)
+    if found is None:
         raise KeyError(zone)
-    return ViewerPresence
+    return zones.bind_zone(ViewerPresence, found)

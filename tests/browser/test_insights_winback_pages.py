@@ -77,9 +77,10 @@ def test_win_back_and_next_show_in_panel_and_report(
     next_show.scroll_into_view_if_needed()
     screenshot(console, "insights-panel-winback-ja-th")
 
-    # AND "Target with a coupon" points the coupon form at the segment; the campaigns it launches
+    # AND "Target with a coupon" publishes the segment and points the coupon form at it; the campaigns it launches
     # admit the viewer who left and refuse the one still watching, naming the segment
     console.click("#winback-target")
+    expect(console.locator("#winback-target")).to_have_attribute("data-published", "2", timeout=TIMEOUT)
     expect(console.locator("#c-segment")).to_have_value("winback")
     expect(console.locator("#c-show")).to_have_value(room_id)
     console.click("#coupon-form button[type=submit]")

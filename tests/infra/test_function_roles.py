@@ -121,9 +121,6 @@ NAMED_NOT_USED = {
     # coupons.store and coupons.claims bind every coupon model and the idempotency record to a
     # region; the campaign producer reads campaigns and stock only
     "comments-fanout": {"coupons", "coupon-holdings", "coupon-redemptions", "idempotency"},
-    # the win-back check reaches insights.fold (viewer_key), whose collections.Counter has the name
-    # of the moderation counter model
-    "coupons": {"moderation-counters"},
 }
 
 

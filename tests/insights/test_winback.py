@@ -21,15 +21,17 @@ import pytest
 
 from crosslive.dev import stream as local_stream
 from crosslive.dev.stream import stream_record
-from functions.insights import consumer
-from functions.insights.models import ShowRecord
+from functions.insights import consumer, zoned
+from functions.insights.models import ShowRecord, ViewerPresence
 from functions.rooms.product_models import Stage
+from functions.shared import zones
+from functions.shared.zones import Zone
 from tests.coupons.coupon_helpers import campaign_body
 
 from .conftest import MERCHANT, FeedPoster
 
 Headers = Callable[..., dict[str, str]]
-ZONES = {"eu": {"home": "eu-central-1", "regions": ["eu-central-1"], "markets": ["DE", "FR"]}}
+EU = Zone("eu", "eu-central-1", ("eu-central-1",), ("DE", "FR"))
 
 
 def _sessions(room_id: str, live_at: float, reveal: float) -> list[dict[str, Any]]:
@@ -143,11 +145,23 @@ def test_each_zone_exports_only_its_own_people(
     show: dict[str, Any], client: Any, auth: Headers, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     room_id = show["room_id"]
-    # GIVEN an EU residency zone holding DE and FR
-    monkeypatch.setenv("CROSSLIVE_ZONES", json.dumps(ZONES))
-    # THEN the EU export has the DE members only, and the default zone's export has no DE viewer
+    # GIVEN an EU residency zone holding DE and FR, whose viewer items are in the zone's own table
+    # (eu-central-1), as the zoned runtime writes them; one DE item is also left behind in the
+    # default table
+    monkeypatch.setattr(zones, "zones", lambda settings=None: (EU,))
+    eu_table = zoned.viewers_model("eu")
+    assert eu_table.Meta.region == "eu-central-1" and "-eu-insights-viewers" in eu_table.Meta.table_name
+    if not eu_table.exists():
+        eu_table.create_table(wait=True)
+    for item in ViewerPresence.query(room_id):
+        if item.market == "DE":
+            eu_table.from_raw_data(item.serialize()).save()
+            if item.sub != "wb-reveal40-de":
+                item.delete()
+    # THEN the EU export has the DE members only, read from the EU table
     eu = _export(client, auth, room_id, "eu")
     assert eu == {k: v for k, v in EXPECTED.items() if v[0] == "DE"}
+    # AND the default zone's export has no DE viewer, not even the one left in its table
     default = _export(client, auth, room_id, "default")
     assert default == {k: v for k, v in EXPECTED.items() if v[0] != "DE"}
     # AND the counts still cover every market (aggregates, no personal data)
@@ -175,9 +189,21 @@ def _claim(client: Any, auth: Headers, room_id: str, campaign_id: str, sub: str,
     )
 
 
-def test_a_winback_campaign_admits_exactly_the_segment(show: dict[str, Any], client: Any, auth: Headers) -> None:
-    # GIVEN the merchant's next show with a win-back campaign for ID and one for DE (EUR, prior price)
+def test_a_winback_campaign_admits_exactly_the_segment(
+    show: dict[str, Any], client: Any, auth: Headers, feed: FeedPoster
+) -> None:
+    # GIVEN the segment published to coupons, then one member comes back and it is published again
     shown = show["room_id"]
+    publish = f"/v1/insights/rooms/{shown}/winback/publish"
+    first = client.post(publish, headers=auth("merchant", sub=MERCHANT))
+    assert first.status_code == 200, first.text
+    assert first.json() == {"room_id": shown, "members": 5, "added": 5, "removed": 0}
+    back = {"room_id": shown, "market": "ID", "sub": "wb-early-id", "event": "start", "at": time.time() - 1}
+    assert feed.post(sessions=[back]).status_code == 202
+    again = client.post(publish, headers=auth("merchant", sub=MERCHANT)).json()
+    assert again == {"room_id": shown, "members": 4, "added": 0, "removed": 1}
+    assert client.post(publish, headers=auth("merchant", sub="wb-other")).status_code == 403
+    # AND the merchant's next show with a win-back campaign for ID and one for DE (EUR, prior price)
     room_id = _next_show(client, auth)
     merchant = auth("merchant", sub=MERCHANT)
     segment = {"kind": "winback", "show": shown}
@@ -215,7 +241,7 @@ def test_a_winback_campaign_admits_exactly_the_segment(show: dict[str, Any], cli
         ]
         if _ok(_claim(client, auth, room_id, id_campaign if market == "ID" else de_campaign, sub, market))
     }
-    assert admitted == {"wb-early-id", "wb-claimer-id", "wb-reveal40-de", "wb-reveal60-de"}
+    assert admitted == {"wb-claimer-id", "wb-reveal40-de", "wb-reveal60-de"}  # wb-early-id came back
 
 
 def _ok(response: Any) -> bool:

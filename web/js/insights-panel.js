@@ -17,11 +17,14 @@ const POLL_MS = 2000;
 const SLOW_POLL_MS = 30000; // the segment and the recommendation read every viewer item / past show: not every 2 s
 const state = { api: null, roomId: null, alerts: new Map(), timer: null, winback: null, nextShow: null, slowAt: 0 };
 
-// Point the console's coupon form at this show's win-back segment.
-function targetWinback() {
+// Publish the show's win-back segment to coupons as it is now, then point the console's coupon
+// form at it.
+async function targetWinback(event) {
   const segment = document.getElementById("c-segment");
   const show = document.getElementById("c-show");
   if (!segment || !show) return;
+  const published = await state.api.post(`/v1/insights/rooms/${encodeURIComponent(state.roomId)}/winback/publish`, {});
+  event?.target?.setAttribute("data-published", String(published.members));
   segment.value = "winback";
   show.value = state.roomId;
   show.hidden = false;
