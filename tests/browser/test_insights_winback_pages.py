@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 from playwright.sync_api import Page, expect
 
-from functions.fanout import signing
+from functions.shared import signing
 
 TIMEOUT = 20_000
 
