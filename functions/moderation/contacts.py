@@ -27,6 +27,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from functions.moderation.normalize import fold, is_continuous
+from functions.shared.plugins import get_plugins
 
 if TYPE_CHECKING:
     from plugins.manager import CrossliveManager
@@ -47,9 +48,7 @@ URL_RE = re.compile(
 # 8+ digits with optional separators and an optional +country code; written digit by digit, up to
 # three separator characters between single digits ("0 8 1 3 - 2 2 4 4"), which a price range
 # ("150.000 - 200.000") never has
-PHONE_RE = re.compile(
-    r"(?<![\w.,#])\+?(?:\d(?:[\s\-().]{0,2}\d){7,14}|\d(?:[\s\-().]{1,3}\d(?!\d)){7,14})(?![\w%])"
-)
+PHONE_RE = re.compile(r"(?<![\w.,#])\+?(?:\d(?:[\s\-().]{0,2}\d){7,14}|\d(?:[\s\-().]{1,3}\d(?!\d)){7,14})(?![\w%])")
 # Messenger names strong enough on their own, and weak ones that need "id", ":" or "@" after them.
 # WeChat is written every way its filters miss: homophones of 微信 (威信, 维信, 卫星), the heart or
 # 芯 for 信, "V"/"VX"/"WX" with a plus sign or 加 ("add"), letters spaced or dotted (w.e.c.h.a.t).
@@ -74,6 +73,7 @@ MESSENGER_RE = re.compile(
 # Single letters apart by separators ("t e l e g r a m", "t.e.l.e.g.r.a.m", "w-h-a-t-s-a-p-p"): joined
 # before the messenger names are looked for.
 _SPACED_LETTERS_RE = re.compile(r"(?<![^\W\d_])[^\W\d_](?:[\s.·*\-_/]{1,3}[^\W\d_](?![^\W\d_])){2,}")
+_SPACED_HINT_RE = re.compile(r"\b[^\W\d_][\s.·*\-_/]{1,3}[^\W\d_][\s.·*\-_/]{1,3}[^\W\d_]\b")  # cheaper, wider
 _LETTER_SEPARATORS_RE = re.compile(r"[\s.·*\-_/]+")
 
 # Cheap first pass: a URL needs a scheme, "www", a short-link host or a dot (plain or spelled)
@@ -81,7 +81,8 @@ _LETTER_SEPARATORS_RE = re.compile(r"[\s.·*\-_/]+")
 _TLD_HINT_RE = re.compile(rf"[.\]点)。｡、]\s*(?:{_TLDS})\b")
 _MESSENGER_HINT_RE = re.compile(
     r"[微威薇维卫嶶徽危喂胃加+➕十❤♥♡💗💕电飞]|v|w|whats|wts|tele|kakao|zalo|za\s|ไลน|らいん|てれ|わっつ|すなっぷ|เทเล|วอท|"
-    r"扣扣|qq|企鹅|instagram|واتس|سناب|تيل|تل|انستا|私|联系|l[i!1|]ne|ig|t\s?g|sc|snap|dm|pm|hubungi|ติดต่อ|liên"
+    r"扣扣|qq|企鹅|instagram|واتس|سناب|ت[يى]?ل[يى]?[جغك]|انستا|私|联系|l[i!1|]ne|ig|t\s?g\s*[:：=@i]|sc\s*[:：=@i]|snap|dm|pm|"
+    r"hubungi|ติดต่อ|liên"
 )
 _PHONE_HINT_RE = re.compile(r"\d[\d\s\-().]{6}")
 _DIGITS_RE = re.compile(r"\d+")
@@ -98,6 +99,7 @@ class Vocabulary:
     repeat: dict[str, int]
     token_re: re.Pattern[str]  # a number word or a digit group
     word_hints: frozenset[str]  # each single word of a space-delimited number word
+    gate_words: frozenset[str]  # the same, also with the punctuation a word may carry ("five,")
     continuous_hint_re: re.Pattern[str] | None
     cue_re: re.Pattern[str]
     ref_re: re.Pattern[str]
@@ -166,12 +168,14 @@ def build_vocabulary(entries: list[LanguageWords]) -> Vocabulary:
         rf"(?:{_TLDS}|{_alternation(joined_tlds) or '(?!x)x'})(?![a-z0-9])(?:\s+slash\s+[a-z0-9_-]+)?"
         rf"|{_LABEL_START}[a-z0-9][a-z0-9-]{{2,62}}\s*(?:{joined_dots})"
     )
+    hints = {part for w in [*numbers, *repeat] if not is_continuous(w) for part in w.split(" ")}
     hint_words = [*dots, "dot", "d0t", *(t for t in tlds if is_continuous(t))]
     return Vocabulary(
         numbers=numbers,
         repeat=repeat,
         token_re=re.compile(token),
-        word_hints=frozenset(part for w in [*numbers, *repeat] if not is_continuous(w) for part in w.split(" ")),
+        word_hints=frozenset(hints),
+        gate_words=frozenset([*hints, *(h + p for h in hints for p in ",.;:!?)…"), *("(" + h for h in hints)]),
         continuous_hint_re=re.compile(f"(?:{_alternation(solid_numbers)})") if solid_numbers else None,
         cue_re=re.compile(_bounded(sorted(cues)) + f"|{_STRONG}|{_WEAK}"),
         ref_re=re.compile(rf"(?:{_bounded(sorted(refs))})[\W\d_]{{0,12}}$") if refs else re.compile(r"(?!x)x"),
@@ -187,8 +191,6 @@ _lock = threading.Lock()
 def vocabulary(plugins: CrossliveManager | None = None) -> Vocabulary:
     """The region's ``Vocabulary``: the contact words of every market, built on first use."""
     if plugins is None:
-        from functions.shared.plugins import get_plugins
-
         plugins = get_plugins()
     found = _vocabularies.get(id(plugins))
     if found is None:
@@ -289,13 +291,10 @@ def _may_speak_numbers(folded: str, vocab: Vocabulary) -> bool:
     """Cheap: three or more number words or digit groups, or a number word of a space-less script."""
     if not folded.isascii() and vocab.continuous_hint_re is not None and vocab.continuous_hint_re.search(folded):
         return True
-    count = 0
-    for word in _WORD_RE.findall(folded):
-        if word in vocab.word_hints or word[0].isdigit():
-            count += 1
-            if count >= 3:
-                return True
-    return False
+    if vocab.gate_words.isdisjoint(folded.replace("-", " ").split()):  # C speed: most comments hold none
+        return False
+    words = _WORD_RE.findall(folded)
+    return sum(1 for w in words if w in vocab.word_hints or w[0].isdigit()) >= 3
 
 
 _WORD_RE = re.compile(r"[^\W_]+")
@@ -320,12 +319,11 @@ def _contacts(folded: str, vocab: Vocabulary) -> list[str]:
     phones = _digit_phones(folded, vocab) if _PHONE_HINT_RE.search(folded) else []
     if _may_speak_numbers(folded, vocab):
         phones += [p for p in _spoken_phones(folded, vocab) if not any(p in q or q in p for q in phones)]
-    joined = _SPACED_LETTERS_RE.sub(_join_letters, folded)
-    if not _MESSENGER_HINT_RE.search(joined):
-        return phones
-    ids = [m.group() for m in MESSENGER_RE.finditer(folded)]
-    if not ids and joined != folded:
-        ids = [m.group() for m in MESSENGER_RE.finditer(joined)]
+    ids = [m.group() for m in MESSENGER_RE.finditer(folded)] if _MESSENGER_HINT_RE.search(folded) else []
+    if not ids and _SPACED_HINT_RE.search(folded):
+        joined = _SPACED_LETTERS_RE.sub(_join_letters, folded)
+        if joined != folded and _MESSENGER_HINT_RE.search(joined):
+            ids = [m.group() for m in MESSENGER_RE.finditer(joined)]
     return phones + ids
 
 
