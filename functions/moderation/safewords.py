@@ -11,7 +11,7 @@ from __future__ import annotations
 
 SAFE_WORDS: dict[str, tuple[str, ...]] = {
     # space-delimited phrases whose first word alone is a term
-    "en": ("pussy willow", "pussy cat", "pussycat"),
+    "en": ("pussy willow", "pussy cat", "pussycat", "pussy bow", "pussybow"),
     "th": (
         "หีบ",
         "หีบห่อ",
@@ -36,6 +36,9 @@ SAFE_WORDS: dict[str, tuple[str, ...]] = {
         "ข้าวกะหรี่",
         "กะหรี่ปั๊บ",
         "ซอสกะหรี่",
+        # expert, torrential (เชี่ย, a vulgar syllable, opens them)
+        "เชี่ยวชาญ",
+        "เชี่ยวกราก",
     ),
     "zh-Hans": (
         "逼真",
@@ -62,6 +65,11 @@ SAFE_WORDS: dict[str, tuple[str, ...]] = {
         "妈妈的",
         "你妈妈",
         "他妈妈",
+        # 傻瓜 (fool) in compounds for "idiot-proof": a point-and-shoot camera, foolproof operation
+        "傻瓜相机",
+        "傻瓜机",
+        "傻瓜式",
+        "傻瓜型",
     ),
     # Katakana is matched as hiragana, so kana terms meet ordinary words: ばか in ばかり (only), ぶす in
     # ラブストーリー / アブストラクト, しね in わたしね (I, you know), 安いしね (cheap, and ...), シネマ.

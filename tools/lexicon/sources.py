@@ -354,6 +354,8 @@ SHOP_WORDS: dict[str, set[str]] = {
         "aunt",
     },
     "id": {
+        "anjing",
+        "gila",
         "pulsa",
         "klik",
         "tol",
@@ -379,16 +381,16 @@ SHOP_WORDS: dict[str, set[str]] = {
         "pantat",
         "kontol kuda",
     },
-    "ms": {"burit", "telur", "burung", "pantat", "susu"},
-    "fil": {"puke", "titi"},
+    "ms": {"burit", "telur", "burung", "pantat", "susu", "babi", "anjing"},
+    "fil": {"puke", "titi", "hayop", "leche"},
     "th": {"ขอบ", "เขื่อนกั้นน้ำ", "สเปิร์ม", "ช่วยตัวเอง", "นีโกร", "ควาย", "ค ว า ย", "ดอก", "นม", "ตูด"},
-    "vi": {"đồ", "bò", "chó", "lợn", "heo", "gà", "vịt", "dê"},
+    "vi": {"đồ", "bò", "chó", "lợn", "heo", "gà", "vịt", "dê", "lồng"},
     "zh-Hans": {"bi", "cao", "bug回报人员", "妈妈的"},
     "de": {"geil", "busen", "titten", "bumsen", "schwanz"},
-    "fr": {"chatte", "bite", "queue", "con", "conne", "cul", "balle", "baiser", "chat"},
+    "fr": {"chatte", "la chatte", "bite", "queue", "con", "conne", "cul", "balle", "baiser", "chat", "bonne"},
     # animals are insults only when called out ("يا كلب", own entries); "طعام حيوان أليف" is pet food,
     # "سعر واطي" a low price
-    "ar": {"كلب", "حمار", "حيوان", "واطي"},
+    "ar": {"كلب", "حمار", "حيوان", "واطي", "زق"},
     "ja": {"ちん", "まん"},
     "es": {"coño", "polla", "culo", "huevos", "concha", "paja", "leche"},
 }
@@ -446,6 +448,12 @@ OWN_ENTRIES: list[tuple[str, str, str, int, str]] = [
             "傻叉",
             "傻缺",
             "sb主播",
+            # "sb", the Latin initials of 傻逼, addressed at someone (Nike SB alone is a product)
+            "你是sb",
+            "你个sb",
+            "你就是sb",
+            "你真sb",
+            "真是sb",
         )
     ],
     *[
@@ -591,6 +599,25 @@ OWN_ENTRIES: list[tuple[str, str, str, int, str]] = [
     *[(t, "ja", "scam", 2, "hold") for t in ("オンラインカジノ", "副業で月収", "確実に儲かる", "裏バイト")],
     *[(t, "ja", "violence", 2, "hold") for t in ("死ね", "氏ね", "くたばれ", "殺すぞ", "ぶっ殺す", "消えろ")],
     *[(t, "ja", "profanity", 1, "mask") for t in ("きもい", "キモい", "ブス", "クソ野郎", "うざい", "バカ野郎")],
+    # insults held in kanji, matched in kana too through their reading (気違い: きちがい, キチガイ);
+    # 屑 (one character) only in its usual insulting phrases, since くず is also arrowroot (くずもち)
+    *[
+        (t, "ja", "profanity", 1, "mask")
+        for t in (
+            "気違い",
+            "基地外",
+            "詐欺師",
+            "低能",
+            "不細工",
+            "間抜け",
+            "人でなし",
+            "ひとでなし",  # pykakasi reads 人でなし as にんでなし
+            "人間の屑",
+            "人間のクズ",
+            "このクズ",
+            "クズ野郎",
+        )
+    ],
     *[
         (t, "ar", "profanity", 1, "mask")
         for t in ("ابن الكلب", "يا كلب", "يا حمار", "ابن الحرام", "يا حيوان", "يا واطي")
@@ -639,6 +666,12 @@ ATTESTED_SINGLE_WORDS: list[tuple[str, str, str, tuple[str, ...]]] = [
         ("معرص",),
     ),
     (
+        "ms",
+        "profanity",
+        "campusnesia.co.id, 'Arti kata Sundala' (2023-12), citing KBBI (2003: 1104): sundal, 'lacur, jalang'",
+        ("sundal",),
+    ),
+    (
         "th",
         "profanity",
         "Komchadluek, Thai Supreme Court rulings on insults under Criminal Code s. 393 (as compiled in 2017)",
@@ -660,3 +693,67 @@ ATTESTED_SINGLE_WORDS: list[tuple[str, str, str, tuple[str, ...]]] = [
 SPELLED_OUT_ONLY: dict[str, tuple[str, ...]] = {
     "en": ("idiot", "stupid", "dumb", "ugly", "loser", "lame", "sucker", "tramp", "hooker"),
 }
+
+
+# Words that are ordinary in a shop (kept out as ``SHOP_WORDS`` or commerce words of their own: a
+# small dog, pork in a halal question, a pet shampoo, "crazy good") but insult a person when they are
+# addressed at one: "you idiot", "dasar anjing", "babi kau", "hayop ka", "انت حمار". They ship only in
+# the addressed forms of ``ADDRESS_FORMS`` (``build.addressed_forms``), never bare. Each word is in the
+# broad list (LDNOOBW) of its language or in crosslive's own entries.
+ADDRESSED_ONLY: dict[str, tuple[str, ...]] = {
+    "en": ("idiot", "stupid", "dumb", "ugly", "loser", "sucker", "pig", "cow", "rat"),
+    "id": ("anjing", "babi", "gila"),
+    "ms": ("babi", "anjing"),
+    "fil": ("hayop", "leche"),
+    "ar": ("حمار", "كلب", "حيوان", "واطي", "زق"),
+}
+# English nouns take an article after "you are" ("you are an idiot"); the adjectives do not.
+ENGLISH_ADJECTIVES = frozenset({"stupid", "dumb", "ugly"})
+# How each language addresses a person with an insult ("{w}" is the word): the second person before or
+# after it, or an insulting particle (Indonesian/Malay "dasar", "you ...!"; Filipino "ka", "you");
+# Arabic "انت" (you; "إنت" folds to it) besides the vocative "يا", whose afterthought order ("حمار يا")
+# ``build.derived_forms`` adds.
+ADDRESS_FORMS: dict[str, tuple[str, ...]] = {
+    "en": ("you {w}", "you are {a}{w}", "you're {a}{w}", "youre {a}{w}", "ur {a}{w}", "u r {a}{w}"),
+    "id": (
+        "dasar {w}",
+        "{w} lu",
+        "{w} lo",
+        "{w} loe",
+        "{w} kau",
+        "{w} kamu",
+        "kamu {w}",
+        "kau {w}",
+        "lu {w}",
+        "lo {w}",
+    ),
+    "ms": ("dasar {w}", "{w} kau", "kau {w}", "{w} kamu", "kamu {w}", "{w} betul kau"),
+    "fil": ("{w} ka", "{w} ka talaga", "ikaw {w}", "{w} kayo", "mga {w} kayo"),
+    "ar": ("يا {w}", "انت {w}", "انتي {w}", "انتو {w}"),
+}
+
+# Market-specific vulgarities in no language list: (market, term, category, severity, action, source).
+# Singapore's Singlish uses Hokkien vulgarities in Latin spelling (also letter-spaced or with doubled
+# letters, which the normalizer reads); "kanina" is kept to SG, since in Filipino it means "earlier".
+MARKET_ENTRIES: list[tuple[str, str, str, int, str, str]] = [
+    *[
+        ("SG", t, "profanity", 1, "mask", "whatthehecksg.blogspot.com, 'Hokkien expletives' (2014-05-24)")
+        for t in ("kan ni nah", "kanninah", "kaninah", "knnbccb", "chow chee bye", "ccb")
+    ],
+    *[
+        ("SG", t, "profanity", 1, "mask", "mustsharenews.com, 'Guide To Singaporean Hokkien' (KNN, ka ni na)")
+        for t in ("knn", "ka ni na", "kanina", "kannina", "kan lin nia")
+    ],
+    *[
+        (
+            "SG",
+            t,
+            "profanity",
+            1,
+            "mask",
+            "alvinology.com, 'Languages rock: foreign terms which mean completely different things in Singapore' "
+            "(2014-10-25): cheebye, lan jiao",
+        )
+        for t in ("cheebye", "chee bye", "chibai", "cb knn", "lanjiao", "lan jiao", "lanjiu")
+    ],
+]
