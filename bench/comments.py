@@ -374,7 +374,7 @@ def command(
         for name, n in (("baseline", baseline_viewers), ("measured", viewers)):
             room = httpx.post(
                 f"{platform.base_url}/v1/rooms",
-                headers=merchant,
+                headers={**merchant, "Idempotency-Key": f"bench-room-{uuid.uuid4().hex}"},
                 timeout=30,
                 json={"title": f"bench {name}", "markets": ["SG"], "home_market": "CN", "host_language": "en"},
             ).json()

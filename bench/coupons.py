@@ -31,6 +31,7 @@ import os
 import random
 import statistics
 import time
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -237,7 +238,7 @@ def run(
         with httpx.Client(base_url=platform.base_url, timeout=30) as http:
             room = http.post(
                 "/v1/rooms",
-                headers=merchant,
+                headers={**merchant, "Idempotency-Key": f"bench-room-{uuid.uuid4().hex}"},
                 json={
                     "title": "Flash sale bench",
                     "markets": ["ID"],

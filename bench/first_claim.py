@@ -30,8 +30,9 @@ platform = EmbeddedPlatform(port=0, plugins=tuple(sorted(builtin_market_plugins(
 platform.configure()
 client = TestClient(platform.asgi_app())
 merchant = {"Authorization": "Bearer " + platform.issuer.issue("bench-m", "merchant", market="CN")}
-room = client.post("/v1/rooms", headers=merchant, json={"title": "bench", "markets": ["ID"], "home_market": "CN",
-                                                        "host_language": "en"}).json()["room_id"]
+room = client.post("/v1/rooms", headers={**merchant, "Idempotency-Key": "first-claim-room"},
+                   json={"title": "bench", "markets": ["ID"], "home_market": "CN",
+                         "host_language": "en"}).json()["room_id"]
 now = time.time()
 campaign = client.post(f"/v1/coupons/rooms/{room}/campaigns", headers=merchant, json={
     "title": "bench", "markets": ["ID"], "currency": "IDR", "stock": 100, "per_user_limit": 1,

@@ -151,7 +151,7 @@ def freshness(viewers: int, drops: int) -> dict[str, list[float]]:
             room = http.post(
                 "/v1/rooms",
                 json={"title": "bench", "markets": ["ID", "DE"], "home_market": "CN", "host_language": "en"},
-                headers=merchant,
+                headers={**merchant, "Idempotency-Key": f"bench-room-{uuid.uuid4().hex}"},
             ).json()
             http.patch(f"/v1/rooms/{room['room_id']}", json={"status": "live"}, headers=merchant)
         return asyncio.run(

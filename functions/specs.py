@@ -73,7 +73,7 @@ SPECS: tuple[FunctionSpec, ...] = (
         "rooms",
         "functions.rooms.app.handler",
         api=True,
-        writes=("rooms", "products", "stage"),
+        writes=("rooms", "products", "stage", "idempotency"),  # a room and its create request's record
         extras=("moderation",),  # compliance checks of what merchants publish
     ),
     FunctionSpec(

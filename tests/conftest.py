@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from crosslive.dev.platform import EmbeddedPlatform
 from plugins.manager import builtin_market_plugins
+from tests.room_helpers import room_key
 
 BUILTIN_PLUGINS = tuple(sorted(builtin_market_plugins()))
 
@@ -71,7 +72,7 @@ def room(client: TestClient, auth: Callable[..., dict[str, str]]) -> dict[str, o
             "home_market": "CN",
             "host_language": "zh-Hans",
         },
-        headers=auth("merchant", sub="merchant-1"),
+        headers={**auth("merchant", sub="merchant-1"), **room_key()},
     )
     assert response.status_code == 201, response.text
     return dict(response.json())

@@ -1,5 +1,10 @@
 """Rooms API: create, read, list and update live rooms.
 
+Creating a room takes a required ``Idempotency-Key`` (``functions.shared.idempotency``, the one
+meaning of the word): the room and the request's ``done`` record (holding the answer) are written
+in one transaction, so a retry after a lost answer gets 201 with the same room, never a second
+room; the same key with another body is 422 ``idempotency-key-reused``.
+
 The rooms table is streamed: a status change reaches viewers as a ``room`` live signal
 (``functions/rooms/signals.py``, pushed by ``functions/fanout``), from the table's DynamoDB
 stream in AWS and from the stream port's local sink on the embedded platform.
@@ -12,16 +17,28 @@ import time
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
-from pynamodb.exceptions import PutError, UpdateError
+from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
 
 from functions.rooms.access import ROOM_ID_PATTERN, get_room, require_owner
 from functions.rooms.models import Room, plain_map
 from functions.rooms.products import router as products_router
 from functions.rooms.schemas import RoomCreate, RoomOut, RoomUpdate
+from functions.shared import stream
 from functions.shared.app import create_app, lambda_handler
 from functions.shared.auth import Principal, require_role
 from functions.shared.errors import ApiError
+from functions.shared.idempotency import (
+    IdempotencyKey,
+    IdempotencyRecord,
+    check_fingerprint,
+    done_record,
+    find,
+    fingerprint,
+    record_id,
+    result_of,
+)
 from functions.shared.plugins import get_plugins
 from plugins.manager import UnknownMarketError
 
@@ -75,8 +92,29 @@ def _check_titles(titles: dict[str, str] | None, markets: list[str]) -> None:
         raise ApiError(422, "market-not-in-room", f"titles for markets the room does not broadcast to: {outside}")
 
 
-@router.post("", status_code=201, response_model=RoomOut, summary="Create a room (merchant)")
-def create_room(body: RoomCreate, principal: Merchant) -> RoomOut:
+def _stored_answer(rid: str, print_: str) -> RoomOut | None:
+    """The room a request with this record id created, as it was answered (a consistent read)."""
+    record = find(IdempotencyRecord, rid)
+    if record is None:
+        return None
+    check_fingerprint(record, print_)  # the same key with another body: 422 idempotency-key-reused
+    return RoomOut.model_validate(result_of(record))
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=RoomOut,
+    summary="Create a room (merchant)",
+    description="A retry with the same Idempotency-Key is answered 201 with the room the first "
+    "attempt created (never a second room); the same key with another body is 422.",
+)
+def create_room(body: RoomCreate, principal: Merchant, key: IdempotencyKey) -> RoomOut:
+    rid = record_id("room", principal.sub, key)
+    print_ = fingerprint(body.model_dump(mode="json"))
+    stored = _stored_answer(rid, print_)
+    if stored is not None:
+        return stored
     _check_markets(body.markets, body.home_market)
     _check_titles(body.titles, body.markets)
     _check_title(body.title, body.markets, body.home_market, body.titles)
@@ -94,13 +132,25 @@ def create_room(body: RoomCreate, principal: Merchant) -> RoomOut:
         created_at=now,
         updated_at=now,
     )
+    answer = _out(room)
+    record = done_record(IdempotencyRecord, rid, answer.model_dump(mode="json"), print_)
     try:
-        room.save(condition=Room.room_id.does_not_exist())
-    except PutError as exc:
-        if getattr(exc.cause, "response", {}).get("Error", {}).get("Code") != "ConditionalCheckFailedException":
-            raise  # a storage fault, not a collision: 503 with Retry-After (functions.shared.errors)
-        raise ApiError(409, "room-exists", "room id collision, retry") from exc  # a 72-bit id collided
-    return _out(room)
+        with TransactWrite(connection=Room._get_connection().connection) as tx:
+            tx.save(record, condition=IdempotencyRecord.id.does_not_exist())
+            tx.save(room, condition=Room.room_id.does_not_exist())
+    except TransactWriteError as exc:
+        reasons = [r.code if r is not None else None for r in (exc.cancellation_reasons or [])]
+        if reasons and reasons[0] == "ConditionalCheckFailed":
+            # the key already has its room: a concurrent duplicate, or the SDK retried a
+            # transaction that had applied (its first answer lost); answer with that room
+            stored = _stored_answer(rid, print_)
+            if stored is not None:
+                return stored
+        if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
+            raise ApiError(409, "room-exists", "room id collision, retry") from exc  # a 72-bit id collided
+        raise  # a storage fault, not a collision: 503 with Retry-After (functions.shared.errors)
+    stream.emit(None, room)  # written in the transaction (below the table layer): reported here
+    return answer
 
 
 @router.get("/{room_id}", response_model=RoomOut, summary="Read a room (public)")

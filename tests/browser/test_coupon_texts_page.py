@@ -13,6 +13,8 @@ import time
 import pytest
 from playwright.sync_api import expect
 
+from tests.room_helpers import room_key
+
 pytestmark = pytest.mark.browser
 TIMEOUT = 15_000
 MERCHANT = "shop-texts"
@@ -22,7 +24,7 @@ MERCHANT = "shop-texts"
 def flash_room(api, issue):
     """A room for ID and DE with a live flash coupon in each market's currency."""
     headers = {"Authorization": f"Bearer {issue(MERCHANT, 'merchant', 'CN', 'Texts Shop')}"}
-    room = api.post("/v1/rooms", headers=headers, json={
+    room = api.post("/v1/rooms", headers={**headers, **room_key()}, json={
         "title": "Flash coupons", "markets": ["ID", "DE"], "home_market": "CN", "host_language": "en"})
     assert room.status_code == 201, room.text
     room_id = room.json()["room_id"]

@@ -31,6 +31,7 @@ from playwright.sync_api import expect
 from functions.shared.plugins import get_plugins
 from plugins.manager import builtin_market_plugins
 from tests.browser.test_hosted_sign_in import HOSTED_UI, FakeHostedUi, _deployed_config
+from tests.room_helpers import room_key
 
 pytestmark = pytest.mark.browser
 TIMEOUT = 15_000
@@ -214,7 +215,7 @@ def every_market_room(api, issue):
     headers = {"Authorization": f"Bearer {issue('shop-all', 'merchant', 'CN', 'All Markets Shop')}"}
     room = api.post(
         "/v1/rooms",
-        headers=headers,
+        headers={**headers, **room_key()},
         json={
             "title": "Silk scarves live",
             "titles": {"JP": "シルクスカーフのライブ"},

@@ -17,6 +17,8 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
+from tests.room_helpers import room_key
+
 pytestmark = pytest.mark.browser
 TIMEOUT = 25_000
 
@@ -47,7 +49,7 @@ def h264_broadcast(api, issue, nodes):
     headers = {"Authorization": f"Bearer {merchant}"}
     created = api.post(
         "/v1/rooms",
-        headers=headers,
+        headers={**headers, **room_key()},
         json={"title": "OBS-style H.264 live", "markets": ["DE"], "home_market": "CN", "host_language": "en"},
     )
     assert created.status_code == 201, created.text

@@ -18,6 +18,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Route, expect
 
+from tests.room_helpers import room_key
+
 pytestmark = pytest.mark.browser
 TIMEOUT = 10_000
 HOSTED_UI = "https://auth.crosslive.test"
@@ -80,7 +82,7 @@ class FakeHostedUi:
 def test_viewer_signs_in_through_the_hosted_ui_with_pkce_and_no_token_in_any_url(base_url, new_page, api, issue):
     # GIVEN a room, and the viewer page as deployed (hosted UI in config.json, no local issuer)
     merchant = {"Authorization": f"Bearer {issue('shop-hosted', 'merchant', 'CN', 'Hosted Shop')}"}
-    room = api.post("/v1/rooms", headers=merchant, json={
+    room = api.post("/v1/rooms", headers={**merchant, **room_key()}, json={
         "title": "Hosted sign-in", "markets": ["ID"], "home_market": "CN", "host_language": "en"})
     assert room.status_code == 201, room.text
     room_id = room.json()["room_id"]
@@ -116,7 +118,7 @@ def test_viewer_signs_in_through_the_hosted_ui_with_pkce_and_no_token_in_any_url
 
 def test_deployed_pages_ignore_a_token_in_the_url_and_a_forged_callback(base_url, new_page, api, issue):
     merchant = {"Authorization": f"Bearer {issue('shop-hosted-2', 'merchant', 'CN', 'Hosted Shop')}"}
-    room = api.post("/v1/rooms", headers=merchant, json={
+    room = api.post("/v1/rooms", headers={**merchant, **room_key()}, json={
         "title": "No tokens in URLs", "markets": ["ID"], "home_market": "CN", "host_language": "en"})
     room_id = room.json()["room_id"]
     hosted = FakeHostedUi(base_url, issue("viewer-hosted-2", "viewer", "ID", "Budi"))

@@ -19,6 +19,7 @@ import httpx
 from playwright.sync_api import Page, expect
 
 from functions.shared import signing
+from tests.room_helpers import room_key
 
 TIMEOUT = 20_000
 
@@ -60,7 +61,7 @@ def test_the_panel_shows_viewers_funnel_and_the_alert_and_the_report_exports(
     room = api.post(
         "/v1/rooms",
         json={"title": "Batik live", "markets": ["ID", "DE"], "home_market": "CN", "host_language": "en"},
-        headers=auth,
+        headers={**auth, **room_key()},
     ).json()
     room_id = room["room_id"]
     assert api.patch(f"/v1/rooms/{room_id}", json={"status": "live"}, headers=auth).status_code == 200

@@ -24,6 +24,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Request, expect
 
+from tests.room_helpers import room_key
+
 from .test_story import TIMEOUT, go_live
 
 pytestmark = pytest.mark.browser
@@ -63,7 +65,7 @@ def test_highlight_and_flash_coupon_reach_the_page_by_push_with_polling_at_catch
     merchant = {"Authorization": f"Bearer {merchant_token}"}
     room = api.post(
         "/v1/rooms",
-        headers=merchant,
+        headers={**merchant, **room_key()},
         json={"title": "Signals live", "markets": ["ID"], "home_market": "CN", "host_language": "en"},
     )
     assert room.status_code == 201, room.text
@@ -159,7 +161,7 @@ def test_highlight_and_flash_coupon_reach_the_page_by_push_with_polling_at_catch
 def _scheduled_room(api, headers: dict[str, str], title: str) -> str:
     room = api.post(
         "/v1/rooms",
-        headers=headers,
+        headers={**headers, **room_key()},
         json={"title": title, "markets": ["ID"], "home_market": "CN", "host_language": "en"},
     )
     assert room.status_code == 201, room.text

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.room_helpers import room_key
+
 pytestmark = pytest.mark.browser
 TIMEOUT = 15_000
 
@@ -17,7 +19,7 @@ def test_console_moderates_held_comments_and_mutes(base_url, new_page, api, issu
     merchant = issue("shop-mod", "merchant", "CN", "Mod Shop")
     room = api.post(
         "/v1/rooms",
-        headers={"Authorization": f"Bearer {merchant}"},
+        headers={"Authorization": f"Bearer {merchant}", **room_key()},
         json={"title": "Moderated live", "markets": ["ID"], "home_market": "CN", "host_language": "en"},
     ).json()
     room_id = room["room_id"]

@@ -8,6 +8,8 @@ import time
 
 from playwright.sync_api import expect
 
+from tests.room_helpers import room_key
+
 from .test_story import TIMEOUT, go_live
 
 MERCHANT = "merchant-share"
@@ -20,7 +22,7 @@ def test_a_viewer_shares_a_friend_watches_and_the_sharer_claims_the_sharer_coupo
     merchant = {"Authorization": f"Bearer {merchant_token}"}
     room = api.post(
         "/v1/rooms",
-        headers=merchant,
+        headers={**merchant, **room_key()},
         json={"title": "Bring a friend", "markets": ["ID", "DE"], "home_market": "CN", "host_language": "en"},
     )
     assert room.status_code == 201, room.text

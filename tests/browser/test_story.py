@@ -16,6 +16,8 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
+from tests.room_helpers import room_key
+
 pytestmark = pytest.mark.browser
 TIMEOUT = 15_000
 MERCHANT = "shop-story"
@@ -25,7 +27,7 @@ MERCHANT = "shop-story"
 def story_room(api, issue):
     """A room with one product priced in every market, on screen."""
     headers = {"Authorization": f"Bearer {issue(MERCHANT, 'merchant', 'CN', 'Story Shop')}"}
-    room = api.post("/v1/rooms", headers=headers, json={
+    room = api.post("/v1/rooms", headers={**headers, **room_key()}, json={
         "title": "Batik & silk live", "markets": ["ID", "DE", "AE"], "home_market": "CN",
         "host_language": "en"})
     assert room.status_code == 201, room.text
@@ -214,7 +216,7 @@ def test_playback_resumes_on_another_node_when_the_viewer_node_dies(base_url, ne
                                                                      live_platform, screenshot):
     # GIVEN a live room and a German viewer playing from the edge node
     merchant = issue("shop-failover", "merchant", "CN", "Failover Shop")
-    room = api.post("/v1/rooms", headers={"Authorization": f"Bearer {merchant}"}, json={
+    room = api.post("/v1/rooms", headers={"Authorization": f"Bearer {merchant}", **room_key()}, json={
         "title": "Failover live", "markets": ["DE"], "home_market": "CN", "host_language": "en"}).json()
     console = new_page()
     go_live(console, base_url, room["room_id"], merchant, nodes)

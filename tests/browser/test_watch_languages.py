@@ -15,6 +15,8 @@ import time
 import pytest
 from playwright.sync_api import expect
 
+from tests.room_helpers import room_key
+
 pytestmark = pytest.mark.browser
 TIMEOUT = 15_000
 MERCHANT = "shop-sea"
@@ -25,7 +27,7 @@ def sea_room(api, issue):
     headers = {"Authorization": f"Bearer {issue(MERCHANT, 'merchant', 'CN', 'SEA Shop')}"}
     room = api.post(
         "/v1/rooms",
-        headers=headers,
+        headers={**headers, **room_key()},
         json={"title": "Silk scarves", "markets": ["TH", "VN"], "home_market": "CN", "host_language": "en"},
     )
     assert room.status_code == 201, room.text
@@ -162,7 +164,7 @@ def returning_viewers_room(api, issue):
     headers = {"Authorization": f"Bearer {issue(MERCHANT, 'merchant', 'CN', 'SEA Shop')}"}
     room = api.post(
         "/v1/rooms",
-        headers=headers,
+        headers={**headers, **room_key()},
         json={"title": "Welcome back", "markets": ["TH", "VN"], "home_market": "CN", "host_language": "en"},
     )
     assert room.status_code == 201, room.text

@@ -19,6 +19,7 @@ from crosslive.dev import stream as local_stream
 from crosslive.dev.platform import EmbeddedPlatform, free_port
 from functions.fanout.delivery import ENV_PUSH_NODES
 from media_nodes.push import PushHub, mount_push
+from tests.room_helpers import room_key
 
 
 class PushNode:
@@ -81,7 +82,7 @@ def live_room(client: Any, auth: Callable[..., dict[str, str]]) -> dict[str, Any
         "home_market": "CN",
         "host_language": "zh-Hans",
     }
-    response = client.post("/v1/rooms", json=body, headers=auth("merchant", sub="merchant-1"))
+    response = client.post("/v1/rooms", json=body, headers={**auth("merchant", sub="merchant-1"), **room_key()})
     assert response.status_code == 201, response.text
     room = dict(response.json())
     patched = client.patch(

@@ -15,6 +15,7 @@ from functions.fanout.delivery import PUSH_PATH
 from functions.fanout.handler import handler
 from functions.moderation.verdict import Reason, Verdict
 from functions.shared import signing
+from tests.room_helpers import room_key
 
 
 def test_a_posted_comment_reaches_every_viewer_with_translations(post, viewer, live_room):
@@ -35,7 +36,7 @@ def test_viewers_of_other_rooms_get_nothing(post, viewer, live_room, client, aut
     other = client.post(
         "/v1/rooms",
         json={"title": "other", "markets": ["ID"], "home_market": "CN", "host_language": "en"},
-        headers=auth("merchant", sub="merchant-1"),
+        headers={**auth("merchant", sub="merchant-1"), **room_key()},
     ).json()
     elsewhere = viewer(other["room_id"], sub="watch-c")
     post(live_room["room_id"], "only for the first room")

@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.room_helpers import room_key
+
 from .coupon_helpers import MERCHANT, Headers, campaign_body, new_key
 
 
@@ -22,7 +24,7 @@ def shop(client: TestClient, auth: Headers) -> dict[str, Any]:
             "home_market": "CN",
             "host_language": "zh-Hans",
         },
-        headers=auth("merchant", sub=MERCHANT),
+        headers={**auth("merchant", sub=MERCHANT), **room_key()},
     )
     assert response.status_code == 201, response.text
     return dict(response.json())

@@ -21,6 +21,7 @@ from functions.coupons.policy import ENGLISH, coupon_wording
 from functions.shared.plugins import get_plugins
 from plugins.manager import builtin_market_plugins
 from plugins.types import COUPON_TEXT_PLACEHOLDERS, CouponTexts
+from tests.room_helpers import room_key
 
 from .coupon_helpers import MERCHANT, Headers, campaign_body, new_key
 
@@ -47,7 +48,7 @@ def world_room(client: TestClient, auth: Headers) -> dict[str, Any]:
             "home_market": "CN",
             "host_language": "zh-Hans",
         },
-        headers=auth("merchant", sub=MERCHANT),
+        headers={**auth("merchant", sub=MERCHANT), **room_key()},
     )
     assert response.status_code == 201, response.text
     return dict(response.json())

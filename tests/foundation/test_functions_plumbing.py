@@ -9,6 +9,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from functions import FUNCTIONS
+from tests.room_helpers import room_key
 
 
 @pytest.mark.parametrize("name", FUNCTIONS)
@@ -32,7 +33,7 @@ def test_unknown_path_is_a_problem_document(client):
 
 
 def test_validation_errors_have_the_stable_shape(client, auth):
-    response = client.post("/v1/rooms", json={"title": ""}, headers=auth("merchant"))
+    response = client.post("/v1/rooms", json={"title": ""}, headers={**auth("merchant"), **room_key()})
     body = response.json()
     assert response.status_code == 422
     assert body["code"] == "validation-failed"
@@ -41,7 +42,9 @@ def test_validation_errors_have_the_stable_shape(client, auth):
 
 def test_malformed_json_is_422_not_500(client, auth):
     response = client.post(
-        "/v1/rooms", content=b"{not json", headers={**auth("merchant"), "content-type": "application/json"}
+        "/v1/rooms",
+        content=b"{not json",
+        headers={**auth("merchant"), "content-type": "application/json", **room_key()},
     )
     assert response.status_code == 422
 
@@ -49,7 +52,7 @@ def test_malformed_json_is_422_not_500(client, auth):
 def test_oversized_body_is_refused_before_the_route(client, auth):
     before = client.get("/v1/rooms", params={"merchant": "big-sender"}).json()
     big = {"title": "x" * 100_000, "markets": ["ID"], "home_market": "CN", "host_language": "en"}
-    response = client.post("/v1/rooms", json=big, headers=auth("merchant", sub="big-sender"))
+    response = client.post("/v1/rooms", json=big, headers={**auth("merchant", sub="big-sender"), **room_key()})
     assert response.status_code == 413
     assert response.json()["code"] == "payload-too-large"
     assert client.get("/v1/rooms", params={"merchant": "big-sender"}).json() == before
@@ -67,7 +70,7 @@ def test_wrong_role_is_forbidden(client, auth):
     response = client.post(
         "/v1/rooms",
         json={"title": "t", "markets": ["ID"], "home_market": "CN", "host_language": "en"},
-        headers=auth("viewer"),
+        headers={**auth("viewer"), **room_key()},
     )
     assert response.status_code == 403
     assert response.json()["code"] == "forbidden"
@@ -107,12 +110,12 @@ def test_forged_or_defective_tokens_are_rejected(client, embedded, make_token, w
     response = client.post(
         "/v1/rooms",
         json={"title": "t", "markets": ["ID"], "home_market": "CN", "host_language": "en"},
-        headers={"Authorization": f"Bearer {token}"},
+        headers={"Authorization": f"Bearer {token}", **room_key()},
     )
     assert response.status_code == 401, why
     assert response.json()["code"] == "unauthorized"
 
 
 def test_non_bearer_scheme_is_rejected(client):
-    response = client.post("/v1/rooms", json={}, headers={"Authorization": "Basic dXNlcjpwYXNz"})
+    response = client.post("/v1/rooms", json={}, headers={"Authorization": "Basic dXNlcjpwYXNz", **room_key()})
     assert response.status_code == 401

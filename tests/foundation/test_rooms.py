@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tests.room_helpers import room_key
+
 
 def test_merchant_creates_and_reads_a_room(client, room):
     response = client.get(f"/v1/rooms/{room['room_id']}")
@@ -14,7 +16,7 @@ def test_unknown_market_is_refused(client, auth):
     response = client.post(
         "/v1/rooms",
         json={"title": "t", "markets": ["ID", "XX"], "home_market": "CN", "host_language": "en"},
-        headers=auth("merchant"),
+        headers={**auth("merchant"), **room_key()},
     )
     assert response.status_code == 422
     assert response.json()["code"] == "unknown-market"
@@ -24,7 +26,7 @@ def test_home_market_only_is_not_a_viewer_market(client, auth):
     response = client.post(
         "/v1/rooms",
         json={"title": "t", "markets": ["CN"], "home_market": "CN", "host_language": "zh-Hans"},
-        headers=auth("merchant"),
+        headers={**auth("merchant"), **room_key()},
     )
     assert response.status_code == 422
     assert response.json()["code"] == "not-a-viewer-market"
@@ -61,6 +63,48 @@ def test_rooms_list_by_merchant_newest_first(client, auth):
     ids = []
     for title in ("first", "second"):
         body = {"title": title, "markets": ["ID"], "home_market": "CN", "host_language": "en"}
-        ids.append(client.post("/v1/rooms", json=body, headers=headers).json()["room_id"])
+        ids.append(client.post("/v1/rooms", json=body, headers={**headers, **room_key()}).json()["room_id"])
     listed = [r["room_id"] for r in client.get("/v1/rooms", params={"merchant": "lister"}).json()]
     assert listed == list(reversed(ids))
+
+
+def test_a_retried_room_creation_returns_the_same_room(client, auth):
+    # GIVEN a merchant whose console sends a create and, not hearing back, sends it again
+    headers = {**auth("merchant", sub="retrier"), **room_key()}
+    body = {"title": "Retried", "markets": ["ID"], "home_market": "CN", "host_language": "en"}
+    first = client.post("/v1/rooms", json=body, headers=headers)
+    again = client.post("/v1/rooms", json=body, headers=headers)
+    # THEN both answers are 201 with the same room, and the merchant has one room
+    assert first.status_code == again.status_code == 201, again.text
+    assert again.json() == first.json()
+    assert [r["room_id"] for r in client.get("/v1/rooms", params={"merchant": "retrier"}).json()] == [
+        first.json()["room_id"]
+    ]
+    # the stored answer stays the creation's answer after the room changed
+    client.patch(f"/v1/rooms/{first.json()['room_id']}", json={"status": "live"}, headers=headers)
+    assert client.post("/v1/rooms", json=body, headers=headers).json() == first.json()
+
+
+def test_a_room_key_names_one_request_of_one_merchant(client, auth):
+    key = room_key()
+    body = {"title": "Keyed", "markets": ["ID"], "home_market": "CN", "host_language": "en"}
+    mine = client.post("/v1/rooms", json=body, headers={**auth("merchant", sub="keyed-1"), **key})
+    assert mine.status_code == 201
+    # the same key with another body: refused, nothing created
+    other_body = client.post(
+        "/v1/rooms", json={**body, "title": "Other"}, headers={**auth("merchant", sub="keyed-1"), **key}
+    )
+    assert other_body.status_code == 422 and other_body.json()["code"] == "idempotency-key-reused"
+    assert len(client.get("/v1/rooms", params={"merchant": "keyed-1"}).json()) == 1
+    # another merchant's same key is another request: another room
+    theirs = client.post("/v1/rooms", json=body, headers={**auth("merchant", sub="keyed-2"), **key})
+    assert theirs.status_code == 201 and theirs.json()["room_id"] != mine.json()["room_id"]
+
+
+def test_a_room_create_without_a_key_is_refused(client, auth):
+    body = {"title": "Unkeyed", "markets": ["ID"], "home_market": "CN", "host_language": "en"}
+    missing = client.post("/v1/rooms", json=body, headers=auth("merchant", sub="unkeyed"))
+    assert missing.status_code == 400 and missing.json()["code"] == "idempotency-key-required"
+    bad = client.post("/v1/rooms", json=body, headers={**auth("merchant", sub="unkeyed"), "Idempotency-Key": "!"})
+    assert bad.status_code == 400 and bad.json()["code"] == "invalid-idempotency-key"
+    assert client.get("/v1/rooms", params={"merchant": "unkeyed"}).json() == []

@@ -6,12 +6,13 @@ import pytest
 
 from functions.rooms.models import Room
 from functions.shared.errors import PROBLEM_JSON
+from tests.room_helpers import room_key
 
 ROOM = {"title": "Bounds", "markets": ["ID"], "home_market": "CN", "host_language": "en"}
 
 
 def _room(client, auth, sub="bounds-merchant", **overrides):
-    response = client.post("/v1/rooms", json={**ROOM, **overrides}, headers=auth("merchant", sub=sub))
+    response = client.post("/v1/rooms", json={**ROOM, **overrides}, headers={**auth("merchant", sub=sub), **room_key()})
     return response
 
 

@@ -26,6 +26,7 @@ from crosslive.dev.faults import FaultInjector, injected
 from functions.comments.models import Comment
 from functions.coupons.models import Coupon
 from tests.coupons.coupon_helpers import campaign_body
+from tests.room_helpers import room_key
 
 MODES = {
     "transient": {"rate": 0.25, "lasting": False},
@@ -58,7 +59,7 @@ def shop(client, auth) -> dict[str, Any]:
     response = client.post(
         "/v1/rooms",
         json={"title": "Faults", "markets": ["ID"], "home_market": "CN", "host_language": "en"},
-        headers=auth("merchant", sub="fault-merchant"),
+        headers={**auth("merchant", sub="fault-merchant"), **room_key()},
     )
     assert response.status_code == 201
     return dict(response.json())
@@ -223,9 +224,28 @@ def test_a_fault_outlasting_the_retries_is_503_with_retry_after_never_500_or_a_f
         response = client.post(
             "/v1/rooms",
             json={"title": "Faulty", "markets": ["ID"], "home_market": "CN", "host_language": "en"},
-            headers=auth("merchant", sub="fault-room-maker"),
+            headers={**auth("merchant", sub="fault-room-maker"), **room_key()},
         )
     # THEN the client is told to retry
     assert response.status_code == 503, response.text
     assert response.json()["code"] == "storage-unavailable"
     assert int(response.headers["retry-after"]) >= 1
+
+
+def test_a_room_created_while_its_answer_was_lost_is_the_room_a_retry_gets(client, auth):
+    # GIVEN a merchant whose create reaches DynamoDB, which applies it, but every answer times out
+    merchant = {**auth("merchant", sub="fault-room-retrier"), **room_key()}
+    body = {"title": "Lost answer", "markets": ["ID"], "home_market": "CN", "host_language": "en"}
+    with injected(FaultInjector(1.0, kinds=["timeout-after-write"], lasting=True)) as faults:
+        first = client.post("/v1/rooms", json=body, headers=merchant)
+    assert faults.injected["timeout-after-write"] > 0
+    assert first.status_code == 503, first.text  # the client cannot know: it retries with the key
+    # WHEN it retries with the same key once DynamoDB answers again
+    again = client.post("/v1/rooms", json=body, headers=merchant)
+    # THEN it gets 201 with the room the lost attempt created, and there is only that one room
+    assert again.status_code == 201, again.text
+    rooms = client.get("/v1/rooms", params={"merchant": "fault-room-retrier"}).json()
+    assert [r["room_id"] for r in rooms] == [again.json()["room_id"]]
+    assert rooms[0]["title"] == "Lost answer"
+    # and every further retry answers the same
+    assert client.post("/v1/rooms", json=body, headers=merchant).json() == again.json()

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from functions.shared.auth import verify_token
 from functions.shared.errors import ApiError
+from tests.room_helpers import room_key
 
 ROOM_BODY = {"title": "t", "markets": ["ID"], "home_market": "CN", "host_language": "en"}
 # hypothesis strategies run outside fixtures: the session issuer is put here by ``issuer``.
@@ -57,7 +58,7 @@ def _claims(**override: Any) -> dict[str, Any]:
 
 
 def _post(client, token: str):
-    return client.post("/v1/rooms", json=ROOM_BODY, headers={"Authorization": f"Bearer {token}"})
+    return client.post("/v1/rooms", json=ROOM_BODY, headers={"Authorization": f"Bearer {token}", **room_key()})
 
 
 @pytest.mark.parametrize("alg", ["RS256", "RS512", "PS256", "ES384", "ES512", "HS256", "EdDSA", "none", "", "es256"])

@@ -12,6 +12,7 @@ import pytest
 from crosslive.dev import stream as local_stream
 from functions.insights.feed import FEED_SIGNATURE_HEADER
 from functions.shared import signing
+from tests.room_helpers import room_key
 
 MERCHANT = "merchant-ins"
 
@@ -20,7 +21,7 @@ MERCHANT = "merchant-ins"
 def live_room(client: Any, auth: Callable[..., dict[str, str]]) -> dict[str, Any]:
     """A live room of ``merchant-ins`` (home CN) broadcast to ID, DE and AE."""
     body = {"title": "Batik live", "markets": ["ID", "DE", "AE"], "home_market": "CN", "host_language": "zh-Hans"}
-    response = client.post("/v1/rooms", json=body, headers=auth("merchant", sub=MERCHANT))
+    response = client.post("/v1/rooms", json=body, headers={**auth("merchant", sub=MERCHANT), **room_key()})
     assert response.status_code == 201, response.text
     room = dict(response.json())
     patched = client.patch(

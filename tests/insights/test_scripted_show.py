@@ -26,6 +26,7 @@ from functions.rooms.access import find_room
 from functions.rooms.product_models import Stage
 from functions.shared import signing
 from media_nodes.insights_feed import InsightsFeed
+from tests.room_helpers import room_key
 
 NODES = [f"node-{i}" for i in range(4)]  # crc32 puts these on 4 distinct-set shards (<= 256 keys each)
 SIZES = {"ID": 1000, "DE": 600, "AE": 400}
@@ -89,7 +90,7 @@ def test_the_scripted_show_matches_the_script(client: Any, auth: Any) -> None:
     response = client.post(
         "/v1/rooms",
         json={"title": "Scripted show", "markets": ["ID", "DE", "AE"], "home_market": "CN", "host_language": "en"},
-        headers=auth("merchant", sub="script-merchant"),
+        headers={**auth("merchant", sub="script-merchant"), **room_key()},
     )
     room_id = response.json()["room_id"]
     assert (

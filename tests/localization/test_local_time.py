@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from functions.localization.local_time import is_quiet, next_allowed, quiet_status
 from plugins.manager import build_plugin_manager
+from tests.room_helpers import room_key
 
 PM = build_plugin_manager(include_entry_points=False)
 
@@ -99,7 +100,7 @@ def test_room_schedule_in_its_markets_and_home_market(client, auth):
             "host_language": "zh-Hans",
             "scheduled_start": start,
         },
-        headers=auth("merchant", sub="merchant-sched"),
+        headers={**auth("merchant", sub="merchant-sched"), **room_key()},
     )
     assert created.status_code == 201, created.text
     room_id = created.json()["room_id"]
@@ -122,7 +123,7 @@ def test_room_schedule_errors(client, auth):
     created = client.post(
         "/v1/rooms",
         json={"title": "Unplanned", "markets": ["TH"], "home_market": "CN", "host_language": "en"},
-        headers=auth("merchant", sub="merchant-sched"),
+        headers={**auth("merchant", sub="merchant-sched"), **room_key()},
     )
     room_id = created.json()["room_id"]
     unplanned = client.get(f"/v1/localization/rooms/{room_id}/schedule")

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.room_helpers import room_key
+
 OWNER = {"sub": "merchant-1"}  # the ``room`` fixture: home market CN, broadcasting to ID, DE and AE
 
 
@@ -86,7 +88,7 @@ def test_a_pinned_message_goes_through_the_same_rules(client, room, owner, auth)
 def test_a_room_title_goes_through_every_markets_rules(client, auth, room, owner):
     # a new room whose title makes a claim its home market bans is not created
     body = {"title": "全网最低价直播", "markets": ["SG"], "home_market": "CN", "host_language": "zh-Hans"}
-    created = client.post("/v1/rooms", json=body, headers=auth("merchant", sub="merchant-9"))
+    created = client.post("/v1/rooms", json=body, headers={**auth("merchant", sub="merchant-9"), **room_key()})
     assert created.status_code == 422 and created.json()["violations"][0]["rule"] == "CN-AD-9-3-absolute"
     # renaming a room broadcasting to AE after a drink AE restricts is refused, naming AE's rule
     renamed = client.patch(f"/v1/rooms/{room['room_id']}", json={"title": "Whisky night live"}, headers=owner)

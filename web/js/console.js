@@ -22,6 +22,7 @@ const state = {
   config: null, api: null, token: null, me: null, markets: new Map(), room: null, roomId: null,
   currencies: new Map(), products: [], stage: { highlights: [], pinned: null, version: -1, max_highlights: 3 }, campaigns: [],
   ingest: null, stream: null, hostView: null, held: [], fetchedAt: 0, policies: new Map(), hostLanguages: [],
+  roomRequest: null, // the room being created: its body and Idempotency-Key, kept until it is answered
 };
 
 // Every failure the merchant sees is a sentence that says what to do (console-text.js), never a
@@ -174,10 +175,16 @@ async function createRoom(event) {
   const markets = [...document.querySelectorAll("#room-markets input:checked")].map((i) => i.value);
   try {
     if (!markets.length) throw { code: "validation-failed", problem: { errors: [{ loc: ["body", "markets"] }] } };
-    const room = await state.api.post("/v1/rooms", {
+    const body = {
       title: $("#room-title-input").value.trim(), markets, home_market: $("#room-home").value,
       host_language: $("#room-lang").value, titles: marketTexts($("#room-titles")),
-    });
+    };
+    // One key per intended room: pressing Create again after a failure (a timeout, a 503) with the
+    // same form sends the same key, so the server answers with the room it may already have made.
+    const sent = JSON.stringify(body);
+    if (state.roomRequest?.body !== sent) state.roomRequest = { body: sent, key: idempotencyKey() };
+    const room = await state.api.post("/v1/rooms", body, { headers: { "Idempotency-Key": state.roomRequest.key } });
+    state.roomRequest = null;
     await loadRooms(room.room_id);
     await openRoom(room.room_id);
     toast("Room created", "ok");
