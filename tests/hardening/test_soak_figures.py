@@ -20,11 +20,13 @@ def test_rss_slope_ignores_warm_up_and_measures_growth_per_minute():
     assert summary["rss_mb"]["after_warmup"] == 160.0 and summary["fds"] == {"start": 10, "end": 10}
 
 
-def _report(seconds: float, slopes: dict[str, float], errors: int = 0) -> dict[str, object]:
+def _report(seconds: float, slopes: dict[str, float], errors: int = 0, achieved: float = 3.0) -> dict[str, object]:
     return {
         "seconds": seconds,
         "bound_mb_per_min": 1.0,
         "errors": ["comment 500"] * errors,
+        "rates": {"comments_per_s": 3.0, "claims_per_s": 1.0},
+        "achieved": {"comments_per_s": achieved, "claims_per_s": 1.0},
         "processes": [
             {"process": name, "judged": name != "db", "rss_slope_mb_per_min_after_warmup": slope}
             for name, slope in slopes.items()
@@ -42,3 +44,6 @@ def test_the_soak_verdict_judges_each_process_but_the_database_against_the_bound
     assert verdict(_report(600, {"platform": float("nan")})).startswith("FAIL")  # too few samples
     assert "2 errors" in verdict(_report(600, {"platform": 0.0}, errors=2))
     assert "indicative" in verdict(_report(60, {"platform": 0.0}))
+    # a machine too loaded to keep the rate did not test the bound
+    slow = verdict(_report(600, {"platform": 0.1}, achieved=0.33))
+    assert slow.startswith("FAIL") and "ran at 0.33 comments/s of 3" in slow
