@@ -21,6 +21,7 @@ import httpx
 from playwright.sync_api import Page, expect
 
 from functions.shared import signing
+from tests.room_helpers import room_key
 
 TIMEOUT = 20_000
 
@@ -42,7 +43,7 @@ def test_win_back_and_next_show_in_panel_and_report(
     room = api.post(
         "/v1/rooms",
         json={"title": "Silk live", "markets": ["JP", "TH"], "home_market": "CN", "host_language": "en"},
-        headers=auth,
+        headers={**auth, **room_key()},
     ).json()
     room_id = room["room_id"]
     assert api.patch(f"/v1/rooms/{room_id}", json={"status": "live"}, headers=auth).status_code == 200

@@ -11,6 +11,7 @@ from functions.insights import nextshow
 from functions.insights.models import MinuteCounters, ShowRecord, series_key
 from functions.localization.local_time import is_quiet
 from functions.shared.plugins import get_plugins
+from tests.room_helpers import room_key
 
 Headers = Callable[..., dict[str, str]]
 DAY = 86_400
@@ -100,7 +101,7 @@ def test_the_merchant_reads_it_from_stored_shows(client: Any, auth: Headers) -> 
     # GIVEN a merchant whose past shows are stored (show windows and per-second counts per market)
     merchant = "nextshow-merchant"
     body = {"title": "Next", "markets": ["ID", "DE"], "home_market": "ID", "host_language": "id"}
-    room = client.post("/v1/rooms", json=body, headers=auth("merchant", sub=merchant)).json()
+    room = client.post("/v1/rooms", json=body, headers={**auth("merchant", sub=merchant), **room_key()}).json()
     today = int(datetime.now(UTC).timestamp() // DAY * DAY)
     for k, (hour, viewers) in enumerate([(12, {"ID": 100, "DE": 10}), (18, {"ID": 5, "DE": 40})]):
         past_room = f"nextshow-past-{k}-{today}"

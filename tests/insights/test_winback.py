@@ -27,6 +27,7 @@ from functions.rooms.product_models import Stage
 from functions.shared import zones
 from functions.shared.zones import Zone
 from tests.coupons.coupon_helpers import campaign_body
+from tests.room_helpers import room_key
 
 from .conftest import MERCHANT, FeedPoster
 
@@ -177,7 +178,7 @@ def test_each_zone_exports_only_its_own_people(
 
 def _next_show(client: Any, auth: Headers) -> str:
     body = {"title": "Second show", "markets": ["ID", "DE", "AE"], "home_market": "CN", "host_language": "zh-Hans"}
-    response = client.post("/v1/rooms", json=body, headers=auth("merchant", sub=MERCHANT))
+    response = client.post("/v1/rooms", json=body, headers={**auth("merchant", sub=MERCHANT), **room_key()})
     assert response.status_code == 201, response.text
     return str(response.json()["room_id"])
 
@@ -270,7 +271,7 @@ def test_bad_winback_inputs_are_refused(show: dict[str, Any], client: Any, auth:
     assert client.get("/v1/insights/rooms/a!b/winback", headers=auth("merchant", sub=MERCHANT)).status_code == 422
     # a campaign may target only its own merchant's show, named by a well-formed id
     body = {"title": "Other", "markets": ["ID"], "home_market": "ID", "host_language": "id"}
-    other_room = client.post("/v1/rooms", json=body, headers=other).json()["room_id"]
+    other_room = client.post("/v1/rooms", json=body, headers={**other, **room_key()}).json()["room_id"]
     stolen = client.post(
         f"/v1/coupons/rooms/{other_room}/campaigns",
         json=campaign_body(segment={"kind": "winback", "show": room_id}),
