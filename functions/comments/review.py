@@ -12,7 +12,6 @@ import time
 
 from functions.comments.models import Comment, room_status_key
 from functions.comments.store import get_comment, set_status
-from functions.moderation import sanctions
 from functions.shared.errors import Conflict
 
 DECISIONS = {"approve": "published", "reject": "rejected"}
@@ -26,6 +25,8 @@ def held_comments(room_id: str, limit: int) -> list[Comment]:
 def decide(room_id: str, comment_id: str, decision: str, actor_sub: str, reason: str = "") -> Comment:
     """Publish (``approve``) or reject a held comment and audit it; a replayed or concurrent
     decision is refused (409 ``not-held``): the first one stands."""
+    from functions.moderation import sanctions  # only this route: not at the comments cold start
+
     comment = get_comment(room_id, comment_id)
     if comment.status != "held":
         raise Conflict("not-held", f"comment {comment_id!r} is {comment.status}, not held for review")
