@@ -58,6 +58,12 @@ def test_singlish_hokkien_vulgarities_are_caught_in_singapore(market, text):
         ("TH", "แกมันควายจริง"),
         ("CN", "你是sb吗"),
         ("CN", "你是SB"),
+        ("SA", "انت خنزير"),
+        ("AE", "يا خِنْزِير!"),
+        ("AE", "انت تيس"),
+        ("DE", "halt die klappe du spast"),
+        ("VN", "đồ khốn nạn lừa đảo"),
+        ("MY", "perempuan sundal"),
     ],
 )
 def test_a_shop_word_addressed_at_a_person_is_an_insult(market, code, text):
@@ -76,6 +82,8 @@ def test_a_shop_word_addressed_at_a_person_is_an_insult(market, code, text):
         ("PH", "leche flan recipe please"),
         ("VN", "cái lồng chim này bao nhiêu"),
         ("SA", "علف حمار وحصان"),
+        ("SA", "هل فيه لحم خنزير؟ نريد حلال"),
+        ("AE", "للبيع تيس بلدي"),
         ("CN", "这款傻瓜相机多少钱"),
         ("CN", "傻瓜式一键操作"),
         ("TH", "ผู้เชี่ยวชาญแนะนำ"),

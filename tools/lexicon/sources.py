@@ -641,8 +641,8 @@ OWN_ENTRIES: list[tuple[str, str, str, int, str]] = [
 ]
 
 
-# Single-word insults of Arabic and Thai that a published source attests (source column: "crosslive
-# curation, attested in <source>"), reviewed against commerce words that share a spelling. Arabic
+# Insults (single words of Arabic, Thai, German, Malay; a Vietnamese word) that a published source
+# attests (source column: "crosslive curation, attested in <source>"), reviewed against commerce words that share a spelling. Arabic
 # words also get their feminine form (ة) in build.py; Thai ones their other insult prefixes.
 ATTESTED_SINGLE_WORDS: list[tuple[str, str, str, tuple[str, ...]]] = [
     # (language, category, source, terms)
@@ -664,6 +664,18 @@ ATTESTED_SINGLE_WORDS: list[tuple[str, str, str, tuple[str, ...]]] = [
         "profanity",
         "Alyawmiyah, 'بين كلمات عادية في دول وشتائم في دول أخرى': معرّص, a pimp, an insult outside Tunisia",
         ("معرص",),
+    ),
+    (
+        "de",
+        "profanity",
+        "dein-wissen24.de, 'Was bedeutet Spast?': a disparaging insult derived from Spastik",
+        ("spast", "spasten"),
+    ),
+    (
+        "vi",
+        "profanity",
+        "vjol.info, 'Khốn nạn là gì?': in today's sense 'hèn mạt, đáng khinh bỉ' (base, contemptible)",
+        ("khốn nạn", "đồ khốn nạn", "thằng khốn nạn"),
     ),
     (
         "ms",
@@ -705,7 +717,8 @@ ADDRESSED_ONLY: dict[str, tuple[str, ...]] = {
     "id": ("anjing", "babi", "gila"),
     "ms": ("babi", "anjing"),
     "fil": ("hayop", "leche"),
-    "ar": ("حمار", "كلب", "حيوان", "واطي", "زق"),
+    # خنزير (pig: pork in a halal question) and تيس (billy goat: livestock) are crosslive's own
+    "ar": ("حمار", "كلب", "حيوان", "واطي", "زق", "خنزير", "تيس"),
 }
 # English nouns take an article after "you are" ("you are an idiot"); the adjectives do not.
 ENGLISH_ADJECTIVES = frozenset({"stupid", "dumb", "ugly"})
