@@ -642,8 +642,9 @@ OWN_ENTRIES: list[tuple[str, str, str, int, str]] = [
 
 
 # Insults (single words of Arabic, Thai, German, Malay; a Vietnamese word) that a published source
-# attests (source column: "crosslive curation, attested in <source>"), reviewed against commerce words that share a spelling. Arabic
-# words also get their feminine form (ة) in build.py; Thai ones their other insult prefixes.
+# attests (source column: "crosslive curation, attested in <source>"), reviewed against commerce
+# words that share a spelling. Arabic words also get their feminine form (ة) in build.py; Thai
+# ones their other insult prefixes.
 ATTESTED_SINGLE_WORDS: list[tuple[str, str, str, tuple[str, ...]]] = [
     # (language, category, source, terms)
     (
