@@ -3,7 +3,8 @@
 A region turns it on by listing ``"comprehend-toxicity"`` in its plugins. Comprehend's
 DetectToxicContent supports English only, so the hook returns ``None`` for any other language and
 the next plugin (or nobody) answers. It runs *after* a comment is published
-(``functions.moderation.toxicity``), never in the write path: a call costs tens of milliseconds.
+(``functions.comments.screening``, with ``functions.moderation.toxicity`` scores), never in the
+write path: a call costs tens of milliseconds.
 
 Service behaviour this plugin maps (DetectToxicContent):
 
