@@ -20,15 +20,19 @@ Example::
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+if TYPE_CHECKING:
+    from plugins.types import DataResidency
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 REGIONS_DIR = REPO_ROOT / "regions"
@@ -263,7 +267,20 @@ def check_regions(
                 )
             )
         problems.extend(residency_problems(path, config, key_lines))
+    problems.extend(_zone_problems([p.resolve() for p in paths], configs))
     return sorted(problems, key=lambda p: (str(p.path), p.line))
+
+
+def _zone_problems(paths: list[Path], configs: dict[Path, RegionConfig]) -> list[Problem]:
+    """Zone problems (``residency_zones``) on the markets line of each checked file serving the market."""
+    found: list[Problem] = []
+    for problem in residency_zones(configs.values())[1]:
+        for path in paths:
+            config = configs.get(path)
+            if config is not None and problem.market in config.markets:
+                line = _key_lines(path.read_text(encoding="utf-8")).get("markets", 0)
+                found.append(Problem(path, line, "markets", problem.message))
+    return found
 
 
 def residency_problems(path: Path, config: RegionConfig, key_lines: dict[str, int]) -> list[Problem]:
@@ -271,8 +288,8 @@ def residency_problems(path: Path, config: RegionConfig, key_lines: dict[str, in
 
     The region's own tables hold its viewers' comments, presence and shares, and its functions write
     them: a region outside a market's allowed regions would store that market's personal data
-    where its law forbids it. (Not checked here: where the origin's global tables replicate; see
-    docs/plugins.md, "Data residency".)
+    where its law forbids it. Where the tables holding personal data are placed follows from the
+    zones (``residency_zones``), whose problems ``check_regions`` reports too.
     """
     from plugins.manager import build_plugin_manager
 
@@ -294,30 +311,150 @@ def residency_problems(path: Path, config: RegionConfig, key_lines: dict[str, in
     return found
 
 
-def replication_warnings(configs: Iterable[RegionConfig]) -> list[str]:
-    """Where today's table placement still stores a restricted market's personal data outside its
-    allowed regions: every personal-data table is a global table of the origin replicated to all
-    its edges, so a market served anywhere in an origin's group is stored in every region of it.
-    Warnings, not problems: the region files cannot fix this (per-zone placement is issue 18)."""
-    from plugins.manager import build_plugin_manager
+@dataclass(frozen=True)
+class ResidencyZone:
+    """The restricted markets of one jurisdiction in an origin's group, and where their data lives.
+
+    ``allowed`` is the intersection of the markets' allowed regions; ``regions`` the group's
+    deployed AWS regions inside it, ordered by region file name; ``home`` the first of them (its
+    region file: ``home_name``), where the zone's tables are created and strongly consistent zone
+    writes go. The zone's tables (``{prefix}-{name}-{short}``) are replicated to the other
+    ``regions`` only. docs/residency.md.
+    """
+
+    name: str
+    origin: str
+    law: str
+    markets: tuple[str, ...]
+    allowed: tuple[str, ...]
+    regions: tuple[str, ...]
+    region_names: tuple[str, ...]
+
+    @property
+    def home(self) -> str:
+        return self.regions[0]
+
+    @property
+    def home_name(self) -> str:
+        return self.region_names[0]
+
+    @property
+    def replica_regions(self) -> tuple[str, ...]:
+        """The zone's regions other than its home: where its tables have replicas."""
+        return self.regions[1:]
+
+    def runtime(self) -> dict[str, Any]:
+        """This zone's entry of ``CROSSLIVE_ZONES`` (functions/shared/zones.py reads it)."""
+        return {"home": self.home, "regions": list(self.regions), "markets": list(self.markets)}
+
+
+@dataclass(frozen=True)
+class ZoneProblem:
+    """A restricted market whose personal data has no place to live in an origin's group."""
+
+    market: str
+    message: str
+
+
+def _groups(configs: list[RegionConfig]) -> list[list[RegionConfig]]:
+    """Each origin with its edges, every group ordered by region file name (the zone-home order)."""
+    return [
+        sorted([origin, *(c for c in configs if c.role == "edge" and c.origin == origin.name)], key=lambda c: c.name)
+        for origin in sorted((c for c in configs if c.role == "origin"), key=lambda c: c.name)
+    ]
+
+
+def residency_zones(
+    configs: Iterable[RegionConfig], residency: Callable[[str], DataResidency] | None = None
+) -> tuple[list[ResidencyZone], list[ZoneProblem]]:
+    """The residency zones of a set of region files, and every market that cannot be placed.
+
+    A market served in an origin's group whose plugin's ``data_residency`` lists allowed regions
+    without ``"*"`` is restricted; the restricted markets of one jurisdiction form a zone named after
+    it (lower-cased: ``eu``). The one function synth (``infra/``), ``crosslive regions check`` and
+    ``crosslive deploy``'s plan use, so all three place and refuse the same way. A zone whose
+    markets share no allowed region, or whose allowed regions hold no deployed region of the group,
+    is a problem naming each market and its rule. ``residency`` (tests) stands in for the enabled
+    plugins' ``data_residency`` hook.
+    """
+    from plugins.manager import PluginError, build_plugin_manager
 
     configs = list(configs)
-    pm = build_plugin_manager(None, validate=False)
-    warnings: list[str] = []
-    for origin in (c for c in configs if c.role == "origin"):
-        group = [origin, *(c for c in configs if c.role == "edge" and c.origin == origin.name)]
-        served = sorted({m for c in group for m in c.markets})
-        for market in served:
-            rule = pm.data_residency(market)
-            outside = sorted({c.aws_region for c in group if not rule.allows(c.aws_region)})
-            if outside:
-                warnings.append(
-                    f"warning: market {market}: rule data-residency ({rule.law or rule.jurisdiction}): the "
-                    f"personal-data tables of origin {origin.name} replicate to every region of its group, "
-                    f"so {market}'s comments, claims and presence are also stored in {', '.join(outside)} "
-                    "(table placement per residency zone is not implemented yet: docs/plugins.md)"
+    if residency is None:
+        enabled = sorted({name for c in configs for name in c.plugins})
+        try:
+            residency = build_plugin_manager(enabled, validate=False).data_residency
+        except PluginError:  # a plugin not installed: check_regions names it per file
+            residency = build_plugin_manager(None, validate=False).data_residency
+    zones: list[ResidencyZone] = []
+    problems: list[ZoneProblem] = []
+    for group in _groups(configs):
+        by_jurisdiction: dict[str, list[str]] = {}
+        for market in sorted({m for c in group for m in c.markets}):
+            rule = residency(market)
+            if "*" not in rule.allowed_regions:
+                by_jurisdiction.setdefault(rule.jurisdiction, []).append(market)
+        for jurisdiction, markets in sorted(by_jurisdiction.items()):
+            rules = {m: residency(m) for m in markets}
+            first = rules[markets[0]].allowed_regions
+            allowed = [r for r in first if all(r in x.allowed_regions for x in rules.values())]
+            origin = next(c.name for c in group if c.role == "origin")
+            placed = [c for c in group if c.aws_region in allowed]
+            law = next((x.law for x in rules.values() if x.law), None) or jurisdiction
+            if not allowed:
+                problems.extend(
+                    ZoneProblem(
+                        m,
+                        f"market {m}: rule data-residency ({law}): the {jurisdiction} markets "
+                        f"{', '.join(markets)} share no allowed region, so no zone can hold their personal data",
+                    )
+                    for m in markets
                 )
-    return warnings
+                continue
+            if not placed:
+                problems.extend(
+                    ZoneProblem(
+                        m,
+                        f"market {m}: rule data-residency ({law}) allows its personal data only in "
+                        f"{', '.join(rules[m].allowed_regions)}, and no region of origin {origin}'s "
+                        f"group is deployed in {', '.join(allowed)} (add a region file there: its zone "
+                        f"{jurisdiction.lower()} needs a home)",
+                    )
+                    for m in markets
+                )
+                continue
+            zones.append(
+                ResidencyZone(
+                    name=jurisdiction.lower(),
+                    origin=origin,
+                    law=law,
+                    markets=tuple(markets),
+                    allowed=tuple(allowed),
+                    regions=tuple(c.aws_region for c in placed),
+                    region_names=tuple(c.name for c in placed),
+                )
+            )
+    return zones, problems
+
+
+def zones_of(configs: Iterable[RegionConfig], origin: str) -> list[ResidencyZone]:
+    """The zones of one origin's group (synth and the deploy plan; the set is already checked)."""
+    return [z for z in residency_zones(configs)[0] if z.origin == origin]
+
+
+def zones_env(zones: Iterable[ResidencyZone]) -> str:
+    """``CROSSLIVE_ZONES``: ``{"eu": {"home": "eu-central-1", "regions": [...], "markets": [...]}}``."""
+    return json.dumps({z.name: z.runtime() for z in zones}, sort_keys=True, separators=(",", ":"))
+
+
+def describe_zones(zones: Iterable[ResidencyZone]) -> list[str]:
+    """One line per zone, as ``crosslive regions check`` prints them."""
+    return [
+        f"zone {z.name} ({z.law}): markets {', '.join(z.markets)}; home {z.home_name} ({z.home}); "
+        f"its tables replicate to {', '.join(z.replica_regions) or 'no other region'}; "
+        f"origin {z.origin}'s other tables hold the other markets' data"
+        for z in zones
+    ]
 
 
 def plugins_for_markets(markets: Iterable[str], provided: dict[str, set[str]] | None = None) -> list[str]:

@@ -12,12 +12,13 @@ from crosslive.regions import (
     MediaFleet,
     RegionConfig,
     check_regions,
+    describe_zones,
     parse_region_file,
     plugins_for_markets,
     plugins_in_effect,
     region_files,
     region_to_toml,
-    replication_warnings,
+    residency_zones,
 )
 
 
@@ -62,8 +63,9 @@ def check(files: tuple[Path, ...], directory: Path) -> None:
     click.echo(f"{len(targets)} region file(s) OK")
     every = {p.resolve(): p for p in [*region_files(directory), *targets]}
     configs = [c for c in (parse_region_file(p)[0] for p in every.values()) if c is not None]
-    for warning in replication_warnings(configs):
-        click.echo(warning, err=True)
+    # Where each restricted market's personal data will live (the placement synth builds).
+    for line in describe_zones(residency_zones(configs)[0]):
+        click.echo(line)
 
 
 @regions.command("add")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -11,11 +12,14 @@ from click.testing import CliRunner
 from crosslive.cli import main
 from crosslive.regions import (
     REGIONS_DIR,
+    RegionConfig,
     RegionFileError,
     check_regions,
     load_regions,
     parse_region_file,
     region_files,
+    residency_zones,
+    zones_env,
 )
 
 
@@ -193,14 +197,75 @@ def test_check_and_synth_refuse_a_region_storing_a_market_outside_its_allowed_re
     assert check_regions([oregon], all_paths=region_files(regions_dir)) == []
 
 
-def test_check_warns_where_todays_table_placement_still_stores_a_market_outside_its_regions(regions_dir: Path):
-    # GIVEN the shipped regions: the Frankfurt edge serves DE and FR, its origin is Singapore
+def test_check_names_the_residency_zones_the_shipped_regions_place(regions_dir: Path):
+    # GIVEN the shipped regions: the Frankfurt edge serves DE and FR (GDPR), its origin is Singapore
     result = CliRunner().invoke(main, ["regions", "check", "--dir", str(regions_dir)])
-    # THEN the files pass, and the check says that the origin's global tables still put DE's and FR's
-    # personal data in the group's other regions (not a file problem: per-zone placement is not built)
+    # THEN the files pass and the check says where DE's and FR's personal data lives: zone eu, at home
+    # in Frankfurt, replicated nowhere else; no other market is zoned
     assert result.exit_code == 0, result.output
     assert "region file(s) OK" in result.output
-    for market in ("DE", "FR"):
-        assert f"warning: market {market}: rule data-residency (GDPR)" in result.output
-    assert "also stored in ap-northeast-1, ap-southeast-1, me-central-1, us-east-1" in result.output
-    assert "warning: market ID" not in result.output
+    assert "zone eu (GDPR): markets DE, FR; home europe (eu-central-1); its tables replicate to no other region" in (
+        result.output
+    )
+    assert "warning" not in result.output
+    zones, problems = residency_zones(load_regions(regions_dir))
+    assert problems == []
+    assert [(z.name, z.markets, z.regions, z.home) for z in zones] == [
+        ("eu", ("DE", "FR"), ("eu-central-1",), "eu-central-1")
+    ]
+    assert json.loads(zones_env(zones)) == {
+        "eu": {"home": "eu-central-1", "regions": ["eu-central-1"], "markets": ["DE", "FR"]}
+    }
+
+
+def test_a_second_eu_region_joins_the_zone_and_the_home_stays_the_first_by_file_name(regions_dir: Path):
+    # GIVEN a Paris edge serving FR beside the Frankfurt one
+    (regions_dir / "paris.toml").write_text(
+        'aws_region = "eu-west-3"\nrole = "edge"\norigin = "singapore"\nmarkets = ["FR"]\nplugins = ["market-fr"]\n',
+        encoding="utf-8",
+    )
+    (zone,) = residency_zones(load_regions(regions_dir))[0]
+    # THEN both are zone regions; the home is europe's (sorted by file name), Paris gets the replicas
+    assert zone.region_names == ("europe", "paris")
+    assert zone.home == "eu-central-1" and zone.replica_regions == ("eu-west-3",)
+
+
+def test_check_refuses_a_restricted_market_whose_zone_has_no_region_inside_its_rule(regions_dir: Path):
+    # GIVEN DE served only from the origin in Singapore (the Frankfurt edge removed)
+    (regions_dir / "europe.toml").unlink()
+    origin = regions_dir / "singapore.toml"
+    origin.write_text(
+        origin.read_text(encoding="utf-8").replace('markets = ["SG"', 'markets = ["DE", "SG"'), encoding="utf-8"
+    )
+    # WHEN checked, THEN DE is named with its rule twice: served outside it, and its zone has no home
+    result = CliRunner().invoke(main, ["regions", "check", "--dir", str(regions_dir)])
+    assert result.exit_code != 0
+    assert f"{origin}:4: markets: market DE: rule data-residency (GDPR) allows its personal data only in" in (
+        result.output
+    )
+    assert "no region of origin singapore's group is deployed in eu-central-1, eu-west-1" in result.output
+    assert "its zone eu needs a home" in result.output
+    with pytest.raises(RegionFileError, match="its zone eu needs a home"):
+        load_regions(regions_dir)
+
+
+def test_markets_of_one_jurisdiction_with_no_common_allowed_region_are_refused():
+    # GIVEN two EU markets whose rules share no region (a third-party plugin could declare that)
+    from plugins.types import DataResidency
+
+    rules = {
+        "DE": DataResidency(jurisdiction="EU", allowed_regions=["eu-central-1"], law="GDPR"),
+        "FR": DataResidency(jurisdiction="EU", allowed_regions=["eu-west-3"], law="GDPR"),
+    }
+    regions = [
+        RegionConfig(name="singapore", aws_region="ap-southeast-1", role="origin", markets=["SG"]),
+        RegionConfig(name="frankfurt", aws_region="eu-central-1", role="edge", origin="singapore", markets=["DE"]),
+        RegionConfig(name="paris", aws_region="eu-west-3", role="edge", origin="singapore", markets=["FR"]),
+    ]
+    allowed_anywhere = DataResidency(jurisdiction="none", allowed_regions=["*"])
+    zones, problems = residency_zones(regions, lambda market: rules.get(market, allowed_anywhere))
+    # THEN no zone is made and both markets are named with the rule
+    assert zones == []
+    assert [p.market for p in problems] == ["DE", "FR"]
+    assert "the EU markets DE, FR share no allowed region" in problems[0].message
+
