@@ -42,6 +42,14 @@ INSIGHTS_TABLES = (
     "insights-campaigns",
     "insights-nonces",
 )
+# the global, non-personal ones: ADD counters and sketches, written in the origin from a zone home
+INSIGHTS_AGGREGATES = (
+    "insights-minutes",
+    "insights-distinct",
+    "insights-shows",
+    "insights-alerts",
+    "insights-campaigns",
+)
 INSIGHTS_READS = ("rooms", "comments", "exchange-rates", "idempotency", "moderation-counters")
 INSIGHTS_ONLY_STREAMS = ("coupons", "coupon-redemptions")  # streamed for the insights funnel only
 
@@ -142,6 +150,9 @@ SPECS: tuple[FunctionSpec, ...] = (
         reads=INSIGHTS_READS,
         writes=INSIGHTS_TABLES,
         streams=FOLDED_TABLES,
+        # In a residency zone's home (an edge) it folds the zone's tables' streams; the aggregates are
+        # ADD counters on global tables, so it writes them in the origin (docs/residency.md)
+        home_region_writes=INSIGHTS_AGGREGATES,
         extras=("moderation", "insights"),
         aws_actions=("events:PutEvents",),
         origin_only=True,

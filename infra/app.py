@@ -33,7 +33,7 @@ from typing import Any
 
 from aws_cdk import App, cx_api
 
-from crosslive.regions import RegionFileError, load_regions, markets_of_plugins, plugins_in_effect
+from crosslive.regions import RegionFileError, load_regions, markets_of_plugins, plugins_in_effect, zones_of
 from infra.deploy_context import replica_edges
 from infra.stage import RegionStage
 from plugins.manager import PluginError, build_plugin_manager
@@ -78,11 +78,13 @@ def build_app(app: App | None = None) -> App:
     origins = [r for r in regions if r.role == "origin"]
     for origin in origins:
         edges = [r for r in regions if r.role == "edge" and r.origin == origin.name]
-        RegionStage(
-            app, origin, origin=origin, edges=replica_edges(app, edges), account=account, table_prefix=prefix, nag=nag
-        )
-        for edge in edges:
-            RegionStage(app, edge, origin=origin, edges=[], account=account, table_prefix=prefix, nag=nag)
+        # Where each restricted market's personal data lives (checked by load_regions above).
+        zones = tuple(zones_of(files, origin.name))
+        for region in (origin, *edges):
+            replicas = replica_edges(app, edges) if region is origin else []
+            RegionStage(
+                app, region, origin=origin, edges=replicas, account=account, table_prefix=prefix, zones=zones, nag=nag
+            )
     return app
 
 

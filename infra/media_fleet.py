@@ -187,7 +187,9 @@ class MediaFleet(Construct):
         self.tls = self._tls(role, region)
         user_data = ec2.UserData.for_linux()
         scheme = "https" if self.tls else "http"
-        env_lines = [f"{k}={v}" for k, v in sorted(env.items())] + [
+        # systemd's EnvironmentFile strips double quotes: JSON values (CROSSLIVE_ZONES, the issuer
+        # list) go in single quotes, kept literally (they hold no single quote)
+        env_lines = [f"{k}='{v}'" if '"' in v else f"{k}={v}" for k, v in sorted(env.items())] + [
             # boto3 and functions.shared.config read the region from here (there is no default on EC2).
             f"AWS_REGION={stack.region}",
             f"AWS_DEFAULT_REGION={stack.region}",

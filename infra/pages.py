@@ -26,8 +26,9 @@ from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct
 
 from crosslive.regions import RegionConfig
+from infra.deploy_context import zone_output_id
 from infra.nag import acknowledge, partition_in_findings
-from infra.sign_in import WebSignIn
+from infra.sign_in import WebSignIn, ZoneSignIn
 
 if TYPE_CHECKING:
     from infra.stateful import StatefulStack
@@ -61,6 +62,7 @@ class Pages(Construct):
         region: RegionConfig,
         api: apigwv2.HttpApi,
         stateful: StatefulStack | None = None,
+        zone_sign_in: list[ZoneSignIn] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
@@ -146,7 +148,7 @@ class Pages(Construct):
         )
         pages_url = f"https://{self.distribution.distribution_domain_name}"
         self.sign_in: WebSignIn | None = None
-        auth: dict[str, str] | None = None
+        auth: dict[str, object] | None = None
         if stateful is not None and stateful.user_pool is not None and stateful.user_pool_domain is not None:
             self.sign_in = WebSignIn(self, "SignIn", user_pool=stateful.user_pool, pages_url=pages_url)
             auth = {
@@ -156,6 +158,16 @@ class Pages(Construct):
                 "scopes": "openid email profile",
             }
             CfnOutput(stack, "WebClientId", value=self.sign_in.client.user_pool_client_id)
+        # Each residency zone's pool (infra/stateful.py): its client is made here when the zone's home
+        # is this origin, else in the home's stateless stack; the sign-in page picks a pool by market.
+        self.zone_sign_in = list(zone_sign_in or [])
+        for zone in stateful.home_of if stateful is not None else ():
+            pool, domain = stateful.zone_pools[zone.name]  # type: ignore[union-attr]
+            client = WebSignIn(self, f"SignIn-{zone.name}", user_pool=pool, pages_url=pages_url).client
+            CfnOutput(stack, zone_output_id(zone.name, "WebClientId"), value=client.user_pool_client_id)
+            self.zone_sign_in.append(ZoneSignIn(zone, pool.user_pool_id, client.user_pool_client_id, domain.base_url()))
+        if auth is not None:
+            auth["pools"] = [sign_in.page_entry() for sign_in in self.zone_sign_in]
         # Same layout as the embedded platform: /web/..., /media-static/..., /config.json.
         config: dict[str, object] = {
             "api": "",

@@ -40,8 +40,6 @@ def secret_name(prefix: str, secret: SharedSecret) -> str:
     return f"{prefix}/{secret.key}"
 
 
-
-
 def create_secrets(scope: Construct, prefix: str, replica_regions: list[str]) -> dict[str, secretsmanager.ISecret]:
     """The origin's secrets, each replicated to ``replica_regions`` under the same name."""
     created: dict[str, secretsmanager.ISecret] = {}

@@ -15,9 +15,13 @@ backend with ``cognito-idp:AdminUpdateUserAttributes``) sets it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from aws_cdk import Duration
 from aws_cdk import aws_cognito as cognito
 from constructs import Construct
+
+from crosslive.regions import ResidencyZone
 
 PAGE_PATHS = ("/console", "/watch")  # the redirect_uri of each page (web/js/auth.js uses location's path)
 SCOPES = (cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE)
@@ -55,3 +59,37 @@ class WebSignIn(Construct):
             access_token_validity=Duration.hours(1),
             refresh_token_validity=Duration.days(30),
         )
+
+
+@dataclass(frozen=True)
+class ZoneSignIn:
+    """A residency zone's user pool (in the zone home) and its pages' web app client."""
+
+    zone: ResidencyZone
+    user_pool_id: str
+    client_id: str
+    hosted_ui: str
+
+    @property
+    def issuer(self) -> str:
+        return f"https://cognito-idp.{self.zone.home}.amazonaws.com/{self.user_pool_id}"
+
+    def issuer_entry(self) -> dict[str, object]:
+        """Its ``CROSSLIVE_AUTH_ISSUERS`` entry: tokens of this pool may carry only the zone's markets."""
+        return {
+            "issuer": self.issuer,
+            "jwks_url": f"{self.issuer}/.well-known/jwks.json",
+            "audience": self.client_id,
+            "markets": list(self.zone.markets),
+        }
+
+    def page_entry(self) -> dict[str, object]:
+        """Its entry in the pages' ``config.json`` (``auth.pools``): the sign-in page picks it by market."""
+        return {
+            "zone": self.zone.name,
+            "markets": list(self.zone.markets),
+            "hosted_ui": self.hosted_ui,
+            "user_pool_id": self.user_pool_id,
+            "client_id": self.client_id,
+            "scopes": "openid email profile",
+        }

@@ -1,11 +1,16 @@
-"""One CDK Stage per region file: its stateful stack and its stateless stack."""
+"""One CDK Stage per region file: its stateful stack and its stateless stack.
+
+``zones`` are the residency zones of the region's origin group (``crosslive.regions.residency_zones``):
+a zone's tables are created in the stateful stack of its home region, and every function is told
+all of them (``CROSSLIVE_ZONES``) and may reach the zone tables its spec names.
+"""
 
 from __future__ import annotations
 
 from aws_cdk import Environment, Stage, Tags
 from constructs import Construct
 
-from crosslive.regions import RegionConfig
+from crosslive.regions import RegionConfig, ResidencyZone
 from infra.nag import acknowledge, enable_nag
 from infra.stateful import StatefulStack
 from infra.stateless import StatelessStack
@@ -21,6 +26,7 @@ class RegionStage(Stage):
         edges: list[RegionConfig],
         account: str | None,
         table_prefix: str,
+        zones: tuple[ResidencyZone, ...] = (),
         nag: bool = True,
     ) -> None:
         env = Environment(account=region.account or account, region=region.aws_region)
@@ -32,6 +38,7 @@ class RegionStage(Stage):
             region=region,
             edges=edges,
             table_prefix=table_prefix,
+            home_of=tuple(z for z in zones if z.home_name == region.name),
             description=f"crosslive {region.name}: tables and identity (retained)",
         )
         self.stateless = StatelessStack(
@@ -42,6 +49,7 @@ class RegionStage(Stage):
             stateful=self.stateful,
             origin_stateful=self.stateful if region.role == "origin" else None,
             table_prefix=table_prefix,
+            zones=zones,
             description=f"crosslive {region.name}: functions, API, media fleet, routing",
         )
         self.stateless.add_stack_dependency(self.stateful)

@@ -9,6 +9,7 @@ are verified, not trusted, on every route that needs them; public reads need non
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlsplit
 
 import jsii
@@ -23,19 +24,20 @@ from aws_cdk import aws_ssm as ssm
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
-from crosslive.regions import RegionConfig
+from crosslive.regions import RegionConfig, ResidencyZone, zones_env
 from functions import FUNCTIONS
 from functions.shared import config as cfg
 from functions.specs import SPECS, FunctionSpec
 from infra.api_dns import LatencyRoutedApi
 from infra.bundling import LAMBDA_RUNTIME, functions_code
-from infra.deploy_context import origin_parameter
+from infra.deploy_context import origin_parameter, zone_output_id, zone_parameter, zones_signed_in
 from infra.media_fleet import MediaFleet
 from infra.nag import acknowledge
 from infra.pages import Pages
 from infra.secrets import ALL_SECRETS, import_secrets
+from infra.sign_in import WebSignIn, ZoneSignIn
 from infra.stateful import StatefulStack
-from infra.tables import all_table_specs
+from infra.tables import all_table_specs, physical_name, zoned_table_specs
 
 READ_ACTIONS = [
     "dynamodb:GetItem",
@@ -106,21 +108,39 @@ class StatelessStack(Stack):
         stateful: StatefulStack,
         origin_stateful: StatefulStack | None,
         table_prefix: str,
+        zones: tuple[ResidencyZone, ...] = (),
         **kwargs: object,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
         self.region_config = region
+        self.zones = zones
         self.secrets = stateful.secrets if region.role == "origin" else import_secrets(self, table_prefix, origin.name)
         # The API before the functions: the origin's pages (and their sign-in client, whose id is
         # the token audience every function checks) need its address; routes come last.
         self.api = self._api()
+        # The zones' sign-in: clients of the pools homed here, ids of the others from SSM.
+        self.zone_sign_in = self._zone_sign_in(stateful, origin, table_prefix)
         self.pages = (
-            Pages(self, "Pages", region=region, api=self.api, stateful=origin_stateful)
+            Pages(
+                self,
+                "Pages",
+                region=region,
+                api=self.api,
+                stateful=origin_stateful,
+                zone_sign_in=self.zone_sign_in,
+            )
             if origin_stateful is not None
             else None
         )
+        if self.pages is not None:
+            self.zone_sign_in = self.pages.zone_sign_in
         issuer, audience = self._auth(origin, table_prefix)
+        issuers = [
+            {"issuer": issuer, "jwks_url": f"{issuer}/.well-known/jwks.json", "audience": audience, "markets": None},
+            *(sign_in.issuer_entry() for sign_in in self.zone_sign_in),
+        ]
         self.table_arns = self._tables(stateful)
+        self.zone_table_arns = self._zone_tables(stateful, table_prefix)
         env = {
             cfg.ENV_STAGE: "prod",
             cfg.ENV_REGION_NAME: region.name,
@@ -129,9 +149,12 @@ class StatelessStack(Stack):
             cfg.ENV_MARKETS: ",".join(region.markets),
             cfg.ENV_PLUGINS: ",".join(region.plugins),
             cfg.ENV_TABLE_PREFIX: table_prefix,
+            cfg.ENV_ZONES: zones_env(zones),
             cfg.ENV_AUTH_ISSUER: issuer,
             cfg.ENV_AUTH_AUDIENCE: audience,
             cfg.ENV_AUTH_JWKS_URL: f"{issuer}/.well-known/jwks.json",
+            # every pool whose tokens this region accepts, each with the markets it may carry
+            cfg.ENV_AUTH_ISSUERS: json.dumps(issuers, separators=(",", ":")),
             "POWERTOOLS_METRICS_NAMESPACE": "crosslive",
             "POWERTOOLS_LOG_LEVEL": "INFO",
         }
@@ -202,6 +225,41 @@ class StatelessStack(Stack):
         )
         return [pages, *page_origins(self.node.try_get_context(PAGE_ORIGINS))]
 
+    def _zone_sign_in(self, stateful: StatefulStack, origin: RegionConfig, table_prefix: str) -> list[ZoneSignIn]:
+        """Each zone's user pool and web app client, as this region knows them.
+
+        In the zone's home the pool is in this stage's stateful stack and its web client is created
+        here, calling back to the origin's pages (their address from SSM, published by ``crosslive
+        deploy``; in an origin that is itself the home, the pages create it). Elsewhere the
+        ids come from SSM parameters the deploy tool writes from the home's outputs, for the zones
+        it has published (``crosslive:zoneSignIn``); a zone not yet published is left out, so its
+        tokens are refused here until the next deploy of this stage.
+        """
+        found: list[ZoneSignIn] = []
+        published = {z.name for z in zones_signed_in(self, self.zones)}
+        for zone in self.zones:
+            homed = stateful.zone_pools.get(zone.name)
+            if homed is not None:
+                if self.region_config.role == "origin":
+                    continue  # the pages create its client beside their own (infra/pages.py)
+                pool, domain = homed
+                pages_url = ssm.StringParameter.value_for_string_parameter(
+                    self, origin_parameter(table_prefix, origin.name, "pages-origin")
+                )
+                client = WebSignIn(self, f"SignIn-{zone.name}", user_pool=pool, pages_url=pages_url).client
+                CfnOutput(self, zone_output_id(zone.name, "WebClientId"), value=client.user_pool_client_id)
+                found.append(ZoneSignIn(zone, pool.user_pool_id, client.user_pool_client_id, domain.base_url()))
+            elif zone.name in published:
+                # the hosted UI's address only where the pages are (the origin)
+                pages_here = self.region_config.role == "origin"
+                keys = ("user-pool-id", "web-client-id", *(("hosted-ui",) if pages_here else ()))
+                ids = [
+                    ssm.StringParameter.value_for_string_parameter(self, zone_parameter(table_prefix, zone.name, key))
+                    for key in keys
+                ]
+                found.append(ZoneSignIn(zone, ids[0], ids[1], ids[2] if len(ids) > 2 else ""))
+        return found
+
     def _tables(self, stateful: StatefulStack) -> dict[str, list[str]]:
         """Table short name -> ARNs of the table and each of its named indexes in this region."""
         arns: dict[str, list[str]] = {}
@@ -215,6 +273,31 @@ class StatelessStack(Stack):
                 else self.format_arn(service="dynamodb", resource="table", resource_name=name)
             )
             arns[short] = [arn, *(f"{arn}/index/{index.name}" for index in specs[short].indexes)]
+        return arns
+
+    def _zone_tables(self, stateful: StatefulStack, table_prefix: str) -> dict[str, list[str]]:
+        """Zoned table short name -> ARNs (tables and indexes) of every zone's copy in its home region.
+
+        Zone writes and reads go to the zone home from every region (functions/shared/zones.py), so
+        every region's functions may reach them there; the home's own stack refers to its tables.
+        """
+        arns: dict[str, list[str]] = {}
+        for spec in zoned_table_specs():
+            for zone in self.zones:
+                table = stateful.zone_tables.get((zone.name, spec.short_name))
+                arn = (
+                    table.table_arn
+                    if table is not None
+                    else self.format_arn(
+                        service="dynamodb",
+                        region=zone.home,
+                        resource="table",
+                        resource_name=physical_name(table_prefix, spec, zone.name),
+                    )
+                )
+                arns.setdefault(spec.short_name, []).extend(
+                    [arn, *(f"{arn}/index/{index.name}" for index in spec.indexes)]
+                )
         return arns
 
     def _function(
@@ -243,7 +326,9 @@ class StatelessStack(Stack):
         reads = [t for t in spec.reads if t not in spec.writes]
         for tables, actions in ((reads, READ_ACTIONS), (spec.writes, READ_ACTIONS + WRITE_ACTIONS)):
             if tables:
+                # this region's tables, and each zone's copy of the zoned ones among them
                 resources = [arn for table in tables for arn in self.table_arns[table]]
+                resources += [arn for table in tables for arn in self.zone_table_arns.get(table, [])]
                 function.add_to_role_policy(iam.PolicyStatement(actions=actions, resources=resources))
         if spec.home_region_writes and self.region_config.role == "edge":
             self._home_region_access(function, spec, origin, table_prefix)
@@ -322,26 +407,38 @@ class StatelessStack(Stack):
         replica's stream carries every region's writes, so each region's fan-out pushes to its own
         nodes (no explicit relay). The toxicity screen exists where its plugin is enabled; the
         insights consumer only in the origin (``origin_only``: it would count each event once per
-        region otherwise). IAM lists each exact stream ARN, never a wildcard.
+        region otherwise). A residency zone's tables are streamed in the zone's home only, where
+        the same functions consume them (the insights consumer too, fed by the zone's streams
+        alone when the home is an edge). IAM lists each exact stream ARN, never a wildcard.
         """
         stream_arns: dict[str, str] = {}
+        homed = [z for z in self.zones if z.home_name == self.region_config.name]
         for spec in SPECS:
             if not spec.streams or (spec.enabled_by and spec.enabled_by not in self.region_config.plugins):
                 continue
-            if spec.origin_only and self.region_config.role != "origin":
-                continue  # e.g. insights: global tables' streams carry every region's writes to the origin
-            for table in spec.streams:
-                if table not in stream_arns:
-                    stream_arns[table] = self._stream_arn(stateful, table, table_prefix)
+            sources: list[tuple[str, str]] = []  # (event source construct id, stream ARN)
+            # e.g. insights: global tables' streams carry every region's writes to the origin
+            if not spec.origin_only or self.region_config.role == "origin":
+                for table in spec.streams:
+                    if table not in stream_arns:
+                        stream_arns[table] = self._stream_arn(stateful, table, table_prefix)
+                    # The comments mapping keeps its original construct id (no replacement on deploy).
+                    construct_id = f"Stream-{spec.name}" if table == "comments" else f"Stream-{spec.name}-{table}"
+                    sources.append((construct_id, stream_arns[table]))
+            # A zone's tables are streamed in its home only: the same code consumes them there.
+            for zone in homed:
+                for table in spec.streams:
+                    zone_table = stateful.zone_tables.get((zone.name, table))
+                    if zone_table is not None and zone_table.table_stream_arn:
+                        sources.append((f"Stream-{spec.name}-{zone.name}-{table}", zone_table.table_stream_arn))
+            if not sources:
+                continue
             function = self._function(spec, env, stateful, origin, table_prefix)
-            function.add_to_role_policy(
-                iam.PolicyStatement(actions=STREAM_ACTIONS, resources=[stream_arns[table] for table in spec.streams])
-            )
-            for table in spec.streams:
-                # The comments mapping keeps its original construct id (no replacement on deploy).
+            function.add_to_role_policy(iam.PolicyStatement(actions=STREAM_ACTIONS, resources=[a for _, a in sources]))
+            for construct_id, arn in sources:
                 function.add_event_source_mapping(
-                    f"Stream-{spec.name}" if table == "comments" else f"Stream-{spec.name}-{table}",
-                    event_source_arn=stream_arns[table],
+                    construct_id,
+                    event_source_arn=arn,
                     starting_position=lambda_.StartingPosition.LATEST,
                     batch_size=100,
                     retry_attempts=2,

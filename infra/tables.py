@@ -3,7 +3,9 @@
 The models are the single definition: key schema, indexes, TTL and streams come from them, so
 the tables CDK deploys are the tables the code reads. A replicated model becomes a global table
 created in the origin region with a replica in every edge region; the others are created in
-every region on their own.
+every region on their own. A zoned model (personal data, ``table_meta(..., zoned=True)``) also has
+one copy per residency zone, ``{prefix}-{zone}-{short}``, created in the zone's home region with
+replicas only in the zone's other regions (docs/residency.md).
 """
 
 from __future__ import annotations
@@ -26,8 +28,14 @@ def all_table_specs() -> list[TableSpec]:
     return [table_spec(model) for _, model in sorted(load_all_models().items())]
 
 
-def physical_name(prefix: str, spec: TableSpec) -> str:
-    return f"{prefix}-{spec.short_name}"
+def zoned_table_specs() -> list[TableSpec]:
+    """The tables placed per residency zone: personal data and what shares a transaction with it."""
+    return [spec for spec in all_table_specs() if spec.zoned]
+
+
+def physical_name(prefix: str, spec: TableSpec, zone: str | None = None) -> str:
+    """``{prefix}-{short}``, or a zone's copy ``{prefix}-{zone}-{short}`` (functions/shared/zones.py)."""
+    return f"{prefix}-{zone}-{spec.short_name}" if zone else f"{prefix}-{spec.short_name}"
 
 
 def _attr(key: KeySpec) -> dynamodb.Attribute:
@@ -35,9 +43,16 @@ def _attr(key: KeySpec) -> dynamodb.Attribute:
 
 
 def create_table(
-    scope: Construct, prefix: str, spec: TableSpec, replica_regions: list[str], *, protect: bool = True
+    scope: Construct,
+    prefix: str,
+    spec: TableSpec,
+    replica_regions: list[str],
+    *,
+    protect: bool = True,
+    zone: str | None = None,
 ) -> dynamodb.TableV2:
-    """A TableV2 for ``spec``; ``replica_regions`` non-empty makes it a global table.
+    """A TableV2 for ``spec`` (``zone``: that zone's copy); ``replica_regions`` non-empty makes it a
+    global table.
 
     Retained on every update and stack deletion, deleted only when its first create fails
     (``RETAIN_ON_UPDATE_OR_DELETE``); ``protect`` is off only during that first create
@@ -66,8 +81,8 @@ def create_table(
     ]
     return dynamodb.TableV2(
         scope,
-        f"Table-{spec.short_name}",
-        table_name=physical_name(prefix, spec),
+        f"Table-{zone}-{spec.short_name}" if zone else f"Table-{spec.short_name}",
+        table_name=physical_name(prefix, spec, zone),
         partition_key=_attr(spec.hash_key),
         sort_key=_attr(spec.range_key) if spec.range_key else None,
         billing=dynamodb.Billing.on_demand(),

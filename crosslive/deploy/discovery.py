@@ -8,9 +8,9 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from crosslive.regions import RegionConfig
+from crosslive.regions import RegionConfig, residency_zones
 from functions.shared.db import load_all_models, table_spec
-from infra.deploy_context import node_ami_parameter
+from infra.deploy_context import node_ami_parameter, zone_parameter
 
 BOOTSTRAP_VERSION_PARAMETER = "/cdk-bootstrap/hnb659fds/version"  # CDK's default qualifier
 STACK_KINDS = ("Stateful", "Stateless")
@@ -21,9 +21,12 @@ def stack_name(region: RegionConfig, kind: str) -> str:
     return f"{region.stage_name}-{kind}"
 
 
-def replicated_table(prefix: str) -> str:
-    """A global table of the origin, whose replicas say which edges the origin already serves."""
+def replicated_table(prefix: str, zone: str | None = None) -> str:
+    """A global table of the origin, whose replicas say which edges the origin already serves; with
+    ``zone``, that zone's copy of a zoned global table (its replicas: the zone's other regions)."""
     specs = sorted((table_spec(m) for m in load_all_models().values()), key=lambda s: s.short_name)
+    if zone:
+        return f"{prefix}-{zone}-{next(s.short_name for s in specs if s.replicated and s.zoned)}"
     return f"{prefix}-{next(s.short_name for s in specs if s.replicated)}"
 
 
@@ -38,6 +41,9 @@ class AccountState:
     replicas: dict[str, frozenset[str]] = field(default_factory=dict)  # origin name -> replica AWS regions
     amis: dict[str, str | None] = field(default_factory=dict)  # AWS region -> pinned node AMI
     zones: dict[str, str | None] = field(default_factory=dict)  # hosted zone id -> its domain (None: not found)
+    # residency zones (crosslive.regions.residency_zones): name -> AWS regions of its tables' replicas
+    zone_replicas: dict[str, frozenset[str]] = field(default_factory=dict)
+    zone_sign_in: frozenset[str] = frozenset()  # residency zones whose sign-in ids are published to SSM
     assumed: bool = False
 
     @classmethod
@@ -87,7 +93,17 @@ def discover(
                 raise
             state.stacks[name] = stack["StackStatus"]
         if region.role == "origin":
-            state.replicas[region.name] = _replica_regions(session, region, prefix)
+            state.replicas[region.name] = _replica_regions(session, region.aws_region, prefix)
+    published: set[str] = set()
+    for zone in residency_zones(regions)[0]:
+        if zone.home not in enabled:
+            continue
+        state.zone_replicas[zone.name] = _replica_regions(session, zone.home, prefix, zone.name)
+        origin = next(r for r in regions if r.name == zone.origin)
+        ssm = session.client("ssm", region_name=origin.aws_region)
+        if _parameter(ssm, zone_parameter(prefix, zone.name, "web-client-id")) is not None:
+            published.add(zone.name)
+    state.zone_sign_in = frozenset(published)
     return state
 
 
@@ -118,12 +134,13 @@ def _parameter_int(ssm: Any, name: str) -> int | None:
     return int(value) if value is not None and value.isdigit() else None
 
 
-def _replica_regions(session: Any, origin: RegionConfig, prefix: str) -> frozenset[str]:
-    dynamodb = session.client("dynamodb", region_name=origin.aws_region)
+def _replica_regions(session: Any, home: str, prefix: str, zone: str | None = None) -> frozenset[str]:
+    """Replica regions of the global tables owned in ``home`` (the origin's, or ``zone``'s copies)."""
+    dynamodb = session.client("dynamodb", region_name=home)
     try:
-        table = dynamodb.describe_table(TableName=replicated_table(prefix))["Table"]
+        table = dynamodb.describe_table(TableName=replicated_table(prefix, zone))["Table"]
     except ClientError as exc:
         if _code(exc) == "ResourceNotFoundException":
             return frozenset()
         raise
-    return frozenset(r["RegionName"] for r in table.get("Replicas", []) if r["RegionName"] != origin.aws_region)
+    return frozenset(r["RegionName"] for r in table.get("Replicas", []) if r["RegionName"] != home)

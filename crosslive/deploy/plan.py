@@ -8,10 +8,17 @@ Order (docs/operations.md explains why):
 3. per origin: remove replicas of regions whose file is gone, one per origin update;
 4. deploy the origin's stacks, whenever it or one of its edges is deployed (the origin loads the
    plugins of its edges' markets); the first create without deletion protection, then ``protect``;
-5. per edge, in order: if its AWS region has no replica yet, update the origin's stateful stack
-   with exactly one more replica region (CloudFormation adds one global-table replica per
-   update); ``publish`` the origin's outputs into SSM parameters in the edge's region; deploy the
-   edge's stacks.
+5. per edge, residency-zone homes first (``crosslive.regions.residency_zones``): if its AWS region
+   has no replica yet, update the origin's stateful stack with exactly one more replica region
+   (CloudFormation adds one global-table replica per update); ``publish`` the origin's outputs
+   into SSM parameters in the edge's region; if it is one of a zone's other regions and has no
+   replica of the zone's tables yet, update the zone home's stateful stack with exactly that one
+   more (the zone's tables exist before an edge that replicates them); deploy the edge's stacks;
+6. after a zone home is deployed, ``publish-zone``: its user pool, web client and hosted-UI address
+   into SSM parameters in every region of the group, so that the later edges accept the zone's
+   tokens from their first deploy; then, if the origin's pages and functions do not know the zone
+   yet, deploy the origin's stateless stack again (the zone's web client needs the pages' address,
+   so the origin cannot learn it on its first deploy).
 
 Stacks are always named (``crosslive-<name>/Stateful``): ``cdk deploy --all`` deploys nothing,
 since every stack sits inside a Stage.
@@ -23,8 +30,14 @@ import re
 from dataclasses import dataclass, field
 
 from crosslive.deploy.discovery import AccountState, stack_name
-from crosslive.regions import RegionConfig
-from infra.deploy_context import DELETION_PROTECTION, NO_REPLICAS, REPLICA_REGIONS
+from crosslive.regions import RegionConfig, ResidencyZone, zones_of
+from infra.deploy_context import (
+    DELETION_PROTECTION,
+    NO_REPLICAS,
+    REPLICA_REGIONS,
+    ZONE_SIGN_IN,
+    zone_replicas_key,
+)
 
 MIN_BOOTSTRAP_VERSION = 6  # the oldest bootstrap stack the synthesized templates' rule accepts
 FAILED_STATES = {"ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "DELETE_FAILED", "UPDATE_ROLLBACK_FAILED"}
@@ -60,14 +73,15 @@ class DeployOptions:
 
 @dataclass(frozen=True)
 class Step:
-    """One action. ``kind``: bootstrap | pin-ami | deploy | publish | protect."""
+    """One action. ``kind``: bootstrap | pin-ami | deploy | publish | publish-zone | protect."""
 
     kind: str
     aws_region: str
     description: str
     stacks: tuple[str, ...] = ()  # cdk stack paths, for deploy/protect
     context: tuple[tuple[str, str], ...] = ()  # -c key=value, for deploy/protect
-    region_name: str | None = None  # the region file (publish: the edge)
+    region_name: str | None = None  # the region file (publish: the edge; publish-zone: the zone home)
+    zone: str | None = None  # publish-zone: the residency zone
     architecture: str = "x86_64"  # pin-ami
 
     def command(self, account: str) -> list[str]:
@@ -163,11 +177,27 @@ def plan_deploy(
     return steps
 
 
-def _context(base: dict[str, str], replicas: set[str], *, protect: bool = True) -> tuple[tuple[str, str], ...]:
-    values = {**base, REPLICA_REGIONS: ",".join(sorted(replicas)) or NO_REPLICAS}
-    if not protect:
-        values[DELETION_PROTECTION] = "false"
-    return tuple(sorted(values.items()))
+@dataclass
+class _Placement:
+    """What the deploy has reached so far in one origin's group: the origin's replica regions, each
+    zone's replica regions and the zones whose sign-in ids are published; every deploy step passes
+    all of them, so no step changes more than it says."""
+
+    replicas: set[str]
+    zone_replicas: dict[str, set[str]]
+    signed_in: set[str]
+
+    def context(self, base: dict[str, str], *, protect: bool = True) -> tuple[tuple[str, str], ...]:
+        values = {
+            **base,
+            REPLICA_REGIONS: ",".join(sorted(self.replicas)) or NO_REPLICAS,
+            ZONE_SIGN_IN: ",".join(sorted(self.signed_in)) or NO_REPLICAS,
+        }
+        for zone, regions in self.zone_replicas.items():
+            values[zone_replicas_key(zone)] = ",".join(sorted(regions)) or NO_REPLICAS
+        if not protect:
+            values[DELETION_PROTECTION] = "false"
+        return tuple(sorted(values.items()))
 
 
 def _origin_steps(
@@ -178,47 +208,114 @@ def _origin_steps(
     base: dict[str, str],
 ) -> list[Step]:
     steps: list[Step] = []
+    zones = zones_of(regions, origin.name)
+    homes = {z.home_name for z in zones}
     all_edges = [r for r in regions if r.role == "edge" and r.origin == origin.name]
-    edges = [r for r in chosen if r.role == "edge" and r.origin == origin.name]
-    replicas = set(state.replicas.get(origin.name, frozenset()))
+    # zone homes first: their tables and pools exist before any region that replicates or trusts them
+    edges = sorted(
+        (r for r in chosen if r.role == "edge" and r.origin == origin.name), key=lambda r: r.name not in homes
+    )
+    at = _Placement(
+        replicas=set(state.replicas.get(origin.name, frozenset())),
+        zone_replicas={z.name: set(state.zone_replicas.get(z.name, frozenset())) for z in zones},
+        signed_in={z.name for z in zones if z.name in state.zone_sign_in},
+    )
 
     # Regions whose file was removed lose their replica first, one per origin update.
-    for gone in sorted(replicas - {e.aws_region for e in all_edges}):
-        replicas.discard(gone)
-        steps.append(_replica_step(origin, f"remove the replica in {gone}", base, replicas))
+    for gone in sorted(at.replicas - {e.aws_region for e in all_edges}):
+        at.replicas.discard(gone)
+        steps.append(_replica_step(origin, f"remove the replica in {gone}", base, at))
 
     # The origin is deployed whenever one of its edges is: it loads every market plugin its edges
     # enable (crosslive.regions.plugins_in_effect); an unchanged stack is a no-op for CloudFormation.
-    steps.extend(_stage_steps(origin, state, base, replicas))
+    steps.extend(_stage_steps(origin, state, base, at))
+    steps.extend(_publish_zones(origin, zones, at))
 
     for edge in edges:
-        if edge.aws_region not in replicas:
-            replicas.add(edge.aws_region)
-            steps.append(_replica_step(origin, f"add the replica in {edge.aws_region} for {edge.name}", base, replicas))
+        if edge.aws_region not in at.replicas:
+            at.replicas.add(edge.aws_region)
+            steps.append(_replica_step(origin, f"add the replica in {edge.aws_region} for {edge.name}", base, at))
         steps.append(
             Step(
                 "publish",
                 edge.aws_region,
-                f"publish {origin.name}'s user pool, web client and secret ARNs to SSM in {edge.aws_region}",
+                f"publish {origin.name}'s user pool, web client, pages address and secret ARNs to SSM in "
+                f"{edge.aws_region}",
                 region_name=edge.name,
             )
         )
-        steps.extend(_stage_steps(edge, state, base, replicas))
+        for zone in zones:
+            if edge.aws_region in zone.replica_regions and edge.aws_region not in at.zone_replicas[zone.name]:
+                at.zone_replicas[zone.name].add(edge.aws_region)
+                home = next(r for r in regions if r.name == zone.home_name)
+                steps.append(
+                    Step(
+                        "deploy",
+                        home.aws_region,
+                        f"{home.name}: add the replica of zone {zone.name}'s tables in {edge.aws_region} for "
+                        f"{edge.name} (one replica per update)",
+                        stacks=_stacks(home, "Stateful"),
+                        context=at.context(base),
+                    )
+                )
+        steps.extend(_stage_steps(edge, state, base, at))
+        steps.extend(_publish_zones(edge, zones, at))
+    # Zones homed in an edge not deployed now, but whose home stacks exist: publish what is missing.
+    for zone in zones:
+        if zone.name not in at.signed_in and stack_name(_home(regions, zone), "Stateful") in state.stacks:
+            steps.extend(_publish_zones(_home(regions, zone), [zone], at))
+    # The origin's pages and functions learn the zones published after its deploy above.
+    learned = sorted(at.signed_in - {z.name for z in zones if z.name in state.zone_sign_in})
+    if learned and origin.name not in homes:
+        steps.append(
+            Step(
+                "deploy",
+                origin.aws_region,
+                f"{origin.name}: its functions accept, and its pages offer, the user pool of zone "
+                f"{', '.join(learned)} (known once that zone's home is deployed)",
+                stacks=_stacks(origin, "Stateless"),
+                context=at.context(base),
+            )
+        )
     return steps
 
 
-def _replica_step(origin: RegionConfig, change: str, base: dict[str, str], replicas: set[str]) -> Step:
+def _home(regions: list[RegionConfig], zone: ResidencyZone) -> RegionConfig:
+    return next(r for r in regions if r.name == zone.home_name)
+
+
+def _publish_zones(region: RegionConfig, zones: list[ResidencyZone], at: _Placement) -> list[Step]:
+    """After ``region`` is deployed: publish each zone it is the home of (new regions get them too)."""
+    steps: list[Step] = []
+    for zone in zones:
+        if zone.home_name != region.name:
+            continue
+        at.signed_in.add(zone.name)
+        steps.append(
+            Step(
+                "publish-zone",
+                region.aws_region,
+                f"publish zone {zone.name}'s user pool, web client and hosted UI ({region.name}) to SSM in every "
+                "region of the group",
+                region_name=region.name,
+                zone=zone.name,
+            )
+        )
+    return steps
+
+
+def _replica_step(origin: RegionConfig, change: str, base: dict[str, str], at: _Placement) -> Step:
     """An update of the origin's stateful stack alone, with the replica set changed by one region."""
     return Step(
         "deploy",
         origin.aws_region,
         f"{origin.name}: {change} (one replica per update)",
         stacks=_stacks(origin, "Stateful"),
-        context=_context(base, replicas),
+        context=at.context(base),
     )
 
 
-def _stage_steps(region: RegionConfig, state: AccountState, base: dict[str, str], replicas: set[str]) -> list[Step]:
+def _stage_steps(region: RegionConfig, state: AccountState, base: dict[str, str], at: _Placement) -> list[Step]:
     """Deploy a stage's two stacks; a first create runs unprotected, then a step turns protection on."""
     exists = stack_name(region, "Stateful") in state.stacks
     deploy = Step(
@@ -227,7 +324,7 @@ def _stage_steps(region: RegionConfig, state: AccountState, base: dict[str, str]
         f"{region.name} ({region.role}, {region.aws_region}): stateful and stateless stacks"
         + ("" if exists else ", first create"),
         stacks=_stacks(region, "Stateful", "Stateless"),
-        context=_context(base, replicas, protect=exists),
+        context=at.context(base, protect=exists),
     )
     if exists:
         return [deploy]
@@ -236,6 +333,6 @@ def _stage_steps(region: RegionConfig, state: AccountState, base: dict[str, str]
         region.aws_region,
         f"{region.name}: turn on deletion protection now that the first create succeeded",
         stacks=_stacks(region, "Stateful"),
-        context=_context(base, replicas),
+        context=at.context(base),
     )
     return [deploy, protect]

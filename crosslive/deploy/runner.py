@@ -15,10 +15,13 @@ from crosslive.regions import RegionConfig
 from infra.deploy_context import (
     ORIGIN_OUTPUTS,
     SECRET_KEYS,
+    ZONE_OUTPUTS,
     node_ami_parameter,
     origin_parameter,
     secret_output_id,
     secret_parameter_key,
+    zone_output_id,
+    zone_parameter,
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -41,7 +44,7 @@ def describe_plan(steps: list[Step], account: str) -> list[str]:
 
 
 def origin_outputs(session: Any, origin: RegionConfig) -> dict[str, str]:
-    """Outputs of the origin's two stacks, by output key."""
+    """Outputs of a stage's two stacks (the origin's, or a zone home's), by output key."""
     cloudformation = session.client("cloudformation", region_name=origin.aws_region)
     outputs: dict[str, str] = {}
     for kind in ("Stateful", "Stateless"):
@@ -82,6 +85,36 @@ def publish(session: Any, origin: RegionConfig, edge: RegionConfig, prefix: str)
     return sorted(values)
 
 
+def zone_parameters(outputs: dict[str, str], home: RegionConfig, zone: str, prefix: str) -> dict[str, str]:
+    """SSM parameter name -> value the group's other regions read: the zone's pool, client, hosted UI."""
+    values: dict[str, str] = {}
+    for key, output in ZONE_OUTPUTS.items():
+        output_id = zone_output_id(zone, output)
+        if output_id not in outputs:
+            raise StepFailed(f"{home.name}'s stacks have no output {output_id!r}: deploy zone {zone}'s home first")
+        values[zone_parameter(prefix, zone, key)] = outputs[output_id]
+    return values
+
+
+def publish_zone(session: Any, home: RegionConfig, zone: str, regions: list[RegionConfig], prefix: str) -> list[str]:
+    """Write zone ``zone``'s sign-in ids into SSM in every region of its home's origin group."""
+    values = zone_parameters(origin_outputs(session, home), home, zone, prefix)
+    origin = home.origin or home.name
+    written: list[str] = []
+    for aws_region in sorted({r.aws_region for r in regions if r.name == origin or r.origin == origin}):
+        ssm = session.client("ssm", region_name=aws_region)
+        for name, value in sorted(values.items()):
+            ssm.put_parameter(
+                Name=name,
+                Value=value,
+                Type="String",
+                Overwrite=True,
+                Description=f"crosslive: written by `crosslive deploy` from zone {zone}'s home {home.name}",
+            )
+            written.append(f"{name} in {aws_region}")
+    return written
+
+
 def pin_ami(session: Any, step: Step, prefix: str, overwrite: bool) -> str:
     ssm = session.client("ssm", region_name=step.aws_region)
     ami = ssm.get_parameter(Name=AL2023_AMI.format(arch=step.architecture))["Parameter"]["Value"]
@@ -118,6 +151,10 @@ def run_plan(
             origin = by_name[edge.origin or ""]
             for name in publish(session, origin, edge, options.prefix):
                 echo(f"    wrote {name} in {edge.aws_region}")
+        elif step.kind == "publish-zone":
+            home = by_name[step.region_name or ""]
+            for name in publish_zone(session, home, step.zone or "", regions, options.prefix):
+                echo(f"    wrote {name}")
         elif step.kind == "pin-ami":
             ami = pin_ami(session, step, options.prefix, overwrite=options.refresh_ami)
             echo(f"    {node_ami_parameter(options.prefix)} = {ami} in {step.aws_region}")

@@ -24,15 +24,24 @@ pytestmark = pytest.mark.browser
 TIMEOUT = 10_000
 HOSTED_UI = "https://auth.crosslive.test"
 CLIENT_ID = "4abc5defgh6ijk7lmn"
+# a residency zone's pool, in its home region (infra/pages.py lists it in config.json's auth.pools)
+ZONE_HOSTED_UI = "https://auth-eu.crosslive.test"
+ZONE_CLIENT_ID = "9zone8eu7client6"
+ZONE_POOL = {"zone": "eu", "markets": ["DE", "FR"], "hosted_ui": ZONE_HOSTED_UI, "user_pool_id": "eu-central-1_Zone",
+             "client_id": ZONE_CLIENT_ID, "scopes": "openid email profile"}
 
 
 def _deployed_config(route: Route) -> None:
+    _fulfill_config(route, [])
+
+
+def _fulfill_config(route: Route, pools: list[dict[str, object]]) -> None:
     config = {
         "api": "",
         "region": "local",
         "local_issuer": None,
         "auth": {"hosted_ui": HOSTED_UI, "user_pool_id": "ap-southeast-1_Test", "client_id": CLIENT_ID,
-                 "scopes": "openid email profile"},
+                 "scopes": "openid email profile", "pools": pools},
         "services": {},
     }
     route.fulfill(status=200, content_type="application/json", body=json.dumps(config))
@@ -41,9 +50,10 @@ def _deployed_config(route: Route) -> None:
 class FakeHostedUi:
     """/oauth2/authorize and /oauth2/token, as strict as Cognito about PKCE, state and redirect URI."""
 
-    def __init__(self, base_url: str, id_token: str) -> None:
+    def __init__(self, base_url: str, id_token: str, client_id: str = CLIENT_ID) -> None:
         self.base_url = base_url
         self.id_token = id_token
+        self.client_id = client_id
         self.challenge: str | None = None
         self.redirect_uri: str | None = None
         self.code = secrets.token_urlsafe(12)
@@ -51,7 +61,7 @@ class FakeHostedUi:
 
     def authorize(self, route: Route) -> None:
         query = {k: v[0] for k, v in parse_qs(urlsplit(route.request.url).query).items()}
-        assert query["response_type"] == "code" and query["client_id"] == CLIENT_ID
+        assert query["response_type"] == "code" and query["client_id"] == self.client_id
         assert query["code_challenge_method"] == "S256" and len(query["code_challenge"]) == 43
         assert query["redirect_uri"] in (f"{self.base_url}/watch", f"{self.base_url}/console")
         assert "openid" in query["scope"].split()
@@ -67,7 +77,7 @@ class FakeHostedUi:
             verified
             and form.get("grant_type") == "authorization_code"
             and form.get("code") == self.code
-            and form.get("client_id") == CLIENT_ID
+            and form.get("client_id") == self.client_id
             and form.get("redirect_uri") == self.redirect_uri
         )
         body = {"id_token": self.id_token, "access_token": "opaque", "token_type": "Bearer", "expires_in": 3600}
@@ -135,3 +145,30 @@ def test_deployed_pages_ignore_a_token_in_the_url_and_a_forged_callback(base_url
     viewer.goto(f"{base_url}/watch?room={room_id}&code=stolen&state=forged")
     expect(viewer.locator("#signin-hosted")).to_be_visible(timeout=TIMEOUT)
     assert hosted.exchanges == [] and "code=" not in viewer.url
+
+
+def test_a_viewer_of_a_zone_market_signs_in_to_the_zones_own_pool(base_url, new_page, api, issue):
+    # GIVEN deployed pages whose config lists the eu zone's pool (DE, FR) beside the default one
+    merchant = {"Authorization": f"Bearer {issue('shop-hosted-eu', 'merchant', 'CN', 'Hosted Shop')}"}
+    room = api.post("/v1/rooms", headers=merchant, json={
+        "title": "Zone sign-in", "markets": ["DE", "ID"], "home_market": "CN", "host_language": "en"})
+    assert room.status_code == 201, room.text
+    room_id = room.json()["room_id"]
+    zone_ui = FakeHostedUi(base_url, issue("viewer-hosted-de", "viewer", "DE", "Lena"), client_id=ZONE_CLIENT_ID)
+    viewer = new_page()
+    viewer.route(f"{base_url}/config.json", lambda route: _fulfill_config(route, [ZONE_POOL]))
+    viewer.route(f"{ZONE_HOSTED_UI}/oauth2/authorize**", zone_ui.authorize)
+    viewer.route(f"{ZONE_HOSTED_UI}/oauth2/token", zone_ui.token)
+    default_pool: list[str] = []
+    viewer.route(f"{HOSTED_UI}/**", lambda route: (default_pool.append(route.request.url), route.abort()))
+    # WHEN a viewer in Germany chooses "Sign in"
+    viewer.goto(f"{base_url}/watch/{room_id}?market=DE")
+    expect(viewer.locator("#signin-hosted")).to_be_visible(timeout=TIMEOUT)
+    viewer.click("#signin-hosted")
+    # THEN the zone's hosted UI and client issued the code and took the exchange; the default pool
+    # (where the emails of every other market live) was never contacted
+    expect(viewer.locator("#comment-form")).to_be_visible(timeout=TIMEOUT)
+    assert len(zone_ui.exchanges) == 1 and zone_ui.exchanges[0]["client_id"] == ZONE_CLIENT_ID
+    assert viewer.evaluate("localStorage.getItem('crosslive.token.viewer')") == zone_ui.id_token
+    assert default_pool == []
+    assert viewer.js_errors == []  # type: ignore[attr-defined]

@@ -20,9 +20,16 @@ from moto.backends import get_backend
 from crosslive.cli import main
 from crosslive.deploy import AccountState, DeployOptions, DeployRefused, discover, plan_deploy
 from crosslive.deploy.discovery import BOOTSTRAP_VERSION_PARAMETER, replicated_table
-from crosslive.deploy.runner import StepFailed, edge_parameters, publish, run_plan
+from crosslive.deploy.runner import StepFailed, edge_parameters, publish, publish_zone, run_plan, zone_parameters
 from crosslive.regions import load_regions
-from infra.deploy_context import DELETION_PROTECTION, REPLICA_REGIONS, node_ami_parameter
+from infra.deploy_context import (
+    DELETION_PROTECTION,
+    REPLICA_REGIONS,
+    ZONE_OUTPUTS,
+    ZONE_SIGN_IN,
+    node_ami_parameter,
+    zone_replicas_key,
+)
 
 REGIONS = load_regions()
 BY_NAME = {r.name: r for r in REGIONS}
@@ -69,6 +76,21 @@ def test_first_deploy_plans_origin_then_each_edge_with_one_new_replica_per_origi
         assert [s.kind for s in steps[at + 1 : at + 4]] == ["publish", "deploy", "protect"]
         assert steps[at + 1].region_name == edge.name
         assert steps[at + 2].stacks == (f"{edge.stage_name}/Stateful", f"{edge.stage_name}/Stateless")
+    # the zone home (europe, zone eu) is published right after it is deployed, before the later
+    # edges, which accept the zone's tokens from their first deploy; the origin, deployed before the
+    # zone's pool existed, learns it at the end (its pages and functions only)
+    zone_step = kinds.index("publish-zone")
+    assert steps[zone_step].zone == "eu" and steps[zone_step].region_name == "europe"
+    europe_deploy = next(s for s in steps if s.stacks == ("crosslive-europe/Stateful", "crosslive-europe/Stateless"))
+    assert steps.index(europe_deploy) < zone_step
+    assert _context(origin_deploy)[ZONE_SIGN_IN] == "none" and _context(europe_deploy)[ZONE_SIGN_IN] == "none"
+    for edge in EDGES[1:]:
+        later = next(s for s in steps if s.stacks == (f"{edge.stage_name}/Stateful", f"{edge.stage_name}/Stateless"))
+        assert steps.index(later) > zone_step and _context(later)[ZONE_SIGN_IN] == "eu"
+    assert steps[-1].stacks == ("crosslive-singapore/Stateless",) and _context(steps[-1])[ZONE_SIGN_IN] == "eu"
+    assert "zone eu" in steps[-1].description
+    # a zone with one region has no replica to add
+    assert all(_context(s)[zone_replicas_key("eu")] == "none" for s in steps if s.context)
     # stacks are always named: `cdk deploy --all` deploys nothing when stacks sit in stages
     for step in steps:
         command = step.command("111122223333")
@@ -92,6 +114,7 @@ def test_an_edge_added_later_updates_the_origin_once_then_deploys_only_that_edge
         },
         replicas={ORIGIN.name: frozenset({"eu-central-1"})},
         amis={r.aws_region: "ami-0abc" for r in REGIONS},
+        zone_sign_in=frozenset({"eu"}),
     )
     # WHEN only japan is deployed
     steps = plan_deploy(REGIONS, state, WITH_DOMAIN, ["japan"])
@@ -103,6 +126,56 @@ def test_an_edge_added_later_updates_the_origin_once_then_deploys_only_that_edge
     assert _replicas(steps[1]) == {"eu-central-1", "ap-northeast-1"}
     assert steps[1].stacks == ("crosslive-singapore/Stateful",)
     assert steps[3].stacks == ("crosslive-japan/Stateful", "crosslive-japan/Stateless")
+
+
+def test_a_second_zone_region_gets_the_zone_tables_replica_from_the_zone_home_before_its_deploy():
+    # GIVEN a Paris edge (FR) beside Frankfurt, in an account where the origin and europe run
+    paris = BY_NAME["europe"].model_copy(update={"name": "paris", "aws_region": "eu-west-3", "markets": ["FR"]})
+    regions = [*REGIONS, paris]
+    state = AccountState(
+        zones=ZONES,
+        account="111122223333",
+        enabled_regions=frozenset(r.aws_region for r in regions),
+        bootstrap_versions={r.aws_region: 28 for r in regions},
+        stacks={
+            f"{r.stage_name}-{kind}": "UPDATE_COMPLETE"
+            for r in (ORIGIN, BY_NAME["europe"])
+            for kind in ("Stateful", "Stateless")
+        },
+        replicas={ORIGIN.name: frozenset({"eu-central-1"})},
+        amis={r.aws_region: "ami-0abc" for r in regions},
+        zone_sign_in=frozenset({"eu"}),
+    )
+    # WHEN paris is deployed
+    steps = plan_deploy(regions, state, WITH_DOMAIN, ["paris"])
+    # THEN europe's stateful stack adds the zone tables' replica in eu-west-3 (one per update) before
+    # paris is deployed, and every later step keeps it
+    zone_step = next(s for s in steps if s.stacks == ("crosslive-europe/Stateful",))
+    paris_deploy = next(s for s in steps if s.stacks == ("crosslive-paris/Stateful", "crosslive-paris/Stateless"))
+    assert zone_step.aws_region == "eu-central-1" and "zone eu" in zone_step.description
+    assert _context(zone_step)[zone_replicas_key("eu")] == "eu-west-3"
+    assert steps.index(zone_step) < steps.index(paris_deploy)
+    assert _context(paris_deploy)[zone_replicas_key("eu")] == "eu-west-3"
+    assert [s.kind for s in steps] == ["deploy", "deploy", "publish", "deploy", "deploy", "protect"]
+
+
+def test_a_zone_home_deployed_earlier_but_never_published_is_published_then_the_origin_learns_it():
+    state = AccountState(
+        zones=ZONES,
+        account="111122223333",
+        enabled_regions=frozenset(r.aws_region for r in REGIONS),
+        bootstrap_versions={r.aws_region: 28 for r in REGIONS},
+        stacks={
+            f"{r.stage_name}-{kind}": "UPDATE_COMPLETE"
+            for r in (ORIGIN, BY_NAME["europe"])
+            for kind in ("Stateful", "Stateless")
+        },
+        replicas={ORIGIN.name: frozenset({"eu-central-1"})},
+        amis={r.aws_region: "ami-0abc" for r in REGIONS},
+    )
+    steps = plan_deploy(REGIONS, state, WITH_DOMAIN, ["singapore"])
+    assert [s.kind for s in steps] == ["deploy", "publish-zone", "deploy"]
+    assert steps[2].stacks == ("crosslive-singapore/Stateless",) and _context(steps[2])[ZONE_SIGN_IN] == "eu"
 
 
 def test_a_removed_region_loses_its_replica_one_per_update_before_anything_else():
@@ -188,7 +261,14 @@ class _Session:
                     {"RegionName": region, "ReplicaStatus": "ACTIVE"} for region in (ORIGIN.aws_region, *self.replicas)
                 ],
             }
-            if self.replicas:
+            if region_name != ORIGIN.aws_region:  # a zone home: its zone tables (none yet)
+                stubber.add_client_error(
+                    "describe_table",
+                    service_error_code="ResourceNotFoundException",
+                    http_status_code=400,
+                    expected_params={"TableName": replicated_table("crosslive", "eu")},
+                )
+            elif self.replicas:
                 stubber.add_response("describe_table", {"Table": table}, {"TableName": name})
             else:
                 stubber.add_client_error(
@@ -271,6 +351,7 @@ def test_discovery_reads_bootstrap_amis_replicas_and_refuses_a_disabled_region(a
     assert state.amis["ap-southeast-1"] == "ami-0123456789abcdef0" and state.amis["us-east-1"] is None
     assert state.replicas[ORIGIN.name] == frozenset({"eu-central-1"})
     assert state.stacks == {} and state.zones == {zone_id: "shop.example"}
+    assert state.zone_replicas == {"eu": frozenset()} and state.zone_sign_in == frozenset()
     options = DeployOptions(domain="shop.example", hosted_zone_id=zone_id)
     # AND the plan refuses, naming the region and how to enable it, before any step
     with pytest.raises(DeployRefused) as refused:
@@ -324,7 +405,40 @@ def test_publish_writes_the_edge_values_from_the_origin_outputs(aws):
     assert values[prefix + "secret-arn/push-secret"] == (
         "arn:aws:secretsmanager:eu-central-1:123456789012:secret:crosslive/push-secret-AbC123"
     )
-    assert len(values) == 7
+
+
+def test_publish_zone_writes_the_zone_pool_ids_into_every_region_of_the_group(aws):
+    europe = BY_NAME["europe"]
+    outputs = {
+        "crosslive-europe-Stateful": [
+            {"OutputKey": "ZoneEuUserPoolId", "OutputValue": "eu-central-1_ZoNe123"},
+            {
+                "OutputKey": "ZoneEuHostedUiUrl",
+                "OutputValue": "https://crosslive-1-eu.auth.eu-central-1.amazoncognito.com",
+            },
+        ],
+        "crosslive-europe-Stateless": [{"OutputKey": "ZoneEuWebClientId", "OutputValue": "7zone8client"}],
+    }
+    stacks = {
+        name: {
+            "StackName": name,
+            "StackStatus": "CREATE_COMPLETE",
+            "CreationTime": "2026-01-01T00:00:00Z",
+            "Outputs": v,
+        }
+        for name, v in outputs.items()
+    }
+    publish_zone(_Session(disabled=set(), stacks=stacks), europe, "eu", REGIONS, "crosslive")
+    for region in REGIONS:
+        ssm = boto3.client("ssm", region_name=region.aws_region)
+        read = {k: ssm.get_parameter(Name=f"/crosslive/zone/eu/{k}")["Parameter"]["Value"] for k in ZONE_OUTPUTS}
+        assert read == {
+            "user-pool-id": "eu-central-1_ZoNe123",
+            "web-client-id": "7zone8client",
+            "hosted-ui": "https://crosslive-1-eu.auth.eu-central-1.amazoncognito.com",
+        }, region.name
+    with pytest.raises(StepFailed, match="deploy zone eu's home first"):
+        zone_parameters({}, europe, "eu", "crosslive")
 
 
 def test_edge_parameters_refuse_an_origin_not_yet_deployed():
@@ -345,6 +459,9 @@ def test_cli_dry_run_prints_the_plan_offline(monkeypatch, tmp_path):
     assert "offline plan" in result.output
     assert "cdk deploy crosslive-singapore/Stateful crosslive-singapore/Stateless" in result.output
     assert result.output.index("crosslive-singapore/Stateless") < result.output.index("crosslive-europe/Stateless")
+    assert "publish zone eu's user pool, web client and hosted UI (europe)" in result.output
+    assert result.output.index("publish-zone") < result.output.index("crosslive-japan/Stateless")
+    assert result.output.rstrip().endswith("crosslive:zoneSignIn=eu")  # last: the origin learns zone eu
     refused = CliRunner().invoke(main, ["deploy", "--dry-run"])
     assert refused.exit_code != 0 and "refusing to deploy" in refused.output and "plain HTTP" in refused.output
 

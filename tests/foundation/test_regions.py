@@ -268,4 +268,3 @@ def test_markets_of_one_jurisdiction_with_no_common_allowed_region_are_refused()
     assert zones == []
     assert [p.market for p in problems] == ["DE", "FR"]
     assert "the EU markets DE, FR share no allowed region" in problems[0].message
-

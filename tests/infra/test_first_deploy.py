@@ -118,6 +118,25 @@ def test_media_nodes_get_their_aws_region(template, region):
     assert f"AWS_REGION={aws_region}" in user_data and f"AWS_DEFAULT_REGION={aws_region}" in user_data
 
 
+@pytest.mark.parametrize("region", sorted(REGIONS))
+def test_media_nodes_get_the_json_settings_intact_through_systemd(template, region):
+    # GIVEN the node.env lines of the user data (references rendered as "<ref>")
+    user_data = template(region, "stateless").find_resources("AWS::EC2::LaunchTemplate")
+    (launch,) = user_data.values()
+    joined = launch["Properties"]["LaunchTemplateData"]["UserData"]["Fn::Base64"]
+    parts = joined["Fn::Join"][1] if isinstance(joined, dict) else [joined]
+    text = "".join(p if isinstance(p, str) else "<ref>" for p in parts)
+    lines = {line.split("=", 1)[0]: line.split("=", 1)[1] for line in text.splitlines() if "=" in line}
+    # THEN a JSON value is single-quoted: systemd's EnvironmentFile keeps it literally (it would
+    # strip the double quotes of a bare value), and what the node reads is the JSON infra wrote
+    for name in ("CROSSLIVE_ZONES", "CROSSLIVE_AUTH_ISSUERS"):
+        value = lines[name]
+        assert value.startswith("'") and value.endswith("'") and "'" not in value[1:-1], name
+        parsed = json.loads(value[1:-1])
+        assert parsed, name
+    assert json.loads(lines["CROSSLIVE_ZONES"][1:-1])["eu"]["markets"] == ["DE", "FR"]
+
+
 # -- 7: secrets by complete ARN ------------------------------------------------------------------
 
 
@@ -249,8 +268,9 @@ def test_media_node_role_is_limited_to_its_tables(template, region):
 
 
 def test_the_deploy_tool_writes_every_ssm_value_an_edge_reads_from_outputs_the_origin_has(template):
-    from crosslive.deploy.runner import edge_parameters
-    from infra.deploy_context import ORIGIN_OUTPUTS, SECRET_KEYS, secret_output_id
+    from crosslive.deploy.runner import edge_parameters, zone_parameters
+    from crosslive.regions import residency_zones
+    from infra.deploy_context import ORIGIN_OUTPUTS, SECRET_KEYS, ZONE_OUTPUTS, secret_output_id, zone_output_id
 
     # GIVEN the outputs the origin's two stacks really declare
     declared = set(template(ORIGIN.name, "stateful").to_json()["Outputs"]) | set(
@@ -259,9 +279,18 @@ def test_the_deploy_tool_writes_every_ssm_value_an_edge_reads_from_outputs_the_o
     needed = set(ORIGIN_OUTPUTS.values()) | {secret_output_id(key) for key in SECRET_KEYS}
     assert needed <= declared
     outputs = {key: f"arn:aws:secretsmanager:{ORIGIN.aws_region}:1:secret:x-AbC123" for key in needed}
+    # and those each residency zone's home declares, which the tool publishes to every region
+    zone_written: set[str] = set()
+    for zone in residency_zones(REGIONS.values())[0]:
+        home = {**template(zone.home_name, "stateful").to_json()["Outputs"]}
+        home |= template(zone.home_name, "stateless").to_json()["Outputs"]
+        zone_outputs = {zone_output_id(zone.name, key) for key in ZONE_OUTPUTS.values()}
+        assert zone_outputs <= set(home)
+        home_region = REGIONS[zone.home_name]
+        zone_written |= set(zone_parameters(dict.fromkeys(zone_outputs, "x"), home_region, zone.name, "crosslive"))
     for edge in EDGES:
         # WHEN the tool computes what it writes into the edge's region
-        written = set(edge_parameters(outputs, ORIGIN, edge, "crosslive"))
+        written = set(edge_parameters(outputs, ORIGIN, edge, "crosslive")) | zone_written
         # THEN every SSM parameter the edge's stacks read is written by it (or is the pinned AMI)
         for stack in ("stateful", "stateless"):
             for parameter in template(edge.name, stack).to_json().get("Parameters", {}).values():

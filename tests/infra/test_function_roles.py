@@ -11,14 +11,17 @@ from typing import Any
 
 import pytest
 
-from crosslive.regions import load_regions
+from crosslive.regions import load_regions, residency_zones
 from functions import FUNCTIONS
-from functions.shared.db import load_all_models
+from functions.shared.db import load_all_models, table_spec
 from functions.specs import SPECS, FunctionSpec
 
 ROOT = Path(__file__).resolve().parents[2]
 REGIONS = {r.name: r for r in load_regions()}
 ORIGIN = next(r for r in REGIONS.values() if r.role == "origin")
+ZONES = residency_zones(REGIONS.values())[0]
+ZONE_HOMES = {z.home_name for z in ZONES}
+ZONED = {short for short, model in load_all_models().items() if table_spec(model).zoned}
 READ = "dynamodb:GetItem"
 WRITE = "dynamodb:PutItem"
 DEPLOYED = [spec for spec in SPECS if spec.enabled_by is None]
@@ -29,8 +32,17 @@ def _logical(construct_id: str) -> str:
 
 
 def _table_of(resource: Any) -> tuple[str, str] | None:
-    """(region kind, table short name) of a DynamoDB table or index ARN in a template."""
+    """(region kind, table short name) of a DynamoDB table or index ARN in a template; kind "zone":
+    a residency zone's copy in the zone's home region (docs/residency.md)."""
     text = json.dumps(resource)
+    for zone in ZONES:
+        for short in load_all_models():
+            own = re.search(rf"FnGetAttTable{zone.name}{_logical(short)}[0-9A-F]{{8}}Arn", text)
+            found = re.search(
+                rf"arn:aws:dynamodb:([a-z0-9-]+):.*:table/crosslive-{zone.name}-{re.escape(short)}(/index/|\"|$)", text
+            )
+            if own or (found and found.group(1) == zone.home):
+                return "zone", short
     for short in load_all_models():
         if re.search(rf"FnGetAttTable{_logical(short)}[0-9A-F]{{8}}Arn", text):
             return "own", short
@@ -42,7 +54,14 @@ def _table_of(resource: Any) -> tuple[str, str] | None:
 
 def grants(template: Any, name: str) -> dict[str, set[str]]:
     """Tables the role of function ``name`` may read / write, here and in the home region."""
-    found: dict[str, set[str]] = {"read": set(), "write": set(), "home": set(), "stream": set()}
+    found: dict[str, set[str]] = {
+        "read": set(),
+        "write": set(),
+        "home": set(),
+        "stream": set(),
+        "zone-read": set(),
+        "zone-write": set(),
+    }
     pattern = re.compile(rf"^Role{_logical(name)}DefaultPolicy[0-9A-F]{{8}}$")
     policies = [p for lid, p in template.find_resources("AWS::IAM::Policy").items() if pattern.match(lid)]
     assert len(policies) == 1, name
@@ -61,6 +80,10 @@ def grants(template: Any, name: str) -> dict[str, set[str]]:
             if where[0] == "home":
                 assert WRITE in actions, statement
                 found["home"].add(where[1])
+            elif where[0] == "zone":
+                found["zone-read" if READ in actions else "other"].add(where[1])
+                if WRITE in actions:
+                    found["zone-write"].add(where[1])
             else:
                 found["read" if READ in actions else "other"].add(where[1])
                 if WRITE in actions:
@@ -76,11 +99,11 @@ def test_every_api_function_and_stream_consumer_has_one_spec():
         assert set(spec.tables) | set(spec.streams) | set(spec.home_region_writes) <= known, spec.name
 
 
-@pytest.mark.parametrize("region", ["singapore", "europe"])
+@pytest.mark.parametrize("region", ["singapore", "europe", "japan"])
 @pytest.mark.parametrize("spec", DEPLOYED, ids=lambda s: s.name)
 def test_each_function_role_grants_only_its_own_tables(template, region, spec: FunctionSpec):
     # GIVEN the synthesized stateless stack of an origin and of an edge
-    if spec.origin_only and REGIONS[region].role != "origin":  # not deployed there at all
+    if spec.origin_only and REGIONS[region].role != "origin" and region not in ZONE_HOMES:  # not deployed there
         roles = template(region, "stateless").find_resources("AWS::IAM::Role")
         assert not [lid for lid in roles if lid.startswith(f"Role{_logical(spec.name)}")]
         return
@@ -90,8 +113,16 @@ def test_each_function_role_grants_only_its_own_tables(template, region, spec: F
     assert found["write"] == set(spec.writes)
     assert found.get("other", set()) == set()
     # and only an edge reaches the origin's tables, only those the spec names
-    assert found["home"] == (set(spec.home_region_writes) if region == "europe" else set())
-    assert len(found["stream"]) == len(spec.streams)
+    assert found["home"] == (set(spec.home_region_writes) if REGIONS[region].role == "edge" else set())
+    # every region's function reaches the zone's copy, in the zone home, of exactly its zoned tables
+    assert found["zone-read"] == {t for t in spec.tables if t in ZONED}
+    assert found["zone-write"] == {t for t in spec.writes if t in ZONED}
+    # streams: its own tables' (in an edge zone home the origin-only consumer has the zone's only)
+    zone_streams = [t for t in spec.streams if t in ZONED] if REGIONS[region].name in ZONE_HOMES else []
+    if spec.origin_only and REGIONS[region].role != "origin":
+        assert len(found["stream"]) == len(zone_streams)
+    else:
+        assert len(found["stream"]) == len(spec.streams) + len(zone_streams)
 
 
 def test_a_plugin_enabled_stream_consumer_exists_only_where_enabled(template, tmp_path_factory):

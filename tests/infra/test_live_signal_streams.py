@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from crosslive.regions import load_regions
+from crosslive.regions import load_regions, residency_zones
 from functions.fanout.dispatch import PRODUCERS
 from functions.insights.streams import FOLDED_TABLES
 from infra.tables import all_table_specs
@@ -17,6 +17,14 @@ INSIGHTS_HANDLER = "functions.insights.consumer.handler"
 STREAM_ACTIONS = {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"}
 SIGNAL_TABLES = tuple(t for t in PRODUCERS if t not in ("comments", "insights-alerts"))  # viewers' live signals
 STREAMED = tuple(PRODUCERS)  # what the fan-out reads: comments, the signals and the merchant's alerts
+ZONES = residency_zones(REGIONS.values())[0]
+ZONED = {s.short_name for s in all_table_specs() if s.zoned}
+
+
+def _fanout_streams(region: str) -> list[str]:
+    """The fan-out's streams in ``region``: its own tables', and in a zone home the zone's copies'."""
+    homed = [z.name for z in ZONES if z.home_name == region]
+    return sorted([*STREAMED, *(f"{zone}:{t}" for zone in homed for t in STREAMED if t in ZONED)])
 
 
 def _fanout_id(resources: dict) -> str:
@@ -32,6 +40,10 @@ def _table_of(arn: dict, resources: dict) -> str:
     """Which table an EventSourceArn / policy resource points at (origin: export, edge: lookup)."""
     if "Fn::ImportValue" in arn:  # the origin's own global table: an export of its stateful stack
         export = arn["Fn::ImportValue"]
+        for zone in ZONES:  # a zone's copy, created by its home (docs/residency.md): "eu:comments"
+            for t in sorted(STREAMED, key=len, reverse=True):
+                if f"Table{zone.name}{t.replace('-', '')}" in export:
+                    return f"{zone.name}:{t}"
         return next(t for t in sorted(STREAMED, key=len, reverse=True) if f"Table{t.replace('-', '')}" in export)
     lookup = resources[arn["Fn::GetAtt"][0]]  # an edge's replica: DescribeTable at deploy time
     assert lookup["Type"] == "Custom::AWS" and arn["Fn::GetAtt"][1] == "Table.LatestStreamArn"
@@ -58,7 +70,7 @@ def test_the_fanout_has_one_event_source_mapping_per_streamed_table(template, re
         for v in resources.values()
         if v["Type"] == "AWS::Lambda::EventSourceMapping" and v["Properties"]["FunctionName"] == {"Ref": fanout}
     ]
-    assert sorted(_table_of(m["EventSourceArn"], resources) for m in mappings) == sorted(STREAMED)
+    assert sorted(_table_of(m["EventSourceArn"], resources) for m in mappings) == _fanout_streams(region)
     for mapping in mappings:
         assert mapping["StartingPosition"] == "LATEST"
         assert mapping["BatchSize"] == 100
@@ -80,7 +92,7 @@ def test_the_fanout_reads_exactly_those_streams(template, region):
     (statement,) = statements
     assert set(statement["Action"]) == STREAM_ACTIONS
     assert "*" not in json.dumps(statement["Resource"])
-    assert sorted(_table_of(arn, resources) for arn in statement["Resource"]) == sorted(STREAMED)
+    assert sorted(_table_of(arn, resources) for arn in statement["Resource"]) == _fanout_streams(region)
 
 
 @pytest.mark.parametrize("region", sorted(REGIONS))

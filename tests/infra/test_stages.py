@@ -7,11 +7,12 @@ import json
 import pytest
 from aws_cdk.assertions import Match
 
-from crosslive.regions import load_regions, region_files
+from crosslive.regions import load_regions, region_files, residency_zones
 from functions import FUNCTIONS
 from functions.shared.db import load_all_models, table_spec
 
 REGIONS = {r.name: r for r in load_regions()}
+ZONES = residency_zones(REGIONS.values())[0]
 
 
 def test_one_stage_per_region_file(stages):
@@ -36,12 +37,14 @@ def test_origin_owns_global_tables_with_a_replica_in_every_edge(template):
         assert sorted(set(names[f"crosslive-{short}"]) - {REGIONS[origin].aws_region}) == edges
 
 
-def test_edges_create_only_regional_tables(template):
-    regional = {s.short_name for s in map(table_spec, load_all_models().values()) if not s.replicated}
+def test_edges_create_only_regional_tables_and_the_zone_copies_they_are_home_of(template):
+    specs = list(map(table_spec, load_all_models().values()))
+    regional = {s.short_name for s in specs if not s.replicated}
     for region in (r for r in REGIONS.values() if r.role == "edge"):
         tables = template(region.name, "stateful").find_resources("AWS::DynamoDB::GlobalTable")
         created = {t["Properties"]["TableName"].removeprefix("crosslive-") for t in tables.values()}
-        assert created == regional
+        homed = [z.name for z in ZONES if z.home_name == region.name]  # docs/residency.md
+        assert created == regional | {f"{zone}-{s.short_name}" for zone in homed for s in specs if s.zoned}
         for table in tables.values():
             assert [r["Region"] for r in table["Properties"]["Replicas"]] == [region.aws_region]
 
@@ -107,7 +110,9 @@ def test_origin_has_the_user_pool_and_edges_read_it_from_ssm(template):
         params = template(edge, "stateless").to_json()["Parameters"]
         defaults = {p.get("Default") for p in params.values()}
         assert {"/crosslive/origin/singapore/user-pool-id", "/crosslive/origin/singapore/web-client-id"} <= defaults
-        template(edge, "stateful").resource_count_is("AWS::Cognito::UserPool", 0)
+        # an edge creates a user pool only as a residency zone's home: that zone's own pool
+        homes = sum(z.home_name == edge for z in ZONES)
+        template(edge, "stateful").resource_count_is("AWS::Cognito::UserPool", homes)
 
 
 def test_edge_coupons_write_to_the_origin_home_region(template):

@@ -47,17 +47,28 @@ function redirectUri() {
   return `${location.origin}${location.pathname.startsWith("/console") ? "/console" : "/watch"}`;
 }
 
-export async function beginHostedSignIn(config) {
+// The user pool a person of `market` signs in to: a residency zone's pool (config.auth.pools, each
+// with the markets whose people's data it holds, in the zone's home region) when the market is in
+// one, else the default pool. A token of a zone's pool may carry only that zone's markets.
+export function poolFor(auth, market) {
+  const zone = (auth.pools || []).find((pool) => market && pool.markets.includes(market));
+  return zone || auth;
+}
+
+export async function beginHostedSignIn(config, market) {
+  const pool = poolFor(config.auth, market);
   const verifier = randomString(48);
   const challenge = base64url(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier)));
   const state = randomString(16);
-  sessionStorage.setItem(PKCE_KEY, JSON.stringify({ verifier, state, back: location.href }));
-  const authorize = new URL("/oauth2/authorize", config.auth.hosted_ui);
+  // the pool travels with the PKCE state: the code is exchanged where it was issued
+  const chosen = { hosted_ui: pool.hosted_ui, client_id: pool.client_id };
+  sessionStorage.setItem(PKCE_KEY, JSON.stringify({ verifier, state, back: location.href, pool: chosen }));
+  const authorize = new URL("/oauth2/authorize", pool.hosted_ui);
   authorize.search = new URLSearchParams({
     response_type: "code",
-    client_id: config.auth.client_id,
+    client_id: pool.client_id,
     redirect_uri: redirectUri(),
-    scope: config.auth.scopes || "openid email profile",
+    scope: pool.scopes || config.auth.scopes || "openid email profile",
     state,
     code_challenge: challenge,
     code_challenge_method: "S256",
@@ -78,12 +89,13 @@ export async function completeHostedSignIn(config, role) {
   url.searchParams.delete("state");
   history.replaceState(null, "", pending && pending.state === returned ? pending.back : url.href);
   if (!pending || pending.state !== returned) return null; // not our request: never exchange it
-  const response = await fetch(new URL("/oauth2/token", config.auth.hosted_ui), {
+  const pool = pending.pool || config.auth;
+  const response = await fetch(new URL("/oauth2/token", pool.hosted_ui), {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded" },
     body: new URLSearchParams({
       grant_type: "authorization_code",
-      client_id: config.auth.client_id,
+      client_id: pool.client_id,
       code,
       redirect_uri: redirectUri(),
       code_verifier: pending.verifier,

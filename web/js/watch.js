@@ -147,7 +147,7 @@ function setToken(token) {
 // deployment with hosted sign-in (Cognito), that sign-in at once; else the hint that says how.
 function focusSignIn() {
   if (!state.config.local_issuer && state.config.auth) {
-    beginHostedSignIn(state.config).catch(showProblem);
+    beginHostedSignIn(state.config, state.market).catch(showProblem);
     return;
   }
   const target = state.config.local_issuer ? $("#signin-name") : $("#signin-hint");
@@ -715,7 +715,7 @@ function renderTitle() {
 async function main() {
   // Listeners first: a form must never be usable (and natively submitted) before its handler exists.
   $("#signin").addEventListener("submit", signInLocal);
-  $("#signin-hosted").addEventListener("click", () => beginHostedSignIn(state.config).catch(showProblem));
+  $("#signin-hosted").addEventListener("click", () => beginHostedSignIn(state.config, state.market).catch(showProblem));
   $("#comment-form").addEventListener("submit", postComment);
   $("#claim").addEventListener("click", claimOffer);
   $("#copy-code").addEventListener("click", copyCode);
