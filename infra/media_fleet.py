@@ -15,7 +15,8 @@ What a node may touch (an internet-facing host gets the least): the node registr
 (``media-nodes``: its own heartbeat, the live nodes it cascades from), the ``rooms`` table (a
 room's markets before admitting a viewer, ``live`` when a publisher starts ingest) and the
 ``coupon-viewers`` table (a viewer it delivered frames to watched: presence for the coupon
-segments, read and updated item by item) in its own region, the two secrets it uses (the push
+segments, read and updated item by item; a zone market's viewer's in the zone's copy, in the zone
+home) in its own region, the two secrets it uses (the push
 secret also signs its insights feed, posted over HTTPS to the origin region's API), its log
 group and its code object. Nothing else: comments, coupon state and the moderation audit log are
 the functions' business.
@@ -45,7 +46,7 @@ from aws_cdk import aws_s3_assets as s3_assets
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
-from crosslive.regions import RegionConfig
+from crosslive.regions import RegionConfig, ResidencyZone
 from functions.coupons.presence import ViewerActivity
 from functions.rooms.access import Room
 from functions.routing.registry import MediaNodeRecord
@@ -104,6 +105,7 @@ class MediaFleet(Construct):
         stun_servers: str,
         insights_url: str,
         page_origins: list[str],
+        zones: tuple[ResidencyZone, ...] = (),
     ) -> None:
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
@@ -151,13 +153,23 @@ class MediaFleet(Construct):
 
         role = iam.Role(self, "Role", assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"))
         for model, actions in NODE_TABLE_ACTIONS.items():
-            name = f"{table_prefix}-{table_spec(model).short_name}"
-            role.add_to_policy(
-                iam.PolicyStatement(
-                    actions=actions,
-                    resources=[stack.format_arn(service="dynamodb", resource="table", resource_name=name)],
+            spec = table_spec(model)
+            resources = [
+                stack.format_arn(
+                    service="dynamodb", resource="table", resource_name=f"{table_prefix}-{spec.short_name}"
                 )
-            )
+            ]
+            # a zoned table (watch presence) also in each zone's copy, in the zone home (docs/residency.md)
+            resources += [
+                stack.format_arn(
+                    service="dynamodb",
+                    region=zone.home,
+                    resource="table",
+                    resource_name=f"{table_prefix}-{zone.name}-{spec.short_name}",
+                )
+                for zone in (zones if spec.zoned else ())
+            ]
+            role.add_to_policy(iam.PolicyStatement(actions=actions, resources=resources))
         for secret_def in (NODE_SECRET, PUSH_SECRET):
             secrets[secret_def.key].grant_read(role)
         log_group = logs.LogGroup(self, "NodeLogs", retention=logs.RetentionDays.ONE_MONTH)

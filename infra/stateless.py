@@ -173,6 +173,7 @@ class StatelessStack(Stack):
             stun_servers=stun,
             insights_url=self._insights_url(origin, table_prefix),
             page_origins=self._media_page_origins(origin, table_prefix),
+            zones=zones,
         )
         self._stream_consumers(stateful, env, origin, table_prefix)
         self._routes()

@@ -18,6 +18,15 @@ other surprise a hostile token can cause is a 401 too: no token shape makes a ro
 The market (``custom:market``) is read only from the verified token; in AWS the user pool makes
 it immutable to users (set by the sign-up flow), so a viewer cannot move themselves to another
 market's prices and coupons.
+
+**Several pools.** With residency zones a deployment has one user pool per zone, in the zone's
+home, beside the default one (docs/residency.md). ``CROSSLIVE_AUTH_ISSUERS`` lists each with its
+JWKS, its audience (its web client) and the markets its tokens may carry: a token is verified
+against the pool its ``iss`` names (an issuer not listed is a 401), and its market must be one of
+that pool's (a zone pool) or one no zone pool lists (the default pool): a default-pool token that
+claims DE, when DE is a zone's market, is refused with 403 ``market-not-in-pool``. Without that
+variable the single issuer of ``CROSSLIVE_AUTH_ISSUER``/``_AUDIENCE``/``_JWKS_URL`` (or the inline
+``CROSSLIVE_AUTH_JWKS``) is the only one, with no market restriction, as before.
 """
 
 from __future__ import annotations
@@ -30,7 +39,7 @@ import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPBearer
 
-from functions.shared.config import Settings, get_settings
+from functions.shared.config import IssuerConfig, Settings, get_settings
 from functions.shared.errors import ApiError
 from functions.shared.principal import Principal
 
@@ -44,15 +53,15 @@ MAX_TOKEN_BYTES = 8192
 class _KeySource:
     """Signing keys by ``kid``, from an inline JWKS or a (cached) JWKS URL."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, issuer: IssuerConfig) -> None:
         self._lock = threading.Lock()
         self._client: jwt.PyJWKClient | None = None
         self._inline: dict[str, jwt.PyJWK] = {}
-        if settings.auth_jwks:
-            for key in jwt.PyJWKSet.from_dict(json.loads(settings.auth_jwks)).keys:
+        if issuer.jwks:
+            for key in jwt.PyJWKSet.from_dict(json.loads(issuer.jwks)).keys:
                 self._inline[str(key.key_id)] = key
-        elif settings.auth_jwks_url:
-            self._client = jwt.PyJWKClient(settings.auth_jwks_url, cache_keys=True, lifespan=3600, timeout=5)
+        elif issuer.jwks_url:
+            self._client = jwt.PyJWKClient(issuer.jwks_url, cache_keys=True, lifespan=3600, timeout=5)
 
     def key_for(self, token: str) -> jwt.PyJWK:
         """The key the token names, if the token's ``alg`` is the one that key accepts."""
@@ -87,15 +96,62 @@ class _KeySource:
             raise _unauthorized("token signed by an unknown key") from exc
 
 
-_sources: dict[int, _KeySource] = {}
+_sources: dict[int, dict[str, tuple[IssuerConfig, _KeySource]]] = {}
 
 
-def _source(settings: Settings) -> _KeySource:
+def issuers(settings: Settings) -> tuple[IssuerConfig, ...]:
+    """The pools whose tokens are accepted: ``CROSSLIVE_AUTH_ISSUERS``, else the single issuer."""
+    if settings.auth_issuers:
+        return settings.auth_issuers
+    return (
+        IssuerConfig(
+            issuer=settings.auth_issuer,
+            audience=settings.auth_audience,
+            jwks_url=settings.auth_jwks_url,
+            jwks=settings.auth_jwks,
+        ),
+    )
+
+
+def _source(settings: Settings, issuer: str) -> tuple[IssuerConfig, _KeySource]:
+    """The configured pool named by a token's ``iss``, with its keys; 401 for any other issuer."""
     key = id(settings)
     if key not in _sources:
-        _sources.clear()  # settings changed (tests): drop keys of the old issuer
-        _sources[key] = _KeySource(settings)
-    return _sources[key]
+        _sources.clear()  # settings changed (tests): drop keys of the old issuers
+        _sources[key] = {i.issuer: (i, _KeySource(i)) for i in issuers(settings)}
+    found = _sources[key].get(issuer)
+    if found is None:
+        raise _unauthorized("token from an unknown issuer")
+    return found
+
+
+def _unverified_issuer(token: str) -> str:
+    """The ``iss`` a token claims, only to pick the pool that must then verify it."""
+    try:
+        claimed = jwt.decode(token, options={"verify_signature": False})
+    except Exception as exc:  # malformed segments, JSON, types: the caller's fault
+        raise _unauthorized("malformed token") from exc
+    issuer = claimed.get("iss") if isinstance(claimed, dict) else None
+    if not isinstance(issuer, str) or not issuer:
+        raise _unauthorized("token names no issuer")
+    return issuer
+
+
+def _check_market(principal: Principal, pool: IssuerConfig, settings: Settings) -> None:
+    """A zone pool's token carries only the zone's markets; the default pool's none of the zones'."""
+    if not settings.auth_issuers or principal.market is None:
+        return
+    if pool.markets is not None:
+        allowed = principal.market in pool.markets
+    else:
+        allowed = not any(principal.market in (i.markets or ()) for i in settings.auth_issuers)
+    if not allowed:
+        raise ApiError(
+            403,
+            "market-not-in-pool",
+            f"a token of this user pool may not carry market {principal.market}: its people sign in to "
+            "the user pool of their market's residency zone",
+        )
 
 
 def _unauthorized(detail: str) -> ApiError:
@@ -107,14 +163,15 @@ def verify_token(token: Any, settings: Settings | None = None) -> Principal:
     settings = settings or get_settings()
     if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_BYTES:
         raise _unauthorized("missing or oversized token")
-    key = _source(settings).key_for(token)
+    pool, source = _source(settings, _unverified_issuer(token))
+    key = source.key_for(token)
     try:
         claims = jwt.decode(
             token,
             key=key.key,
             algorithms=[key.algorithm_name],
-            audience=settings.auth_audience,
-            issuer=settings.auth_issuer,
+            audience=pool.audience,
+            issuer=pool.issuer,
             leeway=LEEWAY_SECONDS,
             options={"require": ["exp", "iat", "sub", "iss", "aud"]},
         )
@@ -124,7 +181,9 @@ def verify_token(token: Any, settings: Settings | None = None) -> Principal:
         raise _unauthorized(f"invalid token: {str(exc)[:200]}") from exc
     except Exception as exc:  # a library surprise on hostile input is still the token's defect
         raise _unauthorized("invalid token") from exc
-    return _principal(claims)
+    principal = _principal(claims)
+    _check_market(principal, pool, settings)
+    return principal
 
 
 def _text_claim(claims: dict[str, Any], name: str) -> str | None:

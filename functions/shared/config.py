@@ -43,6 +43,20 @@ class ZoneConfig(BaseModel):
     markets: tuple[str, ...] = Field(min_length=1)  # the restricted markets whose data the zone holds
 
 
+class IssuerConfig(BaseModel):
+    """One user pool whose ID tokens are accepted (an entry of ``CROSSLIVE_AUTH_ISSUERS``).
+
+    ``markets``: the markets its tokens may carry (a residency zone's pool); None: the default
+    pool, whose tokens may carry any market that no other entry lists.
+    """
+
+    issuer: str = Field(min_length=1)
+    audience: str = Field(min_length=1)  # its web app client id
+    jwks_url: str | None = None
+    jwks: str | None = None  # inline JWKS JSON (tests, the embedded platform)
+    markets: tuple[str, ...] | None = None
+
+
 class Settings(BaseModel):
     stage: str = "local"
     region_name: str = "local"
@@ -59,6 +73,7 @@ class Settings(BaseModel):
     auth_jwks: str | None = None
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     zones: dict[str, ZoneConfig] = Field(default_factory=dict)  # residency zones by name ("eu")
+    auth_issuers: tuple[IssuerConfig, ...] = ()  # every pool accepted; empty: the single issuer above
 
     @property
     def is_local(self) -> bool:
@@ -101,6 +116,27 @@ def parse_zones(raw: str | None) -> dict[str, ZoneConfig]:
     return zones
 
 
+def parse_issuers(raw: str | None) -> tuple[IssuerConfig, ...]:
+    """``CROSSLIVE_AUTH_ISSUERS``: ``[{"issuer", "jwks_url", "audience", "markets": [...] | null}]``;
+    absent or empty: none (the single-issuer variables apply). A market listed by two pools, or two
+    entries for one issuer, is a configuration error."""
+    if raw is None or not raw.strip():
+        return ()
+    value = json.loads(raw)
+    if not isinstance(value, list):
+        raise ValueError(f"{ENV_AUTH_ISSUERS} must be a JSON list of issuers")
+    issuers = tuple(IssuerConfig.model_validate(entry) for entry in value)
+    if len({i.issuer for i in issuers}) != len(issuers):
+        raise ValueError(f"{ENV_AUTH_ISSUERS}: an issuer is listed twice")
+    listed = [m.upper() for i in issuers for m in i.markets or ()]
+    if len(set(listed)) != len(listed):
+        raise ValueError(f"{ENV_AUTH_ISSUERS}: a market is listed by two pools")
+    return tuple(
+        i.model_copy(update={"markets": tuple(m.upper() for m in i.markets) if i.markets is not None else None})
+        for i in issuers
+    )
+
+
 def settings_from_env(env: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ) if env is None else env
     plugins = env.get(ENV_PLUGINS, "*")
@@ -121,6 +157,7 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         auth_jwks=env.get(ENV_AUTH_JWKS) or None,
         max_body_bytes=int(env.get(ENV_MAX_BODY_BYTES, 64 * 1024)),
         zones=parse_zones(env.get(ENV_ZONES)),
+        auth_issuers=parse_issuers(env.get(ENV_AUTH_ISSUERS)),
     )
 
 

@@ -262,9 +262,19 @@ def test_media_node_role_is_limited_to_its_tables(template, region):
             actions = _as_list(statement["Action"])
             if any(a.startswith("dynamodb:") for a in actions):
                 for resource in _as_list(statement["Resource"]):
-                    tables.add(json.dumps(resource).split("table/")[-1].split('"')[0])
+                    text = json.dumps(resource)
+                    table = text.split("table/")[-1].split('"')[0]
+                    tables.add(table)
+                    if table.startswith("crosslive-eu-"):  # a zone's copy: in the zone home only
+                        assert "dynamodb:eu-central-1:" in text, text
                 assert "dynamodb:BatchWriteItem" not in actions
-    assert tables == {"crosslive-media-nodes", "crosslive-rooms", "crosslive-coupon-viewers"}
+    # its region's registry, rooms and presence, and the eu zone's presence (a DE viewer's watch)
+    assert tables == {
+        "crosslive-media-nodes",
+        "crosslive-rooms",
+        "crosslive-coupon-viewers",
+        "crosslive-eu-coupon-viewers",
+    }
 
 
 def test_the_deploy_tool_writes_every_ssm_value_an_edge_reads_from_outputs_the_origin_has(template):
