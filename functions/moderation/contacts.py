@@ -70,9 +70,18 @@ MESSENGER_RE = re.compile(
     r"[a-z0-9_.\-]*[a-z0-9][a-z0-9_.\-]{4,}",
     re.IGNORECASE,
 )
+# the names that leetspeak hides, strong on their own in that view
+_LEET_MESSENGER_RE = re.compile(
+    rf"(?<![a-z])(?:wh?ats?\W{{0,2}}s?app?|tele\W{{0,2}}gra?m|wechat|weixin|snapchat|instagram|zalo|kakao|line\s*id)"
+    rf"{_FILLER}[a-z0-9_.\-]*[a-z0-9][a-z0-9_.\-]{{4,}}"
+)
 # Single letters apart by separators ("t e l e g r a m", "t.e.l.e.g.r.a.m", "w-h-a-t-s-a-p-p"): joined
 # before the messenger names are looked for.
 _SPACED_LETTERS_RE = re.compile(r"(?<![^\W\d_])[^\W\d_](?:[\s.·*\-_/]{1,3}[^\W\d_](?![^\W\d_])){2,}")
+# Leetspeak inside a messenger's name ("telegr@m", "wh4tsapp", "te1egram"): read with letters, only
+# when no id was found as written (the "@" of a handle becomes a letter in this view).
+_LEET_NAME = str.maketrans({"0": "o", "3": "e", "4": "a", "@": "a", "$": "s", "1": "l", "|": "l", "!": "i"})
+_LEET_INSIDE_RE = re.compile(r"[a-z][0134@$|!][a-z]")
 _SPACED_HINT_RE = re.compile(r"\b[^\W\d_][\s.·*\-_/]{1,3}[^\W\d_][\s.·*\-_/]{1,3}[^\W\d_]\b")  # cheaper, wider
 _LETTER_SEPARATORS_RE = re.compile(r"[\s.·*\-_/]+")
 
@@ -324,6 +333,9 @@ def _contacts(folded: str, vocab: Vocabulary) -> list[str]:
         joined = _SPACED_LETTERS_RE.sub(_join_letters, folded)
         if joined != folded and _MESSENGER_HINT_RE.search(joined):
             ids = [m.group() for m in MESSENGER_RE.finditer(joined)]
+    if not ids and _LEET_INSIDE_RE.search(folded):
+        letters = folded.translate(_LEET_NAME)
+        ids = [folded[m.start() : m.end()] for m in _LEET_MESSENGER_RE.finditer(letters)]  # one character each
     return phones + ids
 
 

@@ -43,7 +43,8 @@ MESSENGERS = [
     "t e l e g r a m @deals_4u", "t.e.l.e.g.r.a.m: fastdeal77", "L I N E id: bagqueen9", "w h a t s a p p @shopbabe1",
     "w-h-a-t-s-a-p-p: shopbabe1", "tg @cheapbags99", "t g @cheapbags99", "tele: @cheapbags99", "wa @cheapbags99",
     "vx: bagqueen99", "snap @bagqueen99", "سناب: bagqueen99", "تيليجرام @bagqueen99", "テレグラム @bagqueen99",
-    "LINE id：bagqueen99", "zalo id: hangre2024", "เทเลแกรม @bagqueen99",
+    "LINE id：bagqueen99", "zalo id: hangre2024", "เทเลแกรม @bagqueen99", "telegr@m: deals4u99", "te1egram @deals_4u",
+    "w3ch4t: bagqueen99",
 ]  # fmt: skip
 SPOKEN_DOTS = [
     "tasche24 (punkt) com", "sacsmoins [point] com", "tokomurah (titik) id", "tokomurah titik my", "hangre (chấm) com",
@@ -72,6 +73,7 @@ INNOCENT = {
 HANDLES_AND_WORDS = [
     "@maria this looks great on you", "hey @shop_friend99 see this", "line dress in blue", "the tele lens?",
     "dot the i", "point de croix", "ada titik putih", "wa ini bagus", "snap buttons?", "tg size?",
+    "b3st pr1ce 4 u", "@maria_99 your wh4t size?",
 ]  # fmt: skip
 
 
