@@ -64,6 +64,9 @@ def test_singlish_hokkien_vulgarities_are_caught_in_singapore(market, text):
         ("DE", "halt die klappe du spast"),
         ("VN", "đồ khốn nạn lừa đảo"),
         ("MY", "perempuan sundal"),
+        ("ID", "anjiiing"),
+        ("MY", "babiii betul"),
+        ("SG", "babi punya harga"),
     ],
 )
 def test_a_shop_word_addressed_at_a_person_is_an_insult(market, code, text):
@@ -84,6 +87,7 @@ def test_a_shop_word_addressed_at_a_person_is_an_insult(market, code, text):
         ("SA", "علف حمار وحصان"),
         ("SA", "هل فيه لحم خنزير؟ نريد حلال"),
         ("AE", "للبيع تيس بلدي"),
+        ("SG", "got babi or not? need halal"),
         ("CN", "这款傻瓜相机多少钱"),
         ("CN", "傻瓜式一键操作"),
         ("TH", "ผู้เชี่ยวชาญแนะนำ"),

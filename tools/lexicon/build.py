@@ -214,11 +214,15 @@ def derived_forms(term: str, language: str) -> list[str]:
 
 def addressed_forms(word: str, language: str) -> list[str]:
     """A shop word that insults a person only when addressed at one, in each addressed form of its
-    language (``ADDRESS_FORMS``): "idiot" -> "you idiot", "you are an idiot"; "anjing" -> "dasar anjing"."""
+    language (``ADDRESS_FORMS``): "idiot" -> "you idiot", "you are an idiot"; "anjing" -> "dasar anjing";
+    outside English also drawn out with a doubled letter ("anjingg": its key is the elongated form
+    only, so the plain "anjing" of "anjing kecil" is not matched)."""
     article = ""
     if language == "en" and word not in ENGLISH_ADJECTIVES:
         article = "an " if word[0] in "aeiou" else "a "
     forms = [f.format(w=word, a=article) for f in ADDRESS_FORMS.get(language, ())]
+    if language != "en":  # drawn out ("anjingg", "babiii"), the word is an expletive, not a pet or pork
+        forms.append(word + word[-1])
     return [*forms, *(d for f in forms for d in derived_forms(f, language))]
 
 
@@ -269,6 +273,9 @@ def curate_language(language: str, source_dir: Path, innocent_streams: list[str]
     rows: dict[str, dict[str, str]] = {}
     ordinary = dictionary_words() if language == "en" else set()
     stop = {term_stream(w).strip() for w in SHOP_WORDS.get(language, set())}
+    # a word that insults only when addressed is never shipped bare, whichever list holds it (the
+    # English list also carries Malay "babi")
+    stop |= {term_stream(w).strip() for words in ADDRESSED_ONLY.values() for w in words}
     path = source_dir / "data" / f"{LANGUAGE_FILES[language]}.txt"
     raw = [line.strip().lower() for line in path.read_text(encoding="utf-8").splitlines()] if path.is_file() else []
     candidates = [*raw, *(form for term in raw for form in derived_forms(term, language))]

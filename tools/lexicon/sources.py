@@ -741,7 +741,8 @@ ADDRESS_FORMS: dict[str, tuple[str, ...]] = {
         "lu {w}",
         "lo {w}",
     ),
-    "ms": ("dasar {w}", "{w} kau", "kau {w}", "{w} kamu", "kamu {w}", "{w} betul kau"),
+    # Malay "babi punya ...", "(you) pig's ...": the possessive curse
+    "ms": ("dasar {w}", "{w} kau", "kau {w}", "{w} kamu", "kamu {w}", "{w} betul kau", "{w} punya"),
     "fil": ("{w} ka", "{w} ka talaga", "ikaw {w}", "{w} kayo", "mga {w} kayo"),
     "ar": ("يا {w}", "انت {w}", "انتي {w}", "انتو {w}"),
 }
