@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Annotated, Any
@@ -119,12 +121,19 @@ def create_node_app(settings: NodeSettings) -> FastAPI:
         if room.status == "scheduled":
             await asyncio.to_thread(go_live_on_ingest, room)
 
+    # The market of each viewer's token, by (room, viewer): their presence is stored in that
+    # market's residency zone (functions/shared/zones.py). Bounded: the oldest are forgotten.
+    viewer_markets: OrderedDict[tuple[str, str], str | None] = OrderedDict()
+
     async def viewer_watched(room_id: str, viewer_sub: str) -> None:
         """A viewer was delivered the room's frames for ``watched_seconds``: presence the platform
         saw itself (new / lapsed / share opens, ``functions/coupons/presence.py``)."""
         room = await asyncio.to_thread(get_room, room_id)
         if viewer_sub != room.merchant_sub:
-            await asyncio.to_thread(record_presence, room.merchant_sub, room_id, viewer_sub, "watch")
+            market = viewer_markets.get((room_id, viewer_sub))
+            await asyncio.to_thread(
+                functools.partial(record_presence, market=market), room.merchant_sub, room_id, viewer_sub, "watch"
+            )
 
     node = MediaNode(settings, on_ingest_live=ingest_live, on_viewer_watched=viewer_watched)
     record.started_at = node.started_at
@@ -283,7 +292,12 @@ def create_node_app(settings: NodeSettings) -> FastAPI:
             session, answer = await node.view(room_id, offer, owner)
         finally:
             node.pending_offers -= 1
-        feed.track(session.id, room_id, getattr(request.state, "viewer_market", None), owner)
+        market = getattr(request.state, "viewer_market", None)
+        feed.track(session.id, room_id, market, owner)
+        viewer_markets[(room_id, owner)] = market
+        viewer_markets.move_to_end((room_id, owner))
+        while len(viewer_markets) > 10_000:
+            viewer_markets.popitem(last=False)
         return created(session, "whep", answer)
 
     @app.delete("/whep/{room_id}/{session_id}", tags=["whep"], summary="Stop watching")

@@ -22,9 +22,17 @@ from plugins.manager import PluginError
     type=click.IntRange(0, 20_000),
     help="synthetic viewers of the demo room (insights panel data), fed through the real node feed",
 )
-def dev(host: str, port: int, media: bool, demo_viewers: int) -> None:
+@click.option(
+    "--zone",
+    "zone_specs",
+    multiple=True,
+    metavar="NAME=MARKET[,MARKET]@HOME",
+    help="a data-residency zone, e.g. eu=DE,FR@eu-central-1: those markets' personal data goes to "
+    "the zone's tables in HOME (docs/residency.md); default: none",
+)
+def dev(host: str, port: int, media: bool, demo_viewers: int, zone_specs: tuple[str, ...]) -> None:
     """Run DynamoDB (moto), every function, the issuer, media nodes and pages; Ctrl-C stops."""
-    platform = EmbeddedPlatform(host=host, port=port)
+    platform = EmbeddedPlatform(host=host, port=port, zones=parse_zone_specs(zone_specs) or None)
     if media:
         platform.services.extend(_media_services())
     if demo_viewers:
@@ -52,6 +60,19 @@ def dev(host: str, port: int, media: bool, demo_viewers: int) -> None:
         click.echo("stopping ...")
         platform.stop()
         click.echo("stopped")
+
+
+def parse_zone_specs(specs: tuple[str, ...]) -> dict[str, dict[str, object]]:
+    """``--zone eu=DE,FR@eu-central-1`` options as the ``CROSSLIVE_ZONES`` value."""
+    zones: dict[str, dict[str, object]] = {}
+    for spec in specs:
+        name, _, rest = spec.partition("=")
+        markets, _, home = rest.partition("@")
+        codes = [m.strip().upper() for m in markets.split(",") if m.strip()]
+        if not name or not codes or not home:
+            raise click.BadParameter(f"{spec!r}: expected NAME=MARKET[,MARKET]@HOME_REGION", param_hint="--zone")
+        zones[name.strip()] = {"home": home.strip(), "regions": [home.strip()], "markets": codes}
+    return zones
 
 
 def _media_services() -> list:  # type: ignore[type-arg]

@@ -10,6 +10,7 @@ stream port, so writes of streamed tables reach the fan-out as DynamoDB Streams 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import secrets
 import socket
@@ -65,6 +66,13 @@ class EmbeddedPlatform:
     _saved_sink: stream_port.Sink | None = None
     # Signs the comment fan-out's pushes to the media nodes (functions.shared.signing); random per run.
     push_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
+    # The functions' AWS region (the default zone's tables live there; moto keeps one backend per region).
+    aws_region: str = "us-east-1"
+    table_prefix: str = "crosslive-local"
+    # Residency zones (``CROSSLIVE_ZONES``), e.g. {"eu": {"home": "eu-central-1", "markets": ["DE", "FR"]}}:
+    # each zone's tables are created in its home region (moto's backend of that region). None: no
+    # zone, every market's data in the default zone (``crosslive dev``'s default).
+    zones: dict[str, dict[str, Any]] | None = None
 
     @property
     def base_url(self) -> str:
@@ -89,13 +97,14 @@ class EmbeddedPlatform:
             cfg.ENV_ROLE: "origin",
             cfg.ENV_MARKETS: ",".join(self.markets),
             cfg.ENV_PLUGINS: "*" if self.plugins is None else ",".join(self.plugins),
-            cfg.ENV_TABLE_PREFIX: "crosslive-local",
+            cfg.ENV_TABLE_PREFIX: self.table_prefix,
             cfg.ENV_DYNAMODB_ENDPOINT: self.dynamodb.endpoint,
             cfg.ENV_AUTH_ISSUER: self.issuer.issuer,
             cfg.ENV_AUTH_AUDIENCE: self.issuer.audience,
             cfg.ENV_AUTH_JWKS: self.issuer.jwks_json(),
-            cfg.ENV_AWS_REGION: "us-east-1",
-            cfg.ENV_HOME_AWS_REGION: "us-east-1",
+            cfg.ENV_AWS_REGION: self.aws_region,
+            cfg.ENV_HOME_AWS_REGION: self.aws_region,
+            cfg.ENV_ZONES: json.dumps(self.zones) if self.zones else "",
             # moto needs credentials to exist; they are never sent anywhere but loopback.
             "AWS_ACCESS_KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID", "embedded"),
             "AWS_SECRET_ACCESS_KEY": os.environ.get("AWS_SECRET_ACCESS_KEY", "embedded"),

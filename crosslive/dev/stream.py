@@ -55,7 +55,7 @@ def stream_record(old: Any | None, new: Any | None, sequence: int) -> dict[str, 
         for attr in type(item).get_attributes().values()
         if attr.is_hash_key or attr.is_range_key
     }
-    region = get_settings().aws_region
+    region = str(getattr(type(item).Meta, "region", None) or get_settings().aws_region)  # a zone's: its home
     record: dict[str, Any] = {
         "eventID": f"local-{sequence}",
         "eventName": "INSERT" if old is None else ("REMOVE" if new is None else "MODIFY"),

@@ -43,8 +43,10 @@ from functions.rooms.access import (
 )
 from functions.shared.app import create_app, lambda_handler
 from functions.shared.auth import MaybeAuthenticated, Principal, require_role
+from functions.shared.config import get_settings
 from functions.shared.errors import ApiError
 from functions.shared.idempotency import IdempotencyKey
+from functions.shared.zones import Zone, zone_named, zones
 
 router = APIRouter(prefix="/v1/comments", tags=["comments"])
 log = logging.getLogger("crosslive.comments")
@@ -283,17 +285,39 @@ EXPORT_COLUMNS = (
     "/rooms/{room_id}/export.csv",
     summary="Export the room's chat as CSV (its merchant, after the show)",
     response_class=Response,
-    responses={200: {"content": {"text/csv": {}}}},
+    responses={
+        200: {"content": {"text/csv": {}}},
+        421: {
+            "description": "A residency zone's export asked outside the zone: ask one of the `regions` named",
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        },
+    },
 )
-def export_csv(room_id: RoomId, principal: Member) -> Response:
+def export_csv(
+    room_id: RoomId,
+    principal: Member,
+    zone: Annotated[
+        str | None,
+        Query(
+            pattern=r"^[a-z][a-z0-9]{0,15}$",
+            description="a data-residency zone: its viewers' comments, produced by a function inside the zone",
+        ),
+    ] = None,
+) -> Response:
+    """The room's chat as CSV. With residency zones configured, one export per zone: without
+    ``zone`` the default zone's comments, with ``zone=eu`` the "eu" zone's, read from that zone's
+    table by a function running in one of the zone's regions; elsewhere 421 ``export-outside-zone``
+    names the regions to ask (``docs/residency.md``). The other exports are listed in the
+    ``Crosslive-Residency-Zones`` header."""
     room = get_room(room_id)
     require_owner(room, principal)
     if room.status != "ended":
         raise ApiError(409, "room-not-ended", "the chat can be exported once the show has ended")
+    place = export_zone(zone)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_COLUMNS)
-    for c in store.all_comments(room_id):
+    for c in store.all_comments(room_id, place):
         created = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(float(c.created_at)))
         writer.writerow(
             [
@@ -315,11 +339,31 @@ def export_csv(room_id: RoomId, principal: Member) -> Response:
                 )
             ]
         )
-    return Response(
-        content="\ufeff" + buffer.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{room_id}-chat.csv"'},
-    )
+    others = [z.name for z in zones() if z != place]
+    suffix = f"-{place.name}" if place is not None else ""
+    headers = {"Content-Disposition": f'attachment; filename="{room_id}-chat{suffix}.csv"'}
+    if others:
+        headers["Crosslive-Residency-Zones"] = ", ".join(others)
+    return Response(content="\ufeff" + buffer.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+
+
+def export_zone(name: str | None) -> Zone | None:
+    """The zone an export is asked for (None: the default zone), if this function may produce it:
+    a zone's export is produced inside the zone (421 ``export-outside-zone`` elsewhere)."""
+    if name is None:
+        return None
+    zone = zone_named(name)
+    if zone is None:
+        raise ApiError(404, "zone-not-found", f"no data-residency zone {name!r} is configured")
+    here = get_settings().aws_region
+    if here not in zone.regions:
+        raise ApiError(
+            421,
+            "export-outside-zone",
+            f"the {name!r} zone's export is produced in {', '.join(zone.regions)}; ask that region's API, not {here}",
+            regions=list(zone.regions),
+        )
+    return zone
 
 
 # -- review queue: comments held by moderation ---------------------------------------------------

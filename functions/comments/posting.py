@@ -125,7 +125,7 @@ def post_comment(
     except DomainError:
         # A refusal (now muted, now a flood, the room now ended) must not hide that an earlier
         # attempt of this very request was stored: that attempt's comment is the answer.
-        stored = store.stored_comment(request_id, digest)
+        stored = store.stored_comment(request_id, digest, principal.market)
         if stored is None:
             raise
         return stored
@@ -136,7 +136,7 @@ def _post(
 ) -> Comment:
     text = clean_text(body.text)
     now = time.time()
-    room, sanctions, target = read_state(room_id, principal.sub, body.reply_to, now)
+    room, sanctions, target = read_state(room_id, principal.sub, body.reply_to, now, principal.market)
     if room.status == "ended":
         raise Conflict("room-ended", "this show has ended; comments are closed")
     if body.reply_to is not None and (
@@ -199,33 +199,39 @@ def _post(
     if stored.comment_id != comment.comment_id:  # a replay: answered with what the first attempt stored
         return stored
     if kind == "viewer":
-        note_presence(room, principal.sub, now)
+        note_presence(room, principal.sub, now, market)
     return comment
 
 
-def note_presence(room: Room, viewer_sub: str, now: float) -> None:
+def note_presence(room: Room, viewer_sub: str, now: float, market: str | None = None) -> None:
     """The platform saw the viewer in the room (their comment is stored): the coupon segments'
     presence (``functions.coupons.presence``), written at most once per viewer and room every
     ``REFRESH_SECONDS`` by this process. Best effort: the comment is stored either way."""
     try:
-        note_once(room.merchant_sub, room.room_id, viewer_sub, "comment", now)
+        note_once(room.merchant_sub, room.room_id, viewer_sub, "comment", now, market=market)
     except Exception:
         log.warning("presence of %s in room %s not recorded", viewer_sub, room.room_id, exc_info=True)
 
 
-def read_state(room_id: str, sub: str, reply_to: str | None, now: float) -> tuple[Room, list[Any], Comment | None]:
+def read_state(
+    room_id: str, sub: str, reply_to: str | None, now: float, market: str | None = None
+) -> tuple[Room, list[Any], Comment | None]:
     """The room, the author's unexpired sanctions and the reply target, in ONE strongly consistent
     ``BatchGetItem``: a show's end and a ban apply to the very next comment, and they cost the
-    write path one request, not three."""
+    write path one request, not three. With residency zones, the sanctions are read in the zone of
+    the author's ``market`` and the reply target in every zone (its author's zone is unknown):
+    one request per region then."""
     from functions.moderation.pipeline import sanction_keys, unexpired
 
-    requests: list[tuple[type[Any], tuple[Any, ...]]] = [(Room, (room_id,)), *sanction_keys(room_id, sub)]
+    keys = sanction_keys(room_id, sub, market)
+    requests: list[tuple[type[Any], tuple[Any, ...]]] = [(Room, (room_id,)), *keys]
     if reply_to is not None and is_comment_id(reply_to):
-        requests.append((Comment, (room_id, reply_to)))
-    room, room_sanction, platform_sanction, *target = get_items(requests)
+        requests += [(table, (room_id, reply_to)) for table in store.room_tables()]
+    room, *found = get_items(requests)
     if room is None:
         raise room_missing(room_id)
-    return room, unexpired([room_sanction, platform_sanction], now), (target[0] if target else None)
+    sanctions, targets = found[: len(keys)], [t for t in found[len(keys) :] if t is not None]
+    return room, unexpired(sanctions, now), (targets[0] if targets else None)
 
 
 def faq_reply(room: Room, question: Comment, market: str, now: float) -> Comment | None:

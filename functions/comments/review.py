@@ -8,18 +8,23 @@ held the comment (``functions.moderation.pipeline``) and the audit log the decis
 
 from __future__ import annotations
 
+import heapq
 import time
 
 from functions.comments.models import Comment, room_status_key
-from functions.comments.store import get_comment, set_status
+from functions.comments.store import get_comment, room_tables, set_status
 from functions.shared.errors import Conflict
 
 DECISIONS = {"approve": "published", "reject": "rejected"}
 
 
 def held_comments(room_id: str, limit: int) -> list[Comment]:
-    """The room's comments held for review, oldest first."""
-    return list(Comment.by_room_status.query(room_status_key(room_id, "held"), limit=limit))
+    """The room's comments held for review, oldest first, from every residency zone's table (each
+    comment bound to its table, so a decision on it is written back there)."""
+    index = Comment.by_room_status.Meta.index_name  # by name: an index object queries its own class's table
+    queries = [table.query(room_status_key(room_id, "held"), limit=limit, index_name=index) for table in room_tables()]
+    merged = heapq.merge(*queries, key=lambda c: float(c.created_at))
+    return [c for _, c in zip(range(limit), merged, strict=False)]
 
 
 def decide(room_id: str, comment_id: str, decision: str, actor_sub: str, reason: str = "") -> Comment:
@@ -39,5 +44,6 @@ def decide(room_id: str, comment_id: str, decision: str, actor_sub: str, reason:
         target_sub=comment.author_sub,
         comment_id=comment_id,
         reason=reason,
+        market=comment.author_market,  # the audit entry is about the author: kept in their zone
     )
     return updated

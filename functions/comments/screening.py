@@ -56,6 +56,7 @@ def screen(
             comment_id=comment.comment_id,
             reason=f"toxicity {score.toxicity:.2f}",
             detail=f"{top} {score.labels.get(top, 0.0):.2f}",
+            market=comment.market,  # the author's: the entry is kept in their residency zone
         )
         deleted.append((comment, score))
     return deleted

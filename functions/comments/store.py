@@ -8,12 +8,20 @@ transaction below (which bypasses the table layer) reports its insert itself.
 
 ``set_status`` is the entry point of moderation's review queue: approving a held comment
 publishes it and pushes it to the room like a new one.
+
+Residency (``functions.shared.zones``): a comment is stored in the zone of its author's market
+(``comments`` and the request's idempotency record, in one transaction in the zone's home). A
+room's comments are therefore spread over the default zone and each zone: reads of a room merge
+them in id (time) order, reading each zone's table where it is (a transient cross-region read:
+what is read is shown, not stored elsewhere); a comment found by its key is returned bound to the
+table it was found in, so its updates go back there.
 """
 
 from __future__ import annotations
 
+import heapq
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
@@ -23,6 +31,7 @@ from functions.comments.models import STATUSES, VISIBLE_STATUSES, Comment, room_
 from functions.shared import stream
 from functions.shared.errors import BadRequest, Conflict, Invalid, NotFound
 from functions.shared.idempotency import IdempotencyRecord, check_fingerprint, done_record, find, result_of
+from functions.shared.zones import Zone, bind, bind_zone, everywhere, zone_of, zones
 
 
 def create_comment(
@@ -36,22 +45,24 @@ def create_comment(
     that attempt stored is returned: the author gets the same answer again. The same key with
     another body is 422 ``idempotency-key-reused``.
     """
+    market = comment.author_market
+    table = bind(Comment, market)
+    comment, replies = placed(comment, table), [placed(r, table) for r in replies]
     if request_id is None:
         for item in (comment, *replies):
             item.save(condition=Comment.comment_id.does_not_exist())
         return comment
-    record = done_record(
-        IdempotencyRecord, request_id, {"room_id": comment.room_id, "comment_id": comment.comment_id}, body_hash
-    )
+    records = bind(IdempotencyRecord, market)
+    record = done_record(records, request_id, {"room_id": comment.room_id, "comment_id": comment.comment_id}, body_hash)
     try:
-        with TransactWrite(connection=Comment._get_connection().connection) as tx:
+        with TransactWrite(connection=table._get_connection().connection) as tx:
             tx.save(record, condition=IdempotencyRecord.id.does_not_exist())
             for item in (comment, *replies):
                 tx.save(item, condition=Comment.comment_id.does_not_exist())
     except TransactWriteError as exc:
         reasons = exc.cancellation_reasons or []
         if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
-            stored = stored_comment(request_id, body_hash)
+            stored = stored_comment(request_id, body_hash, market)
             if stored is not None:
                 return stored
         raise
@@ -60,23 +71,50 @@ def create_comment(
     return comment
 
 
-def stored_comment(request_id: str, body_hash: str) -> Comment | None:
-    """The comment a request with this record id stored, if it was stored (a consistent read)."""
-    record = find(IdempotencyRecord, request_id)
-    if record is None:
-        return None
-    check_fingerprint(record, body_hash)
-    data = result_of(record)
-    return get_comment(str(data["room_id"]), str(data["comment_id"]))
+def placed(comment: Comment, table: type[Comment]) -> Comment:
+    """``comment`` as an item of ``table`` (its author's zone's); the same item if already there."""
+    if type(comment) is table:
+        return comment
+    return table.from_raw_data(comment.serialize())
 
 
-def get_comment(room_id: str, comment_id: str) -> Comment:
+def stored_comment(request_id: str, body_hash: str, market: str | None = None) -> Comment | None:
+    """The comment a request with this record id stored, if it was stored (a consistent read).
+
+    The record is in the zone of the author's ``market``; without one, every zone is asked."""
+    tables = [bind(IdempotencyRecord, market)] if market else everywhere(IdempotencyRecord)
+    for records in tables:
+        record = find(records, request_id)
+        if record is not None:
+            check_fingerprint(record, body_hash)
+            data = result_of(record)
+            return get_comment(str(data["room_id"]), str(data["comment_id"]), zone_of(market) if market else None)
+    return None
+
+
+def get_comment(room_id: str, comment_id: str, zone: Zone | None = None) -> Comment:
+    """A comment by its key, from whichever zone's table holds it (``zone`` first when known)."""
     if not is_comment_id(comment_id):
         raise NotFound("comment-not-found", f"no comment {comment_id!r} in room {room_id!r}")
-    try:
-        return Comment.get(room_id, comment_id, consistent_read=True)
-    except DoesNotExist as exc:
-        raise NotFound("comment-not-found", f"no comment {comment_id!r} in room {room_id!r}") from exc
+    tables = everywhere(Comment)
+    if zone is not None:
+        tables.sort(key=lambda t: t is not bind_zone(Comment, zone))
+    for table in tables:
+        try:
+            return table.get(room_id, comment_id, consistent_read=True)
+        except DoesNotExist:
+            continue
+    raise NotFound("comment-not-found", f"no comment {comment_id!r} in room {room_id!r}")
+
+
+def _merged(queries: Iterable[Iterable[Comment]], *, key: str, newest_first: bool) -> Iterator[Comment]:
+    """Each zone's query of a room (each sorted by ``key``) as one sequence in that order."""
+    return heapq.merge(*queries, key=lambda c: getattr(c, key), reverse=newest_first)
+
+
+def room_tables() -> list[type[Comment]]:
+    """The comments tables a room's comments may be in: the default zone's, then each zone's."""
+    return everywhere(Comment)
 
 
 def _update(comment: Comment, actions: list, now: float) -> Comment:  # type: ignore[type-arg]
@@ -154,12 +192,19 @@ def list_page(
         condition = Comment.comment_id < cursor if newest_first else Comment.comment_id > cursor
     items: list[Comment] = []
     page_size = max(limit * 2, 25)
-    results = Comment.query(
-        room_id,
-        range_key_condition=condition,
-        scan_index_forward=not newest_first,
-        consistent_read=True,
-        page_size=page_size,
+    results = _merged(
+        (
+            table.query(
+                room_id,
+                range_key_condition=condition,
+                scan_index_forward=not newest_first,
+                consistent_read=True,
+                page_size=page_size,
+            )
+            for table in room_tables()
+        ),
+        key="comment_id",
+        newest_first=newest_first,
     )
     more = False
     for comment in results:
@@ -176,7 +221,9 @@ def list_page(
 
 def pinned(room_id: str) -> list[Comment]:
     """The room's pinned comments, most recently pinned first."""
-    return [c for c in Comment.pinned_in_room.query(room_id, scan_index_forward=False) if c.status in VISIBLE_STATUSES]
+    index = Comment.pinned_in_room.Meta.index_name  # by name: an index object queries its own class's table
+    queries = (table.query(room_id, scan_index_forward=False, index_name=index) for table in room_tables())
+    return [c for c in _merged(queries, key="pinned_at", newest_first=True) if c.status in VISIBLE_STATUSES]
 
 
 def recent(room_id: str, since: float, limit: int = 500) -> list[Comment]:
@@ -184,29 +231,42 @@ def recent(room_id: str, since: float, limit: int = 500) -> list[Comment]:
     from functions.comments.ids import new_comment_id
 
     floor = new_comment_id(since)[:10]
-    results = Comment.query(
-        room_id,
-        range_key_condition=Comment.comment_id > floor,
-        scan_index_forward=False,
-        consistent_read=True,
-        limit=limit,
-        page_size=min(limit, 500),
+    queries = (
+        table.query(
+            room_id,
+            range_key_condition=Comment.comment_id > floor,
+            scan_index_forward=False,
+            consistent_read=True,
+            limit=limit,
+            page_size=min(limit, 500),
+        )
+        for table in room_tables()
     )
-    return list(results)
+    merged = _merged(queries, key="comment_id", newest_first=True)
+    return [c for _, c in zip(range(limit), merged, strict=False)]
 
 
-def all_comments(room_id: str) -> Iterator[Comment]:
-    """Every comment of a room in chat order (export)."""
-    yield from Comment.query(room_id, scan_index_forward=True, page_size=500)
+def all_comments(room_id: str, zone: Zone | None = None) -> Iterator[Comment]:
+    """Every comment of a room stored in ``zone`` (None: the default zone), in chat order: an
+    export is produced per zone, from that zone's table only (``docs/residency.md``)."""
+    yield from bind_zone(Comment, zone).query(room_id, scan_index_forward=True, page_size=500)
+
+
+def export_zones() -> list[Zone | None]:
+    """The zones a room's export is split into: the default zone, then each configured zone."""
+    return [None, *zones()]
 
 
 __all__ = [
     "all_comments",
     "create_comment",
+    "export_zones",
     "get_comment",
     "list_page",
     "pinned",
+    "placed",
     "recent",
+    "room_tables",
     "set_pinned",
     "set_status",
     "stored_comment",

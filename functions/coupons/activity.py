@@ -17,7 +17,7 @@ from __future__ import annotations
 import secrets
 import time
 
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from functions.coupons.history import viewer_history
@@ -27,6 +27,7 @@ from functions.coupons.segments import in_winback
 from functions.rooms.access import Room, get_room
 from functions.shared.auth import Principal
 from functions.shared.errors import Conflict, Forbidden, Invalid, NotFound
+from functions.shared.zones import bind, bind_zone, everywhere, zone_name_of, zone_of_model
 
 DAY = 86_400.0
 DEFAULT_NEW_VIEWER_DAYS = 7
@@ -34,13 +35,16 @@ DEFAULT_NEW_VIEWER_DAYS = 7
 OPENS_CREDITED_PER_OPENER = 1
 
 
-def record_visit(room: Room, viewer_sub: str, now: float | None = None) -> ViewerActivity:
+def record_visit(
+    room: Room, viewer_sub: str, now: float | None = None, *, market: str | None = None
+) -> ViewerActivity:
     """The viewer's page says they joined ``room``: presence, but not proof of watching."""
-    return record_presence(room.merchant_sub, room.room_id, viewer_sub, "visit", now)
+    return record_presence(room.merchant_sub, room.room_id, viewer_sub, "visit", now, market=market)
 
 
-def create_share(room: Room, sharer_sub: str) -> ShareLink:
-    link = ShareLink(
+def create_share(room: Room, sharer_sub: str, *, market: str | None = None) -> ShareLink:
+    """A share link of ``room`` by ``sharer_sub``, stored in the residency zone of their ``market``."""
+    link = bind(ShareLink, market)(
         secrets.token_urlsafe(16),
         room_id=room.room_id,
         merchant_sub=room.merchant_sub,
@@ -60,10 +64,7 @@ def open_share(share_id: str, opener: Principal) -> tuple[ShareLink, bool]:
     (200, ``counted: false``): a link someone else opened first (a link counts once), an opener who
     already credited ``OPENS_CREDITED_PER_OPENER`` sharers of this room.
     """
-    try:
-        link = ShareLink.get(share_id)
-    except ShareLink.DoesNotExist as exc:
-        raise NotFound("share-not-found", "no such share link") from exc
+    link = _find_share(share_id)
     if link.sharer_sub == opener.sub:
         raise Invalid("own-share", "opening your own share link does not count")
     room = get_room(link.room_id)
@@ -74,9 +75,10 @@ def open_share(share_id: str, opener: Principal) -> tuple[ShareLink, bool]:
         )
     if link.opened:
         return link, link.opened_by == opener.sub
+    openers = bind(ViewerActivity, opener.market)  # the opener's residency zone
     try:
-        seen: ViewerActivity | None = ViewerActivity.get(activity_key(link.merchant_sub, opener.sub))
-    except ViewerActivity.DoesNotExist:
+        seen: ViewerActivity | None = openers.get(activity_key(link.merchant_sub, opener.sub))
+    except openers.DoesNotExist:
         seen = None
     if seen is None or link.room_id not in (seen.present_rooms or set()):
         raise Conflict(
@@ -91,7 +93,8 @@ def open_share(share_id: str, opener: Principal) -> tuple[ShareLink, bool]:
         link.refresh()
         return link, link.opened_by == opener.sub
     now = time.time()
-    ViewerActivity(activity_key(link.merchant_sub, link.sharer_sub)).update(
+    sharers = bind_zone(ViewerActivity, zone_of_model(type(link)))  # the sharer's zone: the link's
+    sharers(activity_key(link.merchant_sub, link.sharer_sub)).update(
         actions=[
             ViewerActivity.sharer_rooms.add({link.room_id}),
             ViewerActivity.first_seen.set(ViewerActivity.first_seen | now),
@@ -101,13 +104,31 @@ def open_share(share_id: str, opener: Principal) -> tuple[ShareLink, bool]:
     return link, True
 
 
+def _find_share(share_id: str) -> ShareLink:
+    """The share link, from whichever residency zone holds it (its sharer's)."""
+    for table in everywhere(ShareLink):
+        try:
+            return table.get(share_id, consistent_read=True)
+        except table.DoesNotExist:
+            continue
+    raise NotFound("share-not-found", "no such share link")
+
+
 def _credit(link: ShareLink, opener: ViewerActivity) -> bool:
-    """Mark the link opened by ``opener`` and spend the opener's credit in the room, both or neither."""
+    """Mark the link opened by ``opener`` and spend the opener's credit in the room, both or neither.
+
+    One transaction when sharer and opener are in one residency zone. Across zones (a DE sharer,
+    an ID opener) no transaction spans both tables' regions: the opener's credit is spent first
+    (conditionally), then the link marked (conditionally), and the credit given back if the link
+    was opened meanwhile."""
+    if zone_name_of(type(link)) != zone_name_of(type(opener)):
+        return _credit_across_zones(link, opener)
+    links = type(link)
     now = time.time()
     try:
-        with TransactWrite(connection=ShareLink._get_connection().connection) as tx:
+        with TransactWrite(connection=links._get_connection().connection) as tx:
             tx.update(
-                ShareLink(link.share_id),
+                links(link.share_id),
                 actions=[
                     ShareLink.opened.set(True),
                     ShareLink.opened_by.set(opener.activity_key.split("#", 1)[1]),
@@ -116,7 +137,7 @@ def _credit(link: ShareLink, opener: ViewerActivity) -> bool:
                 condition=ShareLink.opened == False,  # noqa: E712 (PynamoDB condition, not a bool)
             )
             tx.update(
-                ViewerActivity(opener.activity_key),
+                type(opener)(opener.activity_key),
                 actions=[ViewerActivity.credited_rooms.add({link.room_id})],
                 condition=~ViewerActivity.credited_rooms.contains(link.room_id),
             )
@@ -125,7 +146,30 @@ def _credit(link: ShareLink, opener: ViewerActivity) -> bool:
     return True
 
 
-def check_segment(campaign: Campaign, viewer_sub: str, now: float) -> None:
+def _credit_across_zones(link: ShareLink, opener: ViewerActivity) -> bool:
+    try:
+        type(opener)(opener.activity_key).update(
+            actions=[ViewerActivity.credited_rooms.add({link.room_id})],
+            condition=~ViewerActivity.credited_rooms.contains(link.room_id),
+        )
+    except UpdateError:
+        return False  # this opener spent their credit meanwhile
+    try:
+        type(link)(link.share_id).update(
+            actions=[
+                ShareLink.opened.set(True),
+                ShareLink.opened_by.set(opener.activity_key.split("#", 1)[1]),
+                ShareLink.opened_at.set(time.time()),
+            ],
+            condition=ShareLink.opened == False,  # noqa: E712 (PynamoDB condition, not a bool)
+        )
+    except UpdateError:
+        type(opener)(opener.activity_key).update(actions=[ViewerActivity.credited_rooms.delete({link.room_id})])
+        return False  # the link was opened meanwhile: the credit is given back
+    return True
+
+
+def check_segment(campaign: Campaign, viewer_sub: str, now: float, market: str | None = None) -> None:
     """403 unless the viewer is in the campaign's segment right now (checked at claim time).
 
     New and lapsed are decided on the viewer's whole history with the merchant (presence, claims,
@@ -134,7 +178,7 @@ def check_segment(campaign: Campaign, viewer_sub: str, now: float) -> None:
         return
     if campaign.segment == "winback":
         show = str(campaign.segment_show)
-        if not in_winback(campaign.merchant_sub, show, viewer_sub):
+        if not in_winback(campaign.merchant_sub, show, viewer_sub, market):
             raise Forbidden(
                 "not-in-segment",
                 "this coupon is for viewers of an earlier show who left early, left after a price was shown, "
@@ -143,7 +187,7 @@ def check_segment(campaign: Campaign, viewer_sub: str, now: float) -> None:
                 show=show,
             )
         return
-    history = viewer_history(campaign.merchant_sub, viewer_sub, now)
+    history = viewer_history(campaign.merchant_sub, viewer_sub, now, market)
     days = campaign.segment_days
     if campaign.segment == "new":
         window = (days or DEFAULT_NEW_VIEWER_DAYS) * DAY

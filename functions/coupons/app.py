@@ -20,7 +20,8 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from functions.coupons.activity import create_share, open_share, record_visit
 from functions.coupons.campaigns import campaign_out, create_campaign, load_campaign
 from functions.coupons.claiming import claim
-from functions.coupons.models import Campaign, Coupon
+from functions.coupons.history import holder_coupons
+from functions.coupons.models import Campaign
 from functions.coupons.redemptions import cancel, load_redemption, redeem, redemption_out
 from functions.coupons.schemas import (
     CampaignCreate,
@@ -110,7 +111,7 @@ def post_claim(room_id: RoomId, campaign_id: Id, principal: Viewer, key: Idempot
 def my_coupons(
     principal: Viewer, limit: Annotated[int, Query(ge=1, le=100)] = 50, language: Language = None
 ) -> list[ClaimOut]:
-    coupons = Coupon.by_holder.query(principal.sub, scan_index_forward=False, limit=limit)
+    coupons = holder_coupons(principal.sub, principal.market, limit)
     return [coupon_out(c, load_campaign(c.campaign_id), language) for c in coupons]
 
 
@@ -144,7 +145,7 @@ def cancel_redemption(redemption_id: Id, principal: Merchant) -> RedemptionOut:
 @router.post("/rooms/{room_id}/visits", response_model=VisitOut, summary="Record that the caller is watching")
 def post_visit(room_id: RoomId, principal: Viewer) -> VisitOut:
     room = get_room(room_id)
-    activity = record_visit(room, principal.sub)
+    activity = record_visit(room, principal.sub, market=principal.market)
     return VisitOut(
         room_id=room_id,
         first_seen=activity.first_seen,
@@ -160,7 +161,7 @@ def post_visit(room_id: RoomId, principal: Viewer) -> VisitOut:
     summary="Make a share link of the room (counts once someone else opens it)",
 )
 def post_share(room_id: RoomId, principal: Viewer) -> ShareOut:
-    link = create_share(get_room(room_id), principal.sub)
+    link = create_share(get_room(room_id), principal.sub, market=principal.market)
     return ShareOut(share_id=link.share_id, room_id=room_id, url_path=f"/watch/{room_id}?share={link.share_id}")
 
 

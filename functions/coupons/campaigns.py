@@ -24,7 +24,7 @@ from functions.coupons.schemas import (
     PercentDiscount,
     Segment,
 )
-from functions.coupons.store import CouponStore, home_store
+from functions.coupons.store import CouponStore, campaign_store, campaign_zone, home_store, zone_store
 from functions.rooms.access import Room, find_room
 from functions.shared.errors import Conflict, NotFound
 from functions.shared.plugins import get_plugins
@@ -36,12 +36,13 @@ CACHE_SIZE = 2048
 
 def create_campaign(body: CampaignCreate, room: Room, merchant_sub: str) -> Campaign:
     """Validate against the room and every target market's rules, then write campaign and stock."""
+    zone = campaign_zone(body.markets)  # one residency zone per campaign: its stock lives there
     validate_campaign(body, room)
     if body.segment.show is not None:
         show = find_room(body.segment.show)
         if show is None or show.merchant_sub != merchant_sub:  # another merchant's room reads as missing
             raise NotFound("show-not-found", f"no show {body.segment.show!r} of yours to win viewers back from")
-    store = home_store()
+    store = zone_store(zone)
     campaign_id = secrets.token_urlsafe(12)
     shards = create_stock(store, campaign_id, body.stock, body.stock_shards or default_shards(body.stock))
     discount = body.discount
@@ -162,7 +163,7 @@ def campaign_out(
     (``language`` where the market lists it, e.g. ``zh-Hans`` in SG; else the market's first)."""
     now = time.time() if now is None else now
     if remaining is None:
-        remaining = sum(remaining_by_shard(home_store(), campaign).values())
+        remaining = sum(remaining_by_shard(campaign_store(campaign), campaign).values())
     flash = Flash(start=campaign.flash_start, end=campaign.flash_end) if campaign.flash_start is not None else None
     return CampaignOut(
         campaign_id=campaign.campaign_id,

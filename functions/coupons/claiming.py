@@ -29,7 +29,7 @@ from functions.coupons.campaigns import claim_window, markets_of
 from functions.coupons.claims import claim_coupon, exhausted, known_sold_out
 from functions.coupons.codes import claim_code_id
 from functions.coupons.models import Campaign
-from functions.coupons.store import CouponStore, home_store
+from functions.coupons.store import CouponStore, campaign_store
 from functions.coupons.wallet import coupon_out
 from functions.shared.auth import Principal
 from functions.shared.errors import Conflict, Forbidden
@@ -48,7 +48,7 @@ NOT_RECORDED = frozenset({"claims-not-open"})
 
 def claim(campaign: Campaign, principal: Principal, idempotency_key: str) -> dict[str, Any]:
     """The claim's answer (the coupon as its holder sees it), or its refusal raised."""
-    store = home_store()
+    store = campaign_store(campaign)  # its markets' residency zone's home
     rid = record_id("claim", campaign.campaign_id, principal.sub, idempotency_key)
     record = find(store.requests, rid)
     if record is not None:
@@ -98,5 +98,5 @@ def _eligible_market(campaign: Campaign, principal: Principal, now: float) -> st
         raise Conflict("claims-not-open", "the sale has not started yet", starts_in_seconds=round(start - now, 3))
     if now >= end:
         raise Conflict("claims-closed", "the sale is over")
-    check_segment(campaign, principal.sub, now)
+    check_segment(campaign, principal.sub, now, market)
     return market

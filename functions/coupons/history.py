@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from functions.coupons.campaigns import load_campaign
 from functions.coupons.models import Coupon, Redemption, ViewerActivity
 from functions.coupons.presence import SESSION_GAP_SECONDS, activity_key
+from functions.coupons.store import market_store, zone_store
 from functions.shared.errors import NotFound
+from functions.shared.zones import bind, zone_of
 
 # How many of the viewer's newest coupons are read (one query; campaigns are cached per process).
 COUPONS_READ = 100
@@ -42,12 +44,15 @@ class History:
         return self.first_seen is not None
 
 
-def viewer_history(merchant_sub: str, viewer_sub: str, now: float) -> History:
+def viewer_history(merchant_sub: str, viewer_sub: str, now: float, market: str | None = None) -> History:
+    """The viewer's history with the merchant, read in the residency zone of their ``market``."""
+    activities = bind(ViewerActivity, market)
     try:
-        activity: ViewerActivity | None = ViewerActivity.get(activity_key(merchant_sub, viewer_sub))
-    except ViewerActivity.DoesNotExist:
+        activity: ViewerActivity | None = activities.get(activity_key(merchant_sub, viewer_sub))
+    except activities.DoesNotExist:
         activity = None
-    intervals = _activity_intervals(activity) + [(t, t) for t in _coupon_times(merchant_sub, viewer_sub)]
+    coupon_times = _coupon_times(merchant_sub, viewer_sub, market)
+    intervals = _activity_intervals(activity) + [(t, t) for t in coupon_times]
     sharers = frozenset(activity.sharer_rooms or ()) if activity is not None else frozenset()
     if not intervals:
         return History(None, None, 0.0, sharers)
@@ -74,12 +79,24 @@ def _activity_intervals(activity: ViewerActivity | None) -> list[tuple[float, fl
     return [(first, previous), (start, last)]
 
 
-def _coupon_times(merchant_sub: str, viewer_sub: str) -> list[float]:
+def holder_coupons(holder_sub: str, market: str | None, limit: int) -> list[Coupon]:
+    """The holder's newest coupons, from their market's residency zone (the default zone's from
+    this region's replica, a zone's from its home)."""
+    zone = zone_of(market)
+    if zone is None:
+        return list(Coupon.by_holder.query(holder_sub, scan_index_forward=False, limit=limit))
+    table = zone_store(zone).coupons
+    index = Coupon.by_holder.Meta.index_name  # by name: an index object queries its own class's table
+    return list(table.query(holder_sub, scan_index_forward=False, limit=limit, index_name=index))
+
+
+def _coupon_times(merchant_sub: str, viewer_sub: str, market: str | None = None) -> list[float]:
     """When the viewer claimed (and redeemed) coupons of ``merchant_sub``'s campaigns.
 
     Read from this region's replica: history is about days, replication lag about a second."""
     times: list[float] = []
-    for coupon in Coupon.by_holder.query(viewer_sub, scan_index_forward=False, limit=COUPONS_READ):
+    redemptions = market_store(market).redemptions if zone_of(market) else Redemption
+    for coupon in holder_coupons(viewer_sub, market, COUPONS_READ):
         try:
             campaign = load_campaign(coupon.campaign_id)
         except NotFound:
@@ -88,8 +105,8 @@ def _coupon_times(merchant_sub: str, viewer_sub: str) -> list[float]:
             continue
         times.append(float(coupon.claimed_at))
         if coupon.redemption_id:
-            with contextlib.suppress(Redemption.DoesNotExist):
-                times.append(float(Redemption.get(coupon.redemption_id).redeemed_at))
+            with contextlib.suppress(redemptions.DoesNotExist):
+                times.append(float(redemptions.get(coupon.redemption_id).redeemed_at))
     return times
 
 

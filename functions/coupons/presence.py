@@ -26,6 +26,7 @@ from pynamodb.exceptions import PutError, UpdateError
 from pynamodb.expressions.update import Action
 
 from functions.coupons.models import ViewerActivity
+from functions.shared.zones import bind
 
 SESSION_GAP_SECONDS = 30 * 60
 # Seconds of frames a WHEP session must have delivered before the node records a watch.
@@ -44,7 +45,15 @@ def activity_key(merchant_sub: str, viewer_sub: str) -> str:
     return f"{merchant_sub}#{viewer_sub}"
 
 
-def note_once(merchant_sub: str, room_id: str, viewer_sub: str, source: str, now: float | None = None) -> bool:
+def note_once(
+    merchant_sub: str,
+    room_id: str,
+    viewer_sub: str,
+    source: str,
+    now: float | None = None,
+    *,
+    market: str | None = None,
+) -> bool:
     """``record_presence``, skipped if this process recorded the same viewer in the same room less
     than ``REFRESH_SECONDS`` ago (True when it wrote). The comments service uses it so a viewer's
     comments in one session cost one presence write, not one each."""
@@ -58,14 +67,21 @@ def note_once(merchant_sub: str, room_id: str, viewer_sub: str, source: str, now
         _recent.move_to_end(marker)
         while len(_recent) > RECENT_SIZE:
             _recent.popitem(last=False)
-    record_presence(merchant_sub, room_id, viewer_sub, source, now)
+    record_presence(merchant_sub, room_id, viewer_sub, source, now, market=market)
     return True
 
 
 def record_presence(
-    merchant_sub: str, room_id: str, viewer_sub: str, source: str, now: float | None = None
+    merchant_sub: str,
+    room_id: str,
+    viewer_sub: str,
+    source: str,
+    now: float | None = None,
+    *,
+    market: str | None = None,
 ) -> ViewerActivity:
-    """Record that ``viewer_sub`` is in ``room_id`` (a room of ``merchant_sub``) now.
+    """Record that ``viewer_sub`` is in ``room_id`` (a room of ``merchant_sub``) now, in the
+    residency zone of the viewer's ``market`` (``functions.shared.zones``).
 
     Idempotent within a session: a presence more than ``SESSION_GAP_SECONDS`` after the previous
     one starts a session and keeps the silence before it (``gap_before_last``), so a lapsed viewer
@@ -74,42 +90,43 @@ def record_presence(
     if source not in SOURCES:
         raise ValueError(f"unknown presence source {source!r}")
     now = time.time() if now is None else now
+    activities = bind(ViewerActivity, market)  # the table of the viewer's residency zone
     key = activity_key(merchant_sub, viewer_sub)
     seen_here = {room_id} if source in SEEN_BY_THE_PLATFORM else None
     # Within a session (the common case: a viewer commenting again): one conditional UpdateItem.
-    in_session: list[Action] = [ViewerActivity.last_seen.set(now)]
+    in_session: list[Action] = [activities.last_seen.set(now)]
     if seen_here:
-        in_session.append(ViewerActivity.present_rooms.add(seen_here))
-    activity = ViewerActivity(key)
+        in_session.append(activities.present_rooms.add(seen_here))
+    activity = activities(key)
     try:
         activity.update(
             actions=in_session,
-            condition=ViewerActivity.last_seen.between(now - SESSION_GAP_SECONDS, now),
+            condition=activities.last_seen.between(now - SESSION_GAP_SECONDS, now),
         )
         return activity
     except UpdateError:  # no record yet, a new session, or a later presence already recorded
         pass
     try:
-        current = ViewerActivity.get(key)
-    except ViewerActivity.DoesNotExist:
-        current = ViewerActivity(
+        current = activities.get(key)
+    except activities.DoesNotExist:
+        current = activities(
             key, first_seen=now, last_seen=now, gap_before_last=0, session_start=now, present_rooms=seen_here
         )
         try:
-            current.save(condition=ViewerActivity.activity_key.does_not_exist())
+            current.save(condition=activities.activity_key.does_not_exist())
             return current
         except PutError:  # a concurrent first presence won: fall through to the update
-            current = ViewerActivity.get(key)
+            current = activities.get(key)
     gap = now - current.last_seen
-    actions: list[Action] = [ViewerActivity.last_seen.set(max(now, current.last_seen))]
+    actions: list[Action] = [activities.last_seen.set(max(now, current.last_seen))]
     if gap > SESSION_GAP_SECONDS:
-        actions += [ViewerActivity.gap_before_last.set(gap), ViewerActivity.session_start.set(now)]
+        actions += [activities.gap_before_last.set(gap), activities.session_start.set(now)]
     if seen_here and room_id not in (current.present_rooms or set()):
-        actions.append(ViewerActivity.present_rooms.add(seen_here))
+        actions.append(activities.present_rooms.add(seen_here))
     try:
-        current.update(actions=actions, condition=ViewerActivity.last_seen == current.last_seen)
+        current.update(actions=actions, condition=activities.last_seen == current.last_seen)
     except UpdateError:  # another presence of the same viewer landed first: theirs is as good
         current.refresh()
         if seen_here and room_id not in (current.present_rooms or set()):
-            current.update(actions=[ViewerActivity.present_rooms.add(seen_here)])
+            current.update(actions=[activities.present_rooms.add(seen_here)])
     return current

@@ -22,7 +22,7 @@ from functions.coupons.codes import parse_code, tag_matches
 from functions.coupons.models import Campaign, Coupon, Redemption
 from functions.coupons.money import discount_for, opt_int
 from functions.coupons.schemas import RedeemIn, RedemptionOut
-from functions.coupons.store import CouponStore, home_store
+from functions.coupons.store import CouponStore, every_store, market_store
 from functions.shared import stream
 from functions.shared.auth import Principal
 from functions.shared.errors import Conflict, Forbidden, Invalid, NotFound
@@ -72,11 +72,7 @@ def redeem(body: RedeemIn, principal: Principal, now: float | None = None) -> tu
     """Redeem ``body.code`` on the order; returns ``(redemption, created)``."""
     now = time.time() if now is None else now
     code_id, tag = parse_code(body.code)
-    store = home_store()
-    try:
-        coupon = store.coupons.get(code_id, consistent_read=True)
-    except store.coupons.DoesNotExist as exc:
-        raise _invalid_code() from exc
+    store, coupon = _find_coupon(code_id, body.market)
     if not tag_matches(tag, code_id, coupon.campaign_id, coupon.holder_sub):
         raise _invalid_code()
     if body.holder_sub != coupon.holder_sub:
@@ -154,12 +150,30 @@ def redeem(body: RedeemIn, principal: Principal, now: float | None = None) -> tu
     return redemption, True
 
 
+def _find_coupon(code_id: str, market: str) -> tuple[CouponStore, Coupon]:
+    """The coupon and the store (residency zone) holding it: the order market's zone first, then
+    the others (a coupon of another zone's market is then refused as a market mismatch)."""
+    first = market_store(market)
+    for store in [first, *(s for s in every_store() if s is not first)]:
+        try:
+            return store, store.coupons.get(code_id, consistent_read=True)
+        except store.coupons.DoesNotExist:
+            continue
+    raise _invalid_code()
+
+
+def _find_redemption(redemption_id: str) -> tuple[CouponStore, Redemption]:
+    """A redemption and the store (residency zone) holding it."""
+    for store in every_store():
+        try:
+            return store, store.redemptions.get(redemption_id, consistent_read=True)
+        except store.redemptions.DoesNotExist:
+            continue
+    raise NotFound("redemption-not-found", f"no redemption {redemption_id!r}")
+
+
 def load_redemption(redemption_id: str, principal: Principal) -> Redemption:
-    store = home_store()
-    try:
-        redemption = store.redemptions.get(redemption_id, consistent_read=True)
-    except store.redemptions.DoesNotExist as exc:
-        raise NotFound("redemption-not-found", f"no redemption {redemption_id!r}") from exc
+    store, redemption = _find_redemption(redemption_id)
     _require_merchant(load_campaign(redemption.campaign_id, store=store), principal)
     return redemption
 
@@ -167,8 +181,8 @@ def load_redemption(redemption_id: str, principal: Principal) -> Redemption:
 def cancel(redemption_id: str, principal: Principal, now: float | None = None) -> Redemption:
     """The order was cancelled: the coupon is usable again by its holder (stock is not touched)."""
     now = time.time() if now is None else now
-    store = home_store()
-    redemption = load_redemption(redemption_id, principal)
+    store, redemption = _find_redemption(redemption_id)
+    _require_merchant(load_campaign(redemption.campaign_id, store=store), principal)
     if redemption.status != "redeemed":
         raise Conflict("redemption-already-cancelled", "this redemption was already cancelled")
     coupon = store.coupons(redemption.code_id)

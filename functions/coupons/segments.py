@@ -17,15 +17,19 @@ from pynamodb.exceptions import UpdateError
 
 from functions.coupons.models import ViewerActivity
 from functions.coupons.presence import activity_key
+from functions.shared.zones import bind
 
 
-def set_winback(merchant_sub: str, show_room: str, viewer_sub: str, member: bool, seen_at: float) -> None:
-    """Put ``viewer_sub`` in (``member``) or out of the win-back segment of ``show_room``.
+def set_winback(
+    merchant_sub: str, show_room: str, viewer_sub: str, member: bool, seen_at: float, market: str | None = None
+) -> None:
+    """Put ``viewer_sub`` in (``member``) or out of the win-back segment of ``show_room``, in the
+    residency zone of the viewer's ``market`` (``functions.shared.zones``).
 
     ``seen_at``: when insights last saw the viewer in the show. A viewer with no activity record
     yet gets one seen then (they were in the merchant's room); an existing record keeps its times.
     """
-    item = ViewerActivity(activity_key(merchant_sub, viewer_sub))
+    item = bind(ViewerActivity, market)(activity_key(merchant_sub, viewer_sub))
     if member:
         item.update(
             actions=[
@@ -45,10 +49,12 @@ def set_winback(merchant_sub: str, show_room: str, viewer_sub: str, member: bool
                 raise  # (no record: nothing to take the show out of)
 
 
-def in_winback(merchant_sub: str, show_room: str, viewer_sub: str) -> bool:
-    """Whether insights last published ``viewer_sub`` as in the win-back segment of ``show_room``."""
+def in_winback(merchant_sub: str, show_room: str, viewer_sub: str, market: str | None = None) -> bool:
+    """Whether insights last published ``viewer_sub`` as in the win-back segment of ``show_room``
+    (read in the residency zone of the viewer's ``market``)."""
+    activities = bind(ViewerActivity, market)
     try:
-        item = ViewerActivity.get(activity_key(merchant_sub, viewer_sub), consistent_read=True)
-    except ViewerActivity.DoesNotExist:
+        item = activities.get(activity_key(merchant_sub, viewer_sub), consistent_read=True)
+    except activities.DoesNotExist:
         return False
     return show_room in (item.winback_rooms or set())

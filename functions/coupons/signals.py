@@ -20,7 +20,7 @@ from typing import Any
 from functions.coupons.campaigns import countdown, load_campaign, markets_of
 from functions.coupons.claims import remaining_by_shard, shard_index
 from functions.coupons.models import Campaign, StockShard
-from functions.coupons.store import bound_store
+from functions.coupons.store import bound_store, campaign_zone, zone_store
 from functions.shared.config import get_settings
 from functions.shared.push import stronger
 
@@ -56,7 +56,10 @@ def _stock_left(campaign: Any, recorded: dict[int, int]) -> int:
     behind the record it follows; stock only goes down, so the lower value is the newer one).
     """
     shards = int(campaign.shards)
-    read = remaining_by_shard(bound_store(get_settings().aws_region), campaign)
+    zone = campaign_zone([str(m) for m in campaign.markets])
+    # the default zone's stock from this region's replica; a zone's from its home (its only writer)
+    store = bound_store(get_settings().aws_region) if zone is None else zone_store(zone)
+    read = remaining_by_shard(store, campaign)
     total = 0
     for index in range(shards):
         values = [v for v in (read.get(index), recorded.get(index)) if v is not None]

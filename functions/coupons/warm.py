@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from functions.coupons.store import home_store
+from functions.coupons.store import every_store
 
 log = logging.getLogger("crosslive.coupons.warm")
 _started = threading.Event()
@@ -23,10 +23,10 @@ _started = threading.Event()
 def warm_claim_clients() -> None:
     """Create the clients a claim uses: the store's transaction connection and the connections of
     the bound models it reads and writes (campaigns, stock, holdings, coupons, idempotency records)."""
-    store = home_store()
-    _ = store.connection.client
-    for model in (store.campaigns, store.shards, store.holdings, store.coupons, store.requests):
-        _ = model._get_connection().connection.client
+    for store in every_store():  # the default zone's and each residency zone's
+        _ = store.connection.client
+        for model in (store.campaigns, store.shards, store.holdings, store.coupons, store.requests):
+            _ = model._get_connection().connection.client
 
 
 def warm_in_background() -> None:

@@ -18,6 +18,7 @@ from functions.insights.models import (
     series_key,
 )
 from functions.insights.sketch import Distinct, union_all
+from functions.shared.zones import everywhere
 
 DISTINCT_METRICS = ("reach", "qualified", "commenters", "claimers", "redeemers")
 STEP_OF_METRIC = {
@@ -89,7 +90,7 @@ def room_figures(room: Any, now: float | None = None, window_minutes: int = 240)
         for t, n in market_present.items():
             total_present[t] = total_present.get(t, 0) + n
     distinct = {m: load_distinct(room.room_id, m) for m in markets}
-    viewers = list(ViewerPresence.query(room.room_id))
+    viewers = [v for table in everywhere(ViewerPresence) for v in table.query(room.room_id)]  # every zone
     dwell_by_market: dict[str, list[float]] = {m: [] for m in markets}
     for viewer in viewers:
         if viewer.first_at is None:

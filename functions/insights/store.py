@@ -32,6 +32,7 @@ from functions.insights.models import (
 )
 from functions.insights.schemas import SessionEvent
 from functions.insights.sketch import EXACT_LIMIT, Distinct
+from functions.shared.zones import bind
 
 NONCE_TTL_SECONDS = 600
 SKETCH_RETRIES = 8
@@ -232,7 +233,7 @@ def _write_viewer(room_id: str, key: str, viewer: Any) -> int:
     for name in steps:
         attr = getattr(ViewerPresence, name)
         actions.append(attr.set(attr | getattr(viewer, name)))  # if_not_exists: the first time counts
-    ViewerPresence(room_id, key).update(actions=actions)
+    bind(ViewerPresence, viewer.market)(room_id, key).update(actions=actions)  # the viewer's residency zone
     _remember(("v", room_id, key, name) for name in steps)
     return 1
 
@@ -288,7 +289,8 @@ def apply_sessions(events: list[SessionEvent], deltas: Deltas) -> int:
     writes = 0
     for event in events:
         key = viewer_key(event.room_id, event.sub)
-        item = ViewerPresence(event.room_id, key)
+        viewers = bind(ViewerPresence, event.market)  # the viewer's residency zone
+        item = viewers(event.room_id, key)
         if event.event == "start":
             item.update(
                 actions=[
@@ -317,7 +319,7 @@ def apply_sessions(events: list[SessionEvent], deltas: Deltas) -> int:
             )
             if int(item.sessions_open or 0) <= 0:
                 deltas.count(event.room_id, event.market, event.at, "exits")
-                ViewerPresence(event.room_id, key).update(actions=[ViewerPresence.open_since.remove()])
+                viewers(event.room_id, key).update(actions=[ViewerPresence.open_since.remove()])
                 writes += 1
             if float(item.watched or 0) >= QUALIFY_SECONDS:
                 deltas.distinct[(event.room_id, event.market, "qualified")].add(key)
@@ -327,7 +329,7 @@ def apply_sessions(events: list[SessionEvent], deltas: Deltas) -> int:
 
 def accept_beacon_seq(room_id: str, sub: str, market: str, seq: int) -> None:
     """Advance the viewer's beacon sequence; ``ReplayedError`` unless ``seq`` is newer."""
-    item = ViewerPresence(room_id, viewer_key(room_id, sub))
+    item = bind(ViewerPresence, market)(room_id, viewer_key(room_id, sub))  # the viewer's residency zone
     try:
         item.update(
             actions=[ViewerPresence.beacon_seq.set(seq), ViewerPresence.market.set(market)],

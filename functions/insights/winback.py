@@ -152,7 +152,9 @@ def publish(room_id: str, merchant_sub: str) -> dict[str, int]:
             if member == bool(viewer.winback_published):
                 continue
             seen = [float(t) for t in (viewer.last_at, viewer.claimed, viewer.first_at) if t is not None]
-            segments.set_winback(merchant_sub, room_id, str(viewer.sub), member, max(seen, default=0.0))
+            segments.set_winback(
+                merchant_sub, room_id, str(viewer.sub), member, max(seen, default=0.0), market=viewer.market
+            )
             flag = model.winback_published
             model(room_id, viewer.viewer).update(actions=[flag.set(1) if member else flag.remove()])
             out["added" if member else "removed"] += 1

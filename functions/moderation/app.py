@@ -29,6 +29,7 @@ from functions.rooms.access import ROOM_ID_PATTERN, get_room, require_moderator,
 from functions.shared.app import create_app, lambda_handler
 from functions.shared.auth import Principal, current_principal, require_role
 from functions.shared.errors import ApiError
+from functions.shared.zones import zones
 
 router = APIRouter(prefix="/v1/moderation", tags=["moderation"])
 Caller = Annotated[Principal, Depends(current_principal)]
@@ -122,8 +123,23 @@ def sanction_in_room(room_id: RoomId, sub: Sub, body: SanctionIn, principal: Cal
         time.time(),
         reason=body.reason,
         duration_seconds=body.duration_seconds,
+        market=_market_of(sub, body.market),
     )
     return _sanction_out(item)
+
+
+def _market_of(sub: str, given: str | None) -> str | None:
+    """The sanctioned account's market, which decides the residency zone its sanction is stored in
+    (the moderator's console has it from the account's comment: ``author_market``). With zones
+    configured and no market, 422 ``market-required``: a sanction stored in the wrong zone would
+    not apply."""
+    if given is not None:
+        return given
+    if zones():
+        raise ApiError(
+            422, "market-required", f"say the market of {sub!r} (its data is stored in its market's residency zone)"
+        )
+    return None
 
 
 @router.delete(
@@ -147,8 +163,8 @@ def room_sanctions(room_id: RoomId, principal: Caller, limit: Limit = 100) -> li
     room = get_room(room_id)
     require_moderator(room, principal)
     now = time.time()
-    items = Sanction.query(sanctions.room_scope(room_id), limit=limit)
-    return [_sanction_out(i) for i in items if i.expires_at is None or i.expires_at > now]
+    items = sanctions.scope_sanctions(sanctions.room_scope(room_id), limit)
+    return [_sanction_out(i) for i in items if i.expires_at is None or i.expires_at > now][:limit]
 
 
 @router.put("/sanctions/{sub}", response_model=SanctionOut, summary="Mute or ban an account platform-wide (moderator)")
@@ -162,6 +178,7 @@ def sanction_platform(sub: Sub, body: SanctionIn, principal: PlatformModerator) 
         time.time(),
         reason=body.reason,
         duration_seconds=body.duration_seconds,
+        market=_market_of(sub, body.market),
     )
     return _sanction_out(item)
 
@@ -183,14 +200,12 @@ def lift_platform(sub: Sub, principal: PlatformModerator) -> None:
 def room_audit(room_id: RoomId, principal: Caller, limit: Limit = 100) -> list[AuditOut]:
     room = get_room(room_id)
     require_moderator(room, principal)
-    return [
-        _audit_out(e) for e in AuditEntry.query(sanctions.room_scope(room_id), scan_index_forward=False, limit=limit)
-    ]
+    return [_audit_out(e) for e in sanctions.scope_audit(sanctions.room_scope(room_id), limit)]
 
 
 @router.get("/audit", response_model=list[AuditOut], summary="Platform-wide moderation actions, newest first")
 def platform_audit(principal: PlatformModerator, limit: Limit = 100) -> list[AuditOut]:
-    return [_audit_out(e) for e in AuditEntry.query(sanctions.PLATFORM, scan_index_forward=False, limit=limit)]
+    return [_audit_out(e) for e in sanctions.scope_audit(sanctions.PLATFORM, limit)]
 
 
 app = create_app("moderation", "Moderation: lexicon, spam, compliance, mutes and bans, audit log")

@@ -17,8 +17,10 @@ class Counter(TableModel):
     """A fixed-window counter: comments per user/IP/room and the accounts that posted a text.
 
     Keys: ``user#<sub>#<window>``, ``ip#<ip>#<window>``, ``text#<room>#<hash>#<window>``,
-    ``new#<room>#<window>``. Regional: each region counts what it receives (a viewer is routed
-    to one region), which keeps the in-line path to one local write per check.
+    ``new#<room>#<window>``, account ids and addresses only as hashes (``spam.pseudonym``, in keys
+    and members: no person's id is kept outside their residency zone). Regional: each region
+    counts what it receives (a viewer is routed to one region), which keeps the in-line path to
+    one local write per check.
     """
 
     Meta = table_meta("moderation-counters", replicated=False, ttl_attribute="expires_at")  # type: ignore[assignment]

@@ -84,7 +84,7 @@ def moderate_comment(text: str, context: CommentContext) -> Verdict:
     sanctions = list(context.sanctions) if context.sanctions is not None else []
     pending_sanctions = None
     if context.sanctions is None:
-        pending_sanctions = POOL.submit(active_sanctions, context.room_id, context.author_sub, now)
+        pending_sanctions = POOL.submit(active_sanctions, context.room_id, context.author_sub, now, context.market)
     pending_rates = None
     if not privileged:
         pending_rates = start_rate_checks(

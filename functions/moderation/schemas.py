@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from functions.shared.fields import strict_int
+from functions.shared.fields import MarketCode, strict_int
 
 SUB_PATTERN = r"^[A-Za-z0-9_.:@-]{1,128}$"
 MAX_SCRIPT_CHARS = 20_000
@@ -43,6 +43,11 @@ class SanctionIn(_In):
         default=None, description="None: until lifted"
     )
     reason: str = Field(default="", max_length=500)
+    market: MarketCode | None = Field(
+        default=None,
+        description="the account's market (a comment's author_market): with residency zones the sanction "
+        "is stored in its zone, and this is required",
+    )
 
 
 class SanctionOut(BaseModel):

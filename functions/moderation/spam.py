@@ -56,6 +56,15 @@ def _short(request_id: str | None) -> str:
     return hashlib.blake2b(request_id.encode(), digest_size=6).hexdigest()
 
 
+def pseudonym(value: str) -> str:
+    """What a counter keeps of an account id or an address: a hash, never the value.
+
+    The counters are regional (the region that served the comment keeps them a few minutes), so
+    they must not hold an EU viewer's id or IP address in a region outside the EU
+    (``docs/residency.md``); counting needs only distinctness, which the hash keeps."""
+    return hashlib.blake2b(value.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
 @dataclass(frozen=True)
 class SpamFinding:
     code: str  # flood | ip-flood | duplicate | water-army | new-account-flood
@@ -145,24 +154,25 @@ def start_rate_checks(
     if new_account:
         limit = max(2, limit // NEW_ACCOUNT_LIMIT_DIVISOR)
     ip_limit = limit * IP_LIMIT_FACTOR
+    author = pseudonym(sub)
 
     checks = [
         _Check(
-            "user", f"user#{sub}#{window}", expires, f"r:{me}", limit,
+            "user", f"user#{author}#{window}", expires, f"r:{me}", limit,
             lambda _: SpamFinding("flood", f"more than {limit} comments a minute", "reject"),
         )
     ]  # fmt: skip
     if tracked:
         checks.append(
             _Check(
-                "text-again", f"user#{sub}#{window}#t#{text_hash}", expires, f"r:{me}", 1,
+                "text-again", f"user#{author}#{window}#t#{text_hash}", expires, f"r:{me}", 1,
                 lambda _: SpamFinding("duplicate", "the same text again within the window", "reject"),
             )
         )  # fmt: skip
     if ip:
         checks.append(
             _Check(
-                "ip", f"ip#{ip}#{window}", expires, f"r:{me}", ip_limit,
+                "ip", f"ip#{pseudonym(ip)}#{window}", expires, f"r:{me}", ip_limit,
                 lambda _: SpamFinding("ip-flood", f"more than {ip_limit} comments a minute from one address", "reject"),
             )
         )  # fmt: skip
@@ -171,14 +181,14 @@ def start_rate_checks(
         checks.append(
             _Check(
                 "water-army", f"text#{room_id}#{text_hash}#{text_window}",
-                int((text_window + 2) * policy.duplicate_window_seconds + 60), sub, WATER_ARMY_ACCOUNTS - 1,
+                int((text_window + 2) * policy.duplicate_window_seconds + 60), author, WATER_ARMY_ACCOUNTS - 1,
                 lambda n: SpamFinding("water-army", f"{n} accounts posted the same text", "hold"),
             )
         )  # fmt: skip
     if new_account:
         checks.append(
             _Check(
-                "newcomers", f"new#{room_id}#{window}", expires, sub, NEW_ACCOUNT_FLOOD,
+                "newcomers", f"new#{room_id}#{window}", expires, author, NEW_ACCOUNT_FLOOD,
                 lambda n: SpamFinding("new-account-flood", f"{n} brand-new accounts this minute", "hold"),
             )
         )  # fmt: skip

@@ -107,10 +107,25 @@ def get_items(requests: Sequence[tuple[type[Model], tuple[Any, ...]]], *, consis
     """Several items of several tables in one ``BatchGetItem`` (strongly consistent by default).
 
     ``requests`` are ``(model, (hash_key[, range_key]))``; the result lists each item (a model
-    instance) or None, in request order. A hot path reads what it needs from different tables in
-    one round trip and one request (the comment write path: the room, the author's sanctions and
-    the reply target). Unprocessed keys are asked again.
+    instance of the requested model) or None, in request order. A hot path reads what it needs
+    from different tables in one round trip and one request (the comment write path: the room,
+    the author's sanctions and the reply target). Tables in different regions (a residency zone's
+    tables live in its home, ``functions.shared.zones``) take one request per region. Unprocessed
+    keys are asked again.
     """
+    by_region: dict[tuple[str, str | None], list[int]] = {}
+    for index, (model, _) in enumerate(requests):
+        by_region.setdefault((str(model.Meta.region), model.Meta.host), []).append(index)
+    out: list[Any] = [None] * len(requests)
+    for indexes in by_region.values():
+        found = _batch_get([requests[i] for i in indexes], consistent)
+        for i, item in zip(indexes, found, strict=True):
+            out[i] = item
+    return out
+
+
+def _batch_get(requests: Sequence[tuple[type[Model], tuple[Any, ...]]], consistent: bool) -> list[Any]:
+    """``get_items`` of tables in one region."""
     wanted: dict[str, list[dict[str, Any]]] = {}
     where: list[tuple[str, str]] = []
     for model, key in requests:
@@ -232,17 +247,25 @@ def table_spec(model: type[Model]) -> TableSpec:
 
 
 def create_tables(settings: Settings | None = None) -> list[str]:
-    """Create every registered table that does not exist (embedded platform and tests)."""
+    """Create every registered table that does not exist (embedded platform and tests), and each
+    residency zone's copy of the zoned ones in the zone's home region (``functions.shared.zones``)."""
+    from functions.shared.zones import bind_zone, zones
+
     configure_tables(settings)
+    settings = settings or get_settings()
     created = []
     for model in load_all_models().values():
-        if not model.exists():
-            model.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
-            spec = table_spec(model)
-            if spec.ttl_attribute:
-                model._get_connection().connection.client.update_time_to_live(  # type: ignore[attr-defined]
-                    TableName=model.Meta.table_name,
-                    TimeToLiveSpecification={"Enabled": True, "AttributeName": spec.ttl_attribute},
-                )
-            created.append(model.Meta.table_name)
+        placed = [model]
+        if model.Meta.crosslive_zoned:  # type: ignore[attr-defined]
+            placed += [bind_zone(model, zone, settings) for zone in zones(settings)]
+        for table in placed:
+            if not table.exists():
+                table.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
+                spec = table_spec(model)
+                if spec.ttl_attribute:
+                    table._get_connection().connection.client.update_time_to_live(  # type: ignore[attr-defined]
+                        TableName=table.Meta.table_name,
+                        TimeToLiveSpecification={"Enabled": True, "AttributeName": spec.ttl_attribute},
+                    )
+                created.append(str(table.Meta.table_name))
     return created

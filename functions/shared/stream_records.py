@@ -33,14 +33,20 @@ def table_of(record: dict[str, Any]) -> str | None:
     """The short name (``comments``, ``stage``, ...) of the table a stream record comes from.
 
     From ``eventSourceARN`` (``arn:...:table/<prefix>-<short>/stream/<label>``, what Lambda
-    delivers), else from the record's key attributes (records read with GetRecords carry no ARN);
+    delivers; a residency zone's copy ``<prefix>-<zone>-<short>`` is the same table's), else from
+    the record's key attributes (records read with GetRecords carry no ARN);
     a ``room_id``-only key is a room when its image has a ``merchant_sub`` (a stage item has none).
     """
     arn = str(record.get("eventSourceARN") or "")
     if ":table/" in arn:
         name = arn.split(":table/", 1)[1].split("/", 1)[0]
-        prefix = f"{get_settings().table_prefix}-"
-        return name[len(prefix) :] if name.startswith(prefix) else name
+        settings = get_settings()
+        prefix = f"{settings.table_prefix}-"
+        short = name[len(prefix) :] if name.startswith(prefix) else name
+        for zone in settings.zones:  # a residency zone's copy: "<prefix>-<zone>-<short>"
+            if short.startswith(f"{zone}-"):
+                return short[len(zone) + 1 :]
+        return short
     data = record.get("dynamodb") or {}
     table = _TABLE_BY_KEYS.get(frozenset(data.get("Keys") or {}))
     if table == "stage" and "merchant_sub" in (data.get("NewImage") or data.get("OldImage") or {}):

@@ -139,6 +139,12 @@ def zone_name_of(model: type[Model]) -> str | None:
     return str(value) if value else None
 
 
+def zone_of_model(model: type[Model], settings: Settings | None = None) -> Zone | None:
+    """The zone whose table a (bound) model is on; None: the default zone."""
+    name = zone_name_of(model)
+    return zone_named(name, settings) if name else None
+
+
 def _unbound(model: type[M]) -> type[M]:
     for klass in model.__mro__:
         if getattr(klass.__dict__.get("Meta"), "crosslive_short_name", None):

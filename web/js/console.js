@@ -445,6 +445,8 @@ async function sanction(comment, kind) {
   try {
     const body = { kind, reason: `console: ${comment.comment_id}` };
     if (kind === "mute") body.duration_seconds = 600;
+    // the account's market decides the data-residency zone the sanction is kept in (docs/residency.md)
+    if (comment.author_market) body.market = comment.author_market;
     await state.api.put(`/v1/moderation/rooms/${state.roomId}/sanctions/${encodeURIComponent(comment.author_sub)}`, body);
     toast(`${kind === "mute" ? "Muted" : "Banned"} ${comment.author_name || comment.author_sub}`, "ok");
     pollSanctions();
