@@ -122,3 +122,16 @@ def test_the_tables_placed_per_zone_are_exactly_those_with_personal_data():
     assert {short for short, spec in specs.items() if spec.zoned} == ZONED
     for kept_global in ("rooms", "products", "stage", "coupon-campaigns", "exchange-rates", "media-nodes"):
         assert not specs[kept_global].zoned
+
+
+def test_crosslive_dev_zone_options_become_the_zones_setting():
+    import click
+
+    from crosslive.commands.dev import parse_zone_specs
+
+    value = parse_zone_specs(("eu=DE,fr@eu-central-1",))
+    assert value == {"eu": {"home": "eu-central-1", "regions": ["eu-central-1"], "markets": ["DE", "FR"]}}
+    assert zone_of("FR", settings(value)) is not None
+    for bad in ("eu=DE", "=DE@eu-central-1", "eu=@eu-central-1"):
+        with pytest.raises(click.BadParameter):
+            parse_zone_specs((bad,))
