@@ -81,7 +81,7 @@ def show(zoned: EmbeddedPlatform, api: TestClient) -> dict[str, Any]:
     merchant = bearer(zoned, MERCHANT, "merchant", "CN", "Res Shop")
     room = api.post(
         "/v1/rooms",
-        headers=merchant,
+        headers={**merchant, "Idempotency-Key": f"res-room-{time.time_ns()}"},
         json={"title": "Residency live", "markets": ["ID", "DE"], "home_market": "CN", "host_language": "en"},
     )
     assert room.status_code == 201, room.text
@@ -98,7 +98,7 @@ def show(zoned: EmbeddedPlatform, api: TestClient) -> dict[str, Any]:
     now = time.time()
     campaign = api.post(
         f"/v1/coupons/rooms/{room_id}/campaigns",
-        headers=merchant,
+        headers={**merchant, "Idempotency-Key": f"res-campaign-{time.time_ns()}"},
         json={
             "title": "Blau -20 %",
             "markets": ["DE"],
@@ -197,7 +197,7 @@ def test_a_campaign_across_two_zones_is_refused(zoned, api, show):
     now = time.time()
     mixed = api.post(
         f"/v1/coupons/rooms/{show['room_id']}/campaigns",
-        headers=show["merchant"],
+        headers={**show["merchant"], "Idempotency-Key": f"res-mixed-{time.time_ns()}"},
         json={
             "title": "Everywhere",
             "markets": ["ID", "DE"],
