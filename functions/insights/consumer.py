@@ -21,7 +21,8 @@ import time
 from typing import Any
 
 from functions.insights import alerts, fold, history, sentiment, store
-from functions.insights.models import CampaignRoom
+from functions.insights.models import Alert, CampaignRoom, DistinctSet, MinuteCounters, ShowRecord
+from functions.shared.config import Settings, get_settings
 from functions.shared.stream_records import records_of, table_of
 
 log = logging.getLogger("crosslive.insights.consumer")
@@ -60,6 +61,29 @@ def process_records(records: list[dict[str, Any]]) -> dict[str, int]:
     return {"records": len(records), "writes": writes}
 
 
+# The global aggregate tables (not personal: counts, sketches of pseudonymous keys, show timelines).
+AGGREGATES = (MinuteCounters, DistinctSet, ShowRecord, Alert, CampaignRoom)
+
+
+def aggregates_in_origin(settings: Settings | None = None) -> None:
+    """Write the aggregates in the origin when this consumer runs in an edge.
+
+    An edge runs this consumer only as a residency zone's home, fed by the zone tables' streams
+    (``docs/residency.md``). The aggregates are ADD counters on global tables: written from two
+    regions, last-writer-wins replication would lose updates, so from an edge they are written in
+    the origin (``CROSSLIVE_HOME_AWS_REGION``), as coupon writes are; the per-viewer records still
+    go to the zone's table (``store``). In the origin (and on the embedded platform) nothing changes.
+    """
+    settings = settings or get_settings()
+    if settings.aws_region == settings.home_aws_region:
+        return
+    for model in AGGREGATES:
+        if model.Meta.region != settings.home_aws_region:
+            model.Meta.region = settings.home_aws_region
+            model._connection = None  # PynamoDB caches a connection per model class
+
+
 def handler(event: dict[str, Any], context: Any = None) -> dict[str, int]:
     """Lambda entry point for the streams insights folds (a failed batch is retried by Lambda)."""
+    aggregates_in_origin()
     return process_records(records_of(event))

@@ -135,3 +135,28 @@ def test_crosslive_dev_zone_options_become_the_zones_setting():
     for bad in ("eu=DE", "=DE@eu-central-1", "eu=@eu-central-1"):
         with pytest.raises(click.BadParameter):
             parse_zone_specs((bad,))
+
+
+def test_the_insights_consumer_in_a_zone_home_writes_the_aggregates_in_the_origin():
+    from functions.insights.consumer import AGGREGATES, aggregates_in_origin
+    from functions.insights.models import MinuteCounters, ViewerPresence
+    from functions.shared.db import configure_tables
+
+    # GIVEN the consumer's settings in the eu zone's home, an edge of the ap-southeast-1 origin
+    edge = settings(AWS_REGION="eu-central-1", CROSSLIVE_HOME_AWS_REGION="ap-southeast-1")
+    viewers_region = ViewerPresence.Meta.region
+    try:
+        # WHEN it starts a batch
+        aggregates_in_origin(edge)
+        # THEN every aggregate table is written in the origin, the per-viewer table is not moved
+        assert {m.Meta.region for m in AGGREGATES} == {"ap-southeast-1"}
+        assert MinuteCounters._connection is None
+        assert ViewerPresence.Meta.region == viewers_region
+        # and in the origin itself nothing changes
+        configure_tables()
+        origin = settings(AWS_REGION="us-west-2", CROSSLIVE_HOME_AWS_REGION="us-west-2")
+        before = {m: m.Meta.region for m in AGGREGATES}
+        aggregates_in_origin(origin)
+        assert {m: m.Meta.region for m in AGGREGATES} == before
+    finally:
+        configure_tables()  # back to this process's settings
