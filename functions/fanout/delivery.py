@@ -28,10 +28,10 @@ log = logging.getLogger("crosslive.fanout.delivery")
 
 
 REGISTRY_CACHE_SECONDS = 2.0
-_registry_cache: tuple[float, list[str]] = (0.0, [])
+_registry_cache: tuple[float, list[tuple[str, str]]] = (0.0, [])  # (region name, base URL) of live nodes
 
 
-def registry_targets(*, fresh: bool = False) -> list[str]:
+def registry_targets(*, fresh: bool = False, every_region: bool = False) -> list[str]:
     """Live media nodes of this region from the node registry (cached for two seconds unless
     ``fresh``).
 
@@ -39,26 +39,31 @@ def registry_targets(*, fresh: bool = False) -> list[str]:
     a node that stopped without deregistering (a crash, a lost instance) stops being a target at
     most ``DEAD_AFTER_SECONDS + REGISTRY_CACHE_SECONDS`` after its last heartbeat, whatever its
     registry item's TTL.
+
+    ``every_region``: the live nodes of every region, for the changes of a residency zone's
+    tables, whose streams only the zone home's fan-out receives (display is not storage: the
+    viewers of every region see an EU comment; ``docs/residency.md``).
     """
+    from functions.shared.config import get_settings
+
     global _registry_cache
-    if not fresh and _registry_cache[0] > time.monotonic():
-        return _registry_cache[1]
-    urls: list[str] = []
-    try:
-        from functions.routing.registry import live_nodes
-        from functions.shared.config import get_settings
+    if fresh or _registry_cache[0] <= time.monotonic():
+        nodes: list[tuple[str, str]] = []
+        try:
+            from functions.routing.registry import live_nodes
 
-        settings = get_settings()
-        # On the embedded platform one table stands in for every region's replica, so its stream
-        # is every region's stream: the fan-out serves the nodes of all simulated regions.
-        urls = [str(n.base_url) for n in live_nodes() if settings.is_local or n.region_name == settings.region_name]
-    except Exception:
-        log.warning("node registry unavailable", exc_info=True)
-    _registry_cache = (time.monotonic() + REGISTRY_CACHE_SECONDS, urls)
-    return urls
+            nodes = [(str(n.region_name), str(n.base_url)) for n in live_nodes()]
+        except Exception:
+            log.warning("node registry unavailable", exc_info=True)
+        _registry_cache = (time.monotonic() + REGISTRY_CACHE_SECONDS, nodes)
+    settings = get_settings()
+    # On the embedded platform one table stands in for every region's replica, so its stream
+    # is every region's stream: the fan-out serves the nodes of all simulated regions.
+    everywhere = every_region or settings.is_local
+    return [url for region, url in _registry_cache[1] if everywhere or region == settings.region_name]
 
 
-def push_targets() -> list[str]:
+def push_targets(*, every_region: bool = False) -> list[str]:
     """Base URLs of this region's push endpoints: every live media node of the region.
 
     From the media-node registry (the nodes' heartbeats), plus ``CROSSLIVE_PUSH_NODES`` (extra
@@ -66,7 +71,7 @@ def push_targets() -> list[str]:
     so nodes joining and leaving are picked up within seconds.
     """
     targets = [t.strip().rstrip("/") for t in os.environ.get(ENV_PUSH_NODES, "").split(",") if t.strip()]
-    targets.extend(u.rstrip("/") for u in registry_targets())
+    targets.extend(u.rstrip("/") for u in registry_targets(every_region=every_region))
     for source in _target_sources:
         try:
             targets.extend(t.rstrip("/") for t in source())
@@ -131,13 +136,14 @@ class _NodeClient:
 _client = _NodeClient()
 
 
-def deliver(events: list[dict[str, Any]]) -> dict[str, Any]:
-    """Send ``events`` to every node of this region; a node that fails does not stop the others."""
+def deliver(events: list[dict[str, Any]], *, every_region: bool = False) -> dict[str, Any]:
+    """Send ``events`` to every node of this region (``every_region``: of every region); a node
+    that fails does not stop the others."""
     if not events:
         return {"events": 0, "nodes": 0, "failed": []}
     body = json.dumps({"events": events, "sent_at": time.time()}, ensure_ascii=False, separators=(",", ":")).encode()
     failed = []
-    targets = push_targets()
+    targets = push_targets(every_region=every_region)
     for target in targets:
         try:
             status = _client.post(target, body)

@@ -6,12 +6,25 @@ from typing import Any
 
 from functions.fanout.delivery import deliver
 from functions.fanout.dispatch import events_for_records
-from functions.shared.stream_records import records_of
+from functions.shared.stream_records import records_of, zone_of_record
 
 
 def process_records(records: list[dict[str, Any]]) -> dict[str, Any]:
-    """Turn a batch of stream records into push events and send them to this region's nodes."""
-    return deliver(events_for_records(records))
+    """Turn a batch of stream records into push events and send them to this region's nodes.
+
+    Records of a residency zone's tables reach only the zone home's fan-out (their streams are
+    consumed there alone), so their events go to the live nodes of every region."""
+    local = [r for r in records if zone_of_record(r) is None]
+    zoned = [r for r in records if zone_of_record(r) is not None]
+    result = deliver(events_for_records(local))
+    if zoned:
+        more = deliver(events_for_records(zoned), every_region=True)
+        result = {
+            "events": result["events"] + more["events"],
+            "nodes": max(result["nodes"], more["nodes"]),
+            "failed": [*result["failed"], *more["failed"]],
+        }
+    return result
 
 
 def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:

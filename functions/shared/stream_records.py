@@ -29,6 +29,19 @@ def records_of(event: dict[str, Any]) -> list[dict[str, Any]]:
     return [record.raw_event for record in DynamoDBStreamEvent(event).records]
 
 
+def zone_of_record(record: dict[str, Any]) -> str | None:
+    """The residency zone whose table a stream record comes from (``<prefix>-<zone>-<short>`` in
+    its ``eventSourceARN``); None: a default-zone table, or a record without an ARN."""
+    arn = str(record.get("eventSourceARN") or "")
+    if ":table/" not in arn:
+        return None
+    settings = get_settings()
+    name = arn.split(":table/", 1)[1].split("/", 1)[0]
+    prefix = f"{settings.table_prefix}-"
+    short = name[len(prefix) :] if name.startswith(prefix) else name
+    return next((zone for zone in settings.zones if short.startswith(f"{zone}-")), None)
+
+
 def table_of(record: dict[str, Any]) -> str | None:
     """The short name (``comments``, ``stage``, ...) of the table a stream record comes from.
 

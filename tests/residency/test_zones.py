@@ -160,3 +160,31 @@ def test_the_insights_consumer_in_a_zone_home_writes_the_aggregates_in_the_origi
         assert {m: m.Meta.region for m in AGGREGATES} == before
     finally:
         configure_tables()  # back to this process's settings
+
+
+def test_the_zone_homes_fanout_pushes_zone_table_changes_to_every_regions_nodes(monkeypatch):
+    from types import SimpleNamespace
+
+    from functions.fanout import delivery
+    from functions.routing import registry
+    from functions.shared import config, stream_records
+
+    # GIVEN the eu zone's home (Frankfurt, not the embedded platform) and live nodes in two regions
+    frankfurt = settings(CROSSLIVE_STAGE="prod", CROSSLIVE_REGION_NAME="europe", CROSSLIVE_TABLE_PREFIX="crosslive")
+    monkeypatch.setattr(config, "get_settings", lambda: frankfurt)
+    monkeypatch.setattr(stream_records, "get_settings", lambda: frankfurt)
+    nodes = [
+        SimpleNamespace(region_name="europe", base_url="https://fra"),
+        SimpleNamespace(region_name="singapore", base_url="https://sin"),
+    ]
+    monkeypatch.setattr(registry, "live_nodes", lambda: nodes)
+    monkeypatch.setattr(delivery, "_registry_cache", (0.0, []))
+    arn = "arn:aws:dynamodb:eu-central-1:1:table/{}/stream/x"
+    # THEN a record of a zone table is the zone's, a default table's is not
+    assert stream_records.zone_of_record({"eventSourceARN": arn.format("crosslive-eu-comments")}) == "eu"
+    assert stream_records.table_of({"eventSourceARN": arn.format("crosslive-eu-comments")}) == "comments"
+    assert stream_records.zone_of_record({"eventSourceARN": arn.format("crosslive-comments")}) is None
+    # AND the default tables' changes go to this region's nodes, the zone's to every region's
+    assert delivery.registry_targets(fresh=True) == ["https://fra"]
+    assert delivery.registry_targets(every_region=True) == ["https://fra", "https://sin"]
+    monkeypatch.setattr(delivery, "_registry_cache", (0.0, []))
