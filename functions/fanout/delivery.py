@@ -1,4 +1,5 @@
-"""Delivery: one signed POST of a batch's push events to every live media node of this region.
+"""Delivery: one signed POST of a batch's push events to every live media node of this region
+(of every region for a residency zone's tables, ``docs/residency.md``).
 
 Targets come from the media-node registry (the nodes' heartbeats; a node whose heartbeat is older
 than ``DEAD_AFTER_SECONDS`` is not a target), plus ``CROSSLIVE_PUSH_NODES`` and any registered
