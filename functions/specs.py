@@ -41,6 +41,7 @@ INSIGHTS_TABLES = (
     "insights-alert-state",
     "insights-campaigns",
     "insights-nonces",
+    "insights-nodes",
 )
 # the global, non-personal ones: ADD counters and sketches, written in the origin from a zone home
 INSIGHTS_AGGREGATES = (

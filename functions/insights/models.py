@@ -18,6 +18,8 @@ Why each table looks the way it does (definitions of every figure: ``docs/insigh
 * ``ShowRecord`` (``insights-shows``): when the show went live and ended, and its event markers
   (products put on screen, stalls).
 * ``CampaignRoom`` (``insights-campaigns``): the room of each coupon campaign.
+* ``NodeSeen`` (``insights-nodes``): each media node's last batch and rooms, to close the sessions
+  of a node that died.
 * ``FeedNonce`` (``insights-nonces``): each accepted node batch and player beacon, for 10 minutes,
   so a replay is refused instead of counted twice.
 """
@@ -119,6 +121,18 @@ class ViewerPresence(TableModel):
     redeemed = NumberAttribute(null=True)
     beacon_seq = NumberAttribute(null=True)  # the last player beacon accepted (replays refused)
     winback_published = NumberAttribute(null=True)  # 1: published to coupons as in the win-back segment
+    # and per media node, ``o_<node hash>`` (``open_on_node``): this viewer's sessions open there,
+    # so a dead node's sessions can be found and closed without a write per heartbeat
+
+
+def open_on_node(node_id: str) -> NumberAttribute:
+    """The viewer item's count of sessions open on ``node_id`` (an attribute named per node)."""
+    import hashlib
+
+    name = "o_" + hashlib.blake2b(node_id.encode(), digest_size=6).hexdigest()
+    attr = NumberAttribute(attr_name=name)
+    attr.attr_name = name
+    return attr
 
 
 class ShowsByMerchant(GlobalSecondaryIndex["ShowRecord"]):
@@ -182,6 +196,23 @@ class CampaignRoom(TableModel):
 
     campaign_id = UnicodeAttribute(hash_key=True)
     room_id = UnicodeAttribute()
+
+
+FLEET = "nodes"  # the one partition of ``insights-nodes``: a query lists every node that reported
+
+
+class NodeSeen(TableModel):
+    """When a media node last sent a batch, and the rooms it served: a node silent for longer
+    than ``store.NODE_GRACE_SECONDS`` is dead, and its viewers' sessions are closed
+    (``store.close_dead_nodes``). Origin-only, like the feed it comes from."""
+
+    Meta = table_meta("insights-nodes", replicated=False)  # type: ignore[assignment]
+
+    fleet = UnicodeAttribute(hash_key=True)  # always FLEET
+    node_id = UnicodeAttribute(range_key=True)
+    last_seen = NumberAttribute()
+    rooms = UnicodeSetAttribute(null=True)
+    closed_at = NumberAttribute(null=True)  # its sessions were closed (it may come back later)
 
 
 class FeedNonce(TableModel):

@@ -20,14 +20,17 @@ from pynamodb.exceptions import PutError, UpdateError
 from functions.insights.fold import Deltas, viewer_key
 from functions.insights.models import (
     DISTINCT_SHARDS,
+    FLEET,
     QUALIFY_SECONDS,
     CampaignRoom,
     DistinctSet,
     FeedNonce,
     MinuteCounters,
+    NodeSeen,
     ShowRecord,
     ViewerPresence,
     distinct_part,
+    open_on_node,
     series_key,
 )
 from functions.insights.schemas import SessionEvent
@@ -280,13 +283,14 @@ def add_distinct(room_id: str, market: str, metric: str, members: set[str], shar
     raise RuntimeError(f"distinct set {series}/{part} kept changing; gave up after {SKETCH_RETRIES} tries")
 
 
-def apply_sessions(events: list[SessionEvent], deltas: Deltas) -> int:
+def apply_sessions(events: list[SessionEvent], deltas: Deltas, node_id: str = "") -> int:
     """Update viewer items for session starts/ends; joins, exits, reach, qualified go to ``deltas``.
 
     One ``UpdateItem`` per event (a session starts and ends once), returning the new item so the
     first session of a viewer counts as a join and the last one closing as an exit, without a read.
     """
     writes = 0
+    on_node = open_on_node(node_id)
     for event in events:
         key = viewer_key(event.room_id, event.sub)
         viewers = bind(ViewerPresence, event.market)  # the viewer's residency zone
@@ -300,6 +304,7 @@ def apply_sessions(events: list[SessionEvent], deltas: Deltas) -> int:
                     ViewerPresence.open_since.set(ViewerPresence.open_since | event.at),
                     ViewerPresence.sessions.add(1),
                     ViewerPresence.sessions_open.add(1),
+                    on_node.add(1),
                 ]
             )
             deltas.count(event.room_id, event.market, event.at, "starts")
@@ -310,13 +315,22 @@ def apply_sessions(events: list[SessionEvent], deltas: Deltas) -> int:
             deltas.distinct[(event.room_id, event.market, "qualified")].add(key)
             continue
         else:
-            item.update(
-                actions=[
-                    ViewerPresence.watched.add(event.watched),
-                    ViewerPresence.sessions_open.add(-1),
-                    ViewerPresence.last_at.set(event.at),
-                ]
-            )
+            try:
+                item.update(
+                    actions=[
+                        ViewerPresence.watched.add(event.watched),
+                        ViewerPresence.sessions_open.add(-1),
+                        ViewerPresence.last_at.set(event.at),
+                        on_node.add(-1),
+                    ],
+                    # a node declared dead had its sessions closed already: its late "end" is ignored
+                    condition=(on_node > 0) | on_node.does_not_exist(),
+                )
+            except UpdateError as exc:
+                if _conditional_failed(exc):
+                    writes += 1
+                    continue
+                raise
             if int(item.sessions_open or 0) <= 0:
                 deltas.count(event.room_id, event.market, event.at, "exits")
                 viewers(event.room_id, key).update(actions=[ViewerPresence.open_since.remove()])
@@ -339,3 +353,111 @@ def accept_beacon_seq(room_id: str, sub: str, market: str, seq: int) -> None:
         if _conditional_failed(exc):
             raise ReplayedError(f"{room_id}/{seq}") from exc
         raise
+
+
+# -- dead nodes ---------------------------------------------------------------------------------
+
+NODE_GRACE_SECONDS = 60.0  # a node keeps unsent batches for a minute (media_nodes/insights_feed.py)
+SWEEP_EVERY_SECONDS = 10.0
+_last_sweep = [0.0]
+
+
+def node_seen(node_id: str, rooms: set[str], now: float) -> int:
+    """Note a node's batch: its last report and the rooms it served (one write per batch)."""
+    actions: list[Any] = [NodeSeen.last_seen.set(now), NodeSeen.closed_at.remove()]
+    if rooms:
+        actions.append(NodeSeen.rooms.add(rooms))
+    NodeSeen(FLEET, node_id).update(actions=actions)
+    return 1
+
+
+def close_dead_nodes_soon(now: float | None = None) -> int:
+    """``close_dead_nodes`` unless this container did so in the last ``SWEEP_EVERY_SECONDS``."""
+    now = time.time() if now is None else now
+    if abs(now - _last_sweep[0]) < SWEEP_EVERY_SECONDS:
+        return 0
+    _last_sweep[0] = now
+    return close_dead_nodes(now)
+
+
+def close_dead_nodes(now: float | None = None) -> int:
+    """Close the open sessions of every node silent for longer than ``NODE_GRACE_SECONDS``.
+
+    Each of its viewers' sessions ends at the node's last report + the grace: the seconds up to
+    then are watched, and a viewer left with no open session exits in that minute. Each viewer is
+    updated under the condition that nothing changed since it was read (its count of sessions
+    open on that node, and open in all), so two sweeps never close a session twice; the node is
+    marked closed only when all its viewers were. Returns the number of sessions closed.
+    """
+    now = time.time() if now is None else now
+    closed = 0
+    for node in NodeSeen.query(FLEET, filter_condition=NodeSeen.closed_at.does_not_exist()):
+        if float(node.last_seen) + NODE_GRACE_SECONDS > now:
+            continue
+        done, count = _close_node(str(node.node_id), float(node.last_seen), set(node.rooms or ()))
+        closed += count
+        if done:
+            try:
+                NodeSeen(FLEET, node.node_id).update(
+                    actions=[NodeSeen.closed_at.set(now)],
+                    condition=NodeSeen.last_seen == node.last_seen,  # it did not come back meanwhile
+                )
+            except UpdateError as exc:
+                if not _conditional_failed(exc):
+                    raise
+    return closed
+
+
+def _close_node(node_id: str, last_seen: float, rooms: set[str]) -> tuple[bool, int]:
+    on_node = open_on_node(node_id)
+    ends_at = last_seen + NODE_GRACE_SECONDS
+    deltas = Deltas()
+    done, closed = True, 0
+    connection = ViewerPresence._get_connection()
+    for room_id in sorted(rooms):
+        names: dict[str, str] = {}
+        values: dict[str, Any] = {}
+        condition = (on_node > 0).serialize(names, values)
+        pages = connection.connection.client.get_paginator("query").paginate(
+            TableName=connection.table_name,
+            KeyConditionExpression="room_id = :room",
+            FilterExpression=condition,
+            ExpressionAttributeNames={placeholder: name for name, placeholder in names.items()},
+            ExpressionAttributeValues={**values, ":room": {"S": room_id}},
+            ConsistentRead=True,
+        )
+        for page in pages:
+            for raw in page.get("Items", []):
+                count = int(raw[on_node.attr_name]["N"])
+                open_now = int(raw.get("sessions_open", {}).get("N", "0"))
+                since = float(raw["open_since"]["N"]) if "open_since" in raw else ends_at
+                key, market = raw["viewer"]["S"], raw.get("market", {}).get("S", "??")
+                watched = max(0.0, ends_at - since)
+                left = open_now - count
+                actions: list[Any] = [
+                    on_node.add(-count),
+                    ViewerPresence.sessions_open.add(-count),
+                    ViewerPresence.watched.add(watched),
+                    ViewerPresence.last_at.set(ends_at),
+                    # the viewer's other sessions (a failover to another node) count from here on
+                    ViewerPresence.open_since.set(ends_at) if left > 0 else ViewerPresence.open_since.remove(),
+                ]
+                try:
+                    updated = ViewerPresence(room_id, key)
+                    updated.update(
+                        actions=actions,
+                        condition=(on_node == count) & (ViewerPresence.sessions_open == open_now),
+                    )
+                except UpdateError as exc:
+                    if not _conditional_failed(exc):
+                        raise
+                    done = False  # changed meanwhile: the next sweep reads it again
+                    continue
+                closed += count
+                if left <= 0:
+                    deltas.count(room_id, market, ends_at, "exits")
+                if float(updated.watched or 0) >= QUALIFY_SECONDS:
+                    deltas.distinct[(room_id, market, "qualified")].add(key)
+    if deltas:
+        apply(deltas)
+    return done, closed
