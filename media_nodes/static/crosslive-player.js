@@ -22,6 +22,10 @@
  * a short backoff always converges on a live node. When every node has been left out (or none
  * has the room yet: 404 room-not-live before the show starts), the exclusions are dropped and the
  * loop keeps trying all nodes with backoff (capped at 5 s), so the video starts by itself.
+ *
+ * Insights: the player reports first frame rendered, stalls and leaving to
+ * POST /v1/insights/rooms/{room}/beacons with the same token (class Beacons below; beacons: false
+ * turns it off).
  */
 (function (root) {
   "use strict";
@@ -136,6 +140,56 @@
     return frames;
   }
 
+  /*
+   * Playback beacons for live insights (POST /v1/insights/rooms/{room}/beacons with the viewer's
+   * token): what only the player knows. "rendered" (ms from start to the first decoded frame of a
+   * session), "stall" (ms without a new frame, reported when frames resume or the node is left) and
+   * "leave" (stop() or the page being hidden for good). Bounded as the API requires: at most 10
+   * events per POST, each ms within 0..600000, and a strictly increasing seq per viewer and room
+   * (sent one at a time, so they arrive in order). "leave" goes with keepalive, so it survives the
+   * page closing (sendBeacon cannot carry the Authorization header). Failures are dropped quietly.
+   */
+  const MAX_BEACON_EVENTS = 10;
+  class Beacons {
+    constructor(apiBase, roomId, token) {
+      this.url = apiBase.replace(/\/$/, "") + "/v1/insights/rooms/" + encodeURIComponent(roomId) + "/beacons";
+      this.token = token;
+      this.queue = [];
+      this.seq = 0;
+      this.chain = Promise.resolve();
+      this.timer = null;
+      this.sent = { rendered: 0, stall: 0, leave: 0 };
+      this.accepted = 0;
+    }
+
+    add(type, ms, now) {
+      this.queue.push({ type: type, ms: Math.max(0, Math.min(600000, Math.round(ms || 0))) });
+      if (now) this.flush(type === "leave");
+      else if (!this.timer) this.timer = setTimeout(() => { this.timer = null; this.flush(false); }, 2000);
+    }
+
+    flush(keepalive) {
+      while (this.queue.length) {
+        const events = this.queue.splice(0, MAX_BEACON_EVENTS);
+        this.seq = Math.max(Date.now(), this.seq + 1);
+        const body = JSON.stringify({ seq: this.seq, events: events });
+        const send = () => fetch(this.url, {
+          method: "POST",
+          keepalive: keepalive,
+          headers: { "Content-Type": "application/json", Authorization: "Bearer " + this.token },
+          body: body,
+        }).then((response) => {
+          if (response.status === 202) {
+            this.accepted += 1;
+            events.forEach((e) => { this.sent[e.type] += 1; });
+          }
+        }).catch(() => { /* insights are best effort: playback never waits for them */ });
+        // keepalive: sent at once (the page may be going); otherwise after the one before it
+        this.chain = keepalive ? send() : this.chain.then(send);
+      }
+    }
+  }
+
   class CrosslivePlayer {
     constructor(options) {
       this.apiBase = options.apiBase || "";
@@ -151,6 +205,29 @@
       this.node = null;
       this.running = false;
       this.failovers = 0;
+      // beacons: false turns the insights beacons off (e.g. a host's preview)
+      this.beacons = options.beacons === false ? null : new Beacons(this.apiBase, this.roomId, this.token);
+      this.stallReportMs = options.stallReportMs || 1000; // frames missing this long count as a stall
+      this.startedAt = 0;
+      this.rendered = false; // a first frame was rendered since start(): a "leave" means something
+      this.left = false;
+      this.onPageHide = (event) => { if (!event.persisted) this.reportLeave(); };
+    }
+
+    // What the player reports: through this, so a page (or a test) can watch or replace it.
+    beacon(type, ms, now) {
+      if (this.beacons) this.beacons.add(type, ms, now);
+    }
+
+    reportLeave() {
+      if (this.left || !this.rendered) return;
+      this.left = true;
+      this.beacon("leave", 0, true);
+    }
+
+    /* The video frames decoded so far on this connection (a test may stand in for it). */
+    framesDecoded(pc) {
+      return framesDecoded(pc);
     }
 
     status(state, extra) {
@@ -159,6 +236,9 @@
 
     async start() {
       this.running = true;
+      this.startedAt = performance.now();
+      this.left = false;
+      if (typeof addEventListener === "function") addEventListener("pagehide", this.onPageHide);
       let backoff = 250;
       while (this.running) {
         try {
@@ -224,21 +304,42 @@
     /* Resolves with a reason when this node should be left. */
     async watch() {
       const pc = this.session.pc;
+      const connectedAt = performance.now();
       let lastFrames = -1;
       let lastProgress = performance.now();
+      let stalled = false; // frames missing for stallReportMs after the first one: reported once they resume
+      const endStall = () => {
+        if (stalled) this.beacon("stall", performance.now() - lastProgress, false);
+        stalled = false;
+      };
       while (this.running) {
         await sleep(500);
-        if (pc.connectionState === "failed" || pc.connectionState === "closed") return "connection-" + pc.connectionState;
+        if (pc.connectionState === "failed" || pc.connectionState === "closed") {
+          endStall();
+          return "connection-" + pc.connectionState;
+        }
         let frames = lastFrames;
         try {
-          frames = await framesDecoded(pc);
+          frames = await this.framesDecoded(pc);
         } catch (e) {
           return "stats-failed";
         }
         if (frames > lastFrames) {
-          if (lastFrames <= 0 && frames > 0) this.status("playing");
+          if (lastFrames <= 0 && frames > 0) {
+            this.status("playing");
+            // time to first frame: from start() for the first session, from connecting after a failover
+            this.beacon("rendered", performance.now() - (this.rendered ? connectedAt : this.startedAt), true);
+            this.rendered = true;
+          }
+          endStall();
           lastFrames = frames;
           lastProgress = performance.now();
+        } else if (lastFrames > 0 && performance.now() - lastProgress >= this.stallReportMs) {
+          stalled = true;
+          if (performance.now() - lastProgress > this.stallMs) {
+            endStall();
+            return "stalled";
+          }
         } else if (performance.now() - lastProgress > this.stallMs) {
           return "stalled";
         }
@@ -254,12 +355,14 @@
 
     async stop() {
       this.running = false;
+      if (typeof removeEventListener === "function") removeEventListener("pagehide", this.onPageHide);
+      this.reportLeave();
       await this.leave();
       this.status("stopped");
     }
   }
 
-  const api = { CrosslivePlayer, fetchNodes, measureRtts, whepConnect };
+  const api = { CrosslivePlayer, Beacons, fetchNodes, measureRtts, whepConnect };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   root.CrosslivePlayer = CrosslivePlayer;
   root.crosslive = Object.assign(root.crosslive || {}, api);

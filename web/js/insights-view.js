@@ -36,6 +36,12 @@ export function nowTiles(data) {
       h("span", { class: "tile-label", text: m }),
       h("strong", { class: "tile-value", text: String(f.concurrent.now) }),
       h("span", { class: "muted small", text: `peak ${f.concurrent.peak} · reach ${f.reach}` }),
+      // what the viewers' players reported (first frames rendered, stalls, leaves)
+      h("span", {
+        class: "muted small tile-playback",
+        dataset: { rendered: f.counters.rendered, stalls: f.counters.stalls, leaves: f.counters.player_leaves },
+        text: `played ${f.counters.rendered} · stalls ${f.counters.stalls} · left ${f.counters.player_leaves}`,
+      }),
     ]));
   const total = data.total;
   tiles.unshift(h("div", { class: "tile tile-total" }, [
