@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pydantic import ValidationError
 
 from functions.insights import alerts, store
-from functions.insights.fold import Deltas
+from functions.insights.fold import Deltas, viewer_key
 from functions.insights.models import ROOM_MARKET
 from functions.insights.schemas import Beacon, NodeFeed
 from functions.shared.errors import Conflict, Invalid, Unauthenticated
@@ -96,6 +96,15 @@ def accept_beacon(room_id: str, sub: str, market: str, beacon: Beacon, now: floa
         elif event.type == "stall":
             deltas.count(room_id, market, at, "stalls")
             deltas.count(room_id, market, at, "stall_ms", event.ms)
-        else:
+        elif event.type == "leave":
             deltas.count(room_id, market, at, "player_leaves")
+        elif event.type == "seen":
+            deltas.distinct[(room_id, market, "product_viewers")].add(viewer_key(room_id, sub))
+        elif event.type == "tap":
+            deltas.count(room_id, market, at, "taps")
+            deltas.distinct[(room_id, market, "product_viewers")].add(viewer_key(room_id, sub))
+            deltas.distinct[(room_id, market, "tappers")].add(viewer_key(room_id, sub))
+        else:
+            deltas.count(room_id, market, at, "shares")
+            deltas.distinct[(room_id, market, "sharers")].add(viewer_key(room_id, sub))
     return store.apply(deltas)

@@ -5,7 +5,7 @@ Parts (raw values; definitions in ``docs/insights.md``, "Health index"):
 * ``stream``: the share of watching time impaired (player stall time ÷ viewer time, plus the
   share of the show with an ingest gap). Lower is better.
 * ``retention``: qualified viewers ÷ reach.
-* ``engagement``: the engagement rate (commenters or claimers ÷ reach).
+* ``engagement``: the engagement rate (commenters, claimers or sharers ÷ reach).
 * ``conversion``: redeemers ÷ reach.
 
 A part scores 50 when it equals the merchant's baseline (the mean of that part over their last

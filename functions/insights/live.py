@@ -21,6 +21,7 @@ from functions.insights.sketch import Distinct, union_all
 from functions.shared.zones import everywhere
 
 DISTINCT_METRICS = ("reach", "qualified", "commenters", "claimers", "redeemers")
+ENGAGED_METRICS = ("commenters", "claimers", "sharers")  # engagement: any of these ÷ reach
 STEP_OF_METRIC = {
     "reach": "joined",
     "qualified": "qualified",
@@ -109,7 +110,9 @@ def room_figures(room: Any, now: float | None = None, window_minutes: int = 240)
         totals[market] = figures.add_counters(minutes[market])
         currencies[market] = next((m.currency for m in minutes[market] if m.currency), None)
         reach = counts.get("reach", 0)
-        engaged = union_all(distinct[market].get(m, Distinct()) for m in ("commenters", "claimers")).count()
+        engaged = union_all(distinct[market].get(m, Distinct()) for m in ENGAGED_METRICS).count()
+        product_viewers = distinct[market].get("product_viewers", Distinct()).count()
+        tappers = distinct[market].get("tappers", Distinct()).count()
         per_market[market] = {
             "concurrent": figures.concurrency(present[market], start, end),
             "reach": reach,
@@ -117,6 +120,10 @@ def room_figures(room: Any, now: float | None = None, window_minutes: int = 240)
             "dwell": figures.dwell(dwell_by_market.get(market, []), show_seconds),
             "exit_rate": figures.exit_rates(minutes[market], present[market]),
             "engagement_rate": round(engaged / reach, 4) if reach else None,
+            "sharers": distinct[market].get("sharers", Distinct()).count(),
+            "product_viewers": product_viewers,
+            "tappers": tappers,
+            "product_click_through": round(tappers / product_viewers, 4) if product_viewers else None,
             "claim_rate": round(counts.get("claimers", 0) / reach, 4) if reach else None,
             "redemption_rate": (
                 round(counts.get("redeemers", 0) / counts["claimers"], 4) if counts.get("claimers") else None
@@ -144,6 +151,8 @@ def room_figures(room: Any, now: float | None = None, window_minutes: int = 240)
             "concurrent": figures.concurrency(total_present, start, end),
             "reach": all_reach,
             "qualified": union_all(d.get("qualified", Distinct()) for d in distinct.values()).count(),
+            "sharers": union_all(d.get("sharers", Distinct()) for d in distinct.values()).count(),
+            "product_click_through": _click_through(distinct),
             "dwell": figures.dwell([v for vs in dwell_by_market.values() for v in vs], show_seconds),
             "sentiment": figures.sentiment_per_minute(all_minutes),
             "gmv": gmv,
@@ -157,6 +166,13 @@ def room_figures(room: Any, now: float | None = None, window_minutes: int = 240)
     past = history.past_summaries(room.merchant_sub, before=live_at) if live_at is not None else []
     out["health"] = health.health(health.raw_parts(out), [p.get("health", {}) for p in past])
     return out
+
+
+def _click_through(distinct: dict[str, dict[str, Distinct]]) -> float | None:
+    """Distinct tappers ÷ distinct viewers with a product on screen, over all markets."""
+    seen = union_all(d.get("product_viewers", Distinct()) for d in distinct.values()).count()
+    tappers = union_all(d.get("tappers", Distinct()) for d in distinct.values()).count()
+    return round(tappers / seen, 4) if seen else None
 
 
 def recent_alerts(room_id: str, limit: int = 50) -> list[dict[str, Any]]:

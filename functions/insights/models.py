@@ -51,6 +51,8 @@ COUNTERS = (
     "stalls",  # playback stalls reported by players
     "stall_ms",  # their summed duration (ms)
     "player_leaves",  # players that reported their viewer leaving (page closed, stop pressed)
+    "taps",  # Buy/Claim taps while a product card was on screen (viewer pages)
+    "shares",  # share links made by viewers (viewer pages)
     "ingest_gap_s",  # node-seconds without an ingest frame (``ROOM_MARKET``; its c00..c59: nodes per second)
     "comments",  # visible comments posted
     "positive",  # ... scored positive in their own language
@@ -75,7 +77,8 @@ def series_key(room_id: str, market: str) -> str:
 
 def distinct_part(metric: str, shard: int) -> str:
     """Range key of one shard of a distinct set: ``reach#3``. Metrics: reach, qualified,
-    commenters, claimers, redeemers."""
+    commenters, claimers, redeemers, sharers, product_viewers (a product card on their screen
+    while playing), tappers (tapped Buy or Claim then)."""
     return f"{metric}#{shard % DISTINCT_SHARDS}"
 
 

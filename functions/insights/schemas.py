@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 ROOM_ID = r"^[A-Za-z0-9_-]{3,64}$"
 MARKET = r"^[A-Z]{2}$"
@@ -61,8 +61,20 @@ class NodeFeed(_Strict):
 
 
 class BeaconEvent(_Strict):
-    type: Literal["rendered", "stall", "leave"]
+    """One thing the viewer's page saw: ``rendered`` (first frame; ``ms``: time to it), ``stall``
+    (``ms``: its length), ``leave``; ``seen`` (a product card came on screen while playing),
+    ``tap`` (Buy or Claim pressed while a product card was on screen; ``on`` says which) and
+    ``share`` (the viewer made a share link of the room)."""
+
+    type: Literal["rendered", "stall", "leave", "seen", "tap", "share"]
     ms: int = Field(default=0, ge=0, le=600_000, description="time to first frame, or stall length")
+    on: Literal["buy", "claim"] | None = Field(default=None, description="for a tap: which button")
+
+    @model_validator(mode="after")
+    def _tap_names_its_button(self) -> BeaconEvent:
+        if (self.type == "tap") != (self.on is not None):
+            raise ValueError("'on' (buy or claim) is required for a tap and only for a tap")
+        return self
 
 
 class Beacon(_Strict):

@@ -25,7 +25,8 @@
  *
  * Insights: the player reports first frame rendered, stalls and leaving to
  * POST /v1/insights/rooms/{room}/beacons with the same token (class Beacons below; beacons: false
- * turns it off).
+ * turns it off). player.beacon(type, ms, now, on) lets the page report with it (products seen,
+ * Buy/Claim taps, shares).
  */
 (function (root) {
   "use strict";
@@ -158,12 +159,14 @@
       this.seq = 0;
       this.chain = Promise.resolve();
       this.timer = null;
-      this.sent = { rendered: 0, stall: 0, leave: 0 };
+      this.sent = { rendered: 0, stall: 0, leave: 0, seen: 0, tap: 0, share: 0 };
       this.accepted = 0;
     }
 
-    add(type, ms, now) {
-      this.queue.push({ type: type, ms: Math.max(0, Math.min(600000, Math.round(ms || 0))) });
+    add(type, ms, now, on) {
+      const event = { type: type, ms: Math.max(0, Math.min(600000, Math.round(ms || 0))) };
+      if (on) event.on = on; // a tap: "buy" or "claim"
+      this.queue.push(event);
       if (now) this.flush(type === "leave");
       else if (!this.timer) this.timer = setTimeout(() => { this.timer = null; this.flush(false); }, 2000);
     }
@@ -214,9 +217,10 @@
       this.onPageHide = (event) => { if (!event.persisted) this.reportLeave(); };
     }
 
-    // What the player reports: through this, so a page (or a test) can watch or replace it.
-    beacon(type, ms, now) {
-      if (this.beacons) this.beacons.add(type, ms, now);
+    // What the player reports: through this, so a page (or a test) can watch or replace it. The
+    // page reports through it too: "seen" (a product card on screen), "tap" (on: "buy" | "claim"), "share".
+    beacon(type, ms, now, on) {
+      if (this.beacons) this.beacons.add(type, ms, now, on);
     }
 
     reportLeave() {

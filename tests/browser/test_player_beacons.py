@@ -74,8 +74,8 @@ def test_a_viewer_page_reports_first_frame_a_stall_and_leaving(base_url, new_pag
     expect(tile).to_have_attribute("data-rendered", "1", timeout=TIMEOUT)
     expect(tile).to_have_attribute("data-stalls", "1", timeout=TIMEOUT)
     expect(tile).to_have_attribute("data-leaves", "0")
-    # WHEN the viewer closes the page
-    viewer.close()
+    # WHEN the viewer leaves the page (navigates away: the page is hidden for good)
+    viewer.goto("about:blank")
     # THEN the leave arrives (sent with keepalive as the page went) and the panel shows it
     counters = _wait_for(api, room_id, merchant, "player_leaves", 1)
     assert counters["player_leaves"] == 1

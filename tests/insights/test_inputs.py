@@ -146,3 +146,44 @@ def test_live_figures_are_the_merchants_alone(
     other = client.get(url, headers=auth("merchant", sub="someone-else"))
     assert other.status_code == 403 and other.json()["code"] == "not-room-owner"
     assert json.loads(client.get(url, headers=auth("merchant", sub="merchant-ins")).text)["room_id"]
+
+
+def test_products_seen_taps_and_shares_make_click_through_sharers_and_engagement(
+    live_room: dict[str, Any],
+    client: Any,
+    auth: Callable[..., dict[str, str]],
+    figures: Callable[[str], dict[str, Any]],
+    feed: Any,
+) -> None:
+    room_id = live_room["room_id"]
+    url = f"/v1/insights/rooms/{room_id}/beacons"
+    now = time.time()
+    # GIVEN four viewers in ID who watched (a node saw them), each with a product card on screen
+    subs = ["ct-a", "ct-b", "ct-c", "ct-d"]
+    starts = [{"room_id": room_id, "market": "ID", "sub": s, "event": "start", "at": now - 30} for s in subs]
+    assert feed.post(sessions=starts).status_code == 202
+    seq = int(now * 1000)
+    for i, sub in enumerate(subs):
+        body = {"seq": seq + i, "events": [{"type": "seen"}]}
+        assert client.post(url, json=body, headers=auth("viewer", sub=sub, market="ID")).status_code == 202
+    # WHEN a taps Buy twice, b taps Claim, and c makes a share link
+    taps = {"seq": seq + 10, "events": [{"type": "tap", "on": "buy"}, {"type": "tap", "on": "buy"}]}
+    assert client.post(url, json=taps, headers=auth("viewer", sub="ct-a", market="ID")).status_code == 202
+    claim = {"seq": seq + 11, "events": [{"type": "tap", "on": "claim"}]}
+    assert client.post(url, json=claim, headers=auth("viewer", sub="ct-b", market="ID")).status_code == 202
+    share = {"seq": seq + 12, "events": [{"type": "share"}]}
+    assert client.post(url, json=share, headers=auth("viewer", sub="ct-c", market="ID")).status_code == 202
+    # AND malformed ones are refused: a tap without its button, a button on something else
+    for bad in ({"type": "tap"}, {"type": "share", "on": "buy"}, {"type": "tap", "on": "cart"}):
+        viewer_d = auth("viewer", sub="ct-d", market="ID")
+        refused = client.post(url, json={"seq": seq + 20, "events": [bad]}, headers=viewer_d)
+        assert refused.status_code == 422 and refused.json()["code"] == "validation-failed"
+    # THEN click-through is distinct tappers ÷ viewers with a product on screen: 2 / 4
+    market = figures(room_id)["markets"]["ID"]
+    assert (market["tappers"], market["product_viewers"], market["product_click_through"]) == (2, 4, 0.5)
+    assert market["counters"]["taps"] == 3
+    # AND the sharer counts in engagement: (commenters, claimers or sharers) ÷ reach = 1 / 4
+    assert market["sharers"] == 1 and market["counters"]["shares"] == 1
+    assert market["engagement_rate"] == 0.25
+    data = figures(room_id)
+    assert data["total"]["sharers"] == 1 and data["total"]["product_click_through"] == 0.5

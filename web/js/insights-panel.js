@@ -11,7 +11,7 @@ import { Api } from "./api.js";
 import { takeToken } from "./auth.js";
 import { loadConfig } from "./config.js";
 import { h } from "./dom.js";
-import { alertsList, exportWinback, funnelTable, healthView, nextShowView, nowTiles, questionsList, sentimentChart, viewersChart, winbackView } from "./insights-view.js";
+import { alertsList, engagementTable, exportWinback, funnelTable, healthView, nextShowView, nowTiles, questionsList, sentimentChart, viewersChart, winbackView } from "./insights-view.js";
 
 const POLL_MS = 2000;
 const SLOW_POLL_MS = 30000; // the segment and the recommendation read every viewer item / past show: not every 2 s
@@ -47,6 +47,8 @@ function render(data) {
     viewersChart(data, { width: 560, height: 180 }),
     h("h3", { text: "Funnel per market" }),
     funnelTable(data),
+    h("h3", { text: "Engagement" }),
+    engagementTable(data),
     h("div", { class: "insights-row" }, [
       h("div", {}, [sentimentChart(data, { width: 280, height: 140 })]),
       h("div", {}, [healthView(data)]),

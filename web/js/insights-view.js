@@ -114,9 +114,24 @@ export function couponResults(data) {
   return h("table", { class: "coupons" }, [h("thead", {}, [head]), h("tbody", {}, rows.map((r) => h("tr", {}, r.map((c) => h("td", { text: String(c) })))))]);
 }
 
+// Engagement per market: (commenters, claimers or sharers) ÷ reach, sharers, and product
+// click-through (viewers who tapped Buy or Claim with a product on screen ÷ viewers who had one on screen).
+export function engagementTable(data) {
+  const rows = Object.entries(data.markets).map(([m, f]) =>
+    h("tr", { "data-market": m }, [
+      h("th", { text: m }),
+      h("td", { class: "engagement-rate", text: pct(f.engagement_rate) }),
+      h("td", { class: "sharers", text: String(f.sharers ?? 0) }),
+      h("td", { class: "click-through", text: `${pct(f.product_click_through)} (${f.tappers ?? 0}/${f.product_viewers ?? 0})` }),
+    ]));
+  const head = h("tr", {}, ["Market", "Engagement", "Sharers", "Product click-through"].map((t) => h("th", { text: t })));
+  return h("table", { class: "engagement", id: "insights-engagement" }, [h("thead", {}, [head]), h("tbody", {}, rows)]);
+}
+
 // Per-minute series, one row per (minute, market): what a spreadsheet needs after the show.
 export function perMinuteCsv(data) {
-  const counters = ["joins", "exits", "comments", "questions", "moderated", "claims", "redemptions", "gmv_minor", "stalls"];
+  const counters = ["joins", "exits", "comments", "questions", "moderated", "claims", "redemptions", "gmv_minor", "stalls",
+    "taps", "shares"];
   const lines = [["minute_utc", "market", "viewers_avg", "exit_rate", "sentiment", ...counters].join(",")];
   for (const [market, f] of Object.entries(data.markets)) {
     const minutes = new Set([...Object.keys(f.concurrent.per_minute), ...Object.keys(f.minutes || {})]);

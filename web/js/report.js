@@ -7,7 +7,7 @@ import { takeToken } from "./auth.js";
 import { loadConfig } from "./config.js";
 import { h } from "./dom.js";
 import { svgToPng } from "./insights-charts.js";
-import { couponResults, dwellChart, exportWinback, funnelTable, healthView, nextShowView, nowTiles, perMinuteCsv, questionsList, sentimentChart, viewersChart, winbackView } from "./insights-view.js";
+import { couponResults, dwellChart, engagementTable, exportWinback, funnelTable, healthView, nextShowView, nowTiles, perMinuteCsv, questionsList, sentimentChart, viewersChart, winbackView } from "./insights-view.js";
 
 let data = null;
 let winback = null; // GET .../winback: the segment's counts per market and reason
@@ -50,6 +50,7 @@ function render() {
     h("section", { class: "report-row" }, [dwellChart(data), healthView(data)]),
     h("section", {}, [sentimentChart(data, { width: 760, height: 160 })]),
     h("section", {}, [h("h2", { text: "Top questions" }), questionsList(data, 10)]),
+    h("section", {}, [h("h2", { text: "Engagement" }), engagementTable(data)]),
     h("section", {}, [h("h2", { text: "Coupon results" }), couponResults(data)]),
     h("section", { id: "report-winback" }, [h("h2", { text: "Win back" }),
       winback ? winbackView(winback, { onExport: (zone) => exportWinback(api, data.room_id, zone) }) : h("p", { class: "muted", text: "Not available" })]),

@@ -37,7 +37,7 @@ const state = {
   config: null, api: null, roomId: null, room: null, markets: new Map(), market: null, profile: null,
   language: BROWSER_LANGUAGE, locale: "en", t: translator(BROWSER_LANGUAGE), token: null, me: null,
   stageVersion: -1, stageMarket: null, comments: new Map(), offer: null, claimed: new Map(),
-  clockSkew: 0, player: null, push: null, lastPoll: 0,
+  clockSkew: 0, player: null, push: null, lastPoll: 0, productsSeen: new Set(),
   polled: { stage: 0, coupons: 0, room: 0 }, busy: {}, again: {}, campaignIds: new Set(),
   signalled: { room: 0, stage: 0, campaign: 0, stock: 0 }, // push signals received / stock updates applied from them
 };
@@ -251,7 +251,7 @@ function startPlayer() {
       $("#unmute").hidden = status.state !== "playing" || !video.muted;
       // The push socket follows the node that plays; before anything plays (a scheduled room), the first
       // node tried serves it, so the room going live reaches the page by push too.
-      if (status.state === "playing") scheduleShareOpen(SHARE_OPEN_FIRST_MS);
+      if (status.state === "playing") { scheduleShareOpen(SHARE_OPEN_FIRST_MS); reportProductsSeen(); }
       if (["connected", "playing"].includes(status.state)) ensurePush(node);
       else if (status.state === "connecting" && !state.push) ensurePush(node);
     },
@@ -315,6 +315,28 @@ async function fetchStage() {
   }
 }
 
+// -- insights: what the viewer saw and tapped (through the player's beacons) ---------------------
+
+// Reported with the player's beacons (docs/insights.md, "Product click-through", "Engagement"):
+// "seen" once per product card that came on screen while playing, "tap" for Buy or Claim pressed
+// while a product card was on screen, "share" when a share link was made.
+function report(type, extra = {}) {
+  const player = state.player;
+  if (!player || !player.beacon || document.body.dataset.player !== "playing") return;
+  if (type === "tap" && !$("#cards").children.length) return; // no product on screen: not a product tap
+  player.beacon(type, 0, false, extra.on);
+}
+
+function reportProductsSeen() {
+  for (const card of $$("#cards .card")) {
+    const sku = card.dataset.sku;
+    if (sku && !state.productsSeen.has(sku) && document.body.dataset.player === "playing") {
+      state.productsSeen.add(sku);
+      report("seen");
+    }
+  }
+}
+
 function renderStage(stage) {
   const cards = stage.highlights.map((card) => h("article", { class: "card", dataset: { sku: card.sku } },
     card.image_url ? h("img", { src: card.image_url, alt: "", loading: "lazy" }) : null,
@@ -329,6 +351,8 @@ function renderStage(stage) {
       : null,
   ));
   $("#cards").replaceChildren(...cards);
+  for (const link of $$("#cards .buy")) link.addEventListener("click", () => report("tap", { on: "buy" }));
+  reportProductsSeen();
   const pinned = stage.pinned;
   $("#pinned").hidden = !pinned;
   $("#pinned-text").textContent = pinned ? pinned.text : "";
@@ -584,6 +608,7 @@ async function shareRoom() {
   const button = $("#share");
   try {
     const share = await state.api.post(`/v1/coupons/rooms/${state.roomId}/shares`, {});
+    report("share");
     const url = new URL(location.href);
     url.hash = "";
     for (const key of [...url.searchParams.keys()]) if (key !== "room") url.searchParams.delete(key);
@@ -717,6 +742,7 @@ async function main() {
   $("#signin").addEventListener("submit", signInLocal);
   $("#signin-hosted").addEventListener("click", () => beginHostedSignIn(state.config, state.market).catch(showProblem));
   $("#comment-form").addEventListener("submit", postComment);
+  $("#claim").addEventListener("click", () => report("tap", { on: "claim" }));
   $("#claim").addEventListener("click", claimOffer);
   $("#copy-code").addEventListener("click", copyCode);
   $("#share").addEventListener("click", shareRoom);
