@@ -10,6 +10,9 @@ Figures (this process, this machine):
   (``fold`` + ``store.apply``), against the naive baseline of one ``UpdateItem`` per event, both
   against the embedded DynamoDB (moto on loopback); events per second of this process's CPU
   (per core), and DynamoDB requests per event;
+* **node feed**: 1,000 and 100,000 viewers watching through nodes of 500 (``presence``): the
+  DynamoDB writes of ``feed.accept_feed`` per naive event (a viewer's heartbeat per second, a
+  session start or end);
 * **fold alone**: events per CPU second with no I/O (what a Lambda spends beside DynamoDB);
 * **event -> panel freshness**: a node's real ``InsightsFeed`` (1 s sampling, 2 s flush) posting to
   the embedded platform over HTTP, and a reader polling ``GET .../live`` every 100 ms: p50/p95 from
@@ -68,7 +71,7 @@ def sentiment_accuracy() -> list[tuple[str, int, int, int]]:
     return [(k, c, n, t) for k, (c, n, t) in sorted(rows.items())]
 
 
-def _comment_records(count: int, start: float) -> list[dict[str, Any]]:
+def _comment_records(count: int, start: float, first: int = 0) -> list[dict[str, Any]]:
     from crosslive.dev.stream import stream_record
     from functions.comments.models import Comment
 
@@ -77,7 +80,7 @@ def _comment_records(count: int, start: float) -> list[dict[str, Any]]:
         room, market = f"bench-room-{i % 5}", ("ID", "DE", "AE")[i % 3]
         comment = Comment(
             room,
-            f"c{i:08d}",
+            f"c{first + i:08d}",
             author_sub=f"v{i % 2000}",
             author_market=market,
             author_role="viewer",
@@ -89,7 +92,7 @@ def _comment_records(count: int, start: float) -> list[dict[str, Any]]:
             created_at=start + i * 0.003,
             updated_at=start,
         )
-        records.append(stream_record(None, comment, i + 1))
+        records.append(stream_record(None, comment, first + i + 1))
     return records
 
 
@@ -109,12 +112,18 @@ def throughput(events: int) -> dict[str, float]:
         fold.fold_records(records[i : i + 100], table_of, score, lambda c: None)
     fold_cpu = time.process_time() - cpu
 
-    cpu = time.process_time()
-    writes = 0
-    for i in range(0, len(records), 100):
-        deltas = fold.fold_records(records[i : i + 100], table_of, score, lambda c: None)
-        writes += store.apply(deltas, shard=0)
-    batched_cpu = time.process_time() - cpu
+    def fold_and_write(batch: list[dict[str, Any]]) -> tuple[int, float]:
+        """DynamoDB writes and CPU seconds of folding ``batch`` 100 records at a time and writing it."""
+        cpu = time.process_time()
+        writes = 0
+        for i in range(0, len(batch), 100):
+            writes += store.apply(fold.fold_records(batch[i : i + 100], table_of, score, lambda c: None), shard=0)
+        return writes, time.process_time() - cpu
+
+    writes, batched_cpu = fold_and_write(records)
+    # as many new comments again by the same authors: every one has commented before (a show's
+    # chat is mostly people who already spoke), so only the minute items are written
+    repeat_writes, repeat_cpu = fold_and_write(_comment_records(events, start, first=events))
 
     naive_events = max(200, events // 10)  # the naive path is slow: a tenth of the events, scaled
     cpu = time.process_time()
@@ -128,8 +137,60 @@ def throughput(events: int) -> dict[str, float]:
         "fold_eps": events / fold_cpu,
         "batched_eps": events / batched_cpu,
         "batched_writes_per_event": writes / events,
+        "repeat_eps": events / repeat_cpu,
+        "repeat_writes_per_event": repeat_writes / events,
         "naive_eps": naive_events / naive_cpu,
     }
+
+
+def presence(viewers: int, seconds: int, per_node: int = 500) -> dict[str, float]:
+    """The node side: ``viewers`` watching for ``seconds`` through nodes of ``per_node`` viewers,
+    3 markets, sessions of 300 s on average (1/300 of the viewers leave and are replaced each
+    second), one batch per node per 2 s through ``feed.accept_feed``. An event is what a naive
+    design writes: one heartbeat per viewer per second, plus each session start and end."""
+    import random
+
+    from functions.insights import feed
+    from functions.insights.schemas import NodeFeed
+
+    rng = random.Random(7)
+    markets = ("ID", "DE", "AE")
+    nodes = max(1, viewers // per_node)
+    room = f"bench-presence-{uuid.uuid4().hex[:8]}"
+    start = int(time.time()) - seconds - 5
+    watching = [[f"n{n}-v{i}" for i in range(min(per_node, viewers))] for n in range(nodes)]
+    serial = 0
+    events = writes = 0
+    cpu = time.process_time()
+    for t0 in range(start, start + seconds, 2):
+        for n in range(nodes):
+            sessions = []
+            for t in (t0, t0 + 1):
+                for i, sub in enumerate(watching[n]):
+                    if rng.random() < 1 / 300:
+                        serial += 1
+                        new = f"n{n}-s{serial}"
+                        market = markets[hash(sub) % 3]
+                        sessions.append({"room_id": room, "market": market, "sub": sub, "event": "end",
+                                         "at": t, "watched": 300})
+                        sessions.append({"room_id": room, "market": markets[hash(new) % 3], "sub": new,
+                                         "event": "start", "at": t})
+                        watching[n][i] = new
+            per_market: dict[str, int] = defaultdict(int)
+            for sub in watching[n]:
+                per_market[markets[hash(sub) % 3]] += 1
+            seconds_rows = [
+                {"room_id": room, "market": m, "t": t, "viewers": c}
+                for t in (t0, t0 + 1)
+                for m, c in per_market.items()
+            ]
+            body = NodeFeed.model_validate(
+                {"node_id": f"bench-{n}", "batch": t0, "seconds": seconds_rows, "sessions": sessions[:500]}
+            )
+            writes += feed.accept_feed(body, now=t0 + 2)["writes"] + 1  # + the batch's nonce
+            events += 2 * len(watching[n]) + len(sessions[:500])
+    used = time.process_time() - cpu
+    return {"events": events, "writes": writes, "eps": events / used, "writes_per_event": writes / events}
 
 
 def freshness(viewers: int, drops: int) -> dict[str, list[float]]:
@@ -257,7 +318,9 @@ async def _freshness(
 @click.option("--seeds", default=5, show_default=True)
 @click.option("--events", default=5_000, show_default=True, help="stream events for the throughput")
 @click.option("--viewers", default=20, show_default=True, help="sessions timed from first frame to panel")
-def command(distinct: int, seeds: int, events: int, viewers: int) -> None:
+@click.option("--presence-seconds", default=60, show_default=True, help="seconds of node feed at 1,000 and at scale")
+@click.option("--viewers-at-scale", default=100_000, show_default=True, help="viewers of the large node-feed run")
+def command(distinct: int, seeds: int, events: int, viewers: int, presence_seconds: int, viewers_at_scale: int) -> None:
     """Sketch error, aggregation throughput vs one write per event, freshness, sentiment accuracy."""
     from bench.stats import percentile
     from crosslive.dev.platform import EmbeddedPlatform
@@ -273,6 +336,7 @@ def command(distinct: int, seeds: int, events: int, viewers: int) -> None:
     platform.configure()
     try:
         figures = throughput(events)
+        node_side = {n: presence(n, presence_seconds) for n in (1_000, viewers_at_scale)}
     finally:
         platform.stop()
     click.echo(f"fold alone: {figures['fold_eps']:,.0f} events/s per core (no I/O)")
@@ -281,10 +345,20 @@ def command(distinct: int, seeds: int, events: int, viewers: int) -> None:
         f"{figures['batched_writes_per_event']:.3f} DynamoDB writes per event"
     )
     click.echo(
+        f"fold + writes, the same comments again (every author known): {figures['repeat_eps']:,.0f} events/s "
+        f"per core, {figures['repeat_writes_per_event']:.3f} DynamoDB writes per event"
+    )
+    click.echo(
         f"naive, one UpdateItem per event (baseline): {figures['naive_eps']:,.0f} events/s per core, "
         f"1 write per event -> batched is {figures['batched_eps'] / figures['naive_eps']:.0f}x"
     )
 
+    for count, row in node_side.items():
+        click.echo(
+            f"node feed, {count:,} viewers for {presence_seconds} s (heartbeats + session starts/ends as events): "
+            f"{row['events']:,.0f} events, {row['writes']:,.0f} DynamoDB writes = {row['writes_per_event']:.4f} "
+            f"per event ({row['writes'] / presence_seconds:,.1f} writes/s), {row['eps']:,.0f} events/s per core"
+        )
     times = freshness(viewers, 1)
     counters, alerts = times["counters"], times["alerts"]
     click.echo(
