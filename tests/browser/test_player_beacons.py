@@ -11,6 +11,8 @@ import time
 
 from playwright.sync_api import expect
 
+from tests.room_helpers import room_key
+
 from .test_story import TIMEOUT, go_live
 
 MERCHANT = "merchant-beacons"
@@ -35,7 +37,7 @@ def test_a_viewer_page_reports_first_frame_a_stall_and_leaving(base_url, new_pag
     merchant = {"Authorization": f"Bearer {merchant_token}"}
     room = api.post(
         "/v1/rooms",
-        headers=merchant,
+        headers={**merchant, **room_key()},
         json={"title": "Beacons", "markets": ["ID", "DE"], "home_market": "CN", "host_language": "en"},
     )
     assert room.status_code == 201, room.text
@@ -63,7 +65,10 @@ def test_a_viewer_page_reports_first_frame_a_stall_and_leaving(base_url, new_pag
           setTimeout(() => { delete player.framesDecoded; }, 2500);
         }"""
     )
-    viewer.wait_for_function("window.crosslivePage.player.beacons.sent.stall >= 1", timeout=TIMEOUT)
+    deadline = time.monotonic() + 20  # (wait_for_function evaluates a string: the page's CSP refuses it)
+    while viewer.evaluate("() => window.crosslivePage.player.beacons.sent.stall") < 1:
+        assert time.monotonic() < deadline, "the player sent no stall beacon"
+        time.sleep(0.2)
     # THEN one stall is counted, with its length, and the viewer never left the node
     counters = _wait_for(api, room_id, merchant, "stalls", 1)
     assert counters["stalls"] == 1
