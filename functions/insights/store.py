@@ -35,7 +35,7 @@ from functions.insights.models import (
 )
 from functions.insights.schemas import SessionEvent
 from functions.insights.sketch import EXACT_LIMIT, Distinct
-from functions.shared.zones import bind
+from functions.shared.zones import bind, everywhere
 
 NONCE_TTL_SECONDS = 600
 SKETCH_RETRIES = 8
@@ -413,51 +413,62 @@ def _close_node(node_id: str, last_seen: float, rooms: set[str]) -> tuple[bool, 
     ends_at = last_seen + NODE_GRACE_SECONDS
     deltas = Deltas()
     done, closed = True, 0
-    connection = ViewerPresence._get_connection()
-    for room_id in sorted(rooms):
-        names: dict[str, str] = {}
-        values: dict[str, Any] = {}
-        condition = (on_node > 0).serialize(names, values)
-        pages = connection.connection.client.get_paginator("query").paginate(
-            TableName=connection.table_name,
-            KeyConditionExpression="room_id = :room",
-            FilterExpression=condition,
-            ExpressionAttributeNames={placeholder: name for name, placeholder in names.items()},
-            ExpressionAttributeValues={**values, ":room": {"S": room_id}},
-            ConsistentRead=True,
-        )
-        for page in pages:
-            for raw in page.get("Items", []):
-                count = int(raw[on_node.attr_name]["N"])
-                open_now = int(raw.get("sessions_open", {}).get("N", "0"))
-                since = float(raw["open_since"]["N"]) if "open_since" in raw else ends_at
-                key, market = raw["viewer"]["S"], raw.get("market", {}).get("S", "??")
-                watched = max(0.0, ends_at - since)
-                left = open_now - count
-                actions: list[Any] = [
-                    on_node.add(-count),
-                    ViewerPresence.sessions_open.add(-count),
-                    ViewerPresence.watched.add(watched),
-                    ViewerPresence.last_at.set(ends_at),
-                    # the viewer's other sessions (a failover to another node) count from here on
-                    ViewerPresence.open_since.set(ends_at) if left > 0 else ViewerPresence.open_since.remove(),
-                ]
-                try:
-                    updated = ViewerPresence(room_id, key)
-                    updated.update(
-                        actions=actions,
-                        condition=(on_node == count) & (ViewerPresence.sessions_open == open_now),
-                    )
-                except UpdateError as exc:
-                    if not _conditional_failed(exc):
-                        raise
-                    done = False  # changed meanwhile: the next sweep reads it again
-                    continue
-                closed += count
-                if left <= 0:
-                    deltas.count(room_id, market, ends_at, "exits")
-                if float(updated.watched or 0) >= QUALIFY_SECONDS:
-                    deltas.distinct[(room_id, market, "qualified")].add(key)
+    for table in everywhere(ViewerPresence):  # every residency zone's viewer table
+        for room_id in sorted(rooms):
+            outcome = _close_in_table(table, room_id, on_node, ends_at, deltas)
+            done, closed = done and outcome[0], closed + outcome[1]
     if deltas:
         apply(deltas)
+    return done, closed
+
+
+def _close_in_table(
+    table: type[ViewerPresence], room_id: str, on_node: Any, ends_at: float, deltas: Deltas
+) -> tuple[bool, int]:
+    """Close the sessions open on one node for one room in one zone's viewer table."""
+    done, closed = True, 0
+    connection = table._get_connection()
+    names: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    condition = (on_node > 0).serialize(names, values)
+    pages = connection.connection.client.get_paginator("query").paginate(
+        TableName=connection.table_name,
+        KeyConditionExpression="room_id = :room",
+        FilterExpression=condition,
+        ExpressionAttributeNames={placeholder: name for name, placeholder in names.items()},
+        ExpressionAttributeValues={**values, ":room": {"S": room_id}},
+        ConsistentRead=True,
+    )
+    for page in pages:
+        for raw in page.get("Items", []):
+            count = int(raw[on_node.attr_name]["N"])
+            open_now = int(raw.get("sessions_open", {}).get("N", "0"))
+            since = float(raw["open_since"]["N"]) if "open_since" in raw else ends_at
+            key, market = raw["viewer"]["S"], raw.get("market", {}).get("S", "??")
+            watched = max(0.0, ends_at - since)
+            left = open_now - count
+            actions: list[Any] = [
+                on_node.add(-count),
+                ViewerPresence.sessions_open.add(-count),
+                ViewerPresence.watched.add(watched),
+                ViewerPresence.last_at.set(ends_at),
+                # the viewer's other sessions (a failover to another node) count from here on
+                ViewerPresence.open_since.set(ends_at) if left > 0 else ViewerPresence.open_since.remove(),
+            ]
+            try:
+                updated = table(room_id, key)
+                updated.update(
+                    actions=actions,
+                    condition=(on_node == count) & (ViewerPresence.sessions_open == open_now),
+                )
+            except UpdateError as exc:
+                if not _conditional_failed(exc):
+                    raise
+                done = False  # changed meanwhile: the next sweep reads it again
+                continue
+            closed += count
+            if left <= 0:
+                deltas.count(room_id, market, ends_at, "exits")
+            if float(updated.watched or 0) >= QUALIFY_SECONDS:
+                deltas.distinct[(room_id, market, "qualified")].add(key)
     return done, closed
