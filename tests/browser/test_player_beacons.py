@@ -85,4 +85,5 @@ def test_a_viewer_page_reports_first_frame_a_stall_and_leaving(base_url, new_pag
     counters = _wait_for(api, room_id, merchant, "player_leaves", 1)
     assert counters["player_leaves"] == 1
     expect(tile).to_have_attribute("data-leaves", "1", timeout=TIMEOUT)
+    console.locator("#insights").scroll_into_view_if_needed()
     screenshot(console, "insights-panel-playback")
