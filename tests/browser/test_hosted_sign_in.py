@@ -150,7 +150,7 @@ def test_deployed_pages_ignore_a_token_in_the_url_and_a_forged_callback(base_url
 def test_a_viewer_of_a_zone_market_signs_in_to_the_zones_own_pool(base_url, new_page, api, issue):
     # GIVEN deployed pages whose config lists the eu zone's pool (DE, FR) beside the default one
     merchant = {"Authorization": f"Bearer {issue('shop-hosted-eu', 'merchant', 'CN', 'Hosted Shop')}"}
-    room = api.post("/v1/rooms", headers=merchant, json={
+    room = api.post("/v1/rooms", headers={**merchant, **room_key()}, json={
         "title": "Zone sign-in", "markets": ["DE", "ID"], "home_market": "CN", "host_language": "en"})
     assert room.status_code == 201, room.text
     room_id = room.json()["room_id"]
