@@ -359,6 +359,9 @@ def accept_beacon_seq(room_id: str, sub: str, market: str, seq: int) -> None:
 
 NODE_GRACE_SECONDS = 60.0  # a node keeps unsent batches for a minute (media_nodes/insights_feed.py)
 SWEEP_EVERY_SECONDS = 10.0
+# What one sweep triggered from a request may spend: the rest waits for the next sweep, so a fleet
+# of dead nodes with large rooms slows a live read by at most this much instead of timing it out.
+SWEEP_BUDGET_SECONDS = 0.5
 _last_sweep = [0.0]
 
 
@@ -377,10 +380,10 @@ def close_dead_nodes_soon(now: float | None = None) -> int:
     if abs(now - _last_sweep[0]) < SWEEP_EVERY_SECONDS:
         return 0
     _last_sweep[0] = now
-    return close_dead_nodes(now)
+    return close_dead_nodes(now, budget_seconds=SWEEP_BUDGET_SECONDS)
 
 
-def close_dead_nodes(now: float | None = None) -> int:
+def close_dead_nodes(now: float | None = None, *, budget_seconds: float | None = None) -> int:
     """Close the open sessions of every node silent for longer than ``NODE_GRACE_SECONDS``.
 
     Each of its viewers' sessions ends at the node's last report + the grace: the seconds up to
@@ -388,13 +391,19 @@ def close_dead_nodes(now: float | None = None) -> int:
     updated under the condition that nothing changed since it was read (its count of sessions
     open on that node, and open in all), so two sweeps never close a session twice; the node is
     marked closed only when all its viewers were. Returns the number of sessions closed.
+
+    ``budget_seconds``: stop starting new pages of work once this much time has passed; a node
+    not finished stays unmarked and the next sweep takes it up again (closing is idempotent).
     """
     now = time.time() if now is None else now
+    deadline = None if budget_seconds is None else time.monotonic() + budget_seconds
     closed = 0
     for node in NodeSeen.query(FLEET, filter_condition=NodeSeen.closed_at.does_not_exist()):
         if float(node.last_seen) + NODE_GRACE_SECONDS > now:
             continue
-        done, count = _close_node(str(node.node_id), float(node.last_seen), set(node.rooms or ()))
+        if _out_of_budget(deadline):
+            break
+        done, count = _close_node(str(node.node_id), float(node.last_seen), set(node.rooms or ()), deadline)
         closed += count
         if done:
             try:
@@ -408,14 +417,18 @@ def close_dead_nodes(now: float | None = None) -> int:
     return closed
 
 
-def _close_node(node_id: str, last_seen: float, rooms: set[str]) -> tuple[bool, int]:
+def _out_of_budget(deadline: float | None) -> bool:
+    return deadline is not None and time.monotonic() >= deadline
+
+
+def _close_node(node_id: str, last_seen: float, rooms: set[str], deadline: float | None) -> tuple[bool, int]:
     on_node = open_on_node(node_id)
     ends_at = last_seen + NODE_GRACE_SECONDS
     deltas = Deltas()
     done, closed = True, 0
     for table in everywhere(ViewerPresence):  # every residency zone's viewer table
         for room_id in sorted(rooms):
-            outcome = _close_in_table(table, room_id, on_node, ends_at, deltas)
+            outcome = _close_in_table(table, room_id, on_node, ends_at, deltas, deadline)
             done, closed = done and outcome[0], closed + outcome[1]
     if deltas:
         apply(deltas)
@@ -423,7 +436,7 @@ def _close_node(node_id: str, last_seen: float, rooms: set[str]) -> tuple[bool, 
 
 
 def _close_in_table(
-    table: type[ViewerPresence], room_id: str, on_node: Any, ends_at: float, deltas: Deltas
+    table: type[ViewerPresence], room_id: str, on_node: Any, ends_at: float, deltas: Deltas, deadline: float | None
 ) -> tuple[bool, int]:
     """Close the sessions open on one node for one room in one zone's viewer table."""
     done, closed = True, 0
@@ -440,6 +453,8 @@ def _close_in_table(
         ConsistentRead=True,
     )
     for page in pages:
+        if _out_of_budget(deadline):
+            return False, closed  # the next sweep reads this room again
         for raw in page.get("Items", []):
             count = int(raw[on_node.attr_name]["N"])
             open_now = int(raw.get("sessions_open", {}).get("N", "0"))

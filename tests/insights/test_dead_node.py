@@ -34,6 +34,9 @@ def test_a_dead_nodes_viewers_close_at_last_report_plus_grace(
     # WHEN the node is silent for longer than the grace (the other one kept reporting) and a sweep runs
     NodeSeen(FLEET, "node-lives").update(actions=[NodeSeen.last_seen.set(now + 50)])
     last_report = float(NodeSeen.get(FLEET, "node-dies").last_seen)  # the server's clock when it came
+    # (a sweep out of budget does nothing and leaves the node for the next one)
+    assert store.close_dead_nodes(now + store.NODE_GRACE_SECONDS + 1, budget_seconds=0.0) == 0
+    assert NodeSeen.get(FLEET, "node-dies").closed_at is None
     closed = store.close_dead_nodes(now + store.NODE_GRACE_SECONDS + 1)
     # THEN its three sessions closed at its last report + grace, exactly once
     assert closed == 3
