@@ -43,10 +43,9 @@ from functions.rooms.access import (
 )
 from functions.shared.app import create_app, lambda_handler
 from functions.shared.auth import MaybeAuthenticated, Principal, require_role
-from functions.shared.config import get_settings
 from functions.shared.errors import ApiError
 from functions.shared.idempotency import IdempotencyKey
-from functions.shared.zones import Zone, zone_named, zones
+from functions.shared.zones import export_zone, zones
 
 router = APIRouter(prefix="/v1/comments", tags=["comments"])
 log = logging.getLogger("crosslive.comments")
@@ -345,25 +344,6 @@ def export_csv(
     if others:
         headers["Crosslive-Residency-Zones"] = ", ".join(others)
     return Response(content="\ufeff" + buffer.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
-
-
-def export_zone(name: str | None) -> Zone | None:
-    """The zone an export is asked for (None: the default zone), if this function may produce it:
-    a zone's export is produced inside the zone (421 ``export-outside-zone`` elsewhere)."""
-    if name is None:
-        return None
-    zone = zone_named(name)
-    if zone is None:
-        raise ApiError(404, "zone-not-found", f"no data-residency zone {name!r} is configured")
-    here = get_settings().aws_region
-    if here not in zone.regions:
-        raise ApiError(
-            421,
-            "export-outside-zone",
-            f"the {name!r} zone's export is produced in {', '.join(zone.regions)}; ask that region's API, not {here}",
-            regions=list(zone.regions),
-        )
-    return zone
 
 
 # -- review queue: comments held by moderation ---------------------------------------------------

@@ -13,6 +13,7 @@ from functions.shared import signing
 from functions.shared.app import create_app, lambda_handler
 from functions.shared.auth import Authenticated
 from functions.shared.errors import ApiError
+from functions.shared.zones import export_zone
 
 router = APIRouter(prefix="/v1/insights", tags=["insights"])
 RoomId = Annotated[str, Path(pattern=ROOM_ID)]
@@ -68,7 +69,13 @@ def winback_publish(room_id: RoomId, principal: Authenticated) -> dict[str, Any]
     "/rooms/{room_id}/winback.csv",
     summary="Export the win-back segment of one residency zone (its merchant)",
     response_class=Response,
-    responses={200: {"content": {"text/csv": {}}}},
+    responses={
+        200: {"content": {"text/csv": {}}},
+        421: {
+            "description": "A residency zone's export asked outside the zone: ask one of the `regions` named",
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        },
+    },
 )
 def winback_export(
     room_id: RoomId,
@@ -79,6 +86,8 @@ def winback_export(
     require_owner(room, principal)
     if zone not in zoned.zone_names():
         raise ApiError(404, "zone-not-found", f"no residency zone {zone!r}; zones: {', '.join(zoned.zone_names())}")
+    if zone != zoned.DEFAULT_ZONE:
+        export_zone(zone)  # a zone's people are exported only by a function inside the zone (421)
     body = winback.export_csv(winback.segment(room_id, zone))
     filename = f"winback-{room_id}-{zone}.csv"
     return Response(

@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 from pynamodb.models import Model
 
 from functions.shared.config import Settings, get_settings
+from functions.shared.errors import ApiError
 
 M = TypeVar("M", bound=Model)
 
@@ -64,6 +65,32 @@ def zone_of(market: str | None, settings: Settings | None = None) -> Zone | None
 def zone_named(name: str, settings: Settings | None = None) -> Zone | None:
     """The zone called ``name`` (None when no such zone is configured)."""
     return next((z for z in zones(settings) if z.name == name), None)
+
+
+def serving_region() -> str:
+    """The AWS region this function runs in (where a response is assembled)."""
+    return get_settings().aws_region
+
+
+def export_zone(name: str | None) -> Zone | None:
+    """The zone an export of people's data is asked for (None: the default zone), if this function
+    may produce it: a zone's export is assembled inside the zone, so elsewhere it is 421
+    ``export-outside-zone`` naming the zone's regions (404 ``zone-not-found`` for no such zone).
+    One rule for every export (the chat CSV, insights' win-back segment)."""
+    if name is None:
+        return None
+    zone = zone_named(name)
+    if zone is None:
+        raise ApiError(404, "zone-not-found", f"no data-residency zone {name!r} is configured")
+    here = serving_region()
+    if here not in zone.regions:
+        raise ApiError(
+            421,
+            "export-outside-zone",
+            f"the {name!r} zone's export is produced in {', '.join(zone.regions)}; ask that region's API, not {here}",
+            regions=list(zone.regions),
+        )
+    return zone
 
 
 def is_zoned(model: type[Model]) -> bool:

@@ -159,7 +159,13 @@ def test_each_zone_exports_only_its_own_people(
             eu_table.from_raw_data(item.serialize()).save()
             if item.sub != "wb-reveal40-de":
                 item.delete()
-    # THEN the EU export has the DE members only, read from the EU table
+    # THEN a function outside the zone refuses to assemble the EU export (421, naming the zone's regions)
+    monkeypatch.setattr(zones, "serving_region", lambda: "ap-southeast-1")
+    outside = client.get(f"/v1/insights/rooms/{room_id}/winback.csv?zone=eu", headers=auth("merchant", sub=MERCHANT))
+    assert outside.status_code == 421, outside.text
+    assert outside.json()["code"] == "export-outside-zone" and outside.json()["regions"] == ["eu-central-1"]
+    # AND one running in the zone exports the DE members only, read from the EU table
+    monkeypatch.setattr(zones, "serving_region", lambda: "eu-central-1")
     eu = _export(client, auth, room_id, "eu")
     assert eu == {k: v for k, v in EXPECTED.items() if v[0] == "DE"}
     # AND the default zone's export has no DE viewer, not even the one left in its table
