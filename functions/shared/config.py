@@ -28,7 +28,7 @@ ENV_AUTH_JWKS_URL = (
 )
 ENV_AUTH_JWKS = "CROSSLIVE_AUTH_JWKS"  # inline JWKS JSON (embedded platform's local issuer)
 # JSON list of {issuer, jwks_url, audience, markets|null}: every user pool whose tokens are accepted,
-# a zone's pool with the markets its tokens may carry (infra sets it; RESIDENCY-DESIGN.md)
+# a zone's pool with the markets its tokens may carry (infra sets it; docs/residency.md)
 ENV_AUTH_ISSUERS = "CROSSLIVE_AUTH_ISSUERS"
 ENV_MAX_BODY_BYTES = "CROSSLIVE_MAX_BODY_BYTES"
 ENV_ZONES = "CROSSLIVE_ZONES"  # residency zones, JSON (see ``parse_zones``); absent = none

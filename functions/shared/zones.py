@@ -5,7 +5,7 @@ A **zone** groups the restricted markets of one jurisdiction (their plugins'
 ``table_meta(..., zoned=True)`` have one copy per zone, ``{prefix}-{zone}-{short}`` (e.g.
 ``crosslive-eu-comments``), created in the zone's home region with replicas only in the zone's
 other regions; everyone else's data stays in the **default zone**, the tables as they always were
-(``{prefix}-{short}``). See ``docs/residency.md`` and ``RESIDENCY-DESIGN.md``.
+(``{prefix}-{short}``). See ``docs/residency.md``.
 
 The zones come from ``CROSSLIVE_ZONES`` (``functions.shared.config.parse_zones``); with none
 configured every function behaves exactly as before: ``bind(model, market)`` returns ``model``.
