@@ -77,9 +77,14 @@ def stream_record(old: Any | None, new: Any | None, sequence: int) -> dict[str, 
 
 
 def _fanout(records: list[dict[str, Any]]) -> Any:
+    """The fan-out as deployed: it gets the records of the tables in its map only (infra gives it
+    an event source mapping per table of ``PRODUCERS``; the others feed insights alone)."""
+    from functions.fanout.dispatch import PRODUCERS
     from functions.fanout.handler import process_records
+    from functions.shared.stream_records import table_of
 
-    return process_records(records)
+    mine = [record for record in records if table_of(record) in PRODUCERS]
+    return process_records(mine) if mine else None
 
 
 class LocalStream:
