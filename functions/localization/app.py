@@ -253,7 +253,9 @@ def translate(body: TranslateRequest, principal: Authenticated, plugins: Plugins
     if body.kind == "product" and not principal.has("merchant"):
         raise ApiError(403, "forbidden", "translating product text requires role merchant")
     candidates = profile_of(plugins, body.market).languages if body.market else region_languages(plugins)
-    items = [translate_one(plugins, text, body.target, body.source, candidates) for text in body.texts]
+    # a comment is its author's personal data: translated every time, never kept in the regional cache
+    cache = body.kind != "comment"
+    items = [translate_one(plugins, text, body.target, body.source, candidates, cache=cache) for text in body.texts]
     return TranslateResponse(kind=body.kind, items=items)
 
 

@@ -91,8 +91,14 @@ def translate_one(
     target: str,
     source: str | None = None,
     candidates: Iterable[str] = (),
+    *,
+    cache: bool = True,
 ) -> TranslatedText:
-    """Translate ``text`` into ``target``; detects ``source`` among ``candidates`` when not given."""
+    """Translate ``text`` into ``target``; detects ``source`` among ``candidates`` when not given.
+
+    ``cache=False``: the text may be a person's own words (a viewer's comment), which the regional
+    cache must not keep for 30 days in a region outside its author's residency zone
+    (``docs/residency.md``); it is translated every time instead."""
     check_size(text)
     check_language(target)
     detection = None
@@ -122,7 +128,7 @@ def translate_one(
             display=DisplayText.of(text, target),
         )
     key = cache_key(text, source, target)
-    use_cache = uses_remote_engine(plugins)
+    use_cache = cache and uses_remote_engine(plugins)
     hit = _cached(key) if use_cache else None
     if hit is not None:
         return TranslatedText(

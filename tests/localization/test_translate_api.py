@@ -59,7 +59,7 @@ def test_remote_translation_is_cached_in_dynamodb(client, auth):
         ["market-de"], include_entry_points=False, extra=[("aws-translate", AmazonTranslatePlugin(aws))]
     )
     text = "Kommt das Paket vor Weihnachten an?"
-    body = {"texts": [text], "source": "de", "target": "ja"}
+    body = {"texts": [text], "source": "de", "target": "ja", "kind": "faq"}  # merchant text, not a person's
     localization_app.dependency_overrides[plugins_dependency] = lambda: pm
     try:
         with Stubber(aws) as stubber:
@@ -84,6 +84,33 @@ def test_remote_translation_is_cached_in_dynamodb(client, auth):
     assert stored.text == first["text"] == "荷物はクリスマス前に届きますか？"
     assert stored.engine == "amazon-translate" and stored.expires_at > stored.created_at
     assert second["cached"] is True and second["text"] == first["text"] and second["engine"] == "amazon-translate"
+
+
+def test_a_comments_translation_is_never_cached(client, auth):
+    # GIVEN a region running Amazon Translate and a viewer's comment (an EU author's words, maybe)
+    aws = boto3.client("translate", region_name="eu-central-1", aws_access_key_id="t", aws_secret_access_key="t")
+    pm = build_plugin_manager(
+        ["market-de"], include_entry_points=False, extra=[("aws-translate", AmazonTranslatePlugin(aws))]
+    )
+    text = "Ich heiße Jonas und wohne in Köln, liefert ihr dahin?"
+    body = {"texts": [text], "source": "de", "target": "ja", "kind": "comment"}
+    localization_app.dependency_overrides[plugins_dependency] = lambda: pm
+    try:
+        with Stubber(aws) as stubber:
+            for _ in range(2):
+                stubber.add_response(
+                    "translate_text",
+                    {"TranslatedText": "私はヨナスです", "SourceLanguageCode": "de", "TargetLanguageCode": "ja"},
+                    {"Text": text, "SourceLanguageCode": "de", "TargetLanguageCode": "ja"},
+                )
+            # WHEN it is translated twice
+            answers = [client.post(URL, json=body, headers=auth()).json()["items"][0] for _ in range(2)]
+            stubber.assert_no_pending_responses()  # Translate was called both times
+    finally:
+        localization_app.dependency_overrides.pop(plugins_dependency)
+    # THEN nothing of it was stored in the region's cache
+    assert [a["cached"] for a in answers] == [False, False]
+    assert CachedTranslation.count(cache_key(text, "de", "ja")) == 0
 
 
 def test_phrasebook_results_are_not_cached(client, auth):
