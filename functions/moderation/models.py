@@ -18,12 +18,16 @@ class Counter(TableModel):
 
     Keys: ``user#<sub>#<window>``, ``ip#<ip>#<window>``, ``text#<room>#<hash>#<window>``,
     ``new#<room>#<window>``, account ids and addresses only as hashes (``spam.pseudonym``, in keys
-    and members: no person's id is kept outside their residency zone). Regional: each region
-    counts what it receives (a viewer is routed to one region), which keeps the in-line path to
-    one local write per check.
+    and members). Regional: each region counts what it receives (a viewer is routed to one
+    region), which keeps the in-line path to one local write per check. Zoned like the comments
+    themselves: a hash of an account id or address is still pseudonymous personal data, so the
+    counters of a restricted market's commenter live in their zone's copy (the zone home); a room's
+    water-army and newcomer counts are then kept per zone.
     """
 
-    Meta = table_meta("moderation-counters", replicated=False, ttl_attribute="expires_at")  # type: ignore[assignment]
+    Meta = table_meta(  # type: ignore[assignment]
+        "moderation-counters", replicated=False, ttl_attribute="expires_at", zoned=True
+    )
 
     key = UnicodeAttribute(hash_key=True)
     hits = NumberAttribute(default=0)

@@ -96,6 +96,7 @@ def moderate_comment(text: str, context: CommentContext) -> Verdict:
             now=now,
             new_account=new_account,
             request_id=context.request_id,
+            market=context.market,
         )
 
     reasons: list[tuple[str, Reason]] = []

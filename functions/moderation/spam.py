@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from functions.moderation.models import Counter
+from functions.shared.zones import bind
 from plugins.types import ModerationPolicy
 
 WINDOW_SECONDS = 60
@@ -41,8 +42,8 @@ log = logging.getLogger("crosslive.moderation.spam")
 POOL = ThreadPoolExecutor(max_workers=16, thread_name_prefix="moderation-state")
 
 
-def _client() -> Any:
-    return Counter._get_connection().connection.client
+def _client(counters: type[Counter]) -> Any:
+    return counters._get_connection().connection.client
 
 
 def _members(attrs: dict[str, Any]) -> set[str]:
@@ -59,9 +60,8 @@ def _short(request_id: str | None) -> str:
 def pseudonym(value: str) -> str:
     """What a counter keeps of an account id or an address: a hash, never the value.
 
-    The counters are regional (the region that served the comment keeps them a few minutes), so
-    they must not hold an EU viewer's id or IP address in a region outside the EU
-    (``docs/residency.md``); counting needs only distinctness, which the hash keeps."""
+    The counters keep them a few minutes, in the commenter's residency zone (``docs/residency.md``);
+    counting needs only distinctness, which the hash keeps, so no id or address is stored as such."""
     return hashlib.blake2b(value.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
@@ -106,12 +106,14 @@ class _Check:
 MAX_CONFLICT_RETRIES = 4
 
 
-def _transact(checks: list[_Check], broken: dict[str, set[str]]) -> list[dict[str, Any]] | None:
+def _transact(
+    checks: list[_Check], broken: dict[str, set[str]], counters: type[Counter]
+) -> list[dict[str, Any]] | None:
     """One ``TransactWriteItems`` adding this comment to every counter; the counters not yet in
     ``broken`` carry their bound. Returns each item's cancellation reason (None: all counted)."""
-    table = str(Counter.Meta.table_name)  # type: ignore[attr-defined]
+    table = str(counters.Meta.table_name)  # type: ignore[attr-defined]
     items = [c.update(table, checked=c.name not in broken) for c in checks]
-    client = _client()
+    client = _client(counters)
     for attempt in range(MAX_CONFLICT_RETRIES + 1):
         try:
             client.transact_write_items(TransactItems=items)
@@ -134,6 +136,7 @@ def start_rate_checks(
     now: float,
     new_account: bool,
     request_id: str | None = None,
+    market: str | None = None,
 ) -> Callable[[], list[SpamFinding]]:
     """Count this comment on every counter in ONE DynamoDB request; call the result for the findings.
 
@@ -143,8 +146,9 @@ def start_rate_checks(
     exact; the comment is then counted again without the bounds already broken (a duplicate or a
     water-army hold: the spam path pays a second request), unless it is refused as a flood, which
     needs no count. ``request_id`` (the comment's idempotency record id) makes a retry of the same
-    request count once.
+    request count once. ``market`` (the commenter's) picks the residency zone's counters.
     """
+    counters = bind(Counter, market)
     me = _short(request_id)
     window = int(now // WINDOW_SECONDS)
     expires = (window + 2) * WINDOW_SECONDS + 60
@@ -196,7 +200,7 @@ def start_rate_checks(
     def run() -> list[SpamFinding]:
         broken: dict[str, set[str]] = {}  # counter name -> its set with this comment's member added
         for _ in range(len(checks) + 1):
-            reasons = _transact(checks, broken)
+            reasons = _transact(checks, broken, counters)
             if reasons is None:
                 break
             failed = {

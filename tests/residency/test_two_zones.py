@@ -24,6 +24,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from crosslive.dev.platform import EmbeddedPlatform
+from functions.moderation.spam import pseudonym
 from functions.shared.config import get_settings
 from tests.conftest import BUILTIN_PLUGINS
 
@@ -144,6 +145,10 @@ def test_the_eu_viewers_comment_and_claim_are_stored_only_in_the_eu_zone(zoned, 
     # AND no table of the default zone's region (ap-southeast-1) mentions them: not the comment,
     # not the coupon, not presence, moderation counters, idempotency records or insights
     assert tables_mentioning(zoned, DEFAULT_REGION, EU_VIEWER) == {}
+    # AND the spam counters keep even the hash of their account id in the zone only
+    hashed = pseudonym(EU_VIEWER)
+    assert f"{PREFIX}-eu-moderation-counters" in tables_mentioning(zoned, EU_REGION, hashed)
+    assert tables_mentioning(zoned, DEFAULT_REGION, hashed) == {}
     # AND the campaign's definition (not personal) stays global, in the default region
     definition = dynamodb(zoned, DEFAULT_REGION).get_item(
         TableName=f"{PREFIX}-coupon-campaigns", Key={"campaign_id": {"S": show["campaign_id"]}}

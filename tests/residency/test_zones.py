@@ -33,6 +33,7 @@ ZONED = {
     "coupon-shares",
     "coupon-stock",
     "moderation-sanctions",
+    "moderation-counters",
     "moderation-audit",
     "insights-viewers",
     "idempotency",
