@@ -27,6 +27,7 @@ from functions.coupons.segments import in_winback
 from functions.rooms.access import Room, get_room
 from functions.shared.auth import Principal
 from functions.shared.errors import Conflict, Forbidden, Invalid, NotFound
+from functions.shared.pseudonyms import pseudonym
 from functions.shared.zones import bind, bind_zone, everywhere, zone_name_of, zone_of_model
 
 DAY = 86_400.0
@@ -74,7 +75,7 @@ def open_share(share_id: str, opener: Principal) -> tuple[ShareLink, bool]:
             f"room {room.room_id!r} is not broadcast to {opener.market or 'no market'}: the open does not count",
         )
     if link.opened:
-        return link, link.opened_by == opener.sub
+        return link, link.opened_by == pseudonym(opener.sub)
     openers = bind(ViewerActivity, opener.market)  # the opener's residency zone
     try:
         seen: ViewerActivity | None = openers.get(activity_key(link.merchant_sub, opener.sub))
@@ -91,7 +92,7 @@ def open_share(share_id: str, opener: Principal) -> tuple[ShareLink, bool]:
         return link, False
     if not _credit(link, seen):
         link.refresh()
-        return link, link.opened_by == opener.sub
+        return link, link.opened_by == pseudonym(opener.sub)
     now = time.time()
     sharers = bind_zone(ViewerActivity, zone_of_model(type(link)))  # the sharer's zone: the link's
     sharers(activity_key(link.merchant_sub, link.sharer_sub)).update(
@@ -131,7 +132,7 @@ def _credit(link: ShareLink, opener: ViewerActivity) -> bool:
                 links(link.share_id),
                 actions=[
                     ShareLink.opened.set(True),
-                    ShareLink.opened_by.set(opener.activity_key.split("#", 1)[1]),
+                    ShareLink.opened_by.set(pseudonym(opener.activity_key.split("#", 1)[1])),
                     ShareLink.opened_at.set(now),
                 ],
                 condition=ShareLink.opened == False,  # noqa: E712 (PynamoDB condition, not a bool)
@@ -158,7 +159,7 @@ def _credit_across_zones(link: ShareLink, opener: ViewerActivity) -> bool:
         type(link)(link.share_id).update(
             actions=[
                 ShareLink.opened.set(True),
-                ShareLink.opened_by.set(opener.activity_key.split("#", 1)[1]),
+                ShareLink.opened_by.set(pseudonym(opener.activity_key.split("#", 1)[1])),
                 ShareLink.opened_at.set(time.time()),
             ],
             condition=ShareLink.opened == False,  # noqa: E712 (PynamoDB condition, not a bool)

@@ -170,5 +170,5 @@ class ShareLink(TableModel):
     sharer_sub = UnicodeAttribute()
     created_at = NumberAttribute()
     opened = BooleanAttribute(default=False)
-    opened_by = UnicodeAttribute(null=True)
+    opened_by = UnicodeAttribute(null=True)  # the opener's pseudonym (shared/pseudonyms.py): maybe another zone's
     opened_at = NumberAttribute(null=True)

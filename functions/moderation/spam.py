@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from functions.moderation.models import Counter
+from functions.shared.pseudonyms import pseudonym
 from functions.shared.zones import bind
 from plugins.types import ModerationPolicy
 
@@ -55,14 +56,6 @@ def _short(request_id: str | None) -> str:
     if request_id is None:
         return secrets.token_hex(6)
     return hashlib.blake2b(request_id.encode(), digest_size=6).hexdigest()
-
-
-def pseudonym(value: str) -> str:
-    """What a counter keeps of an account id or an address: a hash, never the value.
-
-    The counters keep them a few minutes, in the commenter's residency zone (``docs/residency.md``);
-    counting needs only distinctness, which the hash keeps, so no id or address is stored as such."""
-    return hashlib.blake2b(value.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from crosslive.dev.platform import EmbeddedPlatform
-from functions.moderation.spam import pseudonym
 from functions.shared.config import get_settings
+from functions.shared.pseudonyms import pseudonym
 from tests.conftest import BUILTIN_PLUGINS
 
 DEFAULT_REGION, EU_REGION = "ap-southeast-1", "eu-central-1"
@@ -274,3 +274,29 @@ def test_each_zones_chat_export_is_produced_in_that_zone(zoned, api, show):
         assert "Gibt es den Schal in Blau?" in exported.text
     finally:
         in_zone.stop()  # back to the ap-southeast-1 platform's environment
+
+
+def test_a_share_opened_across_zones_counts_and_keeps_each_person_in_their_zone(zoned, api, show):
+    # GIVEN the Indonesian viewer (default zone) shares the room
+    room_id = show["room_id"]
+    shared = api.post(f"/v1/coupons/rooms/{room_id}/shares", headers=bearer(zoned, ID_VIEWER, "viewer", "ID"))
+    assert shared.status_code == 201, shared.text
+    share_id = shared.json()["share_id"]
+    # WHEN the German viewer (eu zone, present: they commented) opens it, twice
+    opener = bearer(zoned, EU_VIEWER, "viewer", "DE")
+    first = api.post(f"/v1/coupons/shares/{share_id}/opens", headers=opener)
+    again = api.post(f"/v1/coupons/shares/{share_id}/opens", headers=opener)
+    # THEN the open counted once (the second answers the same, counting nothing more)
+    assert first.status_code == 200 and first.json()["counted"] is True, first.text
+    assert again.status_code == 200 and again.json()["counted"] is True, again.text
+    # AND the link (the sharer's zone) remembers the opener by pseudonym only, the opener's credit
+    # is in the eu zone, and no default-zone table holds the German viewer's id
+    link = dynamodb(zoned, DEFAULT_REGION).get_item(
+        TableName=f"{PREFIX}-coupon-shares", Key={"share_id": {"S": share_id}}
+    )
+    assert link["Item"]["opened_by"]["S"] == pseudonym(EU_VIEWER)
+    assert f"{PREFIX}-eu-coupon-viewers" in tables_mentioning(zoned, EU_REGION, EU_VIEWER)
+    assert tables_mentioning(zoned, DEFAULT_REGION, EU_VIEWER) == {}
+    # AND the sharer is a sharer of the room, recorded in their own (default) zone
+    sharer = dynamodb(zoned, DEFAULT_REGION).scan(TableName=f"{PREFIX}-coupon-viewers")["Items"]
+    assert any(ID_VIEWER in json.dumps(i) and room_id in json.dumps(i.get("sharer_rooms", {})) for i in sharer)
