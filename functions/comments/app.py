@@ -45,7 +45,7 @@ from functions.shared.app import create_app, lambda_handler
 from functions.shared.auth import MaybeAuthenticated, Principal, require_role
 from functions.shared.errors import ApiError
 from functions.shared.idempotency import IdempotencyKey
-from functions.shared.zones import export_zone, zones
+from functions.shared.zones import EXPORT_OUTSIDE_ZONE_RESPONSE, export_zone, zones
 
 router = APIRouter(prefix="/v1/comments", tags=["comments"])
 log = logging.getLogger("crosslive.comments")
@@ -286,10 +286,7 @@ EXPORT_COLUMNS = (
     response_class=Response,
     responses={
         200: {"content": {"text/csv": {}}},
-        421: {
-            "description": "A residency zone's export asked outside the zone: ask one of the `regions` named",
-            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
-        },
+        **EXPORT_OUTSIDE_ZONE_RESPONSE,
     },
 )
 def export_csv(

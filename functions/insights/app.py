@@ -13,7 +13,7 @@ from functions.shared import signing
 from functions.shared.app import create_app, lambda_handler
 from functions.shared.auth import Authenticated
 from functions.shared.errors import ApiError
-from functions.shared.zones import export_zone
+from functions.shared.zones import EXPORT_OUTSIDE_ZONE_RESPONSE, export_zone
 
 router = APIRouter(prefix="/v1/insights", tags=["insights"])
 RoomId = Annotated[str, Path(pattern=ROOM_ID)]
@@ -71,10 +71,7 @@ def winback_publish(room_id: RoomId, principal: Authenticated) -> dict[str, Any]
     response_class=Response,
     responses={
         200: {"content": {"text/csv": {}}},
-        421: {
-            "description": "A residency zone's export asked outside the zone: ask one of the `regions` named",
-            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
-        },
+        **EXPORT_OUTSIDE_ZONE_RESPONSE,
     },
 )
 def winback_export(

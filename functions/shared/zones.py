@@ -72,6 +72,15 @@ def serving_region() -> str:
     return get_settings().aws_region
 
 
+# The OpenAPI entry of ``export_zone``'s refusal, for every export route's ``responses``.
+EXPORT_OUTSIDE_ZONE_RESPONSE: dict[int | str, dict[str, Any]] = {
+    421: {
+        "description": "A residency zone's export asked outside the zone: ask one of the `regions` named",
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+}
+
+
 def export_zone(name: str | None) -> Zone | None:
     """The zone an export of people's data is asked for (None: the default zone), if this function
     may produce it: a zone's export is assembled inside the zone, so elsewhere it is 421
