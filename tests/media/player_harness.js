@@ -3,7 +3,7 @@
 const path = require("path");
 const player = require(path.join(process.argv[2], "media_nodes/static/crosslive-player.js"));
 
-const calls = { routing: [], whep: [], deleted: [] };
+const calls = { routing: [], whep: [], deleted: [], beacons: [] };
 let aliveA = true;
 const nodes = [
   { node_id: "edge-a", whep_url: "http://a.test/whep/r1", probe_url: "http://a.test/ping" },
@@ -19,6 +19,11 @@ global.fetch = async (url, init) => {
     return { ok: true, status: 200, json: async () => ({ nodes: live }) };
   }
   if (u.pathname === "/ping") return { ok: true, status: 204 };
+  if (u.pathname.startsWith("/v1/insights/")) {
+    // the player's insights beacons (first frame, stalls, leave): recorded, not WHEP
+    calls.beacons.push(...JSON.parse(init.body).events.map((e) => e.type));
+    return { ok: true, status: 202, json: async () => ({}) };
+  }
   if (init && init.method === "POST") {
     calls.whep.push(u.host);
     return {

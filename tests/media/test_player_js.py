@@ -36,6 +36,8 @@ def test_player_reroutes_to_the_next_node_when_its_node_stalls() -> None:
     assert states[states.index("rerouting") :].count("playing") >= 1
     assert any("a.test" in url for url in result["calls"]["deleted"])
     assert result["failovers"] == 1
+    # AND the player told insights what the viewer went through: first frames, the stall, the leave
+    assert result["calls"]["beacons"] == ["rendered", "stall", "rendered", "leave"]
 
 
 def test_player_waiting_for_a_show_plays_once_it_is_broadcast() -> None:
