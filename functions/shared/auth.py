@@ -96,7 +96,8 @@ class _KeySource:
             raise _unauthorized("token signed by an unknown key") from exc
 
 
-_sources: dict[int, dict[str, tuple[IssuerConfig, _KeySource]]] = {}
+# The settings object the key sources were built for (held, so its id cannot be reused) and them.
+_sources: list[tuple[Settings, dict[str, tuple[IssuerConfig, _KeySource]]]] = []
 
 
 def issuers(settings: Settings) -> tuple[IssuerConfig, ...]:
@@ -115,11 +116,12 @@ def issuers(settings: Settings) -> tuple[IssuerConfig, ...]:
 
 def _source(settings: Settings, issuer: str) -> tuple[IssuerConfig, _KeySource]:
     """The configured pool named by a token's ``iss``, with its keys; 401 for any other issuer."""
-    key = id(settings)
-    if key not in _sources:
-        _sources.clear()  # settings changed (tests): drop keys of the old issuers
-        _sources[key] = {i.issuer: (i, _KeySource(i)) for i in issuers(settings)}
-    found = _sources[key].get(issuer)
+    # Rebuilt when the settings object changes (tests). Compared by identity with the object held
+    # here, never by a bare id(): a freed settings object's id can be reused by the next one, which
+    # then found the old issuers' keys (every token "unknown key" after a test's second platform).
+    if not _sources or _sources[0][0] is not settings:
+        _sources[:] = [(settings, {i.issuer: (i, _KeySource(i)) for i in issuers(settings)})]
+    found = _sources[0][1].get(issuer)
     if found is None:
         raise _unauthorized("token from an unknown issuer")
     return found

@@ -130,3 +130,21 @@ def test_a_bad_issuer_list_is_refused_when_the_settings_are_read(pools):
     with pytest.raises(ValueError):
         parse_issuers(json.dumps([{"issuer": DEFAULT}]))  # no audience
     assert parse_issuers("") == ()
+
+
+def test_new_settings_never_verify_with_the_keys_of_settings_that_were_freed():
+    # GIVEN settings whose pool has one key, used once, then dropped (a test's second platform stopping)
+    first_pool = Pool(DEFAULT, "default-client", "rotated-1")
+    first = settings_from_env({ENV_AUTH_ISSUERS: json.dumps([first_pool.entry(None)])})
+    assert verify_token(first_pool.token("ID"), first).market == "ID"
+    freed = id(first)
+    del first
+    # WHEN new settings name the same issuer with another key, one of them likely in the freed
+    # object's memory (CPython reuses it; a bare id() cache then answered with the old keys)
+    second_pool = Pool(DEFAULT, "default-client", "rotated-2")
+    candidates = [settings_from_env({ENV_AUTH_ISSUERS: json.dumps([second_pool.entry(None)])}) for _ in range(50)]
+    reused = next((s for s in candidates if id(s) == freed), candidates[0])
+    # THEN the new key verifies and the old one is unknown
+    assert verify_token(second_pool.token("ID"), reused).market == "ID"
+    refused = _refused(first_pool.token("ID"), reused)
+    assert (refused.status, refused.detail) == (401, "token signed by an unknown key")
