@@ -57,6 +57,7 @@ NOT_SHOWN_TO_VIEWERS = {
     "not-room-owner": "publishing (WHIP) is the merchant's",
     "not-room-moderator": "moderation is the console's",
     "campaign-exists": "creating campaigns is the merchant's",
+    "show-not-found": "creating a win-back campaign is the merchant's",
     "share-not-found": "the page reports a share link's open quietly: one that does not count is not shown",
     "opener-not-present": "the page retries a share link's open after watching, quietly",
     "opener-market-not-in-room": "the page reports a share link's open quietly: one that does not count is not shown",

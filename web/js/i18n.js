@@ -388,6 +388,7 @@ export const ERROR_KEYS = {
   "node-busy": "err_busy",
   "too-many-comments": "err_rate_limited", "too-many-offers": "err_rate_limited",
   unauthorized: "err_sign_in", forbidden: "err_forbidden", "not-comment-author": "err_forbidden",
+  "market-not-in-pool": "err_sign_in",
   "author-muted": "err_muted", "author-banned": "err_banned", "comment-rejected": "err_rejected",
   "comment-empty": "err_comment_empty", "comment-too-long": "err_comment_too_long",
   "payload-too-large": "err_comment_too_long",
@@ -396,7 +397,7 @@ export const ERROR_KEYS = {
   "market-not-eligible": "err_coupon_market", "market-not-in-campaign": "err_coupon_market",
   "coupon-exhausted": "err_coupon_exhausted", "per-user-limit-reached": "err_coupon_limit",
   "claims-not-open": "err_sale_not_open", "claims-closed": "err_sale_closed",
-  "not-in-segment": "err_not_in_segment", "campaign-not-found": "err_offer_gone",
+  "not-in-segment": "err_not_in_segment", "campaign-not-found": "err_offer_gone"
   "idempotency-key-required": "err_generic", "invalid-idempotency-key": "err_generic",
   "idempotency-key-reused": "err_generic",
   "reply-target-not-found": "err_generic", "validation-failed": "err_generic", "bad-content-length": "err_generic",
