@@ -397,7 +397,7 @@ export const ERROR_KEYS = {
   "market-not-eligible": "err_coupon_market", "market-not-in-campaign": "err_coupon_market",
   "coupon-exhausted": "err_coupon_exhausted", "per-user-limit-reached": "err_coupon_limit",
   "claims-not-open": "err_sale_not_open", "claims-closed": "err_sale_closed",
-  "not-in-segment": "err_not_in_segment", "campaign-not-found": "err_offer_gone"
+  "not-in-segment": "err_not_in_segment", "campaign-not-found": "err_offer_gone",
   "idempotency-key-required": "err_generic", "invalid-idempotency-key": "err_generic",
   "idempotency-key-reused": "err_generic",
   "reply-target-not-found": "err_generic", "validation-failed": "err_generic", "bad-content-length": "err_generic",
