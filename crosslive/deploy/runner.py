@@ -73,16 +73,21 @@ def edge_parameters(outputs: dict[str, str], origin: RegionConfig, edge: RegionC
 
 def publish(session: Any, origin: RegionConfig, edge: RegionConfig, prefix: str) -> list[str]:
     values = edge_parameters(origin_outputs(session, origin), origin, edge, prefix)
-    ssm = session.client("ssm", region_name=edge.aws_region)
+    _put_parameters(session, edge.aws_region, values, f"from {origin.name}'s outputs")
+    return sorted(values)
+
+
+def _put_parameters(session: Any, aws_region: str, values: dict[str, str], source: str) -> None:
+    """Write ``values`` (SSM name -> value) as plain String parameters in ``aws_region``."""
+    ssm = session.client("ssm", region_name=aws_region)
     for name, value in sorted(values.items()):
         ssm.put_parameter(
             Name=name,
             Value=value,
             Type="String",
             Overwrite=True,
-            Description=f"crosslive: written by `crosslive deploy` from {origin.name}'s outputs",
+            Description=f"crosslive: written by `crosslive deploy` {source}",
         )
-    return sorted(values)
 
 
 def zone_parameters(outputs: dict[str, str], home: RegionConfig, zone: str, prefix: str) -> dict[str, str]:
@@ -102,16 +107,8 @@ def publish_zone(session: Any, home: RegionConfig, zone: str, regions: list[Regi
     origin = home.origin or home.name
     written: list[str] = []
     for aws_region in sorted({r.aws_region for r in regions if r.name == origin or r.origin == origin}):
-        ssm = session.client("ssm", region_name=aws_region)
-        for name, value in sorted(values.items()):
-            ssm.put_parameter(
-                Name=name,
-                Value=value,
-                Type="String",
-                Overwrite=True,
-                Description=f"crosslive: written by `crosslive deploy` from zone {zone}'s home {home.name}",
-            )
-            written.append(f"{name} in {aws_region}")
+        _put_parameters(session, aws_region, values, f"from zone {zone}'s home {home.name}")
+        written.extend(f"{name} in {aws_region}" for name in sorted(values))
     return written
 
 

@@ -19,15 +19,7 @@ def push_event(record: dict[str, Any]) -> dict[str, Any] | None:
     if record.get("eventName") != "INSERT" or not data.get("NewImage"):
         return None
     alert = Alert.from_raw_data(data["NewImage"])
-    body = {
-        "alert_id": alert.alert_id,
-        "kind": alert.kind,
-        "market": alert.market,
-        "at": alert.at,
-        "cause": alert.cause,
-        "detail": alert.detail,
-        "figures": alert.figures.as_dict() if alert.figures is not None else {},
-    }
+    body = alert.view()
     return {
         "type": "insights.alert",
         "id": f"alert:{alert.room_id}:{alert.alert_id}",

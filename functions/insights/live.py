@@ -177,18 +177,4 @@ def _click_through(distinct: dict[str, dict[str, Distinct]]) -> float | None:
 
 def recent_alerts(room_id: str, limit: int = 50) -> list[dict[str, Any]]:
     """The room's alerts, newest first."""
-    out = []
-    for alert in Alert.query(room_id, scan_index_forward=False, limit=limit):
-        figures_raw: Any = alert.figures
-        out.append(
-            {
-                "alert_id": alert.alert_id,
-                "kind": alert.kind,
-                "market": alert.market,
-                "at": alert.at,
-                "cause": alert.cause,
-                "detail": alert.detail,
-                "figures": figures_raw.as_dict() if hasattr(figures_raw, "as_dict") else figures_raw or {},
-            }
-        )
-    return out
+    return [alert.view() for alert in Alert.query(room_id, scan_index_forward=False, limit=limit)]

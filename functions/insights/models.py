@@ -190,6 +190,19 @@ class Alert(TableModel):
     figures: MapAttribute[str, Any] = MapAttribute(null=True)  # the numbers behind it
     merchant_sub = UnicodeAttribute(null=True)
 
+    def view(self) -> dict[str, Any]:
+        """What the merchant sees of the alert (the live API and the console push alike)."""
+        figures: Any = self.figures
+        return {
+            "alert_id": self.alert_id,
+            "kind": self.kind,
+            "market": self.market,
+            "at": self.at,
+            "cause": self.cause,
+            "detail": self.detail,
+            "figures": figures.as_dict() if hasattr(figures, "as_dict") else figures or {},
+        }
+
 
 class CampaignRoom(TableModel):
     """Which room a coupon campaign belongs to, from the campaigns stream (claims name only the
