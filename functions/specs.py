@@ -82,8 +82,9 @@ SPECS: tuple[FunctionSpec, ...] = (
         "rooms",
         "functions.rooms.app.handler",
         api=True,
-        writes=("rooms", "products", "stage", "idempotency"),  # a room and its create request's record
-        extras=("moderation",),  # compliance checks of what merchants publish
+        # a room and its create request's record; the compliance of what merchants publish is
+        # functions.textrules (no extra: it needs no moderation library)
+        writes=("rooms", "products", "stage", "idempotency"),
     ),
     FunctionSpec(
         "comments",
@@ -120,8 +121,7 @@ SPECS: tuple[FunctionSpec, ...] = (
         # Stock is written only in the campaign's home region (the origin): last-writer-wins
         # replication could oversell otherwise. An edge's coupons function writes there.
         home_region_writes=COUPON_TABLES,
-        secrets=(COUPON_KEY,),
-        extras=("moderation",),  # compliance of coupon titles (functions.moderation.shown)
+        secrets=(COUPON_KEY,),  # (compliance of coupon titles: functions.textrules.shown, no extra)
     ),
     FunctionSpec(
         "localization",

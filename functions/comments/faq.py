@@ -5,7 +5,7 @@ language the plugin writes them in). A published viewer comment whose normalized
 a pattern gets the template's answer posted as a reply threaded to it, marked ``auto-faq`` so
 every client shows it as automatic. ``{market_name}``, ``{market}`` and ``{currency}`` in answers
 are filled in (``FaqAnswer.filled``, as the localization API does). An answer is advertising too:
-one that breaks the market's compliance rules (``functions.moderation.shown``) is never posted
+one that breaks the market's compliance rules (``functions.textrules.shown``) is never posted
 there, a plugin's text no more than a merchant's.
 """
 
@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from functions.comments.tags import normalize
-from functions.moderation.shown import hidden_in
 from functions.shared.plugins import get_plugins
+from functions.textrules.shown import hidden_in
 from plugins.manager import UnknownMarketError
 
 FAQ_AUTHOR_SUB = "crosslive-faq"

@@ -88,7 +88,7 @@ def validate_campaign(body: CampaignCreate, room: Room, now: float | None = None
         )
     # the title is advertising in every target market and under the merchant's home law (imported
     # here: the normalizer's tables cost ~0.1 s, paid by the first campaign, not every cold start)
-    from functions.moderation.shown import refuse, screen
+    from functions.textrules.shown import refuse, screen
 
     refuse(screen(body.title, body.markets, room.home_market), "coupon title", targeted=True)
     violations = market_violations(body)

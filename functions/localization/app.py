@@ -195,9 +195,9 @@ def read_market(code: MarketCode, plugins: Plugins) -> MarketView:
 
 
 def _lawful(plugins: CrossliveManager, profile: MarketProfile, answers: list[FaqAnswer]) -> list[FaqAnswer]:
-    """The answers the market's advertising rules allow (``functions.moderation.shown``, imported
+    """The answers the market's advertising rules allow (``functions.textrules.shown``, imported
     here on use: an FAQ answer shown to viewers is advertising too, a plugin's as a merchant's)."""
-    from functions.moderation.shown import hidden_in
+    from functions.textrules.shown import hidden_in
 
     return [a for a in answers if not hidden_in(a.filled(profile), [profile.code], None, plugins=plugins)]
 

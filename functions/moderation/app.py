@@ -14,7 +14,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 
 from functions.moderation import sanctions
-from functions.moderation.compliance import check_compliance, markets_to_check
 from functions.moderation.models import AuditEntry, Sanction
 from functions.moderation.schemas import (
     SUB_PATTERN,
@@ -30,6 +29,7 @@ from functions.shared.app import create_app, lambda_handler
 from functions.shared.auth import Principal, current_principal, require_role
 from functions.shared.errors import ApiError
 from functions.shared.zones import zones
+from functions.textrules.compliance import check_compliance, markets_to_check
 
 router = APIRouter(prefix="/v1/moderation", tags=["moderation"])
 Caller = Annotated[Principal, Depends(current_principal)]

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import time
 
-from functions.moderation.compliance import check_compliance
 from functions.moderation.contacts import scan as scan_contacts
 from functions.moderation.lexicon import matcher_for
 from functions.moderation.normalize import stream
@@ -32,6 +31,7 @@ from functions.moderation.sanctions import ActiveSanction, active_sanctions, san
 from functions.moderation.spam import POOL, start_rate_checks
 from functions.moderation.verdict import ACTION_ORDER, CommentContext, Reason, Verdict
 from functions.shared.plugins import get_plugins
+from functions.textrules.compliance import check_compliance
 
 PRIVILEGED_ROLES = frozenset({"moderator", "admin", "host"})
 # Reasons the sender is told about; the others are silent (shadow mode: trolls do not escalate).

@@ -81,7 +81,7 @@ def _check_title(title: str, markets: list[str], home_market: str, titles: dict[
     """The room's title is advertising in every market it broadcasts to (and under the home law):
     422 ``compliance-violation`` naming the rule, also where one market only restricts it (the
     merchant chose that market: drop it or retitle). Imported on use: the normalizer's tables."""
-    from functions.moderation.shown import refuse, screen
+    from functions.textrules.shown import refuse, screen
 
     refuse(screen(title, markets, home_market, texts=titles), "room title", targeted=True)
 

@@ -3,7 +3,7 @@
 The merchant lists products with a price per viewer market; while live, the host puts up to
 ``MAX_HIGHLIGHTS`` of them on screen (as Bambuser's live shopping does) and pins a message. Titles,
 descriptions and the pinned message are advertising: each market sees only what passes its rules and the
-merchant's home market's (``functions.moderation.shown``; an unlawful claim is refused with 422, a
+merchant's home market's (``functions.textrules.shown``; an unlawful claim is refused with 422, a
 product or message the law restricts in one market is hidden there). Viewers read the stage for
 their market: each card carries the price formatted for that market by the plugins (CLDR via Babel
 by default) and the title translated into the market's language when a translator can, unless the
@@ -191,9 +191,9 @@ def _set_highlights(skus: list[str]) -> Any:
 
 
 def _compliance() -> ModuleType:
-    """``functions.moderation.shown``, imported on first use: the normalizer's tables (~0.1 s) are
+    """``functions.textrules.shown``, imported on first use: the normalizer's tables (~0.1 s) are
     paid by the first product or stage request, not by every cold start of the rooms function."""
-    from functions.moderation import shown
+    from functions.textrules import shown
 
     return shown
 

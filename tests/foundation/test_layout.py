@@ -22,14 +22,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-# The one circle left, named with its way out; any other circle fails, and so does this entry once
-# the circle is gone (test_known_circles_are_still_there). moderation's HTTP app authorizes
-# room-scoped actions through rooms.access, and rooms screens the texts it shows through
-# moderation.shown: the way out is a table-less text-rules package (normalize, compliance, shown
-# and their data) below both, which moves files other work is changing this session.
-KNOWN_CIRCLES: dict[frozenset[str], str] = {
-    frozenset({"moderation", "rooms"}): "moderation.app -> rooms.access; rooms.{app,products} -> moderation.shown",
-}
 LAYERS = ("plugins", "functions", "media_nodes", "crosslive")  # bottom to top
 LOWER_LAYERS = LAYERS[:-1]
 BASE = "shared"
@@ -121,17 +113,8 @@ def violations(root: Path) -> list[str]:
                 problems.append(f"{where} (functions.{target_pkg} declares public only: {', '.join(public) or 'none'})")
             if source_pkg in packages:
                 edges[source_pkg].add(target_pkg)
-    problems.extend(
-        f"import circle between function packages: {' -> '.join(c)}"
-        for c in _cycles(edges)
-        if root != ROOT or frozenset(c) not in KNOWN_CIRCLES
-    )
+    problems.extend(f"import circle between function packages: {' -> '.join(c)}" for c in _cycles(edges))
     return problems
-
-
-def package_circles(root: Path) -> list[frozenset[str]]:
-    """The packages of each circle in the package graph under ``root``."""
-    return [frozenset(line.split(": ", 1)[1].split(" -> ")) for line in violations(root) if "circle" in line]
 
 
 def _cycles(edges: dict[str, set[str]]) -> list[list[str]]:
@@ -155,16 +138,6 @@ def _cycles(edges: dict[str, set[str]]) -> list[list[str]]:
 
 def test_the_layout_keeps_its_import_rules():
     assert violations(ROOT) == []
-
-
-def test_known_circles_are_still_there(tmp_path):
-    # a known circle that is gone must leave KNOWN_CIRCLES too (the check is exact again)
-    import shutil
-
-    for top in LOWER_LAYERS:
-        shutil.copytree(ROOT / top, tmp_path / top, ignore=shutil.ignore_patterns("__pycache__", "data", "*.tsv"))
-    found = package_circles(tmp_path)
-    assert all(circle in found for circle in KNOWN_CIRCLES), found
 
 
 @pytest.mark.parametrize("package", sorted(function_packages(ROOT)))

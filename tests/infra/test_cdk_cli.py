@@ -97,10 +97,10 @@ def test_npx_cdk_synth_offline_without_credentials(synth):
     assert so_files and all("cpython-311-x86_64-linux-gnu" in name for name in so_files), so_files
     assert not zipfile.is_zipfile(bundle)  # a directory CDK zips at deploy time
     # comments moderates text: its bundle carries the moderation extra, and not the curation tools
-    # (OpenCC, pypinyin: their output ships as data in functions/moderation/data)
+    # (OpenCC, pypinyin: their output ships as data in functions/textrules/data)
     assert list(bundle.glob("ahocorasick*.so")) and not (bundle / "opencc").exists()
     assert not (bundle / "pypinyin").exists() and not (bundle / "tools").exists()
-    assert (bundle / "functions" / "moderation" / "data" / "t2s.tsv").is_file()
+    assert (bundle / "functions" / "textrules" / "data" / "t2s.tsv").is_file()
     # precompiled: dependencies sourceless, our code with sources and bytecode beside them
     assert (bundle / "fastapi" / "__init__.pyc").is_file() and not (bundle / "fastapi" / "__init__.py").exists()
     assert list((bundle / "functions" / "comments" / "__pycache__").glob("app.cpython-311.pyc"))

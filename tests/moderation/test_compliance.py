@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from functions.moderation.compliance import check_compliance, markets_to_check
+from functions.textrules.compliance import check_compliance, markets_to_check
 from plugins.manager import CrossliveManager, build_plugin_manager
 
 

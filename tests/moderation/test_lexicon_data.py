@@ -132,7 +132,7 @@ def test_readings_spell_terms_in_another_script() -> None:
 
 def test_no_shipped_faq_answer_breaks_its_markets_advertising_rules() -> None:
     # FAQ answers are shown to viewers: each passes its own market's compliance rules
-    from functions.moderation.shown import hidden_in
+    from functions.textrules.shown import hidden_in
 
     pm = build_plugin_manager(include_entry_points=False, validate=False)
     for market in pm.market_codes():

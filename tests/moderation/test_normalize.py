@@ -178,7 +178,7 @@ def test_the_format_character_blocks_hold_every_format_character() -> None:
     # a scan of every code point finds no other
     import unicodedata
 
-    from functions.moderation.normalize import format_characters
+    from functions.textrules.folding import format_characters
 
     every = {c for c in [*range(0x110000)] if not 0xD800 <= c <= 0xDFFF and unicodedata.category(chr(c)) == "Cf"}
     assert format_characters() == every

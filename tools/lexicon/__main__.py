@@ -1,6 +1,6 @@
 """``python -m tools.lexicon [LDNOOBW_DIR]``: regenerate the look-alike table and every market lexicon.
 
-The normalizer's tables (``functions/moderation/data/confusables.tsv`` and ``t2s.tsv``) are
+The normalizer's tables (``functions/textrules/data/confusables.tsv`` and ``t2s.tsv``) are
 written first, before the normalizer is imported, because every lexicon key is normalized with them.
 """
 

@@ -14,8 +14,8 @@ follows the merchant everywhere), and sorts what it finds:
   not shown to that market, and the merchant reads the reason (``hidden_reasons``).
 * **warnings** -- ``warn`` rules: shown, the merchant is told.
 
-This module is moderation's public surface for it (``PUBLIC_MODULES``); rooms, coupons and the
-comments' FAQ replies call it.
+This module is the text rules' public surface for it (``PUBLIC_MODULES``); rooms, coupons, the
+localization FAQ and the comments' FAQ replies call it.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from functions.moderation.compliance import Violation, check_compliance
 from functions.shared.errors import Invalid
+from functions.textrules.compliance import Violation, check_compliance
 from plugins.manager import CrossliveManager
 
 

@@ -21,8 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from functions.moderation.normalize import fold
 from functions.shared.plugins import get_plugins
+from functions.textrules.folding import fold
 from plugins.manager import CrossliveManager, UnknownMarketError
 from plugins.types import ComplianceRule
 
