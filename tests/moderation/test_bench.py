@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bench.moderation import BLIND_PARTS, HELDOUT, HELDOUT_V2, HELDOUT_V3, _innocent
+from bench.moderation import BLIND_PARTS, HELDOUT, HELDOUT_V2, HELDOUT_V3, HELDOUT_V4, _innocent
 from bench.moderation_corpus import CORPUS, load
 from crosslive.cli import main
 from plugins.manager import build_plugin_manager
@@ -31,14 +31,18 @@ def test_bench_moderation_prints_its_figures() -> None:
     )
     assert result.exit_code == 0, result.output
     needles = ("comments/s per core", "x better-profanity", "recall", "held-out part", "per language", "per technique")
-    titles = ("held-out v2 (written blind in session 4)", "held-out v3 (written blind in session 4, final)")
+    titles = (
+        "held-out v2 (written blind in session 4)",
+        "held-out v3 (written blind in session 4; seen since session 5)",
+        "held-out v4 (written blind in session 5, final)",
+    )
     for needle in (*needles, *titles, "p99"):
         assert needle in result.output
     assert [title for title, _corpus in BLIND_PARTS] == list(titles)
-    # curation, held-out, held-out v2 and held-out v3 parts each report per language and per technique
-    assert result.output.count("per language (recall, innocent touched)") == 4
-    assert result.output.count("per technique: ") == 4
-    # each blind part names no row it missed or touched (of its own corpus or of the other blind one)
+    # curation, held-out and the three blind held-out parts each report per language and per technique
+    assert result.output.count("per language (recall, innocent touched)") == 5
+    assert result.output.count("per technique: ") == 5
+    # each blind part names no row it missed or touched (of its own corpus or of another blind one)
     blind_rows = [text for _title, corpus in BLIND_PARTS for *_rest, text in load(corpus)]
     ends = [*(f"== {title}:" for title, _corpus in BLIND_PARTS[1:]), "in-line CPU checks"]
     for (title, _corpus), end in zip(BLIND_PARTS, ends, strict=True):
@@ -52,8 +56,8 @@ def test_bench_moderation_prints_its_figures() -> None:
 
 @pytest.mark.parametrize(
     ("corpus", "must_catch", "innocent", "total_must_catch", "total_innocent"),
-    [(HELDOUT_V2, 15, 12, 300, 250), (HELDOUT_V3, 20, 18, 280, 240)],
-    ids=["v2", "v3"],
+    [(HELDOUT_V2, 15, 12, 300, 250), (HELDOUT_V3, 20, 18, 280, 240), (HELDOUT_V4, 25, 20, 350, 260)],
+    ids=["v2", "v3", "v4"],
 )
 def test_blind_held_out_corpus_covers_every_market_in_its_languages(
     corpus: Path, must_catch: int, innocent: int, total_must_catch: int, total_innocent: int
@@ -73,16 +77,23 @@ def test_blind_held_out_corpus_covers_every_market_in_its_languages(
     assert sum(1 - label for label, *_ in rows) >= total_innocent
 
 
-def test_held_out_v3_is_new_text_spread_over_techniques() -> None:
-    # GIVEN the final blind corpus and every corpus written before it
-    rows = load(HELDOUT_V3)
-    earlier = {text for path in (CORPUS, HELDOUT, HELDOUT_V2) for *_rest, text in load(path)}
+@pytest.mark.parametrize(
+    ("corpus", "earlier_corpora"),
+    [(HELDOUT_V3, (CORPUS, HELDOUT, HELDOUT_V2)), (HELDOUT_V4, (CORPUS, HELDOUT, HELDOUT_V2, HELDOUT_V3))],
+    ids=["v3", "v4"],
+)
+def test_blind_held_out_corpus_is_new_text_spread_over_techniques(
+    corpus: Path, earlier_corpora: tuple[Path, ...]
+) -> None:
+    # GIVEN a blind corpus and every corpus written before it
+    rows = load(corpus)
+    earlier = {text for path in earlier_corpora for *_rest, text in load(path)}
     earlier |= {text for _market, text in _innocent()}
     # THEN no comment is repeated from an earlier corpus or within itself, and the rows that must be
     # caught spread over many evasion techniques, plain insults holding at most a third of them
     texts = [text for *_rest, text in rows]
     assert len(texts) == len(set(texts))
-    repeated = [text for text in texts if text in earlier]  # names only v3 rows, never an earlier one
+    repeated = [text for text in texts if text in earlier]  # names only this corpus's rows, never an earlier one
     assert not repeated
     techniques = Counter(technique for label, _market, _language, technique, _text in rows if label)
     assert len(techniques) >= 15

@@ -94,13 +94,13 @@ def test_curation_never_reads_the_held_out_corpus() -> None:
     assert "heldout" not in str(INNOCENT)
 
 
-@pytest.mark.parametrize("part", ["v2", "v3"])
+@pytest.mark.parametrize("part", ["v2", "v3", "v4"])
 def test_curation_never_reads_a_blind_held_out_corpus(part: str) -> None:
-    # the held-out corpora written blind in session 4 (v3 the final one) are the honest measure: no
-    # curation source names them, and the innocent list curation drops terms by is another file
-    from bench.moderation import HELDOUT_V2, HELDOUT_V3
+    # the held-out corpora written blind in sessions 4 and 5 (v4 the final one) are the honest measure:
+    # no curation source names them, and the innocent list curation drops terms by is another file
+    from bench.moderation import HELDOUT_V2, HELDOUT_V3, HELDOUT_V4
 
-    corpus = {"v2": HELDOUT_V2, "v3": HELDOUT_V3}[part]
+    corpus = {"v2": HELDOUT_V2, "v3": HELDOUT_V3, "v4": HELDOUT_V4}[part]
     assert corpus.is_file()
     tools = Path(__file__).resolve().parents[2] / "tools" / "lexicon"
     for path in tools.rglob("*"):
