@@ -67,7 +67,9 @@ class FunctionSpec:
     home_region_writes: tuple[str, ...] = ()  # tables it writes in the origin region, from an edge
     streams: tuple[str, ...] = ()  # tables whose streams feed it (one event source each)
     secrets: tuple[str, ...] = ()
-    extras: tuple[str, ...] = ()  # pyproject optional-dependency groups in its bundle
+    # pyproject optional-dependency groups in its bundle: exactly those whose libraries its code
+    # imports (tests/infra/test_function_roles.py reads the imports)
+    extras: tuple[str, ...] = ()
     aws_actions: tuple[str, ...] = ()  # APIs without resource-level permissions (resource "*")
     enabled_by: str | None = None  # a plugin that must be enabled in the region for it to exist
     origin_only: bool = False  # a stream consumer of global tables that must run once, in the origin
@@ -109,7 +111,7 @@ SPECS: tuple[FunctionSpec, ...] = (
         reads=("rooms",),
         # the review queue of held comments is the comments function's (it owns that table)
         writes=("moderation-sanctions", "moderation-audit"),
-        extras=("moderation",),
+        # (no extra: its compliance check is functions.textrules, it matches no lexicon)
         aws_actions=("comprehend:DetectToxicContent",),
     ),
     FunctionSpec(
@@ -165,8 +167,7 @@ SPECS: tuple[FunctionSpec, ...] = (
         reads=("rooms", "stage", "comments", "coupon-campaigns", "coupon-stock", "media-nodes", "insights-alerts"),
         # every streamed table but those only the insights consumer folds
         streams=tuple(t for t in streamed_tables() if t not in INSIGHTS_ONLY_STREAMS),
-        secrets=(PUSH_SECRET,),
-        extras=("moderation",),
+        secrets=(PUSH_SECRET,),  # (no extra: the producers word signals, they moderate nothing)
     ),
     FunctionSpec(
         "toxicity",

@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import ast
+import importlib.metadata
 import json
 import re
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -162,8 +164,8 @@ def _module_file(name: str) -> Path | None:
     return None
 
 
-def _imports(name: str, tree: ast.Module, is_package: bool) -> set[str]:
-    """functions.* modules ``name`` imports anywhere (function-level imports included)."""
+def _imported(name: str, tree: ast.Module, is_package: bool) -> set[str]:
+    """Every module ``name`` imports anywhere (function-level imports included), relative ones resolved."""
     package = name if is_package else name.rsplit(".", 1)[0]
     found: set[str] = set()
     for node in ast.walk(tree):
@@ -176,30 +178,40 @@ def _imports(name: str, tree: ast.Module, is_package: bool) -> set[str]:
                 base = ".".join([*parts, *([node.module] if node.module else [])])
             found.add(base)
             found.update(f"{base}.{alias.name}" for alias in node.names)
-    return {m for m in found if m.startswith("functions") and _module_file(m)}
+    return found
+
+
+def reached(handler: str, ours: tuple[str, ...] = ("functions",), *also: str) -> dict[str, ast.Module]:
+    """``{module: syntax tree}`` of every module of the packages ``ours`` that the handler's module
+    (and the modules ``also``) reach by imports (function-level ones too)."""
+    trees: dict[str, ast.Module] = {}
+    todo = [handler.rsplit(".", 1)[0], *also]
+    while todo:
+        module = todo.pop()
+        if module in trees:
+            continue
+        path = _module_file(module)
+        assert path is not None, module
+        trees[module] = tree = ast.parse(path.read_text(encoding="utf-8"))
+        todo.extend(
+            m
+            for m in _imported(module, tree, path.name == "__init__.py")
+            if m.split(".")[0] in ours and m not in trees and _module_file(m)
+        )
+    return trees
 
 
 def tables_named_by(handler: str) -> set[str]:
     """Tables whose model class is named in a module the handler's module reaches by imports."""
     models = load_all_models()
-    seen: set[str] = set()
     names: dict[str, set[str]] = {}
-    todo = [handler.rsplit(".", 1)[0]]
-    while todo:
-        module = todo.pop()
-        if module in seen:
-            continue
-        seen.add(module)
-        path = _module_file(module)
-        assert path is not None, module
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+    for module, tree in reached(handler).items():
         names[module] = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} | {
             n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)
         }
         names[module] |= {
             a.asname or a.name.split(".")[-1] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) for a in n.names
         }
-        todo.extend(_imports(module, tree, path.name == "__init__.py") - seen)
     return {
         short
         for short, model in models.items()
@@ -212,3 +224,53 @@ def test_each_spec_declares_every_table_its_code_names(spec: FunctionSpec):
     named = tables_named_by(spec.handler) - NAMED_NOT_USED.get(spec.name, set())
     missing = named - set(spec.tables)
     assert not missing, f"{spec.name} uses {sorted(missing)}: add them to its spec in functions/specs.py"
+
+
+BUNDLED_EXTRAS = ("moderation", "insights")  # the groups a spec's ``extras`` may name
+
+
+def extra_of_module() -> dict[str, str]:
+    """``{top-level module: extra}`` of the libraries in the groups a Lambda bundle may carry, from
+    each installed distribution's files (compiled modules too: ``_datasketches``)."""
+    with (ROOT / "pyproject.toml").open("rb") as fh:
+        groups = tomllib.load(fh)["project"]["optional-dependencies"]
+    found: dict[str, str] = {}
+    for extra in BUNDLED_EXTRAS:
+        for requirement in groups[extra]:
+            files = importlib.metadata.distribution(re.split(r"[=<>!~\[; ]", requirement, maxsplit=1)[0]).files
+            for file in files or ():
+                top = file.parts[0] if len(file.parts) > 1 else file.name.split(".")[0]
+                if not top.endswith((".dist-info", ".libs")) and top != "..":
+                    found[top] = extra
+    return found
+
+
+def extras_imported_by(handler: str) -> set[str]:
+    """The optional dependency groups whose libraries the handler's code imports: anywhere in the
+    functions and plugins modules it reaches, every plugin module counted (the plugin manager
+    imports them by name)."""
+    plugin_modules = [_module_name(p) for p in sorted((ROOT / "plugins").rglob("*.py"))]
+    extras = extra_of_module()
+    found: set[str] = set()
+    for module, tree in reached(handler, ("functions", "plugins"), *plugin_modules).items():
+        path = _module_file(module)
+        assert path is not None
+        found.update(
+            extras[m.split(".")[0]]
+            for m in _imported(module, tree, path.name == "__init__.py")
+            if m.split(".")[0] in extras
+        )
+    return found
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+def test_each_spec_bundles_exactly_the_extras_its_code_imports(spec: FunctionSpec):
+    # a library missing from the bundle fails the Lambda at run time (on the first request that
+    # imports it); one carried for nothing makes every cold start and deploy pay for its size
+    assert set(spec.extras) <= set(BUNDLED_EXTRAS), spec.extras
+    assert extras_imported_by(spec.handler) == set(spec.extras), f"{spec.name}: fix its extras in functions/specs.py"
