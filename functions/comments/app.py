@@ -43,7 +43,7 @@ from functions.rooms.access import (
 )
 from functions.shared.app import create_app, lambda_handler
 from functions.shared.auth import MaybeAuthenticated, Principal, require_role
-from functions.shared.errors import ApiError
+from functions.shared.errors import Conflict, Forbidden, NotFound
 from functions.shared.idempotency import IdempotencyKey
 from functions.shared.zones import EXPORT_OUTSIDE_ZONE_RESPONSE, export_zone, zones
 
@@ -158,7 +158,7 @@ def read_comment(
     comment = store.get_comment(room_id, comment_id)
     viewer = principal.sub if principal else None
     if not store.visible_to(comment, viewer, moderator):
-        raise ApiError(404, "comment-not-found", f"no comment {comment_id!r} in room {room_id!r}")
+        raise NotFound("comment-not-found", f"no comment {comment_id!r} in room {room_id!r}")
     view = comment_out(comment, viewer_sub=viewer, moderator=moderator)
     if lang:
         view.translation = translate_text(view.text, comment.language, lang)
@@ -198,8 +198,8 @@ def delete_comment(room_id: RoomId, comment_id: CommentId, principal: Member) ->
     room = get_room(room_id)
     comment = store.get_comment(room_id, comment_id)
     if comment.author_sub != principal.sub and not is_moderator(room, principal):
-        raise ApiError(
-            403, "not-comment-author", "only its author, the room's merchant or a moderator may delete a comment"
+        raise Forbidden(
+            "not-comment-author", "only its author, the room's merchant or a moderator may delete a comment"
         )
     store.set_status(room_id, comment_id, "deleted", principal.sub)
     return Response(status_code=204)
@@ -308,7 +308,7 @@ def export_csv(
     room = get_room(room_id)
     require_owner(room, principal)
     if room.status != "ended":
-        raise ApiError(409, "room-not-ended", "the chat can be exported once the show has ended")
+        raise Conflict("room-not-ended", "the chat can be exported once the show has ended")
     place = export_zone(zone)
     buffer = io.StringIO()
     writer = csv.writer(buffer)

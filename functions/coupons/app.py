@@ -37,7 +37,7 @@ from functions.coupons.warm import warm_in_background
 from functions.rooms.access import ROOM_ID_PATTERN, get_room, require_owner
 from functions.shared.app import create_app, lambda_handler
 from functions.shared.auth import Principal, require_role
-from functions.shared.errors import ApiError
+from functions.shared.errors import Invalid
 from functions.shared.idempotency import IdempotencyKey
 
 router = APIRouter(prefix="/v1/coupons", tags=["coupons"])
@@ -93,7 +93,7 @@ def get_campaign(
 ) -> CampaignOut:
     campaign = load_campaign(campaign_id, room_id)
     if market is not None and market not in campaign.markets:
-        raise ApiError(422, "market-not-in-campaign", f"this campaign does not run in {market}")
+        raise Invalid("market-not-in-campaign", f"this campaign does not run in {market}")
     return campaign_out(campaign, markets=[market] if market else None, language=language)
 
 

@@ -12,7 +12,7 @@ from functions.rooms.access import get_room, require_owner
 from functions.shared import signing
 from functions.shared.app import create_app, lambda_handler
 from functions.shared.auth import Authenticated
-from functions.shared.errors import ApiError
+from functions.shared.errors import Conflict, Forbidden, NotFound
 from functions.shared.zones import EXPORT_OUTSIDE_ZONE_RESPONSE, export_zone
 
 router = APIRouter(prefix="/v1/insights", tags=["insights"])
@@ -35,9 +35,9 @@ async def node_feed(request: Request) -> dict[str, int]:
 def beacons(room_id: RoomId, beacon: Beacon, principal: Authenticated) -> dict[str, int]:
     room = get_room(room_id)
     if not principal.market or principal.market not in room.markets:
-        raise ApiError(403, "market-not-served", f"room {room_id!r} is not broadcast to market {principal.market}")
+        raise Forbidden("market-not-served", f"room {room_id!r} is not broadcast to market {principal.market}")
     if room.status != "live":
-        raise ApiError(409, "room-not-live", f"room {room_id!r} is {room.status}; beacons count only while live")
+        raise Conflict("room-not-live", f"room {room_id!r} is {room.status}; beacons count only while live")
     return {"writes": feed.accept_beacon(room_id, principal.sub, principal.market, beacon)}
 
 
@@ -82,7 +82,7 @@ def winback_export(
     room = get_room(room_id)
     require_owner(room, principal)
     if zone not in zoned.zone_names():
-        raise ApiError(404, "zone-not-found", f"no residency zone {zone!r}; zones: {', '.join(zoned.zone_names())}")
+        raise NotFound("zone-not-found", f"no residency zone {zone!r}; zones: {', '.join(zoned.zone_names())}")
     if zone != zoned.DEFAULT_ZONE:
         export_zone(zone)  # a zone's people are exported only by a function inside the zone (421)
     body = winback.export_csv(winback.segment(room_id, zone))

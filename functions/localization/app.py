@@ -32,7 +32,7 @@ from functions.localization.rates import (
 from functions.localization.translation import TranslatedText, translate_one
 from functions.shared.app import create_app, lambda_handler
 from functions.shared.auth import Authenticated, Principal, require_role
-from functions.shared.errors import ApiError, problem
+from functions.shared.errors import ApiError, Conflict, Forbidden, problem
 from functions.shared.fields import moment as stored_moment
 from functions.shared.plugins import get_plugins
 from plugins.manager import CrossliveManager, UnknownMarketError
@@ -251,7 +251,7 @@ def market_quiet_hours(code: MarketCode, plugins: Plugins, at: datetime | None =
 @router.post("/translate", response_model=TranslateResponse, summary="Translate comments, product text or FAQ answers")
 def translate(body: TranslateRequest, principal: Authenticated, plugins: Plugins) -> TranslateResponse:
     if body.kind == "product" and not principal.has("merchant"):
-        raise ApiError(403, "forbidden", "translating product text requires role merchant")
+        raise Forbidden("forbidden", "translating product text requires role merchant")
     candidates = profile_of(plugins, body.market).languages if body.market else region_languages(plugins)
     # a comment is its author's personal data: translated every time, never kept in the regional cache
     cache = body.kind != "comment"
@@ -347,11 +347,11 @@ def put_rates(body: RatesUpdate, principal: Admin) -> dict[str, Any]:
     table = parse_rates({"base": body.base, "rates": body.rates, "source": body.source}, updated_at=0)
     current = current_rates()
     if body.version != current.version:
-        raise ApiError(409, "stale-rates", f"the table is at version {current.version}, not {body.version}")
+        raise Conflict("stale-rates", f"the table is at version {current.version}, not {body.version}")
     try:
         stored = store_rates(table, expected_version=body.version, updated_by=principal.sub)
     except StaleRatesError as exc:
-        raise ApiError(409, "stale-rates", str(exc)) from exc
+        raise Conflict("stale-rates", str(exc)) from exc
     return stored.public()
 
 
@@ -419,10 +419,10 @@ def room_schedule(
 
     room = get_room(room_id)
     if room.scheduled_start is None:
-        raise ApiError(409, "not-scheduled", f"room {room_id!r} has no scheduled start")
+        raise Conflict("not-scheduled", f"room {room_id!r} has no scheduled start")
     moment = stored_moment(room.scheduled_start)
     if moment is None:  # stored before times were bounded: unreadable, so treated as unscheduled
-        raise ApiError(409, "not-scheduled", f"room {room_id!r} has no valid scheduled start")
+        raise Conflict("not-scheduled", f"room {room_id!r} has no valid scheduled start")
     view = _schedule(plugins, moment, [str(m) for m in room.markets])
     return RoomSchedule(
         room_id=room_id, home=_schedule(plugins, moment, [room.home_market]).markets[0], **view.model_dump()

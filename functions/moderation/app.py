@@ -27,7 +27,7 @@ from functions.moderation.schemas import (
 from functions.rooms.access import ROOM_ID_PATTERN, get_room, require_moderator, require_owner
 from functions.shared.app import create_app, lambda_handler
 from functions.shared.auth import Principal, current_principal, require_role
-from functions.shared.errors import ApiError
+from functions.shared.errors import Invalid, NotFound
 from functions.shared.zones import zones
 from functions.textrules.compliance import check_compliance, markets_to_check
 
@@ -101,7 +101,7 @@ def compliance_check(room_id: RoomId, body: ComplianceCheckIn, principal: Caller
 
 def _no_self(principal: Principal, sub: str) -> None:
     if principal.sub == sub:
-        raise ApiError(422, "self-sanction", "you cannot mute or ban yourself")
+        raise Invalid("self-sanction", "you cannot mute or ban yourself")
 
 
 @router.put(
@@ -114,7 +114,7 @@ def sanction_in_room(room_id: RoomId, sub: Sub, body: SanctionIn, principal: Cal
     require_moderator(room, principal)
     _no_self(principal, sub)
     if sub == room.merchant_sub:
-        raise ApiError(422, "cannot-sanction-host", "the room's merchant cannot be muted in their own room")
+        raise Invalid("cannot-sanction-host", "the room's merchant cannot be muted in their own room")
     item = sanctions.place(
         sanctions.room_scope(room_id),
         sub,
@@ -136,8 +136,8 @@ def _market_of(sub: str, given: str | None) -> str | None:
     if given is not None:
         return given
     if zones():
-        raise ApiError(
-            422, "market-required", f"say the market of {sub!r} (its data is stored in its market's residency zone)"
+        raise Invalid(
+            "market-required", f"say the market of {sub!r} (its data is stored in its market's residency zone)"
         )
     return None
 
@@ -151,7 +151,7 @@ def lift_in_room(room_id: RoomId, sub: Sub, principal: Caller) -> None:
     room = get_room(room_id)
     require_moderator(room, principal)
     if not sanctions.lift(sanctions.room_scope(room_id), sub, principal.sub, time.time()):
-        raise ApiError(404, "no-sanction", f"{sub!r} is not muted or banned in this room")
+        raise NotFound("no-sanction", f"{sub!r} is not muted or banned in this room")
 
 
 @router.get(
@@ -186,7 +186,7 @@ def sanction_platform(sub: Sub, body: SanctionIn, principal: PlatformModerator) 
 @router.delete("/sanctions/{sub}", status_code=204, summary="Lift a platform-wide mute or ban (moderator)")
 def lift_platform(sub: Sub, principal: PlatformModerator) -> None:
     if not sanctions.lift(sanctions.PLATFORM, sub, principal.sub, time.time()):
-        raise ApiError(404, "no-sanction", f"{sub!r} is not muted or banned platform-wide")
+        raise NotFound("no-sanction", f"{sub!r} is not muted or banned platform-wide")
 
 
 # -- audit log --------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from functions.routing.ranking import is_alive, rank_nodes
 from functions.shared.app import create_app, lambda_handler
 from functions.shared.auth import Authenticated
 from functions.shared.config import get_settings
-from functions.shared.errors import ApiError
+from functions.shared.errors import ApiError, Forbidden
 from functions.shared.plugins import get_plugins
 
 router = APIRouter(prefix="/v1/routing", tags=["routing"])
@@ -68,8 +68,8 @@ def nodes_for_room(
         and principal.sub != room.merchant_sub
         and not principal.has("moderator")
     ):
-        raise ApiError(
-            403, "market-not-served", f"room {room_id!r} is not broadcast to market {viewer_market}"
+        raise Forbidden(
+            "market-not-served", f"room {room_id!r} is not broadcast to market {viewer_market}"
         )
     rtts = parse_rtts(rtt)
     for node_id in exclude or []:

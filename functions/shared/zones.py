@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 from pynamodb.models import Model
 
 from functions.shared.config import Settings, get_settings
-from functions.shared.errors import ApiError
+from functions.shared.errors import ApiError, NotFound
 
 M = TypeVar("M", bound=Model)
 
@@ -90,9 +90,9 @@ def export_zone(name: str | None) -> Zone | None:
         return None
     zone = zone_named(name)
     if zone is None:
-        raise ApiError(404, "zone-not-found", f"no data-residency zone {name!r} is configured")
+        raise NotFound("zone-not-found", f"no data-residency zone {name!r} is configured")
     here = serving_region()
-    if here not in zone.regions:
+    if here not in zone.regions:  # HTTP's own refusal (421 Misdirected Request): ask another region
         raise ApiError(
             421,
             "export-outside-zone",
