@@ -123,6 +123,7 @@ _RUN_RE = re.compile(r"(.)\1+")
 _DOUBLE_RE = re.compile(r"([^\W\d_])\1")
 _DOUBLED_WORD_RE = re.compile(r"[^ ]*([^\W\d_])\1[^ ]*")
 _MIN_INNER = 4  # letters of a term matched inside a spelled-out run
+_SOKUON_RUN_RE = re.compile("っ{2,}")
 
 
 def collapse(word: str) -> str:
@@ -182,6 +183,8 @@ def _stream(text: str, *, views: bool) -> str:
     t = fold(text)
     ascii_only = t.isascii()
     if not ascii_only:
+        if "っっ" in t:  # a doubled small tsu is emphasis, never spelling (ブッッス is ブス); Katakana folded
+            t = _SOKUON_RUN_RE.sub("", t)
         t = _PLACEHOLDER_RE.sub(PLACEHOLDER, t)  # 傻X, 傻* -> 傻〓 (before separators between Han go)
         t = _CONT_GAP_RE.sub(r"\1", t)  # 傻@逼, 傻 逼 -> 傻逼
     if _SUSPECT_RE.search(t) is not None:

@@ -39,6 +39,8 @@ SAFE_WORDS: dict[str, tuple[str, ...]] = {
         # expert, torrential (เชี่ย, a vulgar syllable, opens them)
         "เชี่ยวชาญ",
         "เชี่ยวกราก",
+        # the woman running an event (แม่ง, a vulgar "damn", opens it)
+        "แม่งาน",
     ),
     "zh-Hans": (
         "逼真",
@@ -70,6 +72,9 @@ SAFE_WORDS: dict[str, tuple[str, ...]] = {
         "傻瓜机",
         "傻瓜式",
         "傻瓜型",
+        # recycling (废物, "trash", of a person), 250 of anything (二百五, a fool)
+        "废物利用",
+        "二百五十",
     ),
     # Katakana is matched as hiragana, so kana terms meet ordinary words: ばか in ばかり (only), ぶす in
     # ラブストーリー / アブストラクト, しね in わたしね (I, you know), 安いしね (cheap, and ...), シネマ.

@@ -29,7 +29,7 @@ from pathlib import Path
 import pykakasi
 from pypinyin import lazy_pinyin
 
-from functions.moderation.lexicon import letter_spaced, spellings
+from functions.moderation.lexicon import alone, letter_spaced, spellings
 from functions.moderation.normalize import (
     ELONGATED,
     INNER,
@@ -46,10 +46,14 @@ from plugins.types import LexiconEntry
 from tools.lexicon.sources import (
     ADDRESS_FORMS,
     ADDRESSED_ONLY,
+    ALONE_WORDS,
+    ARABIC_CURSE_VERBS,
+    ARABIC_OBJECT_PRONOUNS,
     ATTESTED_SINGLE_WORDS,
     COMMON_EN,
     ENGLISH_ADJECTIVES,
     KEEP_DICTIONARY_WORDS,
+    MALAY_FROM_INDONESIAN,
     MARKET_ENTRIES,
     OWN_ENTRIES,
     SHOP_WORDS,
@@ -188,6 +192,16 @@ ARABIC_VOCATIVE = "يا "
 # "มึงตัวเล็ก" is "you're small", with the stem of อีตัว.
 THAI_PREFIXES = ("ไอ้", "ไอ", "อี", "อิ", "นาย")
 THAI_ADDRESS = ("ไอ้", "อี", "มึงมัน", "แกมัน")  # แก: the familiar "you", as in "แกมันควาย"
+# the bare rude "you" (มึง) goes before a stem of three letters or more (มึงสันดาน, มึงหน้าด้าน), never a
+# short one: "มึงตัวเล็ก" ("you're small") holds the stem ตัว of อีตัว
+THAI_RUDE_YOU = "มึง"
+_THAI_COMBINING = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
+# Japanese kanji written as the katakana they look split into, to get past filters: 死 as タヒ
+# ("タヒね" for 死ね; word-dictionary.jp, "「タヒ」の意味", and nagashiyomi.com, "「タヒね」とは")
+DECOMPOSED_KANJI = {"死": "タヒ"}
+# Chinese homophones of the vulgar 妈 (mother) in curses: 马, 吗, 玛 ("你马没了", "他吗的"); only in
+# reviewed terms of three characters or more ("他马" alone could be anything)
+HOMOPHONES = {"妈": "马吗玛"}
 
 
 def derived_forms(term: str, language: str) -> list[str]:
@@ -208,8 +222,22 @@ def derived_forms(term: str, language: str) -> list[str]:
         for prefix in THAI_PREFIXES:
             if term.startswith(prefix) and len(term) > len(prefix) + 1:
                 stem = term[len(prefix) :]
-                return [p + stem for p in THAI_ADDRESS if p != prefix]
+                forms = [p + stem for p in THAI_ADDRESS if p != prefix]
+                if len(_THAI_COMBINING.sub("", stem)) >= 3:
+                    forms.append(THAI_RUDE_YOU + stem)
+                return forms
+    if language == "ar" and term in ARABIC_CURSE_VERBS:
+        return [term + pronoun for pronoun in ARABIC_OBJECT_PRONOUNS]
+    if language == "ja":
+        return [term.replace(k, v) for k, v in DECOMPOSED_KANJI.items() if k in term]
     return []
+
+
+def homophones(term: str, language: str) -> list[str]:
+    """A reviewed Chinese curse of three characters or more with 妈 written as a homophone (他马的)."""
+    if language != "zh-Hans" or len(term) < 3:
+        return []
+    return [term.replace(k, h) for k, hs in HOMOPHONES.items() if k in term for h in hs]
 
 
 def addressed_forms(word: str, language: str) -> list[str]:
@@ -259,6 +287,10 @@ def without_safe_words(normalized: str) -> str:
 
 
 def _hits_innocent(term: str, innocent_streams: list[str]) -> bool:
+    word = alone(term)
+    if word is not None:  # matched only as a whole comment
+        whole = {k.strip() for k in term_keys(word)}
+        return not whole or any(s.strip() in whole for s in innocent_streams)
     if letter_spaced(term):  # matched on the letters of spelled-out runs only
         letters = inner_key(term)
         return letters is None or any(
@@ -276,8 +308,14 @@ def curate_language(language: str, source_dir: Path, innocent_streams: list[str]
     # a word that insults only when addressed is never shipped bare, whichever list holds it (the
     # English list also carries Malay "babi")
     stop |= {term_stream(w).strip() for words in ADDRESSED_ONLY.values() for w in words}
+    # and with the Arabic article: "الحمار الوحشي" is a zebra ("يا الحمار" is an address form)
+    stop |= {term_stream(ARABIC_ARTICLE + w).strip() for w in ADDRESSED_ONLY.get("ar", ()) if language == "ar"}
     path = source_dir / "data" / f"{LANGUAGE_FILES[language]}.txt"
     raw = [line.strip().lower() for line in path.read_text(encoding="utf-8").splitlines()] if path.is_file() else []
+    if language == "ms":  # Indonesian entries that are Malay words of the same sense
+        indonesian = source_dir / "data" / f"{LANGUAGE_FILES['id']}.txt"
+        shared = {line.strip().lower() for line in indonesian.read_text(encoding="utf-8").splitlines()}
+        raw += [w for w in MALAY_FROM_INDONESIAN if w in shared and w not in raw]
     candidates = [*raw, *(form for term in raw for form in derived_forms(term, language))]
     for term in candidates:
         if not _usable(term) or term_stream(term).strip() in stop or term in ordinary:
@@ -299,7 +337,7 @@ def curate_language(language: str, source_dir: Path, innocent_streams: list[str]
         (form, c, sev, a, OWN_SOURCE)
         for t, lang, c, sev, a in OWN_ENTRIES
         if lang == language
-        for form in (t, *derived_forms(t, lang))
+        for form in (t, *derived_forms(t, lang), *homophones(t, lang))
     ]
     for lang, category, source, terms in ATTESTED_SINGLE_WORDS:
         if lang == language:
@@ -312,6 +350,10 @@ def curate_language(language: str, source_dir: Path, innocent_streams: list[str]
         for form in addressed_forms(word, language)
     ]
     own += [
+        (f"^{word}$", "profanity", 1, "mask", f"{OWN_SOURCE if word not in listed else LDNOOBW_SOURCE}, alone")
+        for word in ALONE_WORDS.get(language, ())
+    ]
+    own += [
         (" ".join(word), "profanity", 1, "mask", f"{LDNOOBW_SOURCE}, letter-spaced only")
         for word in SPELLED_OUT_ONLY.get(language, ())
         if word in listed
@@ -321,9 +363,12 @@ def curate_language(language: str, source_dir: Path, innocent_streams: list[str]
         licence = LDNOOBW_LICENSE if source.startswith(LDNOOBW_SOURCE) else OWN_LICENSE
         for variant in variants:
             spelled = letter_spaced(variant)  # a shop word by itself; its spelled-out form is no shop talk
-            if _hits_innocent(variant, innocent_streams) or (not spelled and term_stream(variant).strip() in stop):
+            whole = alone(variant) is not None  # a shop word too, but hurled as a whole comment
+            if _hits_innocent(variant, innocent_streams) or (
+                not spelled and not whole and term_stream(variant).strip() in stop
+            ):
                 continue
-            key = "spelled:" + variant if spelled else term_keys(variant)[0]
+            key = "spelled:" + variant if spelled else "alone:" + variant if whole else term_keys(variant)[0]
             rows[key] = _row(variant, language, category, severity, action, source, licence)
     if language == "zh-Hans":  # mixed Han/Latin spellings only for the reviewed entries
         readable = {r["term"] for r in rows.values() if r["source"] == OWN_SOURCE}
@@ -435,6 +480,7 @@ def plain_doubles(terms: set[str]) -> list[str]:
     spelled by one ("asshole"; "boobs" for "b00bs": the same word, caught as before)."""
     spelled: dict[str, set[str]] = defaultdict(set)  # collapsed key -> the words its terms spell
     for term in terms:
+        term = alone(term) or term
         for key in term_keys(term):
             bare = key.strip()
             if bare.startswith(ELONGATED) and " " not in bare:

@@ -454,6 +454,9 @@ OWN_ENTRIES: list[tuple[str, str, str, int, str]] = [
             "你就是sb",
             "你真sb",
             "真是sb",
+            # "you f-ing ...", 你TM有病 (with 他妈 as its initials), and "your mother's dead"
+            "你他妈",
+            "你妈没了",
         )
     ],
     *[
@@ -598,6 +601,34 @@ OWN_ENTRIES: list[tuple[str, str, str, int, str]] = [
     *[(t, "fr", "scam", 2, "hold") for t in ("gain garanti", "casino en ligne", "argent facile")],
     *[(t, "ja", "scam", 2, "hold") for t in ("オンラインカジノ", "副業で月収", "確実に儲かる", "裏バイト")],
     *[(t, "ja", "violence", 2, "hold") for t in ("死ね", "氏ね", "くたばれ", "殺すぞ", "ぶっ殺す", "消えろ")],
+    # every imperative of those verbs is as rude (kanpai-japan.com, "Swear-words, curse and bad language in
+    # Japan": "all imperative/prohibitive phrases and conjugations ... shine 死ね"): the casual 消えちゃえ,
+    # 死んじゃえ ("just die"), the emphatic 消え失せろ, 失せろ ("get lost")
+    *[
+        (t, "ja", "violence", 2, "hold")
+        for t in ("消えちゃえ", "消え失せろ", "失せろ", "死んじゃえ", "死んでしまえ")
+    ],
+    # kanpai-japan.com (as above): 黙れ (damare, "shut your face"), 貴様 and てめえ ("you bastard"), この野郎,
+    # アホ; soranews24.com, "Top 5 most offensive Japanese swear words" (2016): カス (kasu, worthless
+    # scum), ボケ (boke). カス, ボケ and クズ are also dregs, a blur and scraps (酒かす, ピンボケ, パンくず), so
+    # they ship addressed: この..., ...野郎, and with the emphatic が ending the comment ("カスが!")
+    *[
+        (t, "ja", "profanity", 1, "mask")
+        for t in (
+            "黙れ",
+            "貴様",
+            "てめえ",
+            "てめぇ",
+            "この野郎",
+            "アホ",
+            "このカス",
+            "カス野郎",
+            "カスが",
+            "このボケ",
+            "ボケが",
+            "クズが",
+        )
+    ],
     *[(t, "ja", "profanity", 1, "mask") for t in ("きもい", "キモい", "ブス", "クソ野郎", "うざい", "バカ野郎")],
     # insults held in kanji, matched in kana too through their reading (気違い: きちがい, キチガイ);
     # 屑 (one character) only in its usual insulting phrases, since くず is also arrowroot (くずもち)
@@ -624,6 +655,8 @@ OWN_ENTRIES: list[tuple[str, str, str, int, str]] = [
     ],
     *[(t, "vi", "profanity", 1, "mask") for t in ("chó đẻ", "đồ chó", "đụ má", "địt mẹ", "óc chó", "ngu như chó")],
     *[(t, "th", "profanity", 1, "mask") for t in ("ไอ้สัส", "อีสัส", "ไอ้เหี้ย", "อีดอก", "ไอ้ควาย", "สัส")],
+    # the rude "you" before "stupid" (โง่ alone is "ถามโง่ๆ", a dumb question)
+    *[(t, "th", "profanity", 1, "mask") for t in ("มึงโง่", "มึงมันโง่", "แกมันโง่", "ไอ้โง่", "อีโง่")],
     # Chinese insults written as pinyin initials (the mixed spellings, 傻b or 他m的, come from the
     # ``reading`` column); only initialisms that are no product name (not "sb": Nike SB, not "nmb").
     *[(t, "zh-Hans", "profanity", 1, "mask") for t in ("tmd", "cnm", "nmsl", "mlgb")],
@@ -691,6 +724,12 @@ ATTESTED_SINGLE_WORDS: list[tuple[str, str, str, tuple[str, ...]]] = [
         ("อีตอแหล", "ไอ้ระยำ", "ไอ้เบื๊อก", "ไอ้หน้าโง่", "อีดอกทอง"),
     ),
     (
+        "zh-Hans",
+        "profanity",
+        "Baidu Tieba, thread 8956924794 on using 智障, 脑瘫 (cerebral palsy) and 残疾人 to insult people",
+        ("脑瘫", "你是脑瘫", "脑瘫主播"),
+    ),
+    (
         "th",
         "profanity",
         "mythailanguage.com, 'Swearing in Thai' (citing Thai Wikipedia on เหี้ย)",
@@ -715,11 +754,16 @@ SPELLED_OUT_ONLY: dict[str, tuple[str, ...]] = {
 # broad list (LDNOOBW) of its language or in crosslive's own entries.
 ADDRESSED_ONLY: dict[str, tuple[str, ...]] = {
     "en": ("idiot", "stupid", "dumb", "ugly", "loser", "sucker", "pig", "cow", "rat"),
-    "id": ("anjing", "babi", "gila"),
-    "ms": ("babi", "anjing"),
+    # buaya: a crocodile ("kulit buaya", crocodile leather); "buaya darat" (a womanizer) stays a term
+    "id": ("anjing", "babi", "gila", "buaya"),
+    # celaka (wretched, accursed: ms.wikipedia "Bangsat", citing Kamus Dewan) is also "damn!" about a
+    # sold-out item; addressed, "celaka punya penjual", it curses the seller
+    "ms": ("babi", "anjing", "celaka"),
     "fil": ("hayop", "leche"),
-    # خنزير (pig: pork in a halal question) and تيس (billy goat: livestock) are crosslive's own
-    "ar": ("حمار", "كلب", "حيوان", "واطي", "زق", "خنزير", "تيس"),
+    # خنزير (pig: pork in a halal question) and تيس (billy goat: livestock) are crosslive's own, and so
+    # are the Gulf words مطي (a mount, a donkey), ثور (a bull), خبل (crazy), خايس (rotten: said of food),
+    # نصاب (a swindler; also a quorum, نصاب الزكاة) and منحط (degenerate; "مستوى منحط", a low standard)
+    "ar": ("حمار", "كلب", "حيوان", "واطي", "زق", "خنزير", "تيس", "مطي", "ثور", "خبل", "خايس", "نصاب", "منحط"),
 }
 # English nouns take an article after "you are" ("you are an idiot"); the adjectives do not.
 ENGLISH_ADJECTIVES = frozenset({"stupid", "dumb", "ugly"})
@@ -744,8 +788,33 @@ ADDRESS_FORMS: dict[str, tuple[str, ...]] = {
     # Malay "babi punya ...", "(you) pig's ...": the possessive curse
     "ms": ("dasar {w}", "{w} kau", "kau {w}", "{w} kamu", "kamu {w}", "{w} betul kau", "{w} punya"),
     "fil": ("{w} ka", "{w} ka talaga", "ikaw {w}", "{w} kayo", "mga {w} kayo"),
-    "ar": ("يا {w}", "انت {w}", "انتي {w}", "انتو {w}"),
+    # "يا الخبل": the vocative before the word with its article (Gulf Arabic)
+    "ar": ("يا {w}", "يا ال{w}", "انت {w}", "انتي {w}", "انتو {w}"),
 }
+
+# Words that insult when they are a whole comment by themselves ("حيوان", "ควาย", "Anjing!"): a comment
+# of one word names no product, so the word is hurled at someone (the host, another viewer). Shipped
+# as rows written "^word$" (``lexicon.alone``), which match only a comment that is the word alone
+# (punctuation and emoji aside); inside a longer comment the word stays a shop word ("طعام حيوان أليف",
+# pet food; "ควายเผือก"). Adjectives that review a product ("gila!", "خايس", "lousy") are not here.
+ALONE_WORDS: dict[str, tuple[str, ...]] = {
+    "ar": ("حمار", "كلب", "حيوان", "خنزير", "تيس", "زق", "مطي", "ثور", "خبل", "نصاب", "منحط", "حثالة"),
+    "id": ("anjing", "babi"),
+    "ms": ("babi", "anjing", "celaka"),
+    # หน้าด้าน (shameless), เฮงซวย (lousy), สันดาน (base nature): the broad list holds them addressed
+    # (นายหน้าด้าน, นายสันดาน); alone, they are said to a person
+    "th": ("ควาย", "หน้าด้าน", "เฮงซวย", "สันดาน"),
+}
+
+# Entries of the Indonesian broad list (LDNOOBW id) that are Malay words of the same sense, shipped for
+# Malay too (the Malay list lacks them): Kamus Dewan gives bangsat's synonyms keparat and jahanam as
+# curses (ms.wikipedia "Bangsat"); haram jadah, bedebah and laknat are curses in both languages.
+MALAY_FROM_INDONESIAN = ("keparat", "haram jadah", "jahanam", "bangsat", "bedebah", "laknat", "bajingan")
+
+# Arabic curse verbs that take the attached object pronoun ("يلعنك", God curse you; "يلعنكم"): the broad
+# list holds the bare verb, a comment writes it with the pronoun.
+ARABIC_CURSE_VERBS = ("يلعن",)
+ARABIC_OBJECT_PRONOUNS = ("ك", "كم", "كي", "ه", "ها", "هم")
 
 # Market-specific vulgarities in no language list: (market, term, category, severity, action, source).
 # Singapore's Singlish uses Hokkien vulgarities in Latin spelling (also letter-spaced or with doubled
