@@ -73,6 +73,10 @@ class FunctionSpec:
     aws_actions: tuple[str, ...] = ()  # APIs without resource-level permissions (resource "*")
     enabled_by: str | None = None  # a plugin that must be enabled in the region for it to exist
     origin_only: bool = False  # a stream consumer of global tables that must run once, in the origin
+    # Invoked on a schedule, every this many minutes (an EventBridge rule in AWS; on the embedded
+    # platform ``crosslive.dev.schedule`` runs it every few seconds instead)
+    schedule_minutes: int | None = None
+    timeout_seconds: int = 15
 
     @property
     def tables(self) -> tuple[str, ...]:
@@ -159,6 +163,17 @@ SPECS: tuple[FunctionSpec, ...] = (
         extras=("moderation", "insights"),
         aws_actions=("events:PutEvents",),
         origin_only=True,
+    ),
+    FunctionSpec(
+        "insights-sweep",
+        "functions.insights.sweep.handler",
+        # the dead-node sweep (functions/insights/sweep.py): the node registry, the viewers' items
+        # (every zone's copy), and the exits and qualified viewers it adds to the minutes and sets
+        writes=("insights-nodes", "insights-viewers", "insights-minutes", "insights-distinct"),
+        extras=("insights",),  # DataSketches: a qualified set past its exact size is a sketch
+        origin_only=True,  # the node registry is the origin's (every region's nodes feed the origin)
+        schedule_minutes=1,
+        timeout_seconds=60,  # it stops starting new work 10 s before (sweep.HANDLER_MARGIN_SECONDS)
     ),
     FunctionSpec(
         "comments-fanout",

@@ -17,6 +17,8 @@ from aws_cdk import CfnOutput, Duration, Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_apigatewayv2_integrations as integrations
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -176,6 +178,7 @@ class StatelessStack(Stack):
             zones=zones,
         )
         self._stream_consumers(stateful, env, origin, table_prefix)
+        self._scheduled(stateful, env, origin, table_prefix)
         self._routes()
 
     # -- pieces -------------------------------------------------------------------------------
@@ -317,7 +320,7 @@ class StatelessStack(Stack):
             code=functions_code(name, tuple(self.region_config.plugins)),
             handler=spec.handler,
             memory_size=MEMORY_MB.get(name, DEFAULT_MEMORY_MB),
-            timeout=Duration.seconds(15),
+            timeout=Duration.seconds(spec.timeout_seconds),
             environment={**env, "POWERTOOLS_SERVICE_NAME": name},
             log_group=log_group,
             role=role,
@@ -446,6 +449,28 @@ class StatelessStack(Stack):
                     bisect_batch_on_error=True,
                     report_batch_item_failures=False,
                 )
+            self.functions[spec.name] = function
+
+    def _scheduled(self, stateful: StatefulStack, env: dict[str, str], origin: RegionConfig, table_prefix: str) -> None:
+        """Functions invoked on a schedule (specs with ``schedule_minutes``): an EventBridge rule each.
+
+        The dead-node sweep (``functions.insights.sweep``) is one: it runs every minute in the origin
+        only (``origin_only``), where the node registry is. A run that overlaps the next is harmless
+        (every close is conditional), and the function stops starting new work before its timeout.
+        """
+        for spec in SPECS:
+            if spec.schedule_minutes is None or (spec.origin_only and self.region_config.role != "origin"):
+                continue
+            if spec.enabled_by and spec.enabled_by not in self.region_config.plugins:
+                continue
+            function = self._function(spec, env, stateful, origin, table_prefix)
+            rule = events.Rule(
+                self,
+                f"Schedule-{spec.name}",
+                schedule=events.Schedule.rate(Duration.minutes(spec.schedule_minutes)),
+                description=f"crosslive {spec.name} every {spec.schedule_minutes} min",
+            )
+            rule.add_target(targets.LambdaFunction(function, retry_attempts=0))  # the next run retries
             self.functions[spec.name] = function
 
     def _api(self) -> apigwv2.HttpApi:

@@ -26,6 +26,7 @@ from crosslive.dev.dynamodb import EmbeddedDynamoDB
 from crosslive.dev.dynamodb_process import DynamoDBProcess
 from crosslive.dev.gateway import Gateway, issuer_app, load_function_apps
 from crosslive.dev.issuer import LocalIssuer
+from crosslive.dev.schedule import Scheduler
 from crosslive.dev.stream import install as install_local_stream
 from crosslive.dev.stream import subscribe as subscribe_local_stream
 from functions.shared import config as cfg
@@ -73,6 +74,9 @@ class EmbeddedPlatform:
     # each zone's tables are created in its home region (moto's backend of that region). None: no
     # zone, every market's data in the default zone (``crosslive dev``'s default).
     zones: dict[str, dict[str, Any]] | None = None
+    # The scheduled functions (EventBridge rules in AWS: the insights dead-node sweep), run by
+    # ``start`` every few seconds; ``configure`` alone (the in-process tests) runs none.
+    scheduler: Scheduler = field(default_factory=Scheduler)
 
     @property
     def base_url(self) -> str:
@@ -168,9 +172,11 @@ class EmbeddedPlatform:
             _wait_for(lambda: self._server is not None and self._server.started, 15, "gateway")
         for service in self.services:
             service.start(self)
+        self.scheduler.start()
         return self
 
     def stop(self) -> None:
+        self.scheduler.stop()
         for service in reversed(self.services):
             with contextlib.suppress(Exception):  # keep stopping the rest
                 service.stop()

@@ -8,5 +8,6 @@ from __future__ import annotations
 # is this package's own. tests/foundation/test_layout.py holds every package to it
 # (docs/architecture.md).
 PUBLIC_MODULES: tuple[str, ...] = ("events", "streams", "winback")
-# The Lambda entry points (the HTTP app and the stream consumer): the top of this package.
-ENTRY_MODULES: tuple[str, ...] = ("app", "consumer")
+# The Lambda entry points (the HTTP app, the stream consumer and the scheduled dead-node sweep):
+# the top of this package.
+ENTRY_MODULES: tuple[str, ...] = ("app", "consumer", "sweep")

@@ -76,7 +76,6 @@ def accept_feed(feed: NodeFeed, now: float | None = None) -> dict[str, int]:
     writes += store.apply(deltas, shard=zlib.crc32(feed.node_id.encode()))
     rooms = {s.room_id for s in feed.seconds} | {e.room_id for e in feed.sessions}
     writes += store.node_seen(feed.node_id, rooms, time.time() if now is None else now)
-    store.close_dead_nodes_soon(now)
     alerts.evaluate_soon({key[0] for key in deltas.seconds} | {key[0] for key in deltas.counters}, now)
     return {"writes": writes, "seconds": len(feed.seconds), "sessions": len(feed.sessions)}
 

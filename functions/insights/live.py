@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from functions.comments import questions
-from functions.insights import figures, health, history, store
+from functions.insights import figures, health, history
 from functions.insights.figures import Minute
 from functions.insights.models import (
     ROOM_MARKET,
@@ -77,7 +77,6 @@ def _gmv(totals: dict[str, dict[str, int]], currencies: dict[str, str | None]) -
 def room_figures(room: Any, now: float | None = None, window_minutes: int = 240) -> dict[str, Any]:
     """Everything the live panel and the report show for ``room`` (a ``rooms`` item)."""
     now = time.time() if now is None else now
-    store.close_dead_nodes_soon(now)  # a dead node's viewers stop counting as watching
     show = load_show(room.room_id)
     live_at = float(show.live_at) if show is not None and show.live_at is not None else None
     ended_at = float(show.ended_at) if show is not None and show.ended_at is not None else None

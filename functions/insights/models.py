@@ -219,8 +219,8 @@ FLEET = "nodes"  # the one partition of ``insights-nodes``: a query lists every 
 
 class NodeSeen(TableModel):
     """When a media node last sent a batch, and the rooms it served: a node silent for longer
-    than ``store.NODE_GRACE_SECONDS`` is dead, and its viewers' sessions are closed
-    (``store.close_dead_nodes``). Origin-only, like the feed it comes from."""
+    than ``sweep.NODE_GRACE_SECONDS`` is dead, and its viewers' sessions are closed
+    (``sweep.close_dead_nodes``, scheduled). Origin-only, like the feed it comes from."""
 
     Meta = table_meta("insights-nodes", replicated=False)  # type: ignore[assignment]
 

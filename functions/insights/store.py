@@ -35,7 +35,7 @@ from functions.insights.models import (
 )
 from functions.insights.schemas import SessionEvent
 from functions.insights.sketch import EXACT_LIMIT, Distinct
-from functions.shared.zones import bind, everywhere
+from functions.shared.zones import bind
 
 NONCE_TTL_SECONDS = 600
 SKETCH_RETRIES = 8
@@ -355,14 +355,7 @@ def accept_beacon_seq(room_id: str, sub: str, market: str, seq: int) -> None:
         raise
 
 
-# -- dead nodes ---------------------------------------------------------------------------------
-
-NODE_GRACE_SECONDS = 60.0  # a node keeps unsent batches for a minute (media_nodes/insights_feed.py)
-SWEEP_EVERY_SECONDS = 10.0
-# What one sweep triggered from a request may spend: the rest waits for the next sweep, so a fleet
-# of dead nodes with large rooms slows a live read by at most this much instead of timing it out.
-SWEEP_BUDGET_SECONDS = 0.5
-_last_sweep = [0.0]
+# -- the node registry (the dead-node sweep reads it: ``sweep.py``) ---------------------------------
 
 
 def node_seen(node_id: str, rooms: set[str], now: float) -> int:
@@ -372,118 +365,3 @@ def node_seen(node_id: str, rooms: set[str], now: float) -> int:
         actions.append(NodeSeen.rooms.add(rooms))
     NodeSeen(FLEET, node_id).update(actions=actions)
     return 1
-
-
-def close_dead_nodes_soon(now: float | None = None) -> int:
-    """``close_dead_nodes`` unless this container did so in the last ``SWEEP_EVERY_SECONDS``."""
-    now = time.time() if now is None else now
-    if abs(now - _last_sweep[0]) < SWEEP_EVERY_SECONDS:
-        return 0
-    _last_sweep[0] = now
-    return close_dead_nodes(now, budget_seconds=SWEEP_BUDGET_SECONDS)
-
-
-def close_dead_nodes(now: float | None = None, *, budget_seconds: float | None = None) -> int:
-    """Close the open sessions of every node silent for longer than ``NODE_GRACE_SECONDS``.
-
-    Each of its viewers' sessions ends at the node's last report + the grace: the seconds up to
-    then are watched, and a viewer left with no open session exits in that minute. Each viewer is
-    updated under the condition that nothing changed since it was read (its count of sessions
-    open on that node, and open in all), so two sweeps never close a session twice; the node is
-    marked closed only when all its viewers were. Returns the number of sessions closed.
-
-    ``budget_seconds``: stop starting new pages of work once this much time has passed; a node
-    not finished stays unmarked and the next sweep takes it up again (closing is idempotent).
-    """
-    now = time.time() if now is None else now
-    deadline = None if budget_seconds is None else time.monotonic() + budget_seconds
-    closed = 0
-    for node in NodeSeen.query(FLEET, filter_condition=NodeSeen.closed_at.does_not_exist()):
-        if float(node.last_seen) + NODE_GRACE_SECONDS > now:
-            continue
-        if _out_of_budget(deadline):
-            break
-        done, count = _close_node(str(node.node_id), float(node.last_seen), set(node.rooms or ()), deadline)
-        closed += count
-        if done:
-            try:
-                NodeSeen(FLEET, node.node_id).update(
-                    actions=[NodeSeen.closed_at.set(now)],
-                    condition=NodeSeen.last_seen == node.last_seen,  # it did not come back meanwhile
-                )
-            except UpdateError as exc:
-                if not _conditional_failed(exc):
-                    raise
-    return closed
-
-
-def _out_of_budget(deadline: float | None) -> bool:
-    return deadline is not None and time.monotonic() >= deadline
-
-
-def _close_node(node_id: str, last_seen: float, rooms: set[str], deadline: float | None) -> tuple[bool, int]:
-    on_node = open_on_node(node_id)
-    ends_at = last_seen + NODE_GRACE_SECONDS
-    deltas = Deltas()
-    done, closed = True, 0
-    for table in everywhere(ViewerPresence):  # every residency zone's viewer table
-        for room_id in sorted(rooms):
-            outcome = _close_in_table(table, room_id, on_node, ends_at, deltas, deadline)
-            done, closed = done and outcome[0], closed + outcome[1]
-    if deltas:
-        apply(deltas)
-    return done, closed
-
-
-def _close_in_table(
-    table: type[ViewerPresence], room_id: str, on_node: Any, ends_at: float, deltas: Deltas, deadline: float | None
-) -> tuple[bool, int]:
-    """Close the sessions open on one node for one room in one zone's viewer table."""
-    done, closed = True, 0
-    connection = table._get_connection()
-    names: dict[str, str] = {}
-    values: dict[str, Any] = {}
-    condition = (on_node > 0).serialize(names, values)
-    pages = connection.connection.client.get_paginator("query").paginate(
-        TableName=connection.table_name,
-        KeyConditionExpression="room_id = :room",
-        FilterExpression=condition,
-        ExpressionAttributeNames={placeholder: name for name, placeholder in names.items()},
-        ExpressionAttributeValues={**values, ":room": {"S": room_id}},
-        ConsistentRead=True,
-    )
-    for page in pages:
-        if _out_of_budget(deadline):
-            return False, closed  # the next sweep reads this room again
-        for raw in page.get("Items", []):
-            count = int(raw[on_node.attr_name]["N"])
-            open_now = int(raw.get("sessions_open", {}).get("N", "0"))
-            since = float(raw["open_since"]["N"]) if "open_since" in raw else ends_at
-            key, market = raw["viewer"]["S"], raw.get("market", {}).get("S", "??")
-            watched = max(0.0, ends_at - since)
-            left = open_now - count
-            actions: list[Any] = [
-                on_node.add(-count),
-                ViewerPresence.sessions_open.add(-count),
-                ViewerPresence.watched.add(watched),
-                ViewerPresence.last_at.set(ends_at),
-                # the viewer's other sessions (a failover to another node) count from here on
-                ViewerPresence.open_since.set(ends_at) if left > 0 else ViewerPresence.open_since.remove(),
-            ]
-            try:
-                updated = table(room_id, key)
-                updated.update(
-                    actions=actions,
-                    condition=(on_node == count) & (ViewerPresence.sessions_open == open_now),
-                )
-            except UpdateError as exc:
-                if not _conditional_failed(exc):
-                    raise
-                done = False  # changed meanwhile: the next sweep reads it again
-                continue
-            closed += count
-            if left <= 0:
-                deltas.count(room_id, market, ends_at, "exits")
-            if float(updated.watched or 0) >= QUALIFY_SECONDS:
-                deltas.distinct[(room_id, market, "qualified")].add(key)
-    return done, closed

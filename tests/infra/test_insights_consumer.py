@@ -103,3 +103,64 @@ def test_the_insights_function_verifies_node_feeds_with_the_push_secret(template
 
 def _listed(value: object) -> list:
     return value if isinstance(value, list) else [value]
+
+
+SWEEP = "functions.insights.sweep.handler"
+
+
+@pytest.mark.parametrize("region", sorted(REGIONS))
+def test_the_dead_node_sweep_runs_every_minute_in_the_origin_only(template, region):
+    resources = template(region, "stateless").to_json()["Resources"]
+    sweeps = [
+        k
+        for k, v in resources.items()
+        if v["Type"] == "AWS::Lambda::Function" and v["Properties"].get("Handler") == SWEEP
+    ]
+    rules = {k: v for k, v in resources.items() if v["Type"] == "AWS::Events::Rule"}
+    if REGIONS[region].role != "origin":
+        assert sweeps == []  # the node registry is the origin's: every region's nodes feed the origin
+        assert not [r for r in rules.values() if SWEEP in _names(r)]
+        return
+    (sweep,) = sweeps
+    function = resources[sweep]["Properties"]
+    assert function["Timeout"] == 60
+    # an EventBridge rule every minute targets it, and may invoke it (and nothing else does)
+    (rule,) = [
+        r for r in rules.values() if {"Fn::GetAtt": [sweep, "Arn"]} in [t["Arn"] for t in r["Properties"]["Targets"]]
+    ]
+    assert rule["Properties"]["ScheduleExpression"] == "rate(1 minute)"
+    assert rule["Properties"]["State"] == "ENABLED"
+    permissions = [
+        v["Properties"]
+        for v in resources.values()
+        if v["Type"] == "AWS::Lambda::Permission" and v["Properties"]["FunctionName"] == {"Fn::GetAtt": [sweep, "Arn"]}
+    ]
+    assert [p["Principal"] for p in permissions] == ["events.amazonaws.com"]
+    # no stream feeds it
+    assert not [
+        v
+        for v in resources.values()
+        if v["Type"] == "AWS::Lambda::EventSourceMapping" and v["Properties"]["FunctionName"] == {"Ref": sweep}
+    ]
+
+
+def test_the_sweep_role_touches_only_the_nodes_viewers_minutes_and_distinct_tables(template):
+    origin = next(name for name, r in REGIONS.items() if r.role == "origin")
+    resources = template(origin, "stateless").to_json()["Resources"]
+    (sweep,) = [
+        k
+        for k, v in resources.items()
+        if v["Type"] == "AWS::Lambda::Function" and v["Properties"].get("Handler") == SWEEP
+    ]
+    role = resources[sweep]["Properties"]["Role"]["Fn::GetAtt"][0]
+    statements = _statements(resources, role)
+    dynamodb = [s for s in statements if any(str(a).startswith("dynamodb:") for a in _listed(s["Action"]))]
+    touched = _names([s["Resource"] for s in dynamodb]).lower().replace("-", "")
+    for table in ("insightsnodes", "insightsviewers", "insightsminutes", "insightsdistinct"):
+        assert table in touched, table
+    for other in ("insightsnonces", "insightsshows", "insightscampaigns", "insightsalerts", "rooms", "comments"):
+        assert f"table{other}" not in touched, other
+    assert not [s for s in dynamodb if "dynamodb:GetRecords" in _listed(s["Action"])]  # no stream
+    assert not [s for s in statements if "events:PutEvents" in _listed(s["Action"])]
+    assert not [s for s in statements if "secretsmanager:GetSecretValue" in _listed(s["Action"])]
+    assert "CROSSLIVE_PUSH_SECRET_ARN" not in resources[sweep]["Properties"]["Environment"]["Variables"]
