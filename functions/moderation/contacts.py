@@ -65,8 +65,13 @@ _STRONG = (
 _WEAK = r"l[i!1|]ne|wa|ig|t\s?g|tele|snap|sc|dm\s*me|pm\s*me|hubungi(?:\s*saya)?|ติดต่อ|liên\s*hệ"
 # between a name and the id: "id", "号", "ไอดี", a colon, "@", "me", "で連絡" (up to 4 CJK/Thai characters)
 _FILLER = r"(?:\s*(?:id|号|號|ไอดี|me|on|[:：=@]|[\u3040-\u30ff\u4e00-\u9fff\u0e00-\u0e7f]{1,4}))*\s*"
+# after a weak name: "id" (with a colon, or Japanese "は": "LINE ID は xxx"), a colon, or "で連絡して" going
+# on to "→ id：xxx"
+_WEAK_FILLER = (
+    r"id\s*[:：=はが]?|[:：=@]|[でに][\u3040-\u30ff\u4e00-\u9fff]{0,4}(?:\s*[→>:：]?\s*id\s*[:：=]?)?"
+)
 MESSENGER_RE = re.compile(
-    rf"(?<![a-z])(?:(?:{_STRONG}){_FILLER}@?|(?:{_WEAK})\s*(?:id\s*[:：=]?|[:：=@]|[でに][\u3040-\u30ff\u4e00-\u9fff]{{0,4}})\s*@?)"
+    rf"(?<![a-z])(?:(?:{_STRONG}){_FILLER}@?|(?:{_WEAK})\s*(?:{_WEAK_FILLER})\s*@?)"
     r"[a-z0-9_.\-]*[a-z0-9][a-z0-9_.\-]{4,}",
     re.IGNORECASE,
 )
@@ -138,6 +143,20 @@ def _fold_word(word: str) -> str:
     return " ".join(fold(word.replace("-", " "), underscore_separates=False).split())
 
 
+_KANA_LONG_VOWEL = "ー"
+
+
+def _long_vowel_forms(word: str) -> list[str]:
+    """A kana number word written with the long-vowel mark, as Katakana writes it: きゅう as キュー,
+    に as ニー, ご as ゴー (folded to Hiragana: きゅー, にー, ごー)."""
+    if not word or not re.fullmatch("[\u3041-\u3096]+", word):
+        return []
+    forms = [word + _KANA_LONG_VOWEL]
+    if len(word) >= 2 and word[-1] in "うい":
+        forms.append(word[:-1] + _KANA_LONG_VOWEL)
+    return forms
+
+
 LanguageWords = tuple[dict[str, str], dict[str, int], list[str], dict[str, str], list[str], list[str]]
 
 
@@ -152,6 +171,8 @@ def build_vocabulary(entries: list[LanguageWords]) -> Vocabulary:
     for nums, reps, dot_words, tld, cue, ref in entries:
         for word, digits in nums.items():
             numbers.setdefault(_fold_word(word), digits)
+            for long_form in _long_vowel_forms(_fold_word(word)):
+                numbers.setdefault(long_form, digits)
         repeat.update({_fold_word(w): n for w, n in reps.items()})
         dots.update(_fold_word(w) for w in dot_words)
         tlds.update({_fold_word(w): t for w, t in tld.items()})
@@ -222,8 +243,12 @@ def _value(digits: str) -> str:
 
 
 def _ladder(groups: list[str]) -> bool:
-    """Sizes, counting or a list of prices: 3+ groups in steps of one size (1-10)."""
+    """Sizes, counting or a list of prices: 3+ groups in steps of one size (1-10). Not single digits
+    counting up from 0 to 7 or more digits: a count starts at one, and a leading 0 is the trunk
+    prefix of a phone number ("0 1 2 - 3 4 5 6 7 8 9", "kosong satu dua ...")."""
     if len(groups) < 3 or not all(groups):
+        return False
+    if groups[0] == "0" and len(groups) >= 7 and all(len(g) == 1 for g in groups):
         return False
     values = [int(g) for g in groups]
     steps = {b - a for a, b in pairwise(values)}

@@ -136,3 +136,39 @@ def test_morphology_and_shared_curses(market, code, text):
 )
 def test_their_shop_talk_passes(market, code, text):
     assert not market(code).hits(text), stream(text)
+
+
+@pytest.mark.parametrize("text", ["クズ!", "カ ス", "ボケ", "クズ配信者", "バカ店員だな", "アホ野郎"])
+def test_japanese_insult_nouns_alone_or_before_a_person(market, text):
+    assert market("JP").hits(text), stream(text)
+
+
+@pytest.mark.parametrize("text", ["パンくず入り", "酒かすの甘酒", "ピンボケ写真", "カスタード味", "ボケ味のレンズ"])
+def test_the_same_kana_as_scraps_dregs_and_blur(market, text):
+    assert not market("JP").hits(text), stream(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hubungi kosong satu tiga, empat lima enam, tujuh lapan sembilan",  # digits counting up from a 0 prefix
+        "call 0 1 2 3 - 4 5 6 7 8 9",
+        "キュージューゼロ ニーニー サンサン ヨンヨンに電話",  # Katakana readings with the long-vowel mark
+        "LINE ID は shop_jp88",
+        "LINEでね→ ID：tokyo_deal",
+    ],
+)
+def test_contact_spam_in_asian_languages(text):
+    from functions.moderation.contacts import scan
+
+    _links, contacts = scan(text)
+    assert contacts, text
+
+
+@pytest.mark.parametrize(
+    "text", ["saiz 0 2 4 6 8 10 12", "kira 1 2 3 4 5 6 7 8 9 10", "ニーハオ ゴーゴー", "LINE は便利", "line id ok"]
+)
+def test_sizes_counting_and_messenger_words_alone_are_no_contact(text):
+    from functions.moderation.contacts import scan
+
+    assert scan(text) == ([], []), text

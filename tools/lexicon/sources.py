@@ -629,6 +629,12 @@ OWN_ENTRIES: list[tuple[str, str, str, int, str]] = [
             "クズが",
         )
     ],
+    # the same insult nouns before a person (クズ店主, "trash shop owner"; バカ店員), the way they are hurled
+    *[
+        (noun + person, "ja", "profanity", 1, "mask")
+        for noun in ("クズ", "カス", "ボケ", "ブス", "バカ", "アホ")
+        for person in ("店主", "店員", "配信者", "ライバー", "人間", "野郎", "女", "男")
+    ],
     *[(t, "ja", "profanity", 1, "mask") for t in ("きもい", "キモい", "ブス", "クソ野郎", "うざい", "バカ野郎")],
     # insults held in kanji, matched in kana too through their reading (気違い: きちがい, キチガイ);
     # 屑 (one character) only in its usual insulting phrases, since くず is also arrowroot (くずもち)
@@ -804,6 +810,8 @@ ALONE_WORDS: dict[str, tuple[str, ...]] = {
     # หน้าด้าน (shameless), เฮงซวย (lousy), สันดาน (base nature): the broad list holds them addressed
     # (นายหน้าด้าน, นายสันดาน); alone, they are said to a person
     "th": ("ควาย", "หน้าด้าน", "เฮงซวย", "สันดาน"),
+    # くず, かす, ぼけ are also scraps, dregs and a blur (パンくず, 酒かす, ピンボケ) inside a comment
+    "ja": ("クズ", "カス", "ボケ"),
 }
 
 # Entries of the Indonesian broad list (LDNOOBW id) that are Malay words of the same sense, shipped for
