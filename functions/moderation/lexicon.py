@@ -227,7 +227,7 @@ class Matcher:
                 continue
             if not letter_spaced(entry.term):
                 for spelling in spellings(entry):
-                    for key in term_keys(spelling):
+                    for key in term_keys(spelling, unmarked=not entry.language.startswith("vi")):
                         _keep_stronger(rules, key, rule)
                         anywhere.add(key)
                         if _AFTERTHOUGHT_VOCATIVE.search(entry.term):
@@ -250,7 +250,7 @@ class Matcher:
         self._automaton = ahocorasick.Automaton()
         for key, rule in rules.items():
             self._automaton.add_word(key, (key, rule))
-        safe = {k for word in safe_words for k in term_keys(word)} - set(rules)
+        safe = {k for word in safe_words for k in term_keys(word, unmarked=True)} - set(rules)
         for key in safe:
             self._automaton.add_word(key, (key, None))
         if rules:

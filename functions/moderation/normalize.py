@@ -53,6 +53,10 @@ PLACEHOLDER = "\u3013"
 _HAN_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _PLACEHOLDER_RE = re.compile(f"(?<=[{_HAN_CLASS}])[x*×○●□■〓╳✕✖](?![a-z0-9])")
 INNER = "\x02"  # marks the letters of a spelled-out run ("f u c k y o u"), scanned for terms inside
+# opens the unmarked view: a comment's Latin words once more without their diacritics ("culéro",
+# "batârd", "Arschlöch" -> "culero", "batard", "arschloch"), matched by the unmarked keys of every
+# term but Vietnamese ones (``term_keys(..., unmarked=True)``)
+UNMARKED = "\x04"
 LEET = str.maketrans(
     {
         "0": "o",
@@ -124,6 +128,22 @@ _DOUBLE_RE = re.compile(r"([^\W\d_])\1")
 _DOUBLED_WORD_RE = re.compile(r"[^ ]*([^\W\d_])\1[^ ]*")
 _MIN_INNER = 4  # letters of a term matched inside a spelled-out run
 _SOKUON_RUN_RE = re.compile("っ{2,}")
+# a Latin letter with a diacritic (after case folding): Latin-1, Latin Extended A/B, Vietnamese
+_LATIN_MARKED_RE = re.compile("[\u00e0-\u024f\u1e00-\u1eff]")
+_COMBINING_RE = re.compile("[\u0300-\u036f]")
+# letters only Vietnamese writes (ă, đ, ơ, ư, ĩ, ũ and the stacked tone marks of U+1EA0-U+1EF9): a
+# comment holding one is Vietnamese, whose words without marks are other words ("ngủ", sleep, and
+# "ngu", stupid), so it gets no unmarked view
+_VIETNAMESE_RE = re.compile("[\u0103\u0111\u01a1\u01b0\u0129\u0169\u1ea0-\u1ef9]")
+
+
+def strip_marks(text: str) -> str:
+    """``text`` without the diacritics of Latin letters ("bâtard" -> "batard", "arschlöch" ->
+    "arschloch"); letters with a stroke (Vietnamese "đ") and marks of other scripts (kana voicing)
+    stay."""
+    if not _LATIN_MARKED_RE.search(text):
+        return text
+    return unicodedata.normalize("NFC", _COMBINING_RE.sub("", unicodedata.normalize("NFD", text)))
 
 
 def collapse(word: str) -> str:
@@ -209,6 +229,12 @@ def _stream(text: str, *, views: bool) -> str:
             + " ".join([w for w in words if not w.startswith(INNER)] + [w for w in words if w.startswith(INNER)])
             + " "
         )
+    if views and not ascii_only and _LATIN_MARKED_RE.search(s) and not _VIETNAMESE_RE.search(s):
+        # the unmarked view goes after the words, past a mark no key holds, so no phrase runs across
+        words = [w for w in s.split() if not w.startswith(INNER)]
+        plain = strip_marks(" ".join(words))
+        if plain != " ".join(words):
+            s += UNMARKED + " " + plain + " "
     return s
 
 
@@ -232,14 +258,21 @@ def is_continuous(key: str) -> bool:
 _CONTINUOUS_RE = re.compile(f"[{CONTINUOUS_CLASS}]+")
 
 
-def term_keys(term: str) -> list[str]:
+def term_keys(term: str, *, unmarked: bool = False) -> list[str]:
     """The automaton keys of a lexicon term: padded for space-delimited scripts, bare for the others.
+
+    ``unmarked``: also the keys of the term without its diacritics ("bâtard" -> "batard"), which meet
+    a comment written without them and the unmarked view of one written with misplaced ones
+    ("batârd"); for every language but Vietnamese, whose unmarked words are other words ("lồn" and
+    "lon", a can).
 
     A key is padded with a space on each side whose character is of a space-delimited script, so
     ``fuck`` only matches the word and ``傻 b`` (傻 written with a Latin initial) matches after any
     Chinese. Each word of a term of up to three words also comes elongated (``" \\x01fuck "``), in
     every combination, so ``fuuck`` and ``kill yoursself`` match.
     """
+    if unmarked and strip_marks(term) != term:
+        return list(dict.fromkeys([*term_keys(term), *term_keys(strip_marks(term))]))
     bare = _stream(term, views=False).strip()
     if not bare:
         return []

@@ -12,6 +12,8 @@ from __future__ import annotations
 SAFE_WORDS: dict[str, tuple[str, ...]] = {
     # space-delimited phrases whose first word alone is a term
     "en": ("pussy willow", "pussy cat", "pussycat", "pussy bow", "pussybow"),
+    # a bread ("un pain bâtard", its baking tin "moule à pain bâtard")
+    "fr": ("pain bâtard", "pains bâtards"),
     "th": (
         "หีบ",
         "หีบห่อ",

