@@ -38,6 +38,7 @@ whose stream still holds a key, so everything else in the comment is kept as wri
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
