@@ -2,7 +2,9 @@
 
 Every function publishes its routes under ``/v1/<name>/`` (the same path locally and behind API
 Gateway), its OpenAPI document at ``/v1/<name>/openapi.json`` and a health check at
-``/v1/<name>/health``. ``functions.shared`` holds what all of them use.
+``/v1/<name>/health``. ``functions.shared`` holds what all of them use; ``functions.fanout`` is a
+stream Lambda without an HTTP app, and ``functions.textrules`` no Lambda of its own (table-less
+text rules that the functions showing merchant texts import).
 """
 
 from __future__ import annotations
