@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer
@@ -31,8 +32,12 @@ UNKNOWN_MARKET = "??"
 Scorer = Callable[[str, str], int | None]
 
 
+@lru_cache(maxsize=65_536)
 def viewer_key(room_id: str, sub: str) -> str:
-    """The pseudonymous key of a viewer in one room (what distinct sets and sketches hold)."""
+    """The pseudonymous key of a viewer in one room (what distinct sets and sketches hold).
+
+    Cached: a show's chat is mostly the same viewers again, and the hash was a tenth of the fold.
+    """
     return hashlib.sha256(f"{room_id}\x00{sub}".encode()).hexdigest()[:16]
 
 
@@ -44,7 +49,6 @@ def minute_of(at: float) -> int:
 class ViewerDelta:
     market: str | None = None
     sub: str | None = None
-    commented: float | None = None
     claimed: float | None = None
     redeemed: float | None = None
 
@@ -131,16 +135,48 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _number(text: str) -> int | float:
+    """A stream record's number as ``_plain`` makes it (int when integral, else float), without a
+    ``Decimal`` for the common cases: ``int`` when the text is one, else a float that is not whole."""
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    value = float(text)
+    if not value.is_integer():
+        return value
+    return _plain(Decimal(text))  # "1.0", "1E+3", or past float precision: exact as before
+
+
+def _value(raw: dict[str, Any]) -> Any:
+    """One attribute value of DynamoDB JSON as plain Python: strings, numbers, booleans, lists and
+    maps directly (every attribute the fold reads), the rest (sets, binary, null) through boto3's
+    deserializer."""
+    if "S" in raw:
+        return raw["S"]
+    if "N" in raw:
+        return _number(raw["N"])
+    if "BOOL" in raw:
+        return raw["BOOL"]
+    if "L" in raw:
+        return [_value(item) for item in raw["L"]]
+    if "M" in raw:
+        return {key: _value(item) for key, item in raw["M"].items()}
+    return _plain(_deserializer.deserialize(raw))
+
+
 def image(record: dict[str, Any], which: str) -> dict[str, Any] | None:
     """``NewImage``/``OldImage`` of a stream record as plain Python (numbers as int or float).
 
     Insights reads other packages' tables only through their stream records, never through their
     models (``docs/architecture.md``): the attribute names are the tables' stored names.
+    Decoding was two thirds of the fold's time with boto3's ``TypeDeserializer`` for every
+    attribute (then ``_plain``); ``_value`` decodes the scalar types itself, to the same values.
     """
     raw = (record.get("dynamodb") or {}).get(which)
     if not raw:
         return None
-    return {key: _plain(_deserializer.deserialize(value)) for key, value in raw.items()}
+    return {key: _value(value) for key, value in raw.items()}
 
 
 def fold_comment(deltas: Deltas, old: dict[str, Any] | None, new: dict[str, Any] | None, score: Scorer) -> None:
@@ -158,12 +194,12 @@ def fold_comment(deltas: Deltas, old: dict[str, Any] | None, new: dict[str, Any]
     if status not in VISIBLE or before in VISIBLE:
         return  # counted once, when it first became visible
     deltas.count(room_id, market, at, "comments")
-    key = viewer_key(room_id, new["author_sub"])
-    deltas.distinct[(room_id, market, "commenters")].add(key)
-    viewer = deltas.viewer(room_id, key)
-    viewer.market, viewer.sub, viewer.commented = market, new["author_sub"], at
+    # the funnel's "commented" step is this distinct set; no per-viewer write (nothing reads one:
+    # the win-back segment needs claims and redemptions only), so a first comment costs no write
+    # of its own beyond the batch's set and minute items (docs/insights.md, "Write cost")
+    deltas.distinct[(room_id, market, "commenters")].add(viewer_key(room_id, new["author_sub"]))
     text = str(new.get("original_text") or new.get("text") or "")
-    if new.get("tags") or any(mark in text for mark in QUESTION_MARKS):
+    if new.get("tags") or "?" in text or "？" in text or "؟" in text:  # QUESTION_MARKS
         deltas.count(room_id, market, at, "questions")
     polarity = score(text, str(new.get("language") or "und"))
     if polarity is not None and polarity > 0:
@@ -268,8 +304,16 @@ def fold_records(
         "rooms": lambda o, n: fold_room(deltas, o, n),
     }
     assert set(folds) == set(FOLDED_TABLES)
+    tables: dict[str, str | None] = {}  # eventSourceARN -> table: a batch comes from one stream
     for record in records:
-        fold = folds.get(table_of(record) or "")
+        arn = record.get("eventSourceARN")
+        if arn and isinstance(arn, str):
+            if arn not in tables:
+                tables[arn] = table_of(record)
+            table = tables[arn]
+        else:
+            table = table_of(record)
+        fold = folds.get(table or "")
         if fold is not None:
             deltas.marking = record_marker(record)
             fold(image(record, "OldImage"), image(record, "NewImage"))

@@ -119,7 +119,6 @@ class ViewerPresence(TableModel):
     sessions = NumberAttribute(default=0)  # sessions started (the first one makes the viewer a join)
     sessions_open = NumberAttribute(default=0)
     watched = NumberAttribute(default=0)  # seconds in closed sessions, capped to the show window
-    commented = NumberAttribute(null=True)  # time of first comment
     claimed = NumberAttribute(null=True)
     redeemed = NumberAttribute(null=True)
     beacon_seq = NumberAttribute(null=True)  # the last player beacon accepted (replays refused)

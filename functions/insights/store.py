@@ -211,15 +211,16 @@ def forget_known() -> None:
     _known.clear()
 
 
-STEPS = ("commented", "claimed", "redeemed")
+STEPS = ("claimed", "redeemed")
 
 
 def _write_viewer(room_id: str, key: str, viewer: Any) -> int:
-    """A viewer's first comment, claim or redemption: written once, skipped when already stored.
+    """A viewer's first claim or redemption (what the win-back segment reads): written once,
+    skipped when already stored.
 
     The step times are ``if_not_exists``: once a step is stored, writing it again changes nothing,
-    so a step this process already stored is not written again. A viewer who comments 30 times
-    costs one write here, not 30.
+    so a step this process already stored is not written again. A viewer who claims 3 coupons
+    costs one write here, not 3. Comments write no viewer item (the commenters set is the step).
     """
     steps = [
         name

@@ -8,7 +8,7 @@ from typing import Any
 from crosslive.dev.stream import stream_record
 from functions.comments.models import Comment
 from functions.coupons.models import Coupon, Redemption
-from functions.insights.fold import fold_records, minute_of, viewer_key
+from functions.insights.fold import fold_records, image, minute_of, viewer_key
 from functions.insights.models import ROOM_MARKET
 from functions.insights.sketch import EXACT_LIMIT, Distinct, union_all
 from functions.rooms.models import Room
@@ -62,6 +62,8 @@ def test_comments_count_once_with_commenters_questions_sentiment_and_moderation(
     assert counters["positive"] == 1 and counters["negative"] == 1
     assert counters["moderated"] == 2
     assert deltas.distinct[("r1", "ID", "commenters")] == {viewer_key("r1", "v1"), viewer_key("r1", "v4")}
+    # AND a comment writes no viewer item: the commenters set is the funnel step
+    assert deltas.viewers == {}
 
 
 def test_claims_redemptions_and_cancellations_move_the_funnel_and_gmv() -> None:
@@ -140,3 +142,41 @@ def test_distinct_is_exact_below_the_limit_then_a_mergeable_sketch() -> None:
     overlap = Distinct({"de-1", "de-2", "id-new"})
     total = union_all([small, restored, overlap]).count()
     assert abs(total - (EXACT_LIMIT + 20_000 + 1)) / (EXACT_LIMIT + 20_001) < 0.03
+
+
+def test_stream_images_decode_to_what_boto3s_deserializer_gives() -> None:
+    """The fold's own decoder of DynamoDB JSON gives the same values and types as boto3's
+    ``TypeDeserializer`` with Decimals made int (whole) or float, for every attribute type."""
+    from decimal import Decimal
+
+    from boto3.dynamodb.types import TypeDeserializer
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return int(value) if value == value.to_integral_value() else float(value)
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list | set):
+            return [plain(v) for v in value]
+        return value
+
+    raw = {
+        "s": {"S": "bagus"},
+        "int": {"N": "42"},
+        "negative": {"N": "-3"},
+        "time": {"N": "1796241456.2660136"},
+        "whole": {"N": "1.0"},
+        "exponent": {"N": "1E+3"},
+        "big": {"N": "12345678901234567890.0"},
+        "bool": {"BOOL": False},
+        "null": {"NULL": True},
+        "list": {"L": [{"N": "2"}, {"S": "a"}, {"M": {"k": {"N": "2.50"}}}]},
+        "map": {"M": {"a": {"L": []}, "b": {"N": "0.1"}}},
+        "strings": {"SS": ["x"]},
+        "numbers": {"NS": ["7"]},
+    }
+    decoded = image({"dynamodb": {"NewImage": raw}}, "NewImage")
+    expected = {key: plain(TypeDeserializer().deserialize(value)) for key, value in raw.items()}
+    assert decoded == expected
+    assert {k: type(v) for k, v in decoded.items()} == {k: type(v) for k, v in expected.items()}
+    assert decoded["whole"] == 1 and isinstance(decoded["whole"], int) and decoded["big"] == 12345678901234567890
