@@ -3,9 +3,11 @@
 Each function's handler is imported and invoked in a fresh Python process whose ``sys.path`` is
 only the packaged bundle plus the packages the Lambda runtime provides (boto3, botocore and their
 dependencies): what a Lambda cold start executes. The first request is an API Gateway v2 event for
-``GET /v1/<name>/health`` through Mangum, and separately the region's plugin manager build (which
-a function's first real request pays). The baseline, run the same way in the same run, is a
-hello-world FastAPI + Mangum handler: the smallest thing with the same framework.
+``GET /v1/<name>/health`` through Mangum. Separately, two costs a function's first real request pays
+and the health check does not: the region's plugin manager build, and the DynamoDB clients of the
+tables in the function's spec (``functions/specs.py``; made, not called: no network). The baseline,
+run the same way in the same run, is a hello-world FastAPI + Mangum handler: the smallest thing
+with the same framework.
 
 The bundle is built by ``infra/bundling.py`` exactly as ``cdk synth`` builds it (when this
 interpreter's version differs from the Lambda runtime's, a second build for the runtime gives the
@@ -33,6 +35,7 @@ from functions import FUNCTIONS
 STREAM_FUNCTIONS: dict[str, tuple[str, str, dict]] = {
     "fanout": ("functions.fanout.handler", "comments", {"Records": []}),
 }
+SPEC_NAMES = {"fanout": "comments-fanout"}  # bench name -> its FunctionSpec (the tables it uses)
 ALL_FUNCTIONS = (*FUNCTIONS, *STREAM_FUNCTIONS)
 
 RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six")
@@ -60,9 +63,17 @@ plugins_ms = None
 if PLUGINS:
     from functions.shared.plugins import get_plugins
     t3 = time.perf_counter(); get_plugins(); plugins_ms = (time.perf_counter() - t3) * 1000
+clients_ms = None
+if TABLES:
+    from functions.shared.db import load_all_models
+    models = load_all_models()
+    t4 = time.perf_counter()
+    for short in TABLES:
+        models[short]._get_connection().connection.client
+    clients_ms = (time.perf_counter() - t4) * 1000
 print(json.dumps({"import_ms": (t1 - t0) * 1000, "first_ms": (t2 - t1) * 1000,
                   "status": response.get("statusCode", 200),
-                  "plugins_ms": plugins_ms}))
+                  "plugins_ms": plugins_ms, "clients_ms": clients_ms}))
 """
 
 _BASELINE = """
@@ -84,22 +95,35 @@ def _runtime_dir(root: Path) -> Path:
     site = Path(botocore.__file__).resolve().parent.parent
     target = root / "runtime"
     target.mkdir()
+    (target / "__pycache__").mkdir()
     for name in RUNTIME_PROVIDED:
         for source in (site / name, site / f"{name}.py"):
             if source.exists():
                 (target / source.name).symlink_to(source)
+        # a top-level module's bytecode (six) lives in site-packages/__pycache__: without it every
+        # probe compiled six.py, which the runtime's installed packages never do
+        for compiled in (site / "__pycache__").glob(f"{name}.*.pyc"):
+            (target / "__pycache__" / compiled.name).symlink_to(compiled)
     assert Path(boto3.__file__).resolve().parent.parent == site
     return target
 
 
 def _probe(
-    bundle: Path, runtime: Path, module: str, path: str, plugins: bool, env: dict[str, str], event: dict | None = None
+    bundle: Path,
+    runtime: Path,
+    module: str,
+    path: str,
+    plugins: bool,
+    env: dict[str, str],
+    event: dict | None = None,
+    tables: tuple[str, ...] = (),
 ) -> dict:
     code = (
         _PROBE.replace("MODULE", repr(module))
         .replace("PATH", repr(path))
         .replace("PLUGINS", str(plugins))
         .replace("EVENT", repr(event))
+        .replace("TABLES", repr(tables))
     )
     # -S: no site-packages; -I would also drop PYTHONPATH, so set sys.path explicitly instead.
     bootstrap = f"import sys; sys.path[:0] = [{str(bundle)!r}, {str(runtime)!r}]\n" + code
@@ -133,6 +157,12 @@ def _extras(name: str) -> tuple[str, ...]:
     return function_extras(STREAM_FUNCTIONS[name][1] if name in STREAM_FUNCTIONS else name)
 
 
+def _tables(name: str) -> tuple[str, ...]:
+    from functions.specs import spec_of
+
+    return spec_of(SPEC_NAMES.get(name, name)).tables
+
+
 def run(repeats: int = 5, functions: tuple[str, ...] = ALL_FUNCTIONS, echo=click.echo) -> dict:  # type: ignore[no-untyped-def]
     from crosslive.regions import load_regions
     from infra.bundling import LAMBDA_PYTHON_VERSION, build_bundle
@@ -150,6 +180,11 @@ def run(repeats: int = 5, functions: tuple[str, ...] = ALL_FUNCTIONS, echo=click
         "POWERTOOLS_LOG_LEVEL": "WARNING",
         "PYTHONDONTWRITEBYTECODE": "1",
         "CROSSLIVE_AUTH_JWKS_URL": "https://cognito-idp.example/jwks.json",
+        # Lambda puts the role's credentials in the environment; without them botocore's client
+        # creation would look for credentials on the network (the instance metadata service)
+        "AWS_ACCESS_KEY_ID": "ASIABENCHBENCHBENCH0",
+        "AWS_SECRET_ACCESS_KEY": "bench",
+        "AWS_SESSION_TOKEN": "bench",
     }
     with tempfile.TemporaryDirectory(prefix="crosslive-coldstart-") as tmp:
         root = Path(tmp)
@@ -183,26 +218,33 @@ def run(repeats: int = 5, functions: tuple[str, ...] = ALL_FUNCTIONS, echo=click
                 targets.append((name, f"functions.{name}.app", f"/v1/{name}/health", True, _extras(name), None))
         with click.progressbar(targets, label="cold starts", item_show_func=lambda t: t[0] if t else "") as bar:
             for name, module, path, plugins, extras, event in bar:
-                samples = [_probe(bundles[extras], runtime, module, path, plugins, env, event) for _ in range(repeats)]
+                tables = _tables(name) if name != "baseline" else ()
+                samples = [
+                    _probe(bundles[extras], runtime, module, path, plugins, env, event, tables) for _ in range(repeats)
+                ]
                 if any(s["status"] != 200 for s in samples):
                     raise click.ClickException(f"{name}: health returned {samples[0]['status']}")
                 results[name] = {
                     key: statistics.median(s[key] for s in samples)
-                    for key in ("import_ms", "first_ms") + (("plugins_ms",) if plugins else ())
+                    for key in ("import_ms", "first_ms") + (("plugins_ms", "clients_ms") if plugins else ())
                 }
+                results[name]["tables"] = len(tables)
     base_total = results["baseline"]["import_ms"] + results["baseline"]["first_ms"]
     echo("")
     header = f"{'function':<14}{'import ms':>10}{'1st req ms':>11}{'total ms':>10}{'x baseline':>11}"
-    echo(header + f"{'plugins ms':>11}{'zip MB':>8}")
+    echo(header + f"{'plugins ms':>11}{'clients ms':>11}{'zip MB':>8}")
     for name, figures in results.items():
         total = figures["import_ms"] + figures["first_ms"]
         plugins_ms = f"{figures['plugins_ms']:.0f}" if figures.get("plugins_ms") is not None else "-"
+        clients = f"{figures['clients_ms']:.0f} ({figures['tables']})" if figures.get("clients_ms") is not None else "-"
         size = zip_bytes[_extras(name) if name != "baseline" else ()] / 1e6
         echo(
             f"{name:<14}{figures['import_ms']:>10.0f}{figures['first_ms']:>11.1f}{total:>10.0f}"
-            f"{total / base_total:>11.2f}{plugins_ms:>11}{size:>8.1f}"
+            f"{total / base_total:>11.2f}{plugins_ms:>11}{clients:>11}{size:>8.1f}"
         )
     echo("")
+    echo("clients ms (n): making the DynamoDB clients of the n tables in the function's spec, after the")
+    echo("health check (what a first request touching them pays besides its calls); not in total ms")
     echo(f"zip MB: the deployed bundle for CPython {LAMBDA_PYTHON_VERSION} (functions with the same extras share it)")
     echo(f"median of {repeats} fresh processes each; machine: {os.cpu_count()} cores")
     return {"results": results, "zip_bytes": {"+".join(k) or "base": v for k, v in zip_bytes.items()}}

@@ -65,9 +65,9 @@ def publish(room_id: str, merchant_sub: str | None, alert: Detected) -> Alert:
 
 def events_client() -> Any:
     """The EventBridge client (a seam for ``botocore.stub.Stubber`` in tests)."""
-    import boto3
+    from functions.shared.aws import aws_client
 
-    return boto3.client("events", region_name=get_settings().aws_region)
+    return aws_client("events", get_settings().aws_region)
 
 
 def put_event(room_id: str, alert: Detected, client: Any | None = None) -> None:

@@ -15,10 +15,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
-
-from boto3.dynamodb.types import TypeDeserializer
 
 from functions.insights.models import ROOM_MARKET
 from functions.insights.streams import FOLDED_TABLES
@@ -122,7 +120,14 @@ class Deltas:
 
 # -- stream records -----------------------------------------------------------------------------
 
-_deserializer = TypeDeserializer()
+@cache
+def _deserializer() -> Any:
+    """boto3's attribute-value decoder, imported on the first set, binary or null attribute: the
+    insights API imports this module but never decodes a record, and ``boto3``'s import (its
+    resources and s3transfer) was a visible part of that function's cold start."""
+    from boto3.dynamodb.types import TypeDeserializer
+
+    return TypeDeserializer()
 
 
 def _plain(value: Any) -> Any:
@@ -162,7 +167,7 @@ def _value(raw: dict[str, Any]) -> Any:
         return [_value(item) for item in raw["L"]]
     if "M" in raw:
         return {key: _value(item) for key, item in raw["M"].items()}
-    return _plain(_deserializer.deserialize(raw))
+    return _plain(_deserializer().deserialize(raw))
 
 
 def image(record: dict[str, Any], which: str) -> dict[str, Any] | None:

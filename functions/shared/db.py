@@ -14,13 +14,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import pynamodb.connection.base
 from pynamodb.indexes import GlobalSecondaryIndex, LocalSecondaryIndex
 from pynamodb.models import Model
 
 from functions.shared import stream
+from functions.shared.aws import botocore_session
 from functions.shared.config import Settings, get_settings
 
 TABLE_MODELS: dict[str, type[Model]] = {}
+
+# PynamoDB makes a botocore session per connection (one per model class and thread) through this
+# module-level name; ours share one data loader, so botocore's service data is read once per
+# process, not once per table (functions.shared.aws).
+pynamodb.connection.base.get_session = botocore_session  # type: ignore[attr-defined]
 
 
 def table_meta(

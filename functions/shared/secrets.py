@@ -16,9 +16,9 @@ _cache: dict[str, str] = {}
 
 def secrets_client(region: str) -> Any:
     """The Secrets Manager client (a seam for tests with ``botocore.stub.Stubber``)."""
-    import boto3
+    from functions.shared.aws import aws_client
 
-    return boto3.client("secretsmanager", region_name=region)
+    return aws_client("secretsmanager", region)
 
 
 def secret_value(name: str, arn_env: str | None = None) -> str | None:

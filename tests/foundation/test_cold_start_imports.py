@@ -89,3 +89,27 @@ def test_the_bundle_leaves_out_what_no_function_imports(name):
     from infra.bundling import NOT_IMPORTED
 
     assert name in NOT_IMPORTED
+
+
+def test_no_api_function_or_the_fanout_imports_boto3():
+    # GIVEN every function's app and the fan-out, imported in a fresh process as Lambda does
+    modules = [f"functions.{name}.app" for name in FUNCTIONS] + ["functions.fanout.handler"]
+    code = "import sys\n" + "".join(f"import {m}\n" for m in modules) + "print('boto3' in sys.modules)"
+    # THEN boto3 (its resources and s3transfer) was not loaded: botocore is what they use
+    assert _run(code) == "False"
+
+
+def test_every_client_of_a_process_reads_botocore_data_once():
+    # GIVEN two tables' PynamoDB connections and an AWS client from functions.shared.aws
+    code = """
+import os
+os.environ.update(AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="y", AWS_REGION="us-east-1")
+from functions.comments.models import Comment
+from functions.rooms.models import Room
+from functions.shared.aws import aws_client
+rooms, comments = Room._get_connection().connection, Comment._get_connection().connection
+clients = [rooms.client, comments.client, aws_client("events", "us-east-1")]
+print(rooms.session is not comments.session, len({id(c._loader) for c in clients}))
+"""
+    # THEN each connection keeps a session of its own, and all three clients share one data loader
+    assert _run(code) == "True 1"
