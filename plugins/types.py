@@ -57,7 +57,10 @@ class ToxicityUnavailableError(HookError, RuntimeError):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: each model's validator is built when first used, not at import. A function's
+    # requests use a few of these models (routing: residency and routing preference), and
+    # building all of them was ~5 % of every function's import (docs/benchmarks.md, coldstart).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class QuietHours(_Strict):
