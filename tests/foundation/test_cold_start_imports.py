@@ -100,16 +100,39 @@ def test_no_api_function_or_the_fanout_imports_boto3():
 
 
 def test_every_client_of_a_process_reads_botocore_data_once():
-    # GIVEN two tables' PynamoDB connections and an AWS client from functions.shared.aws
+    # GIVEN two tables' PynamoDB connections and an AWS client on one thread, and a client made on
+    # another thread
     code = """
-import os
+import os, threading
 os.environ.update(AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="y", AWS_REGION="us-east-1")
 from functions.comments.models import Comment
 from functions.rooms.models import Room
-from functions.shared.aws import aws_client
+from functions.shared.aws import aws_client, botocore_session
 rooms, comments = Room._get_connection().connection, Comment._get_connection().connection
 clients = [rooms.client, comments.client, aws_client("events", "us-east-1")]
-print(rooms.session is not comments.session, len({id(c._loader) for c in clients}))
+other = []
+thread = threading.Thread(target=lambda: other.append((botocore_session(), aws_client("events", "us-east-1"))))
+thread.start(); thread.join()
+(other_session, other_client), = other
+print(rooms.session is comments.session, other_session is not rooms.session,
+      len({id(c._loader) for c in [*clients, other_client]}))
 """
-    # THEN each connection keeps a session of its own, and all three clients share one data loader
-    assert _run(code) == "True 1"
+    # THEN one thread's clients come from one session, another thread has its own, and every
+    # client shares one data loader
+    assert _run(code) == "True True 1"
+
+
+def test_a_handler_added_to_botocore_reaches_the_next_session():
+    # GIVEN a thread's session, then a handler every new botocore session must carry (as the
+    # embedded platform's DynamoDB transport and moto add theirs)
+    code = """
+import botocore.handlers
+from functions.shared.aws import botocore_session
+first = botocore_session()
+calls = []
+botocore.handlers.BUILTIN_HANDLERS.append(("before-send.dynamodb", lambda **kw: calls.append(1)))
+second = botocore_session()
+print(first is not second, second is botocore_session())
+"""
+    # THEN the thread gets a new session (made with the handler), kept until the handlers change
+    assert _run(code) == "True True"
