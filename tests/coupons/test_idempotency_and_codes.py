@@ -13,6 +13,7 @@ from functions.coupons import codes
 from functions.coupons.campaigns import load_campaign
 from functions.coupons.claims import remaining_by_shard
 from functions.coupons.store import home_store
+from functions.shared import secrets as shared_secrets
 
 from .coupon_helpers import new_key
 
@@ -80,7 +81,7 @@ def test_key_from_secrets_manager(monkeypatch):
     )
     monkeypatch.delenv(codes.ENV_COUPON_KEY, raising=False)
     monkeypatch.setenv(codes.ENV_COUPON_KEY_SECRET_ARN, arn)
-    monkeypatch.setattr(boto3, "client", lambda *a, **k: client)
+    monkeypatch.setattr(shared_secrets, "secrets_client", lambda region: client)
     with stub:
         assert codes.signing_key() == bytes.fromhex("33" * 32)
     stub.assert_no_pending_responses()
