@@ -62,7 +62,11 @@ _STRONG = (
     r"snapchat|ไลน์?|らいん|てれぐらむ|わっつあっぷ|すなっぷ|เทเลแกรม|วอทส์?แอ[พป]|扣扣|qq|企鹅|电报|纸?飞机号?|instagram|"
     r"واتس\s*اب|واتساب|واتس|سناب(?:\s*شات)?|ت[يى]?ل[يى]?[جغك]را?م|انستا|加我|私聊|私信|联系我"
 )
-_WEAK = r"l[i!1|]ne|wa|ig|t\s?g|tele|snap|sc|dm\s*me|pm\s*me|hubungi(?:\s*saya)?|ติดต่อ|liên\s*hệ"
+# Facebook, its Messenger and Instagram's short name are weak: "facebook marketplace", "insta story"
+_WEAK = (
+    r"l[i!1|]ne|wa|ig|t\s?g|tele|snap|sc|fb|facebook|messenger|insta|dm\s*me|pm\s*me|hubungi(?:\s*saya)?|"
+    r"ติดต่อ|liên\s*hệ"
+)
 # between a name and the id: "id", "号", "ไอดี", a colon, "@", "me", "で連絡" (up to 4 CJK/Thai characters)
 _FILLER = r"(?:\s*(?:id|号|號|ไอดี|me|on|[:：=@]|[\u3040-\u30ff\u4e00-\u9fff\u0e00-\u0e7f]{1,4}))*\s*"
 # after a weak name: "id" (with a colon, or Japanese "は": "LINE ID は xxx"), a colon, or "で連絡して" going
@@ -96,7 +100,7 @@ _TLD_HINT_RE = re.compile(rf"[.\]点)。｡、]\s*(?:{_TLDS})\b")
 _MESSENGER_HINT_RE = re.compile(
     r"[微威薇维卫嶶徽危喂胃加+➕十❤♥♡💗💕电飞]|v|w|whats|wts|tele|kakao|zalo|za\s|ไลน|らいん|てれ|わっつ|すなっぷ|เทเล|วอท|"
     r"扣扣|qq|企鹅|instagram|واتس|سناب|ت[يى]?ل[يى]?[جغك]|انستا|私|联系|l[i!1|]ne|ig|t\s?g\s*[:：=@i]|sc\s*[:：=@i]|snap|dm|pm|"
-    r"hubungi|ติดต่อ|liên"
+    r"hubungi|ติดต่อ|liên|fb|facebook|messenger|insta"
 )
 _PHONE_HINT_RE = re.compile(r"\d[\d\s\-().]{6}")
 _DIGITS_RE = re.compile(r"\d+")

@@ -20,6 +20,7 @@ import ahocorasick
 from functions.moderation.normalize import (
     INNER,
     PLACEHOLDER,
+    UNMARKED,
     collapse,
     inner_key,
     spans,
@@ -221,7 +222,7 @@ class Matcher:
             rule = Rule.of(entry)
             word = alone(entry.term)
             if word is not None:
-                for key in term_keys(word):
+                for key in term_keys(word, unmarked=not entry.language.startswith("vi")):
                     _keep_stronger(rules, key, rule)
                     whole_only.add(key)
                 continue
@@ -298,12 +299,17 @@ class Matcher:
         if INNER in normalized and self._has_inner:
             found += self._scan_inner(normalized)
         if found and (self._final_only or self._whole_only):
-            last = len(normalized) - 1  # the padding space: a space-less key ends just before it
+            # the comment as written ends where its unmarked view (if any) begins
+            written = normalized.partition(UNMARKED)[0]
+            last = len(written) - 1  # the padding space: a space-less key ends just before it
             found = [
                 f
                 for f in found
                 if (f[0] >= last - 1 or f[1][0] not in self._final_only)
-                and (f[1][0] not in self._whole_only or f[1][0].strip() == normalized.strip())
+                and (
+                    f[1][0] not in self._whole_only
+                    or f[1][0].strip() in (_words(written), _words(normalized.partition(UNMARKED)[2]))
+                )
             ]
         if not found:
             return []
@@ -360,6 +366,15 @@ def _only_inside_katakana_words(text: str, key: str) -> bool:
             return False
         inside = True
     return inside
+
+
+_SYMBOL_TOKEN = re.compile(r"(?<= )[@$!|+]+ ")
+
+
+def _words(stream_part: str) -> str:
+    """A part of a stream without its padding and its tokens of symbols alone ("bouffon !" -> "bouffon"):
+    a comment that is one word and an exclamation mark is that word alone."""
+    return _SYMBOL_TOKEN.sub("", stream_part).strip()
 
 
 def _keep_stronger(rules: dict[str, Rule], key: str, rule: Rule) -> None:

@@ -191,3 +191,16 @@ def test_latin_script_classes_of_round_four(context: Ctx) -> None:
     assert moderate_comment("oc cho that su", context("VN")).action == "mask"
     assert moderate_comment("thằng súc vật", context("VN")).action == "mask"
     assert moderate_comment("bộ đồ ngủ còn size L không", context("VN")).action == "publish"
+
+
+def test_latin_script_words_hurled_alone(context: Ctx) -> None:
+    # a person's name for a shop word, as a whole comment: hurled at someone; inside a comment, shop talk
+    for text, market in (("Bouffon !", "FR"), ("idiot!!", "US"), ("Esel!", "DE"), ("ăn hại!", "VN")):
+        assert moderate_comment(text, context(market)).action == "mask", text
+    for text, market in (
+        ("le bouffon du roi en peluche", "FR"),
+        ("idiot-proof zipper", "US"),
+        ("Esel Plüschtier für Kinder", "DE"),
+        ("máy này ăn hại quá", "VN"),
+    ):
+        assert moderate_comment(text, context(market)).action == "publish", text

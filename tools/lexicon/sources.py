@@ -1016,6 +1016,13 @@ ALONE_WORDS: dict[str, tuple[str, ...]] = {
     "th": ("ควาย", "หน้าด้าน", "เฮงซวย", "สันดาน"),
     # くず, かす, ぼけ are also scraps, dregs and a blur (パンくず, 酒かす, ピンボケ) inside a comment
     "ja": ("クズ", "カス", "ボケ"),
+    # names for a person only (not "pig" or "dog": a one-word answer to "which print?")
+    "en": ("idiot", "loser", "sucker"),
+    # a jester, a sausage, a turkey, a she-monkey hurled alone ("Bouffon !"); not "vache" ("la vache !")
+    "fr": ("bouffon", "andouille", "dinde", "guenon", "truie"),
+    # not "Schwein" ("Schwein gehabt!", lucky) nor "Hund"
+    "de": ("esel", "affe", "ziege", "kuh"),
+    "vi": ("súc vật", "ăn hại", "đồ chó", "khốn nạn"),
 }
 
 # Entries of the Indonesian broad list (LDNOOBW id) that are Malay words of the same sense, shipped for
