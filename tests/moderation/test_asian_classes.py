@@ -172,3 +172,37 @@ def test_sizes_counting_and_messenger_words_alone_are_no_contact(text):
     from functions.moderation.contacts import scan
 
     assert scan(text) == ([], []), text
+
+
+@pytest.mark.parametrize(
+    ("code", "text"),
+    [
+        ("JP", "ハゲ!"),
+        ("JP", "デブ店員"),
+        ("JP", "ブタ女だな"),
+        ("JP", "ガイジかよ"),
+        ("SA", "يا بقرة"),
+        ("AE", "انت قرد"),
+        ("SA", "يا الجحش"),
+        ("MY", "kimak lah"),
+        ("TH", "ไอ้อ้วนไปไกลๆ"),
+        ("CN", "土鳖主播"),
+    ],
+)
+def test_body_shaming_ableist_and_zoomorphic_insults(market, code, text):
+    assert market(code).hits(text), stream(text)
+
+
+@pytest.mark.parametrize(
+    ("code", "text"),
+    [
+        ("JP", "塗装がはげることはない?"),
+        ("JP", "ぶた肉の味噌漬け"),
+        ("JP", "ちびっこ用サイズ"),
+        ("SA", "حليب بقرة طازج"),
+        ("AE", "دمية قرد للأطفال"),
+        ("TH", "อ้วนขึ้นนิดหน่อยใส่ไซส์ไหนดี"),
+    ],
+)
+def test_the_same_words_in_shop_talk(market, code, text):
+    assert not market(code).hits(text), stream(text)

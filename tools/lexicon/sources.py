@@ -755,7 +755,7 @@ OWN_ENTRIES: list[tuple[str, str, str, int, str]] = [
     # the same insult nouns before a person (クズ店主, "trash shop owner"; バカ店員), the way they are hurled
     *[
         (noun + person, "ja", "profanity", 1, "mask")
-        for noun in ("クズ", "カス", "ボケ", "ブス", "バカ", "アホ")
+        for noun in ("クズ", "カス", "ボケ", "ブス", "バカ", "アホ", "デブ", "ハゲ", "ブタ", "チビ")
         for person in ("店主", "店員", "配信者", "ライバー", "人間", "野郎", "女", "男")
     ],
     *[(t, "ja", "profanity", 1, "mask") for t in ("きもい", "キモい", "ブス", "クソ野郎", "うざい", "バカ野郎")],
@@ -853,6 +853,31 @@ ATTESTED_SINGLE_WORDS: list[tuple[str, str, str, tuple[str, ...]]] = [
         ("อีตอแหล", "ไอ้ระยำ", "ไอ้เบื๊อก", "ไอ้หน้าโง่", "อีดอกทอง"),
     ),
     (
+        "ja",
+        "hate",
+        "dic.pixiv.net, '蔑称' (popular Japanese slurs: ガイジ, 池沼 for the disabled, 売女); Jinkawiki (Bunkyo "
+        "University), '蔑称' (ジャップ)",
+        ("ガイジ", "池沼", "売女", "ジャップ"),
+    ),
+    (
+        "zh-Hans",
+        "profanity",
+        "safe-and-ethical.ai case 623 (appearance insults in Chinese: 猪头, 大饼脸, 丑八怪, 土鳖)",
+        ("土鳖", "大饼脸"),
+    ),
+    (
+        "ms",
+        "profanity",
+        "ms.wikipedia.org, 'Pukimak' (its short forms kimak and kimek)",
+        ("kimak", "kimek"),
+    ),
+    (
+        "th",
+        "profanity",
+        "LINE TODAY, 'อ้วนที่ฉัน ไปหนักหัวใคร!' (2019-01-19: the taunt 'อ้วน ไอ้อ้วน!', body shaming)",
+        ("ไอ้อ้วน", "อีอ้วน"),
+    ),
+    (
         "zh-Hans",
         "profanity",
         "Baidu Tieba, thread 8956924794 on using 智障, 脑瘫 (cerebral palsy) and 残疾人 to insult people",
@@ -893,7 +918,28 @@ ADDRESSED_ONLY: dict[str, tuple[str, ...]] = {
     # خنزير (pig: pork in a halal question) and تيس (billy goat: livestock) are crosslive's own, and so
     # are the Gulf words مطي (a mount, a donkey), ثور (a bull), خبل (crazy), خايس (rotten: said of food),
     # نصاب (a swindler; also a quorum, نصاب الزكاة) and منحط (degenerate; "مستوى منحط", a low standard)
-    "ar": ("حمار", "كلب", "حيوان", "واطي", "زق", "خنزير", "تيس", "مطي", "ثور", "خبل", "خايس", "نصاب", "منحط"),
+    # and the zoomorphic insults of spoken Arabic: بقرة (a cow), جحش (a young donkey), قرد (a monkey), بغل (a
+    # mule), دب (a bear, said of a fat person): livestock, toys and prints in a shop, insults when addressed
+    "ar": (
+        "حمار",
+        "كلب",
+        "حيوان",
+        "واطي",
+        "زق",
+        "خنزير",
+        "تيس",
+        "مطي",
+        "ثور",
+        "خبل",
+        "خايس",
+        "نصاب",
+        "منحط",
+        "بقرة",
+        "جحش",
+        "قرد",
+        "بغل",
+        "دب",
+    ),
     # a jester (a mug's print), a cow ("la vache !" is "wow"), a turkey, a sausage, a flask, a sow: the
     # broad list's words, and the adjectives of a dumb question ("question débile") or a poor price
     "fr": (
@@ -1014,8 +1060,9 @@ ALONE_WORDS: dict[str, tuple[str, ...]] = {
     # หน้าด้าน (shameless), เฮงซวย (lousy), สันดาน (base nature): the broad list holds them addressed
     # (นายหน้าด้าน, นายสันดาน); alone, they are said to a person
     "th": ("ควาย", "หน้าด้าน", "เฮงซวย", "สันดาน"),
-    # くず, かす, ぼけ are also scraps, dregs and a blur (パンくず, 酒かす, ピンボケ) inside a comment
-    "ja": ("クズ", "カス", "ボケ"),
+    # くず, かす, ぼけ are also scraps, dregs and a blur (パンくず, 酒かす, ピンボケ) inside a comment; はげ
+    # peeling paint (塗装がはげる), ぶた pork (ぶた肉), ちび small (ちびっこ): body-shaming alone or before a person
+    "ja": ("クズ", "カス", "ボケ", "ハゲ", "ブタ", "チビ"),
     # names for a person only (not "pig" or "dog": a one-word answer to "which print?")
     "en": ("idiot", "loser", "sucker"),
     # a jester, a sausage, a turkey, a she-monkey hurled alone ("Bouffon !"); not "vache" ("la vache !")
