@@ -114,3 +114,40 @@ def test_a_failed_post_keeps_the_batch_and_a_refused_one_is_dropped() -> None:
     assert len(feed.pending) == 1
     asyncio.run(feed.flush())
     assert not feed.pending and feed.posted == 1
+
+
+def test_sampling_goes_on_while_a_post_is_slow() -> None:
+    """A POST the API has not answered yet does not stop the node from sampling: every second of
+    a session's presence is in the next batch (before, ``run`` awaited the POST between samples)."""
+    node = FakeNode()
+    node.sessions["s1"] = FakeSession("s1", "r-slow", tracks={"video": FakeTrack(waiting_keyframe=False)})
+    answered = asyncio.Event()
+    bodies: list[bytes] = []
+
+    async def post(body: bytes, signature: str) -> int:
+        bodies.append(body)
+        if len(bodies) == 1:
+            await answered.wait()  # the first POST hangs until the test lets it return
+        return 200
+
+    feed = InsightsFeed(node, "node-slow", post, flush_seconds=1.0)
+    feed.track("s1", "r-slow", "ID", "viewer-1")
+
+    async def scenario() -> None:
+        runner = asyncio.ensure_future(feed.run())
+        while not bodies:  # the first flush is out, and hanging
+            await asyncio.sleep(0.05)
+        hung_at = int(time.time())
+        while int(time.time()) < hung_at + 3:  # three more seconds go by while it hangs
+            await asyncio.sleep(0.05)
+        sampled = {t for (_, _, t) in feed.seconds}
+        answered.set()
+        while len(bodies) < 2:
+            await asyncio.sleep(0.05)
+        runner.cancel()
+        # THEN the seconds while the POST hung were sampled, and went out in the next batch
+        assert {hung_at + 1, hung_at + 2} <= sampled, (hung_at, sorted(sampled))
+        later = {row["t"] for row in json.loads(bodies[1])["seconds"]}
+        assert {hung_at + 1, hung_at + 2} <= later
+
+    asyncio.run(scenario())

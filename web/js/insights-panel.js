@@ -13,8 +13,11 @@ import { loadConfig } from "./config.js";
 import { h } from "./dom.js";
 import { alertsList, engagementTable, exportWinback, funnelTable, healthView, nextShowView, nowTiles, questionsList, sentimentChart, viewersChart, winbackView } from "./insights-view.js";
 
-const POLL_MS = 2000;
-const SLOW_POLL_MS = 30000; // the segment and the recommendation read every viewer item / past show: not every 2 s
+// 1 s: the counters' goal is 5 s p95 from the event to this panel, and a node's batch already
+// takes up to 3 s (1 s sampling, 2 s flush); at 2 s the poll alone was up to 2 s more plus the
+// read (docs/insights.md, "Freshness"). The read's cost is per open console, not per viewer.
+const POLL_MS = 1000;
+const SLOW_POLL_MS = 30000; // the segment and the recommendation read every viewer item / past show: not every second
 const state = { api: null, roomId: null, alerts: new Map(), timer: null, winback: null, nextShow: null, slowAt: 0 };
 
 // Publish the show's win-back segment to coupons as it is now, then point the console's coupon
