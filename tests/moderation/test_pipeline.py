@@ -204,3 +204,16 @@ def test_latin_script_words_hurled_alone(context: Ctx) -> None:
         ("máy này ăn hại quá", "VN"),
     ):
         assert moderate_comment(text, context(market)).action == "publish", text
+
+
+def test_off_platform_payment_is_held(context: Ctx) -> None:
+    # asked to be paid past the checkout, with a market's payment app; the app named alone is a question
+    for text, market in (
+        ("just zelle me and I ship today", "US"),
+        ("paie-moi par paylib stp", "FR"),
+        ("send mo sa gcash yung bayad", "PH"),
+        ("Zahlung per PayPal Freunde bitte", "DE"),
+    ):
+        assert moderate_comment(text, context(market)).action == "hold", text
+    for text, market in (("do you take paypal?", "US"), ("on peut payer par paypal ?", "FR")):
+        assert moderate_comment(text, context(market)).action == "publish", text

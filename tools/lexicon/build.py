@@ -64,6 +64,8 @@ from tools.lexicon.sources import (
     MALAY_FROM_INDONESIAN,
     MARKET_ENTRIES,
     OWN_ENTRIES,
+    PAYMENT_APPS,
+    PAYMENT_FORMS,
     SHOP_WORDS,
     SPELLED_OUT_ONLY,
     VIET_BADWORDS,
@@ -299,6 +301,16 @@ def addressed_forms(word: str, language: str) -> list[str]:
     return [*forms, *(d for f in forms for d in derived_forms(f, language))]
 
 
+def payment_phrases(language: str) -> list[str]:
+    """The phrases that ask to be paid past the platform's checkout (``PAYMENT_FORMS``), with each
+    payment app of the language where the form names one ("venmo me", "envoie par lydia")."""
+    phrases = []
+    for form in PAYMENT_FORMS.get(language, ()):
+        apps = PAYMENT_APPS.get(language, ()) if "{app}" in form else ("",)
+        phrases += [form.format(app=app) for app in apps]
+    return list(dict.fromkeys(phrases))
+
+
 def unmarked(term: str) -> str:
     """A Vietnamese term without its tone marks and diacritics ("óc chó" -> "oc cho", "đ" -> "d")."""
     decomposed = unicodedata.normalize("NFD", term.replace("đ", "d").replace("Đ", "D"))
@@ -418,6 +430,10 @@ def curate_language(language: str, source_dir: Path, innocent_streams: list[str]
     if language == "vi":
         own += [(unmarked(t), "profanity", 1, "mask", f"{OWN_SOURCE}, unmarked spelling") for t in VIETNAMESE_UNMARKED]
     package_rows = package_terms(language)
+    own += [
+        (phrase, "scam", 2, "hold", f"{OWN_SOURCE}, off-platform payment")
+        for phrase in payment_phrases(language)
+    ]
     listed = set(raw)
     own += [
         (form, "profanity", 1, "mask", f"{OWN_SOURCE if word not in listed else LDNOOBW_SOURCE}, addressed only")

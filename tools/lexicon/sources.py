@@ -1108,6 +1108,73 @@ VIET_BADWORDS = ("vi", "viet-badwords-filter", "1.0.1", "WTFPL (its LICENSE file
 # a mother and child; "sấp mặt", face down; "đổ vỏ", pouring shells; "chó điên", a rabid dog).
 VIET_BADWORDS_DROPPED = frozenset({"con mẹ", "sấp mặt", "đổ vỏ", "chổng mông", "mẹ bà", "chó điên", "sủa đi"})
 
+# Off-platform payment: a seller or a viewer asking to be paid past the platform's checkout, with the
+# payment apps of each market (Cash App, Venmo, Zelle, PayPal, GCash, PayNow, Lydia, Paylib, Bizum,
+# MoMo) in the forms that ask for it ("venmo me", "envoie par Lydia", "send mo sa gcash") or name the
+# platform fee it avoids; never a payment app alone ("do you take paypal?"). Held for review.
+PAYMENT_APPS: dict[str, tuple[str, ...]] = {
+    "en": ("cashapp", "cash app", "venmo", "zelle", "paypal", "gcash", "paynow", "paylah", "revolut"),
+    "fr": ("lydia", "paylib", "paypal", "wero"),
+    "es": ("zelle", "venmo", "bizum", "paypal", "cashapp"),
+    "fil": ("gcash", "maya", "paymaya"),
+    "de": ("paypal",),
+}
+PAYMENT_FORMS: dict[str, tuple[str, ...]] = {
+    "en": (
+        "{app} me",
+        "pay me on {app}",
+        "pay me via {app}",
+        "pay me through {app}",
+        "send it to my {app}",
+        "send to my {app}",
+        "skip checkout",
+        "skip the checkout",
+        "no platform fee",
+        "no platform fees",
+        "avoid the platform fee",
+        "avoid platform fees",
+    ),
+    "fr": (
+        "envoie par {app}",
+        "envoie moi par {app}",
+        "paie moi par {app}",
+        "paye moi par {app}",
+        "{app} direct",
+        "pas de frais de plateforme",
+        "sans frais de plateforme",
+        "hors plateforme",
+        "en dehors de la plateforme",
+        "sans passer par la plateforme",
+    ),
+    "es": (
+        "pásame por {app}",
+        "mándame por {app}",
+        "envíame por {app}",
+        "págame por {app}",
+        "por fuera de la plataforma",
+        "sin pasar por la plataforma",
+        "sin comisión de la plataforma",
+    ),
+    "fil": ("send mo sa {app}", "{app} mo na lang", "sa {app} na lang", "padala sa {app}", "diretso sa {app}"),
+    "de": (
+        "{app} freunde",
+        "per {app} freunde",
+        "ohne plattformgebühr",
+        "ohne plattformgebühren",
+        "an der plattform vorbei",
+        "außerhalb der plattform",
+    ),
+    "vi": (
+        "chuyển khoản trực tiếp",
+        "ck trực tiếp",
+        "không qua sàn",
+        "khỏi qua sàn",
+        "chuyển thẳng cho mình",
+        "chuyển momo cho mình",
+    ),
+}
+
+
 # Market-specific vulgarities in no language list: (market, term, category, severity, action, source).
 # Singapore's Singlish uses Hokkien vulgarities in Latin spelling (also letter-spaced or with doubled
 # letters, which the normalizer reads); "kanina" is kept to SG, since in Filipino it means "earlier".
