@@ -206,3 +206,8 @@ def test_body_shaming_ableist_and_zoomorphic_insults(market, code, text):
 )
 def test_the_same_words_in_shop_talk(market, code, text):
     assert not market(code).hits(text), stream(text)
+
+
+@pytest.mark.parametrize(("code", "text"), [("MY", "pundik betul"), ("SG", "sohai lah you"), ("SG", "goondu!")])
+def test_borrowed_vulgarities_of_malaysia_and_singapore(market, code, text):
+    assert market(code).hits(text), stream(text)

@@ -1179,6 +1179,16 @@ PAYMENT_FORMS: dict[str, tuple[str, ...]] = {
 # Singapore's Singlish uses Hokkien vulgarities in Latin spelling (also letter-spaced or with doubled
 # letters, which the normalizer reads); "kanina" is kept to SG, since in Filipino it means "earlier".
 MARKET_ENTRIES: list[tuple[str, str, str, int, str, str]] = [
+    # Malaysia's and Singapore's borrowed vulgarities (Tamil pundek, "vagina"; Cantonese sohai, "stupid
+    # vagina"), as IIAS Newsletter 54 (2010), "$#@% mak!: the oil in the multicultural machine", reports them
+    *[
+        (market, t, "profanity", 1, "mask", "IIAS Newsletter 54 (2010), '$#@% mak!: the oil in the multicultural "
+         "machine'")
+        for market in ("MY", "SG")
+        for t in ("pundek", "pundik", "sohai", "soh hai")
+    ],
+    # Singlish goondu (Tamil/Malay: a stupid person, an idiot)
+    ("SG", "goondu", "profanity", 1, "mask", "singlish.net, 'Goondu'"),
     *[
         ("SG", t, "profanity", 1, "mask", "whatthehecksg.blogspot.com, 'Hokkien expletives' (2014-05-24)")
         for t in ("kan ni nah", "kanninah", "kaninah", "knnbccb", "chow chee bye", "ccb")
