@@ -34,6 +34,7 @@ COUPON_TABLES = (
 )
 INSIGHTS_TABLES = (
     "insights-minutes",
+    "insights-folds",
     "insights-distinct",
     "insights-viewers",
     "insights-shows",
@@ -46,6 +47,7 @@ INSIGHTS_TABLES = (
 # the global, non-personal ones: ADD counters and sketches, written in the origin from a zone home
 INSIGHTS_AGGREGATES = (
     "insights-minutes",
+    "insights-folds",
     "insights-distinct",
     "insights-shows",
     "insights-alerts",

@@ -9,8 +9,9 @@ Each batch is folded in memory (``fold.fold_records``) and written once per touc
 not 100.
 
 Delivery is at least once (a Lambda retry re-folds its batch, whole or bisected), counting is
-exactly once: every minute and show item records the markers of the stream records folded into
-it, in the same conditional ``UpdateItem`` as the counts (``store.apply``); distinct sets and
+exactly once: every fold page (the stream-folded counts of a minute, in bounded pages) and show
+item records the markers of the stream records folded into it, in the same conditional
+``UpdateItem`` as the counts (``store.apply``); distinct sets and
 per-viewer steps are idempotent anyway (``docs/insights.md``, "Delivery").
 """
 
@@ -21,7 +22,7 @@ import time
 from typing import Any
 
 from functions.insights import alerts, fold, history, sentiment, store
-from functions.insights.models import Alert, CampaignRoom, DistinctSet, MinuteCounters, ShowRecord
+from functions.insights.models import Alert, CampaignRoom, DistinctSet, FoldPage, MinuteCounters, ShowRecord
 from functions.shared.config import Settings, get_settings
 from functions.shared.stream_records import records_of, table_of
 
@@ -62,7 +63,7 @@ def process_records(records: list[dict[str, Any]]) -> dict[str, int]:
 
 
 # The global aggregate tables (not personal: counts, sketches of pseudonymous keys, show timelines).
-AGGREGATES = (MinuteCounters, DistinctSet, ShowRecord, Alert, CampaignRoom)
+AGGREGATES = (MinuteCounters, FoldPage, DistinctSet, ShowRecord, Alert, CampaignRoom)
 
 
 def aggregates_in_origin(settings: Settings | None = None) -> None:

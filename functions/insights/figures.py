@@ -39,6 +39,16 @@ def minute_from_item(item: Any) -> Minute:
     return Minute(int(item.minute), counters, seconds, item.currency)
 
 
+def with_page(minute: Minute | None, at: int, page: Any) -> Minute:
+    """``minute`` (None: no node or player wrote that minute) plus one of its fold pages' counts."""
+    counters = dict(minute.counters) if minute is not None else dict.fromkeys(COUNTERS, 0)
+    for name in COUNTERS:
+        counters[name] = counters.get(name, 0) + int(getattr(page, name) or 0)
+    seconds = minute.seconds if minute is not None else {}
+    currency = page.currency or (minute.currency if minute is not None else None)
+    return Minute(at, counters, seconds, currency)
+
+
 def present_by_second(minutes: Iterable[Minute]) -> dict[int, int]:
     """UNIX second -> viewers present (summed over nodes), for the seconds any node reported."""
     out: dict[int, int] = {}

@@ -9,12 +9,15 @@ from functions.comments import questions
 from functions.insights import figures, health, history
 from functions.insights.figures import Minute
 from functions.insights.models import (
+    COUNTERS,
     ROOM_MARKET,
     Alert,
     DistinctSet,
+    FoldPage,
     MinuteCounters,
     ShowRecord,
     ViewerPresence,
+    fold_part,
     series_key,
 )
 from functions.insights.sketch import Distinct, union_all
@@ -31,11 +34,22 @@ STEP_OF_METRIC = {
 }
 
 
+FOLD_PAGE_FIELDS = ["part", "currency", *COUNTERS]  # not the markers: a read never needs them
+
+
 def load_minutes(room_id: str, market: str, first_minute: int) -> list[Minute]:
-    return [
-        figures.minute_from_item(item)
-        for item in MinuteCounters.query(series_key(room_id, market), MinuteCounters.minute >= first_minute)
-    ]
+    """The minutes from ``first_minute`` on: each minute item (node and player figures) plus its
+    fold pages (the counts of stream records: comments, claims, redemptions, stage)."""
+    series = series_key(room_id, market)
+    minutes = {
+        int(item.minute): figures.minute_from_item(item)
+        for item in MinuteCounters.query(series, MinuteCounters.minute >= first_minute)
+    }
+    pages = FoldPage.query(series, FoldPage.part >= fold_part(first_minute, 0), attributes_to_get=FOLD_PAGE_FIELDS)
+    for page in pages:
+        minute = int(str(page.part).split("#", 1)[0])
+        minutes[minute] = figures.with_page(minutes.get(minute), minute, page)
+    return [minutes[m] for m in sorted(minutes)]
 
 
 def load_distinct(room_id: str, market: str) -> dict[str, Distinct]:

@@ -7,6 +7,9 @@ Why each table looks the way it does (definitions of every figure: ``docs/insigh
   may write the same item without reading it) and ``c00``..``c59``, the viewers present in each
   second of the minute summed over media nodes. The room-wide series (ingest gaps) uses market
   ``ROOM_MARKET``.
+* ``FoldPage`` (``insights-folds``): the counters folded from stream records (comments, claims,
+  redemptions, stage), beside the markers of those records that make each count exactly once, in
+  bounded pages per (room, market, minute); reads add them to the minute.
 * ``DistinctSet`` (``insights-distinct``): ``DISTINCT_SHARDS`` items per (room, market, metric)
   such as reach or commenters (a node writes the shard of its id, so 200 nodes do not contend on
   one item): an exact set of pseudonymous viewer keys (``ADD`` to a string set is atomic) up to
@@ -87,13 +90,41 @@ class MinuteCounters(TableModel):
 
     series = UnicodeAttribute(hash_key=True)  # series_key(room, market)
     minute = NumberAttribute(range_key=True)  # UNIX minute (epoch seconds // 60)
-    currency = UnicodeAttribute(null=True)  # of gmv_minor
-    folded = UnicodeSetAttribute(null=True)  # markers of the stream records counted here (fold.record_marker)
+    currency = UnicodeAttribute(null=True)  # of gmv_minor in items written before ``FoldPage`` held it
     for _name in COUNTERS:
         locals()[_name] = NumberAttribute(null=True)
     for _second in range(60):
         locals()[f"c{_second:02d}"] = NumberAttribute(null=True)
     del _name, _second
+
+
+def fold_part(minute: int, page: int) -> str:
+    """Range key of one page of a minute's stream-folded counters: ``0029937412#0003``."""
+    return f"{minute:010d}#{page:04d}"
+
+
+class FoldPage(TableModel):
+    """The counters of stream records (comments, claims, redemptions, stage, host) folded into one
+    (room, market, minute), with the markers of those records, in pages of at most
+    ``store.PAGE_MARKS`` markers (``docs/insights.md``, "Delivery").
+
+    Counters and markers are in the same item so one conditional ``UpdateItem`` adds a batch's
+    counts and checks that none of its records was counted before. A full page is closed and
+    never written again; the next records go to the next page. So no item grows past ~10 KB
+    however many records a minute gets, and a page's markers, once closed, can be cached.
+    Reads add a minute's pages to its ``MinuteCounters`` item (node and player figures).
+    """
+
+    Meta = table_meta("insights-folds")  # type: ignore[assignment]
+
+    series = UnicodeAttribute(hash_key=True)  # series_key(room, market)
+    part = UnicodeAttribute(range_key=True)  # fold_part(minute, page)
+    currency = UnicodeAttribute(null=True)  # of gmv_minor
+    folded = UnicodeSetAttribute(null=True)  # markers of the stream records counted here (fold.record_marker)
+    closed = NumberAttribute(null=True)  # 1: full, never written again
+    for _name in COUNTERS:
+        locals()[_name] = NumberAttribute(null=True)
+    del _name
 
 
 class DistinctSet(TableModel):

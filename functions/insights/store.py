@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from pynamodb.exceptions import PutError, UpdateError
+from pynamodb.expressions.condition import size
 
 from functions.insights.fold import Deltas, viewer_key
 from functions.insights.models import (
@@ -25,11 +26,13 @@ from functions.insights.models import (
     CampaignRoom,
     DistinctSet,
     FeedNonce,
+    FoldPage,
     MinuteCounters,
     NodeSeen,
     ShowRecord,
     ViewerPresence,
     distinct_part,
+    fold_part,
     open_on_node,
     series_key,
 )
@@ -70,11 +73,12 @@ def apply(deltas: Deltas, shard: int | None = None, refold: Refold | None = None
     ``shard``: which shard of each distinct set to add to (a node passes its own; otherwise one
     is drawn at random, which spreads stream batches over the shards).
 
-    ``refold``: for stream batches. Each minute and show item a batch touches is written under the
-    condition that none of the batch's records for it were applied before (``_marks_condition``),
-    adding their markers in the same ``UpdateItem``. When the condition fails (a Lambda retry of a
-    batch that partly succeeded), the item is read, ``refold`` folds the batch again without the
-    records it already holds, and only the rest is written.
+    ``refold``: for stream batches. Each minute's fold page (``_write_folded``) and show item a
+    batch touches is written under the condition that none of the batch's records for it were
+    applied before (``_marks_condition``), adding their markers in the same ``UpdateItem``. When
+    the condition fails (a Lambda retry of a batch that partly succeeded), the item is read,
+    ``refold`` folds the batch again without the records it already holds, and only the rest is
+    written.
     """
     shard = random.randrange(DISTINCT_SHARDS) if shard is None else shard
     writes = 0
@@ -128,33 +132,140 @@ def _applied(model: type[Any], *key: Any) -> frozenset[str]:
 
 
 def _write_minute(key: tuple[str, str, int], deltas: Deltas, refold: Refold | None) -> int:
+    """Node and player figures go to the minute item (plain ``ADD``s); stream records' counts,
+    marked, go to the minute's fold pages (``_write_folded``)."""
+    if deltas.minute_marks.get(key):
+        return _write_folded(key, deltas, refold)
     room_id, market, minute = key
-    for attempt in range(CONFLICT_RETRIES):
+    actions: list[Any] = []
+    for name, amount in sorted(deltas.counters.get(key, {}).items()):
+        if amount:
+            actions.append(getattr(MinuteCounters, name).add(amount))
+    for second, viewers in sorted(deltas.seconds.get(key, {}).items()):
+        actions.append(getattr(MinuteCounters, f"c{second:02d}").add(viewers))
+    currency = deltas.currency.get(key)
+    if currency:
+        actions.append(MinuteCounters.currency.set(currency))
+    if not actions:
+        return 0
+    MinuteCounters(series_key(room_id, market), minute).update(actions=actions)
+    return 1
+
+
+# A fold page holds at most this many markers (~6.5 KB): a write to it costs at most ~8 write units
+# however busy the minute, and a closed page's markers are cheap to read and to keep in memory.
+PAGE_MARKS = 500
+PAGE_CACHE = 2_000  # closed pages' markers kept per process (at most ~1M markers, ~60 MB)
+MAX_PAGE_STEPS = 1_000  # writes, re-folds and page moves for one batch's minute before giving up
+_open_page: OrderedDict[tuple[str, str, int], int] = OrderedDict()  # the lowest page not known closed
+_closed_pages: OrderedDict[tuple[str, str, int, int], frozenset[str]] = OrderedDict()
+
+
+def _closed_marks(key: tuple[str, str, int], page: int) -> frozenset[str]:
+    """The markers of a closed page: it is never written again, so they are read once and cached."""
+    cached = _closed_pages.get((*key, page))
+    if cached is not None:
+        _closed_pages.move_to_end((*key, page))
+        return cached
+    room_id, market, minute = key
+    item = FoldPage.get(series_key(room_id, market), fold_part(minute, page), consistent_read=True)
+    assert item.closed, f"fold page {key}/{page} is not closed"
+    marks = frozenset(item.folded or ())
+    _closed_pages[(*key, page)] = marks
+    while len(_closed_pages) > PAGE_CACHE:
+        _closed_pages.popitem(last=False)
+    return marks
+
+
+def _write_folded(key: tuple[str, str, int], deltas: Deltas, refold: Refold | None) -> int:
+    """Add a stream batch's counts for one (room, market, minute) to its open fold page, once.
+
+    The page is written under the condition that it is not closed, that none of the batch's
+    records for it is in it yet (``_marks_condition``) and that their markers fit in
+    ``PAGE_MARKS``. The closed pages before it are checked from their (cached) markers. Records
+    found already counted (a Lambda retry) are folded out with ``refold``; a page the batch does
+    not fit in is closed and the next one is tried. Returns the number of write requests.
+    """
+    room_id, market, minute = key
+    series = series_key(room_id, market)
+    page = _open_page[key] if key in _open_page else _load_pages(key)
+    applied: set[str] = set()
+    writes = 0
+    for _ in range(MAX_PAGE_STEPS):
+        marks = list(deltas.minute_marks.get(key, {}))
+        if not marks:
+            return writes
+        wanted = set(marks)
+        for closed in range(page):
+            applied |= wanted & _closed_marks(key, closed)
+        if applied & wanted:
+            if refold is None:
+                raise RuntimeError(f"records already counted in {series}/{minute}, and no way to fold them out")
+            deltas = refold(frozenset(applied)).minute_only(key)
+            continue
         actions: list[Any] = []
         for name, amount in sorted(deltas.counters.get(key, {}).items()):
             if amount:
-                actions.append(getattr(MinuteCounters, name).add(amount))
-        for second, viewers in sorted(deltas.seconds.get(key, {}).items()):
-            actions.append(getattr(MinuteCounters, f"c{second:02d}").add(viewers))
+                actions.append(getattr(FoldPage, name).add(amount))
         currency = deltas.currency.get(key)
         if currency:
-            actions.append(MinuteCounters.currency.set(currency))
-        marks = list(deltas.minute_marks.get(key, {}))
-        if not actions:
-            return attempt
-        condition = None
-        if marks:
-            actions.append(MinuteCounters.folded.add(set(marks)))
-            condition = _marks_condition(MinuteCounters.folded, marks)
-        item = MinuteCounters(series_key(room_id, market), minute)
+            actions.append(FoldPage.currency.set(currency))
+        actions.append(FoldPage.folded.add(wanted))
+        room_left = FoldPage.folded.does_not_exist() | (size(FoldPage.folded) <= PAGE_MARKS - len(marks))
+        condition = FoldPage.closed.does_not_exist() & _marks_condition(FoldPage.folded, marks) & room_left
         try:
-            item.update(actions=actions, condition=condition)
-            return attempt + 1
+            FoldPage(series, fold_part(minute, page)).update(actions=actions, condition=condition)
+            _remember_open_page(key, page)
+            return writes + 1
         except UpdateError as exc:
-            if not (_conditional_failed(exc) and refold is not None):
+            if not _conditional_failed(exc):
                 raise
-        deltas = refold(_applied(MinuteCounters, series_key(room_id, market), minute)).minute_only(key)
-    raise RuntimeError(f"minute item {room_id}/{market}/{minute} kept conflicting; gave up")
+        writes += 1
+        try:
+            item = FoldPage.get(series, fold_part(minute, page), consistent_read=True)
+        except FoldPage.DoesNotExist:
+            continue  # (cannot fail on a missing page; retried as it is)
+        held = wanted & set(item.folded or ())
+        if held:
+            applied |= held  # a retry of records counted in this page: fold them out, same page
+            continue
+        if not item.closed:
+            # the batch does not fit: close the page (it is never written again) and go on
+            FoldPage(series, fold_part(minute, page)).update(actions=[FoldPage.closed.set(1)])
+            writes += 1
+        page += 1
+        _remember_open_page(key, page)
+    raise RuntimeError(f"fold page of {series}/{minute} kept conflicting; gave up")
+
+
+def _load_pages(key: tuple[str, str, int]) -> int:
+    """A minute this process has not written yet: one query reads its pages, caches the closed
+    ones' markers and returns the first page not closed (a cold container, or a retry of an old
+    minute, does not walk the pages one failed write at a time)."""
+    room_id, market, minute = key
+    page = 0
+    pages = FoldPage.query(
+        series_key(room_id, market),
+        FoldPage.part.startswith(f"{minute:010d}#"),
+        consistent_read=True,
+        attributes_to_get=["part", "closed", "folded"],
+    )
+    for item in pages:
+        number = int(str(item.part).split("#", 1)[1])
+        if not item.closed:
+            break
+        _closed_pages[(*key, number)] = frozenset(item.folded or ())
+        page = number + 1
+    while len(_closed_pages) > PAGE_CACHE:
+        _closed_pages.popitem(last=False)
+    return page
+
+
+def _remember_open_page(key: tuple[str, str, int], page: int) -> None:
+    _open_page[key] = page
+    _open_page.move_to_end(key)
+    while len(_open_page) > KNOWN_LIMIT // 50:
+        _open_page.popitem(last=False)
 
 
 def _write_show(room_id: str, deltas: Deltas, refold: Refold | None) -> int:
@@ -207,8 +318,10 @@ def _remember(facts: Iterable[tuple[str, ...]]) -> None:
 
 
 def forget_known() -> None:
-    """Forget every remembered fact (tests that recreate tables)."""
+    """Forget every remembered fact and fold page (tests that recreate tables, a cold container)."""
     _known.clear()
+    _open_page.clear()
+    _closed_pages.clear()
 
 
 STEPS = ("claimed", "redeemed")

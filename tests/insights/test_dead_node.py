@@ -85,6 +85,7 @@ def test_a_dead_nodes_viewers_close_at_last_report_plus_grace(
     assert before["markets"]["ID"]["concurrent"]["peak"] == 3
 
 
+@pytest.mark.usefixtures("embedded")
 @pytest.mark.parametrize("filtered", [True, False], ids=["filtered", "past-the-filter-limit"])
 def test_a_dead_fleet_costs_one_query_per_room_and_one_update_per_viewer(
     monkeypatch: pytest.MonkeyPatch, filtered: bool
@@ -139,6 +140,7 @@ def test_a_dead_fleet_costs_one_query_per_room_and_one_update_per_viewer(
     assert again.dead_nodes == 0 and again.sessions == 0 and again.queries == 0
 
 
+@pytest.mark.usefixtures("embedded")
 def test_the_scheduled_function_stops_before_its_timeout() -> None:
     class Context:
         def get_remaining_time_in_millis(self) -> int:
@@ -161,6 +163,7 @@ def test_the_scheduled_function_stops_before_its_timeout() -> None:
     assert int(ViewerPresence.get(room, viewer_key(room, f"{run}-v")).sessions_open) == 0
 
 
+@pytest.mark.usefixtures("embedded")
 def test_the_embedded_platform_runs_the_sweep_as_a_periodic_task() -> None:
     from crosslive.dev.schedule import Scheduler, scheduled_handlers
 
