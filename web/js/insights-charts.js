@@ -28,6 +28,8 @@ export function lineChart(series, markers = [], { width = 640, height = 200, tit
     svg.append(el("text", { x: width / 2, y: height / 2, "text-anchor": "middle", class: "muted" }, "no data yet"));
     return svg;
   }
+  // minutes with nothing to plot (e.g. sentiment before the first comment): say so over the axes
+  if (!values.length) svg.append(el("text", { x: width / 2, y: height / 2, "text-anchor": "middle", class: "tick" }, "no data yet"));
   const lo = Math.min(0, ...values), hi = Math.max(1, ...values);
   const x0 = minutes[0], x1 = Math.max(minutes[minutes.length - 1], x0 + 1);
   const x = (m) => pad.l + ((m - x0) / (x1 - x0)) * (width - pad.l - pad.r);
@@ -47,6 +49,8 @@ export function lineChart(series, markers = [], { width = 640, height = 200, tit
     if (!pts.length) return;
     const color = PALETTE[i % PALETTE.length];
     svg.append(el("polyline", { points: pts.map(([m, v]) => `${x(m)},${y(v)}`).join(" "), fill: "none", stroke: color, "stroke-width": 2 }));
+    // a series of one minute is a line of no length, which draws nothing: mark its point
+    if (pts.length === 1) svg.append(el("circle", { cx: x(pts[0][0]), cy: y(pts[0][1]), r: 3.5, fill: color, class: "point" }));
     const [lm, lv] = pts[pts.length - 1];
     svg.append(el("text", { x: Math.min(x(lm) + 3, width - 30), y: y(lv) - 3, fill: color, class: "series-label" }, name));
   });
@@ -57,7 +61,7 @@ export function lineChart(series, markers = [], { width = 640, height = 200, tit
 export function barChart(rows, { width = 320, height = 0, title = "", format = (v) => v } = {}) {
   const bar = 18, gap = 6, pad = { l: 110, r: 48, t: title ? 18 : 4 };
   const h = height || pad.t + rows.length * (bar + gap) + 4;
-  const svg = el("svg", { viewBox: `0 0 ${width} ${h}`, role: "img", class: "chart", "aria-label": title || "bars" });
+  const svg = el("svg", { viewBox: `0 0 ${width} ${h}`, role: "img", class: "chart chart-bars", "aria-label": title || "bars" });
   if (title) svg.append(el("text", { x: 0, y: 12, class: "chart-title" }, title));
   const max = Math.max(1e-9, ...rows.map((r) => r[1] || 0));
   rows.forEach(([label, value, highlight], i) => {
