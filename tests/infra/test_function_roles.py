@@ -156,9 +156,15 @@ NAMED_NOT_USED = {
     # region; the campaign producer reads campaigns and stock only
     "comments-fanout": {"coupons", "coupon-holdings", "coupon-redemptions", "idempotency"},
     # the sweep writes its deltas (exits, qualified) with insights.store, which also names the
-    # nonce, campaign and show models for node feeds and stream batches the sweep never makes;
+    # nonce, campaign, show and fold-page models for node feeds and stream batches the sweep never makes;
     # "Counter" is fold.py's collections.Counter, not the moderation model of that name
-    "insights-sweep": {"insights-nonces", "insights-campaigns", "insights-shows", "moderation-counters"},
+    "insights-sweep": {
+        "insights-nonces",
+        "insights-campaigns",
+        "insights-shows",
+        "insights-folds",
+        "moderation-counters",
+    },
 }
 
 
