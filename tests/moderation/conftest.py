@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 
 from crosslive.dev.platform import EmbeddedPlatform
+from functions.moderation.lexicon import Matcher, matcher_for
 from functions.moderation.verdict import CommentContext
+from plugins.manager import build_plugin_manager
 
 _ids = itertools.count()
 
@@ -34,3 +36,14 @@ def context(embedded: EmbeddedPlatform) -> Callable[..., CommentContext]:
         return CommentContext(**values)
 
     return make
+
+
+@pytest.fixture(scope="module")
+def market() -> Callable[[str], Matcher]:
+    """``market("SA")``: the moderation matcher of a built-in market (plugins built once per module)."""
+    pm = build_plugin_manager(include_entry_points=False, validate=False)
+
+    def matcher(code: str) -> Matcher:
+        return matcher_for(pm, code)
+
+    return matcher

@@ -7,19 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from functions.moderation.lexicon import Matcher, matcher_for
 from functions.moderation.normalize import stream
-from plugins.manager import build_plugin_manager
-
-
-@pytest.fixture(scope="module")
-def market():
-    pm = build_plugin_manager(include_entry_points=False, validate=False)
-
-    def matcher(code: str) -> Matcher:
-        return matcher_for(pm, code)
-
-    return matcher
 
 
 @pytest.mark.parametrize(

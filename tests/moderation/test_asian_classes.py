@@ -9,19 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from functions.moderation.lexicon import Matcher, arabic_skeleton, arabizi_skeleton, matcher_for
+from functions.moderation.lexicon import arabic_skeleton, arabizi_skeleton
 from functions.moderation.normalize import stream
-from plugins.manager import build_plugin_manager
-
-
-@pytest.fixture(scope="module")
-def market():
-    pm = build_plugin_manager(include_entry_points=False, validate=False)
-
-    def matcher(code: str) -> Matcher:
-        return matcher_for(pm, code)
-
-    return matcher
 
 
 def test_arabizi_and_arabic_read_as_one_skeleton():

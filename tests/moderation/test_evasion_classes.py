@@ -7,19 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from functions.moderation.lexicon import Matcher, matcher_for
+from functions.moderation.lexicon import Matcher
 from functions.moderation.normalize import stream
-from plugins.manager import build_plugin_manager
-
-
-@pytest.fixture(scope="module")
-def market():
-    pm = build_plugin_manager(include_entry_points=False, validate=False)
-
-    def matcher(code: str) -> Matcher:
-        return matcher_for(pm, code)
-
-    return matcher
 
 
 @pytest.mark.parametrize("text", ["他X的主播", "你他x的说什么", "日你○", "这个傻*", "傻×一个", "卧X什么价"])
