@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from functions.insights.streams import FOLDED_TABLES
 VISIBLE = ("published", "masked")
 MODERATED = ("masked", "held", "rejected")
 QUESTION_MARKS = ("?", "？", "؟")
+_QUESTION_RE = re.compile("|".join(map(re.escape, QUESTION_MARKS)))  # one C scan per comment
 UNKNOWN_MARKET = "??"
 
 # (text, language) -> +1 positive, -1 negative, 0 neutral, None when not scored
@@ -204,7 +206,7 @@ def fold_comment(deltas: Deltas, old: dict[str, Any] | None, new: dict[str, Any]
     # of its own beyond the batch's set and minute items (docs/insights.md, "Write cost")
     deltas.distinct[(room_id, market, "commenters")].add(viewer_key(room_id, new["author_sub"]))
     text = str(new.get("original_text") or new.get("text") or "")
-    if new.get("tags") or "?" in text or "？" in text or "؟" in text:  # QUESTION_MARKS
+    if new.get("tags") or _QUESTION_RE.search(text):
         deltas.count(room_id, market, at, "questions")
     polarity = score(text, str(new.get("language") or "und"))
     if polarity is not None and polarity > 0:
