@@ -53,7 +53,7 @@ function render(data) {
     h("h3", { text: "Engagement" }),
     engagementTable(data),
     h("div", { class: "insights-row" }, [
-      h("div", {}, [sentimentChart(data, { width: 280, height: 140 })]),
+      h("div", {}, [sentimentChart(data, { width: 560, height: 240 })]),
       h("div", {}, [healthView(data)]),
     ]),
     h("h3", { text: "Hot questions" }),
