@@ -31,6 +31,7 @@ SIGNATURE_HEADER = "X-Crosslive-Feed-Signature"
 QUALIFY_SECONDS = 10.0
 MAX_PENDING_BATCHES = 30  # a minute of flushes kept while the API is unreachable
 MAX_EVENTS_PER_BATCH = 500
+MAX_OPEN_ROOMS = 200  # the API's bound (functions/insights/schemas.py); past it, rooms are only added
 log = logging.getLogger("crosslive.media.insights")
 
 
@@ -134,18 +135,24 @@ class InsightsFeed:
         ]
         events, gaps = self.sessions, self.gaps
         self.seconds, self.sessions, self.gaps = {}, [], []
+        # the rooms whose sessions the API counts as open (a start sent, no end yet): if this node
+        # dies, the sweep closes sessions in these rooms only
+        serving = {w.room_id for w in self.watching.values() if w.started_at is not None}
         bodies = []
         first = True
         while first or events:
             first = False
             self.batch += 1
             chunk, events = events[:MAX_EVENTS_PER_BATCH], events[MAX_EVENTS_PER_BATCH:]
+            # (with the rooms of later chunks' events: the API applies their ends after this batch)
+            open_rooms = sorted(serving | {e["room_id"] for e in events})
             body = {
                 "node_id": self.node_id,
                 "batch": self.batch,
                 "seconds": samples,
                 "sessions": chunk,
                 "ingest_gaps": gaps,
+                "open_rooms": open_rooms if len(open_rooms) <= MAX_OPEN_ROOMS else None,
             }
             samples, gaps = [], []
             if body["seconds"] or body["sessions"] or body["ingest_gaps"]:

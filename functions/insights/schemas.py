@@ -6,15 +6,16 @@ whole with a 422 (or 413 past the body limit) and nothing of it is counted.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 ROOM_ID = r"^[A-Za-z0-9_-]{3,64}$"
 MARKET = r"^[A-Z]{2}$"
 MAX_SECONDS = 600  # per-second samples in one node batch (rooms x markets x seconds)
 MAX_SESSION_EVENTS = 500  # session starts/ends in one node batch; a node sends more in several
 MAX_GAPS = 120
+MAX_OPEN_ROOMS = 200  # rooms named open in one node batch (a node serving more sends none)
 MAX_BEACON_EVENTS = 10
 MAX_SESSION_SECONDS = 24 * 3600
 
@@ -58,6 +59,12 @@ class NodeFeed(_Strict):
     seconds: list[SecondSample] = Field(default_factory=list, max_length=MAX_SECONDS)
     sessions: list[SessionEvent] = Field(default_factory=list, max_length=MAX_SESSION_EVENTS)
     ingest_gaps: list[IngestGap] = Field(default_factory=list, max_length=MAX_GAPS)
+    open_rooms: list[Annotated[str, StringConstraints(pattern=ROOM_ID)]] | None = Field(
+        default=None,
+        max_length=MAX_OPEN_ROOMS,
+        description="rooms with a session of this node open after this batch: the registry keeps "
+        "only these (absent: the rooms of this batch are added to the registry's)",
+    )
 
 
 class BeaconEvent(_Strict):

@@ -472,10 +472,30 @@ def accept_beacon_seq(room_id: str, sub: str, market: str, seq: int) -> None:
 # -- the node registry (the dead-node sweep reads it: ``sweep.py``) ---------------------------------
 
 
-def node_seen(node_id: str, rooms: set[str], now: float) -> int:
-    """Note a node's batch: its last report and the rooms it served (one write per batch)."""
-    actions: list[Any] = [NodeSeen.last_seen.set(now), NodeSeen.closed_at.remove()]
-    if rooms:
-        actions.append(NodeSeen.rooms.add(rooms))
-    NodeSeen(FLEET, node_id).update(actions=actions)
+def node_seen(
+    node_id: str, rooms: set[str], now: float, *, batch: int | None = None, open_rooms: set[str] | None = None
+) -> int:
+    """Note a node's batch: its last report and the rooms the sweep must look at if it dies.
+
+    A node that says which rooms it has sessions open in once this batch is applied
+    (``open_rooms``, with its increasing ``batch``) replaces the registry's set with them, unless a
+    newer batch already did: so the set holds what the node serves now, not every room it ever
+    served (a long-lived edge would otherwise grow its item towards DynamoDB's 400 KB limit and
+    make every sweep of it query every room of its life). A late, older batch only adds its rooms
+    (a room too many costs the sweep one empty query; a room too few would leave sessions open).
+    Without ``open_rooms`` the batch's rooms are added. One write per batch; two for a late one.
+    """
+    alive: list[Any] = [NodeSeen.last_seen.set(now), NodeSeen.closed_at.remove()]
+    node = NodeSeen(FLEET, node_id)
+    if open_rooms is not None and batch is not None:
+        replace = [NodeSeen.rooms.set(open_rooms) if open_rooms else NodeSeen.rooms.remove(), NodeSeen.batch.set(batch)]
+        try:
+            node.update(actions=alive + replace, condition=NodeSeen.batch.does_not_exist() | (NodeSeen.batch < batch))
+            return 1
+        except UpdateError as exc:
+            if not _conditional_failed(exc):
+                raise
+        node.update(actions=alive + ([NodeSeen.rooms.add(rooms)] if rooms else []))
+        return 2
+    node.update(actions=alive + ([NodeSeen.rooms.add(rooms)] if rooms else []))
     return 1

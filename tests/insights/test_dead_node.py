@@ -188,3 +188,62 @@ def test_the_embedded_platform_runs_the_sweep_as_a_periodic_task() -> None:
     # THEN the dead node's viewer left, with nobody reading the live figures
     assert scheduler.runs >= 1
     assert int(ViewerPresence.get(room, viewer_key(room, f"{run}-v")).sessions_open) == 0
+
+
+@pytest.mark.usefixtures("embedded")
+def test_the_registry_keeps_the_rooms_a_node_serves_now_not_every_room_it_served(client: Any) -> None:
+    run = uuid.uuid4().hex[:8]
+    node = f"reg-{run}"
+    poster = FeedPoster(client, node)
+    now = time.time()
+
+    def start(room: str, sub: str) -> dict[str, Any]:
+        return {"room_id": room, "market": "ID", "sub": sub, "event": "start", "at": now - 50}
+
+    def served() -> set[str]:
+        return set(NodeSeen.get(FLEET, node).rooms or ())
+
+    # GIVEN a long-lived node that opened sessions in rooms a and b, then in c (a's viewer left)
+    first = poster.post(
+        sessions=[start(f"{run}-a", "v1"), start(f"{run}-b", "v2")], open_rooms=[f"{run}-a", f"{run}-b"]
+    )
+    assert first.status_code == 202
+    assert served() == {f"{run}-a", f"{run}-b"}
+    older = poster.body(sessions=[start(f"{run}-d", "v4")], open_rooms=[f"{run}-d", f"{run}-b"])
+    newer = poster.body(sessions=[start(f"{run}-c", "v3")], open_rooms=[f"{run}-b", f"{run}-c"])
+    assert poster.send(newer).status_code == 202
+    # THEN the registry holds the rooms it serves now: a is gone
+    assert served() == {f"{run}-b", f"{run}-c"}
+    # AND a batch that arrives late only adds its rooms (its open set is older than the one kept)
+    assert poster.send(older).status_code == 202
+    assert served() == {f"{run}-b", f"{run}-c", f"{run}-d"}
+    # AND when its last session ends, the registry holds no room: a sweep of it queries nothing
+    ends = [
+        {"room_id": room, "market": "ID", "sub": sub, "event": "end", "at": now - 1, "watched": 49}
+        for room, sub in ((f"{run}-b", "v2"), (f"{run}-c", "v3"), (f"{run}-d", "v4"))
+    ]
+    assert poster.post(sessions=ends, open_rooms=[]).status_code == 202
+    assert served() == set()
+
+
+@pytest.mark.usefixtures("embedded")
+def test_a_dead_node_is_swept_in_the_rooms_it_served_last_only(client: Any) -> None:
+    now = time.time()
+    sweep.close_dead_nodes(now)  # other tests' dead nodes first
+    run = uuid.uuid4().hex[:8]
+    node = f"reg-{run}"
+    poster = FeedPoster(client, node)
+    at = now - 200
+    # GIVEN a node that served 20 rooms one after another, and dies watching the last
+    for i in range(20):
+        room = f"{run}-{i:02d}"
+        begin = {"room_id": room, "market": "ID", "sub": f"v{i}", "event": "start", "at": at}
+        finish = {**begin, "event": "end", "at": at + 1, "watched": 1}
+        sessions = [begin] if i == 19 else [begin, finish]
+        assert poster.post(sessions=sessions, open_rooms=[room] if i == 19 else []).status_code == 202
+    NodeSeen(FLEET, node).update(actions=[NodeSeen.last_seen.set(now - sweep.NODE_GRACE_SECONDS - 1)])
+    # WHEN the sweep runs
+    result = sweep.close_dead_nodes(now)
+    # THEN it queried the last room only (once per residency zone's viewer table) and closed its session
+    assert result.rooms == {f"{run}-19"} and result.sessions == 1
+    assert result.queries == len(everywhere(ViewerPresence))

@@ -151,3 +151,35 @@ def test_sampling_goes_on_while_a_post_is_slow() -> None:
         assert {hung_at + 1, hung_at + 2} <= later
 
     asyncio.run(scenario())
+
+
+def test_each_batch_names_the_rooms_with_a_session_open_once_it_is_applied() -> None:
+    node = FakeNode()
+    feed = InsightsFeed(node, "node-open", None)
+    t0 = time.time()
+    for sid, room in (("a", "room-a"), ("b", "room-b"), ("w", "room-w")):
+        node.sessions[sid] = FakeSession(sid, room)
+        feed.track(sid, room, "ID", f"sub-{sid}")
+    for sid in ("a", "b"):
+        node.sessions[sid].tracks["video"].waiting_keyframe = False
+    # GIVEN two sessions sending frames and one still waiting for its keyframe (not started for the API)
+    feed.sample(t0)
+    assert [json.loads(body)["open_rooms"] for body in feed.take_batches()] == [["room-a", "room-b"]]
+    # WHEN room a's viewer leaves: the batch with its end names room b only
+    del node.sessions["a"]
+    feed.sample(t0 + 1)
+    assert [json.loads(body)["open_rooms"] for body in feed.take_batches()] == [["room-b"]]
+    # AND when more ends than one batch holds leave a room, the first batch still names it (the
+    # API applies the rest of its ends with the next batch)
+    for i in range(600):
+        node.sessions[f"c{i}"] = FakeSession(f"c{i}", "room-c")
+        node.sessions[f"c{i}"].tracks["video"].waiting_keyframe = False
+        feed.track(f"c{i}", "room-c", "ID", f"sub-c{i}")
+    feed.sample(t0 + 2)
+    feed.take_batches()
+    for i in range(600):
+        del node.sessions[f"c{i}"]
+    feed.sample(t0 + 3)
+    ends = [json.loads(body) for body in feed.take_batches()]
+    assert [len(body["sessions"]) for body in ends] == [500, 100]
+    assert [body["open_rooms"] for body in ends] == [["room-b", "room-c"], ["room-b"]]
