@@ -103,11 +103,18 @@ def flagged(pm: CrossliveManager, market: str, text: str) -> bool:
     return bool(matcher_for(pm, market).hits(text) or links or contacts)
 
 
-def _accuracy(pm: CrossliveManager, rows: list[tuple[int, str, str, str, str]], *, list_misses: bool = True) -> None:
+def _accuracy(
+    pm: CrossliveManager,
+    rows: list[tuple[int, str, str, str, str]],
+    *,
+    list_misses: bool = True,
+    also: Callable[[str], bool] | None = None,
+) -> None:
     """Recall and innocent comments touched, overall, per language and per technique.
 
     ``list_misses=False`` prints only how many rows were missed or touched, not their text: a blind
-    part stays blind to whoever tunes moderation from the bench output."""
+    part stays blind to whoever tunes moderation from the bench output. ``also``: a later stage that
+    flags what the in-line checks passed (the learned stage)."""
     per: dict[str, Counter[str]] = {"language": Counter(), "technique": Counter()}
     caught: dict[str, Counter[str]] = {"language": Counter(), "technique": Counter()}
     innocent: Counter[str] = Counter()
@@ -115,7 +122,7 @@ def _accuracy(pm: CrossliveManager, rows: list[tuple[int, str, str, str, str]], 
     misses: list[str] = []
     for label, market, language, technique, text in rows:
         language = language or _first_language(pm, market)
-        hit = flagged(pm, market, text)
+        hit = flagged(pm, market, text) or (also is not None and also(text))
         if label:
             for axis, value in (("language", language), ("technique", technique)):
                 per[axis][value] += 1
@@ -235,6 +242,60 @@ def run(seconds: float, baseline_seconds: float, inline: int, baseline_accuracy:
     )
     if inline:
         _inline_latency(rows, inline)
+    _learned_stage(
+        pm,
+        [
+            ("curation part", curation_rows, True),
+            ("held-out part", heldout, True),
+            *((title, load_evasion(corpus), False) for title, corpus in BLIND_PARTS),
+        ],
+        texts,
+        seconds,
+    )
+
+
+def _learned_stage(
+    pm: CrossliveManager,
+    parts: list[tuple[str, list[tuple[int, str, str, str, str]], bool]],
+    texts: list[str],
+    seconds: float,
+) -> None:
+    """The optional learned stage (``learned-toxicity``) after the in-line checks, where installed.
+
+    It scores what the in-line checks passed, as the after-publish screen would, at its operating
+    score; the parts print as above (lexicon, links, contacts, then the learned stage), with the
+    stage's own cost: cold start (the model loaded and one comment embedded), comments/s per core
+    one at a time, and its package's size on disk."""
+    import importlib.util
+
+    from plugins.builtin.learned_toxicity import (
+        ENCODER_PACKAGE,
+        OPERATING_SCORE,
+        LearnedToxicityPlugin,
+        encoder_available,
+    )
+
+    if not encoder_available():
+        click.echo("== learned stage (learned-toxicity): not installed (pip install 'crosslive[learned]'), skipped")
+        return
+    stage = LearnedToxicityPlugin()
+    start = time.perf_counter()
+    stage.scores(["warm up"])
+    cold_ms = (time.perf_counter() - start) * 1000
+    spec = importlib.util.find_spec(ENCODER_PACKAGE)
+    package = Path(spec.origin or "").parent if spec else Path()
+    size_mb = sum(f.stat().st_size for f in package.rglob("*") if f.is_file()) / 1e6
+    rate, n = _rate(lambda t: stage.scores([t]), texts, seconds, slow=True)
+    click.echo(
+        f"== learned stage (learned-toxicity, {ENCODER_PACKAGE} {size_mb:.0f} MB on disk): model load + first "
+        f"comment {cold_ms:.0f} ms; {rate:,.1f} comments/s per core one at a time ({n} comments); "
+        f"flags a score >= {OPERATING_SCORE} on what the in-line checks passed"
+    )
+    for title, rows, list_misses in parts:
+        passed = [text for _label, market, _lang, _tech, text in rows if not flagged(pm, market, text)]
+        caught = {text for text, score in zip(passed, stage.scores(passed), strict=True) if score >= OPERATING_SCORE}
+        click.echo(f"== {title} + learned stage")
+        _accuracy(pm, rows, list_misses=list_misses, also=caught.__contains__)
 
 
 def _inline_latency(rows: list[tuple[str, str]], count: int) -> None:

@@ -64,6 +64,7 @@ OPTIONAL_PLUGINS: dict[str, str] = {
     "aws-translate": "plugins.builtin.aws_translate:plugin",
     "comprehend-toxicity": "plugins.builtin.comprehend_toxicity:plugin",
     "comprehend-sentiment": "plugins.builtin.comprehend_sentiment:plugin",
+    "learned-toxicity": "plugins.builtin.learned_toxicity:plugin",
 }
 
 __all__ = [

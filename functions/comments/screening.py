@@ -1,8 +1,10 @@
-"""After-publish toxicity screening: score published English comments and delete what is flagged.
+"""After-publish toxicity screening: score published comments and delete what is flagged.
 
 Runs off the write path (the comments table's stream in AWS, a Lambda of its own where a region
 enables ``comprehend-toxicity``; or a batch call): in-line moderation already answered within its
-budget, and a model call costs tens of milliseconds. The scores are moderation's
+budget, and a model call costs milliseconds to tens of milliseconds. English is always scored (by the
+market lexicons without a plugin); another language only where a plugin scores it (the optional
+learned multilingual stage, ``learned-toxicity``), one hook call per language. The scores are moderation's
 (``functions.moderation.toxicity.scores``); the deletion is this package's, on its own table, and
 is written to moderation's audit log.
 """
@@ -36,14 +38,20 @@ class Published:
 def screen(
     comments: Iterable[Published], *, threshold: float = THRESHOLD, plugins: CrossliveManager | None = None
 ) -> list[tuple[Published, ToxicityScore]]:
-    """Score English comments and delete those at or above ``threshold``; returns the deleted ones."""
-    english = [c for c in comments if c.language.split("-")[0].lower() == "en"]
-    if not english:
-        return []
-    scores = toxicity.scores([(c.text, c.market) for c in english], plugins)
+    """Score comments and delete those at or above ``threshold``; returns the deleted ones.
+
+    Comments are scored per language (``und`` and other tags no plugin answers are left alone)."""
+    by_language: dict[str, list[Published]] = {}
+    for comment in comments:
+        by_language.setdefault(comment.language, []).append(comment)
+    scored: list[tuple[Published, ToxicityScore]] = []
+    for language, group in by_language.items():
+        found = toxicity.scores([(c.text, c.market) for c in group], plugins, language)
+        if found is not None:
+            scored.extend(zip(group, found, strict=True))
     deleted = []
     now = time.time()
-    for comment, score in zip(english, scores, strict=True):
+    for comment, score in scored:
         if score.toxicity < threshold:
             continue
         set_status(comment.room_id, comment.comment_id, "deleted", ACTOR)

@@ -1,8 +1,11 @@
 """Toxicity scores of published texts, for the after-publish screen (``functions.comments.screening``).
 
-Scores come from the ``classify_toxicity`` hook: Amazon Comprehend when a region enables
-``comprehend-toxicity``. Without such a plugin (the embedded platform) ``local_scores`` answers
-with the same shape from the market lexicons, so the code path is the same everywhere. What is
+Scores come from the ``classify_toxicity`` hook: Amazon Comprehend for English when a region enables
+``comprehend-toxicity``, the learned multilingual stage for every built-in market language when it
+enables ``learned-toxicity`` (``plugins/builtin/learned_toxicity.py``). Without such a plugin
+English is scored by ``local_scores``, with the same shape from the market lexicons, so the code path
+is the same everywhere; another language without a plugin is not scored after publish (its lexicon
+already ran in the write path). What is
 done with a score (deleting the comment, auditing it) is the comments function's: it owns the
 table.
 """
@@ -41,10 +44,15 @@ def local_scores(texts: list[str], market: str, plugins: CrossliveManager) -> li
     return scores
 
 
-def scores(texts: list[tuple[str, str]], plugins: CrossliveManager | None = None) -> list[ToxicityScore]:
-    """Scores of English ``(text, market)`` pairs: the plugin's, or the market lexicons' without one."""
+def scores(
+    texts: list[tuple[str, str]], plugins: CrossliveManager | None = None, language: str = "en"
+) -> list[ToxicityScore] | None:
+    """Scores of ``(text, market)`` pairs in ``language``: the plugin's; without one, the market
+    lexicons' for English and ``None`` (not scored) for any other language."""
     plugins = plugins or get_plugins()
-    found = plugins.classify_toxicity([text for text, _ in texts], "en")
+    found = plugins.classify_toxicity([text for text, _ in texts], language)
     if found is not None:
         return found
+    if language.split("-")[0].lower() != "en":
+        return None
     return [score for text, market in texts for score in local_scores([text], market, plugins)]

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from bench.moderation import BLIND_PARTS, HELDOUT, HELDOUT_V2, HELDOUT_V3, HELDOUT_V4, _innocent
 from bench.moderation_corpus import CORPUS, load
 from crosslive.cli import main
+from plugins.builtin.learned_toxicity import encoder_available
 from plugins.manager import build_plugin_manager
 
 
@@ -39,9 +40,12 @@ def test_bench_moderation_prints_its_figures() -> None:
     for needle in (*needles, *titles, "p99"):
         assert needle in result.output
     assert [title for title, _corpus in BLIND_PARTS] == list(titles)
-    # curation, held-out and the three blind held-out parts each report per language and per technique
-    assert result.output.count("per language (recall, innocent touched)") == 5
-    assert result.output.count("per technique: ") == 5
+    # curation, held-out and the three blind held-out parts each report per language and per technique,
+    # once more with the learned stage where its package is installed
+    parts = 10 if encoder_available() else 5
+    assert result.output.count("per language (recall, innocent touched)") == parts
+    assert result.output.count("per technique: ") == parts
+    assert "== learned stage (learned-toxicity" in result.output
     # each blind part names no row it missed or touched (of its own corpus or of another blind one)
     blind_rows = [text for _title, corpus in BLIND_PARTS for *_rest, text in load(corpus)]
     ends = [*(f"== {title}:" for title, _corpus in BLIND_PARTS[1:]), "in-line CPU checks"]
@@ -52,6 +56,9 @@ def test_bench_moderation_prints_its_figures() -> None:
             assert "not listed: this part stays blind" in blind, title
         assert "missed / touched (" not in blind, title
         assert not any(text in blind for text in blind_rows), title
+    learned = result.output.split("== learned stage")[1]
+    assert "missed / touched (" not in learned.split("== held-out v2")[-1]
+    assert not any(text in learned for text in blind_rows)
 
 
 @pytest.mark.parametrize(

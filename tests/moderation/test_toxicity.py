@@ -16,7 +16,9 @@ from functions.comments.screening import Published, screen, stream_handler
 from functions.moderation.toxicity import local_scores
 from functions.shared.plugins import get_plugins
 from plugins.builtin.comprehend_toxicity import ComprehendToxicityPlugin, ToxicityUnavailableError, clip
+from plugins.builtin.learned_toxicity import LearnedToxicityPlugin
 from plugins.manager import build_plugin_manager, builtin_market_plugins
+from tests.moderation.test_learned_toxicity import WORD_HEAD, one_hot_encoder
 
 LABEL_NAMES = (
     "PROFANITY",
@@ -87,10 +89,12 @@ def test_plugin_is_an_optional_builtin() -> None:
     assert "comprehend-toxicity" in dict(pm.list_name_plugin())
 
 
-def _published(client: TestClient, auth: Callable[..., dict[str, str]], room_id: str, text: str) -> str:
+def _published(
+    client: TestClient, auth: Callable[..., dict[str, str]], room_id: str, text: str, language: str = "en"
+) -> str:
     response = client.post(
         f"/v1/comments/rooms/{room_id}",
-        json={"text": text, "language": "en"},
+        json={"text": text, "language": language},
         headers={
             **auth("viewer", sub=f"v-{uuid.uuid4().hex[:6]}", market="DE"),
             "Idempotency-Key": uuid.uuid4().hex,
@@ -164,3 +168,27 @@ def test_stream_handler_uses_the_local_scores_without_a_plugin(
     )
     assert out == {"screened": 1, "deleted": [comment_id]}
     assert store.get_comment(room_id, comment_id).status == "deleted"
+
+
+def test_screen_scores_other_languages_only_where_a_plugin_does(
+    client: TestClient, auth: Callable[..., dict[str, str]], room: dict[str, Any]
+) -> None:
+    # GIVEN two published Indonesian comments, the second an insult the lexicon let through
+    room_id = room["room_id"]
+    kind = _published(client, auth, room_id, "bahan apa kak", "id")
+    rude = _published(client, auth, room_id, "dasar otak udang", "id")
+    comments = [Published(room_id, kind, "bahan apa kak", "id"), Published(room_id, rude, "dasar otak udang", "id")]
+    markets = sorted(builtin_market_plugins())
+    # WHEN they are screened without a plugin for Indonesian, THEN nothing is scored or deleted
+    assert screen(comments, plugins=build_plugin_manager(markets, include_entry_points=False, validate=False)) == []
+    assert store.get_comment(room_id, rude).status == "published"
+    # WHEN the learned stage is enabled (a stand-in encoder here), THEN the insult is deleted and audited
+    learned = LearnedToxicityPlugin(one_hot_encoder("udang"), WORD_HEAD)
+    extra = [("learned-toxicity", learned)]
+    pm = build_plugin_manager(markets, include_entry_points=False, validate=False, extra=extra)
+    deleted = screen([*comments, Published(room_id, kind, "otak udang", "und")], plugins=pm)
+    assert [c.comment_id for c, _ in deleted] == [rude]
+    assert store.get_comment(room_id, rude).status == "deleted"
+    assert store.get_comment(room_id, kind).status == "published"
+    audit = client.get(f"/v1/moderation/rooms/{room_id}/audit", headers=auth("merchant", sub="merchant-1")).json()
+    assert audit[0]["comment_id"] == rude and audit[0]["detail"].startswith("LEARNED")
