@@ -8,6 +8,7 @@ commerce rates, ``sentiment`` per minute.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -104,41 +105,46 @@ def exit_rates(minutes: Sequence[Minute], present: Mapping[int, int]) -> dict[in
     return out
 
 
-def percentile(values: Sequence[float], q: float) -> float:
-    """Nearest-rank percentile (``q`` in 0..100): a value some viewer really had."""
-    if not values:
+def percentile(counts: Mapping[float, int], q: float) -> float:
+    """Nearest-rank percentile (``q`` in 0..100) of the values counted: a value some viewer had."""
+    total = sum(counts.values())
+    if not total:
         return 0.0
-    ordered = sorted(values)
-    rank = max(1, math.ceil(q / 100 * len(ordered)))
-    return ordered[rank - 1]
+    rank = max(1, math.ceil(q / 100 * total))
+    seen = 0
+    for value in sorted(counts):
+        seen += counts[value]
+        if seen >= rank:
+            return float(value)
+    raise AssertionError("unreachable: the rank is at most the total")
 
 
-def dwell_seconds(viewer: Any, now: float, live_at: float | None, ended_at: float | None) -> float:
-    """A viewer's watched time: closed sessions plus the open one, capped at the show's length."""
-    watched = float(viewer.watched or 0)
-    if int(viewer.sessions_open or 0) > 0 and viewer.open_since is not None:
-        watched += max(0.0, min(now, ended_at or now) - float(viewer.open_since))
-    if live_at is not None:
-        watched = min(watched, max(0.0, (ended_at or now) - live_at))
-    return watched
+def retention(counts: Mapping[float, int], minutes: int) -> dict[int, float]:
+    """For k in 0..minutes: the share of the viewers counted whose dwell is at least k minutes."""
+    total = sum(counts.values())
+    if not total:
+        return dict.fromkeys(range(minutes + 1), 0.0)
+    ordered = sorted(counts)
+    at_least = [0] * (len(ordered) + 1)  # at_least[i]: viewers with a value >= ordered[i]
+    for i in range(len(ordered) - 1, -1, -1):
+        at_least[i] = at_least[i + 1] + counts[ordered[i]]
+    return {k: round(at_least[bisect.bisect_left(ordered, k * 60)] / total, 4) for k in range(minutes + 1)}
 
 
-def dwell(values: Sequence[float], show_seconds: float) -> dict[str, Any]:
+def dwell(counts: Mapping[float, int], show_seconds: float) -> dict[str, Any]:
+    """p50/p90, buckets and the retention curve of the dwell values counted (value -> viewers,
+    from ``dwell.Bins.values``: the live read never holds one value per viewer)."""
     buckets = {label: 0 for _, _, label in DWELL_BUCKETS}
     buckets[LAST_BUCKET] = 0
-    for value in values:
+    for value, viewers in counts.items():
         label = next((lbl for low, high, lbl in DWELL_BUCKETS if low <= value < high), LAST_BUCKET)
-        buckets[label] += 1
-    minutes = int(show_seconds // 60)
-    retention = {
-        k: round(sum(1 for v in values if v >= k * 60) / len(values), 4) if values else 0.0 for k in range(minutes + 1)
-    }
+        buckets[label] += viewers
     return {
-        "viewers": len(values),
-        "p50": round(percentile(values, 50), 1),
-        "p90": round(percentile(values, 90), 1),
+        "viewers": sum(counts.values()),
+        "p50": round(percentile(counts, 50), 1),
+        "p90": round(percentile(counts, 90), 1),
         "buckets": buckets,
-        "retention": retention,
+        "retention": retention(counts, int(show_seconds // 60)),
     }
 
 

@@ -1,12 +1,18 @@
-"""The live figures of one room: load its items once, compute every figure per market and in total."""
+"""The live figures of one room: load its items once, compute every figure per market and in total.
+
+What one read loads does not grow with the room's viewers: per market the minutes of the show,
+their fold pages, the distinct sets' shards and the dwell bins (``dwell.py``); the show, its
+alerts, the newest comments and the merchant's past shows (``docs/insights.md``, "Read cost").
+"""
 
 from __future__ import annotations
 
 import time
+from collections import Counter
 from typing import Any
 
 from functions.comments import questions
-from functions.insights import figures, health, history
+from functions.insights import dwell, figures, health, history
 from functions.insights.figures import Minute
 from functions.insights.models import (
     COUNTERS,
@@ -16,12 +22,10 @@ from functions.insights.models import (
     FoldPage,
     MinuteCounters,
     ShowRecord,
-    ViewerPresence,
     fold_part,
     series_key,
 )
 from functions.insights.sketch import Distinct, union_all
-from functions.shared.zones import everywhere
 
 DISTINCT_METRICS = ("reach", "qualified", "commenters", "claimers", "redeemers")
 ENGAGED_METRICS = ("commenters", "claimers", "sharers")  # engagement: any of these ÷ reach
@@ -105,13 +109,8 @@ def room_figures(room: Any, now: float | None = None, window_minutes: int = 240)
         for t, n in market_present.items():
             total_present[t] = total_present.get(t, 0) + n
     distinct = {m: load_distinct(room.room_id, m) for m in markets}
-    viewers = [v for table in everywhere(ViewerPresence) for v in table.query(room.room_id)]  # every zone
-    dwell_by_market: dict[str, list[float]] = {m: [] for m in markets}
-    for viewer in viewers:
-        if viewer.first_at is None:
-            continue  # seen only through a comment or a beacon: not a viewer with a first frame
-        value = figures.dwell_seconds(viewer, now, live_at, ended_at)
-        dwell_by_market.setdefault(str(viewer.market), []).append(value)
+    # dwell from the market's bins (an item per minute of the show), never from the viewer items
+    dwell_by_market = {m: dwell.load(room.room_id, m).values(now, live_at, ended_at) for m in markets}
     show_seconds = max(0.0, (ended_at or now) - live_at) if live_at is not None else 0.0
     per_market: dict[str, Any] = {}
     steps: dict[str, dict[str, int]] = {}
@@ -130,7 +129,7 @@ def room_figures(room: Any, now: float | None = None, window_minutes: int = 240)
             "concurrent": figures.concurrency(present[market], start, end),
             "reach": reach,
             "qualified": counts.get("qualified", 0),
-            "dwell": figures.dwell(dwell_by_market.get(market, []), show_seconds),
+            "dwell": figures.dwell(dwell_by_market[market], show_seconds),
             "exit_rate": figures.exit_rates(minutes[market], present[market]),
             "engagement_rate": round(engaged / reach, 4) if reach else None,
             "sharers": distinct[market].get("sharers", Distinct()).count(),
@@ -166,7 +165,7 @@ def room_figures(room: Any, now: float | None = None, window_minutes: int = 240)
             "qualified": union_all(d.get("qualified", Distinct()) for d in distinct.values()).count(),
             "sharers": union_all(d.get("sharers", Distinct()) for d in distinct.values()).count(),
             "product_click_through": _click_through(distinct),
-            "dwell": figures.dwell([v for vs in dwell_by_market.values() for v in vs], show_seconds),
+            "dwell": figures.dwell(sum(dwell_by_market.values(), Counter()), show_seconds),
             "sentiment": figures.sentiment_per_minute(all_minutes),
             "gmv": gmv,
             "gmv_per_live_hour_minor": round(gmv["total_minor"] / hours) if hours >= 1 / 60 else None,

@@ -18,6 +18,7 @@ from typing import Any
 from pynamodb.exceptions import PutError, UpdateError
 from pynamodb.expressions.condition import size
 
+from functions.insights import dwell
 from functions.insights.fold import Deltas, viewer_key
 from functions.insights.models import (
     DISTINCT_SHARDS,
@@ -335,18 +336,14 @@ def _write_viewer(room_id: str, key: str, viewer: Any) -> int:
     so a step this process already stored is not written again. A viewer who claims 3 coupons
     costs one write here, not 3. Comments write no viewer item (the commenters set is the step).
     """
-    steps = [
-        name
-        for name in STEPS
-        if getattr(viewer, name) is not None and ("v", room_id, key, name) not in _known
-    ]
+    steps = [name for name in STEPS if getattr(viewer, name) is not None and ("v", room_id, key, name) not in _known]
     if not steps:
         return 0
     actions: list[Any] = []
-    for name in ("market", "sub"):
-        value = getattr(viewer, name)
-        if value is not None:
-            actions.append(getattr(ViewerPresence, name).set(value))
+    if viewer.market is not None:  # the first market stays: the viewer's dwell bin is in it (``dwell.py``)
+        actions.append(ViewerPresence.market.set(ViewerPresence.market | viewer.market))
+    if viewer.sub is not None:
+        actions.append(ViewerPresence.sub.set(viewer.sub))
     for name in steps:
         attr = getattr(ViewerPresence, name)
         actions.append(attr.set(attr | getattr(viewer, name)))  # if_not_exists: the first time counts
@@ -412,7 +409,8 @@ def apply_sessions(events: list[SessionEvent], deltas: Deltas, node_id: str = ""
         if event.event == "start":
             item.update(
                 actions=[
-                    ViewerPresence.market.set(event.market),
+                    # the first market stays: the viewer's dwell bin is in it (``dwell.py``)
+                    ViewerPresence.market.set(ViewerPresence.market | event.market),
                     ViewerPresence.sub.set(event.sub),
                     ViewerPresence.first_at.set(ViewerPresence.first_at | event.at),
                     ViewerPresence.open_since.set(ViewerPresence.open_since | event.at),
@@ -421,6 +419,8 @@ def apply_sessions(events: list[SessionEvent], deltas: Deltas, node_id: str = ""
                     on_node.add(1),
                 ]
             )
+            after = dwell.state_of(item)
+            dwell.move(deltas, event.room_id, str(item.market), dwell.before_start(after, int(item.sessions)), after)
             deltas.count(event.room_id, event.market, event.at, "starts")
             deltas.distinct[(event.room_id, event.market, "reach")].add(key)
             if int(item.sessions or 0) == 1:
@@ -445,10 +445,19 @@ def apply_sessions(events: list[SessionEvent], deltas: Deltas, node_id: str = ""
                     writes += 1
                     continue
                 raise
+            after = dwell.state_of(item)
+            dwell.move(deltas, event.room_id, str(item.market), dwell.before_end(after, event.watched), after)
             if int(item.sessions_open or 0) <= 0:
                 deltas.count(event.room_id, event.market, event.at, "exits")
-                viewers(event.room_id, key).update(actions=[ViewerPresence.open_since.remove()])
                 writes += 1
+                try:  # unless a session started meanwhile: it kept this start, and its dwell bin did too
+                    viewers(event.room_id, key).update(
+                        actions=[ViewerPresence.open_since.remove()],
+                        condition=ViewerPresence.sessions_open <= 0,
+                    )
+                except UpdateError as exc:
+                    if not _conditional_failed(exc):
+                        raise
             if float(item.watched or 0) >= QUALIFY_SECONDS:
                 deltas.distinct[(event.room_id, event.market, "qualified")].add(key)
         writes += 1
@@ -460,7 +469,7 @@ def accept_beacon_seq(room_id: str, sub: str, market: str, seq: int) -> None:
     item = bind(ViewerPresence, market)(room_id, viewer_key(room_id, sub))  # the viewer's residency zone
     try:
         item.update(
-            actions=[ViewerPresence.beacon_seq.set(seq), ViewerPresence.market.set(market)],
+            actions=[ViewerPresence.beacon_seq.set(seq), ViewerPresence.market.set(ViewerPresence.market | market)],
             condition=ViewerPresence.beacon_seq.does_not_exist() | (ViewerPresence.beacon_seq < seq),
         )
     except UpdateError as exc:

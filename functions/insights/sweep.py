@@ -25,7 +25,7 @@ from typing import Any
 
 from pynamodb.exceptions import UpdateError
 
-from functions.insights import store
+from functions.insights import dwell, store
 from functions.insights.fold import Deltas
 from functions.insights.models import FLEET, QUALIFY_SECONDS, NodeSeen, ViewerPresence, open_on_node
 from functions.shared.zones import everywhere
@@ -204,6 +204,8 @@ def _close_viewer(
         return False
     result.sessions += closing
     result.viewers += 1
+    # the item was read under this update's condition: what it held is the state before
+    dwell.move(deltas, room_id, market, dwell.state_of_raw(raw), dwell.state_of(updated))
     if left <= 0:
         deltas.count(room_id, market, ends_at, "exits")
     if float(updated.watched or 0) >= QUALIFY_SECONDS:
