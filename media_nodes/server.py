@@ -15,6 +15,7 @@ sessions are untouched (WebRTC media is DTLS-SRTP with its own per-session certi
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import signal
@@ -27,6 +28,7 @@ from typing import Any
 import click
 import uvicorn
 
+from functions.shared import heap
 from media_nodes.config import (
     ENV_NODE_ID,
     ENV_PUBLIC_URL,
@@ -104,7 +106,17 @@ def serve(host: str, port: int) -> None:
     reloader = certificate_reloader(config, settings)
     # uvicorn handles SIGINT/SIGTERM only; an unhandled SIGHUP would end the process.
     signal.signal(signal.SIGHUP, (lambda *_: reloader.reload()) if reloader else signal.SIG_IGN)
-    uvicorn.Server(config).run()
+    # Closed peer connections are cyclic garbage that only a full collection frees: the start-up
+    # heap (aiortc, av, FastAPI, the platform's models: ~100,000 objects) out of the collector's
+    # sight, and a full collection allowed after every middle one, so they are freed within a
+    # minute, not after ~3 minutes of viewers piling up (functions/shared/heap.py, docs/media.md).
+    heap.freeze_startup_heap()
+    thresholds = heap.collect_old_garbage_promptly()
+    try:
+        uvicorn.Server(config).run()
+    finally:  # the process is ending, or serve() ran inside another process (tests)
+        gc.set_threshold(*thresholds)
+        heap.thaw()
 
 
 def worker_env(base_env: dict[str, str], index: int, port: int, host: str) -> dict[str, str]:

@@ -10,6 +10,7 @@ stream port, so writes of streamed tables reach the fan-out as DynamoDB Streams 
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import secrets
@@ -67,6 +68,7 @@ class EmbeddedPlatform:
     _saved_env: dict[str, str | None] = field(default_factory=dict)
     _saved_sink: stream_port.Sink | None = None
     _froze: bool = False  # this platform froze the start-up heap (``functions.shared.heap``)
+    _gc_thresholds: tuple[int, int, int] | None = None  # the collector's, before this platform's
     # Signs the comment fan-out's pushes to the media nodes (functions.shared.signing); random per run.
     push_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
     # The functions' AWS region (the default zone's tables live there; moto keeps one backend per region).
@@ -181,6 +183,9 @@ class EmbeddedPlatform:
         # seconds instead of piling up for tens of minutes (docs/benchmarks.md, soak).
         heap.freeze_startup_heap()
         self._froze = True
+        # A full collection may also follow every middle one, not every tenth: the closed peer
+        # connections of in-process WHEP clients (the soak's) wait less (``collect_old_garbage_promptly``).
+        self._gc_thresholds = heap.collect_old_garbage_promptly()
         return self
 
     def stop(self) -> None:
@@ -193,6 +198,9 @@ class EmbeddedPlatform:
         if self._thread is not None:
             self._thread.join(timeout=10)
         self.dynamodb.stop()
+        if self._gc_thresholds is not None:
+            gc.set_threshold(*self._gc_thresholds)
+            self._gc_thresholds = None
         if self._froze:
             heap.thaw()  # what this platform held can be collected again once released
             self._froze = False

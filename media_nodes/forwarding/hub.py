@@ -172,6 +172,7 @@ class ForwardedTrack(MediaStreamTrack):
     def stop(self) -> None:
         super().stop()
         self._ended.set()
+        self._pending.clear()  # frames held for a sender that never started: not sent now
         self._hub.unsubscribe(self)
         if self._output is not None:
             self._output.close()

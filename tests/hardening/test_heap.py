@@ -75,15 +75,60 @@ def test_after_the_freeze_old_cycles_are_freed_by_the_collectors_own_schedule(la
     assert gc.get_freeze_count() == 0
 
 
-def test_a_serving_platform_freezes_its_start_up_heap_and_thaws_it_when_stopped() -> None:
+def test_a_serving_platform_freezes_its_heap_allows_prompt_full_collections_and_undoes_both_when_stopped() -> None:
     from crosslive.dev.platform import EmbeddedPlatform
     from plugins.manager import builtin_market_plugins
 
     before = gc.get_freeze_count()
+    thresholds = gc.get_threshold()
     platform = EmbeddedPlatform(port=0, plugins=tuple(sorted(builtin_market_plugins())))
     platform.start()
     try:
         assert gc.get_freeze_count() > before
+        assert gc.get_threshold() == (thresholds[0], thresholds[1], 1)
     finally:
         platform.stop()
-    assert gc.get_freeze_count() == 0
+    assert gc.get_freeze_count() == 0 and gc.get_threshold() == thresholds
+
+
+@pytest.mark.skipif(not gc.isenabled(), reason="needs the automatic collector")
+def test_prompt_full_collections_free_an_old_cycle_within_a_few_middle_collections() -> None:
+    """A media node allocates little between packets: with CPython's ``threshold2`` of 10 a closed
+    viewer's cycles waited ten middle collections (~170 s on the soak's edge) even with the start-up
+    heap frozen; allowed after every middle collection, the 25 % rule alone decides."""
+    thresholds = gc.get_threshold()
+    gc.collect()
+    heap.freeze_startup_heap()
+    gc.set_threshold(100, 2, 10)  # CPython's oldest threshold; young ones scaled down (less work)
+    try:
+        cycle = _old_cycle()
+        kept = _promote(1_000)  # five middle collections: fewer than the ten a full one waits for
+        assert cycle() is not None
+        assert heap.collect_old_garbage_promptly() == (100, 2, 10)
+        cycle = _old_cycle()
+        kept += _promote(1_000)  # the same work
+        assert cycle() is None
+        del kept
+    finally:
+        gc.set_threshold(*thresholds)
+        heap.thaw()
+
+
+def test_a_media_node_process_serves_with_its_start_up_heap_frozen_and_prompt_full_collections(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import uvicorn
+
+    from media_nodes import server
+
+    seen: dict[str, object] = {}
+
+    def run(self: uvicorn.Server) -> None:  # what the node process does for its whole life
+        seen.update(frozen=gc.get_freeze_count(), thresholds=gc.get_threshold(), app=self.config.app)
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
+    thresholds = gc.get_threshold()
+    server.serve("127.0.0.1", 0)
+    assert seen["app"] is not None and seen["frozen"] > 10_000  # type: ignore[operator]
+    assert seen["thresholds"] == (thresholds[0], thresholds[1], 1)
+    assert gc.get_threshold() == thresholds and gc.get_freeze_count() == 0  # restored on the way out

@@ -9,7 +9,7 @@ import av
 
 from media_nodes.forwarding import aiortc_adapter
 from media_nodes.forwarding.frames import EncodedFrame
-from media_nodes.forwarding.hub import MAX_BACKLOG_BYTES, MAX_QUEUED, OutgoingFrame, RoomHub
+from media_nodes.forwarding.hub import MAX_BACKLOG_BYTES, MAX_QUEUED, ForwardedTrack, OutgoingFrame, RoomHub
 
 KEY = b"\x00\x00\x00\x9d\x01\x2a" + bytes(2994)  # a VP8 keyframe tag, 3000 bytes: three RTP payloads
 DELTA = b"\x01" + bytes(1499)
@@ -49,6 +49,17 @@ def video_hub() -> tuple[RoomHub, list[int]]:
 
 def frame(n: int, keyframe: bool = False) -> EncodedFrame:
     return EncodedFrame("video", KEY if keyframe else DELTA, 3000 * n, keyframe)
+
+
+def viewer_not_started(held: int) -> tuple[RoomHub, ForwardedTrack, FakeOutput]:
+    """A room's only viewer, its sender not started, after ``held`` frames (a keyframe first)."""
+    hub, _ = video_hub()
+    track = hub.subscribe(("video",))["video"]
+    output = FakeOutput(started=False)
+    track.attach_output(output)
+    for n in range(held):
+        hub.on_frame(frame(n, keyframe=n == 0))
+    return hub, track, output
 
 
 async def test_a_frame_is_packetized_once_and_every_viewer_gets_the_same_payloads() -> None:
@@ -98,12 +109,7 @@ async def test_a_new_viewer_starts_at_a_keyframe_and_one_is_requested() -> None:
 
 async def test_frames_wait_while_the_connection_starts_then_go_out_in_order() -> None:
     # GIVEN a viewer whose sender has not started (ICE/DTLS still running)
-    hub, _ = video_hub()
-    track = hub.subscribe(("video",))["video"]
-    output = FakeOutput(started=False)
-    track.attach_output(output)
-    for n in range(4):
-        hub.on_frame(frame(n, keyframe=n == 0))
+    hub, track, output = viewer_not_started(held=4)
     assert output.sent == []
     # WHEN the sender starts, THEN the held frames are sent at once, in order, then live ones
     output.started = True
@@ -229,3 +235,14 @@ async def test_a_paused_viewer_resumes_at_a_keyframe() -> None:
     hub.on_frame(frame(3, keyframe=True))
     assert [ts for _, ts in output.sent] == [0, 9000]
     assert hub.stats.keyframe_requests == before + 1
+
+
+async def test_a_viewer_stopped_before_its_sender_started_lets_go_of_the_frames_held_for_it() -> None:
+    # GIVEN a viewer whose connection never started, holding the room's frames meanwhile
+    hub, track, output = viewer_not_started(held=5)
+    assert len(track._pending) == 5
+    # WHEN its session closes (``MediaNode.close_session`` stops its tracks)
+    track.stop()
+    # THEN it holds none of them (its peer connection waits for the cycle collector: nothing may
+    # ride along), it left the room and its output was closed
+    assert track._pending == [] and hub.viewers == 0 and output.closed

@@ -152,3 +152,22 @@ async def test_a_viewers_pli_asks_the_rooms_source_for_a_keyframe(link: Link) ->
     ssrc = link.seen[0].ssrc
     await aiortc_adapter.send_pli(link.receiver, ssrc)
     assert await wait_until(lambda: len(link.source_requests) > before, interval=0.02)
+
+
+async def test_a_closed_viewers_tap_lets_go_of_the_rooms_packets_it_kept_for_nack(link: Link) -> None:
+    # GIVEN a viewer sent 20 frames, the last of them held for retransmission
+    tap = link.track._output
+    assert isinstance(tap, aiortc_adapter.SenderTap) and tap.writer is not None
+    first = tap.writer.sequence_number
+    await send_frames(link, 20)
+    sent = [(first + i) & 0xFFFF for i in range(tap.writer.packets)]
+    assert tap.writer.retransmission(sent[-1]) is not None
+    # WHEN its session closes (``MediaNode.close_session`` stops its tracks)
+    link.track.stop()
+    # THEN the tap keeps none of them: a closed peer connection lives on as cyclic garbage until
+    # a full collection, and must not keep the room's payloads alive meanwhile (the soak's edge
+    # growth, docs/benchmarks.md); a late NACK is not answered
+    assert all(tap.writer.retransmission(seq) is None for seq in sent)
+    before = tap.retransmissions
+    await tap._retransmit(sent[-1])
+    assert tap.retransmissions == before

@@ -159,8 +159,12 @@ class SenderTap:
         return SENT
 
     def close(self) -> None:
-        """The track ended: forget the path (the peer connection owns and closes it)."""
+        """The track ended: forget the path (the peer connection owns and closes it) and the
+        packets kept for NACK, now: the closed peer connection and this tap with it live on as
+        cyclic garbage until a full collection, and must not hold the room's packets meanwhile."""
         self._wire = None
+        if self.writer is not None:
+            self.writer.forget_history()
 
     def _count_sent(self, packets: int, size: int) -> None:
         dtls = self._sender.transport
