@@ -2,12 +2,13 @@
 
 Each function's handler is imported and invoked in a fresh Python process whose ``sys.path`` is
 only the packaged bundle plus the packages the Lambda runtime provides (boto3, botocore and their
-dependencies): what a Lambda cold start executes. The first request is an API Gateway v2 event for
-``GET /v1/<name>/health`` through Mangum. Separately, two costs a function's first real request pays
-and the health check does not: the region's plugin manager build, and the DynamoDB clients of the
-tables in the function's spec (``functions/specs.py``; made, not called: no network). The baseline,
-run the same way in the same run, is a hello-world FastAPI + Mangum handler: the smallest thing
-with the same framework.
+dependencies), with what Lambda's environment holds (the region, the role's credentials,
+``_HANDLER`` naming the handler): what a Lambda cold start executes. The first request is an API
+Gateway v2 event for ``GET /v1/<name>/health`` through Mangum. Separately, two costs a function's
+first real request pays and the health check does not: the region's plugin manager build, and the
+DynamoDB clients of the tables in the function's spec (``functions/specs.py``; made, not called: no
+network). The baseline, run the same way in the same run, is a hello-world FastAPI + Mangum
+handler: the smallest thing with the same framework.
 
 The bundle is built by ``infra/bundling.py`` exactly as ``cdk synth`` builds it (when this
 interpreter's version differs from the Lambda runtime's, a second build for the runtime gives the
@@ -125,6 +126,8 @@ def _probe(
         .replace("EVENT", repr(event))
         .replace("TABLES", repr(tables))
     )
+    # Lambda names the handler in the reserved variable _HANDLER (functions/startup_gc.py reads it)
+    env = {**env, "_HANDLER": f"{module}.handler"}
     # -S: no site-packages; -I would also drop PYTHONPATH, so set sys.path explicitly instead.
     bootstrap = f"import sys; sys.path[:0] = [{str(bundle)!r}, {str(runtime)!r}]\n" + code
     result = subprocess.run(

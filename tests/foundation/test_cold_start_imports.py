@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 
 from functions import FUNCTIONS
+from functions.specs import SPECS
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _run(code: str) -> str:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def _run(code: str, **environ: str) -> str:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **environ}
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120, check=False
     )
@@ -136,3 +137,73 @@ print(first is not second, second is botocore_session())
 """
     # THEN the thread gets a new session (made with the handler), kept until the handlers change
     assert _run(code) == "True True"
+
+
+def _run_as_lambda(handler: str, code: str) -> str:
+    """``code`` in a fresh process whose environment names ``handler`` as Lambda's does."""
+    return _run(code, _HANDLER=handler)
+
+
+# each collection's record: whether it ran while routing's package and handler were importing
+_COUNT_COLLECTIONS = """
+import gc, sys
+collections = []
+def record(phase, info):
+    if phase == "stop":
+        app = sys.modules.get("functions.routing.app")
+        importing = "functions.routing" in sys.modules and not hasattr(app, "handler")
+        collections.append(not importing)
+gc.callbacks.append(record)
+"""
+
+
+def test_a_lambda_importing_our_handler_runs_no_cycle_collection_and_freezes_what_it_made():
+    # GIVEN a Lambda process whose handler is routing's, counting the collector's runs
+    code = (
+        _COUNT_COLLECTIONS
+        + """
+import functions.routing.app
+print(collections.count(False), gc.isenabled(), gc.get_freeze_count() > 50_000)
+"""
+    )
+    # THEN its import ran none, and left the collector on with the imported heap frozen
+    assert _run_as_lambda("functions.routing.app.handler", code) == "0 True True"
+
+
+def test_any_other_process_keeps_its_collector_as_it_was():
+    # GIVEN the same import where no Lambda names our handler (tests, the platform, tools)
+    code = (
+        _COUNT_COLLECTIONS
+        + """
+import functions.routing.app
+print(collections.count(False) > 0, gc.isenabled(), gc.get_freeze_count())
+"""
+    )
+    # THEN the collector ran as usual and nothing was frozen
+    assert _run_as_lambda("lambda_function.handler", code) == "True True 0"
+
+
+@pytest.mark.parametrize("handler", sorted({spec.handler for spec in SPECS}))
+def test_every_deployed_handler_leaves_the_collector_on_once_imported(handler):
+    # GIVEN each handler a spec deploys, imported as Lambda does (module, then its function)
+    module, _, function = handler.rpartition(".")
+    code = f"import gc, importlib\nf = getattr(importlib.import_module({module!r}), {function!r})\n"
+    code += "print(callable(f), gc.isenabled(), gc.get_freeze_count() > 0)"
+    # THEN the collector runs again, over what the import made only as a frozen heap
+    assert _run_as_lambda(handler, code) == "True True True"
+
+
+def test_a_handler_module_that_fails_to_import_still_turns_the_collector_back_on(tmp_path):
+    # GIVEN a handler module of our package that raises while importing, and one that is missing
+    (tmp_path / "broken.py").write_text("raise RuntimeError('bad start')\n")
+    for handler, module in (("functions.broken.handler", "functions.broken"), ("functions.gone.x", "functions.gone")):
+        code = f"""
+import gc, functions
+functions.__path__.append({str(tmp_path)!r})
+try:
+    import {module}
+except (RuntimeError, ImportError) as exc:
+    print(type(exc).__name__, gc.isenabled())
+"""
+        # THEN the import fails as it would have, and the collector is on again
+        assert _run_as_lambda(handler, code).endswith(" True")
