@@ -235,7 +235,13 @@ def presence(viewers: int, seconds: int, per_node: int = 500) -> dict[str, float
                 for m, c in per_market.items()
             ]
             body = NodeFeed.model_validate(
-                {"node_id": f"bench-{n}", "batch": t0, "seconds": seconds_rows, "sessions": sessions[:500]}
+                {
+                    "node_id": f"{room}-node-{n}",  # a node id per run: runs in one process reuse the clock's batches
+                    "batch": t0,
+                    "seconds": seconds_rows,
+                    "sessions": sessions[:500],
+                    "open_rooms": [room],
+                }
             )
             writes += feed.accept_feed(body, now=t0 + 2)["writes"] + 1  # + the batch's nonce
             events += 2 * len(watching[n]) + len(sessions[:500])
