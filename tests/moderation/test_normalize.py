@@ -174,8 +174,8 @@ def test_a_mask_hides_the_whole_matched_span() -> None:
 
 
 def test_the_format_character_blocks_hold_every_format_character() -> None:
-    # the normalizer scans only the blocks that hold format characters (a cold start cost):
-    # a scan of every code point finds no other
+    # the normalizer's format characters are written out (scanning for them was a cold start
+    # cost): a scan of every code point finds exactly those
     import unicodedata
 
     from functions.textrules.folding import format_characters
