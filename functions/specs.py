@@ -178,6 +178,19 @@ SPECS: tuple[FunctionSpec, ...] = (
         timeout_seconds=60,  # it stops starting new work 10 s before (sweep.HANDLER_MARGIN_SECONDS)
     ),
     FunctionSpec(
+        "insights-alert-check",
+        "functions.insights.alert_check.handler",
+        # the scheduled alert check (functions/insights/alert_check.py): the node registry's rooms,
+        # each room and its figures, and the alert it claims, stores and puts on EventBridge
+        reads=("rooms", "insights-nodes", "insights-minutes", "insights-folds", "insights-shows"),
+        writes=("insights-alert-state", "insights-alerts"),
+        extras=("moderation", "insights"),  # insights.live: hot questions' tagging, DataSketches
+        aws_actions=("events:PutEvents",),
+        origin_only=True,  # the node registry is the origin's (every region's nodes feed the origin)
+        schedule_minutes=1,
+        timeout_seconds=60,
+    ),
+    FunctionSpec(
         "comments-fanout",
         "functions.fanout.handler.handler",
         # what the producers read to word a signal, and the node registry to deliver it

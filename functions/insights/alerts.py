@@ -7,7 +7,10 @@ returns the alerts they show. ``evaluate`` loads those for a room, claims each a
 stores it in the streamed ``insights-alerts`` table, whose stream the fan-out pushes to the
 room's console over the comment push path, and in AWS puts it on EventBridge. It runs after
 every accepted node batch and stream batch, at most every ``EVALUATE_EVERY_SECONDS`` per room and
-container. Definitions: ``docs/insights.md``, "Alerts".
+container, and on a schedule (``functions.insights.alert_check``) for the rooms nodes reported
+lately: a batch-triggered evaluation cannot see a room's newest seconds (``LAG_SECONDS``), so
+the seconds of the last batches before a room's reports stop were never scanned.
+Definitions: ``docs/insights.md``, "Alerts".
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ UNANSWERED_MIN_QUESTIONS = 5
 UNANSWERED_FACTOR = 2.0  # questions in the last minute vs the mean of the 5 before
 COOL_DOWN_SECONDS = 300
 EVALUATE_EVERY_SECONDS = 5.0
+LAG_SECONDS = 4  # the newest seconds may still be missing a node's batch: not scanned yet
 LOOKBACK_SECONDS = BASELINE_SECONDS + DROP_WITHIN_SECONDS + 120
 ALL_MARKETS = "*"
 
@@ -232,15 +236,26 @@ def evaluate_soon(room_ids: set[str], now: float | None = None) -> list[Detected
         if abs(now - _last_evaluated.get(room_id, 0.0)) < EVALUATE_EVERY_SECONDS:
             continue
         _last_evaluated[room_id] = now
-        try:
-            emitted.extend(evaluate(room_id, now))
-        except Exception:  # alerts must never fail the batch that triggered them
-            log.exception("alert evaluation of %s failed", room_id)
+        emitted.extend(evaluate_logged(room_id, now))
     return emitted
 
 
-def evaluate(room_id: str, now: float | None = None) -> list[Detected]:
-    """Detect, claim and emit the room's new alerts; returns those emitted by this call."""
+def evaluate_logged(room_id: str, now: float, scan_seconds: int = DROP_WITHIN_SECONDS) -> list[Detected]:
+    """``evaluate``, with a failure logged instead of raised: alerts must never fail the batch
+    (or the scheduled run over other rooms) that triggered them."""
+    try:
+        return evaluate(room_id, now, scan_seconds)
+    except Exception:
+        log.exception("alert evaluation of %s failed", room_id)
+        return []
+
+
+def evaluate(room_id: str, now: float | None = None, scan_seconds: int = DROP_WITHIN_SECONDS) -> list[Detected]:
+    """Detect, claim and emit the room's new alerts; returns those emitted by this call.
+
+    Drops are looked for in the ``scan_seconds`` before the newest ``LAG_SECONDS``: a minute after
+    a node batch, longer from the scheduled check, so a late scheduled run leaves no second unseen.
+    """
     from functions.insights import emit
     from functions.insights.figures import present_by_second
     from functions.insights.live import load_minutes, load_show
@@ -258,9 +273,8 @@ def evaluate(room_id: str, now: float | None = None) -> list[Detected]:
     show = load_show(room_id)
     events = [dict(e.as_dict() if hasattr(e, "as_dict") else e) for e in (show.events or [])] if show else []
     present = {m: present_by_second(minutes[m]) for m in markets}
-    lag = 4  # the newest seconds may still be missing a node's batch
-    scan_to = int(now) - lag
-    found = detect(present, minutes, room_minutes, events, scan_to - DROP_WITHIN_SECONDS, scan_to)
+    scan_to = int(now) - LAG_SECONDS
+    found = detect(present, minutes, room_minutes, events, scan_to - scan_seconds, scan_to)
     emitted = []
     for alert in found:
         if emit.claim(room_id, alert):

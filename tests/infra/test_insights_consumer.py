@@ -106,20 +106,24 @@ def _listed(value: object) -> list:
 
 
 SWEEP = "functions.insights.sweep.handler"
+ALERT_CHECK = "functions.insights.alert_check.handler"
 
 
+@pytest.mark.parametrize("handler", [SWEEP, ALERT_CHECK], ids=["dead-node-sweep", "alert-check"])
 @pytest.mark.parametrize("region", sorted(REGIONS))
-def test_the_dead_node_sweep_runs_every_minute_in_the_origin_only(template, region):
+def test_the_scheduled_insights_functions_run_every_minute_in_the_origin_only(template, region, handler):
+    """The dead-node sweep, and the alert check (a room whose reports stopped after a drop is
+    evaluated without a batch): both read the origin's node registry."""
     resources = template(region, "stateless").to_json()["Resources"]
     sweeps = [
         k
         for k, v in resources.items()
-        if v["Type"] == "AWS::Lambda::Function" and v["Properties"].get("Handler") == SWEEP
+        if v["Type"] == "AWS::Lambda::Function" and v["Properties"].get("Handler") == handler
     ]
     rules = {k: v for k, v in resources.items() if v["Type"] == "AWS::Events::Rule"}
     if REGIONS[region].role != "origin":
         assert sweeps == []  # the node registry is the origin's: every region's nodes feed the origin
-        assert not [r for r in rules.values() if SWEEP in _names(r)]
+        assert not [r for r in rules.values() if handler in _names(r)]
         return
     (sweep,) = sweeps
     function = resources[sweep]["Properties"]
