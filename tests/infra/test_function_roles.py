@@ -168,12 +168,14 @@ NAMED_NOT_USED = {
     # the alert check loads a room's minutes, fold pages and show with insights.live, which also
     # names the tables of the merchant's live read (comments, rates, distinct sets, viewers) and
     # rooms.access the idempotency record of a room's creation: the check reads none of them
+    # ("Counter" is fold.py's collections.Counter, reached through the live read's modules)
     "insights-alert-check": {
         "comments",
         "exchange-rates",
         "idempotency",
         "insights-distinct",
         "insights-viewers",
+        "moderation-counters",
     },
 }
 
