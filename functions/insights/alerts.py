@@ -278,6 +278,10 @@ def evaluate(room_id: str, now: float | None = None, scan_seconds: int = DROP_WI
     emitted = []
     for alert in found:
         if emit.claim(room_id, alert):
-            emit.publish(room_id, room.merchant_sub, alert)
+            try:
+                emit.publish(room_id, room.merchant_sub, alert)
+            except Exception:  # unclaimed again: the next evaluation emits it
+                emit.release(room_id, alert)
+                raise
             emitted.append(alert)
     return emitted

@@ -40,6 +40,25 @@ def claim(room_id: str, alert: Detected) -> bool:
     return True
 
 
+def release(room_id: str, alert: Detected) -> None:
+    """Undo this caller's claim of ``alert`` when it could not be published, so the next
+    evaluation emits it: a claim left behind would refuse the same alert for good.
+
+    The claim is reset to ``alert.at - COOL_DOWN_SECONDS`` (a claim admits only alerts at or
+    after ``alert.at`` then, never one inside the cool-down of an earlier emitted alert), and only
+    while it is still this caller's (``last_at == alert.at``).
+    """
+    state = AlertState(room_id, f"{alert.kind}#{alert.market}")
+    try:
+        state.update(
+            actions=[AlertState.last_at.set(alert.at - COOL_DOWN_SECONDS)],
+            condition=AlertState.last_at == alert.at,
+        )
+    except UpdateError as exc:
+        if getattr(exc, "cause_response_code", None) != "ConditionalCheckFailedException":
+            raise
+
+
 def alert_id(alert: Detected) -> str:
     return f"{alert.at:014.3f}#{alert.kind}#{alert.market}"
 

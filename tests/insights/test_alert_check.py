@@ -1,4 +1,5 @@
-"""A drop carried by a room's last batches raises its alert: the scheduled check evaluates the room.
+"""Every alert fires: a drop carried by a room's last batches (the scheduled check evaluates the
+room), an alert whose store failed after its claim (the claim is given back).
 
 Batch-triggered evaluations look only at seconds ``alerts.LAG_SECONDS`` old, at most every
 ``EVALUATE_EVERY_SECONDS``: when the batches after a drop all arrive within that and then the room
@@ -13,6 +14,10 @@ import time
 import uuid
 from typing import Any
 
+import pytest
+from pynamodb.exceptions import PutError
+
+from crosslive.dev.faults import FaultInjector, injected
 from crosslive.dev.schedule import Scheduler
 from functions.insights import alert_check, alerts, feed
 from functions.insights.models import Alert
@@ -59,3 +64,22 @@ def test_the_check_evaluates_only_rooms_of_nodes_that_reported_lately(live_room:
     _accept(node, 1, _de(room_id, range(int(now) - 30, int(now) - 28), 5), now=now - 28)
     assert room_id in alert_check.recent_rooms(now)
     assert room_id not in alert_check.recent_rooms(now + alert_check.RECENT_SECONDS)
+
+
+def test_an_alert_whose_store_failed_is_emitted_by_the_next_evaluation(live_room: dict[str, Any]) -> None:
+    room_id, node = live_room["room_id"], f"failing-node-{uuid.uuid4().hex[:8]}"
+    drop = int(time.time()) - 40
+    _accept(node, 1, _de(room_id, range(drop - 298, drop), 40), now=drop)
+    _accept(node, 2, _de(room_id, range(drop, drop + 4), 16), now=drop + 4)  # (within 5 s: not evaluated)
+    # GIVEN an evaluation that claims the drop's alert, then cannot store it (every attempt of the
+    # PutItem fails: the claim is an UpdateItem, the alert a PutItem)
+    failing = FaultInjector(1.0, kinds=["server-error"], operations=["PutItem"], lasting=True)
+    with injected(failing) as faults, pytest.raises(PutError):
+        alerts.evaluate(room_id, now=drop + 10)
+    assert faults.injected["server-error"] >= 1 and list(Alert.query(room_id)) == []
+    # WHEN the room is evaluated again
+    emitted = alerts.evaluate(room_id, now=drop + 15)
+    # THEN the alert is emitted (its claim was given back), once
+    assert [(a.kind, a.market, a.at) for a in emitted] == [("drop-off", "DE", float(drop))]
+    assert [a.kind for a in Alert.query(room_id)] == ["drop-off"]
+    assert alerts.evaluate(room_id, now=drop + 20) == []
