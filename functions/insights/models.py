@@ -16,8 +16,9 @@ Why each table looks the way it does (definitions of every figure: ``docs/insigh
   ``sketch.EXACT_LIMIT`` members, then an Apache DataSketches HLL image written with a version
   condition. Reads union the shards; the markets' unions merge into the room's total.
 * ``ViewerPresence`` (``insights-viewers``): one item per (room, viewer), written when a session
-  starts or ends (never per heartbeat): watched seconds, open sessions, funnel flags. Dwell,
-  qualified viewers and the win-back segment come from here.
+  starts or ends (never per heartbeat): watched seconds, open sessions, funnel flags. The
+  win-back segment comes from here; dwell comes from per-second bins in ``MinuteCounters`` that
+  the writers of these items keep (``dwell.py``), so the live read never queries this table.
 * ``ShowRecord`` (``insights-shows``): when the show went live and ended, and its event markers
   (products put on screen, stalls).
 * ``CampaignRoom`` (``insights-campaigns``): the room of each coupon campaign.
