@@ -236,3 +236,28 @@ print(subs, ran, callable(x509.load_pem_x509_certificate))
     # THEN both verify without the certificate module's body having run (it is ~140 M
     # instructions of a cold start), and it is still all there for whoever reads it
     assert _run(code) == "['r', 'e'] [] True"
+
+
+def test_the_stream_handlers_load_no_powertools_event_classes():
+    # GIVEN the fan-out and the insights stream consumer, imported as Lambda does
+    code = "import sys, functions.fanout.handler, functions.insights.consumer\n"
+    code += "print('aws_lambda_powertools.utilities.data_classes' in sys.modules)"
+    # THEN Powertools' event classes (every AWS service's) were not imported
+    assert _run(code) == "False"
+
+
+def test_stream_records_are_the_records_powertools_event_class_gave():
+    from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBStreamEvent
+
+    from functions.shared.stream_records import records_of
+
+    # GIVEN a DynamoDB Streams batch of two records, and an empty one
+    records = [
+        {"eventID": "1", "eventName": "INSERT", "dynamodb": {"Keys": {"room_id": {"S": "r"}}}},
+        {"eventID": "2", "eventName": "REMOVE", "eventSourceARN": "arn:aws:dynamodb:x:1:table/t/stream/s"},
+    ]
+    for event in ({"Records": records}, {"Records": []}):
+        # THEN the same record dicts, in order, as Powertools' DynamoDBStreamEvent(...).records
+        expected = [record.raw_event for record in DynamoDBStreamEvent(event).records]
+        assert records_of(event) == expected
+        assert all(a is b for a, b in zip(records_of(event), expected, strict=True))
