@@ -14,6 +14,7 @@ A new function: add its spec here (an API function also goes in ``functions.FUNC
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from functions.insights.streams import FOLDED_TABLES
@@ -54,7 +55,27 @@ INSIGHTS_AGGREGATES = (
     "insights-campaigns",
 )
 INSIGHTS_READS = ("rooms", "comments", "exchange-rates", "idempotency", "moderation-counters")
+# The learned stage's toxicity function: its process peaks at ~161 MB with the model loaded and a
+# batch of 100 comments scored (docs/moderation.md), so memory is not what limits it: 1769 MB is
+# where Lambda gives a whole vCPU to the model's one thread (at 1024 MB, ~0.58 of one), i.e. about
+# the same price per comment and a batch done ~1.7x sooner.
+LEARNED_MEMORY_MB = 1769
 INSIGHTS_ONLY_STREAMS = ("coupons", "coupon-redemptions")  # streamed for the insights funnel only
+
+
+@dataclass(frozen=True)
+class PluginNeeds:
+    """A plugin that turns a function on, and what the function needs where that plugin is enabled.
+
+    ``extras`` and ``aws_actions`` are added to the spec's own only in regions enabling ``plugin``
+    (so a region without it keeps the smaller bundle and the narrower role); ``memory_mb`` is the
+    least memory the plugin needs (e.g. to hold a model), ``timeout_seconds`` the least time."""
+
+    plugin: str
+    extras: tuple[str, ...] = ()
+    aws_actions: tuple[str, ...] = ()
+    memory_mb: int | None = None
+    timeout_seconds: int | None = None
 
 
 @dataclass(frozen=True)
@@ -73,7 +94,9 @@ class FunctionSpec:
     # imports (tests/infra/test_function_roles.py reads the imports)
     extras: tuple[str, ...] = ()
     aws_actions: tuple[str, ...] = ()  # APIs without resource-level permissions (resource "*")
-    enabled_by: str | None = None  # a plugin that must be enabled in the region for it to exist
+    # The plugins that turn it on: it exists in a region enabling any of them (none: everywhere),
+    # with what each enabled one needs besides the spec's own
+    enabled_by: tuple[PluginNeeds, ...] = ()
     origin_only: bool = False  # a stream consumer of global tables that must run once, in the origin
     # Invoked on a schedule, every this many minutes (an EventBridge rule in AWS; on the embedded
     # platform ``crosslive.dev.schedule`` runs it every few seconds instead)
@@ -83,6 +106,37 @@ class FunctionSpec:
     @property
     def tables(self) -> tuple[str, ...]:
         return (*self.writes, *(t for t in self.reads if t not in self.writes))
+
+    def enablers(self, plugins: Iterable[str]) -> tuple[PluginNeeds, ...]:
+        """The entries of ``enabled_by`` whose plugin is among the region's ``plugins``."""
+        enabled = set(plugins)
+        return tuple(needs for needs in self.enabled_by if needs.plugin in enabled)
+
+    def enabled_in(self, plugins: Iterable[str]) -> bool:
+        """Whether the function exists in a region enabling ``plugins``."""
+        return not self.enabled_by or bool(self.enablers(plugins))
+
+    def extras_in(self, plugins: Iterable[str]) -> tuple[str, ...]:
+        """The extra groups of its bundle in a region enabling ``plugins``: its own, then its enabled plugins'."""
+        found = list(self.extras)
+        for needs in self.enablers(plugins):
+            found.extend(extra for extra in needs.extras if extra not in found)
+        return tuple(found)
+
+    def aws_actions_in(self, plugins: Iterable[str]) -> tuple[str, ...]:
+        """The non-DynamoDB APIs its role allows in a region enabling ``plugins``."""
+        found = list(self.aws_actions)
+        for needs in self.enablers(plugins):
+            found.extend(action for action in needs.aws_actions if action not in found)
+        return tuple(found)
+
+    def memory_mb_in(self, plugins: Iterable[str], default: int) -> int:
+        """Its memory in a region enabling ``plugins``: the most that ``default`` and its enabled plugins need."""
+        return max([default, *(n.memory_mb for n in self.enablers(plugins) if n.memory_mb is not None)])
+
+    def timeout_seconds_in(self, plugins: Iterable[str]) -> int:
+        """Its timeout in a region enabling ``plugins``: the longest of its own and its enabled plugins'."""
+        return max([self.timeout_seconds, *(n.timeout_seconds for n in self.enablers(plugins) if n.timeout_seconds)])
 
 
 SPECS: tuple[FunctionSpec, ...] = (
@@ -205,8 +259,15 @@ SPECS: tuple[FunctionSpec, ...] = (
         writes=("comments", "idempotency", "moderation-sanctions", "moderation-audit"),
         streams=("comments",),
         extras=("moderation",),
-        aws_actions=("comprehend:DetectToxicContent",),
-        enabled_by="comprehend-toxicity",
+        # the after-publish screen, where a region enables a plugin that scores published comments
+        enabled_by=(
+            PluginNeeds("comprehend-toxicity", aws_actions=("comprehend:DetectToxicContent",)),
+            # the learned stage's model is in its package (the ``learned`` extra, ~95 MB installed):
+            # only this function's bundle carries it, only in such a region. The timeout fits a cold
+            # start (import + model load ~1.3 s) and a batch of 100 comments (~1.3 s at ~13 ms each;
+            # 2.6 s on a loaded 2-core VM) with its deletions, many times over (docs/moderation.md).
+            PluginNeeds("learned-toxicity", extras=("learned",), memory_mb=LEARNED_MEMORY_MB, timeout_seconds=60),
+        ),
     ),
 )
 

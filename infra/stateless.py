@@ -309,6 +309,7 @@ class StatelessStack(Stack):
     ) -> lambda_.Function:
         """The Lambda of ``spec`` with a role granting exactly what the spec says (least privilege)."""
         name = spec.name
+        plugins = tuple(self.region_config.plugins)
         log_group = logs.LogGroup(self, f"Logs-{name}", retention=logs.RetentionDays.ONE_MONTH)
         role = iam.Role(self, f"Role-{name}", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
         log_group.grant_write(role)
@@ -317,10 +318,10 @@ class StatelessStack(Stack):
             f"Fn-{name}",
             runtime=LAMBDA_RUNTIME,
             architecture=lambda_.Architecture.X86_64,
-            code=functions_code(name, tuple(self.region_config.plugins)),
+            code=functions_code(name, plugins),
             handler=spec.handler,
-            memory_size=MEMORY_MB.get(name, DEFAULT_MEMORY_MB),
-            timeout=Duration.seconds(spec.timeout_seconds),
+            memory_size=spec.memory_mb_in(plugins, MEMORY_MB.get(name, DEFAULT_MEMORY_MB)),
+            timeout=Duration.seconds(spec.timeout_seconds_in(plugins)),
             environment={**env, "POWERTOOLS_SERVICE_NAME": name},
             log_group=log_group,
             role=role,
@@ -336,8 +337,9 @@ class StatelessStack(Stack):
                 function.add_to_role_policy(iam.PolicyStatement(actions=actions, resources=resources))
         if spec.home_region_writes and self.region_config.role == "edge":
             self._home_region_access(function, spec, origin, table_prefix)
-        if spec.aws_actions:
-            function.add_to_role_policy(iam.PolicyStatement(actions=list(spec.aws_actions), resources=["*"]))
+        aws_actions = spec.aws_actions_in(plugins)  # a plugin's only where it is enabled
+        if aws_actions:
+            function.add_to_role_policy(iam.PolicyStatement(actions=list(aws_actions), resources=["*"]))
         for secret_def in ALL_SECRETS:
             if secret_def.key in spec.secrets:
                 secret = self.secrets[secret_def.key]
@@ -409,7 +411,8 @@ class StatelessStack(Stack):
         ``stream=True`` (comment events and the viewers' live ``room``/``stage``/``campaign``
         signals): one Lambda, one event source mapping per table. These are global tables: every
         replica's stream carries every region's writes, so each region's fan-out pushes to its own
-        nodes (no explicit relay). The toxicity screen exists where its plugin is enabled; the
+        nodes (no explicit relay). The toxicity screen exists where one of its plugins is enabled
+        (``enabled_by``: ``comprehend-toxicity``, ``learned-toxicity``), with what those need; the
         insights consumer only in the origin (``origin_only``: it would count each event once per
         region otherwise). A residency zone's tables are streamed in the zone's home only, where
         the same functions consume them (the insights consumer too, fed by the zone's streams
@@ -418,7 +421,7 @@ class StatelessStack(Stack):
         stream_arns: dict[str, str] = {}
         homed = [z for z in self.zones if z.home_name == self.region_config.name]
         for spec in SPECS:
-            if not spec.streams or (spec.enabled_by and spec.enabled_by not in self.region_config.plugins):
+            if not spec.streams or not spec.enabled_in(self.region_config.plugins):
                 continue
             sources: list[tuple[str, str]] = []  # (event source construct id, stream ARN)
             # e.g. insights: global tables' streams carry every region's writes to the origin
@@ -461,7 +464,7 @@ class StatelessStack(Stack):
         for spec in SPECS:
             if spec.schedule_minutes is None or (spec.origin_only and self.region_config.role != "origin"):
                 continue
-            if spec.enabled_by and spec.enabled_by not in self.region_config.plugins:
+            if not spec.enabled_in(self.region_config.plugins):
                 continue
             function = self._function(spec, env, stateful, origin, table_prefix)
             rule = events.Rule(

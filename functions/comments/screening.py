@@ -1,9 +1,9 @@
 """After-publish toxicity screening: score published comments and delete what is flagged.
 
 Runs off the write path (the comments table's stream in AWS, a Lambda of its own where a region
-enables ``comprehend-toxicity``; or a batch call): in-line moderation already answered within its
-budget, and a model call costs milliseconds to tens of milliseconds. English is always scored (by the
-market lexicons without a plugin); another language only where a plugin scores it (the optional
+enables ``comprehend-toxicity`` or ``learned-toxicity``; or a batch call): in-line moderation already
+answered within its budget, and a model call costs milliseconds to tens of milliseconds. English is
+always scored (by the market lexicons without a plugin); another language only where a plugin scores it (the optional
 learned multilingual stage, ``learned-toxicity``), one hook call per language. The scores are moderation's
 (``functions.moderation.toxicity.scores``); the deletion is this package's, on its own table, and
 is written to moderation's audit log.

