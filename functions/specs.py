@@ -171,8 +171,8 @@ SPECS: tuple[FunctionSpec, ...] = (
         reads=("rooms",),
         # the review queue of held comments is the comments function's (it owns that table)
         writes=("moderation-sanctions", "moderation-audit"),
-        # (no extra: its compliance check is functions.textrules, it matches no lexicon)
-        aws_actions=("comprehend:DetectToxicContent",),
+        # (no extra: its compliance check is functions.textrules, it matches no lexicon; no AWS
+        # API: toxicity is scored by the after-publish screen, the ``toxicity`` function)
     ),
     FunctionSpec(
         "coupons",

@@ -320,3 +320,18 @@ def test_a_plugin_that_turns_a_function_on_brings_exactly_the_extras_its_module_
     }
     assert imported == set(needs.extras), f"{spec.name}/{needs.plugin}: fix its extras in functions/specs.py"
     assert not set(needs.extras) & set(spec.extras)  # (else it is the function's own, in every region)
+
+
+# a non-DynamoDB action, and the module of ours that makes the call it allows
+ACTION_CALLERS = {"comprehend:DetectToxicContent": "functions.moderation.toxicity"}
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+def test_a_role_allows_an_aws_api_only_to_a_function_whose_code_calls_it(spec: FunctionSpec):
+    from plugins.manager import OPTIONAL_PLUGINS
+
+    granted = set(spec.aws_actions_in(OPTIONAL_PLUGINS))  # every plugin enabled: the widest role
+    reachable = set(reached(spec.handler))
+    for action, caller in ACTION_CALLERS.items():
+        if action in granted:
+            assert caller in reachable, f"{spec.name} is allowed {action} but never reaches {caller}"
