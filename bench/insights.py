@@ -240,7 +240,7 @@ def presence(viewers: int, seconds: int, per_node: int = 500) -> dict[str, float
                     "batch": t0,
                     "seconds": seconds_rows,
                     "sessions": sessions[:500],
-                    "open_rooms": [room],
+                    "active_rooms": [room],
                 }
             )
             writes += feed.accept_feed(body, now=t0 + 2)["writes"] + 1  # + the batch's nonce

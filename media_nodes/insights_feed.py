@@ -31,7 +31,10 @@ SIGNATURE_HEADER = "X-Crosslive-Feed-Signature"
 QUALIFY_SECONDS = 10.0
 MAX_PENDING_BATCHES = 30  # a minute of flushes kept while the API is unreachable
 MAX_EVENTS_PER_BATCH = 500
-MAX_OPEN_ROOMS = 200  # the API's bound (functions/insights/schemas.py); past it, rooms are only added
+MAX_ACTIVE_ROOMS = 200  # the API's bound (functions/insights/schemas.py); past it, rooms are only added
+# A room this node reported stays named active this long after its last report, sessions or not: the
+# API's scheduled alert check evaluates the rooms of the last ~3 minutes (functions/insights/alert_check.py)
+REPORTED_ROOM_SECONDS = 240.0
 log = logging.getLogger("crosslive.media.insights")
 
 
@@ -78,6 +81,7 @@ class InsightsFeed:
         self.gaps: list[dict[str, Any]] = []
         self.pending: list[bytes] = []
         self._frames_in: dict[str, int] = {}
+        self._reported: dict[str, float] = {}  # room -> when a batch last carried something of it
         self.posted = 0
 
     def track(self, session_id: str, room_id: str, market: str | None, sub: str) -> None:
@@ -128,31 +132,39 @@ class InsightsFeed:
             }
         )
 
-    def take_batches(self) -> list[bytes]:
+    def take_batches(self, now: float | None = None) -> list[bytes]:
         """Everything sampled since the last flush, as JSON batches within the API's bounds."""
+        now = time.time() if now is None else now
         samples = [
             {"room_id": room, "market": market, "t": t, "viewers": n} for (room, market, t), n in self.seconds.items()
         ]
         events, gaps = self.sessions, self.gaps
         self.seconds, self.sessions, self.gaps = {}, [], []
-        # the rooms whose sessions the API counts as open (a start sent, no end yet): if this node
-        # dies, the sweep closes sessions in these rooms only
-        serving = {w.room_id for w in self.watching.values() if w.started_at is not None}
+        for part in (samples, events, gaps):
+            for item in part:
+                self._reported[str(item["room_id"])] = now
+        for room_id, at in list(self._reported.items()):
+            if at < now - REPORTED_ROOM_SECONDS:
+                del self._reported[room_id]
+        # The rooms the API must keep looking at for this node (its registry item): those with a
+        # session the API counts as open (a start sent, no end yet), which the dead-node sweep closes
+        # if the node dies, and those reported lately (this flush's included), whose last seconds the
+        # alert check scans
+        active = sorted({w.room_id for w in self.watching.values() if w.started_at is not None} | set(self._reported))
+        active_rooms = active if len(active) <= MAX_ACTIVE_ROOMS else None
         bodies = []
         first = True
         while first or events:
             first = False
             self.batch += 1
             chunk, events = events[:MAX_EVENTS_PER_BATCH], events[MAX_EVENTS_PER_BATCH:]
-            # (with the rooms of later chunks' events: the API applies their ends after this batch)
-            open_rooms = sorted(serving | {e["room_id"] for e in events})
             body = {
                 "node_id": self.node_id,
                 "batch": self.batch,
                 "seconds": samples,
                 "sessions": chunk,
                 "ingest_gaps": gaps,
-                "open_rooms": open_rooms if len(open_rooms) <= MAX_OPEN_ROOMS else None,
+                "active_rooms": active_rooms,
             }
             samples, gaps = [], []
             if body["seconds"] or body["sessions"] or body["ingest_gaps"]:

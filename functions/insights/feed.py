@@ -75,9 +75,9 @@ def accept_feed(feed: NodeFeed, now: float | None = None) -> dict[str, int]:
     writes = store.apply_sessions(feed.sessions, deltas, feed.node_id)
     writes += store.apply(deltas, shard=zlib.crc32(feed.node_id.encode()))
     rooms = {s.room_id for s in feed.seconds} | {e.room_id for e in feed.sessions}
-    open_rooms = None if feed.open_rooms is None else set(feed.open_rooms)
+    active_rooms = None if feed.active_rooms is None else set(feed.active_rooms)
     writes += store.node_seen(
-        feed.node_id, rooms, time.time() if now is None else now, batch=feed.batch, open_rooms=open_rooms
+        feed.node_id, rooms, time.time() if now is None else now, batch=feed.batch, active_rooms=active_rooms
     )
     alerts.evaluate_soon({key[0] for key in deltas.seconds} | {key[0] for key in deltas.counters}, now)
     return {"writes": writes, "seconds": len(feed.seconds), "sessions": len(feed.sessions)}

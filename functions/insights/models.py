@@ -258,7 +258,7 @@ class NodeSeen(TableModel):
     fleet = UnicodeAttribute(hash_key=True)  # always FLEET
     node_id = UnicodeAttribute(range_key=True)
     last_seen = NumberAttribute()
-    rooms = UnicodeSetAttribute(null=True)  # rooms with a session open (or, from older nodes, ever served)
+    rooms = UnicodeSetAttribute(null=True)  # rooms with a session open or reported lately (store.node_seen)
     batch = NumberAttribute(null=True)  # the newest batch that set ``rooms``
     closed_at = NumberAttribute(null=True)  # its sessions were closed (it may come back later)
 

@@ -15,7 +15,7 @@ MARKET = r"^[A-Z]{2}$"
 MAX_SECONDS = 600  # per-second samples in one node batch (rooms x markets x seconds)
 MAX_SESSION_EVENTS = 500  # session starts/ends in one node batch; a node sends more in several
 MAX_GAPS = 120
-MAX_OPEN_ROOMS = 200  # rooms named open in one node batch (a node serving more sends none)
+MAX_ACTIVE_ROOMS = 200  # rooms named active in one node batch (a node with more sends none)
 MAX_BEACON_EVENTS = 10
 MAX_SESSION_SECONDS = 24 * 3600
 
@@ -59,11 +59,12 @@ class NodeFeed(_Strict):
     seconds: list[SecondSample] = Field(default_factory=list, max_length=MAX_SECONDS)
     sessions: list[SessionEvent] = Field(default_factory=list, max_length=MAX_SESSION_EVENTS)
     ingest_gaps: list[IngestGap] = Field(default_factory=list, max_length=MAX_GAPS)
-    open_rooms: list[Annotated[str, StringConstraints(pattern=ROOM_ID)]] | None = Field(
+    active_rooms: list[Annotated[str, StringConstraints(pattern=ROOM_ID)]] | None = Field(
         default=None,
-        max_length=MAX_OPEN_ROOMS,
-        description="rooms with a session of this node open after this batch: the registry keeps "
-        "only these (absent: the rooms of this batch are added to the registry's)",
+        max_length=MAX_ACTIVE_ROOMS,
+        description="the rooms the API must keep looking at for this node: those with a session open "
+        "once this batch is applied (the dead-node sweep) and those it reported lately (the alert "
+        "check); the registry keeps only these (absent: the rooms of this batch are added to it)",
     )
 
 

@@ -482,22 +482,25 @@ def accept_beacon_seq(room_id: str, sub: str, market: str, seq: int) -> None:
 
 
 def node_seen(
-    node_id: str, rooms: set[str], now: float, *, batch: int | None = None, open_rooms: set[str] | None = None
+    node_id: str, rooms: set[str], now: float, *, batch: int | None = None, active_rooms: set[str] | None = None
 ) -> int:
-    """Note a node's batch: its last report and the rooms the sweep must look at if it dies.
+    """Note a node's batch: its last report and the rooms the API must keep looking at for it.
 
-    A node that says which rooms it has sessions open in once this batch is applied
-    (``open_rooms``, with its increasing ``batch``) replaces the registry's set with them, unless a
-    newer batch already did: so the set holds what the node serves now, not every room it ever
-    served (a long-lived edge would otherwise grow its item towards DynamoDB's 400 KB limit and
-    make every sweep of it query every room of its life). A late, older batch only adds its rooms
-    (a room too many costs the sweep one empty query; a room too few would leave sessions open).
-    Without ``open_rooms`` the batch's rooms are added. One write per batch; two for a late one.
+    Those are the rooms where it has sessions open (the dead-node sweep closes them if it dies) and
+    the rooms it reported lately (the scheduled alert check scans their last seconds). A node that
+    names them (``active_rooms``, with its increasing ``batch``) replaces the registry's set with
+    them, unless a newer batch already did: so the set holds what the node serves now, not every
+    room it ever served (a long-lived edge would otherwise grow its item towards DynamoDB's 400 KB
+    limit, and every sweep and check of it would read every room of its life). A late, older batch
+    only adds its rooms (a room too many costs one empty read; a room too few would leave sessions
+    open). Without ``active_rooms`` the batch's rooms are added. One write per batch; two for a
+    late one.
     """
     alive: list[Any] = [NodeSeen.last_seen.set(now), NodeSeen.closed_at.remove()]
     node = NodeSeen(FLEET, node_id)
-    if open_rooms is not None and batch is not None:
-        replace = [NodeSeen.rooms.set(open_rooms) if open_rooms else NodeSeen.rooms.remove(), NodeSeen.batch.set(batch)]
+    if active_rooms is not None and batch is not None:
+        rooms_now = NodeSeen.rooms.set(active_rooms) if active_rooms else NodeSeen.rooms.remove()
+        replace = [rooms_now, NodeSeen.batch.set(batch)]
         try:
             node.update(actions=alive + replace, condition=NodeSeen.batch.does_not_exist() | (NodeSeen.batch < batch))
             return 1

@@ -205,12 +205,12 @@ def test_the_registry_keeps_the_rooms_a_node_serves_now_not_every_room_it_served
 
     # GIVEN a long-lived node that opened sessions in rooms a and b, then in c (a's viewer left)
     first = poster.post(
-        sessions=[start(f"{run}-a", "v1"), start(f"{run}-b", "v2")], open_rooms=[f"{run}-a", f"{run}-b"]
+        sessions=[start(f"{run}-a", "v1"), start(f"{run}-b", "v2")], active_rooms=[f"{run}-a", f"{run}-b"]
     )
     assert first.status_code == 202
     assert served() == {f"{run}-a", f"{run}-b"}
-    older = poster.body(sessions=[start(f"{run}-d", "v4")], open_rooms=[f"{run}-d", f"{run}-b"])
-    newer = poster.body(sessions=[start(f"{run}-c", "v3")], open_rooms=[f"{run}-b", f"{run}-c"])
+    older = poster.body(sessions=[start(f"{run}-d", "v4")], active_rooms=[f"{run}-d", f"{run}-b"])
+    newer = poster.body(sessions=[start(f"{run}-c", "v3")], active_rooms=[f"{run}-b", f"{run}-c"])
     assert poster.send(newer).status_code == 202
     # THEN the registry holds the rooms it serves now: a is gone
     assert served() == {f"{run}-b", f"{run}-c"}
@@ -222,7 +222,7 @@ def test_the_registry_keeps_the_rooms_a_node_serves_now_not_every_room_it_served
         {"room_id": room, "market": "ID", "sub": sub, "event": "end", "at": now - 1, "watched": 49}
         for room, sub in ((f"{run}-b", "v2"), (f"{run}-c", "v3"), (f"{run}-d", "v4"))
     ]
-    assert poster.post(sessions=ends, open_rooms=[]).status_code == 202
+    assert poster.post(sessions=ends, active_rooms=[]).status_code == 202
     assert served() == set()
 
 
@@ -240,7 +240,7 @@ def test_a_dead_node_is_swept_in_the_rooms_it_served_last_only(client: Any) -> N
         begin = {"room_id": room, "market": "ID", "sub": f"v{i}", "event": "start", "at": at}
         finish = {**begin, "event": "end", "at": at + 1, "watched": 1}
         sessions = [begin] if i == 19 else [begin, finish]
-        assert poster.post(sessions=sessions, open_rooms=[room] if i == 19 else []).status_code == 202
+        assert poster.post(sessions=sessions, active_rooms=[room] if i == 19 else []).status_code == 202
     NodeSeen(FLEET, node).update(actions=[NodeSeen.last_seen.set(now - sweep.NODE_GRACE_SECONDS - 1)])
     # WHEN the sweep runs
     result = sweep.close_dead_nodes(now)

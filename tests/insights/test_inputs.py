@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from functions.insights.schemas import MAX_OPEN_ROOMS
+from functions.insights.schemas import MAX_ACTIVE_ROOMS
 from functions.shared import signing
 
 from .conftest import FeedPoster
@@ -99,9 +99,9 @@ def test_forged_replayed_stale_oversized_and_malformed_feeds_are_refused_and_not
     assert unknown.status_code == 422 and unknown.json()["code"] == "validation-failed"
     bad_room = feed.post(sessions=[_session("../etc", "v-z", "start", now)])
     assert bad_room.status_code == 422
-    bad_open_room = feed.post(**start, open_rooms=["../etc"])
+    bad_open_room = feed.post(**start, active_rooms=["../etc"])
     assert bad_open_room.status_code == 422 and bad_open_room.json()["code"] == "validation-failed"
-    too_many_open = feed.post(**start, open_rooms=[f"room-{i}" for i in range(MAX_OPEN_ROOMS + 1)])
+    too_many_open = feed.post(**start, active_rooms=[f"room-{i}" for i in range(MAX_ACTIVE_ROOMS + 1)])
     assert too_many_open.status_code == 422
 
     data = figures(room_id)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from media_nodes.insights_feed import FEED_PATH, SIGNATURE_HEADER, InsightsFeed
+from media_nodes.insights_feed import FEED_PATH, REPORTED_ROOM_SECONDS, SIGNATURE_HEADER, InsightsFeed
 
 
 @dataclass
@@ -153,7 +153,7 @@ def test_sampling_goes_on_while_a_post_is_slow() -> None:
     asyncio.run(scenario())
 
 
-def test_each_batch_names_the_rooms_with_a_session_open_once_it_is_applied() -> None:
+def test_each_batch_names_the_rooms_with_a_session_open_or_reported_lately() -> None:
     node = FakeNode()
     feed = InsightsFeed(node, "node-open", None)
     t0 = time.time()
@@ -164,22 +164,13 @@ def test_each_batch_names_the_rooms_with_a_session_open_once_it_is_applied() -> 
         node.sessions[sid].tracks["video"].waiting_keyframe = False
     # GIVEN two sessions sending frames and one still waiting for its keyframe (not started for the API)
     feed.sample(t0)
-    assert [json.loads(body)["open_rooms"] for body in feed.take_batches()] == [["room-a", "room-b"]]
-    # WHEN room a's viewer leaves: the batch with its end names room b only
+    assert [json.loads(body)["active_rooms"] for body in feed.take_batches(t0)] == [["room-a", "room-b"]]
+    # WHEN room a's viewer leaves, the batch with its end still names room a (reported now: the
+    # alert check scans its last seconds)
     del node.sessions["a"]
     feed.sample(t0 + 1)
-    assert [json.loads(body)["open_rooms"] for body in feed.take_batches()] == [["room-b"]]
-    # AND when more ends than one batch holds leave a room, the first batch still names it (the
-    # API applies the rest of its ends with the next batch)
-    for i in range(600):
-        node.sessions[f"c{i}"] = FakeSession(f"c{i}", "room-c")
-        node.sessions[f"c{i}"].tracks["video"].waiting_keyframe = False
-        feed.track(f"c{i}", "room-c", "ID", f"sub-c{i}")
-    feed.sample(t0 + 2)
-    feed.take_batches()
-    for i in range(600):
-        del node.sessions[f"c{i}"]
-    feed.sample(t0 + 3)
-    ends = [json.loads(body) for body in feed.take_batches()]
-    assert [len(body["sessions"]) for body in ends] == [500, 100]
-    assert [body["open_rooms"] for body in ends] == [["room-b", "room-c"], ["room-b"]]
+    assert [json.loads(body)["active_rooms"] for body in feed.take_batches(t0 + 1)] == [["room-a", "room-b"]]
+    # AND once it has not been reported for longer than the alert check looks back, it is no longer named
+    feed.sample(t0 + REPORTED_ROOM_SECONDS + 2)
+    later = [json.loads(body)["active_rooms"] for body in feed.take_batches(t0 + REPORTED_ROOM_SECONDS + 2)]
+    assert later == [["room-b"]]
