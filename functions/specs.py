@@ -203,6 +203,8 @@ SPECS: tuple[FunctionSpec, ...] = (
         reads=INSIGHTS_READS,
         # coupon-viewers: a show's win-back segment is published there (coupons.segments)
         writes=(*INSIGHTS_TABLES, "coupon-viewers"),
+        # the win-back counts it keeps on the show's item are written in the origin (winback_cache.py)
+        home_region_writes=("insights-shows",),
         secrets=(PUSH_SECRET,),  # node feeds are signed with the fleet's push secret
         extras=("moderation", "insights"),  # hot questions use the comments tagging; DataSketches
         aws_actions=("events:PutEvents",),  # alerts on EventBridge

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from functions.insights import feed, live, nextshow, winback, zoned
+from functions.insights import feed, live, nextshow, winback, winback_cache, zoned
 from functions.insights.schemas import ROOM_ID, Beacon
 from functions.rooms.access import get_room, require_owner
 from functions.shared import signing
@@ -52,7 +52,7 @@ def live_figures(room_id: RoomId, principal: Authenticated) -> dict[str, Any]:
 def winback_counts(room_id: RoomId, principal: Authenticated) -> dict[str, Any]:
     room = get_room(room_id)
     require_owner(room, principal)
-    return winback.counts(room_id, [str(m) for m in room.markets or []])
+    return winback_cache.counts(room_id, [str(m) for m in room.markets or []])  # at most 30 s old: as_of
 
 
 @router.post(

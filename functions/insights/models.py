@@ -20,7 +20,8 @@ Why each table looks the way it does (definitions of every figure: ``docs/insigh
   win-back segment comes from here; dwell comes from per-second bins in ``MinuteCounters`` that
   the writers of these items keep (``dwell.py``), so the live read never queries this table.
 * ``ShowRecord`` (``insights-shows``): when the show went live and ended, and its event markers
-  (products put on screen, stalls).
+  (products put on screen, stalls); and the win-back counts as last computed, so the console's
+  polls read this one item instead of every viewer (``winback_cache.py``).
 * ``CampaignRoom`` (``insights-campaigns``): the room of each coupon campaign.
 * ``NodeSeen`` (``insights-nodes``): each media node's last batch and rooms, to close the sessions
   of a node that died.
@@ -191,6 +192,10 @@ class ShowRecord(TableModel):
     events = ListAttribute(of=MapAttribute, null=True)  # {"at", "kind", "detail"} markers
     summary: MapAttribute[str, Any] = MapAttribute(null=True)  # written when the show ends (history.py)
     folded = UnicodeSetAttribute(null=True)  # markers of the stream records applied here (fold.record_marker)
+    # the win-back counts as last computed (winback_cache.py): aggregates only, no viewer named
+    winback_counts = UnicodeAttribute(null=True)  # JSON of winback.counts' answer
+    winback_at = NumberAttribute(null=True)  # when that computation started (UNIX seconds)
+    winback_lease = NumberAttribute(null=True)  # a computation is running until then (UNIX seconds)
 
     by_merchant = ShowsByMerchant()
 

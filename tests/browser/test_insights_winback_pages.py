@@ -69,6 +69,7 @@ def test_win_back_and_next_show_in_panel_and_report(
     expect(winback.locator("tr[data-market=JP] td").first).to_have_text("1", timeout=TIMEOUT)
     expect(winback.locator("tr[data-market=TH] td").first).to_have_text("1")
     expect(winback.locator("tr.total td").first).to_have_text("2")
+    expect(winback.locator(".winback-as-of")).to_contain_text("recounted at most every 30")  # how old they are
     next_show = console.locator("#insights-next-show")
     expect(next_show).to_contain_text("default")  # no past show: the documented default
     jp_time = next_show.locator("tr[data-market=JP] td.local-time")

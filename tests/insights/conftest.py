@@ -1,12 +1,14 @@
-"""Fixtures of the insights tests: a live room, a signed node-feed poster, the live figures."""
+"""Fixtures of the insights tests: a live room, a signed node-feed poster, the live figures, the
+DynamoDB reads a request makes."""
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import botocore.client
 import pytest
 
 from crosslive.dev import stream as local_stream
@@ -73,3 +75,27 @@ def figures(client: Any, auth: Callable[..., dict[str, str]]) -> Callable[[str],
         return dict(response.json())
 
     return read
+
+
+Reads = list[tuple[str, str, int]]  # (operation, table, items returned)
+
+
+@pytest.fixture
+def dynamodb_reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[Reads]:
+    """Every DynamoDB read request made while the fixture is active, with the items it returned."""
+    seen: Reads = []
+    real = botocore.client.BaseClient._make_api_call
+
+    def counting(self: Any, operation: str, params: dict[str, Any]) -> Any:
+        answer = real(self, operation, params)
+        if operation in ("Query", "Scan"):
+            seen.append((operation, str(params.get("TableName")), int(answer.get("ScannedCount", 0))))
+        elif operation == "GetItem":
+            seen.append((operation, str(params.get("TableName")), 1 if answer.get("Item") else 0))
+        elif operation == "BatchGetItem":
+            for table, items in answer.get("Responses", {}).items():
+                seen.append((operation, table, len(items)))
+        return answer
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", counting)
+    yield seen

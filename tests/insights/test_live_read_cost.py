@@ -11,41 +11,15 @@ from __future__ import annotations
 import math
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
-
-import botocore.client
-import pytest
 
 from functions.insights import figures, live, sweep
 from functions.insights.models import FLEET, NodeSeen, ViewerPresence
 from functions.rooms.access import find_room
 from functions.shared.zones import everywhere
 
-from .conftest import MERCHANT, FeedPoster
-
-Reads = list[tuple[str, str, int]]  # (operation, table, items returned)
-
-
-@pytest.fixture
-def dynamodb_reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[Reads]:
-    """Every DynamoDB read request made while the fixture is active, with the items it returned."""
-    seen: Reads = []
-    real = botocore.client.BaseClient._make_api_call
-
-    def counting(self: Any, operation: str, params: dict[str, Any]) -> Any:
-        answer = real(self, operation, params)
-        if operation in ("Query", "Scan"):
-            seen.append((operation, str(params.get("TableName")), int(answer.get("ScannedCount", 0))))
-        elif operation == "GetItem":
-            seen.append((operation, str(params.get("TableName")), 1 if answer.get("Item") else 0))
-        elif operation == "BatchGetItem":
-            for table, items in answer.get("Responses", {}).items():
-                seen.append((operation, table, len(items)))
-        return answer
-
-    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", counting)
-    yield seen
+from .conftest import MERCHANT, FeedPoster, Reads
 
 
 def _session(room_id: str, sub: str, event: str, at: float, watched: float = 0, market: str = "ID") -> dict[str, Any]:

@@ -21,7 +21,7 @@ import pytest
 
 from crosslive.dev import stream as local_stream
 from crosslive.dev.stream import stream_record
-from functions.insights import consumer, zoned
+from functions.insights import consumer, winback, winback_cache, zoned
 from functions.insights.models import ShowRecord, ViewerPresence
 from functions.rooms.product_models import Stage
 from functions.shared import zones
@@ -140,6 +140,42 @@ def test_the_segment_is_exactly_the_scripted_members(show: dict[str, Any], clien
     assert "wb-" not in json.dumps(data)  # counts only: no viewer is named
     # AND the export (no zones configured: one default zone) lists exactly those viewers and reasons
     assert _export(client, auth, room_id) == EXPECTED
+
+
+def test_the_polled_counts_are_the_ones_computed_from_the_viewers(
+    show: dict[str, Any], client: Any, auth: Headers, feed: FeedPoster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    room_id = show["room_id"]
+    url = f"/v1/insights/rooms/{room_id}/winback"
+    markets = ["ID", "DE", "AE"]
+
+    def polled() -> dict[str, Any]:
+        response = client.get(url, headers=auth("merchant", sub=MERCHANT))
+        assert response.status_code == 200, response.text
+        answer = dict(response.json())
+        assert answer.pop("max_age_seconds") == winback_cache.MAX_AGE_SECONDS
+        assert isinstance(answer.pop("as_of"), float)
+        return answer
+
+    # WHEN the console polls the counts, THEN they are exactly the segment read from every viewer item
+    computed = winback.counts(room_id, markets)
+    assert polled() == computed
+    assert computed["total"] == {
+        "members": 5,
+        "left-before-qualifying": 2,
+        "left-after-price-reveal": 3,
+        "claimed-not-redeemed": 1,
+    }
+    # AND when a member comes back, the next poll within the window still answers the stored counts,
+    back = {"room_id": room_id, "market": "ID", "sub": "wb-early-id", "event": "start", "at": time.time() - 1}
+    assert feed.post(sessions=[back]).status_code == 202
+    assert polled() == computed
+    # AND the first poll past the window the segment as it is now
+    later = time.time() + winback_cache.MAX_AGE_SECONDS
+    monkeypatch.setattr(winback_cache, "clock", lambda: later)
+    now = winback.counts(room_id, markets)
+    assert now["total"]["members"] == 4 and now["markets"]["ID"]["left-before-qualifying"] == 0
+    assert polled() == now
 
 
 def test_each_zone_exports_only_its_own_people(

@@ -17,7 +17,7 @@ import { alertsList, engagementTable, exportWinback, funnelTable, healthView, ne
 // takes up to 3 s (1 s sampling, 2 s flush); at 2 s the poll alone was up to 2 s more plus the
 // read (docs/insights.md, "Freshness"). The read's cost is per open console, not per viewer.
 const POLL_MS = 1000;
-const SLOW_POLL_MS = 30000; // the segment and the recommendation read every viewer item / past show: not every second
+const SLOW_POLL_MS = 30000; // the segment (counted at most every 30 s per room, as_of) and the recommendation: not every second
 const state = { api: null, roomId: null, alerts: new Map(), timer: null, winback: null, nextShow: null, slowAt: 0 };
 
 // Publish the show's win-back segment to coupons as it is now, then point the console's coupon

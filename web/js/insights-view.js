@@ -147,7 +147,7 @@ export function perMinuteCsv(data) {
 
 // The show's win-back segment (GET /v1/insights/rooms/{id}/winback): members per market and
 // reason, a CSV export per residency zone (each zone's people only) and, in the console, a button
-// that makes the coupon form target the segment.
+// that makes the coupon form target the segment, and how old the counts are.
 const REASON_TEXT = {
   "left-before-qualifying": "left before 10 s",
   "left-after-price-reveal": "left ≤ 60 s after a price",
@@ -169,8 +169,18 @@ export function winbackView(winback, { onExport, onTarget } = {}) {
   return h("div", { class: "winback", id: "insights-winback" }, [
     h("table", { class: "coupons winback-table" }, [h("thead", {}, [head]), h("tbody", {}, rows)]),
     h("div", { class: "row no-print" }, actions),
+    winback.as_of !== undefined ? winbackAge(winback) : null,
     h("p", { class: "muted small", text: "Each export holds one residency zone's viewers, read from that zone's tables." }),
   ]);
+}
+
+// How old the counts are: the server counts a room's segment at most every max_age_seconds and
+// answers every poll in between with those counts (as_of: when they were counted).
+function winbackAge(winback) {
+  const ago = Math.max(0, Math.round(Date.now() / 1000 - winback.as_of));
+  const at = new Date(winback.as_of * 1000).toLocaleTimeString();
+  return h("p", { class: "muted small winback-as-of", "data-as-of": String(winback.as_of),
+    text: `Counted at ${at} (${ago} s ago); recounted at most every ${winback.max_age_seconds} s.` });
 }
 
 export async function exportWinback(api, roomId, zone) {
