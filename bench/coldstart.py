@@ -4,11 +4,13 @@ Each function's handler is imported and invoked in a fresh Python process whose 
 only the packaged bundle plus the packages the Lambda runtime provides (boto3, botocore and their
 dependencies), with what Lambda's environment holds (the region, the role's credentials,
 ``_HANDLER`` naming the handler): what a Lambda cold start executes. The first request is an API
-Gateway v2 event for ``GET /v1/<name>/health`` through Mangum. Separately, two costs a function's
-first real request pays and the health check does not: the region's plugin manager build, and the
-DynamoDB clients of the tables in the function's spec (``functions/specs.py``; made, not called: no
-network). The baseline, run the same way in the same run, is a hello-world FastAPI + Mangum
-handler: the smallest thing with the same framework.
+Gateway v2 event for ``GET /v1/<name>/health`` through Mangum; a stream consumer's is an empty
+batch; the scheduled functions are imported only. Every function of ``functions/specs.py`` is
+measured (the toxicity function in its default bundle, without the optional learned model).
+Separately, two costs a function's first real request pays and the health check does not: the
+region's plugin manager build, and the DynamoDB clients of the tables in the function's spec
+(``functions/specs.py``; made, not called: no network). The baseline, run the same way in the same
+run, is a hello-world FastAPI + Mangum handler: the smallest thing with the same framework.
 
 The bundle is built by ``infra/bundling.py`` exactly as ``cdk synth`` builds it (when this
 interpreter's version differs from the Lambda runtime's, a second build for the runtime gives the
@@ -31,10 +33,16 @@ import click
 
 from functions import FUNCTIONS
 
-# Functions invoked by an event source rather than HTTP: (handler module, a first event). The
-# fan-out's first batch is empty: what its cold start costs before any record.
-STREAM_FUNCTIONS: dict[str, tuple[str, dict]] = {
-    "fanout": ("functions.fanout.handler", {"Records": []}),
+# Functions invoked by an event source rather than HTTP: (handler, a first event). A stream
+# consumer's first batch is empty: what its cold start costs before any record.
+STREAM_FUNCTIONS: dict[str, tuple[str, dict | None]] = {
+    "fanout": ("functions.fanout.handler.handler", {"Records": []}),
+    "insights-consumer": ("functions.insights.consumer.handler", {"Records": []}),
+    "toxicity": ("functions.comments.screening.stream_handler", {"Records": []}),
+    # scheduled (EventBridge, every minute): imported only, since any run of theirs reads DynamoDB,
+    # which the probe cannot reach; nobody waits on their cold start
+    "insights-sweep": ("functions.insights.sweep.handler", None),
+    "insights-alert-check": ("functions.insights.alert_check.handler", None),
 }
 SPEC_NAMES = {"fanout": "comments-fanout"}  # bench name -> its FunctionSpec (extras, tables)
 ALL_FUNCTIONS = (*FUNCTIONS, *STREAM_FUNCTIONS)
@@ -44,7 +52,7 @@ RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "
 _PROBE = r"""
 import json, sys, time
 t0 = time.perf_counter()
-module = __import__(MODULE, fromlist=["handler"])
+handler = getattr(__import__(MODULE, fromlist=[ATTR]), ATTR)
 t1 = time.perf_counter()
 event = {"version": "2.0", "routeKey": "$default", "rawPath": PATH, "rawQueryString": "",
          "headers": {"host": "bench.local", "x-forwarded-proto": "https", "x-forwarded-port": "443"},
@@ -58,7 +66,7 @@ class Ctx:
     def get_remaining_time_in_millis(self): return 10000
 if EVENT is not None:
     event = EVENT
-response = module.handler(event, Ctx())
+response = handler(event, Ctx()) if INVOKE else {"statusCode": 200}
 t2 = time.perf_counter()
 plugins_ms = None
 if PLUGINS:
@@ -112,22 +120,26 @@ def _runtime_dir(root: Path) -> Path:
 def _probe(
     bundle: Path,
     runtime: Path,
-    module: str,
+    handler: str,
     path: str,
     plugins: bool,
     env: dict[str, str],
     event: dict | None = None,
     tables: tuple[str, ...] = (),
+    invoke: bool = True,
 ) -> dict:
+    module, attr = handler.rsplit(".", 1)
     code = (
         _PROBE.replace("MODULE", repr(module))
+        .replace("ATTR", repr(attr))
+        .replace("INVOKE", str(invoke))
         .replace("PATH", repr(path))
         .replace("PLUGINS", str(plugins))
         .replace("EVENT", repr(event))
         .replace("TABLES", repr(tables))
     )
     # Lambda names the handler in the reserved variable _HANDLER (functions/startup_gc.py reads it)
-    env = {**env, "_HANDLER": f"{module}.handler"}
+    env = {**env, "_HANDLER": handler}
     # -S: no site-packages; -I would also drop PYTHONPATH, so set sys.path explicitly instead.
     bootstrap = f"import sys; sys.path[:0] = [{str(bundle)!r}, {str(runtime)!r}]\n" + code
     result = subprocess.run(
@@ -211,19 +223,24 @@ def run(repeats: int = 5, functions: tuple[str, ...] = ALL_FUNCTIONS, echo=click
         runtime = _runtime_dir(root)
         results: dict[str, dict] = {}
         targets: list[tuple[str, str, str, bool, tuple[str, ...], dict | None]] = [
-            ("baseline", "bench_baseline", "/v1/baseline/health", False, (), None)
+            ("baseline", "bench_baseline.handler", "/v1/baseline/health", False, (), None)
         ]
+        imported_only: set[str] = set()
         for name in functions:
             if name in STREAM_FUNCTIONS:
-                handler_module, first_event = STREAM_FUNCTIONS[name]
-                targets.append((name, handler_module, "", True, _extras(name), first_event))
+                handler, first_event = STREAM_FUNCTIONS[name]
+                targets.append((name, handler, "", True, _extras(name), first_event))
+                if first_event is None:
+                    imported_only.add(name)
             else:
-                targets.append((name, f"functions.{name}.app", f"/v1/{name}/health", True, _extras(name), None))
+                targets.append((name, f"functions.{name}.app.handler", f"/v1/{name}/health", True, _extras(name), None))
         with click.progressbar(targets, label="cold starts", item_show_func=lambda t: t[0] if t else "") as bar:
-            for name, module, path, plugins, extras, event in bar:
+            for name, handler, path, plugins, extras, event in bar:
                 tables = _tables(name) if name != "baseline" else ()
+                invoke = name not in imported_only
                 samples = [
-                    _probe(bundles[extras], runtime, module, path, plugins, env, event, tables) for _ in range(repeats)
+                    _probe(bundles[extras], runtime, handler, path, plugins, env, event, tables, invoke)
+                    for _ in range(repeats)
                 ]
                 if any(s["status"] != 200 for s in samples):
                     raise click.ClickException(f"{name}: health returned {samples[0]['status']}")
@@ -234,7 +251,7 @@ def run(repeats: int = 5, functions: tuple[str, ...] = ALL_FUNCTIONS, echo=click
                 results[name]["tables"] = len(tables)
     base_total = results["baseline"]["import_ms"] + results["baseline"]["first_ms"]
     echo("")
-    header = f"{'function':<14}{'import ms':>10}{'1st req ms':>11}{'total ms':>10}{'x baseline':>11}"
+    header = f"{'function':<22}{'import ms':>10}{'1st req ms':>11}{'total ms':>10}{'x baseline':>11}"
     echo(header + f"{'plugins ms':>11}{'clients ms':>11}{'zip MB':>8}")
     for name, figures in results.items():
         total = figures["import_ms"] + figures["first_ms"]
@@ -242,13 +259,15 @@ def run(repeats: int = 5, functions: tuple[str, ...] = ALL_FUNCTIONS, echo=click
         clients = f"{figures['clients_ms']:.0f} ({figures['tables']})" if figures.get("clients_ms") is not None else "-"
         size = zip_bytes[_extras(name) if name != "baseline" else ()] / 1e6
         echo(
-            f"{name:<14}{figures['import_ms']:>10.0f}{figures['first_ms']:>11.1f}{total:>10.0f}"
+            f"{name:<22}{figures['import_ms']:>10.0f}{figures['first_ms']:>11.1f}{total:>10.0f}"
             f"{total / base_total:>11.2f}{plugins_ms:>11}{clients:>11}{size:>8.1f}"
         )
     echo("")
     echo("clients ms (n): making the DynamoDB clients of the n tables in the function's spec, after the")
     echo("health check (what a first request touching them pays besides its calls); not in total ms")
     echo(f"zip MB: the deployed bundle for CPython {LAMBDA_PYTHON_VERSION} (functions with the same extras share it)")
+    if imported_only:
+        echo(f"{', '.join(sorted(imported_only))}: scheduled, imported only (a run reads DynamoDB; nobody waits on it)")
     echo(f"median of {repeats} fresh processes each; machine: {os.cpu_count()} cores")
     return {"results": results, "zip_bytes": {"+".join(k) or "base": v for k, v in zip_bytes.items()}}
 

@@ -261,3 +261,10 @@ def test_stream_records_are_the_records_powertools_event_class_gave():
         expected = [record.raw_event for record in DynamoDBStreamEvent(event).records]
         assert records_of(event) == expected
         assert all(a is b for a, b in zip(records_of(event), expected, strict=True))
+
+
+def test_the_cold_start_bench_measures_every_function_of_the_specs() -> None:
+    from bench.coldstart import ALL_FUNCTIONS, SPEC_NAMES
+    from functions.specs import SPECS
+
+    assert sorted(SPEC_NAMES.get(name, name) for name in ALL_FUNCTIONS) == sorted(spec.name for spec in SPECS)
