@@ -234,21 +234,24 @@ def run(repeats: int = 5, functions: tuple[str, ...] = ALL_FUNCTIONS, echo=click
                     imported_only.add(name)
             else:
                 targets.append((name, f"functions.{name}.app.handler", f"/v1/{name}/health", True, _extras(name), None))
-        with click.progressbar(targets, label="cold starts", item_show_func=lambda t: t[0] if t else "") as bar:
+        # Round-robin: each round starts every function once, so a slow spell of a shared machine
+        # lands on all of them instead of on the one whose repeats it happened to cover.
+        samples: dict[str, list[dict]] = {target[0]: [] for target in targets}
+        rounds = [target for _ in range(repeats) for target in targets]
+        with click.progressbar(rounds, label="cold starts", item_show_func=lambda t: t[0] if t else "") as bar:
             for name, handler, path, plugins, extras, event in bar:
                 tables = _tables(name) if name != "baseline" else ()
                 invoke = name not in imported_only
-                samples = [
-                    _probe(bundles[extras], runtime, handler, path, plugins, env, event, tables, invoke)
-                    for _ in range(repeats)
-                ]
-                if any(s["status"] != 200 for s in samples):
-                    raise click.ClickException(f"{name}: health returned {samples[0]['status']}")
-                results[name] = {
-                    key: statistics.median(s[key] for s in samples)
-                    for key in ("import_ms", "first_ms") + (("plugins_ms", "clients_ms") if plugins else ())
-                }
-                results[name]["tables"] = len(tables)
+                sample = _probe(bundles[extras], runtime, handler, path, plugins, env, event, tables, invoke)
+                if sample["status"] != 200:
+                    raise click.ClickException(f"{name}: health returned {sample['status']}")
+                samples[name].append(sample)
+        for name, _handler, _path, plugins, _extras_of, _event in targets:
+            results[name] = {
+                key: statistics.median(s[key] for s in samples[name])
+                for key in ("import_ms", "first_ms") + (("plugins_ms", "clients_ms") if plugins else ())
+            }
+            results[name]["tables"] = len(_tables(name) if name != "baseline" else ())
     base_total = results["baseline"]["import_ms"] + results["baseline"]["first_ms"]
     echo("")
     header = f"{'function':<22}{'import ms':>10}{'1st req ms':>11}{'total ms':>10}{'x baseline':>11}"
@@ -268,7 +271,7 @@ def run(repeats: int = 5, functions: tuple[str, ...] = ALL_FUNCTIONS, echo=click
     echo(f"zip MB: the deployed bundle for CPython {LAMBDA_PYTHON_VERSION} (functions with the same extras share it)")
     if imported_only:
         echo(f"{', '.join(sorted(imported_only))}: scheduled, imported only (a run reads DynamoDB; nobody waits on it)")
-    echo(f"median of {repeats} fresh processes each; machine: {os.cpu_count()} cores")
+    echo(f"median of {repeats} fresh processes each, started round-robin; machine: {os.cpu_count()} cores")
     return {"results": results, "zip_bytes": {"+".join(k) or "base": v for k, v in zip_bytes.items()}}
 
 
