@@ -237,10 +237,11 @@ def run(repeats: int = 5, functions: tuple[str, ...] = ALL_FUNCTIONS, echo=click
         # Round-robin: each round starts every function once, so a slow spell of a shared machine
         # lands on all of them instead of on the one whose repeats it happened to cover.
         samples: dict[str, list[dict]] = {target[0]: [] for target in targets}
+        tables_of = {name: _tables(name) if name != "baseline" else () for name in samples}
         rounds = [target for _ in range(repeats) for target in targets]
         with click.progressbar(rounds, label="cold starts", item_show_func=lambda t: t[0] if t else "") as bar:
             for name, handler, path, plugins, extras, event in bar:
-                tables = _tables(name) if name != "baseline" else ()
+                tables = tables_of[name]
                 invoke = name not in imported_only
                 sample = _probe(bundles[extras], runtime, handler, path, plugins, env, event, tables, invoke)
                 if sample["status"] != 200:
@@ -251,7 +252,7 @@ def run(repeats: int = 5, functions: tuple[str, ...] = ALL_FUNCTIONS, echo=click
                 key: statistics.median(s[key] for s in samples[name])
                 for key in ("import_ms", "first_ms") + (("plugins_ms", "clients_ms") if plugins else ())
             }
-            results[name]["tables"] = len(_tables(name) if name != "baseline" else ())
+            results[name]["tables"] = len(tables_of[name])
     base_total = results["baseline"]["import_ms"] + results["baseline"]["first_ms"]
     echo("")
     header = f"{'function':<22}{'import ms':>10}{'1st req ms':>11}{'total ms':>10}{'x baseline':>11}"

@@ -40,6 +40,21 @@ def _resume() -> None:
     gc.enable()
 
 
+def find_spec_elsewhere(
+    finder: object, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+) -> ModuleSpec | None:
+    """The spec the other finders of ``sys.meta_path`` give ``fullname``: the lookup of a finder
+    that only wraps what the others find (here, and ``functions.shared.deferred_modules``)."""
+    for other in sys.meta_path:
+        find = getattr(other, "find_spec", None)
+        if other is finder or find is None:
+            continue
+        spec = find(fullname, path, target)
+        if spec is not None:
+            return spec
+    return None
+
+
 class _ResumeAfterImport:
     """A ``sys.meta_path`` finder that finds nothing itself: it wraps the loader of one module so
     that the end of that module's import re-enables the collector."""
@@ -53,12 +68,7 @@ class _ResumeAfterImport:
         if fullname != self.module:
             return None
         sys.meta_path.remove(self)
-        spec = None
-        for finder in sys.meta_path:
-            find = getattr(finder, "find_spec", None)
-            spec = find(fullname, path, target) if find is not None else None
-            if spec is not None:
-                break
+        spec = find_spec_elsewhere(self, fullname, path, target)
         loader = spec.loader if spec is not None else None
         if loader is None or not hasattr(loader, "exec_module"):
             _resume()  # not found, or not a loader we can follow: the import fails or runs as usual

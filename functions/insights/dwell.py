@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from functions.insights.figures import minute_from_item, present_by_second
 from functions.insights.fold import Deltas
 from functions.insights.models import MinuteCounters, series_key
 
@@ -159,11 +160,5 @@ def load(room_id: str, market: str) -> Bins:
 
 
 def _series(room_id: str, market: str, kind: str) -> Counter[int]:
-    out: Counter[int] = Counter()
-    for item in MinuteCounters.query(series_key(room_id, series_market(market, kind))):
-        base = int(item.minute) * 60
-        for second in range(60):
-            viewers = getattr(item, f"c{second:02d}")
-            if viewers:
-                out[base + second] += int(viewers)
-    return out
+    items = MinuteCounters.query(series_key(room_id, series_market(market, kind)))
+    return Counter(present_by_second(minute_from_item(item) for item in items))

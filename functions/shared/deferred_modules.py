@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from importlib.util import LazyLoader
 from typing import TYPE_CHECKING
 
+from functions.startup_gc import find_spec_elsewhere
+
 if TYPE_CHECKING:
     from importlib.machinery import ModuleSpec
     from types import ModuleType
@@ -35,16 +37,10 @@ class _DeferredFinder:
     ) -> ModuleSpec | None:
         if fullname not in DEFERRED:
             return None
-        for finder in sys.meta_path:
-            find = getattr(finder, "find_spec", None)
-            if finder is self or find is None:
-                continue
-            spec = find(fullname, path, target)
-            if spec is not None:
-                if spec.loader is not None and hasattr(spec.loader, "exec_module"):
-                    spec.loader = LazyLoader(spec.loader)
-                return spec
-        return None
+        spec = find_spec_elsewhere(self, fullname, path, target)
+        if spec is not None and spec.loader is not None and hasattr(spec.loader, "exec_module"):
+            spec.loader = LazyLoader(spec.loader)
+        return spec
 
 
 def install() -> None:
