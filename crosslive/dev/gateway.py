@@ -4,6 +4,11 @@ In AWS each function is its own Lambda behind the HTTP API route ``ANY /v1/<name
 locally ``Gateway`` dispatches ``/v1/<name>/...`` to the same FastAPI app by the same rule, so a
 client cannot tell the difference. The local issuer's routes (``/v1/auth/...``) and the pages
 (``/``, ``/console``, ``/watch``) exist only here.
+
+A residency zone's API is reached as ``/zones/<zone>/v1/...``, as the pages reach it in AWS (a
+CloudFront behavior to the zone home's HTTP API, ``infra/pages.py``): the prefix is stripped and
+the request is served as by a function in the zone's home region (``zones.serving_in``), so a
+zone's exports work here as they do there (docs/residency.md, "Exports").
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from functions.shared.app import BodyLimitMiddleware
 from functions.shared.auth import ROLES
 from functions.shared.config import get_settings
 from functions.shared.errors import install_error_handlers, problem
+from functions.shared.zones import serving_in
 
 ASGIApp = Callable[
     [MutableMapping[str, Any], Callable[..., Awaitable[Any]], Callable[..., Awaitable[Any]]], Awaitable[None]
@@ -98,14 +104,25 @@ def issuer_app(issuer: LocalIssuer, allowed_hosts: Iterable[str] = ()) -> FastAP
     return app
 
 
+ZONES_PREFIX = "/zones/"
+
+
 class Gateway:
-    """Dispatch by the first path segment after ``/v1/``; everything else goes to ``fallback``."""
+    """Dispatch by the first path segment after ``/v1/``; everything else goes to ``fallback``.
+
+    ``zone_homes`` (zone name -> its home AWS region): ``/zones/<zone>/v1/<name>/...`` goes to the
+    same function, served as in the zone's home (one process plays every region here)."""
 
     def __init__(
-        self, functions: dict[str, FastAPI], extra: dict[str, ASGIApp] | None = None, fallback: ASGIApp | None = None
+        self,
+        functions: dict[str, FastAPI],
+        extra: dict[str, ASGIApp] | None = None,
+        fallback: ASGIApp | None = None,
+        zone_homes: dict[str, str] | None = None,
     ) -> None:
         self.routes: dict[str, ASGIApp] = {**functions, **(extra or {})}
         self.fallback = fallback
+        self.zone_homes = dict(zone_homes or {})
 
     async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
@@ -116,6 +133,9 @@ class Gateway:
             await send({"type": "lifespan.shutdown.complete"})
             return
         path: str = scope.get("path", "")
+        if path.startswith(ZONES_PREFIX):
+            await self._zone(scope, receive, send)
+            return
         parts = path.split("/", 3)
         if len(parts) >= 3 and parts[1] == "v1" and parts[2] in self.routes:
             await self.routes[parts[2]](scope, receive, send)
@@ -125,3 +145,19 @@ class Gateway:
             return
         if scope["type"] == "http":
             await problem(404, "not-found", f"no function serves {path}", instance=path)(scope, receive, send)
+
+    async def _zone(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
+        """``/zones/<zone>/v1/...``: the function's route without the prefix, in the zone's home."""
+        path: str = scope["path"]
+        zone, _, rest = path[len(ZONES_PREFIX) :].partition("/")
+        home = self.zone_homes.get(zone)
+        parts = ("/" + rest).split("/", 3)
+        if home is None or len(parts) < 3 or parts[1] != "v1" or parts[2] not in self.routes:
+            if scope["type"] == "http":
+                await problem(404, "not-found", f"no zone function serves {path}", instance=path)(scope, receive, send)
+            return
+        prefix = f"{ZONES_PREFIX}{zone}"
+        raw_path: bytes = scope.get("raw_path") or path.encode()
+        inner = {**scope, "path": "/" + rest, "raw_path": raw_path[len(prefix.encode()) :]}
+        with serving_in(home):
+            await self.routes[parts[2]](inner, receive, send)

@@ -18,6 +18,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from functions.shared.errors import install_error_handlers
+from functions.shared.zones import zones
 
 if TYPE_CHECKING:
     from crosslive.dev.platform import EmbeddedPlatform
@@ -52,6 +53,11 @@ def page_config(platform: EmbeddedPlatform) -> dict[str, Any]:
         "local_issuer": "/v1/auth/token",
         "auth": None,  # deployed: the Cognito hosted UI (infra/pages.py)
         "services": services,
+        # each residency zone's API, for its exports (the gateway serves it as in the zone's home)
+        "zones": {
+            zone.name: {"api": f"/zones/{zone.name}", "markets": list(zone.markets), "regions": list(zone.regions)}
+            for zone in zones()
+        },
     }
 
 

@@ -160,6 +160,7 @@ class EmbeddedPlatform:
             load_function_apps(),
             extra={"auth": issuer_app(self.issuer, allowed_hosts=[self.host])},
             fallback=pages_app(self),
+            zone_homes={name: str(zone["home"]) for name, zone in (self.zones or {}).items()},
         )
 
     def start(self, *, serve: bool = True) -> EmbeddedPlatform:

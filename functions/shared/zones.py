@@ -22,6 +22,9 @@ bound classes are cached, so PynamoDB keeps one connection per (model, region, t
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -67,9 +70,27 @@ def zone_named(name: str, settings: Settings | None = None) -> Zone | None:
     return next((z for z in zones(settings) if z.name == name), None)
 
 
+# The region a request is served in when one process plays several regions: the embedded
+# platform's gateway (``crosslive/dev/gateway.py``) serves ``/zones/<zone>/v1/...`` as a function
+# running in the zone's home would, and sets this for that request only. Nothing in a deployed
+# function sets it: there the serving region is the Lambda's real ``AWS_REGION``.
+_EMBEDDED_SERVING_REGION: ContextVar[str | None] = ContextVar("crosslive_embedded_serving_region", default=None)
+
+
 def serving_region() -> str:
     """The AWS region this function runs in (where a response is assembled)."""
-    return get_settings().aws_region
+    return _EMBEDDED_SERVING_REGION.get() or get_settings().aws_region
+
+
+@contextmanager
+def serving_in(region: str) -> Iterator[None]:
+    """Serve what runs inside as if in ``region`` (``serving_region``): for the embedded gateway's
+    zone routes only, where one process stands in for every region of the deployment."""
+    token = _EMBEDDED_SERVING_REGION.set(region)
+    try:
+        yield
+    finally:
+        _EMBEDDED_SERVING_REGION.reset(token)
 
 
 # The OpenAPI entry of ``export_zone``'s refusal, for every export route's ``responses``.

@@ -276,6 +276,38 @@ def test_each_zones_chat_export_is_produced_in_that_zone(zoned, api, show):
         in_zone.stop()  # back to the ap-southeast-1 platform's environment
 
 
+def test_the_zones_api_route_serves_its_export_as_the_zone_home_does(zoned, api, show):
+    # GIVEN the ended show (a German and an Indonesian viewer commented)
+    room_id, merchant = show["room_id"], show["merchant"]
+    assert api.patch(f"/v1/rooms/{room_id}", headers=merchant, json={"status": "ended"}).status_code == 200
+    # WHEN the merchant asks the origin's /v1 for the eu zone's export: refused, as in AWS
+    outside = api.get(f"/v1/comments/rooms/{room_id}/export.csv", headers=merchant, params={"zone": "eu"})
+    assert outside.status_code == 421 and outside.json()["code"] == "export-outside-zone", outside.text
+    # THEN the zone's route (/zones/eu/v1/..., CloudFront's behavior to the zone home's API in AWS)
+    # produces it, served as in eu-central-1: the German viewer only
+    inside = api.get(f"/zones/eu/v1/comments/rooms/{room_id}/export.csv", headers=merchant, params={"zone": "eu"})
+    assert inside.status_code == 200, inside.text
+    assert EU_VIEWER in inside.text and ID_VIEWER not in inside.text
+    # AND the serving region was the zone's for that request only: /v1 answers 421 again, and the
+    # default zone's export through the zone's route is still the default zone's table
+    again = api.get(f"/v1/comments/rooms/{room_id}/export.csv", headers=merchant, params={"zone": "eu"})
+    assert again.status_code == 421
+    default = api.get(f"/zones/eu/v1/comments/rooms/{room_id}/export.csv", headers=merchant)
+    assert default.status_code == 200 and ID_VIEWER in default.text and EU_VIEWER not in default.text
+    # AND the win-back export takes the same route (the eu zone's segment, empty here: nobody left early)
+    winback = f"/v1/insights/rooms/{room_id}/winback.csv"
+    in_zone = api.get(f"/zones/eu{winback}", headers=merchant, params={"zone": "eu"})
+    assert in_zone.status_code == 200, in_zone.text
+    assert api.get(winback, headers=merchant, params={"zone": "eu"}).status_code == 421
+    # AND an unknown zone's route is not served
+    unknown = api.get(f"/zones/us/v1/comments/rooms/{room_id}/export.csv", headers=merchant)
+    assert unknown.status_code == 404, unknown.text
+    # AND the pages' config.json lists the zone with its API base
+    assert api.get("/config.json").json()["zones"] == {
+        "eu": {"api": "/zones/eu", "markets": ["DE", "FR"], "regions": [EU_REGION]}
+    }
+
+
 def test_a_share_opened_across_zones_counts_and_keeps_each_person_in_their_zone(zoned, api, show):
     # GIVEN the Indonesian viewer (default zone) shares the room
     room_id = show["room_id"]

@@ -13,6 +13,7 @@ import { formatCountdown, languageName, sameLanguage } from "./i18n.js";
 import { publish } from "./media.js";
 import { CommentPush } from "./push.js";
 import { routeIngest } from "./routing.js";
+import { downloadZoneExport, exportZones, zoneLabel } from "./zone-exports.js";
 
 const POLL_HOST_MS = 1500;
 const POLL_STAGE_MS = 2000;
@@ -116,7 +117,7 @@ function renderRoom() {
   const ended = room.status === "ended";
   $("#end-show").disabled = ended;
   $("#go-live").disabled = ended;
-  $("#export-csv").disabled = !ended;
+  for (const button of $$("button.export-chat")) button.disabled = !ended;
 }
 
 // The languages a host can read the chat in: the platform's host languages and every market's.
@@ -307,24 +308,29 @@ async function endShow(event) {
   } catch (error) { fail(error); }
 }
 
-// The chat export needs the bearer token, so it is fetched and handed to the browser as a file.
-async function exportCsv() {
+// The chat export, one per data-residency zone (docs/residency.md, "Exports"): the default zone's
+// from the pages' API, each zone's from the zone's (config.json `zones`), since a zone's viewers'
+// comments are turned into a file only inside the zone. One button per zone, like the win-back's.
+function renderChatExports() {
+  const zones = exportZones(state.config);
+  const first = $("#export-csv");
+  if (zones.length > 1) first.textContent = `Chat CSV: ${zoneLabel("default")}`;
+  $$("button.export-chat[data-zone]:not(#export-csv)").forEach((b) => b.remove());
+  first.after(...zones.slice(1).map(([zone, markets]) => h("button", {
+    type: "button", class: "export-chat", "data-zone": zone, disabled: true, title: first.title,
+    onclick: () => exportCsv(zone), text: `Chat CSV: ${zoneLabel(zone, markets)}`,
+  })));
+}
+
+// The chat export needs the bearer token, so it is fetched and handed to the browser as a file; a
+// refusal shows the problem's own sentence (e.g. which regions produce a zone's export).
+async function exportCsv(zone = "default") {
   try {
-    const response = await fetch(state.api.url(`/v1/comments/rooms/${state.roomId}/export.csv`), {
-      headers: { Authorization: `Bearer ${state.token}` },
-    });
-    if (!response.ok) {
-      let problem = {};
-      try { problem = await response.json(); } catch { /* not JSON */ }
-      throw { status: response.status, code: problem.code, problem };
-    }
-    const url = URL.createObjectURL(await response.blob());
-    const link = h("a", { href: url, download: `${state.roomId}-chat.csv` });
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
-  } catch (error) { fail(error.code || error.status ? error : { code: "network" }); }
+    await downloadZoneExport(state.api, state.config, `/v1/comments/rooms/${state.roomId}/export.csv`, zone,
+      zone === "default" ? `${state.roomId}-chat.csv` : `${state.roomId}-chat-${zone}.csv`);
+  } catch (error) {
+    toast(error.message, "error").dataset.code = error.code || "";
+  }
 }
 
 // -- comments: host view, hot questions, held queue ----------------------------------------------
@@ -756,7 +762,7 @@ async function main() {
   $("#stop-live").addEventListener("click", stopLive);
   $("#end-show").addEventListener("click", askEndShow);
   $("#end-dialog").addEventListener("close", (event) => endShow(event));
-  $("#export-csv").addEventListener("click", exportCsv);
+  $("#export-csv").addEventListener("click", () => exportCsv("default"));
   $("#host-say").addEventListener("submit", hostSay);
   $("#product-form").addEventListener("submit", saveProduct);
   $("#pin-form").addEventListener("submit", pin);
@@ -766,6 +772,7 @@ async function main() {
   $("#c-kind").addEventListener("change", renderCouponKind);
   state.config = await loadConfig();
   state.api = new Api(state.config.api, () => state.token);
+  renderChatExports();
   setToken((await completeHostedSignIn(state.config, "merchant")) || takeToken("merchant", state.config));
   setRoomControls();
   if (state.token) await afterSignIn();

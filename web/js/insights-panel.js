@@ -18,7 +18,7 @@ import { alertsList, engagementTable, exportWinback, funnelTable, healthView, ne
 // read (docs/insights.md, "Freshness"). The read's cost is per open console, not per viewer.
 const POLL_MS = 1000;
 const SLOW_POLL_MS = 30000; // the segment (counted at most every 30 s per room, as_of) and the recommendation: not every second
-const state = { api: null, roomId: null, alerts: new Map(), timer: null, winback: null, nextShow: null, slowAt: 0 };
+const state = { api: null, config: null, roomId: null, alerts: new Map(), timer: null, winback: null, nextShow: null, slowAt: 0 };
 
 // Publish the show's win-back segment to coupons as it is now, then point the console's coupon
 // form at it.
@@ -62,7 +62,7 @@ function render(data) {
     alertsList([...state.alerts.values()].sort((a, b) => b.at - a.at)),
     h("h3", { text: "Win back" }),
     state.winback
-      ? winbackView(state.winback, { onExport: (zone) => exportWinback(state.api, state.roomId, zone), onTarget: targetWinback })
+      ? winbackView(state.winback, { onExport: (zone) => exportWinback(state.api, state.config, state.roomId, zone), onTarget: targetWinback })
       : h("p", { class: "muted small", text: "Loading…" }),
     h("h3", { text: "When to go live next" }),
     state.nextShow ? nextShowView(state.nextShow) : h("p", { class: "muted small", text: "Loading…" }),
@@ -105,6 +105,7 @@ window.addEventListener("crosslive:push", (event) => {
 
 async function start() {
   const config = await loadConfig();
+  state.config = config; // its zones' API bases: each zone's win-back export is produced there
   state.api = new Api(config.api, () => takeToken("merchant", config));
   poll();
 }

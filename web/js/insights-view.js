@@ -2,8 +2,9 @@
 // page: series for the charts, the funnel table with the diverging step highlighted, health,
 // hot questions, alerts, and the per-minute CSV.
 
-import { h } from "./dom.js";
+import { h, toast } from "./dom.js";
 import { barChart, lineChart } from "./insights-charts.js";
+import { downloadZoneExport, zoneLabel } from "./zone-exports.js";
 
 const STEPS = ["joined", "qualified", "commented", "claimed", "redeemed"];
 const pct = (v) => (v === null || v === undefined ? "—" : `${Math.round(v * 1000) / 10}%`);
@@ -162,9 +163,13 @@ export function winbackView(winback, { onExport, onTarget } = {}) {
   ]);
   const rows = Object.entries(winback.markets).map(([m, f]) => row(m, f, m));
   rows.push(row("All", winback.total));
+  // a refused export (421 outside the zone, a zone not yet reachable) is said in words, never lost
+  const run = (zone) => Promise.resolve(onExport?.(zone)).catch((error) => {
+    toast(error.message, "error").dataset.code = error.code || "";
+  });
   const actions = Object.entries(winback.zones || { default: [] }).map(([zone, markets]) =>
-    h("button", { type: "button", class: "small", "data-zone": zone, onclick: () => onExport?.(zone),
-      text: `CSV: ${zone === "default" ? "default zone" : `${zone} zone (${markets.join(", ")})`}` }));
+    h("button", { type: "button", class: "small", "data-zone": zone, onclick: () => run(zone),
+      text: `CSV: ${zoneLabel(zone, markets)}` }));
   if (onTarget) actions.push(h("button", { type: "button", class: "small", id: "winback-target", onclick: onTarget, text: "Target with a coupon" }));
   return h("div", { class: "winback", id: "insights-winback" }, [
     h("table", { class: "coupons winback-table" }, [h("thead", {}, [head]), h("tbody", {}, rows)]),
@@ -183,14 +188,10 @@ function winbackAge(winback) {
     text: `Counted at ${at} (${ago} s ago); recounted at most every ${winback.max_age_seconds} s.` });
 }
 
-export async function exportWinback(api, roomId, zone) {
-  const response = await fetch(api.url(`/v1/insights/rooms/${encodeURIComponent(roomId)}/winback.csv`, { zone }),
-    { headers: { Authorization: `Bearer ${api.token()}` } });
-  if (!response.ok) throw new Error(`export failed: HTTP ${response.status}`);
-  const link = h("a", { href: URL.createObjectURL(await response.blob()), download: `winback-${roomId}-${zone}.csv` });
-  document.body.append(link);
-  link.click();
-  link.remove();
+// A zone's segment is exported by the zone's API (config.json `zones`), the default zone's by the pages' own.
+export async function exportWinback(api, config, roomId, zone) {
+  await downloadZoneExport(api, config, `/v1/insights/rooms/${encodeURIComponent(roomId)}/winback.csv`, zone,
+    `winback-${roomId}-${zone}.csv`);
 }
 
 // When to go live next (GET /v1/insights/rooms/{id}/next-show): the start, each market's local

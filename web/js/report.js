@@ -13,6 +13,7 @@ let data = null;
 let winback = null; // GET .../winback: the segment's counts per market and reason
 let nextShow = null; // GET .../next-show: when to go live next
 let api = null;
+let config = null; // config.json: the zones' API bases, for their exports
 
 function download(name, href) {
   const link = h("a", { href, download: name });
@@ -53,7 +54,7 @@ function render() {
     h("section", {}, [h("h2", { text: "Engagement" }), engagementTable(data)]),
     h("section", {}, [h("h2", { text: "Coupon results" }), couponResults(data)]),
     h("section", { id: "report-winback" }, [h("h2", { text: "Win back" }),
-      winback ? winbackView(winback, { onExport: (zone) => exportWinback(api, data.room_id, zone) }) : h("p", { class: "muted", text: "Not available" })]),
+      winback ? winbackView(winback, { onExport: (zone) => exportWinback(api, config, data.room_id, zone) }) : h("p", { class: "muted", text: "Not available" })]),
     h("section", { id: "report-next-show" }, [h("h2", { text: "When to go live next" }),
       nextShow ? nextShowView(nextShow) : h("p", { class: "muted", text: "Not available" })]),
   );
@@ -61,7 +62,7 @@ function render() {
 }
 
 async function start() {
-  const config = await loadConfig();
+  config = await loadConfig();
   api = new Api(config.api, () => takeToken("merchant", config));
   const room = new URL(location.href).searchParams.get("room");
   const path = `/v1/insights/rooms/${encodeURIComponent(room || "")}`;
