@@ -7,7 +7,9 @@ released to the session), which sessions started, passed ``QUALIFY_SECONDS`` of 
 ended, and the seconds in which a room's source delivered no frame (ingest gaps). Every
 ``flush_seconds`` these go as one batch to ``POST /v1/insights/internal/node-feed``, signed with
 the fleet's push secret (``functions.shared.signing``) and numbered, so the insights function can
-refuse forged and replayed batches. A failed POST keeps the batch for the next flush (bounded).
+refuse forged and replayed batches. A failed POST keeps the batch for the next flush (bounded),
+which sends the same bytes again: a batch the API failed to apply part way is finished by it,
+each part counted once (``functions/insights/progress.py``).
 
 Cost: one request per node per flush, however many viewers; nothing per viewer per second.
 """

@@ -3,12 +3,15 @@
 A node feed is accepted only when signed with the fleet's push secret (the key the nodes already
 share with the fan-out), recent, never seen before (``node_id``/``batch`` nonce) and within
 bounds; otherwise the whole batch is refused with a problem and nothing of it is counted. A
+batch that fails while being applied is finished by the node's retry of it, each part counted
+once (``progress.py``). A
 beacon must come from a verified viewer of a market the room is broadcast to, carry a sequence
 number newer than the viewer's last one, and concern a room that is live.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 import zlib
 from collections.abc import Callable
@@ -18,12 +21,14 @@ from pydantic import ValidationError
 from functions.insights import alerts, store
 from functions.insights.fold import Deltas, viewer_key
 from functions.insights.models import ROOM_MARKET
+from functions.insights.progress import BatchProgress, digest_of
 from functions.insights.schemas import Beacon, NodeFeed
 from functions.shared.errors import Conflict, Invalid, Unauthenticated
 
 FEED_SIGNATURE_HEADER = "X-Crosslive-Feed-Signature"
 MAX_AGE_SECONDS = 300  # a sample older than this is refused (a node buffers at most a few seconds)
 MAX_AHEAD_SECONDS = 5  # clock skew allowed into the future
+log = logging.getLogger("crosslive.insights.feed")
 
 
 def _check_time(at: float, now: float) -> None:
@@ -61,19 +66,44 @@ def parse_feed(body: bytes, signature: str | None, verify: Verifier, now: float 
 
 
 def accept_feed(feed: NodeFeed, now: float | None = None) -> dict[str, int]:
-    """Count a verified feed once: nonce first (a replay changes nothing), then one fold."""
+    """Count a verified feed once: nonce first (a replay changes nothing), then one fold.
+
+    A batch that fails part way (a throttled or failing write) answers 5xx and the node sends it
+    again: the writes the failed attempt made are recorded on the nonce item, and the retry makes
+    only the others (``progress.py``), so each part of the batch is counted exactly once.
+    """
+    nonce = f"node:{feed.node_id}:{feed.batch}"
     try:
-        store.claim_nonce(f"node:{feed.node_id}:{feed.batch}", now)
+        progress = store.claim_batch(nonce, digest_of(feed), now)
     except store.ReplayedError as exc:
         raise Conflict("feed-replayed", f"batch {feed.batch} of node {feed.node_id} was already counted") from exc
+    except store.BatchMismatchError as exc:
+        raise Invalid(
+            "feed-batch-mismatch",
+            f"batch {feed.batch} of node {feed.node_id} came before with other content; this one is not counted",
+        ) from exc
+    try:
+        counted = _apply_feed(feed, progress, now)
+    except Exception:
+        try:
+            store.record_progress(nonce, progress, now)
+        except Exception:
+            log.exception("node batch %s failed part way and its progress was not recorded: a retry is refused", nonce)
+        raise
+    if progress.resumed:
+        log.info("node batch %s finished by a retry (%d writes this time)", nonce, counted["writes"])
+    return counted
+
+
+def _apply_feed(feed: NodeFeed, progress: BatchProgress, now: float | None) -> dict[str, int]:
     deltas = Deltas()
     for sample in feed.seconds:
         deltas.present(sample.room_id, sample.market, sample.t, sample.viewers)
     for gap in feed.ingest_gaps:  # node-seconds (a cause), and the second itself (how long)
         deltas.count(gap.room_id, ROOM_MARKET, gap.t, "ingest_gap_s")
         deltas.present(gap.room_id, ROOM_MARKET, gap.t, 1)
-    writes = store.apply_sessions(feed.sessions, deltas, feed.node_id)
-    writes += store.apply(deltas, shard=zlib.crc32(feed.node_id.encode()))
+    writes = store.apply_sessions(feed.sessions, deltas, feed.node_id, progress)
+    writes += store.apply(deltas, shard=zlib.crc32(feed.node_id.encode()), progress=progress)
     rooms = {s.room_id for s in feed.seconds} | {e.room_id for e in feed.sessions}
     active_rooms = None if feed.active_rooms is None else set(feed.active_rooms)
     writes += store.node_seen(
@@ -84,7 +114,12 @@ def accept_feed(feed: NodeFeed, now: float | None = None) -> dict[str, int]:
 
 
 def accept_beacon(room_id: str, sub: str, market: str, beacon: Beacon, now: float | None = None) -> int:
-    """Count a viewer's beacon at the server's clock (a player's clock is not trusted)."""
+    """Count a viewer's beacon at the server's clock (a player's clock is not trusted).
+
+    The seq is taken before anything is counted (a replay changes nothing); if counting fails,
+    it is given back, so the same beacon sent again counts once (the shipped player does not
+    resend a failed beacon; another client may).
+    """
     try:
         store.accept_beacon_seq(room_id, sub, market, beacon.seq)
     except store.ReplayedError as exc:
@@ -109,4 +144,14 @@ def accept_beacon(room_id: str, sub: str, market: str, beacon: Beacon, now: floa
         else:
             deltas.count(room_id, market, at, "shares")
             deltas.distinct[(room_id, market, "sharers")].add(viewer_key(room_id, sub))
-    return store.apply(deltas)
+    # The distinct sets first (adding a member again changes nothing), the counters last: a beacon
+    # whose counters were not written gives its seq back, and its retry counts it once.
+    try:
+        writes = store.apply(Deltas(distinct=deltas.distinct))
+        return writes + store.apply(Deltas(counters=deltas.counters))
+    except Exception:
+        try:
+            store.release_beacon_seq(room_id, sub, market, beacon.seq)
+        except Exception:
+            log.exception("beacon %s of a viewer of room %s failed and its seq was not given back", beacon.seq, room_id)
+        raise

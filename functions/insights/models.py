@@ -25,8 +25,9 @@ Why each table looks the way it does (definitions of every figure: ``docs/insigh
 * ``CampaignRoom`` (``insights-campaigns``): the room of each coupon campaign.
 * ``NodeSeen`` (``insights-nodes``): each media node's last batch and rooms, to close the sessions
   of a node that died.
-* ``FeedNonce`` (``insights-nonces``): each accepted node batch and player beacon, for 10 minutes,
-  so a replay is refused instead of counted twice.
+* ``FeedNonce`` (``insights-nonces``): each accepted node batch, for 10 minutes, with a hash of
+  its content: a replay is refused instead of counted twice, and a batch that failed part way
+  holds the writes already made (``progress.BatchProgress``) until its retry finishes it.
 """
 
 from __future__ import annotations
@@ -269,7 +270,14 @@ class NodeSeen(TableModel):
 
 
 class FeedNonce(TableModel):
+    """A node batch seen (``store.claim_batch``): ``node:<node id>:<batch>``, for 10 minutes."""
+
     Meta = table_meta("insights-nonces", replicated=False, ttl_attribute="expires_at")  # type: ignore[assignment]
 
     nonce = UnicodeAttribute(hash_key=True)
     expires_at = NumberAttribute()
+    digest = UnicodeAttribute(null=True)  # progress.digest_of the batch: a retry must carry the same
+    # JSON of progress.BatchProgress: the writes an attempt made before it failed; removed by the
+    # retry that takes the batch over (absent: counted whole, or still being applied)
+    progress = UnicodeAttribute(null=True)
+    attempts = NumberAttribute(null=True)  # failed attempts recorded (one retry takes each over)

@@ -37,6 +37,7 @@ from functions.insights.models import (
     open_on_node,
     series_key,
 )
+from functions.insights.progress import BatchProgress, SessionWrite
 from functions.insights.schemas import SessionEvent
 from functions.insights.sketch import EXACT_LIMIT, Distinct
 from functions.shared.zones import bind
@@ -54,21 +55,67 @@ def _conditional_failed(exc: Exception) -> bool:
     return cause == "ConditionalCheckFailedException"
 
 
-def claim_nonce(nonce: str, now: float | None = None) -> None:
-    """Record ``nonce`` once; ``ReplayedError`` if it was recorded in the last 10 minutes."""
+class BatchMismatchError(Exception):
+    """A node batch whose number was seen before with other content (a node reusing numbers, or a
+    forgery by a holder of the fleet's secret): counting it could mix two batches."""
+
+
+def claim_batch(nonce: str, digest: str, now: float | None = None) -> BatchProgress:
+    """Take node batch ``nonce`` (content hash ``digest``) to apply it; what earlier attempts wrote.
+
+    The first time: the nonce item is put with the digest (one write, as before), and the batch is
+    applied from scratch. Seen before with other content: ``BatchMismatchError``. Seen before and
+    counted whole, or still being applied: ``ReplayedError``. Seen before, and an attempt failed part
+    way (``record_progress``): its progress is taken over (removed under the condition that no other
+    retry took it first) and returned, so this attempt makes only the writes still missing.
+    """
     now = time.time() if now is None else now
     try:
-        FeedNonce(nonce, expires_at=int(now + NONCE_TTL_SECONDS)).save(condition=FeedNonce.nonce.does_not_exist())
+        FeedNonce(nonce, expires_at=int(now + NONCE_TTL_SECONDS), digest=digest).save(
+            condition=FeedNonce.nonce.does_not_exist()
+        )
+        return BatchProgress()
     except PutError as exc:
+        if not _conditional_failed(exc):
+            raise
+    try:
+        seen = FeedNonce.get(nonce, consistent_read=True)
+    except FeedNonce.DoesNotExist:
+        raise ReplayedError(nonce) from None  # expired this very moment: older than any retry
+    if seen.digest is not None and seen.digest != digest:
+        raise BatchMismatchError(nonce)
+    if seen.progress is None:
+        raise ReplayedError(nonce)
+    try:
+        FeedNonce(nonce).update(
+            actions=[FeedNonce.progress.remove()],
+            condition=FeedNonce.progress.exists() & (FeedNonce.attempts == int(seen.attempts or 0)),
+        )
+    except UpdateError as exc:
         if _conditional_failed(exc):
-            raise ReplayedError(nonce) from exc
+            raise ReplayedError(nonce) from exc  # another retry took it over
         raise
+    return BatchProgress.from_json(seen.progress)
+
+
+def record_progress(nonce: str, progress: BatchProgress, now: float | None = None) -> None:
+    """After a failed attempt: the writes it made, for the batch's retry (``claim_batch``)."""
+    now = time.time() if now is None else now
+    FeedNonce(nonce).update(
+        actions=[
+            FeedNonce.progress.set(progress.to_json()),
+            FeedNonce.attempts.add(1),
+            FeedNonce.expires_at.set(int(now + NONCE_TTL_SECONDS)),
+        ]
+    )
 
 
 Refold = Callable[[frozenset[str]], Deltas]  # the batch folded again without the records already applied
 
 
-def apply(deltas: Deltas, shard: int | None = None, refold: Refold | None = None) -> int:
+def apply(
+    deltas: Deltas, shard: int | None = None, refold: Refold | None = None, progress: BatchProgress | None = None
+) -> int:
     """Write every change of ``deltas``; returns the number of DynamoDB write requests made.
 
     ``shard``: which shard of each distinct set to add to (a node passes its own; otherwise one
@@ -80,12 +127,20 @@ def apply(deltas: Deltas, shard: int | None = None, refold: Refold | None = None
     the condition fails (a Lambda retry of a batch that partly succeeded), the item is read,
     ``refold`` folds the batch again without the records it already holds, and only the rest is
     written.
+
+    ``progress``: for node batches. The minute items it names were written by an earlier attempt
+    of the batch and are skipped; each minute item written now is added to it as soon as its write
+    returns (a failed attempt records it: ``record_progress``). Distinct sets are idempotent.
     """
     shard = random.randrange(DISTINCT_SHARDS) if shard is None else shard
     writes = 0
     keys = set(deltas.counters) | set(deltas.seconds) | set(deltas.currency)
     for key in sorted(keys):
+        if progress is not None and key in progress.minutes:
+            continue
         writes += _write_minute(key, deltas, refold)
+        if progress is not None:
+            progress.minutes.add(key)
     for (room_id, market, metric), members in sorted(deltas.distinct.items()):
         fresh = {m for m in members if ("d", room_id, market, metric, m) not in _known}
         if fresh:
@@ -394,74 +449,101 @@ def add_distinct(room_id: str, market: str, metric: str, members: set[str], shar
     raise RuntimeError(f"distinct set {series}/{part} kept changing; gave up after {SKETCH_RETRIES} tries")
 
 
-def apply_sessions(events: list[SessionEvent], deltas: Deltas, node_id: str = "") -> int:
+def apply_sessions(
+    events: list[SessionEvent], deltas: Deltas, node_id: str = "", progress: BatchProgress | None = None
+) -> int:
     """Update viewer items for session starts/ends; joins, exits, reach, qualified go to ``deltas``.
 
     One ``UpdateItem`` per event (a session starts and ends once), returning the new item so the
     first session of a viewer counts as a join and the last one closing as an exit, without a read.
+
+    ``progress``: for node batches. An event it holds was written by an earlier attempt of the
+    batch: its deltas come from the item as that write returned it, and nothing is written again.
+    Each event written now is added to it as soon as its write returns.
     """
     writes = 0
     on_node = open_on_node(node_id)
-    for event in events:
+    for index, event in enumerate(events):
         key = viewer_key(event.room_id, event.sub)
-        viewers = bind(ViewerPresence, event.market)  # the viewer's residency zone
-        item = viewers(event.room_id, key)
-        if event.event == "start":
-            item.update(
-                actions=[
-                    # the first market stays: the viewer's dwell bin is in it (``dwell.py``)
-                    ViewerPresence.market.set(ViewerPresence.market | event.market),
-                    ViewerPresence.sub.set(event.sub),
-                    ViewerPresence.first_at.set(ViewerPresence.first_at | event.at),
-                    ViewerPresence.open_since.set(ViewerPresence.open_since | event.at),
-                    ViewerPresence.sessions.add(1),
-                    ViewerPresence.sessions_open.add(1),
-                    on_node.add(1),
-                ]
-            )
-            after = dwell.state_of(item)
-            dwell.move(deltas, event.room_id, str(item.market), dwell.before_start(after, int(item.sessions)), after)
-            deltas.count(event.room_id, event.market, event.at, "starts")
-            deltas.distinct[(event.room_id, event.market, "reach")].add(key)
-            if int(item.sessions or 0) == 1:
-                deltas.count(event.room_id, event.market, event.at, "joins")
-        elif event.event == "qualified":
+        if event.event == "qualified":
             deltas.distinct[(event.room_id, event.market, "qualified")].add(key)
             continue
+        if progress is not None and index in progress.sessions:
+            written = progress.sessions[index]
         else:
-            try:
-                item.update(
-                    actions=[
-                        ViewerPresence.watched.add(event.watched),
-                        ViewerPresence.sessions_open.add(-1),
-                        ViewerPresence.last_at.set(event.at),
-                        on_node.add(-1),
-                    ],
-                    # a node declared dead had its sessions closed already: its late "end" is ignored
-                    condition=(on_node > 0) | on_node.does_not_exist(),
-                )
-            except UpdateError as exc:
-                if _conditional_failed(exc):
-                    writes += 1
-                    continue
-                raise
-            after = dwell.state_of(item)
-            dwell.move(deltas, event.room_id, str(item.market), dwell.before_end(after, event.watched), after)
-            if int(item.sessions_open or 0) <= 0:
-                deltas.count(event.room_id, event.market, event.at, "exits")
+            written = _write_session(event, key, on_node)
+            writes += 1
+            if progress is not None:
+                progress.sessions[index] = written
+        if written is None:
+            continue  # a node declared dead had its sessions closed already: its late "end" is ignored
+        state = written.state
+        if event.event == "start":
+            dwell.move(deltas, event.room_id, written.market, dwell.before_start(state, written.sessions), state)
+            deltas.count(event.room_id, event.market, event.at, "starts")
+            deltas.distinct[(event.room_id, event.market, "reach")].add(key)
+            if written.sessions == 1:
+                deltas.count(event.room_id, event.market, event.at, "joins")
+            continue
+        dwell.move(deltas, event.room_id, written.market, dwell.before_end(state, event.watched), state)
+        if state.sessions_open <= 0:
+            deltas.count(event.room_id, event.market, event.at, "exits")
+            if progress is None or index not in progress.closed:
+                _close_last_session(event, key)
                 writes += 1
-                try:  # unless a session started meanwhile: it kept this start, and its dwell bin did too
-                    viewers(event.room_id, key).update(
-                        actions=[ViewerPresence.open_since.remove()],
-                        condition=ViewerPresence.sessions_open <= 0,
-                    )
-                except UpdateError as exc:
-                    if not _conditional_failed(exc):
-                        raise
-            if float(item.watched or 0) >= QUALIFY_SECONDS:
-                deltas.distinct[(event.room_id, event.market, "qualified")].add(key)
-        writes += 1
+                if progress is not None:
+                    progress.closed.add(index)
+        if state.watched >= QUALIFY_SECONDS:
+            deltas.distinct[(event.room_id, event.market, "qualified")].add(key)
     return writes
+
+
+def _write_session(event: SessionEvent, key: str, on_node: Any) -> SessionWrite | None:
+    """The viewer item's update for a session start or end, and the item as it returned it (None:
+    an end from a node declared dead, whose sessions the sweep closed already)."""
+    item = bind(ViewerPresence, event.market)(event.room_id, key)  # the viewer's residency zone
+    if event.event == "start":
+        item.update(
+            actions=[
+                # the first market stays: the viewer's dwell bin is in it (``dwell.py``)
+                ViewerPresence.market.set(ViewerPresence.market | event.market),
+                ViewerPresence.sub.set(event.sub),
+                ViewerPresence.first_at.set(ViewerPresence.first_at | event.at),
+                ViewerPresence.open_since.set(ViewerPresence.open_since | event.at),
+                ViewerPresence.sessions.add(1),
+                ViewerPresence.sessions_open.add(1),
+                on_node.add(1),
+            ]
+        )
+    else:
+        try:
+            item.update(
+                actions=[
+                    ViewerPresence.watched.add(event.watched),
+                    ViewerPresence.sessions_open.add(-1),
+                    ViewerPresence.last_at.set(event.at),
+                    on_node.add(-1),
+                ],
+                condition=(on_node > 0) | on_node.does_not_exist(),
+            )
+        except UpdateError as exc:
+            if _conditional_failed(exc):
+                return None
+            raise
+    return SessionWrite(str(item.market), int(item.sessions or 0), dwell.state_of(item))
+
+
+def _close_last_session(event: SessionEvent, key: str) -> None:
+    """The viewer's last open session ended: its ``open_since`` goes, unless a session started
+    meanwhile (it kept this start, and its dwell bin did too)."""
+    try:
+        bind(ViewerPresence, event.market)(event.room_id, key).update(
+            actions=[ViewerPresence.open_since.remove()],
+            condition=ViewerPresence.sessions_open <= 0,
+        )
+    except UpdateError as exc:
+        if not _conditional_failed(exc):
+            raise
 
 
 def accept_beacon_seq(room_id: str, sub: str, market: str, seq: int) -> None:
@@ -476,6 +558,17 @@ def accept_beacon_seq(room_id: str, sub: str, market: str, seq: int) -> None:
         if _conditional_failed(exc):
             raise ReplayedError(f"{room_id}/{seq}") from exc
         raise
+
+
+def release_beacon_seq(room_id: str, sub: str, market: str, seq: int) -> None:
+    """Give back beacon ``seq`` that was taken but not counted (its counters' write failed), so the
+    same beacon sent again is accepted; unless a newer beacon was accepted meanwhile."""
+    item = bind(ViewerPresence, market)(room_id, viewer_key(room_id, sub))
+    try:
+        item.update(actions=[ViewerPresence.beacon_seq.set(seq - 1)], condition=ViewerPresence.beacon_seq == seq)
+    except UpdateError as exc:
+        if not _conditional_failed(exc):
+            raise
 
 
 # -- the node registry (the dead-node sweep reads it: ``sweep.py``) ---------------------------------
