@@ -11,6 +11,13 @@
   zone's home, the functions accept that zone's tokens and the pages offer its sign-in only once
   published: the zone's client needs the pages' address, so the origin is deployed first and
   learns the zone's pool in a second deploy. Unset: every zone.
+* ``crosslive:zoneApi``: comma-separated zones whose home's API domain ``crosslive deploy`` has
+  published to SSM (``none``: none yet). The origin's pages reach a zone's API (its exports) at
+  ``/zones/<zone>/v1/*`` through their own CloudFront distribution, whose origin for that path is
+  the zone home's API: known once the home is deployed, so the origin learns it in the same second
+  deploy as the zone's pool. Published separately from the sign-in ids, so a deployment that had
+  them before this key existed keeps accepting the zone's tokens while it learns the address.
+  Unset: every zone.
 * ``crosslive:deletionProtection``: ``false`` while a stage's stateful stack is created for the first
   time, so that a failed create rolls back cleanly (tables and the user pool are
   ``RETAIN_ON_UPDATE_OR_DELETE``: deleted on a failed create, retained on every later change);
@@ -33,6 +40,7 @@ if TYPE_CHECKING:  # the deploy tool imports this module and must not start jsii
 REPLICA_REGIONS = "crosslive:replicaRegions"
 ZONE_REPLICAS = "crosslive:zoneReplicas"
 ZONE_SIGN_IN = "crosslive:zoneSignIn"
+ZONE_API = "crosslive:zoneApi"
 DELETION_PROTECTION = "crosslive:deletionProtection"
 NO_REPLICAS = "none"  # the value of REPLICA_REGIONS for an origin without edges yet
 
@@ -69,8 +77,17 @@ def zone_replica_regions(scope: Construct, zone: ResidencyZone) -> list[str]:
 
 def zones_signed_in(scope: Construct, zones: Iterable[ResidencyZone]) -> list[ResidencyZone]:
     """The zones whose sign-in ids are published to SSM (``crosslive:zoneSignIn``)."""
+    return _zones_in_context(scope, ZONE_SIGN_IN, zones)
+
+
+def zones_with_api(scope: Construct, zones: Iterable[ResidencyZone]) -> list[ResidencyZone]:
+    """The zones whose home's API domain is published to SSM (``crosslive:zoneApi``)."""
+    return _zones_in_context(scope, ZONE_API, zones)
+
+
+def _zones_in_context(scope: Construct, key: str, zones: Iterable[ResidencyZone]) -> list[ResidencyZone]:
     zones = list(zones)
-    value = scope.node.try_get_context(ZONE_SIGN_IN)
+    value = scope.node.try_get_context(key)
     if value is None:
         return zones
     wanted = {z.strip() for z in str(value).split(",") if z.strip() and z.strip() != NO_REPLICAS}
@@ -103,7 +120,10 @@ ZONE_OUTPUTS = {
     "user-pool-id": "UserPoolId",
     "web-client-id": "WebClientId",
     "hosted-ui": "HostedUiUrl",
+    "api-domain": "ApiDomain",  # the home's HTTP API (execute-api domain): the pages' /zones/<zone>/v1/*
 }
+# Published later than the rest by deployments older than ``api-domain``: its own context key.
+ZONE_API_KEY = "api-domain"
 
 
 def zone_parameter(table_prefix: str, zone: str, key: str) -> str:

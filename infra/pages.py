@@ -5,6 +5,13 @@ forwards ``/v1/*`` to the region's HTTP API, so the pages call their own origin 
 do locally (``config.json`` says ``"api": ""``) and need no CORS. A CloudFront Function maps the
 page routes (``/console``, ``/watch``, ``/watch/<room>``) to their files, as the local gateway does.
 
+Each data-residency zone's API has its own path on the same origin, ``/zones/<zone>/v1/*``: a
+behavior whose origin is the zone home's HTTP API (a CloudFront Function strips the prefix), with
+the ``/v1/*`` behavior's policies. A zone's exports are produced only inside the zone
+(docs/residency.md, "Exports"), so the console fetches them there, still same-origin. The home's
+API domain comes from SSM once ``crosslive deploy`` has published it; until then the zone has no
+behavior, and its ``config.json`` entry has no ``api`` but a ``pending`` sentence.
+
 Sign-in: the pages' Cognito app client (``infra/sign_in.py``) is created here, beside the
 distribution whose address is its callback URL; ``config.json`` carries the hosted-UI address, the
 pool and the client id. The pages' Content-Security-Policy is CloudFront's response-headers policy
@@ -25,7 +32,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct
 
-from crosslive.regions import RegionConfig
+from crosslive.regions import RegionConfig, ResidencyZone
 from infra.deploy_context import zone_output_id
 from infra.nag import acknowledge, partition_in_findings
 from infra.sign_in import WebSignIn, ZoneSignIn
@@ -52,6 +59,36 @@ function handler(event) {
 }
 """
 
+ZONES_PATH = "/zones/"
+# /zones/<zone>/v1/... -> /v1/...: the zone home's API serves the paths the embedded gateway does.
+ZONE_PREFIX_FUNCTION = """
+function handler(event) {
+  var request = event.request;
+  var uri = request.uri;
+  if (uri.indexOf("/zones/") === 0) {
+    var rest = uri.indexOf("/", 7);
+    if (rest > 7) { request.uri = uri.substring(rest); }
+  }
+  return request;
+}
+"""
+
+ZONE_API_PENDING = (
+    "zone {zone}'s API address is published by `crosslive deploy` once its home ({home}) is deployed; "
+    "these pages learn it in the origin's next deploy"
+)
+
+
+def execute_api_domain(api: apigwv2.HttpApi) -> str:
+    """The HTTP API's own domain (``<id>.execute-api.<region>.amazonaws.com``): a CloudFront origin."""
+    stack = Stack.of(api)
+    return f"{api.http_api_id}.execute-api.{stack.region}.{stack.url_suffix}"
+
+
+def zone_api_path(zone: str) -> str:
+    """The pages' base of a zone's API (``config.json`` ``zones.<zone>.api``)."""
+    return f"{ZONES_PATH}{zone}"
+
 
 class Pages(Construct):
     def __init__(
@@ -63,6 +100,8 @@ class Pages(Construct):
         api: apigwv2.HttpApi,
         stateful: StatefulStack | None = None,
         zone_sign_in: list[ZoneSignIn] | None = None,
+        zones: tuple[ResidencyZone, ...] = (),
+        zone_apis: dict[str, str] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
@@ -98,7 +137,7 @@ class Pages(Construct):
             code=cloudfront.FunctionCode.from_inline(ROUTES_FUNCTION),
             runtime=cloudfront.FunctionRuntime.JS_2_0,
         )
-        api_domain = f"{api.http_api_id}.execute-api.{stack.region}.{stack.url_suffix}"
+        zone_apis = dict(zone_apis or {})
         self.distribution = cloudfront.Distribution(
             self,
             "Distribution",
@@ -114,13 +153,8 @@ class Pages(Construct):
                 response_headers_policy=self._headers(),
             ),
             additional_behaviors={
-                "/v1/*": cloudfront.BehaviorOptions(
-                    origin=origins.HttpOrigin(api_domain, protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY),
-                    viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
-                    allowed_methods=cloudfront.AllowedMethods.ALLOW_ALL,
-                    cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
-                    origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-                ),
+                "/v1/*": self._api_behavior(execute_api_domain(api)),
+                **self._zone_behaviors(zone_apis),
             },
             minimum_protocol_version=cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
             http_version=cloudfront.HttpVersion.HTTP2_AND_3,
@@ -175,6 +209,20 @@ class Pages(Construct):
             "local_issuer": None,
             "auth": auth,
             "services": {},
+            # each zone's API on this origin, for its exports; until its address is published, no
+            # "api" (BucketDeployment's JSON drops nulls) and "pending" says why
+            "zones": {
+                zone.name: {
+                    **(
+                        {"api": zone_api_path(zone.name)}
+                        if zone.name in zone_apis
+                        else {"pending": ZONE_API_PENDING.format(zone=zone.name, home=zone.home_name)}
+                    ),
+                    "markets": list(zone.markets),
+                    "regions": list(zone.regions),
+                }
+                for zone in zones
+            },
         }
         for index, (source, prefix) in enumerate(
             (
@@ -219,6 +267,42 @@ class Pages(Construct):
         # deploy`` copies it to the edge's SSM parameter ``pages-origin``, infra/deploy_context.py).
         self.origin = pages_url
         CfnOutput(stack, "PagesOrigin", value=pages_url)
+
+    @staticmethod
+    def _api_behavior(domain: str, function: cloudfront.IFunction | None = None) -> cloudfront.BehaviorOptions:
+        """An HTTP API behind the pages: HTTPS only, every method, nothing cached, every viewer
+        header but Host (API Gateway answers only its own name) forwarded with the query string."""
+        return cloudfront.BehaviorOptions(
+            origin=origins.HttpOrigin(domain, protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY),
+            viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+            allowed_methods=cloudfront.AllowedMethods.ALLOW_ALL,
+            cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
+            origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+            function_associations=(
+                None
+                if function is None
+                else [
+                    cloudfront.FunctionAssociation(
+                        function=function, event_type=cloudfront.FunctionEventType.VIEWER_REQUEST
+                    )
+                ]
+            ),
+        )
+
+    def _zone_behaviors(self, zone_apis: dict[str, str]) -> dict[str, cloudfront.BehaviorOptions]:
+        """``/zones/<zone>/v1/*`` -> the zone home's API, the prefix stripped (one function for all)."""
+        if not zone_apis:
+            return {}
+        strip = cloudfront.Function(
+            self,
+            "ZonePrefix",
+            code=cloudfront.FunctionCode.from_inline(ZONE_PREFIX_FUNCTION),
+            runtime=cloudfront.FunctionRuntime.JS_2_0,
+        )
+        return {
+            f"{zone_api_path(zone)}/v1/*": self._api_behavior(domain, strip)
+            for zone, domain in sorted(zone_apis.items())
+        }
 
     def _headers(self) -> cloudfront.ResponseHeadersPolicy:
         """CSP, HSTS, nosniff, no referrer, frame denial: the embedded platform's page headers, in CloudFront."""

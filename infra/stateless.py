@@ -32,10 +32,17 @@ from functions.shared import config as cfg
 from functions.specs import SPECS, FunctionSpec
 from infra.api_dns import LatencyRoutedApi
 from infra.bundling import LAMBDA_RUNTIME, functions_code
-from infra.deploy_context import origin_parameter, zone_output_id, zone_parameter, zones_signed_in
+from infra.deploy_context import (
+    ZONE_API_KEY,
+    origin_parameter,
+    zone_output_id,
+    zone_parameter,
+    zones_signed_in,
+    zones_with_api,
+)
 from infra.media_fleet import MediaFleet
 from infra.nag import acknowledge
-from infra.pages import Pages
+from infra.pages import Pages, execute_api_domain
 from infra.secrets import ALL_SECRETS, import_secrets
 from infra.sign_in import WebSignIn, ZoneSignIn
 from infra.stateful import StatefulStack
@@ -122,6 +129,8 @@ class StatelessStack(Stack):
         self.api = self._api()
         # The zones' sign-in: clients of the pools homed here, ids of the others from SSM.
         self.zone_sign_in = self._zone_sign_in(stateful, origin, table_prefix)
+        # The zones' APIs, for the pages' /zones/<zone>/v1/* (a zone home also publishes its own).
+        zone_apis = self._zone_apis(table_prefix)
         self.pages = (
             Pages(
                 self,
@@ -130,6 +139,8 @@ class StatelessStack(Stack):
                 api=self.api,
                 stateful=origin_stateful,
                 zone_sign_in=self.zone_sign_in,
+                zones=zones,
+                zone_apis=zone_apis,
             )
             if origin_stateful is not None
             else None
@@ -263,6 +274,32 @@ class StatelessStack(Stack):
                 ]
                 found.append(ZoneSignIn(zone, ids[0], ids[1], ids[2] if len(ids) > 2 else ""))
         return found
+
+    def _zone_apis(self, table_prefix: str) -> dict[str, str]:
+        """Zone name -> its home's API domain, for the zones whose address the pages know.
+
+        Each zone's home publishes its API's domain as an output (``ZoneEuApiDomain``); the deploy
+        tool copies it into SSM (``/crosslive/zone/eu/api-domain``) and the origin's pages read it in
+        their next deploy (``crosslive:zoneApi``), as they do the zone's pool. A zone homed in this
+        region is this stack's own API; a zone not yet published is left out (the pages say so).
+        """
+        homed = [z for z in self.zones if z.home_name == self.region_config.name]
+        for zone in homed:
+            CfnOutput(self, zone_output_id(zone.name, "ApiDomain"), value=execute_api_domain(self.api))
+        if self.region_config.role != "origin":
+            return {}
+        published = {z.name for z in zones_with_api(self, self.zones)}
+        return {
+            zone.name: (
+                execute_api_domain(self.api)
+                if zone in homed
+                else ssm.StringParameter.value_for_string_parameter(
+                    self, zone_parameter(table_prefix, zone.name, ZONE_API_KEY)
+                )
+            )
+            for zone in self.zones
+            if zone in homed or zone.name in published
+        }
 
     def _tables(self, stateful: StatefulStack) -> dict[str, list[str]]:
         """Table short name -> ARNs of the table and each of its named indexes in this region."""

@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 
 from crosslive.regions import RegionConfig, residency_zones
 from functions.shared.db import load_all_models, table_spec
-from infra.deploy_context import node_ami_parameter, zone_parameter
+from infra.deploy_context import ZONE_API_KEY, node_ami_parameter, zone_parameter
 
 BOOTSTRAP_VERSION_PARAMETER = "/cdk-bootstrap/hnb659fds/version"  # CDK's default qualifier
 STACK_KINDS = ("Stateful", "Stateless")
@@ -44,6 +44,7 @@ class AccountState:
     # residency zones (crosslive.regions.residency_zones): name -> AWS regions of its tables' replicas
     zone_replicas: dict[str, frozenset[str]] = field(default_factory=dict)
     zone_sign_in: frozenset[str] = frozenset()  # residency zones whose sign-in ids are published to SSM
+    zone_api: frozenset[str] = frozenset()  # residency zones whose home's API domain is published to SSM
     assumed: bool = False
 
     @classmethod
@@ -95,6 +96,7 @@ def discover(
         if region.role == "origin":
             state.replicas[region.name] = _replica_regions(session, region.aws_region, prefix)
     published: set[str] = set()
+    api_published: set[str] = set()
     for zone in residency_zones(regions)[0]:
         if zone.home not in enabled:
             continue
@@ -103,7 +105,10 @@ def discover(
         ssm = session.client("ssm", region_name=origin.aws_region)
         if _parameter(ssm, zone_parameter(prefix, zone.name, "web-client-id")) is not None:
             published.add(zone.name)
+        if _parameter(ssm, zone_parameter(prefix, zone.name, ZONE_API_KEY)) is not None:
+            api_published.add(zone.name)
     state.zone_sign_in = frozenset(published)
+    state.zone_api = frozenset(api_published)
     return state
 
 

@@ -14,11 +14,13 @@ Order (docs/operations.md explains why):
    into SSM parameters in the edge's region; if it is one of a zone's other regions and has no
    replica of the zone's tables yet, update the zone home's stateful stack with exactly that one
    more (the zone's tables exist before an edge that replicates them); deploy the edge's stacks;
-6. after a zone home is deployed, ``publish-zone``: its user pool, web client and hosted-UI address
-   into SSM parameters in every region of the group, so that the later edges accept the zone's
-   tokens from their first deploy; then, if the origin's pages and functions do not know the zone
-   yet, deploy the origin's stateless stack again (the zone's web client needs the pages' address,
-   so the origin cannot learn it on its first deploy).
+6. after a zone home is deployed, ``publish-zone``: its user pool, web client, hosted-UI address
+   and API domain into SSM parameters in every region of the group, so that the later edges accept
+   the zone's tokens from their first deploy; then, if the origin's pages and functions do not know
+   the zone yet, deploy the origin's stateless stack again (the zone's web client needs the pages'
+   address, so the origin cannot learn it on its first deploy; its pages then reach the zone's API
+   at ``/zones/<zone>/v1/*``). A zone published before its API domain was (an older deployment) is
+   published again and the origin learns the address the same way.
 
 Stacks are always named (``crosslive-<name>/Stateful``): ``cdk deploy --all`` deploys nothing,
 since every stack sits inside a Stage.
@@ -35,6 +37,7 @@ from infra.deploy_context import (
     DELETION_PROTECTION,
     NO_REPLICAS,
     REPLICA_REGIONS,
+    ZONE_API,
     ZONE_SIGN_IN,
     zone_replicas_key,
 )
@@ -180,18 +183,20 @@ def plan_deploy(
 @dataclass
 class _Placement:
     """What the deploy has reached so far in one origin's group: the origin's replica regions, each
-    zone's replica regions and the zones whose sign-in ids are published; every deploy step passes
-    all of them, so no step changes more than it says."""
+    zone's replica regions and the zones whose sign-in ids and API domain are published; every
+    deploy step passes all of them, so no step changes more than it says."""
 
     replicas: set[str]
     zone_replicas: dict[str, set[str]]
     signed_in: set[str]
+    api_known: set[str]  # zones whose home's API domain is published (the origin's pages' /zones/<zone>)
 
     def context(self, base: dict[str, str], *, protect: bool = True) -> tuple[tuple[str, str], ...]:
         values = {
             **base,
             REPLICA_REGIONS: ",".join(sorted(self.replicas)) or NO_REPLICAS,
             ZONE_SIGN_IN: ",".join(sorted(self.signed_in)) or NO_REPLICAS,
+            ZONE_API: ",".join(sorted(self.api_known)) or NO_REPLICAS,
         }
         for zone, regions in self.zone_replicas.items():
             values[zone_replicas_key(zone)] = ",".join(sorted(regions)) or NO_REPLICAS
@@ -219,6 +224,7 @@ def _origin_steps(
         replicas=set(state.replicas.get(origin.name, frozenset())),
         zone_replicas={z.name: set(state.zone_replicas.get(z.name, frozenset())) for z in zones},
         signed_in={z.name for z in zones if z.name in state.zone_sign_in},
+        api_known={z.name for z in zones if z.name in state.zone_api},
     )
 
     # Regions whose file was removed lose their replica first, one per origin update.
@@ -262,17 +268,19 @@ def _origin_steps(
         steps.extend(_publish_zones(edge, zones, at))
     # Zones homed in an edge not deployed now, but whose home stacks exist: publish what is missing.
     for zone in zones:
-        if zone.name not in at.signed_in and stack_name(_home(regions, zone), "Stateful") in state.stacks:
+        missing = zone.name not in at.signed_in or zone.name not in at.api_known
+        if missing and stack_name(_home(regions, zone), "Stateful") in state.stacks:
             steps.extend(_publish_zones(_home(regions, zone), [zone], at))
     # The origin's pages and functions learn the zones published after its deploy above.
-    learned = sorted(at.signed_in - {z.name for z in zones if z.name in state.zone_sign_in})
+    learned = sorted((at.signed_in - state.zone_sign_in) | (at.api_known - state.zone_api))
     if learned and origin.name not in homes:
         steps.append(
             Step(
                 "deploy",
                 origin.aws_region,
                 f"{origin.name}: its functions accept, and its pages offer, the user pool of zone "
-                f"{', '.join(learned)} (known once that zone's home is deployed)",
+                f"{', '.join(learned)}, and its pages reach the zone's API for its exports (known once that "
+                "zone's home is deployed)",
                 stacks=_stacks(origin, "Stateless"),
                 context=at.context(base),
             )
@@ -291,12 +299,13 @@ def _publish_zones(region: RegionConfig, zones: list[ResidencyZone], at: _Placem
         if zone.home_name != region.name:
             continue
         at.signed_in.add(zone.name)
+        at.api_known.add(zone.name)
         steps.append(
             Step(
                 "publish-zone",
                 region.aws_region,
-                f"publish zone {zone.name}'s user pool, web client and hosted UI ({region.name}) to SSM in every "
-                "region of the group",
+                f"publish zone {zone.name}'s user pool, web client, hosted UI and API domain ({region.name}) to "
+                "SSM in every region of the group",
                 region_name=region.name,
                 zone=zone.name,
             )

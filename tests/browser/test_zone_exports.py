@@ -92,11 +92,16 @@ def ended_show(zoned_platform: EmbeddedPlatform) -> dict[str, str]:
 
 
 def _config_with_eu_api(page: Page, base_url: str, eu_api: str | None) -> None:
-    """Serve the console the platform's config.json with the eu zone's ``api`` replaced."""
+    """Serve the console the platform's config.json with the eu zone's ``api`` replaced (None: not
+    published yet, as the deployed pages' config.json says it: no ``api``, a ``pending`` note)."""
 
     def fulfill(route: Route) -> None:
         config = httpx.get(f"{base_url}/config.json").json()
-        config["zones"]["eu"]["api"] = eu_api
+        if eu_api is None:
+            del config["zones"]["eu"]["api"]
+            config["zones"]["eu"]["pending"] = "zone eu's API address is published by `crosslive deploy` ..."
+        else:
+            config["zones"]["eu"]["api"] = eu_api
         route.fulfill(status=200, content_type="application/json", body=json.dumps(config))
 
     page.route(f"{base_url}/config.json", fulfill)
@@ -151,7 +156,7 @@ def test_a_zone_not_yet_reachable_or_asked_of_the_wrong_region_is_said_in_words(
     zoned_platform: EmbeddedPlatform, ended_show: dict[str, str], new_page: Callable[..., Page], screenshot: Any
 ) -> None:
     base_url, room_id = zoned_platform.base_url, ended_show["room_id"]
-    # GIVEN a deployment whose eu zone's API is not published yet (config.json: "api": null)
+    # GIVEN a deployment whose eu zone's API is not published yet (config.json: no "api")
     pending = new_page()
     _config_with_eu_api(pending, base_url, None)
     pending.goto(f"{base_url}/console?token={ended_show['merchant']}&room={room_id}")

@@ -25,6 +25,7 @@ from crosslive.regions import load_regions
 from infra.deploy_context import (
     DELETION_PROTECTION,
     REPLICA_REGIONS,
+    ZONE_API,
     ZONE_OUTPUTS,
     ZONE_SIGN_IN,
     node_ami_parameter,
@@ -89,6 +90,9 @@ def test_first_deploy_plans_origin_then_each_edge_with_one_new_replica_per_origi
         assert steps.index(later) > zone_step and _context(later)[ZONE_SIGN_IN] == "eu"
     assert steps[-1].stacks == ("crosslive-singapore/Stateless",) and _context(steps[-1])[ZONE_SIGN_IN] == "eu"
     assert "zone eu" in steps[-1].description
+    # the zone's API domain likewise: unknown to the origin's first deploy, its pages learn it last
+    assert _context(origin_deploy)[ZONE_API] == "none" and _context(steps[-1])[ZONE_API] == "eu"
+    assert "reach the zone's API" in steps[-1].description
     # a zone with one region has no replica to add
     assert all(_context(s)[zone_replicas_key("eu")] == "none" for s in steps if s.context)
     # stacks are always named: `cdk deploy --all` deploys nothing when stacks sit in stages
@@ -100,9 +104,9 @@ def test_first_deploy_plans_origin_then_each_edge_with_one_new_replica_per_origi
             assert "crosslive:domain=shop.example" in command
 
 
-def test_an_edge_added_later_updates_the_origin_once_then_deploys_only_that_edge():
-    # GIVEN an account where the origin and europe run
-    state = AccountState(
+def _origin_and_europe_running(**published: frozenset[str]) -> AccountState:
+    """An account where the origin and europe (zone eu's home) run; ``published``: the zone's SSM state."""
+    return AccountState(
         zones=ZONES,
         account="111122223333",
         enabled_regions=frozenset(r.aws_region for r in REGIONS),
@@ -114,8 +118,13 @@ def test_an_edge_added_later_updates_the_origin_once_then_deploys_only_that_edge
         },
         replicas={ORIGIN.name: frozenset({"eu-central-1"})},
         amis={r.aws_region: "ami-0abc" for r in REGIONS},
-        zone_sign_in=frozenset({"eu"}),
+        **published,  # type: ignore[arg-type]
     )
+
+
+def test_an_edge_added_later_updates_the_origin_once_then_deploys_only_that_edge():
+    # GIVEN an account where the origin and europe run
+    state = _origin_and_europe_running(zone_sign_in=frozenset({"eu"}), zone_api=frozenset({"eu"}))
     # WHEN only japan is deployed
     steps = plan_deploy(REGIONS, state, WITH_DOMAIN, ["japan"])
     # THEN: the origin (it loads japan's plugins; its replicas unchanged), one origin update adding
@@ -145,6 +154,7 @@ def test_a_second_zone_region_gets_the_zone_tables_replica_from_the_zone_home_be
         replicas={ORIGIN.name: frozenset({"eu-central-1"})},
         amis={r.aws_region: "ami-0abc" for r in regions},
         zone_sign_in=frozenset({"eu"}),
+        zone_api=frozenset({"eu"}),
     )
     # WHEN paris is deployed
     steps = plan_deploy(regions, state, WITH_DOMAIN, ["paris"])
@@ -160,22 +170,25 @@ def test_a_second_zone_region_gets_the_zone_tables_replica_from_the_zone_home_be
 
 
 def test_a_zone_home_deployed_earlier_but_never_published_is_published_then_the_origin_learns_it():
-    state = AccountState(
-        zones=ZONES,
-        account="111122223333",
-        enabled_regions=frozenset(r.aws_region for r in REGIONS),
-        bootstrap_versions={r.aws_region: 28 for r in REGIONS},
-        stacks={
-            f"{r.stage_name}-{kind}": "UPDATE_COMPLETE"
-            for r in (ORIGIN, BY_NAME["europe"])
-            for kind in ("Stateful", "Stateless")
-        },
-        replicas={ORIGIN.name: frozenset({"eu-central-1"})},
-        amis={r.aws_region: "ami-0abc" for r in REGIONS},
-    )
+    state = _origin_and_europe_running()
     steps = plan_deploy(REGIONS, state, WITH_DOMAIN, ["singapore"])
     assert [s.kind for s in steps] == ["deploy", "publish-zone", "deploy"]
     assert steps[2].stacks == ("crosslive-singapore/Stateless",) and _context(steps[2])[ZONE_SIGN_IN] == "eu"
+
+
+def test_a_zone_published_before_its_api_domain_is_published_again_and_the_origins_pages_learn_it():
+    # GIVEN a deployment whose zone eu was published before the API domain was (sign-in ids only)
+    state = _origin_and_europe_running(zone_sign_in=frozenset({"eu"}))
+    # WHEN the origin is deployed
+    steps = plan_deploy(REGIONS, state, WITH_DOMAIN, ["singapore"])
+    # THEN its first deploy keeps accepting the zone's tokens (no moment without them) and knows no
+    # zone API yet; the zone is published again (the API domain with it) and the origin's pages learn it
+    assert [s.kind for s in steps] == ["deploy", "publish-zone", "deploy"]
+    assert _context(steps[0])[ZONE_SIGN_IN] == "eu" and _context(steps[0])[ZONE_API] == "none"
+    assert steps[2].stacks == ("crosslive-singapore/Stateless",) and _context(steps[2])[ZONE_API] == "eu"
+    # AND once both are published nothing more is planned for the zone
+    state.zone_api = frozenset({"eu"})
+    assert [s.kind for s in plan_deploy(REGIONS, state, WITH_DOMAIN, ["singapore"])] == ["deploy"]
 
 
 def test_a_removed_region_loses_its_replica_one_per_update_before_anything_else():
@@ -352,6 +365,7 @@ def test_discovery_reads_bootstrap_amis_replicas_and_refuses_a_disabled_region(a
     assert state.replicas[ORIGIN.name] == frozenset({"eu-central-1"})
     assert state.stacks == {} and state.zones == {zone_id: "shop.example"}
     assert state.zone_replicas == {"eu": frozenset()} and state.zone_sign_in == frozenset()
+    assert state.zone_api == frozenset()
     options = DeployOptions(domain="shop.example", hosted_zone_id=zone_id)
     # AND the plan refuses, naming the region and how to enable it, before any step
     with pytest.raises(DeployRefused) as refused:
@@ -417,7 +431,10 @@ def test_publish_zone_writes_the_zone_pool_ids_into_every_region_of_the_group(aw
                 "OutputValue": "https://crosslive-1-eu.auth.eu-central-1.amazoncognito.com",
             },
         ],
-        "crosslive-europe-Stateless": [{"OutputKey": "ZoneEuWebClientId", "OutputValue": "7zone8client"}],
+        "crosslive-europe-Stateless": [
+            {"OutputKey": "ZoneEuWebClientId", "OutputValue": "7zone8client"},
+            {"OutputKey": "ZoneEuApiDomain", "OutputValue": "e1u2a3.execute-api.eu-central-1.amazonaws.com"},
+        ],
     }
     stacks = {
         name: {
@@ -436,7 +453,12 @@ def test_publish_zone_writes_the_zone_pool_ids_into_every_region_of_the_group(aw
             "user-pool-id": "eu-central-1_ZoNe123",
             "web-client-id": "7zone8client",
             "hosted-ui": "https://crosslive-1-eu.auth.eu-central-1.amazoncognito.com",
+            # the origin's pages forward /zones/eu/v1/* there (the zone's exports)
+            "api-domain": "e1u2a3.execute-api.eu-central-1.amazonaws.com",
         }, region.name
+    # AND the next run's discovery reads the zone as published, its API domain included
+    state = discover(_Session(disabled=set(), stacks={}), REGIONS)
+    assert state.zone_sign_in == frozenset({"eu"}) and state.zone_api == frozenset({"eu"})
     with pytest.raises(StepFailed, match="deploy zone eu's home first"):
         zone_parameters({}, europe, "eu", "crosslive")
 
@@ -459,9 +481,11 @@ def test_cli_dry_run_prints_the_plan_offline(monkeypatch, tmp_path):
     assert "offline plan" in result.output
     assert "cdk deploy crosslive-singapore/Stateful crosslive-singapore/Stateless" in result.output
     assert result.output.index("crosslive-singapore/Stateless") < result.output.index("crosslive-europe/Stateless")
-    assert "publish zone eu's user pool, web client and hosted UI (europe)" in result.output
+    assert "publish zone eu's user pool, web client, hosted UI and API domain (europe)" in result.output
     assert result.output.index("publish-zone") < result.output.index("crosslive-japan/Stateless")
-    assert result.output.rstrip().endswith("crosslive:zoneSignIn=eu")  # last: the origin learns zone eu
+    last = result.output.rstrip().splitlines()[-1]  # last: the origin learns zone eu's pool and API
+    assert "crosslive-singapore/Stateless" in last and last.endswith("crosslive:zoneSignIn=eu")
+    assert "-c crosslive:zoneApi=eu" in last
     refused = CliRunner().invoke(main, ["deploy", "--dry-run"])
     assert refused.exit_code != 0 and "refusing to deploy" in refused.output and "plain HTTP" in refused.output
 

@@ -20,7 +20,8 @@ export function exportZones(config) {
 }
 
 // The API that produces `zone`'s export: the pages' own for the default zone, the zone's `api` base
-// otherwise. A zone whose API the deployment has not published yet is said so, not tried.
+// otherwise. A zone whose API the deployment has not published yet (no `api`, a `pending` note for
+// the operator) is said so, not tried.
 export function zoneApi(api, config, zone) {
   if (!zone || zone === DEFAULT_ZONE) return api;
   const entry = (config?.zones || {})[zone];
