@@ -149,7 +149,14 @@ def test_the_console_downloads_the_eu_zones_win_back_and_chat_csv(
     default_chat = _download(console, "#export-csv")
     assert ID_VIEWER in default_chat and EU_VIEWER not in default_chat
     expect(console.locator(".toast-error")).to_have_count(0)
-    assert not console.js_errors  # type: ignore[attr-defined]
+
+    # AND the after-show report's eu win-back CSV takes the zone's route too
+    report = new_page()
+    report.goto(f"{base_url}/web/report.html?token={ended_show['merchant']}&room={room_id}")
+    expect(report.locator("body[data-ready='1']")).to_have_count(1, timeout=TIMEOUT)
+    from_report = _download(report, "#report-winback button[data-zone=eu]")
+    assert EU_VIEWER in from_report and ID_VIEWER not in from_report
+    assert not console.js_errors and not report.js_errors  # type: ignore[attr-defined]
 
 
 def test_a_zone_not_yet_reachable_or_asked_of_the_wrong_region_is_said_in_words(
