@@ -249,6 +249,84 @@ def presence(viewers: int, seconds: int, per_node: int = 500) -> dict[str, float
     return {"events": events, "writes": writes, "eps": events / used, "writes_per_event": writes / events}
 
 
+def _dead_node_room(viewers: int, now: float) -> str:
+    """A room whose ``viewers`` each have one session open on a node silent for 100 s (the items
+    written directly, 25 per ``BatchWriteItem``: the sweep reads nothing else of them)."""
+    from functions.insights import store
+    from functions.insights.models import ViewerPresence, open_on_node
+
+    room = f"bench-sweep-{uuid.uuid4().hex[:8]}"
+    node = f"{room}-node"
+    on_node = open_on_node(node).attr_name
+    connection = ViewerPresence._get_connection()
+    markets = ("ID", "DE", "AE")
+    for first in range(0, viewers, 25):
+        puts = []
+        for i in range(first, min(first + 25, viewers)):
+            start = {"N": repr(now - 400 + (i % 240) * 1.25)}
+            item = {
+                "room_id": {"S": room},
+                "viewer": {"S": f"{i:08x}"},
+                "market": {"S": markets[i % 3]},
+                "first_at": start,
+                "open_since": start,
+                "sessions": {"N": "1"},
+                "sessions_open": {"N": "1"},
+                on_node: {"N": "1"},
+            }
+            puts.append({"PutRequest": {"Item": item}})
+        connection.connection.client.batch_write_item(RequestItems={connection.table_name: puts})
+    store.node_seen(node, {room}, now - 100)
+    return room
+
+
+def sweep_run(moto: Any, viewers: int, workers: int | None) -> dict[str, float]:
+    """One sweep of a dead node holding ``viewers`` open sessions in one room, against the embedded
+    DynamoDB in this process (``moto``: its ``SerializedWSGI``, whose own CPU is taken out).
+
+    ``workers``: ``sweep.SWEEP_WORKERS`` for this run (1: one update at a time); None: as it is."""
+    from functions.insights import sweep
+
+    now = time.time()
+    sweep.close_dead_nodes(now)  # an earlier run's nodes
+    _dead_node_room(viewers, now)
+    kept = getattr(sweep, "SWEEP_WORKERS", None)
+    if workers is not None:
+        sweep.SWEEP_WORKERS = workers
+    try:
+        moto_cpu, operations = moto.cpu_seconds, dict(moto.operations)
+        cpu, wall = time.process_time(), time.perf_counter()
+        result = sweep.close_dead_nodes(now)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    finally:
+        if kept is not None:
+            sweep.SWEEP_WORKERS = kept
+    moto_cpu = moto.cpu_seconds - moto_cpu
+    requests = {op: n - operations.get(op, 0) for op, n in moto.operations.items() if n > operations.get(op, 0)}
+    if result.sessions != viewers or not result.complete:
+        raise click.ClickException(f"the sweep closed {result.sessions} of {viewers} sessions ({result})")
+    return {
+        "workers": float(getattr(sweep, "SWEEP_WORKERS", 1) if workers is None else workers),
+        "wall": wall,
+        "client_cpu": cpu - moto_cpu,
+        "moto_cpu": moto_cpu,
+        "updates": requests.get("UpdateItem", 0),
+        "queries": result.queries,
+        "requests": sum(requests.values()),
+    }
+
+
+def project_sweep(viewers: int, run: dict[str, float], latency_ms: float, workers: int, vcpu: float) -> float:
+    """Seconds one sweep of ``viewers`` would take against DynamoDB, from ``run``'s requests and this
+    process's CPU per request (scaled to ``viewers``), ``latency_ms`` per request and ``vcpu`` of a
+    core (Lambda's share at its memory size): each worker sends its requests one after another
+    (latency + CPU each), ``workers`` of them at once, unless the CPU of all of them, which one
+    core (the GIL) does in turn, or DynamoDB's waits alone take longer."""
+    requests = run["requests"] * viewers / run["updates"]
+    cpu = run["client_cpu"] * viewers / run["updates"] / vcpu
+    return max((requests * latency_ms / 1000 + cpu) / workers, cpu, requests * latency_ms / 1000 / workers)
+
+
 PANEL_JS = Path(__file__).resolve().parents[1] / "web" / "js" / "insights-panel.js"
 
 
@@ -458,7 +536,7 @@ async def _freshness(
     return {"counters": counters, "alerts": alerts, "poll": poll, "flush": feed.flush_seconds, "reads": read_seconds}
 
 
-PARTS = ("sketch", "throughput", "presence", "freshness", "sentiment")
+PARTS = ("sketch", "throughput", "presence", "freshness", "sentiment", "sweep")
 
 
 def _load() -> str:
@@ -482,6 +560,49 @@ def _spread(values: list[float]) -> str:
     )
 
 
+LAMBDA_VCPU_AT = {1024: 1024 / 1769, 1769: 1.0}  # Lambda's share of a core per memory size (MB)
+PROJECTED_VIEWERS = 100_000
+
+
+def _sweep_part(sizes: tuple[int, ...], latency_ms: float) -> None:
+    """The dead-node sweep: one update at a time (the baseline) vs ``SWEEP_WORKERS`` in flight, each
+    on its own room, in this process; then what a sweep of 100,000 would take on DynamoDB."""
+    from crosslive.dev.platform import EmbeddedPlatform
+    from plugins.manager import builtin_market_plugins
+
+    platform = EmbeddedPlatform(port=0, plugins=tuple(sorted(builtin_market_plugins())))
+    platform.configure()
+    try:
+        moto = platform.dynamodb.app  # type: ignore[union-attr]
+        runs = {(n, label): sweep_run(moto, n, workers) for n in sizes for label, workers in (("1", 1), ("pool", None))}
+    finally:
+        platform.stop()
+    click.echo("dead-node sweep, one room, embedded DynamoDB in this process (moto's own CPU taken out):")
+    for (n, label), run in runs.items():
+        click.echo(
+            f"  {n:>7,} viewers, {run['workers']:.0f} in flight: {run['wall']:6.2f} s "
+            f"({n / run['wall']:,.0f} viewers/s; {run['updates']:,} updates, {run['queries']} query pages, "
+            f"{run['requests']:,} requests); this process's CPU {run['client_cpu'] / run['updates'] * 1000:.2f} ms "
+            f"per update, moto's {run['moto_cpu'] / run['updates'] * 1000:.2f} ms"
+            + (f"; {runs[(n, '1')]['wall'] / run['wall']:.2f}x the one-at-a-time run" if label == "pool" else "")
+        )
+    largest = max(sizes)
+    click.echo(
+        f"projected sweep of {PROJECTED_VIEWERS:,} viewers on DynamoDB (requests scaled from the "
+        f"{largest:,}-viewer run, {latency_ms:g} ms each, so many in flight; or this process's CPU per "
+        "request at Lambda's share of a core, whichever is longer):"
+    )
+    for label in ("1", "pool"):
+        run = runs[(largest, label)]
+        workers = int(run["workers"])
+        figures = ", ".join(
+            f"{memory} MB {project_sweep(PROJECTED_VIEWERS, run, latency_ms, workers, vcpu):,.0f} s"
+            for memory, vcpu in LAMBDA_VCPU_AT.items()
+        )
+        click.echo(f"  {workers} in flight: {figures} (one run has 50 s)")
+    click.echo(f"after sweep: {_load()}")
+
+
 @click.command("insights")
 @click.option("--distinct", default=100_000, show_default=True, help="distinct viewers for the sketch error")
 @click.option("--seeds", default=5, show_default=True)
@@ -490,6 +611,17 @@ def _spread(values: list[float]) -> str:
 @click.option("--drops", default=10, show_default=True, help="audience drops timed to their alert")
 @click.option("--presence-seconds", default=60, show_default=True, help="seconds of node feed at 1,000 and at scale")
 @click.option("--viewers-at-scale", default=100_000, show_default=True, help="viewers of the large node-feed run")
+@click.option(
+    "--sweep-viewers",
+    multiple=True,
+    type=int,
+    default=(2_000, 20_000),
+    show_default=True,
+    help="open sessions of the dead node a sweep run closes (repeatable)",
+)
+@click.option(
+    "--dynamodb-ms", default=5.0, show_default=True, help="DynamoDB's latency per request, for the sweep's projection"
+)
 @click.option(
     "--only", "only", multiple=True, type=click.Choice(PARTS), help="run only these parts (repeatable; default: all)"
 )
@@ -501,9 +633,12 @@ def command(
     drops: int,
     presence_seconds: int,
     viewers_at_scale: int,
+    sweep_viewers: tuple[int, ...],
+    dynamodb_ms: float,
     only: tuple[str, ...],
 ) -> None:
-    """Sketch error, aggregation throughput vs one write per event, freshness, sentiment accuracy."""
+    """Sketch error, aggregation throughput vs one write per event, freshness, sentiment accuracy,
+    the dead-node sweep of a large room."""
     from crosslive.dev.platform import EmbeddedPlatform
     from plugins.manager import builtin_market_plugins
 
@@ -574,6 +709,9 @@ def command(
         click.echo(f"drop -> alert's record handed to the fan-out (the push): {_spread([a['pushed'] for a in alerts])}")
         click.echo(f"  of which: drop -> the second the alert names {_spread([a['second'] for a in alerts])}")
         click.echo(f"after freshness: {_load()}")
+
+    if "sweep" in parts:
+        _sweep_part(sweep_viewers, dynamodb_ms)
 
     if "sentiment" in parts:
         click.echo("sentiment accuracy (local lexicon scorer; neutral answers count as wrong):")
