@@ -63,7 +63,13 @@ WRITE_ACTIONS = [
     "dynamodb:BatchWriteItem",
 ]
 STREAM_ACTIONS = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"]
-MEMORY_MB: dict[str, int] = {}  # default below; a function that needs more says so here
+# A function that needs more memory than the default below says so here.
+MEMORY_MB: dict[str, int] = {
+    # the dead-node sweep is CPU-bound (botocore's ~0.9-1.3 ms per viewer update, functions/insights/
+    # sweep.py): 1769 MB is a whole vCPU, ~40,000-48,000 viewers closed per one-minute run instead of
+    # ~23,000-30,000 (docs/benchmarks.md, "the dead-node sweep of a large room")
+    "insights-sweep": 1769,
+}
 DEFAULT_MEMORY_MB = 1024  # more memory = more CPU: shorter cold starts for the same price per ms
 
 

@@ -128,6 +128,8 @@ def test_the_scheduled_insights_functions_run_every_minute_in_the_origin_only(te
     (sweep,) = sweeps
     function = resources[sweep]["Properties"]
     assert function["Timeout"] == 60
+    if handler == SWEEP:  # CPU-bound (one botocore request per viewer): a whole vCPU
+        assert function["MemorySize"] == 1769
     # an EventBridge rule every minute targets it, and may invoke it (and nothing else does)
     (rule,) = [
         r for r in rules.values() if {"Fn::GetAtt": [sweep, "Arn"]} in [t["Arn"] for t in r["Properties"]["Targets"]]
