@@ -39,6 +39,7 @@ STREAM_FUNCTIONS: dict[str, tuple[str, dict | None]] = {
     "fanout": ("functions.fanout.handler.handler", {"Records": []}),
     "insights-consumer": ("functions.insights.consumer.handler", {"Records": []}),
     "toxicity": ("functions.comments.screening.stream_handler", {"Records": []}),
+    "insights-zone-figures": ("functions.insights.zone_figures.handler", {"Records": []}),
     # scheduled (EventBridge, every minute): imported only, since any run of theirs reads DynamoDB,
     # which the probe cannot reach; nobody waits on their cold start
     "insights-sweep": ("functions.insights.sweep.handler", None),

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from functions.insights.streams import FOLDED_TABLES
+from functions.insights.streams import FOLDED_TABLES, WINBACK_BATCH_SECONDS
 from functions.shared.db import streamed_tables
 
 PUSH_SECRET = "push-secret"  # infra.secrets.PUSH_SECRET.key: signs fan-out -> media node pushes
@@ -45,11 +45,11 @@ INSIGHTS_TABLES = (
     "insights-nonces",
     "insights-nodes",
 )
-# the global, non-personal ones: ADD counters and sketches, written in the origin from a zone home
+# the global, non-personal ones: ADD counters and timelines, written in the origin from a zone home
+# (the distinct sets are placed per zone: a zone home's consumer writes its zone's copy there)
 INSIGHTS_AGGREGATES = (
     "insights-minutes",
     "insights-folds",
-    "insights-distinct",
     "insights-shows",
     "insights-alerts",
     "insights-campaigns",
@@ -89,6 +89,9 @@ class FunctionSpec:
     writes: tuple[str, ...] = ()  # tables it reads and writes
     home_region_writes: tuple[str, ...] = ()  # tables it writes in the origin region, from an edge
     streams: tuple[str, ...] = ()  # tables whose streams feed it (one event source each)
+    # (table, batching window seconds): only residency zones' copies' streams feed it, so it exists
+    # in zone homes only (a function aggregating a zone's data inside the zone)
+    zone_streams: tuple[tuple[str, int], ...] = ()
     secrets: tuple[str, ...] = ()
     # pyproject optional-dependency groups in its bundle: exactly those whose libraries its code
     # imports (tests/infra/test_function_roles.py reads the imports)
@@ -200,7 +203,8 @@ SPECS: tuple[FunctionSpec, ...] = (
         api=True,
         # the live figures read the room, the comments (hot questions) and the rates (GMV); the
         # comments store it reads through also names the idempotency and moderation-counter tables
-        reads=INSIGHTS_READS,
+        # and each residency zone's counts, counted in the zone (zone_figures.py)
+        reads=(*INSIGHTS_READS, "insights-zone-figures"),
         # coupon-viewers: a show's win-back segment is published there (coupons.segments)
         writes=(*INSIGHTS_TABLES, "coupon-viewers"),
         # the win-back counts it keeps on the show's item are written in the origin (winback_cache.py)
@@ -212,7 +216,8 @@ SPECS: tuple[FunctionSpec, ...] = (
     FunctionSpec(
         "insights-consumer",
         "functions.insights.consumer.handler",
-        reads=INSIGHTS_READS,
+        # and the zones' counts, for the summary it keeps when a show ends (history.py)
+        reads=(*INSIGHTS_READS, "insights-zone-figures"),
         writes=INSIGHTS_TABLES,
         streams=FOLDED_TABLES,
         # In a residency zone's home (an edge) it folds the zone's tables' streams; the aggregates are
@@ -245,6 +250,17 @@ SPECS: tuple[FunctionSpec, ...] = (
         origin_only=True,  # the node registry is the origin's (every region's nodes feed the origin)
         schedule_minutes=1,
         timeout_seconds=60,
+    ),
+    FunctionSpec(
+        "insights-zone-figures",
+        "functions.insights.zone_figures.handler",
+        # a residency zone's distinct sets and viewer items, counted in the zone's home from the zone's
+        # copies (their streams); only the counts leave, written in the origin (docs/residency.md)
+        reads=("insights-distinct", "insights-viewers", "insights-shows"),
+        home_region_writes=("insights-zone-figures",),
+        writes=("insights-zone-figures",),
+        zone_streams=(("insights-distinct", 0), ("insights-viewers", WINBACK_BATCH_SECONDS)),
+        extras=("insights",),  # DataSketches: a set past its exact size is a sketch
     ),
     FunctionSpec(
         "comments-fanout",

@@ -459,38 +459,43 @@ class StatelessStack(Stack):
         insights consumer only in the origin (``origin_only``: it would count each event once per
         region otherwise). A residency zone's tables are streamed in the zone's home only, where
         the same functions consume them (the insights consumer too, fed by the zone's streams
-        alone when the home is an edge). IAM lists each exact stream ARN, never a wildcard.
+        alone when the home is an edge). A spec with ``zone_streams`` is fed by zone copies only,
+        so it exists in zone homes only (insights' zone figures: a zone's data counted inside
+        the zone), each mapping with its batching window. IAM lists each exact stream ARN, never
+        a wildcard.
         """
         stream_arns: dict[str, str] = {}
         homed = [z for z in self.zones if z.home_name == self.region_config.name]
         for spec in SPECS:
-            if not spec.streams or not spec.enabled_in(self.region_config.plugins):
+            if not (spec.streams or spec.zone_streams) or not spec.enabled_in(self.region_config.plugins):
                 continue
-            sources: list[tuple[str, str]] = []  # (event source construct id, stream ARN)
+            sources: list[tuple[str, str, int]] = []  # (event source construct id, stream ARN, batching window s)
             # e.g. insights: global tables' streams carry every region's writes to the origin
-            if not spec.origin_only or self.region_config.role == "origin":
+            if spec.streams and (not spec.origin_only or self.region_config.role == "origin"):
                 for table in spec.streams:
                     if table not in stream_arns:
                         stream_arns[table] = self._stream_arn(stateful, table, table_prefix)
                     # The comments mapping keeps its original construct id (no replacement on deploy).
                     construct_id = f"Stream-{spec.name}" if table == "comments" else f"Stream-{spec.name}-{table}"
-                    sources.append((construct_id, stream_arns[table]))
+                    sources.append((construct_id, stream_arns[table], 0))
             # A zone's tables are streamed in its home only: the same code consumes them there.
             for zone in homed:
-                for table in spec.streams:
+                for table, window in [*((t, 0) for t in spec.streams), *spec.zone_streams]:
                     zone_table = stateful.zone_tables.get((zone.name, table))
                     if zone_table is not None and zone_table.table_stream_arn:
-                        sources.append((f"Stream-{spec.name}-{zone.name}-{table}", zone_table.table_stream_arn))
+                        sources.append((f"Stream-{spec.name}-{zone.name}-{table}", zone_table.table_stream_arn, window))
             if not sources:
                 continue
             function = self._function(spec, env, stateful, origin, table_prefix)
-            function.add_to_role_policy(iam.PolicyStatement(actions=STREAM_ACTIONS, resources=[a for _, a in sources]))
-            for construct_id, arn in sources:
+            arns = [arn for _, arn, _ in sources]
+            function.add_to_role_policy(iam.PolicyStatement(actions=STREAM_ACTIONS, resources=arns))
+            for construct_id, arn, window in sources:
                 function.add_event_source_mapping(
                     construct_id,
                     event_source_arn=arn,
                     starting_position=lambda_.StartingPosition.LATEST,
                     batch_size=100,
+                    max_batching_window=Duration.seconds(window) if window else None,
                     retry_attempts=2,
                     bisect_batch_on_error=True,
                     report_batch_item_failures=False,

@@ -89,7 +89,11 @@ def create_table(
         global_secondary_indexes=gsis or None,
         local_secondary_indexes=lsis or None,
         time_to_live_attribute=spec.ttl_attribute,
-        dynamo_stream=dynamodb.StreamViewType.NEW_AND_OLD_IMAGES if (spec.stream or replica_regions) else None,
+        dynamo_stream=(
+            dynamodb.StreamViewType.NEW_AND_OLD_IMAGES
+            if (spec.stream or replica_regions or (zone and spec.zone_stream))
+            else None
+        ),
         replicas=[dynamodb.ReplicaTableProps(region=r) for r in replica_regions] or None,
         point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
             point_in_time_recovery_enabled=True

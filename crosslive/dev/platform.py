@@ -138,6 +138,10 @@ class EmbeddedPlatform:
             from functions.insights.consumer import process_records as insights_consumer
 
             subscribe_local_stream(insights_consumer)  # the insights consumer's event source mappings
+            if self.zones:  # each zone's home counts its own distinct sets and viewers (no batching window here)
+                from functions.insights.zone_figures import process_records as zone_figures
+
+                subscribe_local_stream(zone_figures)
         self.check_plugins()
 
     def check_plugins(self) -> None:

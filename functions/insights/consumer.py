@@ -22,7 +22,7 @@ import time
 from typing import Any
 
 from functions.insights import alerts, fold, history, sentiment, store
-from functions.insights.models import Alert, CampaignRoom, DistinctSet, FoldPage, MinuteCounters, ShowRecord
+from functions.insights.models import Alert, CampaignRoom, FoldPage, MinuteCounters, ShowRecord
 from functions.shared.config import Settings, get_settings
 from functions.shared.stream_records import records_of, table_of
 
@@ -62,8 +62,9 @@ def process_records(records: list[dict[str, Any]]) -> dict[str, int]:
     return {"records": len(records), "writes": writes}
 
 
-# The global aggregate tables (not personal: counts, sketches of pseudonymous keys, show timelines).
-AGGREGATES = (MinuteCounters, FoldPage, DistinctSet, ShowRecord, Alert, CampaignRoom)
+# The global aggregate tables (not personal: counts, show timelines). The distinct sets are not
+# among them: placed per zone, a zone home's consumer writes its zone's copy in the zone.
+AGGREGATES = (MinuteCounters, FoldPage, ShowRecord, Alert, CampaignRoom)
 
 
 def aggregates_in_origin(settings: Settings | None = None) -> None:

@@ -3,6 +3,8 @@
 What one read loads does not grow with the room's viewers: per market the minutes of the show,
 their fold pages, the distinct sets' shards and the dwell bins (``dwell.py``); the show, its
 alerts, the newest comments and the merchant's past shows (``docs/insights.md``, "Read cost").
+A residency zone's markets' distinct sets are not read here: they are counted inside the zone
+(``zone_figures.py``) and their counts read from ``ZoneFigures``.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections import Counter
 from typing import Any
 
 from functions.comments import questions
-from functions.insights import dwell, figures, health, history
+from functions.insights import distinct_counts, dwell, figures, health, history, zone_counted, zoned
 from functions.insights.figures import Minute
 from functions.insights.models import (
     COUNTERS,
@@ -25,10 +27,7 @@ from functions.insights.models import (
     fold_part,
     series_key,
 )
-from functions.insights.sketch import Distinct, union_all
 
-DISTINCT_METRICS = ("reach", "qualified", "commenters", "claimers", "redeemers")
-ENGAGED_METRICS = ("commenters", "claimers", "sharers")  # engagement: any of these ÷ reach
 STEP_OF_METRIC = {
     "reach": "joined",
     "qualified": "qualified",
@@ -56,13 +55,18 @@ def load_minutes(room_id: str, market: str, first_minute: int) -> list[Minute]:
     return [minutes[m] for m in sorted(minutes)]
 
 
-def load_distinct(room_id: str, market: str) -> dict[str, Distinct]:
-    """Metric -> the union of its shards."""
-    out: dict[str, Distinct] = {}
-    for item in DistinctSet.query(series_key(room_id, market)):
-        metric = str(item.part).split("#", 1)[0]
-        out[metric] = out.get(metric, Distinct()).union(Distinct.load(item.members, item.sketch))
-    return out
+def load_distinct_counts(room_id: str, markets: list[str]) -> tuple[distinct_counts.ZoneCounts, dict[str, float]]:
+    """The distinct counts of ``markets``: the default zone's counted here from its sets, each
+    residency zone's as counted inside the zone (``zone_figures``), with when each zone's were
+    counted (``zone_counted``; ``docs/residency.md``: no zone's set is read outside the zone)."""
+    default = [m for m in markets if zoned.zone_of(m) == zoned.DEFAULT_ZONE]
+    parts = [distinct_counts.count_markets(room_id, default, lambda _market: DistinctSet)]
+    as_of: dict[str, float] = {}
+    if len(default) < len(markets):
+        for zone, counted, at in zone_counted.distinct(room_id):
+            parts.append(counted)
+            as_of[zone] = at
+    return distinct_counts.combine(parts), as_of
 
 
 def load_show(room_id: str) -> ShowRecord | None:
@@ -108,7 +112,7 @@ def room_figures(room: Any, now: float | None = None, window_minutes: int = 240)
     for market_present in present.values():
         for t, n in market_present.items():
             total_present[t] = total_present.get(t, 0) + n
-    distinct = {m: load_distinct(room.room_id, m) for m in markets}
+    distinct, zones_as_of = load_distinct_counts(room.room_id, markets)
     # dwell from the market's bins (an item per minute of the show), never from the viewer items
     dwell_by_market = {m: dwell.load(room.room_id, m).values(now, live_at, ended_at) for m in markets}
     show_seconds = max(0.0, (ended_at or now) - live_at) if live_at is not None else 0.0
@@ -117,34 +121,31 @@ def room_figures(room: Any, now: float | None = None, window_minutes: int = 240)
     totals: dict[str, dict[str, int]] = {}
     currencies: dict[str, str | None] = {}
     for market in markets:
-        counts = {metric: d.count() for metric, d in distinct[market].items()}
-        steps[market] = {STEP_OF_METRIC[m]: counts.get(m, 0) for m in DISTINCT_METRICS}
+        counts = distinct_counts.market_row(distinct, market)
+        steps[market] = {STEP_OF_METRIC[m]: counts[m] for m in distinct_counts.FUNNEL_METRICS}
         totals[market] = figures.add_counters(minutes[market])
         currencies[market] = next((m.currency for m in minutes[market] if m.currency), None)
-        reach = counts.get("reach", 0)
-        engaged = union_all(distinct[market].get(m, Distinct()) for m in ENGAGED_METRICS).count()
-        product_viewers = distinct[market].get("product_viewers", Distinct()).count()
-        tappers = distinct[market].get("tappers", Distinct()).count()
+        reach = counts["reach"]
+        product_viewers = counts["product_viewers"]
+        tappers = counts["tappers"]
         per_market[market] = {
             "concurrent": figures.concurrency(present[market], start, end),
             "reach": reach,
-            "qualified": counts.get("qualified", 0),
+            "qualified": counts["qualified"],
             "dwell": figures.dwell(dwell_by_market[market], show_seconds),
             "exit_rate": figures.exit_rates(minutes[market], present[market]),
-            "engagement_rate": round(engaged / reach, 4) if reach else None,
-            "sharers": distinct[market].get("sharers", Distinct()).count(),
+            "engagement_rate": round(counts["engaged"] / reach, 4) if reach else None,
+            "sharers": counts["sharers"],
             "product_viewers": product_viewers,
             "tappers": tappers,
             "product_click_through": round(tappers / product_viewers, 4) if product_viewers else None,
-            "claim_rate": round(counts.get("claimers", 0) / reach, 4) if reach else None,
-            "redemption_rate": (
-                round(counts.get("redeemers", 0) / counts["claimers"], 4) if counts.get("claimers") else None
-            ),
+            "claim_rate": round(counts["claimers"] / reach, 4) if reach else None,
+            "redemption_rate": round(counts["redeemers"] / counts["claimers"], 4) if counts["claimers"] else None,
             "sentiment": figures.sentiment_per_minute(minutes[market]),
             "counters": totals[market],
             "minutes": {m.minute: {k: v for k, v in m.counters.items() if v} for m in minutes[market]},
         }
-    all_reach = union_all(d.get("reach", Distinct()) for d in distinct.values()).count()
+    union = distinct["union"]
     gmv = _gmv(totals, currencies)
     hours = show_seconds / 3600
     all_minutes = [m for market in markets for m in minutes[market]]
@@ -161,10 +162,12 @@ def room_figures(room: Any, now: float | None = None, window_minutes: int = 240)
         "funnel": figures.funnel(steps),
         "total": {
             "concurrent": figures.concurrency(total_present, start, end),
-            "reach": all_reach,
-            "qualified": union_all(d.get("qualified", Distinct()) for d in distinct.values()).count(),
-            "sharers": union_all(d.get("sharers", Distinct()) for d in distinct.values()).count(),
-            "product_click_through": _click_through(distinct),
+            "reach": union["reach"],
+            "qualified": union["qualified"],
+            "sharers": union["sharers"],
+            "product_click_through": (
+                round(union["tappers"] / union["product_viewers"], 4) if union["product_viewers"] else None
+            ),
             "dwell": figures.dwell(sum(dwell_by_market.values(), Counter()), show_seconds),
             "sentiment": figures.sentiment_per_minute(all_minutes),
             "gmv": gmv,
@@ -173,18 +176,13 @@ def room_figures(room: Any, now: float | None = None, window_minutes: int = 240)
             "ingest_gap_seconds": len(figures.present_by_second(minutes[ROOM_MARKET])),
         },
         "alerts": recent_alerts(room.room_id),
+        # when each residency zone's distinct counts were counted inside the zone (none: no zone)
+        "zones_counted_at": zones_as_of,
         "hot_questions": questions.hot_questions(room, live_at or now - 3600, now),
     }
     past = history.past_summaries(room.merchant_sub, before=live_at) if live_at is not None else []
     out["health"] = health.health(health.raw_parts(out), [p.get("health", {}) for p in past])
     return out
-
-
-def _click_through(distinct: dict[str, dict[str, Distinct]]) -> float | None:
-    """Distinct tappers ÷ distinct viewers with a product on screen, over all markets."""
-    seen = union_all(d.get("product_viewers", Distinct()) for d in distinct.values()).count()
-    tappers = union_all(d.get("tappers", Distinct()) for d in distinct.values()).count()
-    return round(tappers / seen, 4) if seen else None
 
 
 def recent_alerts(room_id: str, limit: int = 50) -> list[dict[str, Any]]:

@@ -14,7 +14,8 @@ Why each table looks the way it does (definitions of every figure: ``docs/insigh
   such as reach or commenters (a node writes the shard of its id, so 200 nodes do not contend on
   one item): an exact set of pseudonymous viewer keys (``ADD`` to a string set is atomic) up to
   ``sketch.EXACT_LIMIT`` members, then an Apache DataSketches HLL image written with a version
-  condition. Reads union the shards; the markets' unions merge into the room's total.
+  condition. Reads union the shards; the markets' unions merge into the room's total. Zoned: a
+  residency zone's markets' sets are in the zone's copy and are counted there (``ZoneFigures``).
 * ``ViewerPresence`` (``insights-viewers``): one item per (room, viewer), written when a session
   starts or ends (never per heartbeat): watched seconds, open sessions, funnel flags. The
   win-back segment comes from here; dwell comes from per-second bins in ``MinuteCounters`` that
@@ -22,6 +23,9 @@ Why each table looks the way it does (definitions of every figure: ``docs/insigh
 * ``ShowRecord`` (``insights-shows``): when the show went live and ended, and its event markers
   (products put on screen, stalls); and the win-back counts as last computed, so the console's
   polls read this one item instead of every viewer (``winback_cache.py``).
+* ``ZoneFigures`` (``insights-zone-figures``): per (room, residency zone) the distinct counts and
+  win-back counts of the zone's markets, counted inside the zone from its own tables
+  (``zone_figures.py``, ``docs/residency.md``); counts only.
 * ``CampaignRoom`` (``insights-campaigns``): the room of each coupon campaign.
 * ``NodeSeen`` (``insights-nodes``): each media node's last batch and rooms, to close the sessions
   of a node that died.
@@ -131,7 +135,9 @@ class FoldPage(TableModel):
 
 
 class DistinctSet(TableModel):
-    Meta = table_meta("insights-distinct")  # type: ignore[assignment]
+    # pseudonymous viewer keys are personal data: a zone's markets' sets stay in the zone, where
+    # ``zone_figures`` counts them from the zone copy's stream
+    Meta = table_meta("insights-distinct", zoned=True, zone_stream=True)  # type: ignore[assignment]
 
     series = UnicodeAttribute(hash_key=True)  # series_key(room, market)
     part = UnicodeAttribute(range_key=True)  # distinct_part(metric, shard)
@@ -141,7 +147,8 @@ class DistinctSet(TableModel):
 
 
 class ViewerPresence(TableModel):
-    Meta = table_meta("insights-viewers", zoned=True)  # type: ignore[assignment]
+    # a zone copy's stream feeds ``zone_figures``: the zone's win-back counts, counted in the zone
+    Meta = table_meta("insights-viewers", zoned=True, zone_stream=True)  # type: ignore[assignment]
 
     room_id = UnicodeAttribute(hash_key=True)
     viewer = UnicodeAttribute(range_key=True)  # pseudonymous key (keys.viewer_key)
@@ -199,6 +206,25 @@ class ShowRecord(TableModel):
     winback_lease = NumberAttribute(null=True)  # a computation is running until then (UNIX seconds)
 
     by_merchant = ShowsByMerchant()
+
+
+class ZoneFigures(TableModel):
+    """A residency zone's figures of one room, counted inside the zone (``zone_figures.py``).
+
+    The distinct sets and viewer items of a zone's markets hold pseudonymous or personal data and
+    stay in the zone; the function that counts them runs in the zone's home and writes here only
+    counts (no key, no viewer), which the live read and the win-back poll anywhere combine with
+    the default zone's. Global, written in the origin (like the other aggregates).
+    """
+
+    Meta = table_meta("insights-zone-figures")  # type: ignore[assignment]
+
+    room_id = UnicodeAttribute(hash_key=True)
+    zone = UnicodeAttribute(range_key=True)
+    distinct = UnicodeAttribute(null=True)  # JSON of distinct_counts.ZoneCounts
+    distinct_at = NumberAttribute(null=True)  # when that count started (UNIX seconds)
+    winback = UnicodeAttribute(null=True)  # JSON of winback.counts for the zone's markets
+    winback_at = NumberAttribute(null=True)
 
 
 class AlertState(TableModel):

@@ -408,20 +408,24 @@ def _write_viewer(room_id: str, key: str, viewer: Any) -> int:
 
 
 def add_distinct(room_id: str, market: str, metric: str, members: set[str], shard: int = 0) -> None:
-    """Add viewer keys to a distinct set: atomic set ``ADD`` while exact, a versioned HLL after."""
+    """Add viewer keys to a distinct set: atomic set ``ADD`` while exact, a versioned HLL after.
+
+    The set is in ``market``'s residency zone (the keys are pseudonymous personal data).
+    """
+    model = bind(DistinctSet, market)
     series = series_key(room_id, market)
     part = distinct_part(metric, shard)
     for _ in range(SKETCH_RETRIES):
         try:
-            item = DistinctSet.get(series, part)
-        except DistinctSet.DoesNotExist:
+            item = model.get(series, part)
+        except model.DoesNotExist:
             item = None
         if item is None or item.sketch is None:
-            fresh = DistinctSet(series, part)
+            fresh = model(series, part)
             try:
                 fresh.update(
-                    actions=[DistinctSet.members.add(members)],
-                    condition=DistinctSet.sketch.does_not_exist(),
+                    actions=[model.members.add(members)],
+                    condition=model.sketch.does_not_exist(),
                 )
             except UpdateError as exc:
                 if _conditional_failed(exc):
@@ -434,13 +438,13 @@ def add_distinct(room_id: str, market: str, metric: str, members: set[str], shar
         distinct.add(members)
         version = int(item.version or 0)
         try:
-            DistinctSet(series, part).update(
+            model(series, part).update(
                 actions=[
-                    DistinctSet.sketch.set(distinct.image() or b""),
-                    DistinctSet.members.remove(),
-                    DistinctSet.version.set(version + 1),
+                    model.sketch.set(distinct.image() or b""),
+                    model.members.remove(),
+                    model.version.set(version + 1),
                 ],
-                condition=(DistinctSet.version == version) | DistinctSet.version.does_not_exist(),
+                condition=(model.version == version) | model.version.does_not_exist(),
             )
             return
         except UpdateError as exc:

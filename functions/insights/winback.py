@@ -110,12 +110,17 @@ def segment(room_id: str, zone: str, show: Show | None = None) -> list[Member]:
     return sorted(out, key=lambda m: (m.market, m.sub))
 
 
-def counts(room_id: str, markets: Iterable[str]) -> dict[str, Any]:
-    """Per market and in total: members, and members per reason (a viewer may have several)."""
+def counts(room_id: str, markets: Iterable[str], zone_names: Iterable[str] | None = None) -> dict[str, Any]:
+    """Per market and in total: members, and members per reason (a viewer may have several).
+
+    ``zone_names``: the residency zones whose viewers are counted (None: every zone). A named
+    zone's are counted inside the zone (``zone_figures``), the default zone's by the poll
+    (``winback_cache``).
+    """
     show = load_show(room_id)
     empty = {"members": 0, **dict.fromkeys(REASONS, 0)}
     per_market: dict[str, dict[str, int]] = {m: dict(empty) for m in markets}
-    for zone in zoned.zone_names():
+    for zone in zoned.zone_names() if zone_names is None else zone_names:
         for member in segment(room_id, zone, show):
             row = per_market.setdefault(member.market, dict(empty))
             row["members"] += 1

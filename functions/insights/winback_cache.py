@@ -9,6 +9,9 @@ that takes the room's lease (``winback_lease``, a conditional write: free or exp
 stored counts still old); any other poll meanwhile answers with the stored counts, older, and
 says so (``as_of``). A first poll of a room that finds another computing waits for it.
 
+These are the default zone's counts: a residency zone's viewers are counted inside the zone
+(``zone_figures.py``, ``docs/residency.md``) and their counts merged into the answer here.
+
 The counts are aggregates (no viewer is named), so they may sit on the global show table. Its
 writes go to the origin region (``CROSSLIVE_HOME_AWS_REGION``), as the consumer's do, so the
 lease is one per room whichever region serves the console, and a write from an edge never races
@@ -25,11 +28,10 @@ from typing import Any
 
 from pynamodb.exceptions import UpdateError
 
-from functions.insights import winback, zoned
+from functions.insights import winback, zone_counted, zoned
 from functions.insights.models import ShowRecord
-from functions.shared.config import get_settings
 from functions.shared.errors import Unavailable
-from functions.shared.zones import bind_region
+from functions.shared.zones import in_origin
 
 MAX_AGE_SECONDS = 30.0  # the panel polls every 30 s: one computation per room per poll period at most
 LEASE_SECONDS = 60.0  # a computation not finished by then is presumed dead; another may start
@@ -50,14 +52,6 @@ class Stored:
 
     def fresh(self, now: float) -> bool:
         return self.body is not None and self.at is not None and now - self.at < MAX_AGE_SECONDS
-
-
-def _origin() -> type[ShowRecord]:
-    """The show table where the counts are written: the origin's (here when serving from it)."""
-    settings = get_settings()
-    if settings.aws_region == settings.home_aws_region:
-        return ShowRecord
-    return bind_region(ShowRecord, settings.home_aws_region, settings=settings)
 
 
 def _read(model: type[ShowRecord], room_id: str, consistent: bool) -> Stored:
@@ -98,40 +92,64 @@ def _finish(model: type[ShowRecord], room_id: str, lease: float, body: dict[str,
             raise
 
 
-def _answer(body: dict[str, Any], at: float, markets: Iterable[str]) -> dict[str, Any]:
-    """The stored counts with the room's markets as they are now: a market added since counts
-    zero, one taken out shows only if it has members (as ``winback.counts`` would)."""
-    stored = body["markets"]
+def _answer(default: tuple[dict[str, Any], float], markets: Iterable[str]) -> dict[str, Any]:
+    """The default zone's counts and each residency zone's (as counted inside the zone,
+    ``zone_figures``) as one answer, with the room's markets as they are now: a market added
+    since counts zero, one taken out shows only if it has members (as ``winback.counts`` would).
+    ``as_of`` is the oldest part's count; ``zones_counted_at`` when each zone's was made."""
+    body, at = default
     empty = dict.fromkeys(body["total"], 0)
+    stored = dict(body["markets"])
+    zones_at: dict[str, float] = {}
+    for zone, zone_body, zone_at in zone_counted.winback(body["room_id"]):
+        stored.update(zone_body["markets"])
+        zones_at[zone] = zone_at
     rows = {m: stored.get(m, dict(empty)) for m in markets}
     rows.update({m: row for m, row in stored.items() if m not in rows and row["members"]})
+    total = {key: sum(row.get(key, 0) for row in rows.values()) for key in empty}
     zones = {zone: sorted(zoned.zone_markets().get(zone, ())) for zone in zoned.zone_names()}
-    return {**body, "markets": rows, "zones": zones, "as_of": at, "max_age_seconds": MAX_AGE_SECONDS}
+    as_of = min([at, *zones_at.values()])
+    return {
+        **body,
+        "markets": rows,
+        "total": total,
+        "zones": zones,
+        "as_of": as_of,
+        "zones_counted_at": zones_at,
+        "max_age_seconds": MAX_AGE_SECONDS,
+    }
 
 
 def counts(room_id: str, markets: Iterable[str]) -> dict[str, Any]:
-    """``winback.counts`` at most ``MAX_AGE_SECONDS`` old (``as_of``: when they were computed)."""
+    """The win-back counts of every zone, at most ``MAX_AGE_SECONDS`` old (``as_of``: when the
+    oldest part was counted)."""
     markets = list(markets)
+    return _answer(_default_zone(room_id, markets), markets)
+
+
+def _default_zone(room_id: str, markets: list[str]) -> tuple[dict[str, Any], float]:
+    """The default zone's counts and when they were made, recounted here when older than
+    ``MAX_AGE_SECONDS`` (the residency zones' are counted inside each zone)."""
     stored = _read(ShowRecord, room_id, consistent=False)
     if stored.fresh(clock()):
-        return _answer(stored.body or {}, stored.at or 0.0, markets)
-    origin = _origin()
+        return stored.body or {}, stored.at or 0.0
+    origin = in_origin(ShowRecord)
     deadline = clock() + WAIT_SECONDS
     while True:
         now = clock()
         lease = _take_lease(origin, room_id, now)
         if lease is not None:
             try:
-                body = winback.counts(room_id, markets)
+                body = winback.counts(room_id, markets, zone_names=[zoned.DEFAULT_ZONE])
             except Exception:
                 _finish(origin, room_id, lease, None, now)  # the next poll may count at once, not in 60 s
                 raise
             body.pop("zones", None)
             _finish(origin, room_id, lease, body, now)
-            return _answer(body, now, markets)
+            return body, now
         stored = _read(origin, room_id, consistent=True)
         if stored.body is not None and stored.at is not None:
-            return _answer(stored.body, stored.at, markets)  # fresh, or the last while another recomputes
+            return stored.body, stored.at  # fresh, or the last while another recounts
         if clock() >= deadline:
             raise Unavailable(
                 "winback-counting",

@@ -37,6 +37,7 @@ def table_meta(
     ttl_attribute: str | None = None,
     stream: bool = False,
     zoned: bool = False,
+    zone_stream: bool = False,
 ) -> Any:
     """A PynamoDB ``Meta`` for a crosslive table.
 
@@ -45,6 +46,8 @@ def table_meta(
     ``zoned``: the table holds personal data (or shares a transaction with such a table), so it
     is placed per residency zone: one copy per zone, written in the zone's home
     (``functions.shared.zones``); the default zone's copy is this model's table.
+    ``zone_stream``: each zone's copy (not the default one) streams its changes, for a function
+    that aggregates the zone's data inside the zone (insights' ``zone_figures``).
     """
     settings = get_settings()
     attrs: dict[str, Any] = {
@@ -57,6 +60,7 @@ def table_meta(
         "crosslive_ttl_attribute": ttl_attribute,
         "crosslive_stream": stream,
         "crosslive_zoned": zoned,
+        "crosslive_zone_stream": zone_stream,
     }
     return type("Meta", (), attrs)
 
@@ -101,8 +105,13 @@ class TableModel(Model):
 
 
 def _streamed(item: Model) -> bool:
-    """The item's table is streamed (a ``CouponStore``'s region-bound subclass included)."""
-    return any(getattr(getattr(k, "Meta", None), "crosslive_stream", False) for k in type(item).__mro__)
+    """The item's table is streamed (a ``CouponStore``'s region-bound subclass included), or it is
+    a zone's copy of a table whose zone copies are (``zone_stream``)."""
+    metas = [getattr(k, "Meta", None) for k in type(item).__mro__]
+    if any(getattr(meta, "crosslive_stream", False) for meta in metas):
+        return True
+    zoned_copy = any(getattr(meta, "crosslive_zone", None) for meta in metas)
+    return zoned_copy and any(getattr(meta, "crosslive_zone_stream", False) for meta in metas)
 
 
 def streamed_tables() -> tuple[str, ...]:
@@ -212,6 +221,7 @@ class TableSpec:
     stream: bool = False
     replicated: bool = True
     zoned: bool = False  # one copy per residency zone (``{prefix}-{zone}-{short}``), see zones.py
+    zone_stream: bool = False  # each zone's copy has a stream (the default copy only if ``stream``)
 
 
 def _key(attr: Any) -> KeySpec:
@@ -250,6 +260,7 @@ def table_spec(model: type[Model]) -> TableSpec:
         stream=meta.crosslive_stream,
         replicated=meta.crosslive_replicated,
         zoned=meta.crosslive_zoned,
+        zone_stream=meta.crosslive_zone_stream,
     )
 
 

@@ -184,6 +184,16 @@ def bind_at(model: type[M], region: str, zone: Zone | None, host: str | None) ->
     return _bound(base, region, zone_table_name(base, zone), host, zone)
 
 
+def in_origin(model: type[M], settings: Settings | None = None) -> type[M]:
+    """``model`` (a global table) on its origin copy (``CROSSLIVE_HOME_AWS_REGION``): the model itself
+    when serving there. Items several regions write under conditions or ADDs are written in one
+    region, so replication's last-writer-wins never drops one of two updates."""
+    settings = settings or get_settings()
+    if settings.aws_region == settings.home_aws_region:
+        return model
+    return bind_region(model, settings.home_aws_region, settings=settings)
+
+
 def everywhere(model: type[M], settings: Settings | None = None) -> list[type[M]]:
     """``model`` in the default zone, then in each zone: what a read spanning every market reads."""
     settings = settings or get_settings()

@@ -35,6 +35,7 @@ PERSONAL = {
     "moderation-sanctions",
     "moderation-audit",
     "insights-viewers",
+    "insights-distinct",
 }
 
 

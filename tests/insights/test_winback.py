@@ -21,7 +21,7 @@ import pytest
 
 from crosslive.dev import stream as local_stream
 from crosslive.dev.stream import stream_record
-from functions.insights import consumer, winback, winback_cache, zoned
+from functions.insights import consumer, winback, winback_cache, zone_figures, zoned
 from functions.insights.models import ShowRecord, ViewerPresence
 from functions.rooms.product_models import Stage
 from functions.shared import zones
@@ -155,6 +155,7 @@ def test_the_polled_counts_are_the_ones_computed_from_the_viewers(
         answer = dict(response.json())
         assert answer.pop("max_age_seconds") == winback_cache.MAX_AGE_SECONDS
         assert isinstance(answer.pop("as_of"), float)
+        assert answer.pop("zones_counted_at") == {}  # no residency zone configured here
         return answer
 
     # WHEN the console polls the counts, THEN they are exactly the segment read from every viewer item
@@ -207,9 +208,19 @@ def test_each_zone_exports_only_its_own_people(
     # AND the default zone's export has no DE viewer, not even the one left in its table
     default = _export(client, auth, room_id, "default")
     assert default == {k: v for k, v in EXPECTED.items() if v[0] != "DE"}
-    # AND the counts still cover every market (aggregates, no personal data)
-    counts = client.get(f"/v1/insights/rooms/{room_id}/winback", headers=auth("merchant", sub=MERCHANT)).json()
-    assert counts["total"]["members"] == 5
+    # AND the poll (served outside the zone) counts only the default zone's viewers itself: the EU
+    # zone's are counted inside the zone (zone_figures, in the zone's home) and only their counts
+    # reach the poll
+    monkeypatch.setattr(zones, "serving_region", lambda: "ap-southeast-1")
+    url = f"/v1/insights/rooms/{room_id}/winback"
+    before = client.get(url, headers=auth("merchant", sub=MERCHANT)).json()
+    assert before["total"]["members"] == 3 and before["markets"]["DE"]["members"] == 0
+    assert before["zones_counted_at"] == {}
+    assert zone_figures.recount("eu", room_id, zone_figures.WINBACK, newest=time.time())
+    monkeypatch.setattr(winback_cache, "clock", lambda: time.time() + winback_cache.MAX_AGE_SECONDS)
+    counts = client.get(url, headers=auth("merchant", sub=MERCHANT)).json()
+    assert counts["total"]["members"] == 5 and counts["markets"]["DE"]["members"] == 2
+    assert set(counts["zones_counted_at"]) == {"eu"} and counts["as_of"] <= counts["zones_counted_at"]["eu"]
     assert counts["zones"] == {"default": [], "eu": ["DE", "FR"]}
     # AND a zone that does not exist is a clear 404, a malformed one a 422
     missing = client.get(f"/v1/insights/rooms/{room_id}/winback.csv?zone=apac", headers=auth("merchant", sub=MERCHANT))

@@ -149,7 +149,7 @@ def test_a_count_that_fails_frees_the_lease(
 ) -> None:
     room_id = live_room["room_id"]
 
-    def unreachable(room_id: str, markets: Any) -> dict[str, Any]:
+    def unreachable(room_id: str, markets: Any, zone_names: Any = None) -> dict[str, Any]:
         raise ConnectionError("a zone's table did not answer")
 
     # GIVEN a count that fails (a zone's table unreachable)

@@ -17,13 +17,19 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import boto3
+import botocore.client
 import pytest
 from fastapi.testclient import TestClient
 
+from crosslive.dev import stream as local_stream
 from crosslive.dev.platform import EmbeddedPlatform
+from functions.insights.feed import FEED_SIGNATURE_HEADER
+from functions.insights.fold import viewer_key
+from functions.shared import signing
 from functions.shared.config import get_settings
 from functions.shared.pseudonyms import pseudonym
 from tests.conftest import BUILTIN_PLUGINS
@@ -239,6 +245,80 @@ def test_a_moderators_mute_of_the_eu_viewer_is_stored_and_applied_in_their_zone(
     assert tables_mentioning(zoned, DEFAULT_REGION, EU_VIEWER) == {}
     audit = api.get(f"/v1/moderation/rooms/{room_id}/audit", headers=show["merchant"])
     assert [e["target_sub"] for e in audit.json()] == [EU_VIEWER]
+
+
+@contextmanager
+def dynamodb_requests() -> Iterator[list[tuple[str, str]]]:
+    """Every DynamoDB request made meanwhile in this process: (operation, table name)."""
+    seen: list[tuple[str, str]] = []
+    real = botocore.client.BaseClient._make_api_call
+
+    def recording(self: Any, operation: str, params: dict[str, Any]) -> Any:
+        if self.meta.service_model.service_name == "dynamodb":
+            seen.append((operation, str(params.get("TableName") or sorted(params.get("RequestItems") or ()))))
+        return real(self, operation, params)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(botocore.client.BaseClient, "_make_api_call", recording)
+        yield seen
+
+
+def test_the_eu_markets_insights_are_aggregated_inside_the_zone(zoned, api, show):
+    room_id, merchant = show["room_id"], show["merchant"]
+    # GIVEN the show live, each viewer watching from a media node (besides their comment and the
+    # German viewer's claim, from the ``show`` fixture)
+    assert api.patch(f"/v1/rooms/{room_id}", headers=merchant, json={"status": "live"}).status_code == 200
+    # (the German viewer leaves after 5 s: a win-back member, who left before qualifying)
+    now = time.time()
+    sessions = [
+        {"room_id": room_id, "market": market, "sub": sub, "event": "start", "at": now - 20}
+        for sub, market in ((EU_VIEWER, "DE"), (ID_VIEWER, "ID"))
+    ]
+    left = [{"room_id": room_id, "market": "DE", "sub": EU_VIEWER, "event": "end", "at": now - 15}]
+    for batch, part in enumerate((sessions, left), start=int(now * 1000)):
+        body = json.dumps({"node_id": "res-node", "batch": batch, "sessions": part}).encode()
+        fed = api.post(
+            "/v1/insights/internal/node-feed",
+            content=body,
+            headers={"Content-Type": "application/json", FEED_SIGNATURE_HEADER: signing.sign(body)},
+        )
+        assert fed.status_code == 202, fed.text
+    assert local_stream.drain(10)  # the consumers (insights, the zone's figures) have every record
+    # THEN the German viewer's pseudonymous key is in the eu zone's distinct sets and viewer items
+    # only: no table of the default zone's region holds it
+    key = viewer_key(room_id, EU_VIEWER)
+    eu = tables_mentioning(zoned, EU_REGION, key)
+    assert {f"{PREFIX}-eu-insights-distinct", f"{PREFIX}-eu-insights-viewers"} <= set(eu), eu
+    assert tables_mentioning(zoned, DEFAULT_REGION, key) == {}
+    assert f"{PREFIX}-insights-distinct" in tables_mentioning(zoned, DEFAULT_REGION, viewer_key(room_id, ID_VIEWER))
+    # WHEN the merchant's console reads the live figures and the win-back counts from a function
+    # outside the zone (ap-southeast-1)
+    with dynamodb_requests() as requests:
+        live = api.get(f"/v1/insights/rooms/{room_id}/live", headers=merchant)
+        winback = api.get(f"/v1/insights/rooms/{room_id}/winback", headers=merchant)
+    assert live.status_code == 200 and winback.status_code == 200, (live.text, winback.text)
+    # THEN it read none of the eu zone's insights tables: the zone's figures come counted from the
+    # zone (the hot questions show the room's comments, of every zone: display, docs/residency.md)
+    touched = {table for _, table in requests}
+    assert not [t for t in touched if f"{PREFIX}-eu-insights-" in t], touched
+    assert f"{PREFIX}-eu-comments" in touched
+    assert f"{PREFIX}-insights-zone-figures" in touched
+    # AND they are the whole room's: both markets reached, each one commented, the German claimed
+    figures = live.json()
+    assert figures["markets"]["DE"]["reach"] == 1 and figures["markets"]["ID"]["reach"] == 1
+    assert figures["total"]["reach"] == 2
+    steps = {m: figures["funnel"][m]["steps"] for m in ("DE", "ID")}
+    assert (steps["DE"]["commented"], steps["DE"]["claimed"]) == (1, 1)
+    assert (steps["ID"]["commented"], steps["ID"]["claimed"]) == (1, 0)
+    assert set(figures["zones_counted_at"]) == {"eu"}
+    counts = winback.json()
+    assert counts["markets"]["DE"]["left-before-qualifying"] == 1 and counts["markets"]["ID"]["members"] == 0
+    assert counts["total"]["members"] == 1
+    assert set(counts["zones_counted_at"]) == {"eu"}
+    # AND the counts that left the zone name nobody: no key, no account id
+    rows = dynamodb(zoned, DEFAULT_REGION).scan(TableName=f"{PREFIX}-insights-zone-figures")["Items"]
+    stored = json.dumps(rows)
+    assert room_id in stored and key not in stored and EU_VIEWER not in stored
 
 
 def test_each_zones_chat_export_is_produced_in_that_zone(zoned, api, show):

@@ -36,6 +36,7 @@ ZONED = {
     "moderation-counters",
     "moderation-audit",
     "insights-viewers",
+    "insights-distinct",  # pseudonymous viewer keys
     "idempotency",
 }
 
