@@ -9,6 +9,7 @@ from typing import Any
 
 from functions.insights.schemas import MAX_ACTIVE_ROOMS
 from functions.shared import signing
+from tests.room_helpers import room_key
 
 from .conftest import FeedPoster
 
@@ -192,3 +193,45 @@ def test_products_seen_taps_and_shares_make_click_through_sharers_and_engagement
     assert market["engagement_rate"] == 0.25
     data = figures(room_id)
     assert data["total"]["sharers"] == 1 and data["total"]["product_click_through"] == 0.5
+
+
+def test_beacons_out_of_bounds_or_outside_a_live_show_are_refused_and_neither_counted_nor_spend_their_seq(
+    live_room: dict[str, Any],
+    client: Any,
+    auth: Callable[..., dict[str, str]],
+    figures: Callable[[str], dict[str, Any]],
+) -> None:
+    room_id = live_room["room_id"]
+    url = f"/v1/insights/rooms/{room_id}/beacons"
+    viewer = auth("viewer", sub="bounds-viewer", market="ID")
+    seq = int(time.time() * 1000)
+    # GIVEN beacons a real player never sends: a field it does not have, a stall over ten minutes, no seq
+    for bad in (
+        {"seq": seq, "events": [{"type": "stall", "ms": 10, "bitrate": 900}]},
+        {"seq": seq, "events": [{"type": "stall", "ms": 600_001}]},
+        {"seq": 0, "events": [{"type": "stall", "ms": 10}]},
+        {"seq": seq, "events": []},
+    ):
+        refused = client.post(url, json=bad, headers=viewer)
+        assert refused.status_code == 422 and refused.json()["code"] == "validation-failed", (bad, refused.text)
+    # AND a body over the size limit, refused before it is read
+    padded = json.dumps({"seq": seq, "events": [{"type": "stall", "ms": 10}], "pad": "x" * 70_000})
+    oversized = client.post(url, content=padded, headers={**viewer, "Content-Type": "application/json"})
+    assert oversized.status_code == 413 and oversized.json()["code"] == "payload-too-large"
+    # AND a beacon to the same merchant's room to ID that is not live (yet)
+    body = {"title": "Later", "markets": ["ID"], "home_market": "CN", "host_language": "zh-Hans"}
+    draft = client.post("/v1/rooms", json=body, headers={**auth("merchant", sub="merchant-ins"), **room_key()})
+    assert draft.status_code == 201, draft.text
+    not_live = client.post(
+        f"/v1/insights/rooms/{draft.json()['room_id']}/beacons",
+        json={"seq": seq, "events": [{"type": "stall", "ms": 10}]},
+        headers=viewer,
+    )
+    assert not_live.status_code == 409 and not_live.json()["code"] == "room-not-live"
+    # THEN none of them counted a stall ...
+    assert figures(room_id)["markets"]["ID"]["counters"].get("stalls", 0) == 0
+    # ... nor spent the seq: the player's genuine beacon with it is still taken, and counted once
+    genuine = client.post(url, json={"seq": seq, "events": [{"type": "stall", "ms": 700}]}, headers=viewer)
+    assert genuine.status_code == 202, genuine.text
+    counters = figures(room_id)["markets"]["ID"]["counters"]
+    assert (counters["stalls"], counters["stall_ms"]) == (1, 700)
