@@ -86,7 +86,7 @@ export function healthView(data) {
 export function questionsList(data, limit = 8) {
   const items = (data.hot_questions || []).slice(0, limit).map((q) =>
     h("li", { class: q.unanswered ? "unanswered" : "" }, [
-      h("span", { text: q.label }),
+      h("span", { class: "question-label", dir: "auto", text: q.label }), // an Arabic question reads right to left
       h("span", { class: "muted small", text: ` · ${q.recent_askers} asking now, ${q.askers} in all · ${Object.entries(q.languages).map(([l, n]) => `${l} ${n}`).join(", ")}${q.unanswered ? " · unanswered" : ""}` }),
     ]));
   return h("ul", { class: "list questions" }, items.length ? items : [h("li", { class: "muted", text: "No repeated questions yet" })]);
@@ -202,8 +202,9 @@ export function nextShowView(next) {
     : "default: no past show yet, so the local evenings (18:00–22:00) are assumed best";
   const rows = Object.entries(next.markets).map(([m, f]) => h("tr", { "data-market": m }, [
     h("th", { text: m }),
-    h("td", { class: "local-time", lang: f.language || "", text: f.local_text }),
-    h("td", { class: "muted small", text: f.time_zone_name }),
+    // dir auto: an Arabic market's time and zone read right to left, each cell isolated from the rest
+    h("td", { class: "local-time", lang: f.language || "", dir: "auto", text: f.local_text }),
+    h("td", { class: "muted small time-zone", lang: f.language || "", dir: "auto", text: f.time_zone_name }),
     h("td", { text: f.in_quiet_hours ? "quiet hours" : String(f.expected_viewers) }),
   ]));
   const head = h("tr", {}, ["Market", "Local time", "Time zone", "Expected viewers"].map((t) => h("th", { text: t })));
