@@ -57,12 +57,18 @@ def winback_counts(room_id: RoomId, principal: Authenticated) -> dict[str, Any]:
 
 @router.post(
     "/rooms/{room_id}/winback/publish",
-    summary="Make the show's winback coupon campaigns admit exactly its win-back segment as it is now",
+    summary="Make the show's winback coupon campaigns admit exactly one residency zone's win-back segment as it is now",
+    responses={**EXPORT_OUTSIDE_ZONE_RESPONSE},
 )
-def winback_publish(room_id: RoomId, principal: Authenticated) -> dict[str, Any]:
+def winback_publish(
+    room_id: RoomId,
+    principal: Authenticated,
+    zone: Annotated[str, Query(pattern=r"^[a-z0-9]{1,32}$")] = zoned.DEFAULT_ZONE,
+) -> dict[str, Any]:
     room = get_room(room_id)
     require_owner(room, principal)
-    return {"room_id": room_id, **winback.publish(room_id, room.merchant_sub)}
+    _check_zone(zone, "publish")  # a zone's people are read only by a function inside the zone (421)
+    return {"room_id": room_id, "zone": zone, **winback.publish(room_id, room.merchant_sub, zone)}
 
 
 @router.get(
@@ -81,10 +87,7 @@ def winback_export(
 ) -> Response:
     room = get_room(room_id)
     require_owner(room, principal)
-    if zone not in zoned.zone_names():
-        raise NotFound("zone-not-found", f"no residency zone {zone!r}; zones: {', '.join(zoned.zone_names())}")
-    if zone != zoned.DEFAULT_ZONE:
-        export_zone(zone)  # a zone's people are exported only by a function inside the zone (421)
+    _check_zone(zone, "export")  # a zone's people are exported only by a function inside the zone (421)
     body = winback.export_csv(winback.segment(room_id, zone))
     filename = f"winback-{room_id}-{zone}.csv"
     return Response(
@@ -92,6 +95,14 @@ def winback_export(
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
     )
+
+
+def _check_zone(zone: str, what: str) -> None:
+    """404 for no such zone; 421 when a named zone's people are asked outside the zone's regions."""
+    if zone not in zoned.zone_names():
+        raise NotFound("zone-not-found", f"no residency zone {zone!r}; zones: {', '.join(zoned.zone_names())}")
+    if zone != zoned.DEFAULT_ZONE:
+        export_zone(zone, what)
 
 
 @router.get("/rooms/{room_id}/next-show", summary="When to go live next: the start that maximizes expected viewers")

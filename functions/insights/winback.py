@@ -138,31 +138,30 @@ def counts(room_id: str, markets: Iterable[str], zone_names: Iterable[str] | Non
     }
 
 
-def publish(room_id: str, merchant_sub: str) -> dict[str, int]:
-    """Make coupons' ``winback`` campaigns of this show admit exactly the segment as it is now.
+def publish(room_id: str, merchant_sub: str, zone: str = zoned.DEFAULT_ZONE) -> dict[str, int]:
+    """Make coupons' ``winback`` campaigns of this show admit exactly ``zone``'s segment as it is now.
 
-    Every zone's viewers are read from that zone's table; only changes are written: a viewer who
+    The zone's viewers are read from the zone's table (by a function in one of the zone's regions:
+    ``app.py``); only changes are written: a viewer who
     joined the segment since the last publication is added in coupons (``coupons.segments``), one
     who left it (came back, redeemed) is taken out, and the viewer item remembers which.
     """
     show = load_show(room_id)
     out = {"members": 0, "added": 0, "removed": 0}
-    for zone in zoned.zone_names():
-        model = zoned.viewers_model(zone)
-        for viewer in model.query(room_id):
-            if viewer.sub is None or not zoned.in_zone(viewer.market, zone):
-                continue
-            member = bool(reasons_of(viewer, show))
-            out["members"] += member
-            if member == bool(viewer.winback_published):
-                continue
-            seen = [float(t) for t in (viewer.last_at, viewer.claimed, viewer.first_at) if t is not None]
-            segments.set_winback(
-                merchant_sub, room_id, str(viewer.sub), member, max(seen, default=0.0), market=viewer.market
-            )
-            flag = model.winback_published
-            model(room_id, viewer.viewer).update(actions=[flag.set(1) if member else flag.remove()])
-            out["added" if member else "removed"] += 1
+    model = zoned.viewers_model(zone)
+    for viewer in model.query(room_id):
+        if viewer.sub is None or not zoned.in_zone(viewer.market, zone):
+            continue
+        member = bool(reasons_of(viewer, show))
+        out["members"] += member
+        if member == bool(viewer.winback_published):
+            continue
+        seen = [float(t) for t in (viewer.last_at, viewer.claimed, viewer.first_at) if t is not None]
+        at = max(seen, default=0.0)
+        segments.set_winback(merchant_sub, room_id, str(viewer.sub), member, at, market=viewer.market)
+        flag = model.winback_published
+        model(room_id, viewer.viewer).update(actions=[flag.set(1) if member else flag.remove()])
+        out["added" if member else "removed"] += 1
     return out
 
 

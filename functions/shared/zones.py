@@ -102,11 +102,12 @@ EXPORT_OUTSIDE_ZONE_RESPONSE: dict[int | str, dict[str, Any]] = {
 }
 
 
-def export_zone(name: str | None) -> Zone | None:
+def export_zone(name: str | None, what: str = "export") -> Zone | None:
     """The zone an export of people's data is asked for (None: the default zone), if this function
     may produce it: a zone's export is assembled inside the zone, so elsewhere it is 421
     ``export-outside-zone`` naming the zone's regions (404 ``zone-not-found`` for no such zone).
-    One rule for every export (the chat CSV, insights' win-back segment)."""
+    One rule for every export (the chat CSV, insights' win-back segment) and for other work over
+    a zone's people (``what``: "publish" answers 421 ``publish-outside-zone``)."""
     if name is None:
         return None
     zone = zone_named(name)
@@ -116,8 +117,8 @@ def export_zone(name: str | None) -> Zone | None:
     if here not in zone.regions:  # HTTP's own refusal (421 Misdirected Request): ask another region
         raise ApiError(
             421,
-            "export-outside-zone",
-            f"the {name!r} zone's export is produced in {', '.join(zone.regions)}; ask that region's API, not {here}",
+            f"{what}-outside-zone",
+            f"the {name!r} zone's {what} is produced in {', '.join(zone.regions)}; ask that region's API, not {here}",
             regions=list(zone.regions),
         )
     return zone

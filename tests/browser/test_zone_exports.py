@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import boto3
 import httpx
 import pytest
 from playwright.sync_api import Page, Route, expect
@@ -150,6 +151,15 @@ def test_the_console_downloads_the_eu_zones_win_back_and_chat_csv(
     assert ID_VIEWER in default_chat and EU_VIEWER not in default_chat
     expect(console.locator(".toast-error")).to_have_count(0)
 
+    # WHEN they target the segment with a coupon: each zone's part is published by its own API
+    console.click("#winback-target")
+    expect(console.locator("#winback-target")).to_have_attribute("data-published", "2", timeout=TIMEOUT)
+    expect(console.locator(".toast-error")).to_have_count(0)
+    # THEN the German member is admitted in the eu zone's table (eu-central-1), not the default one
+    dynamodb = boto3.client("dynamodb", region_name=EU_REGION, endpoint_url=zoned_platform.dynamodb.endpoint)
+    admitted = json.dumps(dynamodb.scan(TableName="crosslive-zx-eu-coupon-viewers")["Items"])
+    assert EU_VIEWER in admitted and room_id in admitted and ID_VIEWER not in admitted
+
     # AND the after-show report's eu win-back CSV takes the zone's route too
     report = new_page()
     report.goto(f"{base_url}/web/report.html?token={ended_show['merchant']}&room={room_id}")
@@ -172,6 +182,11 @@ def test_a_zone_not_yet_reachable_or_asked_of_the_wrong_region_is_said_in_words(
     pending.click("button.export-chat[data-zone=eu]")
     toast = pending.locator(".toast-error[data-code=zone-api-pending]")
     expect(toast).to_contain_text("export of the eu zone (DE, FR) is not reachable from these pages yet")
+    # AND targeting the segment publishes the default zone's part and says the eu zone's was not
+    pending.click("#winback-target")
+    expect(pending.locator("#winback-target")).to_have_attribute("data-published", "1", timeout=TIMEOUT)
+    expect(pending.locator(".toast-error", has_text="win-back segment of the eu zone (DE, FR) was not published"))\
+        .to_have_count(1)
     # GIVEN pages that would ask the origin's own API for the eu zone (a wrong "api"): the 421's detail
     wrong = new_page()
     _config_with_eu_api(wrong, base_url, "")

@@ -251,11 +251,11 @@ def test_a_winback_campaign_admits_exactly_the_segment(
     publish = f"/v1/insights/rooms/{shown}/winback/publish"
     first = client.post(publish, headers=auth("merchant", sub=MERCHANT))
     assert first.status_code == 200, first.text
-    assert first.json() == {"room_id": shown, "members": 5, "added": 5, "removed": 0}
+    assert first.json() == {"room_id": shown, "zone": "default", "members": 5, "added": 5, "removed": 0}
     back = {"room_id": shown, "market": "ID", "sub": "wb-early-id", "event": "start", "at": time.time() - 1}
     assert feed.post(sessions=[back]).status_code == 202
     again = client.post(publish, headers=auth("merchant", sub=MERCHANT)).json()
-    assert again == {"room_id": shown, "members": 4, "added": 0, "removed": 1}
+    assert again == {"room_id": shown, "zone": "default", "members": 4, "added": 0, "removed": 1}
     assert client.post(publish, headers=auth("merchant", sub="wb-other")).status_code == 403
     # AND the merchant's next show with a win-back campaign for ID and one for DE (EUR, prior price)
     room_id = _next_show(client, auth)

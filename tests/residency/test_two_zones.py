@@ -319,6 +319,22 @@ def test_the_eu_markets_insights_are_aggregated_inside_the_zone(zoned, api, show
     rows = dynamodb(zoned, DEFAULT_REGION).scan(TableName=f"{PREFIX}-insights-zone-figures")["Items"]
     stored = json.dumps(rows)
     assert room_id in stored and key not in stored and EU_VIEWER not in stored
+    # WHEN the merchant targets the segment with a coupon: each zone's part is published by a
+    # function inside that zone (the zone's route), the default zone's by the origin's
+    publish = f"/v1/insights/rooms/{room_id}/winback/publish"
+    outside = api.post(publish, headers=merchant, params={"zone": "eu"})
+    assert outside.status_code == 421 and outside.json()["code"] == "publish-outside-zone", outside.text
+    with dynamodb_requests() as requests:
+        default_part = api.post(publish, headers=merchant)
+    assert default_part.json() == {"room_id": room_id, "zone": "default", "members": 0, "added": 0, "removed": 0}
+    assert not [t for _, t in requests if f"{PREFIX}-eu-" in t]
+    eu_part = api.post(f"/zones/eu{publish}", headers=merchant, params={"zone": "eu"})
+    assert eu_part.json() == {"room_id": room_id, "zone": "eu", "members": 1, "added": 1, "removed": 0}, eu_part.text
+    # THEN the German member is admitted in the eu zone's coupon-viewers, and still nowhere in the
+    # default zone's region
+    admitted = dynamodb(zoned, EU_REGION).scan(TableName=f"{PREFIX}-eu-coupon-viewers")["Items"]
+    assert any(EU_VIEWER in json.dumps(i) and room_id in json.dumps(i.get("winback_rooms", {})) for i in admitted)
+    assert tables_mentioning(zoned, DEFAULT_REGION, EU_VIEWER) == {}
 
 
 def test_each_zones_chat_export_is_produced_in_that_zone(zoned, api, show):

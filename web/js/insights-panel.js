@@ -10,8 +10,9 @@
 import { Api } from "./api.js";
 import { takeToken } from "./auth.js";
 import { loadConfig } from "./config.js";
-import { h } from "./dom.js";
+import { h, toast } from "./dom.js";
 import { alertsList, engagementTable, exportWinback, funnelTable, healthView, nextShowView, nowTiles, questionsList, sentimentChart, viewersChart, winbackView } from "./insights-view.js";
+import { DEFAULT_ZONE, exportZones, zoneApi, zoneLabel } from "./zone-exports.js";
 
 // 1 s: the counters' goal is 5 s p95 from the event to this panel, and a node's batch already
 // takes up to 3 s (1 s sampling, 2 s flush); at 2 s the poll alone was up to 2 s more plus the
@@ -21,13 +22,26 @@ const SLOW_POLL_MS = 30000; // the segment (counted at most every 30 s per room,
 const state = { api: null, config: null, roomId: null, alerts: new Map(), timer: null, winback: null, nextShow: null, slowAt: 0 };
 
 // Publish the show's win-back segment to coupons as it is now, then point the console's coupon
-// form at it.
+// form at it. Each residency zone's part is published by the zone's own API (config.json `zones`:
+// a zone's people are read only inside the zone, docs/residency.md), the default zone's by ours; a
+// zone that could not be reached is said in words, and the other zones' parts still count.
 async function targetWinback(event) {
   const segment = document.getElementById("c-segment");
   const show = document.getElementById("c-show");
   if (!segment || !show) return;
-  const published = await state.api.post(`/v1/insights/rooms/${encodeURIComponent(state.roomId)}/winback/publish`, {});
-  event?.target?.setAttribute("data-published", String(published.members));
+  const path = `/v1/insights/rooms/${encodeURIComponent(state.roomId)}/winback/publish`;
+  let members = 0;
+  for (const [zone, markets] of exportZones(state.config)) {
+    try {
+      const api = zoneApi(state.api, state.config, zone);
+      const published = await api.post(path, {}, { query: zone === DEFAULT_ZONE ? {} : { zone } });
+      members += published.members;
+    } catch (error) {
+      toast(`The win-back segment of the ${zoneLabel(zone, markets)} was not published: ${error.message}`, "error")
+        .dataset.code = error.code || "";
+    }
+  }
+  event?.target?.setAttribute("data-published", String(members));
   segment.value = "winback";
   show.value = state.roomId;
   show.hidden = false;
