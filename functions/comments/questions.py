@@ -5,7 +5,9 @@ A public module of comments (live insights reads it). Built on the clustering of
 question asked in Indonesian and in German lands in one cluster. Here the window is the show so far (at most the
 newest ``MAX_COMMENTS`` comments), clusters are ranked by distinct askers in the last
 ``RECENT_SECONDS``, and a cluster is *unanswered* when no host or FAQ reply answers any of its
-comments.
+comments. Only questions count (a buying-question tag or a question mark, the rule the insights
+fold counts ``questions`` by): praise and complaints repeated by many viewers are not questions, and
+a merchant must not be told they are unanswered.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from functions.comments.clusters import Item, cluster
 from functions.comments.models import VISIBLE_STATUSES
 from functions.comments.store import recent
 from functions.comments.translation import translate_text
+from functions.insights.fold import is_question
 
 RECENT_SECONDS = 300
 MAX_COMMENTS = 500
@@ -30,7 +33,8 @@ def hot_questions(room: Any, since: float, now: float | None = None) -> list[dic
     by_id = {c.comment_id: c for c in comments}
     items = []
     for comment in comments:
-        if comment.kind != "viewer":
+        tags = tuple(str(t) for t in comment.tags or [])
+        if comment.kind != "viewer" or not is_question(str(comment.original_text or comment.text), tags):
             continue
         translation = translate_text(comment.text, comment.language, room.host_language)
         text = translation.text if translation is not None and translation.translated else comment.text
@@ -40,7 +44,7 @@ def hot_questions(room: Any, since: float, now: float | None = None) -> list[dic
                 text,
                 comment.author_sub,
                 comment.author_market,
-                tuple(str(t) for t in comment.tags or []),
+                tags,
             )
         )
     out = []

@@ -26,6 +26,14 @@ VISIBLE = ("published", "masked")
 MODERATED = ("masked", "held", "rejected")
 QUESTION_MARKS = ("?", "？", "؟")
 _QUESTION_RE = re.compile("|".join(map(re.escape, QUESTION_MARKS)))  # one C scan per comment
+
+
+def is_question(text: str, tags: Iterable[str] | None) -> bool:
+    """A question (docs/insights.md): a buying-question tag or a question mark. The minute's
+    ``questions`` counter and the hot questions use this one rule."""
+    return bool(tags) or _QUESTION_RE.search(text) is not None
+
+
 UNKNOWN_MARKET = "??"
 
 # (text, language) -> +1 positive, -1 negative, 0 neutral, None when not scored
@@ -206,7 +214,7 @@ def fold_comment(deltas: Deltas, old: dict[str, Any] | None, new: dict[str, Any]
     # of its own beyond the batch's set and minute items (docs/insights.md, "Write cost")
     deltas.distinct[(room_id, market, "commenters")].add(viewer_key(room_id, new["author_sub"]))
     text = str(new.get("original_text") or new.get("text") or "")
-    if new.get("tags") or _QUESTION_RE.search(text):
+    if new.get("tags") or _QUESTION_RE.search(text):  # is_question, inlined: the fold's hot path
         deltas.count(room_id, market, at, "questions")
     polarity = score(text, str(new.get("language") or "und"))
     if polarity is not None and polarity > 0:

@@ -1,0 +1,39 @@
+"""Hot questions on the live panel hold questions only: a buying-question tag or a question mark
+(the rule the minute's ``questions`` counter uses). Praise many viewers repeat is no question, and
+must not be shown to the merchant as an unanswered one."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+
+def test_hot_questions_are_the_repeated_questions_not_the_repeated_praise(
+    live_room: dict[str, Any],
+    client: Any,
+    auth: Callable[..., dict[str, str]],
+    figures: Callable[[str], dict[str, Any]],
+) -> None:
+    room_id = live_room["room_id"]
+
+    def say(sub: str, text: str, market: str = "ID") -> None:
+        headers = {**auth("viewer", sub=sub, market=market), "Idempotency-Key": uuid.uuid4().hex}
+        response = client.post(f"/v1/comments/rooms/{room_id}", json={"text": text}, headers=headers)
+        assert response.status_code == 201, response.text
+
+    # GIVEN three ID viewers praising the fabric, two asking for other colours (a question mark),
+    # and two DE viewers finding it too expensive (no question mark, but a price tag)
+    for k in range(3):
+        say(f"hq-fan-{k}", "Bagus banget kainnya!")
+    for k in range(2):
+        say(f"hq-asker-{k}", "Ada warna lain?")
+        say(f"hq-price-{k}", "Viel zu teuer", market="DE")
+    # WHEN the merchant reads the live figures
+    hot = {q["label"]: q for q in figures(room_id)["hot_questions"]}
+    # THEN the question and the tagged price remark are there, each with its askers and language
+    assert (hot["Ada warna lain?"]["askers"], hot["Ada warna lain?"]["languages"]) == (2, {"id": 2})
+    assert hot["Ada warna lain?"]["unanswered"] is True
+    assert hot["Viel zu teuer"]["tags"] == ["price"] and hot["Viel zu teuer"]["askers"] == 2
+    # AND the praise, though repeated by the most viewers, is not a question
+    assert "Bagus banget kainnya!" not in hot
