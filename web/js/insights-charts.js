@@ -3,7 +3,24 @@
 // box and prints crisply.
 
 const NS = "http://www.w3.org/2000/svg";
-export const PALETTE = ["#2563eb", "#dc2626", "#059669", "#d97706", "#7c3aed", "#db2777", "#0891b2", "#65a30d"];
+// 12 colours: one per built-in viewer market, so no two markets of a show share a line colour
+export const PALETTE = ["#2563eb", "#dc2626", "#059669", "#d97706", "#7c3aed", "#db2777", "#0891b2", "#65a30d",
+  "#c026d3", "#a16207", "#4f46e5", "#64748b"];
+const LABEL_GAP = 12; // a series label's box height (10px text, ~11.7 units with its ascent and descent)
+
+// Label baselines no two closer than LABEL_GAP, each as near its line's end as that allows, within [top, bottom].
+export function spreadLabels(wanted, top, bottom) {
+  const order = wanted.map((yy, i) => [yy, i]).sort((a, b) => a[0] - b[0]);
+  const placed = order.map(([yy]) => Math.min(Math.max(yy, top), bottom));
+  for (let k = 1; k < placed.length; k++) placed[k] = Math.max(placed[k], placed[k - 1] + LABEL_GAP);
+  for (let k = placed.length - 1; k >= 0; k--) {
+    const limit = k === placed.length - 1 ? bottom : placed[k + 1] - LABEL_GAP;
+    placed[k] = Math.max(Math.min(placed[k], limit), top + k * LABEL_GAP);
+  }
+  const out = new Array(wanted.length);
+  order.forEach(([, i], k) => { out[i] = placed[k]; });
+  return out;
+}
 
 function el(name, attrs = {}, text) {
   const node = document.createElementNS(NS, name);
@@ -44,6 +61,7 @@ export function lineChart(series, markers = [], { width = 640, height = 200, tit
     svg.append(el("line", { x1: mx, y1: pad.t, x2: mx, y2: height - pad.b, class: "marker" }));
     svg.append(el("text", { x: mx + 2, y: pad.t + 10, class: "marker-label" }, marker.label));
   }
+  const labels = [];
   Object.entries(series).forEach(([name, points], i) => {
     const pts = Object.entries(points).filter(([, v]) => v !== null).map(([m, v]) => [Number(m), v]).sort((a, b) => a[0] - b[0]);
     if (!pts.length) return;
@@ -52,8 +70,11 @@ export function lineChart(series, markers = [], { width = 640, height = 200, tit
     // a series of one minute is a line of no length, which draws nothing: mark its point
     if (pts.length === 1) svg.append(el("circle", { cx: x(pts[0][0]), cy: y(pts[0][1]), r: 3.5, fill: color, class: "point" }));
     const [lm, lv] = pts[pts.length - 1];
-    svg.append(el("text", { x: Math.min(x(lm) + 3, width - 30), y: y(lv) - 3, fill: color, class: "series-label" }, name));
+    labels.push({ name, color, x: Math.min(x(lm) + 3, width - 30), y: y(lv) - 3 });
   });
+  // lines ending close together (a dozen markets) would pile their names into one unreadable blot
+  const ys = spreadLabels(labels.map((l) => l.y), pad.t + LABEL_GAP, height - pad.b);
+  labels.forEach((l, k) => svg.append(el("text", { x: l.x, y: ys[k], fill: l.color, class: "series-label" }, l.name)));
   return svg;
 }
 
