@@ -22,6 +22,7 @@ from functions.shared import signing
 from tests.room_helpers import room_key
 
 TIMEOUT = 20_000
+SCROLL_JS = "selector => document.querySelector(selector).scrollIntoView({block: 'center'})"
 
 
 def _feed(api: httpx.Client, body: dict[str, Any]) -> None:
@@ -134,7 +135,7 @@ def _panel_and_report(
     next_show = panel.locator("#insights-next-show")
     expect(next_show.locator("tr[data-market=ID] td.local-time")).to_have_text(re.compile(r"^\w+ \d{1,2}\.\d{2}$"))
     expect(next_show.locator("tr[data-market=DE] td.local-time")).to_have_text(re.compile(r"^\w+ \d{1,2}:\d{2}$"))
-    next_show.scroll_into_view_if_needed()
+    console.evaluate(SCROLL_JS, "#insights-next-show")  # in one page task: the panel re-renders every second
     screenshot(console, "insights-panel-next-show-id-de")
 
     # AND when 30 of DE's 40 viewers leave, the drop-off alert for DE reaches the panel
@@ -143,7 +144,7 @@ def _panel_and_report(
     expect(alerts).to_contain_text("drop-off", timeout=TIMEOUT)
     expect(alerts).to_contain_text("DE: viewers fell")
     expect(console.locator("#insights-now")).to_have_text("40", timeout=TIMEOUT)
-    alerts.scroll_into_view_if_needed()
+    console.evaluate(SCROLL_JS, "#insights-alerts")
     screenshot(console, "insights-panel-alert")
 
     # AND the report page renders, exports the per-minute CSV and a PNG of the charts, and prints

@@ -27,6 +27,7 @@ from tests.browser.test_first_hour import viewer_markets
 from tests.room_helpers import room_key
 
 TIMEOUT = 20_000
+SCROLL_JS = "selector => document.querySelector(selector).scrollIntoView({block: 'center'})"
 GLYPHS_JS = (Path(__file__).parent / "glyphs.js").read_text(encoding="utf-8")
 QUESTIONS = {  # market -> a question two of its viewers ask, in its own script
     "SA": "هل يتوفر هذا الوشاح باللون الأزرق الداكن؟",
@@ -115,7 +116,7 @@ def test_every_markets_script_is_drawn_and_arabic_reads_right_to_left_on_the_ins
     arabic_question = panel.locator("ul.questions .question-label", has_text=QUESTIONS["SA"])
     assert arabic_question.evaluate("el => getComputedStyle(el).direction") == "rtl"
     assert _direction(console, "#insights-next-show tr[data-market=JP] td.local-time") == "ltr"
-    next_show.scroll_into_view_if_needed()
+    console.evaluate(SCROLL_JS, "#insights-next-show")  # in one page task: the panel re-renders every second
     screenshot(console, "insights-panel-every-script")
     # AND the viewers chart names each market once, no two names overlapping, each line its own colour
     chart = panel.locator("svg.chart").first
@@ -124,7 +125,7 @@ def test_every_markets_script_is_drawn_and_arabic_reads_right_to_left_on_the_ins
     assert sorted(b[0] for b in drawn["boxes"]) == sorted(markets)
     assert _overlapping(drawn["boxes"]) == []
     assert len(set(drawn["colours"])) == len(markets)
-    chart.scroll_into_view_if_needed()
+    console.evaluate(SCROLL_JS, "#insights svg.chart")
     screenshot(console, "insights-panel-viewers-twelve-markets")
 
     report = new_page()

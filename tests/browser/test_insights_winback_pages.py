@@ -24,6 +24,7 @@ from functions.shared import signing
 from tests.room_helpers import room_key
 
 TIMEOUT = 20_000
+SCROLL_JS = "selector => document.querySelector(selector).scrollIntoView({block: 'center'})"
 
 
 def _feed(api: httpx.Client, body: dict[str, Any]) -> None:
@@ -76,7 +77,7 @@ def test_win_back_and_next_show_in_panel_and_report(
     th_time = next_show.locator("tr[data-market=TH] td.local-time")
     expect(jp_time).to_have_text(re.compile(r"^[月火水木金土日]曜日 \d{1,2}:\d{2}$"))
     expect(th_time).to_have_text(re.compile(r"^วัน\S+ \d{1,2}:\d{2}$"))
-    next_show.scroll_into_view_if_needed()
+    console.evaluate(SCROLL_JS, "#insights-next-show")  # in one page task: the panel re-renders every second
     screenshot(console, "insights-panel-winback-ja-th")
 
     # AND "Target with a coupon" publishes the segment and points the coupon form at it; the campaigns it launches

@@ -19,7 +19,8 @@ import { DEFAULT_ZONE, exportZones, zoneApi, zoneLabel } from "./zone-exports.js
 // read (docs/insights.md, "Freshness"). The read's cost is per open console, not per viewer.
 const POLL_MS = 1000;
 const SLOW_POLL_MS = 30000; // the segment (counted at most every 30 s per room, as_of) and the recommendation: not every second
-const state = { api: null, config: null, roomId: null, alerts: new Map(), timer: null, winback: null, nextShow: null, slowAt: 0 };
+const state = { api: null, config: null, roomId: null, alerts: new Map(), timer: null, winback: null, nextShow: null, slowAt: 0,
+  winbackPublished: null };
 
 // Publish the show's win-back segment to coupons as it is now, then point the console's coupon
 // form at it. Each residency zone's part is published by the zone's own API (config.json `zones`:
@@ -41,7 +42,9 @@ async function targetWinback(event) {
         .dataset.code = error.code || "";
     }
   }
-  event?.target?.setAttribute("data-published", String(members));
+  // the panel re-renders every second: the clicked button may be gone, so the next render sets it too
+  state.winbackPublished = String(members);
+  for (const button of [event?.target, document.getElementById("winback-target")]) button?.setAttribute("data-published", state.winbackPublished);
   segment.value = "winback";
   show.value = state.roomId;
   show.hidden = false;
@@ -76,7 +79,8 @@ function render(data) {
     alertsList([...state.alerts.values()].sort((a, b) => b.at - a.at)),
     h("h3", { text: "Win back" }),
     state.winback
-      ? winbackView(state.winback, { onExport: (zone) => exportWinback(state.api, state.config, state.roomId, zone), onTarget: targetWinback })
+      ? winbackView(state.winback, { onExport: (zone) => exportWinback(state.api, state.config, state.roomId, zone), onTarget: targetWinback,
+        published: state.winbackPublished })
       : h("p", { class: "muted small", text: "Loading…" }),
     h("h3", { text: "When to go live next" }),
     state.nextShow ? nextShowView(state.nextShow) : h("p", { class: "muted small", text: "Loading…" }),
@@ -89,7 +93,7 @@ async function poll() {
   if (roomId !== state.roomId) {
     state.roomId = roomId;
     state.alerts.clear();
-    state.winback = state.nextShow = null;
+    state.winback = state.nextShow = state.winbackPublished = null;
     state.slowAt = 0;
   }
   if (state.roomId && state.api) {

@@ -155,7 +155,7 @@ const REASON_TEXT = {
   "claimed-not-redeemed": "claimed, not redeemed",
 };
 
-export function winbackView(winback, { onExport, onTarget } = {}) {
+export function winbackView(winback, { onExport, onTarget, published } = {}) {
   const reasons = winback.reasons || Object.keys(REASON_TEXT);
   const head = h("tr", {}, [h("th", { text: "Market" }), h("th", { text: "In segment" }), ...reasons.map((r) => h("th", { text: REASON_TEXT[r] || r }))]);
   const row = (label, f, market) => h("tr", market ? { "data-market": market } : { class: "total" }, [
@@ -170,7 +170,9 @@ export function winbackView(winback, { onExport, onTarget } = {}) {
   const actions = Object.entries(winback.zones || { default: [] }).map(([zone, markets]) =>
     h("button", { type: "button", class: "small", "data-zone": zone, onclick: () => run(zone),
       text: `CSV: ${zoneLabel(zone, markets)}` }));
-  if (onTarget) actions.push(h("button", { type: "button", class: "small", id: "winback-target", onclick: onTarget, text: "Target with a coupon" }));
+  // data-published: the members the last Target published (kept across the panel's re-renders)
+  if (onTarget) actions.push(h("button", { type: "button", class: "small", id: "winback-target", onclick: onTarget,
+    "data-published": published, text: "Target with a coupon" }));
   return h("div", { class: "winback", id: "insights-winback" }, [
     h("table", { class: "coupons winback-table" }, [h("thead", {}, [head]), h("tbody", {}, rows)]),
     h("div", { class: "row no-print" }, actions),
