@@ -28,11 +28,14 @@ RETURN_PROBABILITY = 0.3
 JOIN_OVER_SECONDS = 60.0
 COMMENT_EVERY_SECONDS = 3.0
 LINES: dict[str, list[str]] = {
-    "ID": ["Bagus banget kainnya!", "Berapa harganya kak?", "Mahal sekali, kecewa", "Ada warna lain?"],
-    "DE": ["Wunderschön, ich liebe es", "Was kostet der Schal?", "Viel zu teuer", "Gibt es andere Farben?"],
-    "JP": ["とても綺麗で大好き", "値段はいくらですか？", "高すぎる", "他の色はありますか？"],
-    "TH": ["สวยมาก ชอบมากค่ะ", "ราคาเท่าไหร่คะ?", "แพงเกินไป", "มีสีอื่นไหม?"],
-    "US": ["Love this scarf!", "How much is it?", "Too expensive", "Any other colours?"],
+    # the questions in the markets' phrasebook wording (price.how_much, colour.which): the embedded
+    # translator knows those, so the panel's hot questions merge them across languages as Amazon
+    # Translate does any wording in AWS (docs/comments.md, "Embedded default")
+    "ID": ["Bagus banget kainnya!", "Ini harganya berapa?", "Mahal sekali, kecewa", "Ada warna apa saja?"],
+    "DE": ["Wunderschön, ich liebe es", "Was kostet das?", "Viel zu teuer", "Welche Farben gibt es?"],
+    "JP": ["とても綺麗で大好き", "これはいくらですか？", "高すぎる", "何色がありますか？"],
+    "TH": ["สวยมาก ชอบมากค่ะ", "อันนี้ราคาเท่าไหร่?", "แพงเกินไป", "มีสีอะไรบ้าง?"],
+    "US": ["Love this scarf!", "How much is this?", "Too expensive", "What colours are there?"],
 }
 
 
