@@ -295,6 +295,14 @@ def test_the_scripted_show_matches_the_script(client: Any, auth: Any) -> None:
     assert parts["retention"]["raw"] == round(sum(qualified.values()) / 2000, 4)
     assert parts["conversion"]["raw"] == round(47 / 2000, 4)
     assert data["health"]["baseline_from"] == "first-show defaults"
+    # the moderation wave: 12 ID comments held at minute 6, counted as moderated in that minute and
+    # not as visible comments; the 30 visible comments split evenly, each market's own
+    wave = range(int((t0 + 362) // 60), int((t0 + 373) // 60) + 1)
+    assert data["markets"]["ID"]["counters"]["moderated"] == 12
+    by_minute = {int(m): c.get("moderated", 0) for m, c in data["markets"]["ID"]["minutes"].items()}
+    assert sum(by_minute[m] for m in wave if m in by_minute) == 12
+    assert [data["markets"][m]["counters"].get("moderated", 0) for m in ("DE", "AE")] == [0, 0]
+    assert [data["markets"][m]["counters"]["comments"] for m in SIZES] == [10, 10, 10]
     # and every alert with its named cause, and nothing else
     emitted = data["alerts"]
     assert sorted((a["kind"], a["market"], a["cause"]) for a in emitted) == [
