@@ -17,9 +17,9 @@ from typing import Any
 
 from functions.comments.clusters import Item, cluster
 from functions.comments.models import VISIBLE_STATUSES
+from functions.comments.question_rule import is_question
 from functions.comments.store import recent
 from functions.comments.translation import translate_text
-from functions.insights.fold import is_question
 
 RECENT_SECONDS = 300
 MAX_COMMENTS = 500

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -19,19 +18,12 @@ from decimal import Decimal
 from functools import cache, lru_cache
 from typing import Any
 
+from functions.comments.question_rule import QUESTION_RE
 from functions.insights.models import ROOM_MARKET
 from functions.insights.streams import FOLDED_TABLES
 
 VISIBLE = ("published", "masked")
 MODERATED = ("masked", "held", "rejected")
-QUESTION_MARKS = ("?", "？", "؟")
-_QUESTION_RE = re.compile("|".join(map(re.escape, QUESTION_MARKS)))  # one C scan per comment
-
-
-def is_question(text: str, tags: Iterable[str] | None) -> bool:
-    """A question (docs/insights.md): a buying-question tag or a question mark. The minute's
-    ``questions`` counter and the hot questions use this one rule."""
-    return bool(tags) or _QUESTION_RE.search(text) is not None
 
 
 UNKNOWN_MARKET = "??"
@@ -214,7 +206,7 @@ def fold_comment(deltas: Deltas, old: dict[str, Any] | None, new: dict[str, Any]
     # of its own beyond the batch's set and minute items (docs/insights.md, "Write cost")
     deltas.distinct[(room_id, market, "commenters")].add(viewer_key(room_id, new["author_sub"]))
     text = str(new.get("original_text") or new.get("text") or "")
-    if new.get("tags") or _QUESTION_RE.search(text):  # is_question, inlined: the fold's hot path
+    if new.get("tags") or QUESTION_RE.search(text):  # question_rule.is_question, inlined: the hot path
         deltas.count(room_id, market, at, "questions")
     polarity = score(text, str(new.get("language") or "und"))
     if polarity is not None and polarity > 0:
