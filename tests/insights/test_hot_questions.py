@@ -8,20 +8,27 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 
-def test_hot_questions_are_the_repeated_questions_not_the_repeated_praise(
-    live_room: dict[str, Any],
-    client: Any,
-    auth: Callable[..., dict[str, str]],
-    figures: Callable[[str], dict[str, Any]],
-) -> None:
-    room_id = live_room["room_id"]
+Say = Callable[..., None]
 
-    def say(sub: str, text: str, market: str = "ID") -> None:
+
+@pytest.fixture
+def say(live_room: dict[str, Any], client: Any, auth: Callable[..., dict[str, str]]) -> Say:
+    """``say(sub, text, market="ID")``: a viewer's comment in the live room, through the API."""
+
+    def post(sub: str, text: str, market: str = "ID") -> None:
         headers = {**auth("viewer", sub=sub, market=market), "Idempotency-Key": uuid.uuid4().hex}
-        response = client.post(f"/v1/comments/rooms/{room_id}", json={"text": text}, headers=headers)
+        response = client.post(f"/v1/comments/rooms/{live_room['room_id']}", json={"text": text}, headers=headers)
         assert response.status_code == 201, response.text
 
+    return post
+
+
+def test_hot_questions_are_the_repeated_questions_not_the_repeated_praise(
+    live_room: dict[str, Any], say: Say, figures: Callable[[str], dict[str, Any]]
+) -> None:
+    room_id = live_room["room_id"]
     # GIVEN three ID viewers praising the fabric, two asking for other colours (a question mark),
     # and two DE viewers finding it too expensive (no question mark, but a price tag)
     for k in range(3):
@@ -40,10 +47,7 @@ def test_hot_questions_are_the_repeated_questions_not_the_repeated_praise(
 
 
 def test_one_question_asked_in_three_languages_is_one_hot_question_with_per_language_counts(
-    live_room: dict[str, Any],
-    client: Any,
-    auth: Callable[..., dict[str, str]],
-    figures: Callable[[str], dict[str, Any]],
+    live_room: dict[str, Any], say: Say, figures: Callable[[str], dict[str, Any]]
 ) -> None:
     # GIVEN the price asked by an Indonesian, a German and an Emirati viewer (Arabic), each in
     # their own language, as the embedded translator knows the phrase (its phrasebook; in AWS,
@@ -57,9 +61,7 @@ def test_one_question_asked_in_three_languages_is_one_hot_question_with_per_lang
         ("hq-x-col", "ID", "Ada warna apa saja?"),
     ]
     for sub, market, text in asked:
-        headers = {**auth("viewer", sub=sub, market=market), "Idempotency-Key": uuid.uuid4().hex}
-        response = client.post(f"/v1/comments/rooms/{room_id}", json={"text": text}, headers=headers)
-        assert response.status_code == 201, response.text
+        say(sub, text, market)
     # WHEN the merchant (host language zh-Hans) reads the live figures
     hot = figures(room_id)["hot_questions"]
     # THEN the price is one question, labelled in the host's language, counted once per asker,
